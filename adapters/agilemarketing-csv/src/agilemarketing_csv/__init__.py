@@ -1,0 +1,1 @@
+"""CSV adapter for agilemarketing."""

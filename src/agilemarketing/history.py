@@ -1,0 +1,90 @@
+"""Item histories: the records every adapter produces and the metrics engine consumes.
+
+An :class:`ItemHistory` is one work item as a tool knows it, with every status change it went
+through. Adapters (CSV, Jira, Trello, the mirror) yield these; the metrics engine builds its
+columnar flow log from them (or reads the same shape straight from *history JSON Lines*, see
+:mod:`agilemarketing.historyio`). The engine therefore never knows where a history came from.
+
+>>> from datetime import datetime, UTC
+>>> h = ItemHistory(
+...     key="MKT-1", summary="Launch email", type="Email", status="Done",
+...     created="2026-01-05T09:00:00Z",
+...     transitions=[Transition("2026-01-06T10:00:00+01:00", "To Do", "In Progress"),
+...                  Transition("2026-01-08T16:00:00Z", "In Progress", "Done")],
+... )
+>>> h.transitions[0].at
+datetime.datetime(2026, 1, 6, 9, 0, tzinfo=datetime.timezone.utc)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import attrs
+
+from agilemarketing._time import ensure_utc, optional_utc
+
+__all__ = ["BlockedPeriod", "ItemHistory", "Transition"]
+
+
+def _utc(value: datetime | str) -> datetime:
+    return ensure_utc(value)
+
+
+def _tuple_of_str(value: Iterable[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return tuple(str(v) for v in value)
+
+
+@attrs.frozen
+class Transition:
+    """A status change at a moment. ``from_status`` is None for an item's first status.
+
+    ``observed`` is True when the time is when a sync *saw* the change, not when it happened
+    (sources without history, such as a plain CSV export, only allow that).
+    """
+
+    at: datetime = attrs.field(converter=_utc)
+    from_status: str | None
+    to_status: str
+    observed: bool = False
+
+
+@attrs.frozen
+class BlockedPeriod:
+    """A time the item could not move (waiting on an expert, an approval...). Open if no end."""
+
+    start: datetime = attrs.field(converter=_utc)
+    end: datetime | None = attrs.field(default=None, converter=optional_utc)
+
+
+def _transitions(value: Iterable[Transition]) -> tuple[Transition, ...]:
+    return tuple(value)
+
+
+def _blocked(value: Iterable[BlockedPeriod]) -> tuple[BlockedPeriod, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class ItemHistory:
+    """One item with its full status history, as the history JSON Lines format describes it.
+
+    Transitions are kept as given (sorting, de-duplication and every other clean-up policy
+    belong to the metrics engine, which reports what it had to fix).
+    """
+
+    key: str
+    summary: str = ""
+    type: str = ""
+    status: str = ""
+    created: datetime | None = attrs.field(default=None, converter=optional_utc)
+    resolved: datetime | None = attrs.field(default=None, converter=optional_utc)
+    points: float | None = None
+    labels: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    sprints: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    transitions: tuple[Transition, ...] = attrs.field(default=(), converter=_transitions)
+    blocked: tuple[BlockedPeriod, ...] = attrs.field(default=(), converter=_blocked)
+    rank: str | None = None

@@ -1,0 +1,218 @@
+"""Work items: the cards of a marketing board, as frozen values.
+
+A :class:`WorkItem` is a piece of customer-facing marketing work (a campaign, a blog post, an
+email, an event...). It is immutable: derive a changed copy with :func:`attrs.evolve` or the
+helper methods, and let the aggregates (:class:`~agilemarketing.backlog.Backlog`, boards, cycles)
+keep the current state.
+
+>>> from datetime import datetime, UTC
+>>> item = WorkItem(
+...     key="CAMP-1",
+...     title="Spring webinar landing page",
+...     kind="Campaign",
+...     story=CustomerStory(
+...         "IT buyer", "a clear agenda before I sign up", "I know it is worth an hour"
+...     ),
+...     size=Size.points(5),
+...     labels={"webinar", "q2"},
+...     created_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+... )
+>>> item.kind, item.size.value, sorted(item.labels)
+('campaign', 5.0, ['q2', 'webinar'])
+>>> print(item.story)
+As a IT buyer, I want a clear agenda before I sign up, so that I know it is worth an hour.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import math
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from agilemarketing._time import optional_utc
+from agilemarketing.errors import InvalidValue
+
+__all__ = ["CustomerStory", "Size", "SizeUnit", "TShirt", "WorkItem"]
+
+
+class TShirt(enum.StrEnum):
+    """T-shirt sizes, smallest first. ``TShirt.M.points`` gives a conventional point equivalent."""
+
+    XS = "XS"
+    S = "S"
+    M = "M"
+    L = "L"
+    XL = "XL"
+    XXL = "XXL"
+
+    @property
+    def points(self) -> float:
+        """A conventional story-point equivalent (1, 2, 3, 5, 8, 13), for capacity arithmetic."""
+        return _TSHIRT_POINTS[self]
+
+
+_TSHIRT_POINTS = {
+    TShirt.XS: 1.0,
+    TShirt.S: 2.0,
+    TShirt.M: 3.0,
+    TShirt.L: 5.0,
+    TShirt.XL: 8.0,
+    TShirt.XXL: 13.0,
+}
+
+
+class SizeUnit(enum.StrEnum):
+    """How an item's size is expressed."""
+
+    POINTS = "points"
+    TSHIRT = "tshirt"
+
+
+def _strip(value: str) -> str:
+    return str(value).strip()
+
+
+def _nonempty(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    if not value.strip():
+        raise InvalidValue(
+            f"{attribute.name} must not be empty",
+            where=f"{type(instance).__name__}.{attribute.name}",
+            fix=f"give the {attribute.name} some text",
+        )
+
+
+@attrs.frozen
+class CustomerStory:
+    """Work phrased around customer value: *as a … I want … so that …*."""
+
+    as_a: str = attrs.field(converter=_strip, validator=_nonempty)
+    i_want: str = attrs.field(converter=_strip, validator=_nonempty)
+    so_that: str = attrs.field(converter=_strip, validator=_nonempty)
+
+    def __str__(self) -> str:
+        return f"As a {self.as_a}, I want {self.i_want}, so that {self.so_that}."
+
+
+@attrs.frozen
+class Size:
+    """A relative size: story points (comparable within one team only) or a t-shirt size.
+
+    Build one with :meth:`points` or :meth:`tshirt`; ``value`` is always a number of points, so
+    capacity arithmetic works the same for both units.
+    """
+
+    unit: SizeUnit
+    value: float = attrs.field(converter=float)
+    label: str | None = None
+
+    @value.validator
+    def _check(self, attribute: attrs.Attribute[float], value: float) -> None:
+        if not math.isfinite(value) or value < 0:
+            raise InvalidValue(
+                "size must be a finite number of 0 or more",
+                where="Size.value",
+                fix="use a non-negative size such as 0, 1, 2, 3, 5, 8",
+                value=value,
+            )
+
+    @classmethod
+    def points(cls, value: float) -> Size:
+        """A size in story points (non-negative)."""
+        return cls(SizeUnit.POINTS, value)
+
+    @classmethod
+    def tshirt(cls, label: TShirt | str) -> Size:
+        """A t-shirt size (XS..XXL); ``value`` holds its conventional point equivalent."""
+        try:
+            shirt = TShirt(str(label).upper())
+        except ValueError as exc:
+            raise InvalidValue(
+                "unknown t-shirt size",
+                where="Size.tshirt",
+                fix=f"use one of {', '.join(t.value for t in TShirt)}",
+                value=label,
+            ) from exc
+        return cls(SizeUnit.TSHIRT, shirt.points, shirt.value)
+
+    def __str__(self) -> str:
+        if self.unit is SizeUnit.TSHIRT:
+            return str(self.label)
+        return f"{self.value:g} pt"
+
+
+def _labels(value: Iterable[str] | None) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    if isinstance(value, str):
+        value = [value]
+    return frozenset(label.strip() for label in value if label.strip())
+
+
+def _kind(value: str) -> str:
+    return value.strip().lower() or "task"
+
+
+def _optional_text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+@attrs.frozen
+class WorkItem:
+    """One piece of marketing work.
+
+    ``kind`` is an open set (``campaign``, ``content``, ``email``, ``event``, ... anything a team
+    uses) normalised to lower case. Timestamps are converted to UTC and must be in order:
+    created <= started <= done. ``done_criteria`` holds the Definition-of-Done criteria this item
+    already meets (see :mod:`agilemarketing.done`). ``fields`` carries extra data an adapter or a
+    prioritiser needs (for example RICE inputs); it does not take part in equality.
+    """
+
+    key: str = attrs.field(converter=_strip, validator=_nonempty)
+    title: str = attrs.field(converter=_strip, validator=_nonempty)
+    kind: str = attrs.field(default="task", converter=_kind)
+    story: CustomerStory | None = None
+    size: Size | None = None
+    labels: frozenset[str] = attrs.field(factory=frozenset, converter=_labels)
+    stakeholder: str | None = attrs.field(default=None, converter=_optional_text)
+    outcome: str | None = attrs.field(default=None, converter=_optional_text)
+    created_at: datetime | None = attrs.field(default=None, converter=optional_utc)
+    started_at: datetime | None = attrs.field(default=None, converter=optional_utc)
+    done_at: datetime | None = attrs.field(default=None, converter=optional_utc)
+    done_criteria: frozenset[str] = attrs.field(factory=frozenset, converter=_labels)
+    fields: dict[str, Any] = attrs.field(factory=dict, eq=False, hash=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        order = [
+            ("created_at", self.created_at),
+            ("started_at", self.started_at),
+            ("done_at", self.done_at),
+        ]
+        known = [(name, at) for name, at in order if at is not None]
+        for (earlier, a), (later, b) in itertools.pairwise(known):
+            if b < a:
+                raise InvalidValue(
+                    f"{later} ({b.isoformat()}) is before {earlier} ({a.isoformat()})",
+                    where=f"item {self.key}",
+                    fix="check the timestamps; an item cannot finish before it starts",
+                )
+
+    @property
+    def points(self) -> float:
+        """The size in points, 0 when unsized."""
+        return 0.0 if self.size is None else self.size.value
+
+    def with_size(self, size: Size) -> WorkItem:
+        """A copy with a new size."""
+        return attrs.evolve(self, size=size)
+
+    def with_criteria_met(self, *criteria: str) -> WorkItem:
+        """A copy that also meets the given Definition-of-Done criteria."""
+        return attrs.evolve(self, done_criteria=self.done_criteria | set(criteria))
