@@ -1,0 +1,23 @@
+"""The ``agilemarketing`` command line.
+
+Each group of commands lives in its own module of this package and is added to :data:`main`
+below, so the command line grows without one file owning every command.
+"""
+
+from __future__ import annotations
+
+import click
+
+from agilemarketing import __version__
+
+__all__ = ["main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="agilemarketing")
+def main() -> None:
+    """Backlogs, flow metrics, forecasts and sync for agile marketing teams."""
+
+
+# Command modules register here, one line each (keep sorted):
+# --- commands ---
