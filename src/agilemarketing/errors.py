@@ -25,11 +25,22 @@ from collections.abc import Sequence
 from typing import Any
 
 __all__ = [
+    "AdapterUrlError",
     "AgileMarketingError",
     "AntiMetricError",
+    "ChangeConflict",
+    "CycleStateError",
+    "InvalidCursor",
     "InvalidInputGroup",
     "InvalidValue",
+    "MissingSecret",
+    "NotDone",
     "NotFound",
+    "OverCommitted",
+    "PluginConflict",
+    "UnknownPlugin",
+    "UnsupportedChange",
+    "WipBreach",
     "raise_all",
     "redact",
 ]
@@ -147,3 +158,443 @@ def redact(text: str, *secrets: str | None) -> str:
 
 # --- Errors of the domain model (backlog, prioritisation, workflow, done, cycles) -----------
 # (added below by the modules that raise them; keep one section per module)
+
+
+# --- done.py, board.py, cycles.py (Definition of Done, live board, launch cycles) -------------
+
+
+class NotDone(AgileMarketingError):
+    """An item was treated as done while its Definition of Done does not hold.
+
+    Attributes:
+        key: the item's key.
+        unmet: every criterion the item does not meet yet, in checklist order.
+        met: the criteria it already meets.
+    """
+
+    def __init__(
+        self,
+        key: str,
+        unmet: Sequence[str],
+        met: Sequence[str] = (),
+        *,
+        where: str | None = None,
+    ) -> None:
+        self.key = key
+        self.unmet = tuple(unmet)
+        self.met = tuple(met)
+        total = len(self.unmet) + len(self.met)
+        listed = "; ".join(repr(c) for c in self.unmet)
+        super().__init__(
+            f"not done, {len(self.met)}/{total} Definition-of-Done criteria met; "
+            f"unmet: {listed}",
+            where=where or f"item {key}",
+            fix="finish the work each unmet criterion asks for and record it "
+            "(item.with_criteria_met(...) or Board.meet(...)), then try again",
+        )
+
+
+class WipBreach(AgileMarketingError):
+    """Pulling an item would take a stage over its WIP maximum.
+
+    Attributes:
+        key: the item that was to be pulled.
+        stage: the full stage.
+        limit: the stage's WIP maximum.
+        keys: the items already in the stage.
+    """
+
+    def __init__(self, key: str, stage: str, limit: int, keys: Sequence[str]) -> None:
+        self.key = key
+        self.stage = stage
+        self.limit = limit
+        self.keys = tuple(keys)
+        holding = ", ".join(self.keys) if self.keys else "nothing"
+        super().__init__(
+            f"pulling {key} would exceed the WIP limit of {limit} "
+            f"(it already holds {len(self.keys)}: {holding})",
+            where=f"stage {stage!r}",
+            fix="finish or move on one of those items first (stop starting, start finishing), "
+            "or pass override=WipOverride(reason, by) to record a deliberate exception",
+        )
+
+
+class OverCommitted(AgileMarketingError):
+    """A cycle plan commits more work than the team's capacity.
+
+    Attributes:
+        cycle: the cycle's name.
+        planned: the planned amount (points or items).
+        capacity: the capacity amount, in the same unit.
+        excess: how much the plan is over, ``planned - capacity``.
+        unit: ``"points"`` or ``"items"``.
+        keys: the keys of the planned items, in plan order.
+    """
+
+    def __init__(
+        self,
+        cycle: str,
+        planned: float,
+        capacity: float,
+        unit: str,
+        keys: Sequence[str],
+    ) -> None:
+        self.cycle = cycle
+        self.planned = planned
+        self.capacity = capacity
+        self.excess = planned - capacity
+        self.unit = unit
+        self.keys = tuple(keys)
+        super().__init__(
+            f"the plan ({planned:g} {unit}) is {self.excess:g} {unit} over capacity "
+            f"({capacity:g} {unit})",
+            where=f"cycle {cycle!r}",
+            fix="leave items at the bottom of the plan in the backlog for a later cycle, "
+            "or pass override=CapacityOverride(reason, by) to record a deliberate exception",
+        )
+
+
+class CycleStateError(AgileMarketingError):
+    """An operation does not fit the cycle's state (planning after it started, changes after close).
+
+    Attributes:
+        cycle: the cycle's name.
+        state: the state the cycle is in (``"running"``, ``"closed"``).
+    """
+
+    def __init__(self, cycle: str, state: str, what: str, *, fix: str) -> None:
+        self.cycle = cycle
+        self.state = state
+        super().__init__(what, where=f"cycle {cycle!r} ({state})", fix=fix)
+
+
+# --- planning: stakeholders, guidepoint, poker, workshop, experiments, showcase, serialize ---
+class NotMarketingOwner(AgileMarketingError, PermissionError):
+    """Someone other than the Marketing Owner tried to triage a request or order the backlog.
+
+    Only the Marketing Owner accepts, defers or declines requests; stakeholders bring problems
+    to the Owner rather than to a team member.
+
+    Attributes:
+        who: who tried.
+        owner: the Marketing Owner.
+        action: what they tried to do.
+    """
+
+    def __init__(self, who: str, *, owner: str, action: str) -> None:
+        self.who = who
+        self.owner = owner
+        self.action = action
+        super().__init__(
+            f"{who!r} cannot {action}: only the Marketing Owner ({owner!r}) decides",
+            where="triage",
+            fix=f"bring the request to {owner}, who accepts, defers or declines it",
+        )
+
+
+class RequestIncomplete(InvalidValue):
+    """A request states a solution (or nothing) instead of a problem with a measurable outcome.
+
+    Attributes:
+        request: the request key.
+        missing: the missing parts (``"desired outcome"``, ``"success criterion"``...).
+        questions: the questions to send back to the requester.
+    """
+
+    def __init__(self, request: str, *, missing: Sequence[str], questions: Sequence[str]) -> None:
+        self.request = request
+        self.missing = tuple(missing)
+        self.questions = tuple(questions)
+        super().__init__(
+            f"the request is missing: {', '.join(self.missing)}",
+            where=f"request {request}",
+            fix="send it back and ask: " + " ".join(self.questions),
+        )
+
+
+class DoesNotServeGuidepoint(AgileMarketingError):
+    """Work was to enter the backlog or Blueprint without serving a current Guidepoint outcome.
+
+    Attributes:
+        subject: the request, item or priority.
+        outcome: the outcome it names (None when it names none).
+        outcomes: the Guidepoint's current outcomes.
+    """
+
+    def __init__(self, subject: str, *, outcome: str | None, outcomes: Sequence[str]) -> None:
+        self.subject = subject
+        self.outcome = outcome
+        self.outcomes = tuple(outcomes)
+        named = "names no outcome" if outcome is None else f"serves {outcome!r}"
+        super().__init__(
+            f"it {named}, which is not an outcome of the current Guidepoint",
+            where=subject,
+            fix=f"link it to one of {', '.join(self.outcomes) or '(no outcomes yet)'}, "
+            "or decline/defer it",
+        )
+
+
+class AlreadyDecided(AgileMarketingError):
+    """A request was triaged a second time, or a poker round / experiment is already closed.
+
+    Attributes:
+        subject: what was already decided.
+        decision: the earlier decision.
+    """
+
+    def __init__(self, subject: str, *, decision: str, fix: str | None = None) -> None:
+        self.subject = subject
+        self.decision = decision
+        super().__init__(
+            f"already decided ({decision})",
+            where=subject,
+            fix=fix or "record a new request or start a new round instead",
+        )
+
+
+class BlueprintOverCapacity(AgileMarketingError):
+    """A Blueprint priority does not fit the team's fixed capacity in some month.
+
+    Nothing is silently overbooked: the error lists what must move out, and by how much, for the
+    new priority to fit. Re-prioritise with :meth:`Blueprint.reprioritise`.
+
+    Attributes:
+        priority: the priority that was to be added.
+        shortfall: points missing per month (``{"2026-05": 5.0}``).
+        must_move_out: ``(priority name, month, points)`` triples that would make room.
+    """
+
+    def __init__(
+        self,
+        priority: str,
+        *,
+        shortfall: dict[str, float],
+        must_move_out: Sequence[tuple[str, str, float]],
+    ) -> None:
+        self.priority = priority
+        self.shortfall = dict(shortfall)
+        self.must_move_out = tuple(must_move_out)
+        months = ", ".join(f"{m} by {p:g} pt" for m, p in self.shortfall.items())
+        moves = "; ".join(f"{n} ({p:g} pt in {m})" for n, m, p in self.must_move_out)
+        super().__init__(
+            f"adding {priority!r} overbooks {months}",
+            where="Blueprint",
+            fix=(
+                f"move out {moves} with Blueprint.reprioritise()"
+                if moves
+                else "the priority is larger than the month's whole capacity; split it"
+            ),
+        )
+
+
+class VotesHidden(AgileMarketingError):
+    """Planning Poker votes were read before everyone had voted (votes are revealed at once).
+
+    Attributes:
+        waiting_for: participants who have not voted yet.
+    """
+
+    def __init__(self, item: str, *, waiting_for: Sequence[str]) -> None:
+        self.item = item
+        self.waiting_for = tuple(waiting_for)
+        super().__init__(
+            "votes stay hidden until everyone has voted",
+            where=f"planning poker on {item}",
+            fix=f"wait for {', '.join(self.waiting_for)}",
+        )
+
+
+class OutliersMustExplain(AgileMarketingError):
+    """A Planning Poker re-vote was started before the outliers explained their votes.
+
+    Attributes:
+        outliers: participants who still owe an explanation.
+    """
+
+    def __init__(self, item: str, *, outliers: Sequence[str]) -> None:
+        self.item = item
+        self.outliers = tuple(outliers)
+        super().__init__(
+            "the highest and lowest voters explain before the team votes again",
+            where=f"planning poker on {item}",
+            fix=f"record an explanation from {', '.join(self.outliers)} with explain()",
+        )
+
+
+class NotConverged(AgileMarketingError):
+    """A Planning Poker estimate was asked for before the votes converged.
+
+    Attributes:
+        votes: the last revealed votes.
+    """
+
+    def __init__(self, item: str, *, votes: dict[str, str]) -> None:
+        self.item = item
+        self.votes = dict(votes)
+        shown = ", ".join(f"{k}={v}" for k, v in self.votes.items()) or "no votes yet"
+        super().__init__(
+            f"the votes have not converged ({shown})",
+            where=f"planning poker on {item}",
+            fix="let the outliers explain and vote again, or settle() with a recorded reason",
+        )
+
+
+class SerializationError(InvalidValue):
+    """A planning JSON document does not match the shape of the object it should become.
+
+    Attributes:
+        path: where in the document (``"$.blueprint.priorities[2].effort"``).
+        expected: the expected type.
+    """
+
+    def __init__(self, path: str, *, expected: str, value: Any = None) -> None:
+        self.path = path
+        self.expected = expected
+        super().__init__(
+            f"expected {expected}",
+            where=path,
+            fix="write the document with agilemarketing.serialize.dumps, or fix that value",
+            value=value,
+        )
+
+
+# --- adapter.py, plugins.py (the adapter contract and the plugin system) ---------------------
+
+
+class AdapterUrlError(InvalidValue):
+    """An adapter URL is not of the form ``<adapter name>:<location>``.
+
+    Attributes:
+        url: the URL as given.
+    """
+
+    def __init__(self, url: str, *, what: str) -> None:
+        self.url = url
+        super().__init__(
+            what,
+            where=f"adapter URL {url!r}",
+            fix="write it as <adapter>:<location>, e.g. csv:exports/board.csv or memory:demo",
+        )
+
+
+class UnknownPlugin(NotFound):
+    """No installed plugin provides an adapter, prioritiser or metric of that name.
+
+    Attributes:
+        kind: ``"adapter"``, ``"prioritiser"`` or ``"metric"``.
+        name: the name asked for.
+        available: the names that are installed, sorted.
+        broken: plugins that failed to load (``"csv (agilemarketing-csv 0.1.0): ImportError..."``);
+            the one asked for may be among them.
+    """
+
+    def __init__(
+        self, kind: str, name: str, *, available: Sequence[str], broken: Sequence[str] = ()
+    ) -> None:
+        self.available = tuple(available)
+        self.broken = tuple(broken)
+        fix = f"use one of: {', '.join(self.available)}" if self.available else f"install a {kind}"
+        if self.broken:
+            fix += "; these plugins failed to load: " + "; ".join(self.broken)
+        super().__init__(kind, name, where="installed plugins", fix=fix)
+
+
+class PluginConflict(AgileMarketingError):
+    """Two plugins register an adapter, prioritiser or metric under the same name.
+
+    Attributes:
+        kind: ``"adapter"``, ``"prioritiser"`` or ``"metric"``.
+        name: the contested name.
+        first: the class registered first, as ``module.Class (distribution version)``.
+        second: the class that clashed with it, in the same form.
+    """
+
+    def __init__(self, kind: str, name: str, *, first: str, second: str) -> None:
+        self.kind = kind
+        self.name = name
+        self.first = first
+        self.second = second
+        super().__init__(
+            f"{kind} name {name!r} is claimed by both {first} and {second}",
+            where="installed plugins",
+            fix="uninstall one of the two distributions, or rename one class's `name`",
+        )
+
+
+class UnsupportedChange(AgileMarketingError):
+    """An adapter was asked to do something its capabilities exclude (e.g. write to a read-only
+    source, re-rank where the tool has no ranking).
+
+    Attributes:
+        adapter: the adapter's name.
+        operation: what was asked (``"write"``, ``"rank"``, ``"incremental read"``...).
+    """
+
+    def __init__(self, adapter: str, operation: str, *, fix: str | None = None) -> None:
+        self.adapter = adapter
+        self.operation = operation
+        super().__init__(
+            f"the {adapter!r} adapter does not support {operation}",
+            where=f"adapter {adapter!r}",
+            fix=fix or f"check Adapter.capabilities before asking for {operation}",
+        )
+
+
+class InvalidCursor(InvalidValue):
+    """A read cursor that this adapter did not produce (or that it can no longer use).
+
+    Attributes:
+        adapter: the adapter's name.
+        token: the cursor's token.
+    """
+
+    def __init__(self, adapter: str, token: str, *, why: str) -> None:
+        self.adapter = adapter
+        self.token = token
+        super().__init__(
+            f"cursor {token!r} is not usable: {why}",
+            where=f"adapter {adapter!r}",
+            fix="pass a cursor returned by this adapter's read(), or read from the start (None)",
+        )
+
+
+class ChangeConflict(AgileMarketingError):
+    """A change does not fit the item's current state (a create on a key that exists with other
+    content, a move from a status the item is no longer in). Nothing was applied.
+
+    Attributes:
+        key: the item's key.
+        expected: what the change expected to find.
+        found: what the adapter found.
+    """
+
+    def __init__(self, key: str, *, expected: str, found: str, where: str | None = None) -> None:
+        self.key = key
+        self.expected = expected
+        self.found = found
+        super().__init__(
+            f"expected {expected}, found {found}",
+            where=where or f"item {key}",
+            fix="read the item again and plan the change against its current state",
+        )
+
+
+class MissingSecret(AgileMarketingError):
+    """An adapter needs a secret from an environment variable that is not set.
+
+    Secrets are only ever taken from the environment, so they stay out of URLs, option files,
+    logs and reprs. The message names the variable, never a value.
+
+    Attributes:
+        variable: the environment variable's name.
+        adapter: the adapter's name.
+    """
+
+    def __init__(self, variable: str, *, adapter: str) -> None:
+        self.variable = variable
+        self.adapter = adapter
+        super().__init__(
+            f"environment variable {variable} is not set",
+            where=f"adapter {adapter!r}",
+            fix=f"export {variable}=<your secret> before running",
+        )

@@ -1,0 +1,207 @@
+"""The Definition of Done: a team's own checklist of what makes an item done.
+
+An item is only done when its Definition of Done holds. The checklist is the team's balance of
+quality and speed ("good enough"), so it is short, named, and the same for every item of a kind.
+Items record the criteria they meet in :attr:`WorkItem.done_criteria
+<agilemarketing.items.WorkItem.done_criteria>`; a :class:`DefinitionOfDone` checks them.
+
+>>> from agilemarketing.items import WorkItem
+>>> dod = DefinitionOfDone(
+...     ["Copy proofread", "Links tested", "Tracking in place"],
+...     per_kind={"email": ["Spam check passed"]},
+... )
+>>> email = WorkItem("EM-4", "Nurture email 2", kind="email")
+>>> email = email.with_criteria_met("Copy proofread", "Links tested")
+>>> print(dod.check(email))
+EM-4: 2/4 criteria met; unmet: Tracking in place, Spam check passed
+>>> dod.check(email).is_done
+False
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from agilemarketing.errors import InvalidValue, NotDone, raise_all
+from agilemarketing.items import WorkItem
+
+__all__ = ["DefinitionOfDone", "DoneCheck"]
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _criteria(value: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    return tuple(" ".join(str(c).split()) for c in value)
+
+
+def _per_kind(value: Mapping[str, Iterable[str]] | None) -> Mapping[str, tuple[str, ...]]:
+    if value is None:
+        return {}
+    return {str(kind).strip().lower(): _criteria(names) for kind, names in value.items()}
+
+
+@attrs.frozen
+class DoneCheck:
+    """The result of checking one item against a Definition of Done.
+
+    ``met`` and ``unmet`` follow the checklist order; together they are the whole checklist for
+    the item's kind.
+
+    >>> check = DoneCheck("C-1", met=("Brief agreed",), unmet=("Legal approved",))
+    >>> check.progress, check.is_done, check.summary
+    (0.5, False, '1/2 criteria met')
+    """
+
+    key: str
+    met: tuple[str, ...] = ()
+    unmet: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> int:
+        """How many criteria apply to the item."""
+        return len(self.met) + len(self.unmet)
+
+    @property
+    def progress(self) -> float:
+        """The fraction of criteria met, from 0.0 to 1.0 (1.0 when the checklist is empty)."""
+        return 1.0 if self.total == 0 else len(self.met) / self.total
+
+    @property
+    def is_done(self) -> bool:
+        """Whether every criterion is met."""
+        return not self.unmet
+
+    @property
+    def summary(self) -> str:
+        """Partial progress in words, e.g. ``"3/5 criteria met"``."""
+        return f"{len(self.met)}/{self.total} criteria met"
+
+    def __str__(self) -> str:
+        text = f"{self.key}: {self.summary}"
+        if self.unmet:
+            text += "; unmet: " + ", ".join(self.unmet)
+        return text
+
+
+@attrs.frozen
+class DefinitionOfDone:
+    """A team's checklist of named criteria, the same for every item, plus extras per item kind.
+
+    ``default`` applies to every item; ``per_kind`` adds criteria for items of one kind (kinds are
+    matched in lower case, as :class:`~agilemarketing.items.WorkItem` stores them). Criterion
+    names are matched ignoring case and repeated spaces, so ``"Links tested"`` recorded on an
+    item meets ``"links  tested"`` on the checklist.
+
+    Args:
+        default: criteria every item must meet.
+        per_kind: extra criteria by item kind (``{"email": ["Spam check passed"]}``).
+
+    >>> dod = DefinitionOfDone(["Brief agreed", "Published"])
+    >>> dod.criteria_for("blog")
+    ('Brief agreed', 'Published')
+    """
+
+    default: tuple[str, ...] = attrs.field(default=(), converter=_criteria)
+    per_kind: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_per_kind)
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[InvalidValue] = []
+        checklists = {"default": self.default} | {
+            f"kind {kind!r}": self.criteria_for(kind) for kind in self.per_kind
+        }
+        for where, names in checklists.items():
+            seen: set[str] = set()
+            for name in names:
+                if not name:
+                    problems.append(
+                        InvalidValue(
+                            "a criterion needs a name",
+                            where=f"DefinitionOfDone, {where}",
+                            fix="name every criterion, e.g. 'Copy proofread'",
+                        )
+                    )
+                elif _fold(name) in seen:
+                    problems.append(
+                        InvalidValue(
+                            f"criterion {name!r} is listed twice",
+                            where=f"DefinitionOfDone, {where}",
+                            fix="list each criterion once (per-kind criteria add to the default)",
+                        )
+                    )
+                seen.add(_fold(name))
+        raise_all(problems, "invalid Definition of Done")
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> DefinitionOfDone:
+        """Build one from plain data, as read from TOML or JSON.
+
+        ``default`` holds the shared list; every other key is an item kind.
+
+        >>> dod = DefinitionOfDone.from_mapping(
+        ...     {"default": ["Proofread"], "event": ["Venue booked"]}
+        ... )
+        >>> dod.criteria_for("Event")
+        ('Proofread', 'Venue booked')
+        """
+        problems: list[InvalidValue] = []
+        lists: dict[str, list[str]] = {}
+        for key, value in data.items():
+            if isinstance(value, str) or not isinstance(value, list | tuple):
+                problems.append(
+                    InvalidValue(
+                        "expected a list of criterion names",
+                        where=f"Definition of Done, key {key!r}",
+                        fix='write it as a list, e.g. ["Copy proofread", "Links tested"]',
+                        value=value,
+                    )
+                )
+                continue
+            lists[str(key)] = [str(v) for v in value]
+        raise_all(problems, "invalid Definition of Done")
+        default = lists.pop("default", [])
+        return cls(default, per_kind=lists)
+
+    def criteria_for(self, kind: str) -> tuple[str, ...]:
+        """Every criterion an item of ``kind`` must meet: the default, then the kind's extras."""
+        extra = self.per_kind.get(kind.strip().lower(), ())
+        return self.default + extra
+
+    def check(self, item: WorkItem) -> DoneCheck:
+        """Which criteria ``item`` meets and which it does not yet meet.
+
+        >>> from agilemarketing.items import WorkItem
+        >>> dod = DefinitionOfDone(["Proofread", "Published"])
+        >>> dod.check(WorkItem("B-1", "Blog post").with_criteria_met("proofread")).summary
+        '1/2 criteria met'
+        """
+        recorded = {_fold(c) for c in item.done_criteria}
+        met: list[str] = []
+        unmet: list[str] = []
+        for name in self.criteria_for(item.kind):
+            (met if _fold(name) in recorded else unmet).append(name)
+        return DoneCheck(item.key, tuple(met), tuple(unmet))
+
+    def require(self, item: WorkItem) -> DoneCheck:
+        """Return the check when ``item`` is done; otherwise raise :class:`NotDone`.
+
+        The error lists every unmet criterion at once, so the team sees the whole gap.
+
+        >>> from agilemarketing.items import WorkItem
+        >>> dod = DefinitionOfDone(["Proofread", "Published"])
+        >>> dod.require(WorkItem("B-1", "Blog post"))
+        Traceback (most recent call last):
+        ...
+        agilemarketing.errors.NotDone: item B-1: not done, 0/2 Definition-of-Done criteria met; \
+unmet: 'Proofread'; 'Published'. Fix: ...
+        """
+        check = self.check(item)
+        if not check.is_done:
+            raise NotDone(item.key, check.unmet, check.met)
+        return check
