@@ -160,6 +160,192 @@ def redact(text: str, *secrets: str | None) -> str:
 # (added below by the modules that raise them; keep one section per module)
 
 
+# --- backlog.py, prioritization.py (the ranked Marketing Backlog and prioritisation) ---------
+
+
+class ItemNotInBacklog(NotFound):
+    """An item key named in a backlog operation is not in the backlog.
+
+    Attributes:
+        key: the key that was looked for (also ``name``).
+    """
+
+    def __init__(self, key: str, *, where: str = "backlog") -> None:
+        self.key = key
+        super().__init__(
+            "item",
+            key,
+            where=where,
+            fix="check the key (keys match exactly), or insert the item first",
+        )
+
+
+class DuplicateItem(InvalidValue):
+    """An item was added to a backlog (or a ranking, or a ballot) that already holds its key.
+
+    Attributes:
+        key: the duplicated key.
+    """
+
+    def __init__(self, key: str, *, where: str = "backlog", fix: str | None = None) -> None:
+        self.key = key
+        super().__init__(
+            f"item {key} is already there; keys must be unique",
+            where=where,
+            fix=fix
+            or "use Backlog.replace() to store a new version of an item, "
+            "or give the new item its own key",
+        )
+
+
+class SelfRelativeMove(InvalidValue):
+    """An item was to be moved before or after itself.
+
+    Attributes:
+        key: the item's key.
+    """
+
+    def __init__(self, key: str, *, relation: str) -> None:
+        self.key = key
+        self.relation = relation
+        super().__init__(
+            f"cannot move {key} {relation} itself",
+            where=f"backlog, item {key}",
+            fix="name a different item as the anchor of the move",
+        )
+
+
+class PositionOutOfRange(InvalidValue, IndexError):
+    """A backlog position outside ``0 .. len(backlog)`` (or ``len - 1`` for moves).
+
+    Attributes:
+        position: the position asked for.
+        size: the number of valid positions' upper bound (inclusive).
+    """
+
+    def __init__(self, position: int, *, last: int, where: str = "backlog") -> None:
+        self.position = position
+        self.last = last
+        super().__init__(
+            "position is out of range",
+            where=where,
+            fix=f"use a position from 0 to {last} (0 is the top)",
+            value=position,
+        )
+
+
+class NotAReordering(InvalidValue):
+    """A new order is not a reordering of the backlog's items: keys are missing, extra or repeated.
+
+    Attributes:
+        missing: keys of the old order absent from the new one.
+        unknown: keys of the new order that the old one does not have.
+        repeated: keys named more than once in the new order.
+    """
+
+    def __init__(
+        self,
+        *,
+        missing: Sequence[str] = (),
+        unknown: Sequence[str] = (),
+        repeated: Sequence[str] = (),
+        where: str = "backlog reorder",
+    ) -> None:
+        self.missing = tuple(missing)
+        self.unknown = tuple(unknown)
+        self.repeated = tuple(repeated)
+        parts = []
+        for label, keys in (
+            ("missing", self.missing),
+            ("unknown", self.unknown),
+            ("repeated", self.repeated),
+        ):
+            if keys:
+                shown = ", ".join(keys[:10]) + (
+                    f" (+{len(keys) - 10} more)" if len(keys) > 10 else ""
+                )
+                parts.append(f"{label}: {shown}")
+        super().__init__(
+            "the new order is not a reordering of the same items (" + "; ".join(parts) + ")",
+            where=where,
+            fix="name every item exactly once (a ranking of a subset must only name known keys)",
+        )
+
+
+class StalePrunePlan(AgileMarketingError):
+    """A prune plan was applied to a backlog that changed (or is another backlog) since planning.
+
+    Attributes:
+        planned_version: the backlog version the plan was made against.
+        current_version: the backlog's version now.
+    """
+
+    def __init__(self, *, planned_version: int, current_version: int, same_backlog: bool) -> None:
+        self.planned_version = planned_version
+        self.current_version = current_version
+        self.same_backlog = same_backlog
+        what = (
+            f"the backlog changed since the plan was made (version {planned_version} "
+            f"then, {current_version} now)"
+            if same_backlog
+            else "the plan was made for a different backlog"
+        )
+        super().__init__(
+            what,
+            where="apply_prune",
+            fix="make a new plan with Backlog.plan_prune(...), review it, then apply that one",
+        )
+
+
+class InvalidPriorityInput(InvalidValue):
+    """A prioritisation input of one item is missing or not usable.
+
+    Attributes:
+        key: the item's key.
+        field: the input's name (``"reach"``, ``"moscow"``...).
+        expected: what a valid input looks like.
+        prioritiser: the prioritiser's name (``"rice"``...).
+    """
+
+    def __init__(
+        self,
+        key: str,
+        field: str,
+        *,
+        expected: str,
+        prioritiser: str,
+        value: Any = None,
+        missing: bool = False,
+    ) -> None:
+        self.key = key
+        self.field = field
+        self.expected = expected
+        self.prioritiser = prioritiser
+        self.missing = missing
+        super().__init__(
+            f"{prioritiser} input {field!r} is missing"
+            if missing
+            else f"{prioritiser} input {field!r} is not {expected}",
+            where=f"item {key}, field {field!r}",
+            fix=f"set item.fields[{field!r}] (or the explicit inputs for {key}) to {expected}",
+            value=None if missing else value,
+        )
+
+
+class InvalidBallot(InvalidValue):
+    """A participant's ballot in a collaborative ranking cannot be counted.
+
+    Attributes:
+        participant: whose ballot it is.
+        problem: what is wrong with it.
+    """
+
+    def __init__(self, participant: str, problem: str, *, fix: str) -> None:
+        self.participant = participant
+        self.problem = problem
+        super().__init__(problem, where=f"ballot of {participant!r}", fix=fix)
+
+
 # --- done.py, board.py, cycles.py (Definition of Done, live board, launch cycles) -------------
 
 
@@ -598,3 +784,194 @@ class MissingSecret(AgileMarketingError):
             where=f"adapter {adapter!r}",
             fix=f"export {variable}=<your secret> before running",
         )
+
+
+# --- mirror.py, sync.py (the SQLite mirror and the sync engine) -------------------------------
+
+
+class MirrorError(AgileMarketingError):
+    """The mirror database cannot be opened, upgraded or written as asked.
+
+    The message names the database file (``where``) and what to do about it.
+    """
+
+
+class SyncConfigError(InvalidValue):
+    """A sync configuration file (TOML) or option is invalid.
+
+    Attributes:
+        path: the configuration file, if the problem is in one.
+        key: the offending key (``"status_map"``, ``"fields.points"``...), if known.
+    """
+
+    def __init__(
+        self,
+        what: str,
+        *,
+        path: str | None = None,
+        key: str | None = None,
+        fix: str | None = None,
+        value: Any = None,
+    ) -> None:
+        self.path = path
+        self.key = key
+        where = ", ".join(part for part in (path and f"file {path}", key and f"key {key!r}") if part)
+        super().__init__(what, where=where or "sync configuration", fix=fix, value=value)
+
+
+class SyncConflictError(AgileMarketingError):
+    """Items changed on both sides since the last sync, and the policy is ``fail``.
+
+    Nothing was written. Each conflict names the item, the field, the base value (last synced)
+    and both current values.
+
+    Attributes:
+        conflicts: the conflicts, as :class:`agilemarketing.sync.Conflict` values.
+    """
+
+    def __init__(self, conflicts: Sequence[Any]) -> None:
+        self.conflicts = tuple(conflicts)
+        shown = "; ".join(str(c) for c in self.conflicts[:5])
+        more = f" (and {len(self.conflicts) - 5} more)" if len(self.conflicts) > 5 else ""
+        super().__init__(
+            f"{len(self.conflicts)} item field(s) changed on both sides since the last sync: "
+            f"{shown}{more}",
+            where="sync",
+            fix="choose a policy (--on-conflict prefer-source, prefer-target or skip), "
+            "or make both sides agree and sync again",
+        )
+
+
+# --- Errors of forecast.py, simulate.py and report.py ---------------------------------------
+
+
+class NoThroughputError(AgileMarketingError):
+    """A forecast was asked for from a window of days in which no item was finished.
+
+    Resampling a window with zero throughput can only say "never"; a wider window (or one
+    that ends later) holds the team's real pace.
+
+    Attributes:
+        first_day: the window's first day (None for an empty window).
+        last_day: the window's last day (None for an empty window).
+        days: how many days the window covers.
+    """
+
+    def __init__(self, first_day: Any, last_day: Any, days: int) -> None:
+        self.first_day = first_day
+        self.last_day = last_day
+        self.days = days
+        where = (
+            f"throughput window {first_day} to {last_day} ({days} days)"
+            if first_day is not None
+            else "throughput window (empty)"
+        )
+        super().__init__(
+            "no item finished in the window",
+            where=where,
+            fix="widen it (more weeks, or a range that includes finished work)",
+        )
+
+
+class HistorySourceError(AgileMarketingError):
+    """A report or forecast source could not be read (unknown scheme, missing file).
+
+    Attributes:
+        source: the source as the user wrote it.
+    """
+
+    def __init__(self, source: str, what: str, *, fix: str) -> None:
+        self.source = source
+        super().__init__(what, where=f"history source {source!r}", fix=fix)
+
+
+# --- agilemarketing_csv (the CSV adapter: Jira exports, mapped and history CSV, writing) -------
+
+
+def _csv_where(file: str | None, row: int | None, column: str | None) -> str | None:
+    parts = []
+    if file is not None:
+        parts.append(f"file {file}")
+    if row is not None:
+        parts.append(f"row {row}")
+    if column is not None:
+        parts.append(f"column {column!r}")
+    return ", ".join(parts) or None
+
+
+class CsvError(AgileMarketingError):
+    """A CSV file cannot be read or written as asked.
+
+    Rows are counted as a spreadsheet shows them: the header is row 1, the first record row 2
+    (a record with a quoted line break is still one row).
+
+    Attributes:
+        file: the file's path, as given.
+        row: the row, or None when the problem is not in one row.
+        column: the column's header name, or None when the problem is not in one column.
+    """
+
+    def __init__(
+        self,
+        what: str,
+        *,
+        file: str | None,
+        row: int | None = None,
+        column: str | None = None,
+        fix: str | None = None,
+    ) -> None:
+        self.file = file
+        self.row = row
+        self.column = column
+        super().__init__(what, where=_csv_where(file, row, column), fix=fix)
+
+
+class CsvFileError(CsvError):
+    """The file as a whole cannot be read: nothing in it was parsed.
+
+    Attributes:
+        reason: one word for why: ``"io"``, ``"empty"``, ``"encoding"``, ``"delimiter"``,
+            ``"decimal"`` or ``"header"`` (a required column is missing or a name is repeated).
+    """
+
+    def __init__(
+        self,
+        what: str,
+        *,
+        file: str | None,
+        reason: str,
+        row: int | None = None,
+        column: str | None = None,
+        fix: str | None = None,
+    ) -> None:
+        self.reason = reason
+        super().__init__(what, file=file, row=row, column=column, fix=fix)
+
+
+class CsvRowError(CsvError, InvalidValue):
+    """One row or cell of a CSV file is not what was expected; the other rows may be fine.
+
+    Attributes:
+        value: the offending cell text (None for a problem with the row's shape).
+        expected: what the cell or row should have held.
+    """
+
+    def __init__(
+        self,
+        what: str,
+        *,
+        file: str | None,
+        row: int,
+        column: str | None = None,
+        value: str | None = None,
+        expected: str | None = None,
+        fix: str | None = None,
+    ) -> None:
+        if value is not None:
+            shown = value if len(value) <= 80 else value[:77] + "..."
+            what = f"{what} (got {shown!r})"
+        if expected:
+            what = f"{what}; expected {expected}"
+        super().__init__(what, file=file, row=row, column=column, fix=fix)
+        self.value = value
+        self.expected = expected
