@@ -33,6 +33,7 @@ __all__ = [
     "CsvFileError",
     "CsvRowError",
     "CycleStateError",
+    "HistoryFormatError",
     "InvalidCursor",
     "InvalidInputGroup",
     "InvalidValue",
@@ -978,3 +979,42 @@ class CsvRowError(CsvError, InvalidValue):
         super().__init__(what, file=file, row=row, column=column, fix=fix)
         self.value = value
         self.expected = expected
+
+
+# --- historyio.py, flow.py, metrics.py (history JSON Lines and the metrics engine) ----------
+
+
+class HistoryFormatError(InvalidValue):
+    """One line of a history JSON Lines file is wrong; the message names file, line and field.
+
+    Attributes:
+        file: the file name (``<stream>`` for an open stream without a name).
+        line: the 1-based line number.
+        field: the field path inside the line (``transitions[].at``), or ``(line)``.
+        key: the item key, when the line had one.
+    """
+
+    def __init__(
+        self,
+        what: str,
+        *,
+        file: str,
+        line: int,
+        field: str,
+        key: str | None = None,
+        fix: str | None = None,
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.field = field
+        self.key = key
+        where = f"file {file}, line {line}, field {field!r}"
+        if key is not None:
+            where += f", item {key}"
+        super().__init__(
+            what,
+            where=where,
+            fix=fix
+            or "make each line one JSON object as docs/history-format.md describes, with "
+            "timestamps like 2026-03-02T09:30:00Z",
+        )
