@@ -1,0 +1,792 @@
+"""The Guidepoint (what success means this period) and the Blueprint (a three-month calendar).
+
+A :class:`Guidepoint` is the north-star statement a team agrees with its stakeholders at the
+strategic level: a few :class:`Outcome` s, each shown by :class:`Kpi` s with targets and current
+values. Work is judged by the outcome it serves (``WorkItem.outcome``); backlog items that serve
+no current outcome are pruning candidates (:meth:`Guidepoint.unserved`).
+
+A :class:`Blueprint` is the agreed three-month calendar of a *few* high-level priorities, each
+tied to a Guidepoint outcome, drawn against the team's fixed capacity per month. Capacity does not
+stretch: :meth:`Blueprint.add` refuses a priority that does not fit and says what must move out,
+and by how much; :meth:`Blueprint.reprioritise` is the only way to make room.
+
+>>> from datetime import date
+>>> gp = Guidepoint(
+...     "Sales has a pipeline it can follow up",
+...     starts=date(2026, 4, 1), ends=date(2026, 6, 30),
+...     outcomes=[Outcome("pipeline", kpis=[Kpi("qualified leads", target=50, current=12)])],
+... )
+>>> bp = Blueprint(gp, start="2026-04", capacity=20)
+>>> bp = bp.add(Priority("Banking app launch", "pipeline", {"2026-04": 13, "2026-05": 8}))
+>>> bp.free("2026-04"), bp.free("2026-05")
+(7.0, 12.0)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import attrs
+
+from agilemarketing.errors import (
+    BlueprintOverCapacity,
+    DoesNotServeGuidepoint,
+    InvalidValue,
+    NotFound,
+    raise_all,
+)
+from agilemarketing.items import WorkItem
+
+__all__ = [
+    "Blueprint",
+    "BlueprintDiff",
+    "CapacityCheck",
+    "Guidepoint",
+    "Kpi",
+    "Outcome",
+    "Priority",
+    "PruningReport",
+    "month_of",
+]
+
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-\d{1,2})?\s*$")
+
+
+def month_of(value: date | str) -> str:
+    """Normalise a date or ``"YYYY-MM"`` / ``"YYYY-MM-DD"`` string to a ``"YYYY-MM"`` month.
+
+    >>> month_of("2026-4"), month_of(date(2026, 11, 30))
+    ('2026-04', '2026-11')
+    """
+    if isinstance(value, date):
+        return f"{value.year:04d}-{value.month:02d}"
+    match = _MONTH.match(str(value))
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise InvalidValue(
+            "not a month",
+            where="Blueprint",
+            fix="write months as YYYY-MM, e.g. 2026-04",
+            value=value,
+        )
+    return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
+
+
+def _next_month(month: str) -> str:
+    year, mon = int(month[:4]), int(month[5:])
+    return f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"
+
+
+def _text(value: str) -> str:
+    return str(value).strip()
+
+
+def _required(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    if not value:
+        raise InvalidValue(
+            f"{attribute.name} must not be empty",
+            where=type(instance).__name__,
+            fix=f"give the {attribute.name}",
+        )
+
+
+def _finite(instance: Any, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    if value is not None and value != value:  # NaN
+        raise InvalidValue(
+            f"{attribute.name} must be a number", where=type(instance).__name__, value=value
+        )
+
+
+@attrs.frozen
+class Kpi:
+    """A key performance indicator with a target and (optionally) its current value.
+
+    ``higher_is_better=False`` is for KPIs such as cost per lead.
+
+    >>> k = Kpi("qualified leads", target=50, current=20)
+    >>> k.met, k.progress
+    (False, 0.4)
+    >>> k.with_current(55).met
+    True
+    """
+
+    name: str = attrs.field(converter=_text, validator=_required)
+    target: float = attrs.field(converter=float, validator=_finite)
+    current: float | None = attrs.field(
+        default=None, converter=attrs.converters.optional(float), validator=_finite
+    )
+    unit: str = ""
+    higher_is_better: bool = True
+
+    @property
+    def met(self) -> bool:
+        """Whether the current value reaches the target (False while unknown)."""
+        if self.current is None:
+            return False
+        if self.higher_is_better:
+            return self.current >= self.target
+        return self.current <= self.target
+
+    @property
+    def progress(self) -> float | None:
+        """Current over target (target over current when lower is better); None while unknown."""
+        if self.current is None:
+            return None
+        if self.higher_is_better:
+            return self.current / self.target if self.target else 1.0
+        return self.target / self.current if self.current else 1.0
+
+    def with_current(self, value: float) -> Kpi:
+        """A copy with a new current value."""
+        return attrs.evolve(self, current=value)
+
+    def __str__(self) -> str:
+        now = "?" if self.current is None else f"{self.current:g}"
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{self.name}: {now} of {self.target:g}{unit}"
+
+
+def _kpis(value: Iterable[Kpi]) -> tuple[Kpi, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class Outcome:
+    """A business outcome the Guidepoint names, shown by its KPIs.
+
+    ``owner`` is the stakeholder who owns the business goal (optional).
+
+    >>> Outcome("pipeline", "Sales can follow up", [Kpi("qualified leads", 50)]).kpis[0].target
+    50.0
+    """
+
+    name: str = attrs.field(converter=_text, validator=_required)
+    description: str = ""
+    kpis: tuple[Kpi, ...] = attrs.field(factory=tuple, converter=_kpis)
+    owner: str | None = None
+
+    @property
+    def met(self) -> bool:
+        """Whether every KPI of the outcome meets its target (False without KPIs)."""
+        return bool(self.kpis) and all(k.met for k in self.kpis)
+
+
+def _outcomes(value: Iterable[Outcome]) -> tuple[Outcome, ...]:
+    return tuple(value)
+
+
+def _names(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(v.strip() for v in value if v.strip())
+
+
+@attrs.frozen
+class PruningReport:
+    """Backlog items that serve no current Guidepoint outcome: candidates for pruning.
+
+    Attributes:
+        candidates: the items, in the order given.
+        reasons: item key -> why it is a candidate.
+        total: how many items were examined.
+    """
+
+    candidates: tuple[WorkItem, ...]
+    reasons: Mapping[str, str]
+    total: int
+
+    @property
+    def share(self) -> float:
+        """The fraction of examined items that are candidates (0 for an empty backlog).
+
+        >>> PruningReport((), {}, 0).share
+        0.0
+        """
+        return len(self.candidates) / self.total if self.total else 0.0
+
+    def __str__(self) -> str:
+        lines = [
+            f"{len(self.candidates)} of {self.total} items serve no current outcome "
+            f"({self.share:.0%})"
+        ]
+        lines += [f"- {i.key} {i.title}: {self.reasons[i.key]}" for i in self.candidates]
+        return "\n".join(lines)
+
+
+@attrs.frozen
+class Guidepoint:
+    """The period's statement of success: outcomes and the KPIs that show them.
+
+    Rules: at least one outcome; outcome names are unique; the period ends after it starts.
+
+    >>> gp = Guidepoint("More pipeline", date(2026, 4, 1), date(2026, 6, 30),
+    ...                 [Outcome("pipeline"), Outcome("retention")])
+    >>> gp.serves("pipeline"), gp.serves("brand awareness"), gp.serves(None)
+    (True, False, False)
+    """
+
+    statement: str = attrs.field(converter=_text, validator=_required)
+    starts: date
+    ends: date
+    outcomes: tuple[Outcome, ...] = attrs.field(converter=_outcomes)
+    agreed_with: frozenset[str] = attrs.field(factory=frozenset, converter=_names)
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[InvalidValue] = []
+        if not self.outcomes:
+            problems.append(
+                InvalidValue(
+                    "a Guidepoint needs at least one outcome",
+                    where="Guidepoint",
+                    fix="name the outcomes the stakeholders want from marketing this period",
+                )
+            )
+        seen: set[str] = set()
+        for outcome in self.outcomes:
+            if outcome.name.casefold() in seen:
+                problems.append(
+                    InvalidValue(
+                        f"outcome {outcome.name!r} appears twice",
+                        where="Guidepoint",
+                        fix="give each outcome its own name",
+                    )
+                )
+            seen.add(outcome.name.casefold())
+        if self.ends <= self.starts:
+            problems.append(
+                InvalidValue(
+                    f"the period ends ({self.ends}) before it starts ({self.starts})",
+                    where="Guidepoint",
+                    fix="check the dates",
+                )
+            )
+        raise_all(problems, "invalid Guidepoint")
+
+    @property
+    def outcome_names(self) -> tuple[str, ...]:
+        """The outcomes' names, in order."""
+        return tuple(o.name for o in self.outcomes)
+
+    def serves(self, outcome: str | None) -> bool:
+        """Whether ``outcome`` names a current outcome (case-insensitive)."""
+        if outcome is None:
+            return False
+        return outcome.strip().casefold() in {n.casefold() for n in self.outcome_names}
+
+    def outcome(self, name: str) -> Outcome:
+        """The outcome called ``name`` (case-insensitive).
+
+        >>> Guidepoint("x", date(2026, 1, 1), date(2026, 3, 31), [Outcome("a")]).outcome("A").name
+        'a'
+        """
+        for outcome in self.outcomes:
+            if outcome.name.casefold() == name.strip().casefold():
+                return outcome
+        raise NotFound(
+            "outcome", name, where="Guidepoint", fix=f"use one of {', '.join(self.outcome_names)}"
+        )
+
+    def require_serves(self, subject: str, outcome: str | None) -> str:
+        """Return the canonical outcome name, or raise :class:`DoesNotServeGuidepoint`."""
+        if not self.serves(outcome):
+            raise DoesNotServeGuidepoint(subject, outcome=outcome, outcomes=self.outcome_names)
+        assert outcome is not None
+        return self.outcome(outcome).name
+
+    def with_kpi(self, outcome: str, kpi: str, current: float) -> Guidepoint:
+        """A copy where the KPI ``kpi`` of ``outcome`` has a new current value.
+
+        >>> gp = Guidepoint("x", date(2026, 1, 1), date(2026, 3, 31),
+        ...                 [Outcome("a", kpis=[Kpi("leads", 50)])])
+        >>> gp.with_kpi("a", "leads", 51).outcome("a").met
+        True
+        """
+        target = self.outcome(outcome)
+        names = [k.name.casefold() for k in target.kpis]
+        if kpi.strip().casefold() not in names:
+            raise NotFound("KPI", kpi, where=f"outcome {target.name!r}")
+        kpis = [
+            k.with_current(current) if k.name.casefold() == kpi.casefold() else k
+            for k in target.kpis
+        ]
+        changed = attrs.evolve(target, kpis=kpis)
+        return attrs.evolve(self, outcomes=[changed if o is target else o for o in self.outcomes])
+
+    def unserved(self, items: Iterable[WorkItem]) -> PruningReport:
+        """Items serving no current outcome (none named, or one no longer on the Guidepoint).
+
+        >>> gp = Guidepoint("x", date(2026, 1, 1), date(2026, 3, 31), [Outcome("pipeline")])
+        >>> report = gp.unserved([WorkItem("A", "Webinar", outcome="pipeline"),
+        ...                       WorkItem("B", "Old flyer"),
+        ...                       WorkItem("C", "Trade fair", outcome="awareness 2025")])
+        >>> [i.key for i in report.candidates], report.reasons["C"]
+        (['B', 'C'], "serves 'awareness 2025', which is not a current outcome")
+        """
+        examined = list(items)
+        candidates: list[WorkItem] = []
+        reasons: dict[str, str] = {}
+        for item in examined:
+            if item.outcome is None:
+                candidates.append(item)
+                reasons[item.key] = "names no outcome"
+            elif not self.serves(item.outcome):
+                candidates.append(item)
+                reasons[item.key] = f"serves {item.outcome!r}, which is not a current outcome"
+        return PruningReport(tuple(candidates), reasons, len(examined))
+
+
+def _effort(
+    value: Mapping[str, float] | Iterable[tuple[str, float]],
+) -> tuple[tuple[str, float], ...]:
+    pairs = value.items() if isinstance(value, Mapping) else value
+    merged: dict[str, float] = {}
+    for month, points in pairs:
+        key = month_of(month)
+        merged[key] = merged.get(key, 0.0) + float(points)
+    return tuple(sorted(merged.items()))
+
+
+@attrs.frozen
+class Priority:
+    """One high-level priority of a Blueprint: a bucket of work, not a task list.
+
+    ``effort`` maps months (``"YYYY-MM"``) to the capacity the priority takes in each, in the
+    Blueprint's unit (points or items).
+
+    >>> p = Priority("Spring webinar series", "pipeline", {"2026-04": 5, "2026-05": 3})
+    >>> p.total, p.effort_in("2026-05"), p.months
+    (8.0, 3.0, ('2026-04', '2026-05'))
+    """
+
+    name: str = attrs.field(converter=_text, validator=_required)
+    outcome: str = attrs.field(converter=_text, validator=_required)
+    effort: tuple[tuple[str, float], ...] = attrs.field(converter=_effort)
+    note: str = ""
+
+    @effort.validator
+    def _check_effort(
+        self, attribute: attrs.Attribute[Any], value: tuple[tuple[str, float], ...]
+    ) -> None:
+        if not value or any(not p == p or p < 0 for _, p in value) or sum(p for _, p in value) <= 0:
+            raise InvalidValue(
+                "a priority needs a positive effort in at least one month",
+                where=f"priority {self.name!r}",
+                fix='give effort per month, e.g. {"2026-04": 5}',
+                value=dict(value),
+            )
+
+    @property
+    def total(self) -> float:
+        """The whole effort over all months."""
+        return sum(p for _, p in self.effort)
+
+    @property
+    def months(self) -> tuple[str, ...]:
+        """The months the priority takes capacity in."""
+        return tuple(m for m, _ in self.effort)
+
+    def effort_in(self, month: str | date) -> float:
+        """The effort in one month (0 when none)."""
+        key = month_of(month)
+        return sum(p for m, p in self.effort if m == key)
+
+
+@attrs.frozen
+class CapacityCheck:
+    """Whether a priority fits the Blueprint, and if not what must move out.
+
+    Attributes:
+        priority: the checked priority's name.
+        shortfall: month -> points missing (empty when it fits).
+        must_move_out: ``(priority, month, points)``: the lowest-ranked priorities whose effort
+            would make room, the last one possibly only in part ("by how much").
+    """
+
+    priority: str
+    shortfall: Mapping[str, float]
+    must_move_out: tuple[tuple[str, str, float], ...]
+
+    @property
+    def fits(self) -> bool:
+        """True when no month is overbooked."""
+        return not self.shortfall
+
+    def __str__(self) -> str:
+        if self.fits:
+            return f"{self.priority!r} fits"
+        lines = [f"{self.priority!r} does not fit:"]
+        lines += [f"- {m}: {p:g} over capacity" for m, p in self.shortfall.items()]
+        lines += [f"- move out {n}: {p:g} in {m}" for n, m, p in self.must_move_out]
+        return "\n".join(lines)
+
+
+def _capacity(value: float | Sequence[float]) -> tuple[float, float, float]:
+    values = [float(value)] * 3 if isinstance(value, int | float) else [float(v) for v in value]
+    if len(values) != 3 or any(not v == v or v < 0 for v in values):
+        raise InvalidValue(
+            "capacity is three non-negative numbers, one per month",
+            where="Blueprint.capacity",
+            fix="give one number (the same each month) or three",
+            value=value,
+        )
+    return (values[0], values[1], values[2])
+
+
+def _priorities(value: Iterable[Priority]) -> tuple[Priority, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class BlueprintDiff:
+    """What changed between two Blueprints (for example between two Team Showcases).
+
+    Attributes:
+        added: priorities only in the newer Blueprint.
+        removed: priorities only in the older one.
+        rescheduled: name -> (old effort, new effort) where the months or amounts changed.
+        reranked: name -> (old rank, new rank), 1-based, for priorities in both.
+        capacity: month -> (old, new) where the capacity changed.
+    """
+
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    rescheduled: Mapping[str, tuple[dict[str, float], dict[str, float]]]
+    reranked: Mapping[str, tuple[int, int]]
+    capacity: Mapping[str, tuple[float, float]]
+
+    @property
+    def unchanged(self) -> bool:
+        """True when nothing changed."""
+        return not (
+            self.added or self.removed or self.rescheduled or self.reranked or self.capacity
+        )
+
+    def lines(self) -> list[str]:
+        """One human sentence per change."""
+        out = [f"added {n}" for n in self.added]
+        out += [f"moved out {n}" for n in self.removed]
+        for name, (old, new) in self.rescheduled.items():
+            out.append(f"rescheduled {name}: {_fmt_effort(old)} -> {_fmt_effort(new)}")
+        for name, (old_rank, new_rank) in self.reranked.items():
+            out.append(f"re-ranked {name}: #{old_rank} -> #{new_rank}")
+        for month, (old_cap, new_cap) in self.capacity.items():
+            out.append(f"capacity {month}: {old_cap:g} -> {new_cap:g}")
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines()) or "no changes"
+
+
+def _fmt_effort(effort: Mapping[str, float]) -> str:
+    return ", ".join(f"{m} {p:g}" for m, p in effort.items()) or "none"
+
+
+@attrs.frozen
+class Blueprint:
+    """A three-month calendar of a few high-level priorities against a fixed capacity.
+
+    ``priorities`` are in priority order (first = most important); each must serve an outcome
+    of the ``guidepoint`` and take effort only within the three months from ``start``. The
+    Blueprint is never overbooked: constructing one whose load exceeds a month's ``capacity``
+    raises :class:`~agilemarketing.errors.BlueprintOverCapacity`.
+
+    >>> from datetime import date
+    >>> gp = Guidepoint("x", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])
+    >>> bp = Blueprint(gp, "2026-04", capacity=[10, 10, 8])
+    >>> bp.months
+    ('2026-04', '2026-05', '2026-06')
+    >>> bp.check(Priority("Big launch", "pipeline", {"2026-06": 9})).shortfall
+    {'2026-06': 1.0}
+    """
+
+    guidepoint: Guidepoint
+    start: str = attrs.field(converter=month_of)
+    capacity: tuple[float, float, float] = attrs.field(converter=_capacity)
+    priorities: tuple[Priority, ...] = attrs.field(factory=tuple, converter=_priorities)
+    unit: str = "points"
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[Exception] = []
+        seen: set[str] = set()
+        months = set(self.months)
+        for p in self.priorities:
+            if p.name.casefold() in seen:
+                problems.append(
+                    InvalidValue(
+                        f"priority {p.name!r} appears twice",
+                        where="Blueprint",
+                        fix="give each priority its own name",
+                    )
+                )
+            seen.add(p.name.casefold())
+            if not self.guidepoint.serves(p.outcome):
+                problems.append(
+                    DoesNotServeGuidepoint(
+                        f"Blueprint priority {p.name!r}",
+                        outcome=p.outcome,
+                        outcomes=self.guidepoint.outcome_names,
+                    )
+                )
+            outside = [m for m in p.months if m not in months]
+            if outside:
+                problems.append(
+                    InvalidValue(
+                        f"effort in {', '.join(outside)}, outside the Blueprint's months "
+                        f"{', '.join(self.months)}",
+                        where=f"priority {p.name!r}",
+                        fix="a Blueprint covers three months; plan later work in the next one",
+                    )
+                )
+        raise_all(
+            [p for p in problems if isinstance(p, InvalidValue | DoesNotServeGuidepoint)],
+            "invalid Blueprint",
+        )
+        over = {
+            m: self.load(m) - c
+            for m, c in zip(self.months, self.capacity, strict=True)
+            if self.load(m) > c + 1e-9
+        }
+        if over:
+            last = self.priorities[-1].name
+            check = attrs.evolve(self, priorities=self.priorities[:-1]).check(self.priorities[-1])
+            raise BlueprintOverCapacity(last, shortfall=over, must_move_out=check.must_move_out)
+
+    @classmethod
+    def from_throughput(
+        cls,
+        guidepoint: Guidepoint,
+        start: str | date,
+        per_cycle: Sequence[float],
+        *,
+        cycle_days: int = 14,
+        unit: str = "points",
+    ) -> Blueprint:
+        """An empty Blueprint whose monthly capacity comes from the team's own past cycles.
+
+        The median of ``per_cycle`` (points or items finished per cycle) is scaled to each
+        month's length in days (a fortnightly cycle is 14 days), rounded down to whole units:
+        capacity is a forecast from the team's own history, never a stretch goal.
+
+        >>> from datetime import date
+        >>> gp = Guidepoint("x", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])
+        >>> Blueprint.from_throughput(gp, "2026-04", [10, 12, 8, 11]).capacity
+        (22.0, 23.0, 22.0)
+        """
+        import calendar
+        import statistics
+
+        history = [float(v) for v in per_cycle]
+        if not history or any(v < 0 for v in history):
+            raise InvalidValue(
+                "capacity needs at least one past cycle with a non-negative amount",
+                where="Blueprint.from_throughput",
+                fix="pass what the team finished in each of its last cycles",
+                value=per_cycle,
+            )
+        if cycle_days < 1:
+            raise InvalidValue("cycle_days must be 1 or more", where="Blueprint", value=cycle_days)
+        per_day = statistics.median(history) / cycle_days
+        first = month_of(start)
+        months = [first, _next_month(first), _next_month(_next_month(first))]
+        caps = [
+            float(int(per_day * calendar.monthrange(int(m[:4]), int(m[5:]))[1] + 1e-9))
+            for m in months
+        ]
+        return cls(guidepoint, first, caps, unit=unit)
+
+    @property
+    def months(self) -> tuple[str, str, str]:
+        """The three months of the calendar."""
+        second = _next_month(self.start)
+        return (self.start, second, _next_month(second))
+
+    def capacity_in(self, month: str | date) -> float:
+        """The capacity of one month of the calendar."""
+        key = month_of(month)
+        if key not in self.months:
+            raise NotFound("month", key, where="Blueprint", fix=f"use {', '.join(self.months)}")
+        return self.capacity[self.months.index(key)]
+
+    def load(self, month: str | date) -> float:
+        """The effort planned in one month."""
+        return sum(p.effort_in(month) for p in self.priorities)
+
+    def free(self, month: str | date) -> float:
+        """Capacity left in one month."""
+        return self.capacity_in(month) - self.load(month)
+
+    def priority(self, name: str) -> Priority:
+        """The priority called ``name`` (case-insensitive)."""
+        for p in self.priorities:
+            if p.name.casefold() == name.strip().casefold():
+                return p
+        raise NotFound(
+            "priority",
+            name,
+            where="Blueprint",
+            fix=f"use one of {', '.join(p.name for p in self.priorities) or '(none)'}",
+        )
+
+    def check(self, priority: Priority, *, without: Iterable[str] = ()) -> CapacityCheck:
+        """Whether ``priority`` fits (after removing the priorities named in ``without``).
+
+        When it does not fit, ``must_move_out`` names the lowest-ranked priorities whose effort
+        in each overbooked month would make room; the last one may only need to give up part
+        of its effort (the points are "by how much").
+        """
+        gone = {n.strip().casefold() for n in without}
+        kept = [
+            p
+            for p in self.priorities
+            if p.name.casefold() not in gone and p.name.casefold() != priority.name.casefold()
+        ]
+        shortfall: dict[str, float] = {}
+        moves: list[tuple[str, str, float]] = []
+        for month, cap in zip(self.months, self.capacity, strict=True):
+            need = priority.effort_in(month)
+            if not need:
+                continue
+            load = sum(p.effort_in(month) for p in kept)
+            missing = load + need - cap
+            if missing <= 1e-9:
+                continue
+            shortfall[month] = missing
+            remaining = missing
+            for p in reversed(kept):
+                take = min(p.effort_in(month), remaining)
+                if take > 0:
+                    moves.append((p.name, month, take))
+                    remaining -= take
+                if remaining <= 1e-9:
+                    break
+        return CapacityCheck(priority.name, shortfall, tuple(moves))
+
+    def add(self, priority: Priority, *, rank: int | None = None) -> Blueprint:
+        """A copy with ``priority`` added at ``rank`` (1-based; default last), if it fits.
+
+        Raises:
+            BlueprintOverCapacity: it does not fit; the error lists what must move out.
+            DoesNotServeGuidepoint: it serves no Guidepoint outcome.
+        """
+        self.guidepoint.require_serves(f"Blueprint priority {priority.name!r}", priority.outcome)
+        if any(p.name.casefold() == priority.name.casefold() for p in self.priorities):
+            raise InvalidValue(
+                f"priority {priority.name!r} is already on the Blueprint",
+                where="Blueprint.add",
+                fix="use reschedule() to change its effort",
+            )
+        check = self.check(priority)
+        if not check.fits:
+            raise BlueprintOverCapacity(
+                priority.name, shortfall=dict(check.shortfall), must_move_out=check.must_move_out
+            )
+        return self._with(priority, rank)
+
+    def _with(self, priority: Priority, rank: int | None) -> Blueprint:
+        items = list(self.priorities)
+        position = len(items) if rank is None else max(0, min(rank - 1, len(items)))
+        items.insert(position, priority)
+        return attrs.evolve(self, priorities=items)
+
+    def reprioritise(
+        self,
+        add: Priority,
+        *,
+        move_out: Iterable[str],
+        rank: int | None = None,
+        replacements: Iterable[Priority] = (),
+    ) -> Blueprint:
+        """Make room for ``add`` by moving the named priorities out (the only way to add work).
+
+        ``replacements`` are smaller or later versions of moved-out priorities that still fit
+        (for example the part of a priority that moves to a later month).
+
+        >>> from datetime import date
+        >>> gp = Guidepoint("x", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])
+        >>> bp = Blueprint(gp, "2026-04", 10, [Priority("Flyers", "pipeline", {"2026-04": 10})])
+        >>> bp = bp.reprioritise(Priority("Video", "pipeline", {"2026-04": 6}),
+        ...                      move_out=["Flyers"], rank=1,
+        ...                      replacements=[Priority("Flyers", "pipeline", {"2026-04": 4})])
+        >>> [(p.name, p.total) for p in bp.priorities]
+        [('Video', 6.0), ('Flyers', 4.0)]
+        """
+        names = [n.strip() for n in move_out]
+        for name in names:
+            self.priority(name)
+        gone = {n.casefold() for n in names}
+        kept = attrs.evolve(
+            self, priorities=[p for p in self.priorities if p.name.casefold() not in gone]
+        )
+        result = kept.add(add, rank=rank)
+        for replacement in replacements:
+            result = result.add(replacement)
+        return result
+
+    def remove(self, name: str) -> Blueprint:
+        """A copy without the priority called ``name``."""
+        target = self.priority(name)
+        return attrs.evolve(self, priorities=[p for p in self.priorities if p is not target])
+
+    def diff(self, newer: Blueprint) -> BlueprintDiff:
+        """What changed from this Blueprint to ``newer``.
+
+        >>> from datetime import date
+        >>> gp = Guidepoint("x", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])
+        >>> a = Blueprint(gp, "2026-04", 10, [Priority("Flyers", "pipeline", {"2026-04": 8})])
+        >>> b = a.reprioritise(Priority("Video", "pipeline", {"2026-04": 5}), move_out=["Flyers"])
+        >>> print(a.diff(b))
+        added Video
+        moved out Flyers
+        """
+        old_rank = {p.name: i for i, p in enumerate(self.priorities, start=1)}
+        new_rank = {p.name: i for i, p in enumerate(newer.priorities, start=1)}
+        old_by = {p.name: p for p in self.priorities}
+        new_by = {p.name: p for p in newer.priorities}
+        both = [n for n in new_rank if n in old_rank]
+        rescheduled = {
+            n: (dict(old_by[n].effort), dict(new_by[n].effort))
+            for n in both
+            if old_by[n].effort != new_by[n].effort
+        }
+        # rank changes that are not merely caused by additions or removals around them
+        old_order = [n for n in old_rank if n in new_rank]
+        new_order = [n for n in new_rank if n in old_rank]
+        reranked = {
+            n: (old_rank[n], new_rank[n]) for n in both if old_order.index(n) != new_order.index(n)
+        }
+        capacity = {
+            m: (old, new)
+            for m, old, new in zip(
+                newer.months, self._capacity_for(newer.months), newer.capacity, strict=True
+            )
+            if old != new
+        }
+        return BlueprintDiff(
+            added=tuple(n for n in new_rank if n not in old_rank),
+            removed=tuple(n for n in old_rank if n not in new_rank),
+            rescheduled=rescheduled,
+            reranked=reranked,
+            capacity=capacity,
+        )
+
+    def _capacity_for(self, months: Sequence[str]) -> list[float]:
+        return [self.capacity_in(m) if m in self.months else 0.0 for m in months]
+
+    def to_markdown(self) -> str:
+        """The calendar as a Markdown table: one row per priority, one column per month."""
+        head = f"| priority | outcome | {' | '.join(self.months)} |"
+        rule = "|---|---|" + "---:|" * 3
+        rows = [
+            f"| {p.name} | {p.outcome} | "
+            + " | ".join(f"{p.effort_in(m):g}" if p.effort_in(m) else "" for m in self.months)
+            + " |"
+            for p in self.priorities
+        ]
+        load = (
+            "| **load / capacity** | | "
+            + " | ".join(
+                f"{self.load(m):g} / {c:g}" for m, c in zip(self.months, self.capacity, strict=True)
+            )
+            + " |"
+        )
+        return "\n".join([head, rule, *rows, load])
