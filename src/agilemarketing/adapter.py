@@ -40,7 +40,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType, TracebackType
-from typing import Any, ClassVar, Self, TypeAlias
+from typing import Any, ClassVar, Self, TypeAlias, TypeVar
 
 import attrs
 
@@ -73,6 +73,7 @@ __all__ = [
     "Rerank",
     "UpdateFields",
     "change_from_dict",
+    "is_rank",
     "parse_adapter_url",
     "rank_between",
 ]
@@ -575,6 +576,17 @@ class Capabilities:
         return self.write
 
 
+_T = TypeVar("_T")
+_BOOLEANS = {
+    "1": True,
+    "true": True,
+    "yes": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "off": False,
+}
 _SECRET_OPTION = re.compile(r"(token|password|passwd|secret|api_?key|credential)", re.I)
 _URL = re.compile(r"^(?P<name>[a-z][a-z0-9_-]+):(?P<location>.*)$", re.S)
 
@@ -663,6 +675,36 @@ class Adapter(abc.ABC):
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.redact(self.url)!r}>"
 
+    def option(self, name: str, default: _T) -> _T:
+        """The option ``name`` as the type of ``default``, or ``default`` when not given.
+
+        Options typed on a command line or in a URL arrive as strings; ``"50"`` becomes ``50``
+        for an int default, ``"yes"``/``"no"`` a bool. A value that does not convert is an
+        :class:`~agilemarketing.errors.InvalidValue` naming the option.
+        """
+        if name not in self.options:
+            return default
+        value = self.options[name]
+        if isinstance(value, type(default)) and not (
+            isinstance(value, bool) and not isinstance(default, bool)
+        ):
+            return value
+        where = f"{self.name} adapter option {name!r}"
+        text = str(value).strip()
+        try:
+            if isinstance(default, bool):
+                flag = text.lower()
+                if flag not in _BOOLEANS:
+                    raise ValueError(text)
+                return _BOOLEANS[flag]  # type: ignore[return-value]
+            if isinstance(default, int | float | str):
+                return type(default)(text)
+        except ValueError:
+            pass
+        raise InvalidValue(
+            f"expected {type(default).__name__}", where=where, fix="correct the option", value=text
+        )
+
     # -- secrets --------------------------------------------------------------------------
 
     def secret(self, variable: str) -> str:
@@ -741,8 +783,18 @@ _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _RANK = re.compile(r"^[0-9a-z]*[1-9a-z]$")
 
 
+def is_rank(text: str) -> bool:
+    """Whether ``text`` is a rank :func:`rank_between` can work with (lower-case base-36 digits,
+    not ending in ``0``).
+
+    >>> is_rank("i"), is_rank("0|hzzzzz:"), is_rank("a0")
+    (True, False, False)
+    """
+    return _RANK.match(text) is not None
+
+
 def _check_rank(rank: str, name: str) -> None:
-    if not _RANK.match(rank):
+    if not is_rank(rank):
         raise InvalidValue(
             "a rank is lower-case base-36 digits not ending in 0",
             where=f"rank_between({name}=...)",

@@ -1,0 +1,714 @@
+"""The public test kit for adapters: one contract every adapter proves, and an in-memory adapter.
+
+Every adapter's test suite subclasses :class:`AdapterContract` and defines one fixture,
+``make_adapter``, which returns a function building a fresh adapter that holds exactly the
+histories it is given. The contract then checks round trips, paging, history, incremental reads,
+idempotent writes, error behaviour and that the declared :class:`~agilemarketing.adapter.
+Capabilities` are honoured (read-only adapters refuse writes clearly)::
+
+    import pytest
+    from agilemarketing.testing import AdapterContract, InMemoryAdapter
+
+    class TestInMemoryAdapter(AdapterContract):
+        @pytest.fixture
+        def make_adapter(self):
+            def make(histories):
+                adapter = InMemoryAdapter("contract")
+                adapter.seed(histories)
+                return adapter
+            return make
+
+:class:`InMemoryAdapter` (adapter name ``memory``) is a complete, writable, ranked, incremental
+adapter kept in a Python dict: the reference implementation of the contract and a handy source
+and target for tests of sync and reports.
+
+>>> adapter = InMemoryAdapter("demo")
+>>> adapter.seed(sample_histories(3))
+>>> [record.key for record in adapter.read()]
+['MKT-1', 'MKT-2', 'MKT-3']
+>>> adapter.apply(MoveStatus("MKT-1", "Done")).status
+<ChangeStatus.APPLIED: 'applied'>
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar, TypeAlias
+
+import attrs
+
+from agilemarketing._time import ensure_utc, utcnow
+from agilemarketing.adapter import (
+    Adapter,
+    AnyChange,
+    Capabilities,
+    ChangeResult,
+    ChangeStatus,
+    CreateItem,
+    Cursor,
+    HistoryFidelity,
+    ItemRecord,
+    MoveStatus,
+    ReadResult,
+    Rerank,
+    UpdateFields,
+    is_rank,
+    rank_between,
+)
+from agilemarketing.errors import (
+    AgileMarketingError,
+    ChangeConflict,
+    InvalidCursor,
+    InvalidValue,
+    NotFound,
+    UnsupportedChange,
+)
+from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
+
+__all__ = [
+    "AdapterContract",
+    "AdapterFactory",
+    "InMemoryAdapter",
+    "read_state",
+    "sample_histories",
+]
+
+AdapterFactory: TypeAlias = Callable[[Sequence[ItemHistory]], Adapter]
+"""Builds a fresh adapter holding exactly the given histories (what ``make_adapter`` returns)."""
+
+_STATUSES = ("To Do", "In Progress", "Review", "Done")
+_TYPES = ("Email", "Campaign", "Content", "Event")
+_POINTS = (1.0, 2.0, 3.0, 5.0, 8.0, None)
+_START = datetime(2026, 1, 5, 9, tzinfo=UTC)
+
+
+def _spread_ranks(count: int) -> list[str]:
+    """``count`` fixed-width base-36 ranks, evenly spread and increasing."""
+    width = 1
+    while 36**width < 4 * (count + 1):
+        width += 1
+    step = 36**width // (count + 1)
+    ranks = []
+    for i in range(1, count + 1):
+        value = i * step
+        if value % 36 == 0:  # a rank never ends in 0
+            value += 1
+        digits = []
+        for _ in range(width):
+            value, digit = divmod(value, 36)
+            digits.append("0123456789abcdefghijklmnopqrstuvwxyz"[digit])
+        ranks.append("".join(reversed(digits)))
+    return ranks
+
+
+def sample_histories(count: int, *, prefix: str = "MKT") -> list[ItemHistory]:
+    """``count`` varied, deterministic item histories for tests: keys ``MKT-1`` ... in rank
+    order, each with transitions through part of To Do / In Progress / Review / Done, points,
+    labels, cycles, and some blocked periods.
+
+    >>> h = sample_histories(4)[3]
+    >>> h.key, h.status, [t.to_status for t in h.transitions]
+    ('MKT-4', 'Done', ['To Do', 'In Progress', 'Review', 'Done'])
+    """
+    ranks = _spread_ranks(count)
+    histories = []
+    for i in range(count):
+        created = _START + timedelta(hours=7 * i)
+        steps = i % len(_STATUSES)
+        transitions = [Transition(created, None, _STATUSES[0])]
+        at = created
+        for step in range(1, steps + 1):
+            at = at + timedelta(hours=5 + (i * 13 + step * 7) % 40)
+            transitions.append(Transition(at, _STATUSES[step - 1], _STATUSES[step]))
+        status = _STATUSES[steps]
+        blocked = (
+            (BlockedPeriod(created + timedelta(hours=1), created + timedelta(hours=3)),)
+            if i % 5 == 2
+            else ()
+        )
+        histories.append(
+            ItemHistory(
+                key=f"{prefix}-{i + 1}",
+                summary=f"Marketing work item {i + 1}",
+                type=_TYPES[i % len(_TYPES)],
+                status=status,
+                created=created,
+                resolved=at if status == "Done" else None,
+                points=_POINTS[i % len(_POINTS)],
+                labels=("q1", "webinar") if i % 3 == 0 else ("q1",),
+                sprints=(f"Cycle {1 + i // 10}",) if steps else (),
+                transitions=transitions,
+                blocked=blocked,
+                rank=ranks[i],
+            )
+        )
+    return histories
+
+
+def read_state(adapter: Adapter) -> dict[str, ItemRecord]:
+    """A full read of ``adapter`` as ``{key: record}`` (for comparing states in tests).
+
+    >>> adapter = InMemoryAdapter()
+    >>> adapter.seed(sample_histories(2))
+    >>> sorted(read_state(adapter))
+    ['MKT-1', 'MKT-2']
+    """
+    return {record.key: record for record in adapter.read(None)}
+
+
+# --- the in-memory adapter ------------------------------------------------------------------
+
+
+class InMemoryAdapter(Adapter):
+    """A writable, ranked, incremental adapter that keeps its items in memory (name ``memory``).
+
+    Options: ``page_size`` (records yielded per internal page, default 100) and ``clock`` (a
+    function returning the current aware datetime, for deterministic transition times).
+
+    Every change bumps a revision counter; a cursor is the revision a read started at (plus this
+    store's id, so a cursor from another store is refused). A change already applied (same
+    :attr:`~agilemarketing.adapter.Change.change_id`, or a state that already holds it) is
+    reported ``ALREADY_APPLIED`` and changes nothing.
+
+    >>> adapter = InMemoryAdapter("demo")
+    >>> adapter.seed(sample_histories(2))
+    >>> first = adapter.read()
+    >>> _ = list(first)
+    >>> adapter.apply(UpdateFields("MKT-2", {"summary": "Renamed"})).status.value
+    'applied'
+    >>> [r.key for r in adapter.read(first.cursor)]
+    ['MKT-2']
+    """
+
+    name: ClassVar[str] = "memory"
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        read=True, incremental_read=True, write=True, rank=True, history=HistoryFidelity.EXACT
+    )
+
+    def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
+        super().__init__(location, options)
+        self._page_size = self.option("page_size", 100)
+        if self._page_size < 1:
+            raise InvalidValue(
+                "page_size must be 1 or more",
+                where="memory adapter option 'page_size'",
+                value=self._page_size,
+            )
+        clock = self.options.get("clock", utcnow)
+        if not callable(clock):
+            raise InvalidValue("clock must be a function", where="memory adapter option 'clock'")
+        self._clock: Callable[[], datetime] = clock
+        self._store = uuid.uuid4().hex[:12]
+        self._revision = 0
+        self._items: dict[str, ItemRecord] = {}
+        self._changed: dict[str, int] = {}
+        self._removed: dict[str, int] = {}
+        self._applied: dict[str, str] = {}
+
+    # -- seeding (tests build a starting state with these) ---------------------------------
+
+    def seed(self, items: Iterable[ItemHistory | ItemRecord]) -> None:
+        """Add items as they are (histories kept verbatim); unranked ones go to the bottom.
+
+        A rank :func:`~agilemarketing.adapter.rank_between` cannot work with is refused.
+        """
+        for item in items:
+            record = item if isinstance(item, ItemRecord) else ItemRecord(item)
+            rank = record.history.rank
+            if rank is None:
+                rank = rank_between(self._last_rank(), None)
+                record = attrs.evolve(record, history=attrs.evolve(record.history, rank=rank))
+            elif not is_rank(rank):
+                raise InvalidValue(
+                    "the memory adapter keeps ranks as lower-case base-36 digits",
+                    where=f"item {record.key}",
+                    fix="seed it without a rank (it goes to the bottom) or use rank_between",
+                    value=rank,
+                )
+            self._store_record(record)
+
+    def remove(self, key: str) -> None:
+        """Delete an item (an incremental read then reports its key in ``removed``)."""
+        if key not in self._items:
+            raise NotFound("item", key, where=self.url)
+        self._revision += 1
+        del self._items[key]
+        self._changed.pop(key, None)
+        self._removed[key] = self._revision
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def read(self, since: Cursor | None = None) -> ReadResult:
+        """Every item in rank order, or (with a cursor) those changed since, plus removals."""
+        cursor = Cursor(f"{self._store}:{self._revision}")
+        if since is None:
+            snapshot = self._ordered()
+            return ReadResult(self._pages(snapshot), cursor, complete=True)
+        revision = self._revision_of(since)
+        changed = [r for r in self._ordered() if self._changed[r.key] > revision]
+        removed = sorted(k for k, rev in self._removed.items() if rev > revision)
+        return ReadResult(self._pages(changed), cursor, complete=False, removed=removed)
+
+    def _pages(self, records: list[ItemRecord]) -> Iterator[ItemRecord]:
+        for start in range(0, len(records), self._page_size):
+            yield from records[start : start + self._page_size]
+
+    def _revision_of(self, cursor: Cursor) -> int:
+        store, _, number = cursor.token.partition(":")
+        if store != self._store:
+            raise InvalidCursor(self.name, cursor.token, why="it comes from another store")
+        if not number.isdigit() or int(number) > self._revision:
+            raise InvalidCursor(self.name, cursor.token, why="no such revision")
+        return int(number)
+
+    def _ordered(self) -> list[ItemRecord]:
+        return sorted(self._items.values(), key=lambda r: (r.history.rank or "", r.key))
+
+    def _last_rank(self) -> str | None:
+        ranks = [r.history.rank for r in self._items.values() if r.history.rank]
+        return max(ranks) if ranks else None
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def apply(self, change: AnyChange) -> ChangeResult:
+        """Apply one change; see :class:`~agilemarketing.adapter.Adapter.apply`."""
+        self.check_supports(change)
+        done = self._applied.get(change.change_id)
+        if done is not None:
+            return ChangeResult(change, ChangeStatus.ALREADY_APPLIED, key=done)
+        now = self._now()
+        try:
+            match change:
+                case CreateItem():
+                    status = self._create(change, now)
+                case UpdateFields():
+                    status = self._update(change, now)
+                case MoveStatus():
+                    status = self._move(change, now)
+                case Rerank():
+                    status = self._rerank(change, now)
+        except AgileMarketingError as error:
+            return ChangeResult(change, ChangeStatus.FAILED, error=error)
+        self._applied[change.change_id] = change.key
+        return ChangeResult(change, status)
+
+    def _record(self, key: str) -> ItemRecord:
+        try:
+            return self._items[key]
+        except KeyError:
+            raise NotFound(
+                "item", key, where=self.url, fix="check the key; read the adapter to list items"
+            ) from None
+
+    def _store_record(self, record: ItemRecord, now: datetime | None = None) -> None:
+        self._revision += 1
+        if now is not None:
+            record = attrs.evolve(record, version=str(self._revision), updated=now)
+        self._items[record.key] = record
+        self._changed[record.key] = self._revision
+        self._removed.pop(record.key, None)
+
+    def _now(self) -> datetime:
+        return ensure_utc(self._clock(), where="memory adapter clock")
+
+    def _create(self, change: CreateItem, now: datetime) -> ChangeStatus:
+        existing = self._items.get(change.key)
+        if existing is not None:
+            if change.satisfied_by(existing):
+                return ChangeStatus.ALREADY_APPLIED
+            raise ChangeConflict(
+                change.key,
+                expected="no item with this key",
+                found=f"an item with other content ({existing.history.summary!r})",
+                where=f"{self.url}, item {change.key}",
+            )
+        transitions = (Transition(now, None, change.status),) if change.status else ()
+        history = ItemHistory(
+            key=change.key,
+            summary=change.summary,
+            type=change.type,
+            status=change.status,
+            created=now,
+            points=change.points,
+            labels=change.labels,
+            transitions=transitions,
+            rank=rank_between(self._last_rank(), None),
+        )
+        self._store_record(ItemRecord(history, fields=change.fields), now)
+        return ChangeStatus.APPLIED
+
+    def _update(self, change: UpdateFields, now: datetime) -> ChangeStatus:
+        record = self._record(change.key)
+        if change.satisfied_by(record):
+            return ChangeStatus.ALREADY_APPLIED
+        core: dict[str, Any] = {}
+        extra = dict(record.fields)
+        for name, value in change.values.items():
+            if name in ("summary", "type", "points", "labels"):
+                core[name] = value
+            elif value is None:
+                extra.pop(name, None)
+            else:
+                extra[name] = value
+        history = attrs.evolve(record.history, **core)
+        self._store_record(attrs.evolve(record, history=history, fields=extra), now)
+        return ChangeStatus.APPLIED
+
+    def _move(self, change: MoveStatus, now: datetime) -> ChangeStatus:
+        record = self._record(change.key)
+        if change.satisfied_by(record):
+            return ChangeStatus.ALREADY_APPLIED
+        current = record.history.status
+        if change.from_status is not None and current != change.from_status:
+            raise ChangeConflict(
+                change.key,
+                expected=f"status {change.from_status!r}",
+                found=f"status {current!r}",
+                where=f"{self.url}, item {change.key}",
+            )
+        transition = Transition(now, current or None, change.to_status)
+        history = attrs.evolve(
+            record.history,
+            status=change.to_status,
+            transitions=(*record.history.transitions, transition),
+        )
+        self._store_record(attrs.evolve(record, history=history), now)
+        return ChangeStatus.APPLIED
+
+    def _rerank(self, change: Rerank, now: datetime) -> ChangeStatus:
+        record = self._record(change.key)
+        self._record(change.neighbour)
+        order = [r.key for r in self._ordered()]
+        if change.satisfied_by_order(order):
+            return ChangeStatus.ALREADY_APPLIED
+        others = [r for r in self._ordered() if r.key != change.key]
+        at = [r.key for r in others].index(change.neighbour)
+        if change.after is not None:
+            at += 1
+        low = others[at - 1].history.rank if at > 0 else None
+        high = others[at].history.rank if at < len(others) else None
+        history = attrs.evolve(record.history, rank=rank_between(low, high))
+        self._store_record(attrs.evolve(record, history=history), now)
+        return ChangeStatus.APPLIED
+
+
+# --- the contract ---------------------------------------------------------------------------
+
+_ALL_FIELDS = frozenset(
+    {
+        "summary",
+        "type",
+        "status",
+        "created",
+        "resolved",
+        "points",
+        "labels",
+        "sprints",
+        "transitions",
+        "blocked",
+        "rank",
+    }
+)
+
+
+def _pytest() -> Any:
+    # The contract runs under pytest, but importing this module (for InMemoryAdapter, or the
+    # built-in "memory" adapter) must not need pytest installed.
+    import pytest
+
+    return pytest
+
+
+class AdapterContract:
+    """The tests every adapter passes. Subclass it as ``Test<YourAdapter>`` and define a
+    ``make_adapter`` fixture returning an :data:`AdapterFactory` (pytest reports a missing one
+    as "fixture 'make_adapter' not found").
+
+    Class attributes a subclass may narrow:
+
+    * ``preserved_fields``: the :class:`~agilemarketing.history.ItemHistory` fields the adapter
+      keeps on a round trip (all of them by default; a CSV without blocked periods drops
+      ``"blocked"``). ``key`` is always compared; ``transitions`` follow
+      :attr:`Capabilities.history <agilemarketing.adapter.Capabilities.history>`.
+    * ``large_count``: how many items the paging test seeds (default 250).
+
+    Tests that need a capability the adapter does not declare are skipped with the reason; a
+    read-only adapter instead proves that it refuses writes.
+    """
+
+    preserved_fields: ClassVar[frozenset[str]] = _ALL_FIELDS
+    large_count: ClassVar[int] = 250
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _adapter(self, make_adapter: AdapterFactory, count: int = 6) -> Adapter:
+        return make_adapter(sample_histories(count))
+
+    def _needs(self, adapter: Adapter, *, write: bool = False, rank: bool = False) -> None:
+        caps = adapter.capabilities
+        if write and not caps.write:
+            _pytest().skip(f"{adapter.name} is read-only")
+        if rank and not caps.rank:
+            _pytest().skip(f"{adapter.name} keeps no rank")
+
+    def _same_history(self, adapter: Adapter, got: ItemHistory, want: ItemHistory) -> None:
+        fields = self.preserved_fields - {"transitions"}
+        if not adapter.capabilities.rank:
+            fields -= {"rank"}
+        for name in sorted(fields):
+            assert getattr(got, name) == getattr(want, name), (
+                f"{want.key}: {name} read back as {getattr(got, name)!r}, "
+                f"seeded as {getattr(want, name)!r}"
+            )
+        fidelity = adapter.capabilities.history
+        if "transitions" not in self.preserved_fields or fidelity is HistoryFidelity.NONE:
+            return
+        if fidelity is HistoryFidelity.EXACT:
+            assert got.transitions == want.transitions, f"{want.key}: transitions differ"
+        else:
+            moves = [(t.from_status, t.to_status) for t in got.transitions]
+            assert moves == [(t.from_status, t.to_status) for t in want.transitions]
+
+    # -- reading --------------------------------------------------------------------------
+
+    def test_reads_back_every_seeded_item_unchanged(self, make_adapter: AdapterFactory) -> None:
+        seeded = sample_histories(12)
+        adapter = make_adapter(seeded)
+        state = read_state(adapter)
+        assert sorted(state) == sorted(h.key for h in seeded)
+        for history in seeded:
+            self._same_history(adapter, state[history.key].history, history)
+
+    def test_a_full_read_is_complete(self, make_adapter: AdapterFactory) -> None:
+        result = self._adapter(make_adapter).read(None)
+        assert result.complete
+        assert isinstance(result.cursor, Cursor)
+
+    def test_large_reads_return_every_item_exactly_once(self, make_adapter: AdapterFactory) -> None:
+        seeded = sample_histories(self.large_count)
+        adapter = make_adapter(seeded)
+        keys = [record.key for record in adapter.read(None)]
+        assert len(keys) == len(set(keys)) == self.large_count
+        assert set(keys) == {h.key for h in seeded}
+
+    def test_history_keeps_transitions_in_order(self, make_adapter: AdapterFactory) -> None:
+        seeded = sample_histories(8)
+        adapter = make_adapter(seeded)
+        if adapter.capabilities.history is HistoryFidelity.NONE:
+            _pytest().skip(f"{adapter.name} reads no history")
+        state = read_state(adapter)
+        for history in seeded:
+            got = state[history.key].history.transitions
+            assert [t.to_status for t in got] == [t.to_status for t in history.transitions]
+            assert [t.at for t in got] == sorted(t.at for t in got)
+
+    def test_a_reader_without_incremental_reads_returns_everything_for_a_cursor(
+        self, make_adapter: AdapterFactory
+    ) -> None:
+        adapter = self._adapter(make_adapter)
+        if adapter.capabilities.incremental_read:
+            _pytest().skip(f"{adapter.name} reads incrementally")
+        first = adapter.read(None)
+        keys = [r.key for r in first]
+        again = adapter.read(first.cursor)
+        assert again.complete
+        assert [r.key for r in again] == keys
+
+    def test_incremental_read_returns_only_what_changed(self, make_adapter: AdapterFactory) -> None:
+        adapter = self._adapter(make_adapter)
+        if not adapter.capabilities.incremental_read:
+            _pytest().skip(f"{adapter.name} has no incremental reads")
+        self._needs(adapter, write=True)
+        first = adapter.read(None)
+        list(first)
+        assert list(adapter.read(first.cursor)) == []
+        result = adapter.apply(UpdateFields("MKT-3", {"summary": "Changed since the cursor"}))
+        assert result.status is ChangeStatus.APPLIED
+        second = adapter.read(first.cursor)
+        assert not second.complete
+        changed = list(second)
+        assert [r.key for r in changed] == ["MKT-3"]
+        assert changed[0].history.summary == "Changed since the cursor"
+        assert list(adapter.read(second.cursor)) == []
+
+    def test_a_cursor_it_never_made_is_refused(self, make_adapter: AdapterFactory) -> None:
+        adapter = self._adapter(make_adapter)
+        if not adapter.capabilities.incremental_read:
+            _pytest().skip(f"{adapter.name} has no incremental reads")
+        with _pytest().raises(InvalidCursor) as caught:
+            adapter.read(Cursor("not-a-cursor-of-this-adapter"))
+        assert "not-a-cursor-of-this-adapter" in str(caught.value)
+
+    # -- writing --------------------------------------------------------------------------
+
+    def test_a_created_item_reads_back_equal(self, make_adapter: AdapterFactory) -> None:
+        adapter = self._adapter(make_adapter)
+        self._needs(adapter, write=True)
+        change = CreateItem(
+            "MKT-900",
+            "Partner webinar invitation",
+            type="Email",
+            status="To Do",
+            points=3,
+            labels=("webinar", "q2"),
+        )
+        result = adapter.apply(change)
+        assert result.status is ChangeStatus.APPLIED, result.error
+        state = read_state(adapter)
+        assert result.key in state
+        record = state[result.key]
+        assert change.satisfied_by(record)
+        assert record.history.status == "To Do"
+        if adapter.capabilities.history is not HistoryFidelity.NONE:
+            assert [t.to_status for t in record.history.transitions][-1:] == ["To Do"]
+
+    def test_updated_fields_read_back(self, make_adapter: AdapterFactory) -> None:
+        adapter = self._adapter(make_adapter)
+        self._needs(adapter, write=True)
+        change = UpdateFields("MKT-2", {"summary": "New title", "points": 8, "labels": ["q3"]})
+        assert adapter.apply(change).status is ChangeStatus.APPLIED
+        record = read_state(adapter)["MKT-2"]
+        assert change.satisfied_by(record)
+
+    def test_a_move_appends_a_transition(self, make_adapter: AdapterFactory) -> None:
+        adapter = self._adapter(make_adapter)
+        self._needs(adapter, write=True)
+        before = read_state(adapter)["MKT-1"].history
+        change = MoveStatus("MKT-1", "In Progress", from_status=before.status)
+        assert adapter.apply(change).status is ChangeStatus.APPLIED
+        after = read_state(adapter)["MKT-1"].history
+        assert after.status == "In Progress"
+        if adapter.capabilities.history is not HistoryFidelity.NONE:
+            assert after.transitions[: len(before.transitions)] == before.transitions
+            assert after.transitions[-1].to_status == "In Progress"
+
+    def test_rerank_puts_the_item_next_to_its_neighbour(self, make_adapter: AdapterFactory) -> None:
+        adapter = self._adapter(make_adapter)
+        self._needs(adapter, write=True, rank=True)
+        for change in (Rerank("MKT-5", before="MKT-2"), Rerank("MKT-1", after="MKT-6")):
+            assert adapter.apply(change).status is ChangeStatus.APPLIED
+        state = read_state(adapter)
+        order = [k for k, _ in sorted(state.items(), key=lambda kv: kv[1].history.rank or "")]
+        assert order == ["MKT-5", "MKT-2", "MKT-3", "MKT-4", "MKT-6", "MKT-1"]
+
+    def test_the_same_change_twice_is_already_applied_and_changes_nothing(
+        self, make_adapter: AdapterFactory
+    ) -> None:
+        adapter = self._adapter(make_adapter)
+        self._needs(adapter, write=True)
+        changes: list[AnyChange] = [
+            CreateItem("MKT-901", "Trade show booth", type="Event", status="To Do"),
+            UpdateFields("MKT-2", {"summary": "Retitled once"}),
+            MoveStatus("MKT-3", "Done"),
+        ]
+        if adapter.capabilities.rank:
+            changes.append(Rerank("MKT-4", before="MKT-1"))
+        for change in changes:
+            first = adapter.apply(change)
+            assert first.status is ChangeStatus.APPLIED, (change, first.error)
+            state = read_state(adapter)
+            second = adapter.apply(change)
+            assert second.status is ChangeStatus.ALREADY_APPLIED, change
+            assert second.change_id == first.change_id
+            assert second.key == first.key
+            assert read_state(adapter) == state, f"{change.describe()} changed state twice"
+
+    def test_write_reports_one_result_per_change_in_order(
+        self, make_adapter: AdapterFactory
+    ) -> None:
+        adapter = self._adapter(make_adapter)
+        self._needs(adapter, write=True)
+        changes: list[AnyChange] = [
+            MoveStatus("MKT-1", "Review"),
+            UpdateFields("NOPE-404", {"summary": "x"}),
+            MoveStatus("MKT-1", "Review"),
+        ]
+        results = adapter.write(changes)
+        assert [r.change for r in results] == changes
+        assert [r.status for r in results] == [
+            ChangeStatus.APPLIED,
+            ChangeStatus.FAILED,
+            ChangeStatus.ALREADY_APPLIED,
+        ]
+
+    # -- errors ---------------------------------------------------------------------------
+
+    def test_a_change_to_an_unknown_item_fails_naming_it_and_changes_nothing(
+        self, make_adapter: AdapterFactory
+    ) -> None:
+        adapter = self._adapter(make_adapter)
+        self._needs(adapter, write=True)
+        state = read_state(adapter)
+        changes: list[AnyChange] = [
+            UpdateFields("NOPE-404", {"summary": "Nobody"}),
+            MoveStatus("NOPE-404", "Done"),
+        ]
+        if adapter.capabilities.rank:
+            changes += [Rerank("NOPE-404", before="MKT-1"), Rerank("MKT-1", after="NOPE-404")]
+        for change in changes:
+            result = adapter.apply(change)
+            assert result.status is ChangeStatus.FAILED
+            assert isinstance(result.error, NotFound)
+            assert "NOPE-404" in str(result.error)
+        assert read_state(adapter) == state
+
+    def test_a_stale_move_conflicts_and_changes_nothing(self, make_adapter: AdapterFactory) -> None:
+        adapter = self._adapter(make_adapter)
+        self._needs(adapter, write=True)
+        state = read_state(adapter)
+        current = state["MKT-2"].history.status
+        stale = next(s for s in _STATUSES if s != current)
+        target = next(s for s in _STATUSES if s not in (current, stale))
+        result = adapter.apply(MoveStatus("MKT-2", target, from_status=stale))
+        assert result.status is ChangeStatus.FAILED
+        assert isinstance(result.error, ChangeConflict)
+        assert "MKT-2" in str(result.error)
+        assert read_state(adapter) == state
+
+    def test_creating_over_a_different_item_conflicts_and_changes_nothing(
+        self, make_adapter: AdapterFactory
+    ) -> None:
+        adapter = self._adapter(make_adapter)
+        self._needs(adapter, write=True)
+        state = read_state(adapter)
+        result = adapter.apply(CreateItem("MKT-1", "Something else entirely", status="To Do"))
+        assert result.status is ChangeStatus.FAILED
+        assert isinstance(result.error, ChangeConflict)
+        assert read_state(adapter) == state
+
+    # -- capabilities ---------------------------------------------------------------------
+
+    def test_a_read_only_adapter_refuses_writes_clearly(self, make_adapter: AdapterFactory) -> None:
+        adapter = self._adapter(make_adapter)
+        if adapter.capabilities.write:
+            _pytest().skip(f"{adapter.name} writes")
+        state = read_state(adapter)
+        for change in (MoveStatus("MKT-1", "Done"), UpdateFields("MKT-1", {"summary": "x"})):
+            with _pytest().raises(UnsupportedChange) as caught:
+                adapter.write([change])
+            assert adapter.name in str(caught.value)
+            with _pytest().raises(UnsupportedChange):
+                adapter.apply(change)
+        assert read_state(adapter) == state
+
+    def test_an_unranked_adapter_refuses_reranks_clearly(
+        self, make_adapter: AdapterFactory
+    ) -> None:
+        adapter = self._adapter(make_adapter)
+        if adapter.capabilities.rank or not adapter.capabilities.write:
+            _pytest().skip(f"{adapter.name} ranks or does not write")
+        state = read_state(adapter)
+        with _pytest().raises(UnsupportedChange):
+            adapter.write([MoveStatus("MKT-1", "Done"), Rerank("MKT-1", before="MKT-2")])
+        assert read_state(adapter) == state, "a refused batch must apply none of its changes"
+
+    def test_its_name_and_url_are_consistent(self, make_adapter: AdapterFactory) -> None:
+        adapter = self._adapter(make_adapter)
+        assert adapter.name
+        assert adapter.url == f"{adapter.name}:{adapter.location}"
+        assert adapter.name in repr(adapter)
