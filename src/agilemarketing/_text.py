@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
-__all__ = ["duration", "table"]
+__all__ = ["count", "duration", "table"]
 
 
 def duration(span: timedelta) -> str:
@@ -24,6 +24,15 @@ def duration(span: timedelta) -> str:
     minutes = rest // 60
     parts = [f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m")) if n]
     return sign + (" ".join(parts[:2]) if parts else "0m")
+
+
+def count(n: int, noun: str) -> str:
+    """``n`` and the noun, plural unless ``n`` is 1.
+
+    >>> count(1, "item"), count(3, "item")
+    ('1 item', '3 items')
+    """
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def table(
