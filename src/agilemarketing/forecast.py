@@ -357,22 +357,23 @@ def _exact_sum_pmf(pmf: NDArray[np.float64], days: int) -> NDArray[np.float64]:
 
 
 def _draw_days(
-    rng: np.random.Generator, n_source: int, rows: int, cols: int, block: int, phase: int = 0
+    rng: np.random.Generator, n_source: int, days: int, trials: int, block: int, phase: int = 0
 ) -> NDArray[np.intp]:
-    """Indices of resampled days, shape (rows, cols).
+    """Indices of resampled days, shape (days, trials): one row per simulated day.
 
     With ``block`` > 1 whole runs of ``block`` consecutive days are resampled, starting at
     days ``phase``, ``phase + block``, ... of the window, so a week drawn for the future starts
     on the same weekday as the future week it stands for.
     """
     if block <= 1 or n_source < block:
-        return rng.integers(0, n_source, size=(rows, cols), dtype=np.intp)
+        return rng.integers(0, n_source, size=(days, trials), dtype=np.intp)
     starts = np.arange(phase % block, n_source - block + 1, block, dtype=np.intp)
     if starts.size == 0:
         starts = np.arange(n_source - block + 1, dtype=np.intp)
-    blocks = -(-cols // block)
-    chosen = starts[rng.integers(0, starts.size, size=(rows, blocks, 1), dtype=np.intp)]
-    return (chosen + np.arange(block, dtype=np.intp)).reshape(rows, blocks * block)[:, :cols]
+    blocks = -(-days // block)
+    chosen = starts[rng.integers(0, starts.size, size=(blocks, 1, trials), dtype=np.intp)]
+    within = np.arange(block, dtype=np.intp)[None, :, None]
+    return (chosen + within).reshape(blocks * block, trials)[:days]
 
 
 def _mc_first_passage(
@@ -387,43 +388,52 @@ def _mc_first_passage(
     first_guess: int,
     phase: int = 0,
 ) -> tuple[NDArray[np.int64], int]:
-    """Per trial and target, the first day the net total reaches the target (-1: not by max).
+    """Per trial and target, the first day the running total reaches the target (-1: never).
 
-    The net total is items done minus items arrived (arrivals None: just items done). Trials run
-    in chunks; each chunk draws ``horizon`` days at once, and only the trials that have not yet
-    reached the last target draw another stretch. Returns (days, samples drawn).
+    The running total is items done minus items arrived (arrivals None: just items done).
+    Trials are simulated side by side, in chunks of bounded memory: a stretch of days is drawn
+    at once as a (days x trials) matrix, then added up one day (one row, every trial) at a
+    time; trials that have reached the last target stop drawing. Returns (days, samples drawn).
     """
     n_targets = targets.size
-    result = np.full((trials, n_targets), -1, dtype=np.int64)
-    step = int(np.clip(first_guess, 8, max_days))
     net = done if arrivals is None else done - arrivals
     bound = int(targets.max()) + (max_days + 1) * int(np.abs(net).max())
     small = np.int32 if bound < 2**30 else np.int64
     values = net.astype(small)
+    limits = targets.astype(small)
+    result = np.full((n_targets, trials), -1, dtype=np.int64)
+    width = int(np.clip(first_guess, 8, 512))
+    if block > 1:
+        width = -(-width // block) * block
+    chunk = max(1, min(trials, _CHUNK_CELLS // width))
     draws = 0
-    chunk = max(1, min(trials, _CHUNK_CELLS // step))
     for lo in range(0, trials, chunk):
-        hi = min(lo + chunk, trials)
-        rows = np.arange(lo, hi)
-        carry = np.zeros(hi - lo, dtype=small)
+        rows = np.arange(lo, min(lo + chunk, trials))
+        total = np.zeros(rows.size, dtype=small)
+        reached = np.zeros((n_targets, rows.size), dtype=bool)
+        waited = np.zeros((n_targets, rows.size), dtype=np.int64)  # days before reaching
         offset = 0
         while rows.size and offset < max_days:
-            width = min(step, max_days - offset)
-            picks = _draw_days(rng, values.size, rows.size, width, block, phase + offset)
-            draws += picks.size
-            totals = np.cumsum(values[picks], axis=1, dtype=small)
-            np.add(totals, carry[:, None], out=totals)
-            for j in range(n_targets):
-                open_rows = result[rows, j] < 0
-                hit = totals >= targets[j]
-                reached = hit.any(axis=1) & open_rows
-                first = hit.argmax(axis=1)
-                result[rows[reached], j] = offset + first[reached] + 1
-            carry = totals[:, -1]
-            pending = result[rows, n_targets - 1] < 0
-            rows, carry = rows[pending], carry[pending]
-            offset += width
-    return result, draws
+            span = min(width, max_days - offset)
+            daily = values[_draw_days(rng, values.size, span, rows.size, block, phase + offset)]
+            draws += daily.size
+            for today in daily:
+                total += today
+                for j in range(n_targets):
+                    np.logical_or(reached[j], total >= limits[j], out=reached[j])
+                    waited[j] += ~reached[j]
+                if reached[-1].all():
+                    break
+            offset += span
+            finished = reached[-1]
+            if finished.any():
+                result[:, rows[finished]] = waited[:, finished] + 1
+                keep = ~finished
+                rows, total = rows[keep], total[keep]
+                reached, waited = reached[:, keep], waited[:, keep]
+        if rows.size:  # not all targets reached within max_days
+            result[:, rows] = np.where(reached, waited + 1, -1)
+    return result.T, draws
 
 
 def _mc_totals(
@@ -435,7 +445,7 @@ def _mc_totals(
     block: int,
     phase: int = 0,
 ) -> tuple[NDArray[np.int64], int]:
-    """Items done over ``days`` days, per trial (summing a trials x days matrix in chunks)."""
+    """Items done over ``days`` days, per trial (a days x trials matrix summed in chunks)."""
     totals = np.zeros(trials, dtype=np.int64)
     if days <= 0:
         return totals, 0
@@ -443,9 +453,9 @@ def _mc_totals(
     draws = 0
     for lo in range(0, trials, chunk):
         hi = min(lo + chunk, trials)
-        picks = _draw_days(rng, done.size, hi - lo, days, block, phase)
+        picks = _draw_days(rng, done.size, days, hi - lo, block, phase)
         draws += picks.size
-        totals[lo:hi] = done[picks].sum(axis=1)
+        totals[lo:hi] = done[picks].sum(axis=0)
     return totals, draws
 
 
