@@ -418,7 +418,7 @@ def _mc_first_passage(
             daily = values[_draw_days(rng, values.size, span, rows.size, block, phase + offset)]
             draws += daily.size
             for today in daily:
-                total += today
+                np.add(total, today, out=total)
                 for j in range(n_targets):
                     np.logical_or(reached[j], total >= limits[j], out=reached[j])
                     waited[j] += ~reached[j]
