@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from agilemarketing.adapter import Adapter, ChangeStatus, CreateItem, Rerank
 from agilemarketing.errors import MirrorError
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
 from agilemarketing.mirror import (
@@ -18,7 +20,9 @@ from agilemarketing.mirror import (
     JournalEntry,
     JournalStatus,
     Mirror,
+    MirrorAdapter,
 )
+from agilemarketing.testing import AdapterContract, AdapterFactory
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -76,7 +80,8 @@ def test_saving_an_item_again_replaces_its_fields_and_history(mirror: Mirror) ->
     changed = history("MKT-1", "Review", transitions=[Transition(T0, None, "Review")])
     with mirror.transaction():
         mirror.save_board("s", [changed, history("MKT-2")])
-    assert mirror.board("s") == {"MKT-1": changed, "MKT-2": history("MKT-2")}
+    board = {key: record.history for key, record in mirror.board("s").items()}
+    assert board == {"MKT-1": changed, "MKT-2": history("MKT-2")}
 
 
 def test_a_failed_transaction_leaves_the_mirror_as_it_was(mirror: Mirror) -> None:
@@ -90,7 +95,7 @@ def test_a_failed_transaction_leaves_the_mirror_as_it_was(mirror: Mirror) -> Non
 
     with pytest.raises(RuntimeError):
         crashing_step()
-    assert mirror.board("s") == {"A-1": history("A-1")}
+    assert list(mirror.histories("s")) == [history("A-1")]
     assert mirror.cursor("s") == "1"
 
 
@@ -239,3 +244,62 @@ def test_any_board_reads_back_exactly_as_saved_in_key_order(items: list[ItemHist
             m.save_board("s", items)
         assert list(m.histories("s")) == sorted(items, key=lambda h: h.key)
         assert m.count("s") == len(items)
+
+
+# --- the mirror as an adapter -----------------------------------------------------------------
+
+
+class TestMirrorAdapterContract(AdapterContract):
+    @pytest.fixture
+    def make_adapter(self) -> AdapterFactory:
+        def make(histories: Sequence[ItemHistory]) -> Adapter:
+            adapter = MirrorAdapter(":memory:")
+            with adapter.mirror.transaction():
+                adapter.mirror.save_board(OWN_BOARD, histories)
+            return adapter
+
+        return make
+
+
+def test_the_mirror_adapter_is_built_from_a_mirror_url(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "team.db"
+    with MirrorAdapter.from_url(f"mirror:{path}") as adapter:
+        assert adapter.name == "mirror"
+        adapter.write([CreateItem("MKT-1", "Webinar", status="To Do")])
+    with Mirror(path) as reopened:
+        assert [h.key for h in reopened.histories()] == ["MKT-1"]
+
+
+def test_a_mirror_url_without_a_file_is_refused() -> None:
+    with pytest.raises(MirrorError, match=r"mirror:team\.db"):
+        MirrorAdapter("")
+
+
+def test_an_adapter_over_an_open_mirror_leaves_it_open(mirror: Mirror) -> None:
+    with MirrorAdapter.of(mirror) as adapter:
+        adapter.apply(CreateItem("MKT-1", "Webinar", status="To Do"))
+    assert mirror.count() == 1
+
+
+def test_reranking_next_to_items_with_foreign_ranks_renumbers_the_board(mirror: Mirror) -> None:
+    with mirror.transaction():
+        mirror.save_board(
+            OWN_BOARD,
+            [
+                history("A", rank="0|hzzzzz:"),
+                history("B", rank="0|i00007:"),
+                history("C", rank="0|i0000f:"),
+            ],
+        )
+    adapter = MirrorAdapter.of(mirror)
+    result = adapter.apply(Rerank("C", before="A"))
+    assert result.status is ChangeStatus.APPLIED, result.error
+    assert [r.key for r in adapter.read()] == ["C", "A", "B"]
+
+
+def test_a_write_batch_is_one_transaction(mirror: Mirror) -> None:
+    adapter = MirrorAdapter.of(mirror)
+    before = mirror.revision()
+    adapter.write([CreateItem(f"MKT-{i}", f"item {i}", status="To Do") for i in range(5)])
+    assert mirror.count() == 5
+    assert mirror.revision() == before + 5  # one revision per change, all in one commit

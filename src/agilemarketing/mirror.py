@@ -27,7 +27,7 @@ so a fleet of sync jobs could later point the same schema at a server database.
 ...                         transitions=[Transition("2026-03-02T09:00:00Z", None, "Doing")]),
 ...         ])
 ...     [h.key for h in mirror.histories("csv:export.csv")], mirror.schema_version
-(['MKT-1'], 2)
+(['MKT-1'], 3)
 """
 
 from __future__ import annotations
@@ -37,15 +37,39 @@ import enum
 import itertools
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 
 from agilemarketing._time import ensure_utc, utcnow
-from agilemarketing.errors import MirrorError
+from agilemarketing.adapter import (
+    CORE_FIELDS,
+    Adapter,
+    AnyChange,
+    Capabilities,
+    ChangeResult,
+    ChangeStatus,
+    CreateItem,
+    Cursor,
+    HistoryFidelity,
+    ItemRecord,
+    MoveStatus,
+    ReadResult,
+    Rerank,
+    UpdateFields,
+    is_rank,
+    rank_between,
+)
+from agilemarketing.errors import (
+    AgileMarketingError,
+    ChangeConflict,
+    InvalidCursor,
+    MirrorError,
+    NotFound,
+)
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
 
 __all__ = [
@@ -54,6 +78,7 @@ __all__ = [
     "JournalEntry",
     "JournalStatus",
     "Mirror",
+    "MirrorAdapter",
 ]
 
 #: The name of the mirror's own board: what ``mirror:path.db`` reads and writes as an adapter.
@@ -121,7 +146,19 @@ _V2 = (
     "CREATE INDEX journal_by_status ON journal (target, status)",
 )
 
-_MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2)
+# v3: full adapter records (extra fields, Definition-of-Done state, version marker) and a
+# revision counter per board, so the mirror can serve incremental reads as an adapter.
+_V3 = (
+    "ALTER TABLE items ADD COLUMN extra_fields TEXT NOT NULL DEFAULT '{}'",
+    "ALTER TABLE items ADD COLUMN done_criteria TEXT NOT NULL DEFAULT '[]'",
+    "ALTER TABLE items ADD COLUMN item_version VARCHAR(255)",
+    "ALTER TABLE items ADD COLUMN updated VARCHAR(40)",
+    "ALTER TABLE items ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE sources ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",
+    "CREATE INDEX items_by_revision ON items (source, revision)",
+)
+
+_MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3)
 
 #: The schema version this code writes; older databases are upgraded when opened.
 SCHEMA_VERSION: Final = len(_MIGRATIONS)
@@ -191,15 +228,32 @@ def _blocked_from(text: str) -> tuple[BlockedPeriod, ...]:
 
 _INSERT_ITEM = (
     "INSERT INTO items (source, item_key, summary, item_type, status, created, resolved, points, "
-    "labels, sprints, item_rank, blocked, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "labels, sprints, item_rank, blocked, seen_at, extra_fields, done_criteria, item_version, "
+    "updated, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _SELECT_ITEMS = (
     "SELECT source, item_key, summary, item_type, status, created, resolved, points, labels, "
-    "sprints, item_rank, blocked, seen_at FROM items WHERE source = ? ORDER BY item_key"
+    "sprints, item_rank, blocked, seen_at, extra_fields, done_criteria, item_version, updated "
+    "FROM items WHERE source = ? AND revision > ? ORDER BY item_key"
+)
+_SELECT_ONE = (
+    "SELECT source, item_key, summary, item_type, status, created, resolved, points, labels, "
+    "sprints, item_rank, blocked, seen_at, extra_fields, done_criteria, item_version, updated "
+    "FROM items WHERE source = ? AND item_key = ?"
+)
+_SELECT_TRANSITIONS = (
+    "SELECT item_key, at, from_status, to_status, observed FROM transitions "
+    "WHERE source = ? AND item_key IN (SELECT item_key FROM items WHERE source = ? "
+    "AND revision > ?) ORDER BY item_key, seq"
 )
 
 
-def _item_row(source: str, h: ItemHistory, seen_at: str) -> tuple[Any, ...]:
+def _record(item: ItemHistory | ItemRecord) -> ItemRecord:
+    return item if isinstance(item, ItemRecord) else ItemRecord(item)
+
+
+def _item_row(source: str, r: ItemRecord, seen_at: str, revision: int) -> tuple[Any, ...]:
+    h = r.history
     return (
         source,
         h.key,
@@ -214,6 +268,35 @@ def _item_row(source: str, h: ItemHistory, seen_at: str) -> tuple[Any, ...]:
         h.rank,
         _blocked_json(h.blocked),
         seen_at,
+        json.dumps({k: list(v) if isinstance(v, tuple) else v for k, v in r.fields.items()}),
+        json.dumps(sorted(r.done_criteria)),
+        r.version,
+        _opt_ts(r.updated),
+        revision,
+    )
+
+
+def _row_record(row: Sequence[Any], transitions: list[Transition]) -> ItemRecord:
+    history = ItemHistory(
+        key=row[1],
+        summary=row[2],
+        type=row[3],
+        status=row[4],
+        created=_from_ts(row[5]),
+        resolved=_from_ts(row[6]),
+        points=row[7],
+        labels=json.loads(row[8]),
+        sprints=json.loads(row[9]),
+        rank=row[10],
+        blocked=_blocked_from(row[11]),
+        transitions=transitions,
+    )
+    return ItemRecord(
+        history,
+        fields=json.loads(row[13]),
+        done_criteria=json.loads(row[14]),
+        version=row[15],
+        updated=_from_ts(row[16]),
     )
 
 
@@ -256,7 +339,7 @@ class Mirror:
     >>> with Mirror(":memory:") as m:
     ...     with m.transaction():
     ...         _ = m.save_board("memory:a", [ItemHistory("A-1", status="To Do")], cursor="7")
-    ...     m.cursor("memory:a"), m.board("memory:a")["A-1"].status
+    ...     m.cursor("memory:a"), m.board("memory:a")["A-1"].history.status
     ('7', 'To Do')
     """
 
@@ -372,7 +455,7 @@ class Mirror:
     def save_board(
         self,
         source: str,
-        items: Iterable[ItemHistory],
+        items: Iterable[ItemHistory | ItemRecord],
         *,
         cursor: str | None = None,
         peer: str | None = None,
@@ -380,33 +463,46 @@ class Mirror:
     ) -> int:
         """Store ``items`` as the last synced state of ``source``; return how many were written.
 
-        Items replace their earlier state (fields and history) one for one; items not given are
-        left as they were. ``cursor`` and ``peer``, when given, are recorded too. Must run inside
-        :meth:`transaction`; bulk writes go through ``executemany``.
+        Items (histories or full adapter records) replace their earlier state, fields and history
+        one for one; items not given are left as they were. Every call that writes items bumps the
+        board's revision (what incremental reads of the mirror follow). ``cursor`` and ``peer``,
+        when given, are recorded too. Must run inside :meth:`transaction`; the rows are written
+        with ``executemany``.
         """
         self._require_transaction("save_board")
-        stamp = _ts(seen_at or utcnow())
+        records = [_record(item) for item in items]
         self._ensure_source(source)
-        histories = list(items)
-        keys = [(source, h.key) for h in histories]
-        self._conn.executemany("DELETE FROM transitions WHERE source = ? AND item_key = ?", keys)
-        self._conn.executemany("DELETE FROM items WHERE source = ? AND item_key = ?", keys)
-        self._conn.executemany(
-            _INSERT_ITEM,
-            [_item_row(source, h, stamp) for h in histories],
-        )
-        self._conn.executemany(
-            "INSERT INTO transitions (source, item_key, seq, at, from_status, to_status, "
-            "observed) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (source, h.key, seq, _ts(t.at), t.from_status, t.to_status, int(t.observed))
-                for h in histories
-                for seq, t in enumerate(h.transitions)
-            ],
-        )
+        if records:
+            stamp = _ts(seen_at or utcnow())
+            revision = self.revision(source) + 1
+            keys = [(source, r.key) for r in records]
+            self._conn.executemany(
+                "DELETE FROM transitions WHERE source = ? AND item_key = ?", keys
+            )
+            self._conn.executemany("DELETE FROM items WHERE source = ? AND item_key = ?", keys)
+            self._conn.executemany(
+                _INSERT_ITEM, [_item_row(source, r, stamp, revision) for r in records]
+            )
+            self._conn.executemany(
+                "INSERT INTO transitions (source, item_key, seq, at, from_status, to_status, "
+                "observed) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (source, r.key, seq, _ts(t.at), t.from_status, t.to_status, int(t.observed))
+                    for r in records
+                    for seq, t in enumerate(r.history.transitions)
+                ],
+            )
+            self._conn.execute("UPDATE sources SET revision = ? WHERE name = ?", (revision, source))
         if cursor is not None or peer is not None:
             self.set_cursor(source, cursor, peer=peer)
-        return len(histories)
+        return len(records)
+
+    def revision(self, source: str = OWN_BOARD) -> int:
+        """How many writes the board has had (0 for a board never written)."""
+        row = self._conn.execute(
+            "SELECT revision FROM sources WHERE name = ?", (source,)
+        ).fetchone()
+        return 0 if row is None else int(row[0])
 
     def set_cursor(self, source: str, cursor: str | None, *, peer: str | None = None) -> None:
         """Record where the next incremental read of ``source`` starts (and its peer)."""
@@ -430,25 +526,21 @@ class Mirror:
         if not found:
             self._conn.execute("INSERT INTO sources (name) VALUES (?)", (source,))
 
-    def board(self, source: str = OWN_BOARD) -> dict[str, ItemHistory]:
-        """The last synced state of every item of ``source``, by key."""
-        return {h.key: h for h in self.histories(source)}
+    def board(self, source: str = OWN_BOARD) -> dict[str, ItemRecord]:
+        """The last synced state of every item of ``source`` as adapter records, by key."""
+        return {r.key: r for r in self.records(source)}
 
-    def histories(self, source: str | None = None) -> Iterator[ItemHistory]:
-        """Every item of a board with its history, ordered by key.
+    def records(
+        self, source: str | None = None, *, since: int | None = None
+    ) -> Iterator[ItemRecord]:
+        """Every item of a board as an adapter record (history plus extra fields), by key.
 
-        ``source=None`` reads the mirror's own board (:data:`OWN_BOARD`, what syncs *into*
-        ``mirror:...`` write); pass an adapter URL to read the last synced state of that system
-        (the merge base, with the history accrued from its snapshots). The metrics engine reads
-        these exactly like histories from a file.
+        ``since`` keeps only items written after that revision (see :meth:`revision`).
         """
         name = OWN_BOARD if source is None else source
-        items = self._conn.execute(_SELECT_ITEMS, (name,))
-        transitions = self._conn.cursor().execute(
-            "SELECT item_key, at, from_status, to_status, observed FROM transitions "
-            "WHERE source = ? ORDER BY item_key, seq",
-            (name,),
-        )
+        after = -1 if since is None else since
+        items = self._conn.execute(_SELECT_ITEMS, (name, after))
+        transitions = self._conn.cursor().execute(_SELECT_TRANSITIONS, (name, name, after))
         groups = itertools.groupby(transitions, key=lambda row: str(row[0]))
         group = next(groups, None)
         for row in items:
@@ -459,27 +551,39 @@ class Mirror:
             if group is not None and group[0] == key:
                 found = [Transition(at, old, new, bool(obs)) for _, at, old, new, obs in group[1]]
                 group = next(groups, None)
-            yield ItemHistory(
-                key=key,
-                summary=row[2],
-                type=row[3],
-                status=row[4],
-                created=_from_ts(row[5]),
-                resolved=_from_ts(row[6]),
-                points=row[7],
-                labels=json.loads(row[8]),
-                sprints=json.loads(row[9]),
-                rank=row[10],
-                blocked=_blocked_from(row[11]),
-                transitions=found,
+            yield _row_record(row, found)
+
+    def board_item(self, source: str, key: str) -> ItemRecord | None:
+        """One item of a board (None if the board has no such key)."""
+        row = self._conn.execute(_SELECT_ONE, (source, key)).fetchone()
+        if row is None:
+            return None
+        transitions = [
+            Transition(at, old, new, bool(obs))
+            for at, old, new, obs in self._conn.execute(
+                "SELECT at, from_status, to_status, observed FROM transitions "
+                "WHERE source = ? AND item_key = ? ORDER BY seq",
+                (source, key),
             )
+        ]
+        return _row_record(row, transitions)
+
+    def histories(self, source: str | None = None) -> Iterator[ItemHistory]:
+        """Every item of a board with its history, ordered by key.
+
+        ``source=None`` reads the mirror's own board (:data:`OWN_BOARD`, what syncs *into*
+        ``mirror:...`` write); pass an adapter URL to read the last synced state of that system
+        (the merge base, with the history accrued from its snapshots). The metrics engine reads
+        these exactly like histories from a file.
+        """
+        for record in self.records(source):
+            yield record.history
 
     def count(self, source: str | None = None) -> int:
         """How many items a board holds (``None``: the mirror's own board)."""
         name = OWN_BOARD if source is None else source
-        return int(
-            self._conn.execute("SELECT COUNT(*) FROM items WHERE source = ?", (name,)).fetchone()[0]
-        )
+        row = self._conn.execute("SELECT COUNT(*) FROM items WHERE source = ?", (name,))
+        return int(row.fetchone()[0])
 
     # -- journal -----------------------------------------------------------------------------
 
@@ -596,3 +700,231 @@ def _connect(path: str) -> sqlite3.Connection:
             fix="point at a mirror file made by agilemarketing, or at a new file name",
         ) from exc
     return conn
+
+
+# --- the mirror as an adapter ------------------------------------------------------------------
+
+
+class MirrorAdapter(Adapter):
+    """The mirror's own board as an adapter (name ``mirror``, URL ``mirror:path/to/team.db``).
+
+    Syncing *into* ``mirror:team.db`` fills this board; ``agilemarketing report mirror:team.db``
+    and :meth:`Mirror.histories` read it back. It is writable, ranked and incremental (a cursor is
+    the board's revision), and keeps every record field and transition exactly as written.
+    Every :meth:`write` is one transaction.
+
+    >>> from agilemarketing.adapter import CreateItem, MoveStatus
+    >>> with MirrorAdapter(":memory:") as board:
+    ...     results = board.write([CreateItem("MKT-1", "Spring webinar", status="To Do"),
+    ...                            MoveStatus("MKT-1", "Doing", from_status="To Do")])
+    ...     [r.status.value for r in results], [r.history.status for r in board.read()]
+    (['applied', 'applied'], ['Doing'])
+    """
+
+    name: ClassVar[str] = "mirror"
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        read=True, incremental_read=True, write=True, rank=True, history=HistoryFidelity.EXACT
+    )
+
+    def __init__(
+        self,
+        location: str = "",
+        options: Mapping[str, object] | None = None,
+        *,
+        mirror: Mirror | None = None,
+    ) -> None:
+        super().__init__(location, options)
+        if mirror is None and not location:
+            raise MirrorError(
+                "no database file given",
+                where="adapter URL 'mirror:'",
+                fix="name the file, e.g. mirror:team.db",
+            )
+        self._owns_mirror = mirror is None
+        self.mirror = Mirror(location) if mirror is None else mirror
+        self._clock: Callable[[], datetime] = utcnow
+
+    @classmethod
+    def of(cls, mirror: Mirror) -> MirrorAdapter:
+        """The adapter over an already open :class:`Mirror` (closing the adapter leaves it open).
+
+        >>> with Mirror(":memory:") as m:
+        ...     MirrorAdapter.of(m).url
+        'mirror::memory:'
+        """
+        return cls(mirror.path, mirror=mirror)
+
+    def close(self) -> None:
+        """Close the database if this adapter opened it."""
+        if self._owns_mirror:
+            self.mirror.close()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _token(self, revision: int) -> str:
+        return f"rev:{revision}"
+
+    def read(self, since: Cursor | None = None) -> ReadResult:
+        """Every item of the board in rank order, or those written since the cursor."""
+        revision = self.mirror.revision(OWN_BOARD)
+        cursor = Cursor(self._token(revision))
+        if since is None:
+            return ReadResult(self._ordered(None), cursor, complete=True)
+        prefix, _, number = since.token.partition(":")
+        if prefix != "rev" or not number.isdigit() or int(number) > revision:
+            raise InvalidCursor(self.name, since.token, why="it is not a revision of this mirror")
+        return ReadResult(self._ordered(int(number)), cursor, complete=False)
+
+    def _ordered(self, since: int | None) -> list[ItemRecord]:
+        return sorted(self.mirror.records(OWN_BOARD, since=since), key=_rank_order)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def write(self, changes: Iterable[AnyChange]) -> list[ChangeResult]:
+        """Apply ``changes`` in order in one transaction, one result each."""
+        planned = list(changes)
+        for change in planned:
+            self.check_supports(change)
+        with self.mirror.transaction():
+            return [self.apply(change) for change in planned]
+
+    def apply(self, change: AnyChange) -> ChangeResult:
+        """Apply one change; see :meth:`agilemarketing.adapter.Adapter.apply`."""
+        self.check_supports(change)
+        with self.mirror.transaction():
+            try:
+                match change:
+                    case CreateItem():
+                        status = self._create(change)
+                    case UpdateFields():
+                        status = self._update(change)
+                    case MoveStatus():
+                        status = self._move(change)
+                    case Rerank():
+                        status = self._rerank(change)
+            except AgileMarketingError as error:
+                return ChangeResult(change, ChangeStatus.FAILED, error=error)
+        return ChangeResult(change, status)
+
+    def _get(self, key: str) -> ItemRecord | None:
+        return self.mirror.board_item(OWN_BOARD, key)
+
+    def _require(self, key: str) -> ItemRecord:
+        record = self._get(key)
+        if record is None:
+            raise NotFound(
+                "item", key, where=self.url, fix="check the key; read the mirror to list items"
+            )
+        return record
+
+    def _store(self, record: ItemRecord) -> None:
+        now = self._clock()
+        revision = self.mirror.revision(OWN_BOARD) + 1
+        self.mirror.save_board(
+            OWN_BOARD, [attrs.evolve(record, version=str(revision), updated=now)], seen_at=now
+        )
+
+    def _last_rank(self) -> str | None:
+        ranks = [r.history.rank for r in self.mirror.records(OWN_BOARD) if r.history.rank]
+        valid = [rank for rank in ranks if is_rank(rank)]
+        return max(valid) if valid else None
+
+    def _create(self, change: CreateItem) -> ChangeStatus:
+        existing = self._get(change.key)
+        if existing is not None:
+            if change.satisfied_by(existing):
+                return ChangeStatus.ALREADY_APPLIED
+            raise ChangeConflict(
+                change.key,
+                expected="no item with this key",
+                found=f"an item with other content ({existing.history.summary!r})",
+                where=f"{self.url}, item {change.key}",
+            )
+        now = self._clock()
+        history = ItemHistory(
+            key=change.key,
+            summary=change.summary,
+            type=change.type,
+            status=change.status,
+            created=now,
+            points=change.points,
+            labels=change.labels,
+            transitions=[Transition(now, None, change.status)] if change.status else [],
+            rank=rank_between(self._last_rank(), None),
+        )
+        self._store(ItemRecord(history, fields=change.fields))
+        return ChangeStatus.APPLIED
+
+    def _update(self, change: UpdateFields) -> ChangeStatus:
+        record = self._require(change.key)
+        if change.satisfied_by(record):
+            return ChangeStatus.ALREADY_APPLIED
+        core: dict[str, Any] = {}
+        extra = dict(record.fields)
+        for name, value in change.values.items():
+            if name in CORE_FIELDS:
+                core[name] = value
+            elif value is None:
+                extra.pop(name, None)
+            else:
+                extra[name] = value
+        self._store(
+            attrs.evolve(record, history=attrs.evolve(record.history, **core), fields=extra)
+        )
+        return ChangeStatus.APPLIED
+
+    def _move(self, change: MoveStatus) -> ChangeStatus:
+        record = self._require(change.key)
+        if change.satisfied_by(record):
+            return ChangeStatus.ALREADY_APPLIED
+        current = record.history.status
+        if change.from_status is not None and current != change.from_status:
+            raise ChangeConflict(
+                change.key,
+                expected=f"status {change.from_status!r}",
+                found=f"status {current!r}",
+                where=f"{self.url}, item {change.key}",
+            )
+        # The mirror is the system of record for a move applied to it: the time is exact.
+        transition = Transition(self._clock(), current or None, change.to_status)
+        history = attrs.evolve(
+            record.history,
+            status=change.to_status,
+            transitions=(*record.history.transitions, transition),
+        )
+        self._store(attrs.evolve(record, history=history))
+        return ChangeStatus.APPLIED
+
+    def _rerank(self, change: Rerank) -> ChangeStatus:
+        record = self._require(change.key)
+        self._require(change.neighbour)
+        ordered = self._ordered(None)
+        if change.satisfied_by_order([r.key for r in ordered]):
+            return ChangeStatus.ALREADY_APPLIED
+        if not all(r.history.rank and is_rank(r.history.rank) for r in ordered):
+            ordered = self._renumber(ordered)
+            record = next(r for r in ordered if r.key == change.key)
+        others = [r for r in ordered if r.key != change.key]
+        at = [r.key for r in others].index(change.neighbour) + (change.after is not None)
+        low = others[at - 1].history.rank if at > 0 else None
+        high = others[at].history.rank if at < len(others) else None
+        self._store(
+            attrs.evolve(record, history=attrs.evolve(record.history, rank=rank_between(low, high)))
+        )
+        return ChangeStatus.APPLIED
+
+    def _renumber(self, ordered: list[ItemRecord]) -> list[ItemRecord]:
+        """Give every item a fresh rank in the current order (foreign rank strings, such as
+        Jira's ``0|hzzzzz:``, cannot be split by :func:`rank_between`)."""
+        renumbered = []
+        rank: str | None = None
+        for record in ordered:
+            rank = rank_between(rank, None)
+            renumbered.append(attrs.evolve(record, history=attrs.evolve(record.history, rank=rank)))
+        self.mirror.save_board(OWN_BOARD, renumbered)
+        return renumbered
+
+
+def _rank_order(record: ItemRecord) -> tuple[bool, str, str]:
+    rank = record.history.rank
+    return (rank is None, rank or "", record.key)
