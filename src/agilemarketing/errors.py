@@ -435,9 +435,15 @@ class OverCommitted(AgileMarketingError):
         self.excess = planned - capacity
         self.unit = unit
         self.keys = tuple(keys)
+
+        def amount(value: float) -> str:
+            if unit == "points":
+                return f"{value:g} pt"
+            return f"{value:g} item" if value == 1 else f"{value:g} items"
+
         super().__init__(
-            f"the plan ({planned:g} {unit}) is {self.excess:g} {unit} over capacity "
-            f"({capacity:g} {unit})",
+            f"the plan ({amount(planned)}) is {amount(self.excess)} over capacity "
+            f"({amount(capacity)})",
             where=f"cycle {cycle!r}",
             fix="leave items at the bottom of the plan in the backlog for a later cycle, "
             "or pass override=CapacityOverride(reason, by) to record a deliberate exception",
@@ -934,8 +940,9 @@ class CsvFileError(CsvError):
     """The file as a whole cannot be read: nothing in it was parsed.
 
     Attributes:
-        reason: one word for why: ``"io"``, ``"empty"``, ``"encoding"``, ``"delimiter"``,
-            ``"decimal"`` or ``"header"`` (a required column is missing or a name is repeated).
+        reason: one word for why: ``"io"`` (cannot open), ``"empty"``, ``"encoding"``,
+            ``"delimiter"``, ``"decimal"``, ``"syntax"`` (broken quoting), ``"option"`` (a bad
+            reading option) or ``"header"`` (a required column is missing or a name repeated).
     """
 
     def __init__(

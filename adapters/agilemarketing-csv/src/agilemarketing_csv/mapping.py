@@ -1,0 +1,392 @@
+"""Which column holds what: :class:`ColumnMapping`, and reading item CSVs through one.
+
+A mapping names, for each field of an :class:`~agilemarketing.history.ItemHistory`, the column
+(or the alternative columns, first present wins) it comes from. :meth:`ColumnMapping.jira`
+describes a Jira CSV export; build your own for any other tool's CSV:
+
+>>> from pathlib import Path
+>>> _ = Path("board.csv").write_text(
+...     "ID,Name,State,Estimate,Tags,Opened\\n"
+...     'C-1,Spring webinar,Doing,"2,5","webinar, q2",03.02.2026 09:30\\n', encoding="utf-8")
+>>> mapping = ColumnMapping(key="ID", title="Name", status="State", points="Estimate",
+...                         labels="Tags", label_separator=",", created="Opened",
+...                         date_formats=["%d.%m.%Y %H:%M"])
+>>> [item] = read_items_csv("board.csv", mapping, decimal=",")
+>>> item.key, item.summary, item.status, item.points, item.labels, item.created.isoformat()
+('C-1', 'Spring webinar', 'Doing', 2.5, ('webinar', 'q2'), '2026-02-03T09:30:00+00:00')
+
+Multi-valued fields (``labels``, ``sprints``) take every column with that name (Jira writes one
+``Labels`` column per label) and, with ``label_separator``, split each cell too.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import tzinfo
+from typing import Any
+
+import attrs
+
+from agilemarketing.errors import CsvRowError
+from agilemarketing.history import ItemHistory
+from agilemarketing_csv._dates import DateParser
+from agilemarketing_csv.dialect import CsvDialect
+from agilemarketing_csv.records import (
+    DEFAULT_MAX_PROBLEMS,
+    CsvRecords,
+    Header,
+    OnError,
+    Problems,
+    open_records,
+    ragged,
+    require_column,
+)
+from agilemarketing_csv.writing import restore_formula
+
+__all__ = ["ColumnMapping", "read_items_csv", "read_jira_csv"]
+
+
+def _names(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    return tuple(v.strip() for v in value if v.strip())
+
+
+@attrs.frozen(kw_only=True)
+class ColumnMapping:
+    """The columns a CSV file keeps each item field in.
+
+    Each field takes a column name or a list of alternatives (the first one present in the
+    file is used); an empty field is not read. ``key`` is required. The transition fields
+    (``at``, ``from_status``, ``to_status``, ``observed``) are read by
+    :func:`~agilemarketing_csv.history.read_history_csv` only.
+
+    Attributes:
+        date_formats: :meth:`datetime.strptime` patterns tried first for every date column
+            (Jira's ``05/Nov/25 5:16 PM`` and ISO 8601 are always accepted after them).
+        label_separator: split every ``labels`` and ``sprints`` cell on this text too (for
+            tools that put all labels in one cell); None keeps each cell whole.
+    """
+
+    key: tuple[str, ...] = attrs.field(converter=_names)
+    title: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    type: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    status: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    points: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    labels: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    sprints: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    created: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    resolved: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    rank: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    at: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    from_status: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    to_status: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    observed: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    date_formats: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    label_separator: str | None = None
+
+    @classmethod
+    def jira(cls) -> ColumnMapping:
+        """The columns of a Jira CSV export (Jira Cloud and Data Center, English headers).
+
+        >>> ColumnMapping.jira().points[:2]
+        ('Custom field (Story Points)', 'Custom field (Story point estimate)')
+        """
+        return cls(
+            key="Issue key",
+            title="Summary",
+            type="Issue Type",
+            status="Status",
+            points=[
+                "Custom field (Story Points)",
+                "Custom field (Story point estimate)",
+                "Story Points",
+                "Story point estimate",
+            ],
+            labels="Labels",
+            sprints=["Sprint", "Custom field (Sprint)"],
+            created="Created",
+            resolved="Resolved",
+            rank=["Custom field (Rank)", "Rank"],
+        )
+
+    @classmethod
+    def history(cls) -> ColumnMapping:
+        """The columns of the history CSV this package writes
+        (:func:`~agilemarketing_csv.history.write_history_csv`): one row per transition.
+
+        >>> ColumnMapping.history().at, ColumnMapping.history().to_status
+        (('at',), ('to',))
+        """
+        return cls(
+            key="key",
+            title="summary",
+            type="type",
+            status="status",
+            points="points",
+            labels="label",
+            sprints="sprint",
+            created="created",
+            resolved="resolved",
+            rank="rank",
+            at="at",
+            from_status="from",
+            to_status="to",
+            observed="observed",
+        )
+
+
+_SINGLE = ("title", "type", "status", "points", "created", "resolved", "rank")
+
+
+@attrs.frozen
+class BoundMapping:
+    """A :class:`ColumnMapping` resolved against one file's header: positions, not names."""
+
+    file: str
+    dialect: CsvDialect
+    header: Header
+    dates: DateParser
+    key: tuple[str, int]
+    single: dict[str, tuple[str, int]]
+    multi: dict[str, tuple[str, tuple[int, ...]]]
+    separator: str | None
+    restore: bool
+
+    @classmethod
+    def bind(
+        cls,
+        mapping: ColumnMapping,
+        header: Header,
+        file: str,
+        dialect: CsvDialect,
+        dates: DateParser,
+        *,
+        required: Sequence[str] = ("key",),
+        restore: bool = False,
+    ) -> BoundMapping:
+        """Resolve ``mapping`` against ``header``; a missing ``required`` field is an error."""
+        found: dict[str, tuple[str, tuple[int, ...]]] = {}
+        roles = ("key", *_SINGLE, "labels", "sprints", "at", "from_status", "to_status")
+        for role in (*roles, "observed"):
+            candidates: tuple[str, ...] = getattr(mapping, role)
+            if role in required:
+                if not candidates:
+                    candidates = (role,)
+                found[role] = require_column(
+                    header, candidates, file, dialect, role=role.replace("_", " ")
+                )
+            elif candidates and (hit := header.first(candidates)) is not None:
+                found[role] = hit
+        key_name, key_positions = found.pop("key")
+        multi: dict[str, tuple[str, tuple[int, ...]]] = {
+            role: found.pop(role) for role in ("labels", "sprints") if role in found
+        }
+        single = {role: (name, positions[0]) for role, (name, positions) in found.items()}
+        return cls(
+            file,
+            dialect,
+            header,
+            dates,
+            (key_name, key_positions[0]),
+            single,
+            multi,
+            mapping.label_separator,
+            restore,
+        )
+
+    def problem(
+        self, row: int, column: str | None, what: str, value: str | None, expected: str
+    ) -> CsvRowError:
+        """A :class:`~agilemarketing.errors.CsvRowError` in this file."""
+        return CsvRowError(
+            what,
+            file=self.file,
+            row=row,
+            column=column,
+            value=value,
+            expected=expected,
+            fix="correct the cell, or read with on_error='collect' to skip the row",
+        )
+
+    def fields(self, row: int, cells: list[str], errors: list[CsvRowError]) -> dict[str, Any]:
+        """The item fields of one row (ItemHistory keyword arguments); problems go to ``errors``."""
+        restore = restore_formula if self.restore else _same
+        key_name, key_at = self.key
+        key = restore(cells[key_at].strip())
+        if not key:
+            errors.append(self.problem(row, key_name, "the key is empty", None, "the item's key"))
+        out: dict[str, Any] = {"key": key}
+        for role, (name, position) in self.single.items():
+            text = cells[position]
+            if not text or text.isspace():
+                continue
+            if role in ("created", "resolved", "at"):
+                try:
+                    out[role] = self.dates.parse(text)
+                except ValueError:
+                    errors.append(
+                        self.problem(row, name, "not a timestamp", text, self.dates.expected)
+                    )
+            elif role == "points":
+                try:
+                    out[role] = self.dialect.number(text)
+                except ValueError:
+                    errors.append(
+                        self.problem(
+                            row,
+                            name,
+                            "not a number",
+                            text,
+                            f"a number such as 3 or 2{self.dialect.decimal}5",
+                        )
+                    )
+            elif role == "observed":
+                flag = text.strip().lower()
+                if flag not in _FLAGS:
+                    errors.append(self.problem(row, name, "not a yes/no", text, "true or false"))
+                else:
+                    out[role] = _FLAGS[flag]
+            else:
+                out["summary" if role == "title" else role] = restore(text.strip())
+        separator = self.separator
+        for role, (_, positions) in self.multi.items():
+            values: list[str] = []
+            for position in positions:
+                text = cells[position]
+                if not text or text.isspace():
+                    continue
+                if separator is None:
+                    values.append(restore(text.strip()))
+                else:
+                    values.extend(restore(v.strip()) for v in text.split(separator) if v.strip())
+            out[role] = values
+        return out
+
+
+_FLAGS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def item_converter(
+    mapping: ColumnMapping, dates: DateParser
+) -> Callable[[Header, str, CsvDialect], Callable[..., Iterator[ItemHistory]]]:
+    """The ``convert`` for :func:`~agilemarketing_csv.records.open_records` reading items."""
+
+    def convert(
+        header: Header, file: str, dialect: CsvDialect
+    ) -> Callable[..., Iterator[ItemHistory]]:
+        bound = BoundMapping.bind(mapping, header, file, dialect, dates)
+        return lambda rows, problems: _items(bound, rows, problems)
+
+    return convert
+
+
+def _items(
+    bound: BoundMapping, rows: Iterator[tuple[int, list[str]]], problems: Problems
+) -> Iterator[ItemHistory]:
+    header, file, width = bound.header, bound.file, len(bound.header)
+    fields = bound.fields
+    for row, cells in rows:
+        if len(cells) != width:
+            shape = ragged(cells, width, header, file, row)
+            if shape is not None:
+                problems.add(shape)
+                continue
+        errors: list[CsvRowError] = []
+        values = fields(row, cells, errors)
+        if errors:
+            for error in errors:
+                problems.add(error)
+            continue
+        try:
+            yield ItemHistory(**values)
+        except ValueError as exc:
+            problems.add(bound.problem(row, None, str(exc), None, "a consistent item"))
+
+
+def read_items_csv(
+    path: str | os.PathLike[str],
+    mapping: ColumnMapping,
+    *,
+    timezone: str | tzinfo = "UTC",
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    on_error: OnError = "raise",
+    max_problems: int = DEFAULT_MAX_PROBLEMS,
+) -> CsvRecords[ItemHistory]:
+    """Read the items of any CSV file through ``mapping``, one per row, as they are now.
+
+    Args:
+        path: the CSV file.
+        mapping: which column holds which field.
+        timezone: the time zone of timestamps written without an offset (an IANA name such as
+            ``"Europe/Berlin"``, or a tzinfo); they are converted to UTC.
+        encoding: the file's encoding; None sniffs it (UTF-8, UTF-8 with BOM, UTF-16, cp1252).
+        delimiter: the cell delimiter; None sniffs it from the header line.
+        decimal: the decimal mark of numbers; None: ``.`` with a comma delimiter, otherwise
+            ``,`` (``.`` is always accepted too).
+        on_error: ``"raise"`` or ``"collect"`` bad rows (see :mod:`agilemarketing_csv.records`).
+        max_problems: how many bad rows are kept (and found before ``"raise"`` stops reading).
+
+    Raises:
+        CsvFileError: at once, when the file cannot be read at all (missing file, encoding,
+            delimiter, missing key column).
+    """
+    dates = DateParser(timezone, mapping.date_formats)
+    return open_records(
+        path,
+        item_converter(mapping, dates),
+        encoding=encoding,
+        delimiter=delimiter,
+        decimal=decimal,
+        on_error=on_error,
+        max_problems=max_problems,
+    )
+
+
+def read_jira_csv(
+    path: str | os.PathLike[str],
+    *,
+    timezone: str | tzinfo = "UTC",
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    on_error: OnError = "raise",
+    max_problems: int = DEFAULT_MAX_PROBLEMS,
+) -> CsvRecords[ItemHistory]:
+    """Read a Jira CSV export ("Export > CSV (all fields)") as item histories.
+
+    Keys, summaries, issue types, statuses, created and resolved dates, story points, every
+    ``Labels`` and ``Sprint`` column and the rank are read (:meth:`ColumnMapping.jira`). A CSV
+    export holds no status changes, so each history has no transitions: it is the item as the
+    export shows it. Dates such as ``05/Nov/25 5:16 PM`` are read in ``timezone`` (the time
+    zone of the user who exported; UTC by default). The other arguments are those of
+    :func:`read_items_csv`.
+
+    >>> from pathlib import Path
+    >>> _ = Path("jira.csv").write_text(
+    ...     "Summary,Issue key,Issue Type,Status,Created,Labels,Labels,"
+    ...     "Custom field (Story Points)\\n"
+    ...     "Launch email,MKT-1,Story,Done,05/Nov/25 5:16 PM,email,q4,3\\n", encoding="utf-8")
+    >>> [item] = read_jira_csv("jira.csv", timezone="Europe/Berlin")
+    >>> item.key, item.labels, item.points, item.created.isoformat()
+    ('MKT-1', ('email', 'q4'), 3.0, '2025-11-05T16:16:00+00:00')
+    """
+    return read_items_csv(
+        path,
+        ColumnMapping.jira(),
+        timezone=timezone,
+        encoding=encoding,
+        delimiter=delimiter,
+        decimal=decimal,
+        on_error=on_error,
+        max_problems=max_problems,
+    )

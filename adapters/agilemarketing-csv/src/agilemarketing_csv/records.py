@@ -1,0 +1,308 @@
+"""Streaming the records of a CSV file: the header, the rows, and the problems found on the way.
+
+Every reader of this package returns a :class:`CsvRecords`: the file is sniffed and its header
+checked as soon as the reader is called (so a file that cannot be read at all fails right
+there, with a :class:`~agilemarketing.errors.CsvFileError` saying why), and the rows are read
+lazily, one at a time, while you iterate. Memory stays flat however long the file is.
+
+Bad rows are handled by ``on_error``:
+
+* ``"raise"`` (the default): bad rows are skipped while reading goes on, and when the file
+  ends every problem is raised at once (one :class:`~agilemarketing.errors.CsvRowError`, or an
+  :class:`~agilemarketing.errors.InvalidInputGroup` of them), so you fix the file in one go.
+  Reading stops early once ``max_problems`` have been found. Records yielded before the error
+  were good, but the file as a whole was not: ``list(records)`` gives all-or-nothing.
+* ``"collect"``: bad rows are skipped and kept in :attr:`CsvRecords.problems` (the first
+  ``max_problems`` of them; :attr:`CsvRecords.problem_count` counts all), and reading never
+  fails on a bad row.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Generic, Literal, TypeAlias, TypeVar
+
+import attrs
+
+from agilemarketing.errors import (
+    AgileMarketingError,
+    CsvFileError,
+    CsvRowError,
+    InvalidInputGroup,
+    raise_all,
+)
+from agilemarketing_csv.dialect import CsvDialect, raise_field_size_limit
+
+__all__ = ["DEFAULT_MAX_PROBLEMS", "CsvRecords", "Header", "OnError"]
+
+T = TypeVar("T")
+OnError: TypeAlias = Literal["raise", "collect"]
+#: How many row problems are kept (and, with ``on_error="raise"``, found before reading stops).
+DEFAULT_MAX_PROBLEMS = 50
+
+
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+@attrs.frozen
+class Header:
+    """The column names of a CSV file, repeated names included, in file order.
+
+    Jira writes one column per label, sprint, watcher or component, all with the same name, so
+    a name can stand for several positions. Names are matched ignoring case and extra spaces.
+
+    >>> header = Header(("Issue key", "Labels", "Labels", "Status"))
+    >>> header.positions("labels"), header.positions("Issue  Key"), header.positions("Sprint")
+    ((1, 2), (0,), ())
+    """
+
+    names: tuple[str, ...] = attrs.field(converter=_names)
+    _index: dict[str, tuple[int, ...]] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        index: dict[str, list[int]] = {}
+        for position, name in enumerate(self.names):
+            index.setdefault(_fold(name), []).append(position)
+        object.__setattr__(self, "_index", {k: tuple(v) for k, v in index.items()})
+
+    def positions(self, name: str) -> tuple[int, ...]:
+        """Every position of the column called ``name`` (empty when there is none)."""
+        return self._index.get(_fold(name), ())
+
+    def first(self, candidates: Sequence[str]) -> tuple[str, tuple[int, ...]] | None:
+        """The first of ``candidates`` present, as (name in the file, positions), else None."""
+        for candidate in candidates:
+            positions = self.positions(candidate)
+            if positions:
+                return self.names[positions[0]], positions
+        return None
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+class Problems:
+    """The row problems of one pass over a file, kept or raised as ``on_error`` says."""
+
+    def __init__(self, file: str, on_error: OnError, limit: int) -> None:
+        self.file = file
+        self.on_error = on_error
+        self.limit = max(1, limit)
+        self.kept: list[CsvRowError] = []
+        self.count = 0
+
+    def add(self, problem: CsvRowError) -> None:
+        """Record ``problem``; with ``raise``, raise everything once the limit is reached."""
+        self.count += 1
+        if len(self.kept) < self.limit:
+            self.kept.append(problem)
+        if self.on_error == "raise" and self.count >= self.limit:
+            self.raise_all(stopped=True)
+
+    def raise_all(self, *, stopped: bool = False) -> None:
+        """Raise the problems found (nothing if there were none)."""
+        if self.on_error != "raise" or not self.kept:
+            return
+        summary = f"{self.file}: bad rows"
+        if stopped:
+            summary += f" (stopped reading after {self.limit})"
+        problems: list[AgileMarketingError] = list(self.kept)
+        raise_all(problems, summary)
+
+
+@attrs.define
+class CsvRecords(Generic[T]):
+    """The records of one CSV file, read lazily: iterate to read (each pass reads the file again).
+
+    Attributes:
+        file: the file.
+        dialect: its encoding, delimiter and decimal mark.
+        header: its column names.
+        problems: with ``on_error="collect"``, the bad rows skipped by the last pass (the first
+            ``max_problems``); empty with ``on_error="raise"``.
+        problem_count: how many bad rows the last pass skipped in all.
+    """
+
+    file: Path
+    dialect: CsvDialect
+    header: Header
+    _convert: Callable[[Iterator[tuple[int, list[str]]], Problems], Iterator[T]] = attrs.field(
+        repr=False
+    )
+    on_error: OnError = "raise"
+    max_problems: int = DEFAULT_MAX_PROBLEMS
+    problems: list[CsvRowError] = attrs.field(factory=list, repr=False)
+    problem_count: int = 0
+
+    def __iter__(self) -> Iterator[T]:
+        problems = Problems(str(self.file), self.on_error, self.max_problems)
+        self.problems = problems.kept
+        try:
+            yield from self._convert(self._rows(), problems)
+        finally:
+            self.problem_count = problems.count
+        problems.raise_all()
+
+    def read_all(self) -> list[T]:
+        """Every record, as a list (with ``on_error="raise"``: all of them or an error)."""
+        return list(self)
+
+    def _rows(self) -> Iterator[tuple[int, list[str]]]:
+        """``(row number, cells)`` for every non-blank record after the header."""
+        raise_field_size_limit()
+        row = 1
+        try:
+            with self.file.open(encoding=self.dialect.encoding, newline="") as stream:
+                reader = csv.reader(stream, delimiter=self.dialect.delimiter)
+                next(reader, None)
+                for row, cells in enumerate(reader, start=2):
+                    if cells:
+                        yield row, cells
+        except UnicodeDecodeError as exc:
+            raise CsvFileError(
+                f"the file stops being valid {self.dialect.encoding} here ({exc.reason})",
+                file=str(self.file),
+                reason="encoding",
+                row=row + 1,
+                fix="save the whole file in one encoding (UTF-8 is best), or pass encoding="
+                "with the encoding it was saved in",
+            ) from None
+        except csv.Error as exc:
+            raise CsvFileError(
+                f"the CSV syntax is broken here ({exc})",
+                file=str(self.file),
+                reason="syntax",
+                row=row + 1,
+                fix="look for a stray quote or an unquoted line break near this row",
+            ) from None
+
+
+def open_records(
+    path: str | os.PathLike[str],
+    convert: Callable[[Header, str, CsvDialect], Callable[..., Iterator[T]]],
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    on_error: OnError = "raise",
+    max_problems: int = DEFAULT_MAX_PROBLEMS,
+) -> CsvRecords[T]:
+    """Sniff ``path``, read its header, and build a :class:`CsvRecords` around ``convert``.
+
+    ``convert(header, file, dialect)`` checks the header (raising
+    :class:`~agilemarketing.errors.CsvFileError` for a missing column) and returns the function
+    turning ``(row number, cells)`` pairs into records.
+    """
+    if on_error not in ("raise", "collect"):
+        raise CsvFileError(
+            f"on_error must be 'raise' or 'collect', not {on_error!r}",
+            file=str(path),
+            reason="option",
+            fix="pass on_error='raise' or on_error='collect'",
+        )
+    file = Path(path)
+    dialect = CsvDialect.sniff(file, encoding=encoding, delimiter=delimiter, decimal=decimal)
+    header = Header(_read_header(file, dialect))
+    converter = convert(header, str(file), dialect)
+    return CsvRecords(file, dialect, header, converter, on_error, max_problems)
+
+
+def _read_header(file: Path, dialect: CsvDialect) -> list[str]:
+    raise_field_size_limit()
+    try:
+        with file.open(encoding=dialect.encoding, newline="") as stream:
+            cells = next(csv.reader(stream, delimiter=dialect.delimiter), [])
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise CsvFileError(
+            f"the header line cannot be read ({exc})",
+            file=str(file),
+            reason="syntax",
+            row=1,
+            fix="the first line must be the column names",
+        ) from None
+    if cells:
+        cells[0] = cells[0].lstrip("\ufeff")
+    if not any(cell.strip() for cell in cells):
+        raise CsvFileError(
+            "the first line is blank; it should name the columns",
+            file=str(file),
+            reason="header",
+            row=1,
+            fix="put the column names on the first line",
+        )
+    return [cell.strip() for cell in cells]
+
+
+def require_column(
+    header: Header, candidates: Sequence[str], file: str, dialect: CsvDialect, *, role: str
+) -> tuple[str, tuple[int, ...]]:
+    """The column for a required ``role`` (the first candidate present), or a clear error.
+
+    The error says whether the column is missing or the delimiter is wrong (a header that is
+    one long cell containing the wanted name).
+    """
+    found = header.first(candidates)
+    if found is not None:
+        return found
+    wanted = candidates[0]
+    if len(header) == 1 and any(_fold(c) in _fold(header.names[0]) for c in candidates):
+        raise CsvFileError(
+            f"the header is a single column {header.names[0][:60]!r}: the file is not "
+            f"separated by {dialect.delimiter!r}",
+            file=file,
+            reason="delimiter",
+            row=1,
+            fix="pass delimiter= with the character that separates the column names",
+        )
+    shown = ", ".join(repr(n) for n in header.names[:12])
+    more = f" and {len(header) - 12} more" if len(header) > 12 else ""
+    alternatives = "" if len(candidates) == 1 else f" (or {', '.join(map(repr, candidates[1:]))})"
+    raise CsvFileError(
+        f"no {role} column {wanted!r}{alternatives}; the header has {shown}{more}",
+        file=file,
+        reason="header",
+        row=1,
+        column=wanted,
+        fix="export again with that column, or map your column to it",
+    )
+
+
+def problems_of_group(error: InvalidInputGroup) -> list[CsvRowError]:
+    """The row errors inside ``error`` (a helper for callers that want a flat list)."""
+    return [e for e in error.exceptions if isinstance(e, CsvRowError)]
+
+
+def ragged(cells: list[str], width: int, header: Header, file: str, row: int) -> CsvRowError | None:
+    """The problem with a row of the wrong length, or None when it has ``width`` cells."""
+    count = len(cells)
+    if count == width:
+        return None
+    if count < width:
+        return CsvRowError(
+            f"the row has {count} cells but the header has {width}",
+            file=file,
+            row=row,
+            column=header.names[count],
+            expected=f"{width} cells, one per column",
+            fix="look for a missing delimiter or an unquoted line break in this row",
+        )
+    return CsvRowError(
+        f"the row has {count} cells but the header has {width}",
+        file=file,
+        row=row,
+        expected=f"{width} cells, one per column",
+        fix="look for an unquoted delimiter in a cell of this row (quote cells that contain it)",
+    )
+
+
+def texts(values: Iterable[str]) -> tuple[str, ...]:
+    """Non-empty, stripped values, in order."""
+    return tuple(v.strip() for v in values if v and not v.isspace())

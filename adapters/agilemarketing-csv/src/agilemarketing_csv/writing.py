@@ -1,0 +1,138 @@
+"""Writing CSV safely: atomically, and with spreadsheet formulas neutralised.
+
+**Atomic.** :func:`atomic_csv` writes to a temporary file in the target's directory and moves
+it over the target with :func:`os.replace` only once every row is written and flushed to disk.
+If anything fails half-way (a bad value, a full disk, an exception in the code producing the
+rows), the temporary file is removed and the target is left exactly as it was.
+
+**Formula-safe.** A spreadsheet runs a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or
+a carriage return as a formula ("CSV injection"). Every *text* cell starting with one of these
+is written with a single quote in front (``'=HYPERLINK(...)``), which spreadsheets show as
+text. Numbers written as numbers (``int``, ``float``, ``Decimal``...) are not touched, so a
+negative number stays a negative number. A text that already starts with quotes followed by one
+of those characters gets one more quote, so :func:`restore_formula` (which this package's
+readers apply to the files it writes) gives back exactly the original text.
+
+>>> neutralise_formula("=SUM(A1:A9)"), neutralise_formula("-3"), neutralise_formula("Q2 plan")
+("'=SUM(A1:A9)", "'-3", 'Q2 plan')
+>>> restore_formula(neutralise_formula("'=already quoted"))
+"'=already quoted"
+>>> cell_text(-3), cell_text(2.5), cell_text(None), cell_text(True)
+('-3', '2.5', '', 'true')
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import numbers
+import os
+import secrets
+import stat
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+__all__ = [
+    "FORMULA_TRIGGERS",
+    "RowWriter",
+    "atomic_csv",
+    "cell_text",
+    "neutralise_formula",
+    "restore_formula",
+]
+
+#: First characters that make a spreadsheet treat a cell as a formula.
+FORMULA_TRIGGERS = frozenset("=+-@\t\r")
+
+
+def _is_quoted_formula(text: str) -> bool:
+    return text[:1] == "'" and text.lstrip("'")[:1] in FORMULA_TRIGGERS
+
+
+def neutralise_formula(text: str) -> str:
+    """``text`` made safe to open in a spreadsheet (a quote in front of a formula trigger)."""
+    if text[:1] in FORMULA_TRIGGERS or _is_quoted_formula(text):
+        return "'" + text
+    return text
+
+
+def restore_formula(text: str) -> str:
+    """The inverse of :func:`neutralise_formula` (texts it did not change come back as they are).
+
+    >>> restore_formula("'@mention"), restore_formula("'tis the season")
+    ('@mention', "'tis the season")
+    """
+    if _is_quoted_formula(text):
+        return text[1:]
+    return text
+
+
+def cell_text(value: Any) -> str:
+    """The text written for ``value``: text neutralised, numbers as numbers, dates in ISO 8601,
+    booleans as ``true``/``false``, None as an empty cell."""
+    if isinstance(value, str):
+        return neutralise_formula(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, numbers.Number):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return neutralise_formula(str(value))
+
+
+class RowWriter(Protocol):
+    """What :func:`atomic_csv` yields: something with ``writerow`` taking a row of cells."""
+
+    def writerow(self, row: Sequence[Any], /) -> Any:
+        """Write one row of cells (converted with :func:`cell_text`)."""
+
+
+class _SafeWriter:
+    def __init__(self, writer: Any) -> None:
+        self._writer = writer
+        self.rows = 0
+
+    def writerow(self, row: Sequence[Any], /) -> None:
+        self._writer.writerow([cell_text(value) for value in row])
+        self.rows += 1
+
+
+@contextlib.contextmanager
+def atomic_csv(
+    path: str | os.PathLike[str], *, bom: bool = False, delimiter: str = ","
+) -> Iterator[RowWriter]:
+    """Write a CSV file atomically: all rows, or (on any exception) no change at all.
+
+    The file is UTF-8 (``bom=True`` adds a byte-order mark, which Excel needs to recognise
+    UTF-8), with ``\\r\\n`` line ends as RFC 4180 says. Cells go through :func:`cell_text`.
+    An existing target keeps its permissions.
+
+    >>> with atomic_csv("plan.csv") as out:
+    ...     out.writerow(["key", "title"])
+    ...     out.writerow(["MKT-1", "=cmd|' /C calc'!A0"])
+    >>> from pathlib import Path
+    >>> print(Path("plan.csv").read_text(encoding="utf-8").splitlines()[1])
+    MKT-1,'=cmd|' /C calc'!A0
+    """
+    target = Path(path)
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    # os.open applies the umask like a plain open() would (mkstemp would give 0600).
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with open(descriptor, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as stream:
+            writer = _SafeWriter(csv.writer(stream, delimiter=delimiter))
+            yield writer
+            stream.flush()
+            os.fsync(stream.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(temporary, stat.S_IMODE(os.stat(target).st_mode))
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
