@@ -599,6 +599,13 @@ class Backlog:
         new = list(items)
         if not new:
             return
+        if all(isinstance(item, WorkItem) for item in new):
+            keys = [item.key for item in new]
+            if len(set(keys)) == len(keys) and self._items.keys().isdisjoint(keys):
+                self._order.extend(keys)
+                self._items.update(zip(keys, new, strict=True))
+                self._bump()
+                return
         problems: list[AgileMarketingError] = []
         seen: set[str] = set()
         for item in new:
@@ -617,9 +624,6 @@ class Backlog:
             else:
                 seen.add(item.key)
         raise_all(problems, "items not added to the backlog")
-        self._order.extend([item.key for item in new])
-        self._items.update((item.key, item) for item in new)
-        self._bump()
 
     def insert(self, item: WorkItem, *, at: int | None = None) -> RankChange:
         """Add ``item`` at position ``at`` (``0`` is the top; default: the bottom)."""
