@@ -90,7 +90,7 @@ def test_committing_over_capacity_says_by_how_much() -> None:
     err = caught.value
     assert (err.planned, err.capacity, err.excess, err.unit) == (11, 8, 3, "points")
     assert err.keys == ("A", "B", "C")
-    assert "3 points over capacity" in str(err)
+    assert "3 pt over capacity (8 pt)" in str(err)
     assert "CapacityOverride" in str(err)
     assert [i.key for i in run.committed] == ["A", "B"]
 
