@@ -1,0 +1,953 @@
+"""History JSON Lines: read and write item histories fast, as columns.
+
+One work item per line (the full format is in ``docs/history-format.md``)::
+
+    {"key": "MKT-1", "type": "Email", "status": "Done", "created": "2026-01-05T09:00:00Z",
+     "transitions": [{"at": "2026-01-06T10:00:00+01:00", "from": "To Do", "to": "Doing"}]}
+
+:func:`read_history` streams a file in blocks, decodes each block with msgspec into small
+structs whose timestamps are still strings, and parses every timestamp of the block at once
+with :func:`parse_timestamps` (numpy arithmetic on the bytes, not one ``datetime`` per value).
+The result is a :class:`HistoryTable`: numpy columns, one row per item / transition / blocked
+period / cycle membership, which :class:`agilemarketing.flow.FlowLog` is built from.
+
+>>> import io
+>>> text = io.StringIO(
+...     '{"key": "MKT-1", "status": "Done", "created": "2026-01-05T09:00:00Z",'
+...     ' "transitions": [{"at": "2026-01-06T10:00:00+01:00", "from": "To Do", "to": "Done"}]}\\n'
+... )
+>>> table = read_history(text)
+>>> len(table), table.n_transitions
+(1, 1)
+>>> str(table.tr_at[0])
+'2026-01-06T09:00:00.000000'
+>>> [h.key for h in table.histories()]
+['MKT-1']
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import itertools
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from operator import attrgetter
+from pathlib import Path
+from typing import IO, Any, Literal, TypeAlias
+
+import attrs
+import msgspec
+import numpy as np
+import numpy.typing as npt
+
+from agilemarketing._time import ensure_utc, parse_timestamp
+from agilemarketing.errors import AgileMarketingError, HistoryFormatError, InvalidValue, raise_all
+from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
+
+__all__ = [
+    "CycleWindow",
+    "HistoryTable",
+    "iter_histories",
+    "parse_timestamps",
+    "read_history",
+    "write_history",
+]
+
+Source: TypeAlias = "str | os.PathLike[str] | IO[str] | IO[bytes]"
+Times: TypeAlias = npt.NDArray[np.datetime64]
+Ints: TypeAlias = npt.NDArray[np.int32]
+
+_NAT = np.datetime64("NaT", "us")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
+_BLOCK_BYTES = 8 << 20
+
+
+# --------------------------------------------------------------------------------------------
+# Timestamps, in bulk
+# --------------------------------------------------------------------------------------------
+
+
+def _digits(u: npt.NDArray[np.int16], cols: slice) -> npt.NDArray[np.int64]:
+    part = u[:, cols].astype(np.int64)
+    out = np.zeros(len(u), dtype=np.int64)
+    for k in range(part.shape[1]):
+        out = out * 10 + part[:, k]
+    return out
+
+
+def _parse_fast(raw: npt.NDArray[np.bytes_]) -> tuple[Times, npt.NDArray[np.bool_]]:
+    """Parse ``YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM|±HHMM|±HH)`` byte strings arithmetically.
+
+    Returns the UTC values and a mask of the values that did not fit the layout.
+    """
+    n = len(raw)
+    width = raw.dtype.itemsize
+    if n == 0:
+        return np.empty(0, dtype="datetime64[us]"), np.zeros(0, dtype=bool)
+    if width < 20:
+        return np.full(n, _NAT), np.ones(n, dtype=bool)
+    chars = raw.view(np.uint8).reshape(n, width)
+    lens = np.strings.str_len(raw)
+    u = chars.astype(np.int16) - 48  # digits become 0..9
+    rows = np.arange(n)
+    digit_cols = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]
+    ok = np.all((u[:, digit_cols] >= 0) & (u[:, digit_cols] <= 9), axis=1)
+    ok &= (chars[:, 4] == 45) & (chars[:, 7] == 45) & (chars[:, 13] == 58) & (chars[:, 16] == 58)
+    ok &= (chars[:, 10] == 84) | (chars[:, 10] == 32) | (chars[:, 10] == 116)  # 'T', ' ', 't'
+    # Where the offset suffix starts, and the offset in minutes.
+    last = chars[rows, np.maximum(lens - 1, 0)]
+    zulu = (last == 90) | (last == 122)  # 'Z' / 'z'
+
+    def sign_at(back: int) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+        pos = np.maximum(lens - back, 0)
+        c = chars[rows, pos]
+        is_sign = ((c == 43) | (c == 45)) & (lens - back >= 19)
+        return is_sign, np.where(c == 45, -1, 1)
+
+    s6, sg6 = sign_at(6)  # ±HH:MM
+    s6 &= chars[rows, np.maximum(lens - 3, 0)] == 58
+    s5, sg5 = sign_at(5)  # ±HHMM
+    s3, sg3 = sign_at(3)  # ±HH
+
+    def two(back: int) -> npt.NDArray[np.int64]:
+        a = u[rows, np.clip(lens - back, 0, width - 1)].astype(np.int64)
+        b = u[rows, np.clip(lens - back + 1, 0, width - 1)].astype(np.int64)
+        good = (a >= 0) & (a <= 9) & (b >= 0) & (b <= 9)
+        return np.where(good, a * 10 + b, -1)
+
+    h6, m6, h5, m5, h3 = two(5), two(2), two(4), two(2), two(2)
+    suffix = np.full(n, -1, dtype=np.int64)
+    offset = np.zeros(n, dtype=np.int64)
+    suffix = np.where(zulu, lens - 1, suffix)
+    pick6 = ~zulu & s6
+    pick5 = ~zulu & ~s6 & s5
+    pick3 = ~zulu & ~s6 & ~s5 & s3
+    suffix = np.where(pick6, lens - 6, np.where(pick5, lens - 5, np.where(pick3, lens - 3, suffix)))
+    offset = np.where(pick6, sg6 * (h6 * 60 + m6), offset)
+    offset = np.where(pick5, sg5 * (h5 * 60 + m5), offset)
+    offset = np.where(pick3, sg3 * h3 * 60, offset)
+    bad_offset = (pick6 & ((h6 < 0) | (m6 < 0))) | (pick5 & ((h5 < 0) | (m5 < 0)))
+    bad_offset |= pick3 & (h3 < 0)
+    ok &= (suffix >= 19) & ~bad_offset
+    # Optional fraction between column 19 and the suffix.
+    has_frac = chars[:, 19] == 46  # '.'
+    ok &= np.where(has_frac, suffix >= 21, suffix == 19)
+    frac_us = np.zeros(n, dtype=np.int64)
+    for col in range(20, min(width, 30)):
+        inside = has_frac & (col < suffix)
+        d = u[:, col].astype(np.int64)
+        ok &= ~inside | ((d >= 0) & (d <= 9))
+        if col < 26:
+            frac_us += np.where(inside, d, 0) * 10 ** (25 - col)
+    ok &= ~(has_frac & (suffix > 30))
+    year = _digits(u, slice(0, 4))
+    month = _digits(u, slice(5, 7))
+    day = _digits(u, slice(8, 10))
+    hour = _digits(u, slice(11, 13))
+    minute = _digits(u, slice(14, 16))
+    second = _digits(u, slice(17, 19))
+    ok &= (month >= 1) & (month <= 12) & (day >= 1) & (hour <= 23) & (minute <= 59)
+    ok &= second <= 59
+    months = np.where(ok, (year - 1970) * 12 + month - 1, 0).astype("datetime64[M]")
+    first = months.astype("datetime64[D]")
+    ok &= day - 1 < ((months + 1).astype("datetime64[D]") - first).astype(np.int64)
+    day_us = (first.astype(np.int64) + day - 1) * 86_400_000_000
+    clock_us = ((hour * 60 + minute - offset) * 60 + second) * 1_000_000 + frac_us
+    values = np.where(ok, day_us + clock_us, np.iinfo(np.int64).min).astype("datetime64[us]")
+    return values, ~ok
+
+
+def parse_timestamps(values: Sequence[str | None] | npt.NDArray[Any]) -> Times:
+    """Parse many ISO-8601 timestamps with an offset (or ``Z``) into UTC ``datetime64[us]``.
+
+    Values in the usual layout are parsed in bulk with numpy arithmetic; any other value goes
+    through python-dateutil one by one. ``None`` and the empty string become ``NaT``. A value
+    that cannot be parsed, or has no timezone, raises :class:`~agilemarketing.errors.InvalidValue`
+    whose ``value`` is its position; :func:`read_history` turns that into a file and line.
+
+    >>> parse_timestamps(["2026-03-02T09:30:00+01:00", "2026-03-02T08:30:00.25Z", None])
+    array(['2026-03-02T08:30:00.000000', '2026-03-02T08:30:00.250000',
+                                  'NaT'], dtype='datetime64[us]')
+    """
+    values, bad = _parse_timestamp_array(values)
+    if bad:
+        position, text = bad[0]
+        raise InvalidValue(
+            f"not an ISO-8601 timestamp with a timezone: {text!r}",
+            where=f"timestamp #{position}",
+            fix="write timestamps like 2026-03-02T09:30:00Z or 2026-03-02T10:30:00+01:00",
+            value=position,
+        )
+    return values
+
+
+def _parse_timestamp_array(
+    values: Sequence[str | None] | npt.NDArray[Any],
+) -> tuple[Times, list[tuple[int, str]]]:
+    """Bulk parse; also return (position, text) of every value that could not be parsed."""
+    texts = ["" if v is None else v for v in values]
+    if not texts:
+        return np.empty(0, dtype="datetime64[us]"), []
+    try:
+        raw = np.array(texts, dtype=np.bytes_)
+    except UnicodeEncodeError:
+        raw = np.array([t.encode("utf-8", "replace") for t in texts], dtype=np.bytes_)
+    out, slow = _parse_fast(raw)
+    bad: list[tuple[int, str]] = []
+    for position in np.flatnonzero(slow).tolist():
+        text = texts[position]
+        if not text.strip():
+            continue  # stays NaT: a missing value
+        try:
+            moment = parse_timestamp(text)
+        except AgileMarketingError:
+            bad.append((position, text))
+            continue
+        out[position] = np.datetime64((moment - _EPOCH) // _US, "us")
+    return out, bad
+
+
+def _to_datetime(value: np.datetime64) -> datetime | None:
+    if np.isnat(value):
+        return None
+    return _EPOCH + timedelta(microseconds=int(value.astype(np.int64)))
+
+
+def _us(moment: datetime | None) -> np.datetime64:
+    if moment is None:
+        return _NAT
+    return np.datetime64((moment - _EPOCH) // _US, "us")
+
+
+# --------------------------------------------------------------------------------------------
+# The columnar table
+# --------------------------------------------------------------------------------------------
+
+
+def _moment(value: datetime | str) -> datetime:
+    return ensure_utc(value)
+
+
+@attrs.frozen
+class CycleWindow:
+    """A launch cycle (sprint) as the metrics engine needs it: a name and its timebox.
+
+    >>> from datetime import datetime, UTC
+    >>> w = CycleWindow("C1", datetime(2026, 1, 5, tzinfo=UTC), datetime(2026, 1, 19, tzinfo=UTC))
+    >>> w.name, (w.end - w.start).days
+    ('C1', 14)
+    """
+
+    name: str
+    start: datetime = attrs.field(converter=_moment)
+    end: datetime = attrs.field(converter=_moment)
+
+    def __attrs_post_init__(self) -> None:
+        if self.end <= self.start:
+            raise InvalidValue(
+                f"cycle {self.name!r} ends before it starts",
+                where=f"cycle {self.name}",
+                fix="give an end after the start",
+            )
+
+
+def _i32(values: Iterable[int]) -> Ints:
+    return np.fromiter(values, dtype=np.int32)
+
+
+def _intern(codes: dict[str, int], values: Sequence[str]) -> Ints:
+    """Codes of ``values`` in ``codes`` (new names are appended, first seen first)."""
+    for name in dict.fromkeys(values):
+        codes.setdefault(name, len(codes))
+    return np.fromiter(map(codes.__getitem__, values), dtype=np.int32, count=len(values))
+
+
+@attrs.frozen(eq=False)
+class HistoryTable:
+    """Item histories as numpy columns (one row per item, transition, blocked period...).
+
+    Item columns: ``keys``, ``summaries``, ``types`` (codes into ``type_names``), ``statuses``
+    (codes into ``status_names``: the item's current status), ``created``, ``resolved``,
+    ``points`` (NaN when unsized), ``ranks``. Transition columns (``tr_*``): ``tr_item`` (row of
+    the item), ``tr_at``, ``tr_from`` (status code, -1 for none), ``tr_to``, ``tr_observed``.
+    Labels and sprints are (item, code) pairs; blocked periods are ``blk_item``, ``blk_from``,
+    ``blk_to`` (NaT while still blocked); cycle memberships are ``cyc_item``, ``cyc_code``
+    (into ``cycle_names``), ``cyc_joined``, ``cyc_left``. ``cycles`` holds the cycle windows
+    defined in the file. Timestamps are UTC ``datetime64[us]``, ``NaT`` when missing. Rows
+    appear in input order: cleaning up (sorting, duplicates) is the flow log's job.
+
+    >>> from agilemarketing.history import ItemHistory
+    >>> t = HistoryTable.from_histories([ItemHistory("A-1", labels=["q2"], points=3)])
+    >>> t.keys.tolist(), t.label_names, float(t.points[0])
+    (['A-1'], ('q2',), 3.0)
+    """
+
+    keys: npt.NDArray[np.str_]
+    summaries: tuple[str, ...]
+    types: Ints
+    type_names: tuple[str, ...]
+    statuses: Ints
+    status_names: tuple[str, ...]
+    created: Times
+    resolved: Times
+    points: npt.NDArray[np.float64]
+    ranks: tuple[str | None, ...]
+    tr_item: Ints
+    tr_at: Times
+    tr_from: Ints
+    tr_to: Ints
+    tr_observed: npt.NDArray[np.bool_]
+    label_item: Ints
+    label_code: Ints
+    label_names: tuple[str, ...]
+    sprint_item: Ints
+    sprint_code: Ints
+    sprint_names: tuple[str, ...]
+    blk_item: Ints
+    blk_from: Times
+    blk_to: Times
+    cyc_item: Ints
+    cyc_code: Ints
+    cyc_joined: Times
+    cyc_left: Times
+    cycle_names: tuple[str, ...]
+    cycles: tuple[CycleWindow, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @property
+    def n_transitions(self) -> int:
+        """How many transitions the table holds."""
+        return len(self.tr_item)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the numpy columns."""
+        return sum(
+            v.nbytes for v in attrs.asdict(self, recurse=False).values() if hasattr(v, "nbytes")
+        )
+
+    @classmethod
+    def from_histories(
+        cls, histories: Iterable[ItemHistory], *, cycles: Iterable[CycleWindow] = ()
+    ) -> HistoryTable:
+        """Columns from in-memory :class:`~agilemarketing.history.ItemHistory` objects.
+
+        This is how adapters' output reaches the metrics engine.
+        """
+        b = _Builder()
+        for h in histories:
+            b.add_history(h)
+        b.cycles.extend(cycles)
+        return b.build()
+
+    @classmethod
+    def concat(cls, tables: Sequence[HistoryTable]) -> HistoryTable:
+        """One table from several (codes are re-mapped into shared name lists)."""
+        if len(tables) == 1:
+            return tables[0]
+        b = _Builder()
+        for t in tables:
+            b.add_table(t)
+        return b.build()
+
+    def histories(self) -> Iterator[ItemHistory]:
+        """Yield each row as an :class:`~agilemarketing.history.ItemHistory` (slow path).
+
+        Cycle memberships are not part of ``ItemHistory`` and are left out.
+        """
+        tr = _group(self.tr_item, len(self))
+        lab = _group(self.label_item, len(self))
+        spr = _group(self.sprint_item, len(self))
+        blk = _group(self.blk_item, len(self))
+        for i, key in enumerate(self.keys.tolist()):
+            points = float(self.points[i])
+            yield ItemHistory(
+                key=key,
+                summary=self.summaries[i],
+                type=self.type_names[self.types[i]],
+                status=self.status_names[self.statuses[i]],
+                created=_to_datetime(self.created[i]),
+                resolved=_to_datetime(self.resolved[i]),
+                points=None if np.isnan(points) else points,
+                labels=[self.label_names[c] for c in self.label_code[lab[i]]],
+                sprints=[self.sprint_names[c] for c in self.sprint_code[spr[i]]],
+                transitions=[
+                    Transition(
+                        _EPOCH + timedelta(microseconds=int(self.tr_at[k].astype(np.int64))),
+                        None if self.tr_from[k] < 0 else self.status_names[self.tr_from[k]],
+                        self.status_names[self.tr_to[k]],
+                        observed=bool(self.tr_observed[k]),
+                    )
+                    for k in tr[i]
+                ],
+                blocked=[
+                    BlockedPeriod(
+                        _EPOCH + timedelta(microseconds=int(self.blk_from[k].astype(np.int64))),
+                        _to_datetime(self.blk_to[k]),
+                    )
+                    for k in blk[i]
+                ],
+                rank=self.ranks[i],
+            )
+
+    def to_jsonl(self, dest: str | os.PathLike[str] | IO[str]) -> None:
+        """Write the table as history JSON Lines (see :func:`write_history`)."""
+        write_history(self, dest)
+
+
+def _group(item: Ints, n: int) -> list[npt.NDArray[np.intp]]:
+    """Row positions per item, in input order."""
+    order = np.argsort(item, kind="stable")
+    bounds = np.searchsorted(item[order], np.arange(n + 1))
+    return [order[bounds[i] : bounds[i + 1]] for i in range(n)]
+
+
+@attrs.define
+class _Builder:
+    """Accumulates column chunks, then concatenates them once."""
+
+    keys: list[str] = attrs.Factory(list)
+    summaries: list[str] = attrs.Factory(list)
+    types: list[Ints] = attrs.Factory(list)
+    type_codes: dict[str, int] = attrs.Factory(dict)
+    statuses: list[Ints] = attrs.Factory(list)
+    status_codes: dict[str, int] = attrs.Factory(dict)
+    created: list[Times] = attrs.Factory(list)
+    resolved: list[Times] = attrs.Factory(list)
+    points: list[npt.NDArray[np.float64]] = attrs.Factory(list)
+    ranks: list[str | None] = attrs.Factory(list)
+    tr_item: list[Ints] = attrs.Factory(list)
+    tr_at: list[Times] = attrs.Factory(list)
+    tr_from: list[Ints] = attrs.Factory(list)
+    tr_to: list[Ints] = attrs.Factory(list)
+    tr_observed: list[npt.NDArray[np.bool_]] = attrs.Factory(list)
+    label_item: list[Ints] = attrs.Factory(list)
+    label_code: list[Ints] = attrs.Factory(list)
+    label_codes: dict[str, int] = attrs.Factory(dict)
+    sprint_item: list[Ints] = attrs.Factory(list)
+    sprint_code: list[Ints] = attrs.Factory(list)
+    sprint_codes: dict[str, int] = attrs.Factory(dict)
+    blk_item: list[Ints] = attrs.Factory(list)
+    blk_from: list[Times] = attrs.Factory(list)
+    blk_to: list[Times] = attrs.Factory(list)
+    cyc_item: list[Ints] = attrs.Factory(list)
+    cyc_code: list[Ints] = attrs.Factory(list)
+    cyc_joined: list[Times] = attrs.Factory(list)
+    cyc_left: list[Times] = attrs.Factory(list)
+    cycle_codes: dict[str, int] = attrs.Factory(dict)
+    cycles: list[CycleWindow] = attrs.Factory(list)
+
+    def add_history(self, h: ItemHistory) -> None:
+        i = len(self.keys)
+        self.keys.append(h.key)
+        self.summaries.append(h.summary)
+        self.types.append(_intern(self.type_codes, [h.type]))
+        self.statuses.append(_intern(self.status_codes, [h.status]))
+        self.created.append(np.array([_us(h.created)]))
+        self.resolved.append(np.array([_us(h.resolved)]))
+        self.points.append(np.array([np.nan if h.points is None else h.points], dtype=np.float64))
+        self.ranks.append(h.rank)
+        tr = h.transitions
+        self.tr_item.append(np.full(len(tr), i, dtype=np.int32))
+        self.tr_at.append(np.array([_us(t.at) for t in tr], dtype="datetime64[us]"))
+        self.tr_from.append(
+            np.array(
+                [-1 if t.from_status is None else self._status(t.from_status) for t in tr],
+                dtype=np.int32,
+            )
+        )
+        self.tr_to.append(_intern(self.status_codes, [t.to_status for t in tr]))
+        self.tr_observed.append(np.array([t.observed for t in tr], dtype=bool))
+        self.label_item.append(np.full(len(h.labels), i, dtype=np.int32))
+        self.label_code.append(_intern(self.label_codes, list(h.labels)))
+        self.sprint_item.append(np.full(len(h.sprints), i, dtype=np.int32))
+        self.sprint_code.append(_intern(self.sprint_codes, list(h.sprints)))
+        self.blk_item.append(np.full(len(h.blocked), i, dtype=np.int32))
+        self.blk_from.append(np.array([_us(b.start) for b in h.blocked], dtype="datetime64[us]"))
+        self.blk_to.append(np.array([_us(b.end) for b in h.blocked], dtype="datetime64[us]"))
+
+    def _status(self, name: str) -> int:
+        return self.status_codes.setdefault(name, len(self.status_codes))
+
+    def add_table(self, t: HistoryTable) -> None:
+        base = len(self.keys)
+        self.keys.extend(t.keys.tolist())
+        self.summaries.extend(t.summaries)
+        self.ranks.extend(t.ranks)
+        self.types.append(_recode(self.type_codes, t.type_names, t.types))
+        self.statuses.append(_recode(self.status_codes, t.status_names, t.statuses))
+        self.created.append(t.created)
+        self.resolved.append(t.resolved)
+        self.points.append(t.points)
+        self.tr_item.append(t.tr_item + base)
+        self.tr_at.append(t.tr_at)
+        self.tr_from.append(_recode(self.status_codes, t.status_names, t.tr_from))
+        self.tr_to.append(_recode(self.status_codes, t.status_names, t.tr_to))
+        self.tr_observed.append(t.tr_observed)
+        self.label_item.append(t.label_item + base)
+        self.label_code.append(_recode(self.label_codes, t.label_names, t.label_code))
+        self.sprint_item.append(t.sprint_item + base)
+        self.sprint_code.append(_recode(self.sprint_codes, t.sprint_names, t.sprint_code))
+        self.blk_item.append(t.blk_item + base)
+        self.blk_from.append(t.blk_from)
+        self.blk_to.append(t.blk_to)
+        self.cyc_item.append(t.cyc_item + base)
+        self.cyc_code.append(_recode(self.cycle_codes, t.cycle_names, t.cyc_code))
+        self.cyc_joined.append(t.cyc_joined)
+        self.cyc_left.append(t.cyc_left)
+        self.cycles.extend(t.cycles)
+
+    def build(self) -> HistoryTable:
+        def cat_i(parts: list[Ints]) -> Ints:
+            return np.concatenate(parts).astype(np.int32) if parts else np.empty(0, np.int32)
+
+        def cat_t(parts: list[Times]) -> Times:
+            return (
+                np.concatenate(parts).astype("datetime64[us]")
+                if parts
+                else np.empty(0, "datetime64[us]")
+            )
+
+        def names(codes: dict[str, int]) -> tuple[str, ...]:
+            return tuple(codes)
+
+        return HistoryTable(
+            keys=np.array(self.keys, dtype=np.str_),
+            summaries=tuple(self.summaries),
+            types=cat_i(self.types),
+            type_names=names(self.type_codes),
+            statuses=cat_i(self.statuses),
+            status_names=names(self.status_codes),
+            created=cat_t(self.created),
+            resolved=cat_t(self.resolved),
+            points=np.concatenate(self.points) if self.points else np.empty(0),
+            ranks=tuple(self.ranks),
+            tr_item=cat_i(self.tr_item),
+            tr_at=cat_t(self.tr_at),
+            tr_from=cat_i(self.tr_from),
+            tr_to=cat_i(self.tr_to),
+            tr_observed=(
+                np.concatenate(self.tr_observed) if self.tr_observed else np.empty(0, bool)
+            ),
+            label_item=cat_i(self.label_item),
+            label_code=cat_i(self.label_code),
+            label_names=names(self.label_codes),
+            sprint_item=cat_i(self.sprint_item),
+            sprint_code=cat_i(self.sprint_code),
+            sprint_names=names(self.sprint_codes),
+            blk_item=cat_i(self.blk_item),
+            blk_from=cat_t(self.blk_from),
+            blk_to=cat_t(self.blk_to),
+            cyc_item=cat_i(self.cyc_item),
+            cyc_code=cat_i(self.cyc_code),
+            cyc_joined=cat_t(self.cyc_joined),
+            cyc_left=cat_t(self.cyc_left),
+            cycle_names=names(self.cycle_codes),
+            cycles=tuple(self.cycles),
+        )
+
+
+def _recode(codes: dict[str, int], names: Sequence[str], values: Ints) -> Ints:
+    mapping = np.array([codes.setdefault(n, len(codes)) for n in names] + [-1], dtype=np.int32)
+    return mapping[values]  # -1 indexes the trailing -1: "no status" stays -1
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------------
+
+
+class _TransitionLine(msgspec.Struct, gc=False):
+    at: str
+    to: str
+    from_: str | None = msgspec.field(default=None, name="from")
+    observed: bool = False
+
+
+class _PeriodLine(msgspec.Struct, gc=False):
+    from_: str = msgspec.field(name="from")
+    to: str | None = None
+
+
+class _MembershipLine(msgspec.Struct, gc=False):
+    name: str
+    joined: str | None = None
+    left: str | None = None
+
+
+class _CycleLine(msgspec.Struct, gc=False):
+    name: str
+    start: str
+    end: str
+
+
+class _Line(msgspec.Struct, gc=False):
+    key: str | None = None
+    summary: str = ""
+    type: str = ""
+    status: str = ""
+    created: str | None = None
+    resolved: str | None = None
+    points: float | None = None
+    labels: list[str] = msgspec.field(default_factory=list)
+    sprints: list[str] = msgspec.field(default_factory=list)
+    transitions: list[_TransitionLine] = msgspec.field(default_factory=list)
+    blocked: list[_PeriodLine] = msgspec.field(default_factory=list)
+    cycles: list[_MembershipLine] = msgspec.field(default_factory=list)
+    rank: str | None = None
+    cycle: _CycleLine | None = None
+
+
+_DECODER = msgspec.json.Decoder(_Line)
+
+
+def _name_of(source: Source) -> str:
+    if isinstance(source, str | os.PathLike):
+        return os.fspath(source)
+    return str(getattr(source, "name", "<stream>"))
+
+
+def _blocks(source: Source) -> Iterator[tuple[int, bytes]]:
+    """Yield (first line number, block of whole lines) from a path or an open file."""
+    if isinstance(source, str | os.PathLike):
+        with Path(source).open("rb") as fh:
+            yield from _blocks(fh)
+        return
+    line_no = 1
+    rest = b""
+    while True:
+        chunk = source.read(_BLOCK_BYTES)
+        if isinstance(chunk, str):
+            chunk = chunk.encode("utf-8")
+        if not chunk:
+            break
+        data = rest + chunk
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:
+            rest = data
+            continue
+        block, rest = data[:cut], data[cut:]
+        yield line_no, block
+        line_no += block.count(b"\n")
+    if rest.strip():
+        yield line_no, rest + b"\n"
+
+
+def _field_of(message: str) -> str:
+    # msgspec says "... - at `$.transitions[0].at`"
+    if "`$" in message:
+        return message.rsplit("`$", 1)[1].rstrip("`").lstrip(".") or "(line)"
+    return "(line)"
+
+
+def _decode_block(
+    name: str, first_line: int, block: bytes, problems: list[AgileMarketingError]
+) -> list[tuple[int, _Line]]:
+    try:
+        lines = _DECODER.decode_lines(block)
+    except msgspec.DecodeError:
+        lines = None
+    numbered: list[tuple[int, _Line]] = []
+    if lines is not None and block.count(b"\n") == len(lines):
+        return list(zip(itertools.count(first_line), lines, strict=False))
+    # Slow path: find the bad lines (and skip blank ones).
+    for offset, raw in enumerate(block.split(b"\n")[:-1]):
+        if not raw.strip():
+            continue
+        line_no = first_line + offset
+        try:
+            numbered.append((line_no, _DECODER.decode(raw)))
+        except msgspec.DecodeError as exc:
+            problems.append(
+                HistoryFormatError(
+                    str(exc).split(" - at ")[0], file=name, line=line_no, field=_field_of(str(exc))
+                )
+            )
+    return numbered
+
+
+def _table_of_lines(
+    name: str,
+    numbered: list[tuple[int, _Line]],
+    problems: list[AgileMarketingError],
+    max_errors: int,
+) -> HistoryTable:
+    b = _Builder()
+    items: list[_Line] = []
+    item_lines: list[int] = []
+    for line_no, line in numbered:
+        if line.cycle is not None and line.key is None:
+            try:
+                b.cycles.append(CycleWindow(line.cycle.name, line.cycle.start, line.cycle.end))
+            except AgileMarketingError as exc:
+                problems.append(
+                    HistoryFormatError(exc.what, file=name, line=line_no, field="cycle")
+                )
+            continue
+        if line.key is None or not line.key.strip():
+            problems.append(
+                HistoryFormatError("the item has no key", file=name, line=line_no, field="key")
+            )
+            continue
+        items.append(line)
+        item_lines.append(line_no)
+    n = len(items)
+    b.keys = [it.key or "" for it in items]
+    b.summaries = [it.summary for it in items]
+    b.ranks = [it.rank for it in items]
+    b.types.append(_intern(b.type_codes, [it.type for it in items]))
+    b.statuses.append(_intern(b.status_codes, [it.status for it in items]))
+    b.points.append(
+        np.array([np.nan if it.points is None else it.points for it in items], dtype=np.float64)
+    )
+
+    def lengths(attr: str) -> npt.NDArray[np.intp]:
+        return np.fromiter(map(len, map(attrgetter(attr), items)), dtype=np.intp, count=n)
+
+    tr_n = lengths("transitions")
+    trs = [t for it in items for t in it.transitions]
+    tr_item = np.repeat(np.arange(n, dtype=np.int32), tr_n)
+    b.tr_item.append(tr_item)
+    b.tr_to.append(_intern(b.status_codes, list(map(attrgetter("to"), trs))))
+    froms = list(map(attrgetter("from_"), trs))
+    for status in dict.fromkeys(froms):
+        if status is not None:
+            b.status_codes.setdefault(status, len(b.status_codes))
+    lookup: dict[str | None, int] = {k: v for k, v in b.status_codes.items()}
+    lookup[None] = -1
+    b.tr_from.append(np.fromiter(map(lookup.__getitem__, froms), dtype=np.int32, count=len(trs)))
+    b.tr_observed.append(np.fromiter(map(attrgetter("observed"), trs), dtype=bool, count=len(trs)))
+    lab_n = lengths("labels")
+    b.label_item.append(np.repeat(np.arange(n, dtype=np.int32), lab_n))
+    b.label_code.append(_intern(b.label_codes, [x for it in items for x in it.labels]))
+    spr_n = lengths("sprints")
+    b.sprint_item.append(np.repeat(np.arange(n, dtype=np.int32), spr_n))
+    b.sprint_code.append(_intern(b.sprint_codes, [x for it in items for x in it.sprints]))
+    blk_n = lengths("blocked")
+    blks = [p for it in items for p in it.blocked]
+    b.blk_item.append(np.repeat(np.arange(n, dtype=np.int32), blk_n))
+    cyc_n = lengths("cycles")
+    cycs = [c for it in items for c in it.cycles]
+    b.cyc_item.append(np.repeat(np.arange(n, dtype=np.int32), cyc_n))
+    b.cyc_code.append(_intern(b.cycle_codes, [c.name for c in cycs]))
+
+    # Every timestamp of the block, parsed in one call; bad ones located afterwards.
+    fields: list[tuple[str, npt.NDArray[np.int32], Sequence[str | None]]] = [
+        ("created", np.arange(n, dtype=np.int32), [it.created for it in items]),
+        ("resolved", np.arange(n, dtype=np.int32), [it.resolved for it in items]),
+        ("transitions[].at", tr_item, list(map(attrgetter("at"), trs))),
+        ("blocked[].from", b.blk_item[0], [p.from_ for p in blks]),
+        ("blocked[].to", b.blk_item[0], [p.to for p in blks]),
+        ("cycles[].joined", b.cyc_item[0], [c.joined for c in cycs]),
+        ("cycles[].left", b.cyc_item[0], [c.left for c in cycs]),
+    ]
+    everything: list[str | None] = [v for _, _, vals in fields for v in vals]
+    parsed, bad = _parse_timestamp_array(everything)
+    if bad:
+        starts = np.cumsum([0] + [len(vals) for _, _, vals in fields])
+        for position, text in bad[: max(max_errors - len(problems), 0)]:
+            f = int(np.searchsorted(starts, position, side="right")) - 1
+            row = int(fields[f][1][position - starts[f]])
+            problems.append(
+                HistoryFormatError(
+                    f"not an ISO-8601 timestamp with a timezone: {text!r}",
+                    file=name,
+                    line=item_lines[row],
+                    field=fields[f][0],
+                    key=b.keys[row],
+                )
+            )
+    pieces = np.split(parsed, np.cumsum([len(vals) for _, _, vals in fields])[:-1])
+    b.created.append(pieces[0])
+    b.resolved.append(pieces[1])
+    b.tr_at.append(pieces[2])
+    b.blk_from.append(pieces[3])
+    b.blk_to.append(pieces[4])
+    b.cyc_joined.append(pieces[5])
+    b.cyc_left.append(pieces[6])
+    missing_at = np.flatnonzero(np.isnat(pieces[2]))
+    for k in missing_at[: max(max_errors - len(problems), 0)].tolist():
+        row = int(tr_item[k])
+        if not any(p for p in bad if p[1] == trs[k].at):
+            problems.append(
+                HistoryFormatError(
+                    "a transition has no time",
+                    file=name,
+                    line=item_lines[row],
+                    field="transitions[].at",
+                    key=b.keys[row],
+                )
+            )
+    return b.build()
+
+
+def _read_tables(source: Source, max_errors: int) -> Iterator[HistoryTable]:
+    name = _name_of(source)
+    problems: list[AgileMarketingError] = []
+    for first_line, block in _blocks(source):
+        numbered = _decode_block(name, first_line, block, problems)
+        table = _table_of_lines(name, numbered, problems, max_errors)
+        if len(problems) >= max_errors:
+            break
+        if not problems:
+            yield table
+    raise_all(problems[:max_errors], f"invalid history file {name}")
+
+
+def read_history(source: Source, *, max_errors: int = 20) -> HistoryTable:
+    """Read a history JSON Lines file (or open text/binary stream) into a :class:`HistoryTable`.
+
+    The file is streamed in blocks of a few megabytes; each block's timestamps are parsed in
+    bulk. Every problem found (bad JSON, a wrong type, a missing key, a timestamp without a
+    timezone...) becomes a :class:`~agilemarketing.errors.HistoryFormatError` naming the file,
+    line and field; up to ``max_errors`` of them are raised together.
+
+    >>> import io
+    >>> read_history(io.StringIO('{"key": "A-1", "created": "yesterday"}\\n'))
+    Traceback (most recent call last):
+    ...
+    agilemarketing.errors.HistoryFormatError: file <stream>, line 1, field 'created', item A-1: \
+not an ISO-8601 timestamp with a timezone: 'yesterday'. Fix: ...
+    """
+    # Decoding creates millions of short-lived containers; the cyclic garbage collector only
+    # slows that down (none of them can form a cycle), so it pauses while the file is read.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        tables = list(_read_tables(source, max_errors))
+    finally:
+        if paused:
+            gc.enable()
+    if not tables:
+        return _Builder().build()
+    return HistoryTable.concat(tables)
+
+
+def iter_histories(source: Source, *, max_errors: int = 20) -> Iterator[ItemHistory]:
+    """Stream a history JSON Lines file as :class:`~agilemarketing.history.ItemHistory` objects.
+
+    Memory stays flat (one block at a time); for metrics prefer :func:`read_history`, which
+    never builds one object per transition.
+
+    >>> import io
+    >>> [h.key for h in iter_histories(io.StringIO('{"key": "A-1"}\\n{"key": "A-2"}\\n'))]
+    ['A-1', 'A-2']
+    """
+    for table in _read_tables(source, max_errors):
+        yield from table.histories()
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------------------------
+
+
+def _iso(values: Times) -> list[str | None]:
+    if len(values) == 0:
+        return []
+    ints = values.astype(np.int64)
+    unit: Literal["s", "us"] = (
+        "s" if bool(np.all((ints % 1_000_000 == 0) | np.isnat(values))) else "us"
+    )
+    text = np.datetime_as_string(values, unit=unit)
+    return [None if t == "NaT" else t + "Z" for t in text.tolist()]
+
+
+def write_history(
+    histories: HistoryTable | Iterable[ItemHistory], dest: str | os.PathLike[str] | IO[str]
+) -> None:
+    """Write histories as JSON Lines (UTC timestamps with ``Z``); :func:`read_history` reads
+    back exactly the same table.
+
+    >>> import io
+    >>> from agilemarketing.history import ItemHistory
+    >>> out = io.StringIO()
+    >>> write_history([ItemHistory("A-1", status="Done")], out)
+    >>> out.getvalue()
+    '{"key":"A-1","summary":"","type":"","status":"Done"}\\n'
+    """
+    table = (
+        histories if isinstance(histories, HistoryTable) else HistoryTable.from_histories(histories)
+    )
+    if isinstance(dest, str | os.PathLike):
+        with Path(dest).open("w", encoding="utf-8", newline="\n") as fh:
+            _write(table, fh)
+    else:
+        _write(table, dest)
+
+
+def _write(t: HistoryTable, out: IO[str]) -> None:
+    encoder = msgspec.json.Encoder()
+    buffer = io.StringIO()
+    for window in t.cycles:
+        line = {
+            "cycle": {
+                "name": window.name,
+                "start": window.start.isoformat().replace("+00:00", "Z"),
+                "end": window.end.isoformat().replace("+00:00", "Z"),
+            }
+        }
+        buffer.write(encoder.encode(line).decode() + "\n")
+    n = len(t)
+    created, resolved = _iso(t.created), _iso(t.resolved)
+    at = _iso(t.tr_at)
+    bfrom, bto = _iso(t.blk_from), _iso(t.blk_to)
+    joined, left = _iso(t.cyc_joined), _iso(t.cyc_left)
+    tr, lab, spr = _group(t.tr_item, n), _group(t.label_item, n), _group(t.sprint_item, n)
+    blk, cyc = _group(t.blk_item, n), _group(t.cyc_item, n)
+    names = t.status_names
+    for i, key in enumerate(t.keys.tolist()):
+        row: dict[str, Any] = {
+            "key": key,
+            "summary": t.summaries[i],
+            "type": t.type_names[t.types[i]],
+            "status": names[t.statuses[i]],
+        }
+        if created[i] is not None:
+            row["created"] = created[i]
+        if resolved[i] is not None:
+            row["resolved"] = resolved[i]
+        if not np.isnan(t.points[i]):
+            row["points"] = float(t.points[i])
+        if len(lab[i]):
+            row["labels"] = [t.label_names[c] for c in t.label_code[lab[i]].tolist()]
+        if len(spr[i]):
+            row["sprints"] = [t.sprint_names[c] for c in t.sprint_code[spr[i]].tolist()]
+        if len(tr[i]):
+            row["transitions"] = [
+                _transition(at[k], t.tr_from[k], names[t.tr_to[k]], bool(t.tr_observed[k]), names)
+                for k in tr[i].tolist()
+            ]
+        if len(blk[i]):
+            row["blocked"] = [
+                {"from": bfrom[k]} | ({"to": bto[k]} if bto[k] is not None else {})
+                for k in blk[i].tolist()
+            ]
+        if len(cyc[i]):
+            row["cycles"] = [
+                {"name": t.cycle_names[t.cyc_code[k]]}
+                | ({"joined": joined[k]} if joined[k] is not None else {})
+                | ({"left": left[k]} if left[k] is not None else {})
+                for k in cyc[i].tolist()
+            ]
+        if t.ranks[i] is not None:
+            row["rank"] = t.ranks[i]
+        buffer.write(encoder.encode(row).decode() + "\n")
+        if buffer.tell() > _BLOCK_BYTES:
+            out.write(buffer.getvalue())
+            buffer = io.StringIO()
+    out.write(buffer.getvalue())
+
+
+def _transition(
+    at: str | None, frm: np.int32, to: str, observed: bool, names: tuple[str, ...]
+) -> dict[str, Any]:
+    row: dict[str, Any] = {"at": at, "from": None if frm < 0 else names[frm], "to": to}
+    if observed:
+        row["observed"] = True
+    return row
