@@ -312,7 +312,7 @@ class PokerSession:
     deck: Deck = attrs.field(factory=Deck.fibonacci)
     rule: ConvergenceRule = attrs.field(factory=AdjacentCards)
     max_rounds: int = 3
-    _hidden: dict[str, Card] = attrs.field(factory=dict, init=False)
+    _hidden: dict[str, Card] = attrs.field(factory=dict, init=False, repr=False)
     _rounds: list[Round] = attrs.field(factory=list, init=False)
     _explanations: dict[tuple[int, str], str] = attrs.field(factory=dict, init=False)
     _result: PokerResult | None = attrs.field(default=None, init=False)
@@ -523,8 +523,8 @@ class PokerTable:
         """
         session = self.session(item)
         said = dict(explanations or {})
-        for number, votes in enumerate(rounds):
-            if number:
+        for votes in rounds:
+            if session.rounds:
                 for who in session.owed_explanations:
                     if who in said:
                         session.explain(who, said[who])
