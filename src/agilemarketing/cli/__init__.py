@@ -21,3 +21,6 @@ def main() -> None:
 
 # Command modules register here, one line each (keep sorted):
 # --- commands ---
+from agilemarketing.cli.plugins import plugins as plugins_command  # noqa: E402
+
+main.add_command(plugins_command)
