@@ -376,10 +376,10 @@ class Board:
     ) -> Placement:
         """Check every rule first, then change the state (so a refused move changes nothing)."""
         target = self.workflow.stages[index]
-        holding = tuple(self._members[index])
         record = None
-        if not target.wip.allows(len(holding) + 1):
+        if not target.wip.allows(len(self._members[index]) + 1):
             limit = int(target.wip.maximum or 0)
+            holding = tuple(self._members[index])
             if override is None:
                 raise WipBreach(item.key, target.name, limit, holding)
             record = OverrideRecord(item.key, target.name, limit, holding, override, when)
