@@ -718,7 +718,7 @@ def _table_of_lines(
     for status in dict.fromkeys(froms):
         if status is not None:
             b.status_codes.setdefault(status, len(b.status_codes))
-    lookup: dict[str | None, int] = {k: v for k, v in b.status_codes.items()}
+    lookup: dict[str | None, int] = dict(b.status_codes.items())
     lookup[None] = -1
     b.tr_from.append(np.fromiter(map(lookup.__getitem__, froms), dtype=np.int32, count=len(trs)))
     b.tr_observed.append(np.fromiter(map(attrgetter("observed"), trs), dtype=bool, count=len(trs)))

@@ -19,6 +19,8 @@ starts and ends.
 from __future__ import annotations
 
 import enum
+import os
+import tomllib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -244,6 +246,145 @@ class Workflow:
                 )
             )
         return cls(built, start=names[start_at], done=names[done_at])
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], *, where: str = "workflow") -> Workflow:
+        """Build a workflow from plain data (the shape of the workflow TOML file).
+
+        ``data`` has ``stages`` (or ``stage``): a list of tables with ``name`` and optional
+        ``category`` (``"to do"``, ``"in progress"``, ``"done"``), ``statuses``, ``active``
+        (False for a waiting stage) and ``wip`` (a maximum, or ``{max = 3, min = 1}``); and
+        optional ``start`` / ``done`` stage names. Stages without a category are "to do" before
+        ``start``, "done" from ``done`` on and "in progress" between. Every problem is
+        reported at once.
+
+        >>> wf = Workflow.from_mapping({"start": "Doing", "stages": [
+        ...     {"name": "To Do", "statuses": ["Backlog", "To Do"]},
+        ...     {"name": "Doing", "wip": 3},
+        ...     {"name": "Approval", "active": False, "wip": {"max": 2}},
+        ...     {"name": "Done", "statuses": ["Done", "Released"]}]})
+        >>> wf.stage_for_status("released").name, wf.stage("Approval").active
+        ('Done', False)
+        >>> [s.category.value for s in wf.stages]
+        ['to do', 'in progress', 'in progress', 'done']
+        """
+        raw = data.get("stages", data.get("stage"))
+        if not isinstance(raw, list) or not raw:
+            raise InvalidValue(
+                "no stages defined",
+                where=where,
+                fix="add a [[stages]] table per stage, in board order, each with a name",
+            )
+        problems: list[InvalidValue] = []
+        names: list[str] = []
+        for number, entry in enumerate(raw, start=1):
+            name = entry.get("name") if isinstance(entry, Mapping) else None
+            if not isinstance(name, str) or not name.strip():
+                problems.append(
+                    InvalidValue(
+                        "a stage has no name",
+                        where=f"{where}, stage {number}",
+                        fix='give every stage a name = "..."',
+                    )
+                )
+                name = f"#{number}"
+            names.append(name.strip())
+        raise_all(problems, f"invalid workflow in {where}")
+        folded = [n.casefold() for n in names]
+        start, done = data.get("start"), data.get("done")
+        for option, value in (("start", start), ("done", done)):
+            if value is not None and str(value).strip().casefold() not in folded:
+                problems.append(
+                    InvalidValue(
+                        f"{option} stage {value!r} is not one of the stages",
+                        where=f"{where}, key {option!r}",
+                        fix=f"use one of {', '.join(names)}",
+                    )
+                )
+        raise_all(problems, f"invalid workflow in {where}")
+        done_at = folded.index(str(done).strip().casefold()) if done else len(names) - 1
+        if start:
+            start_at = folded.index(str(start).strip().casefold())
+        else:
+            start_at = min(1, done_at) if len(names) > 2 else 0
+        stages: list[Stage] = []
+        for number, (entry, name) in enumerate(zip(raw, names, strict=True), start=1):
+            here = f"{where}, stage {number} ({name})"
+            index = number - 1
+            default = (
+                StageCategory.TODO
+                if index < start_at
+                else StageCategory.DONE
+                if index >= done_at
+                else StageCategory.IN_PROGRESS
+            )
+            wip = entry.get("wip")
+            try:
+                if isinstance(wip, Mapping):
+                    limit = WipLimit(wip.get("max"), wip.get("min"))
+                elif wip is None or (isinstance(wip, int) and not isinstance(wip, bool)):
+                    limit = WipLimit(wip)
+                else:
+                    raise InvalidValue(
+                        "wip must be a whole number or a table {max = .., min = ..}",
+                        where=f"{here}, key 'wip'",
+                        fix="write wip = 3 or wip = {max = 3, min = 1}",
+                        value=wip,
+                    )
+                category = entry.get("category", default)
+                try:
+                    category = StageCategory(category)
+                except ValueError:
+                    raise InvalidValue(
+                        "unknown stage category",
+                        where=f"{here}, key 'category'",
+                        fix="use 'to do', 'in progress' or 'done'",
+                        value=category,
+                    ) from None
+                statuses = entry.get("statuses", ())
+                if isinstance(statuses, str):
+                    statuses = [statuses]
+                stages.append(
+                    Stage(
+                        name,
+                        category,
+                        active=bool(entry.get("active", True)),
+                        statuses=statuses,
+                        wip=limit,
+                    )
+                )
+            except InvalidValue as exc:
+                problems.append(exc)
+        raise_all(problems, f"invalid workflow in {where}")
+        return cls(stages, start=names[start_at], done=names[done_at])
+
+    @classmethod
+    def from_toml(cls, path: str | os.PathLike[str]) -> Workflow:
+        """Read a workflow TOML file (see :meth:`from_mapping` for its shape).
+
+        ```toml
+        start = "Doing"
+        done = "Done"
+
+        [[stages]]
+        name = "To Do"
+        statuses = ["Backlog", "To Do"]
+
+        [[stages]]
+        name = "Doing"
+        wip = 3
+        ```
+        """
+        with open(path, "rb") as fh:
+            try:
+                data = tomllib.load(fh)
+            except tomllib.TOMLDecodeError as exc:
+                raise InvalidValue(
+                    f"not valid TOML: {exc}",
+                    where=f"file {os.fspath(path)}",
+                    fix="check the syntax of the workflow file",
+                ) from exc
+        return cls.from_mapping(data, where=f"file {os.fspath(path)}")
 
     def index_of(self, stage: str) -> int:
         """Position of the stage called ``stage`` (case-insensitive)."""
