@@ -286,7 +286,7 @@ def _ageing_thresholds(rule: AgeingRule) -> list[tuple[str, timedelta]]:
     return [(f"p{pct:g} ({duration(span)})", span) for pct, span in sorted(rule.items())]
 
 
-@attrs.define
+@attrs.define(repr=False)
 class Board:
     """The live board of one team: items in stages, blockers, WIP limits and Done checks.
 
@@ -524,6 +524,10 @@ class Board:
 
     def __len__(self) -> int:
         return len(self._items)
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{name!r}: {n}" for name, n in self.counts().items())
+        return f"<Board {len(self)} items {{{counts}}}>"
 
     def __contains__(self, key: object) -> bool:
         return key in self._items

@@ -301,7 +301,7 @@ class CycleReport:
         return self.to_text()
 
 
-@attrs.define
+@attrs.define(repr=False)
 class CycleRun:
     """A cycle in progress: plan (``commit``), run (``add_unplanned``, ``complete``), ``close``.
 
@@ -325,6 +325,12 @@ class CycleRun:
         if self._report is not None:
             return "closed"
         return "running" if self._running else "planning"
+
+    def __repr__(self) -> str:
+        return (
+            f"<CycleRun {self.cycle.name!r} {self.state}: {len(self._committed)} committed, "
+            f"{len(self._unplanned)} unplanned, {len(self._completed)} completed>"
+        )
 
     @property
     def committed(self) -> tuple[WorkItem, ...]:
