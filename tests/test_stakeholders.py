@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from agilemarketing.backlog import Backlog
+from agilemarketing.cycles import Capacity, Cycle, CycleRun
 from agilemarketing.errors import (
     AlreadyDecided,
     DoesNotServeGuidepoint,
@@ -18,7 +19,7 @@ from agilemarketing.errors import (
     RequestIncomplete,
 )
 from agilemarketing.guidepoint import Guidepoint, Outcome
-from agilemarketing.items import WorkItem
+from agilemarketing.items import Size, WorkItem
 from agilemarketing.stakeholders import (
     IDENTIFICATION_QUESTIONS,
     ImperativeTactic,
@@ -333,33 +334,33 @@ def test_a_decided_request_key_cannot_be_resubmitted(intake: Intake) -> None:
         intake.submit(good_request())
 
 
-class FakeRunningCycle:
-    name = "Cycle 3"
-
-    def __init__(self) -> None:
-        self.unplanned: list[tuple[str, str, str]] = []
-
-    def add_unplanned(self, item: WorkItem, *, reason: str, by: str, at: datetime) -> None:
-        self.unplanned.append((item.key, reason, by))
+def running_cycle() -> CycleRun:
+    run = CycleRun(Cycle("Cycle 3", datetime(2026, 4, 1, tzinfo=UTC), Capacity.points(10)))
+    run.commit([WorkItem("MKT-7", "Webinar page", size=Size.points(5))])
+    run.complete("MKT-7", at=AT)  # the cycle is running
+    return run
 
 
 def test_ad_hoc_requests_go_to_the_backlog_not_the_running_cycle(intake: Intake) -> None:
-    cycle = FakeRunningCycle()
+    cycle = running_cycle()
     intake.submit(good_request())
     intake.accept("REQ-1", by="Maya")
-    assert cycle.unplanned == []
+    assert [i.key for i in cycle.committed] == ["MKT-7"]
+    assert cycle.unplanned == ()
     assert "REQ-1" in intake.backlog
 
 
 def test_unplanned_work_is_explicit_and_recorded(intake: Intake) -> None:
-    cycle = FakeRunningCycle()
+    cycle = running_cycle()
     intake.submit(good_request())
     with pytest.raises(InvalidValue, match="reason"):
         intake.accept_unplanned("REQ-1", by="Maya", cycle=cycle, reason="")
     with pytest.raises(NotMarketingOwner):
         intake.accept_unplanned("REQ-1", by="Sam", cycle=cycle, reason="urgent")
     d = intake.accept_unplanned("REQ-1", by="Maya", cycle=cycle, reason="launch moved up", at=AT)
-    assert cycle.unplanned == [("REQ-1", "launch moved up", "Maya")]
+    assert [i.key for i in cycle.unplanned] == ["REQ-1"]
+    assert [i.key for i in cycle.committed] == ["MKT-7"]  # never counted as committed
+    assert (d.by, d.reason) == ("Maya", "launch moved up")
     assert "REQ-1" not in intake.backlog
     assert d.verdict is Verdict.UNPLANNED
     assert "running cycle Cycle 3" in d.message()

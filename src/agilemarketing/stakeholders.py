@@ -39,12 +39,13 @@ import enum
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import attrs
 
 from agilemarketing._time import ensure_utc, optional_utc, utcnow
 from agilemarketing.backlog import Backlog
+from agilemarketing.cycles import CycleRun
 from agilemarketing.errors import (
     AlreadyDecided,
     InvalidValue,
@@ -559,15 +560,6 @@ class TriageDecision:
         return f"{text}: {self.reason}." if self.reason else f"{text}."
 
 
-class _RunningCycle(Protocol):
-    """What unplanned work needs from a cycle: its name and a way to record unplanned items."""
-
-    @property
-    def name(self) -> str: ...
-
-    def add_unplanned(self, item: WorkItem, *, reason: str, by: str, at: datetime) -> Any: ...
-
-
 @attrs.define
 class Intake:
     """The request intake of one team: submissions, and the Marketing Owner's triage.
@@ -732,7 +724,7 @@ class Intake:
         key: str,
         *,
         by: str,
-        cycle: _RunningCycle,
+        cycle: CycleRun,
         reason: str,
         item: WorkItem | None = None,
         at: datetime | str | None = None,
@@ -740,7 +732,9 @@ class Intake:
         """Add the request to a *running* cycle, explicitly, as tracked unplanned work.
 
         The exception, not the rule: ad-hoc requests normally go to the backlog (:meth:`accept`)
-        and wait for the next Cycle Planning. A reason is required.
+        and wait for the next Cycle Planning. A reason is required; the cycle
+        (:class:`~agilemarketing.cycles.CycleRun`) tracks the item as unplanned, never as
+        committed, and this decision records who took it on and why.
         """
         request = self._triage(key, by, "add unplanned work to a running cycle")
         if not reason.strip():
@@ -752,7 +746,7 @@ class Intake:
         self._ready(request)
         when = utcnow() if at is None else ensure_utc(at)
         work = item if item is not None else request.to_item()
-        cycle.add_unplanned(work, reason=reason.strip(), by=by.strip(), at=when)
+        cycle.add_unplanned(work, at=when)
         return self._record(
             TriageDecision(
                 request.key,
@@ -762,7 +756,7 @@ class Intake:
                 when,
                 reason.strip(),
                 item=work.key,
-                cycle=cycle.name,
+                cycle=cycle.cycle.name,
             )
         )
 
