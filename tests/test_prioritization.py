@@ -1,0 +1,411 @@
+"""Prioritisation: scores that explain themselves, stable rankings, fair collaborative ranking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from agilemarketing.backlog import Backlog
+from agilemarketing.errors import (
+    DuplicateItem,
+    InvalidBallot,
+    InvalidInputGroup,
+    InvalidPriorityInput,
+    InvalidValue,
+)
+from agilemarketing.items import Size, WorkItem
+from agilemarketing.prioritization import (
+    BUILTIN_PRIORITISERS,
+    ICE,
+    RICE,
+    WSJF,
+    Ballot,
+    MoSCoW,
+    MoSCoWPrioritiser,
+    Prioritiser,
+    Score,
+    ValueVsEffort,
+    consensus,
+    prioritise,
+)
+
+
+def item(key: str, size: float | None = None, **fields: Any) -> WorkItem:
+    return WorkItem(
+        key, f"work {key}", fields=fields, size=None if size is None else Size.points(size)
+    )
+
+
+def problems_of(group: pytest.ExceptionInfo[InvalidInputGroup]) -> list[tuple[str, str, bool]]:
+    return sorted(
+        (e.key, e.field, e.missing)
+        for e in group.value.exceptions
+        if isinstance(e, InvalidPriorityInput)
+    )
+
+
+# --------------------------------------------------------------------------- MoSCoW
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Must", MoSCoW.MUST),
+        (" m ", MoSCoW.MUST),
+        ("should have", MoSCoW.SHOULD),
+        ("C", MoSCoW.COULD),
+        ("Won't", MoSCoW.WONT),
+        ("won\u2019t", MoSCoW.WONT),
+        ("WONT", MoSCoW.WONT),
+        ("will not", MoSCoW.WONT),
+        (MoSCoW.COULD, MoSCoW.COULD),
+    ],
+)
+def test_moscow_categories_are_read_from_names_and_letters(text: Any, category: MoSCoW) -> None:
+    assert MoSCoW.parse(text) is category
+
+
+def test_moscow_orders_must_first_and_wont_last() -> None:
+    assert sorted(MoSCoW) == [MoSCoW.MUST, MoSCoW.SHOULD, MoSCoW.COULD, MoSCoW.WONT]
+    assert MoSCoW.MUST < MoSCoW.WONT
+    assert [c.weight for c in MoSCoW] == [3, 2, 1, 0]
+
+
+def test_an_unknown_moscow_category_names_the_item_and_the_choices() -> None:
+    with pytest.raises(InvalidPriorityInput, match="item A-1, field 'moscow'") as caught:
+        MoSCoW.parse("maybe", key="A-1")
+    assert "Must, Should, Could, Won't" in str(caught.value)
+    assert caught.value.value == "maybe"
+
+
+def test_moscow_sort_puts_musts_first_and_keeps_order_within_a_category() -> None:
+    items = [
+        item("A", moscow="could"),
+        item("B", moscow="must"),
+        item("C", moscow="won't"),
+        item("D", moscow="must"),
+        item("E", moscow="should"),
+    ]
+    ranking = prioritise(items, MoSCoWPrioritiser())
+    assert ranking.keys() == ["B", "D", "E", "A", "C"]
+    assert [e.score.label for e in ranking] == ["Must", "Must", "Should", "Could", "Won't"]
+    assert ranking[0].score.explanation == "MoSCoW = Must"
+
+
+def test_a_missing_moscow_category_is_reported() -> None:
+    with pytest.raises(InvalidPriorityInput, match="'moscow' is missing"):
+        MoSCoWPrioritiser().score(item("A"))
+
+
+# --------------------------------------------------------------------------- RICE, ICE, WSJF...
+
+
+def test_rice_explains_its_arithmetic() -> None:
+    score = RICE().score(item("A", reach=2000, impact=2, confidence=0.8, effort=4))
+    assert score.value == pytest.approx(800)
+    assert score.explanation == "RICE = reach 2000 x impact 2 x confidence 80% / effort 4 = 800"
+    assert score.inputs == {"reach": 2000, "impact": 2, "confidence": 0.8, "effort": 4}
+    assert str(score) == score.explanation
+
+
+def test_rice_reads_percentages_and_impact_words() -> None:
+    score = RICE().score(item("A", reach="500", impact="massive", confidence="50%", effort=1.5))
+    assert score.value == pytest.approx(500 * 3 * 0.5 / 1.5)
+
+
+def test_rice_reports_every_missing_or_invalid_input_at_once() -> None:
+    with pytest.raises(InvalidInputGroup) as caught:
+        RICE().score(item("A", reach=-5, confidence=80, effort=0))
+    assert problems_of(caught) == [
+        ("A", "confidence", False),
+        ("A", "effort", False),
+        ("A", "impact", True),
+        ("A", "reach", False),
+    ]
+    confidence = next(e for e in caught.value.exceptions if e.field == "confidence")  # type: ignore[attr-defined]
+    assert "fraction 0..1 or a percentage like '80%'" in str(confidence)
+
+
+def test_explicit_inputs_take_precedence_over_item_fields() -> None:
+    rice = RICE(inputs={"A": {"reach": 10}})
+    score = rice.score(item("A", reach=99, impact=1, confidence=1, effort=1))
+    assert score.value == 10
+
+
+def test_booleans_and_nan_are_not_numbers() -> None:
+    with pytest.raises(InvalidInputGroup) as caught:
+        ICE().score(item("A", impact=True, confidence=float("nan"), ease=11))
+    assert [p[1] for p in problems_of(caught)] == ["confidence", "ease", "impact"]
+
+
+def test_ice_multiplies_three_one_to_ten_ratings() -> None:
+    score = ICE().score(item("A", impact=8, confidence=6, ease=5))
+    assert score.value == 240
+    assert score.explanation == "ICE = impact 8 x confidence 6 x ease 5 = 240"
+
+
+def test_wsjf_divides_cost_of_delay_by_job_size() -> None:
+    score = WSJF().score(item("A", business_value=8, time_criticality=5, risk_reduction=3,
+                              job_size=4))  # fmt: skip
+    assert score.value == 4
+    assert score.inputs["cost_of_delay"] == 16
+    assert "(value 8 + time criticality 5 + risk reduction 3 = 16) / job size 4 = 4" in str(score)
+
+
+def test_wsjf_job_size_falls_back_to_the_item_size() -> None:
+    fields = {"business_value": 3, "time_criticality": 3, "risk_reduction": 0}
+    assert WSJF().score(item("A", size=2, **fields)).value == 3
+    with pytest.raises(InvalidPriorityInput, match="'job_size' is missing"):
+        WSJF().score(item("B", **fields))
+
+
+@pytest.mark.parametrize(
+    ("value", "effort", "quadrant"),
+    [(8, 2, "quick win"), (8, 8, "big bet"), (2, 2, "fill-in"), (2, 8, "time sink")],
+)
+def test_value_versus_effort_names_the_quadrant(value: int, effort: int, quadrant: str) -> None:
+    score = ValueVsEffort().score(item("A", value=value, effort=effort))
+    assert score.label == quadrant
+    assert score.value == value / effort
+    assert score.explanation.endswith(f"({quadrant})")
+
+
+def test_builtin_prioritisers_have_unique_names_and_follow_the_protocol() -> None:
+    names = [cls.name for cls in BUILTIN_PRIORITISERS]
+    assert len(set(names)) == len(names) == 5
+    assert all(isinstance(cls(), Prioritiser) for cls in BUILTIN_PRIORITISERS)
+
+
+# --------------------------------------------------------------------------- prioritise
+
+
+def test_prioritise_reports_every_items_problems_together() -> None:
+    items = [item("A", reach=1), item("B", reach=1, impact=1, confidence=1, effort=1), item("C")]
+    with pytest.raises(InvalidInputGroup) as caught:
+        prioritise(items, RICE())
+    found = problems_of(caught)
+    assert {key for key, _, _ in found} == {"A", "C"}
+    assert len(found) == 3 + 4
+
+
+def test_prioritise_refuses_duplicate_keys() -> None:
+    with pytest.raises(DuplicateItem, match="A"):
+        prioritise([item("A", moscow="m"), item("A", moscow="s")], MoSCoWPrioritiser())
+
+
+def test_equal_scores_keep_the_backlog_order() -> None:
+    backlog = Backlog([item(k, moscow="should") for k in ["Z", "B", "M"]])
+    assert prioritise(backlog, MoSCoWPrioritiser()).keys() == ["Z", "B", "M"]
+
+
+def test_equal_scores_of_an_unordered_set_fall_back_to_the_key() -> None:
+    items = {item(k, moscow="should") for k in ["Z", "B", "M"]}
+    assert prioritise(items, MoSCoWPrioritiser()).keys() == ["B", "M", "Z"]
+
+
+def test_a_ranking_written_back_moves_only_what_must_move() -> None:
+    backlog = Backlog(
+        [item("A", moscow="s"), item("B", moscow="s"), item("C", moscow="m"), item("D", moscow="c")]
+    )
+    ranking = prioritise(backlog, MoSCoWPrioritiser())
+    changes = ranking.apply_to(backlog)
+    assert backlog.keys() == ["C", "A", "B", "D"]
+    assert [(c.key, c.before) for c in changes] == [("C", "A")]
+    assert "1. C work C: MoSCoW = Must" in ranking.table()
+
+
+def test_a_ranking_of_some_items_reorders_them_in_their_own_slots() -> None:
+    backlog = Backlog([item("A"), item("B", moscow="c"), item("C"), item("D", moscow="m")])
+    ranking = prioritise([backlog.find("B"), backlog.find("D")], MoSCoWPrioritiser())
+    ranking.apply_to(backlog)
+    assert backlog.keys() == ["A", "D", "C", "B"]
+
+
+def test_a_custom_prioritiser_with_a_non_finite_score_is_reported() -> None:
+    class Broken:
+        name = "broken"
+
+        def score(self, work: WorkItem) -> Score:
+            return Score(float("inf"), "infinite", self.name)
+
+    with pytest.raises(InvalidValue, match="not a finite number"):
+        prioritise([item("A")], Broken())
+
+
+@given(st.lists(st.sampled_from(list(MoSCoW)), max_size=30))
+def test_prioritise_is_a_stable_sort_by_score(categories: list[MoSCoW]) -> None:
+    items = [item(f"K{i}", moscow=c) for i, c in enumerate(categories)]
+    ranking = prioritise(items, MoSCoWPrioritiser())
+    assert sorted(ranking.keys()) == sorted(i.key for i in items)
+    expected = sorted(range(len(items)), key=lambda i: (categories[i], i))
+    assert ranking.keys() == [f"K{i}" for i in expected]
+
+
+# --------------------------------------------------------------------------- consensus
+
+
+def wikipedia_schulze_ballots() -> list[Ballot]:
+    """The 45-voter example of the Schulze method's Wikipedia article: E > A > C > B > D."""
+    groups = [
+        (5, "ACBED"),
+        (5, "ADECB"),
+        (8, "BEDAC"),
+        (3, "CABED"),
+        (7, "CAEBD"),
+        (2, "CBADE"),
+        (7, "DCEBA"),
+        (8, "EBADC"),
+    ]
+    ballots = []
+    for count, order in groups:
+        ballots += [Ballot.ranking(f"{order}-{i}", list(order)) for i in range(count)]
+    return ballots
+
+
+def test_schulze_reproduces_the_textbook_example() -> None:
+    result = consensus(wikipedia_schulze_ballots(), method="schulze")
+    assert result.order == ("E", "A", "C", "B", "D")
+    assert result.scores["E"] == 4
+
+
+def test_borda_gives_points_for_every_item_ranked_below() -> None:
+    result = consensus({"Ana": ["a", "b", "c"], "Ben": ["b", "a", "c"], "Cem": ["a", "c", "b"]})
+    assert result.order == ("a", "b", "c")
+    assert dict(result.scores) == {"a": 5.0, "b": 3.0, "c": 1.0}
+    assert result.distances["Ana"] == 0
+    assert result.distances["Ben"] == pytest.approx(1 / 3)
+
+
+def test_a_reversed_participant_is_at_distance_one() -> None:
+    result = consensus({"Ana": list("abcd"), "Ben": list("abcd"), "Cem": list("dcba")})
+    assert result.distances["Cem"] == 1.0
+    assert result.agreement == pytest.approx(2 / 3)
+    assert result.spreads["a"].range == 3
+    assert result.spreads["a"].best == 1
+
+
+def test_approval_and_dot_votes_become_tiers() -> None:
+    ballots = [
+        Ballot.approval("Ana", ["webinar", "ebook"]),
+        Ballot.approval("Ben", ["ebook"]),
+        Ballot.dots("Cem", {"podcast": 1, "ebook": 4, "webinar": 0}),
+    ]
+    result = consensus(ballots, items=["webinar", "ebook", "podcast"])
+    assert result.order == ("ebook", "webinar", "podcast")
+    # Ana ties webinar and ebook: that pair is not hers to be overruled on.
+    assert result.distances["Ana"] == 0.0
+    assert result.spreads["ebook"].best == 1  # first for Ben and Cem
+    assert result.spreads["ebook"].worst == 1.5  # Ana's tied first and second share rank 1.5
+
+
+def test_ties_follow_the_given_item_order_then_the_key() -> None:
+    ballots = {"Ana": ["x", "y"], "Ben": ["y", "x"]}
+    assert consensus(ballots).order == ("x", "y")
+    assert consensus(ballots, items=["y", "x"]).order == ("y", "x")
+    assert consensus(ballots, method="schulze", items=["y", "x"]).order == ("y", "x")
+
+
+def test_schulze_breaks_its_own_ties_by_borda_points() -> None:
+    # A Condorcet cycle a > b > c > a of equal strength; Borda separates nothing either,
+    # so the key order decides; adding a weak extra preference for c lifts it.
+    cycle = {"P1": ["a", "b", "c"], "P2": ["b", "c", "a"], "P3": ["c", "a", "b"]}
+    assert consensus(cycle, method="schulze").order == ("a", "b", "c")
+    tilted = [*(Ballot.ranking(p, k) for p, k in cycle.items()), Ballot("P4", (("c",),))]
+    assert consensus(tilted, method="schulze").order[0] == "c"
+
+
+def test_ballot_problems_are_reported_together() -> None:
+    ballots = [
+        Ballot.ranking("Ana", ["a", "z"]),
+        Ballot.ranking("Ben", ["a"]),
+        Ballot.ranking("Ben", ["b"]),
+    ]
+    with pytest.raises(InvalidInputGroup) as caught:
+        consensus(ballots, items=["a", "b"])
+    messages = sorted(str(e) for e in caught.value.exceptions)
+    assert "'Ana'" in messages[0]
+    assert "unknown items z" in messages[0]
+    assert "'Ben'" in messages[1]
+    assert "more than one ballot" in messages[1]
+
+
+def test_a_ballot_cannot_name_an_item_twice_or_give_negative_dots() -> None:
+    with pytest.raises(InvalidBallot, match="names a more than once"):
+        Ballot.ranking("Ana", ["a", "b", "a"])
+    with pytest.raises(InvalidBallot, match="dots for b"):
+        Ballot.dots("Ana", {"a": 1, "b": -1})
+    with pytest.raises(InvalidBallot, match="no name"):
+        Ballot.ranking(" ", ["a"])
+
+
+def test_consensus_needs_ballots_and_a_known_method() -> None:
+    with pytest.raises(InvalidValue, match="no ballots"):
+        consensus([])
+    with pytest.raises(InvalidValue, match="'borda' or 'schulze'"):
+        consensus({"Ana": ["a"]}, method="plurality")  # type: ignore[arg-type]
+
+
+def test_a_consensus_can_be_written_to_the_backlog() -> None:
+    backlog = Backlog([item("a"), item("b"), item("c")])
+    result = consensus({"Ana": ["c", "a", "b"], "Ben": ["c", "b", "a"]}, items=backlog.keys())
+    result.apply_to(backlog)
+    assert backlog.keys() == ["c", "a", "b"]
+    assert "1. c" in result.report()
+
+
+ITEMS = list("abcdefg")
+strict_ballot = st.permutations(ITEMS)
+any_ballot = st.lists(
+    st.lists(st.sampled_from(ITEMS), min_size=1, max_size=3, unique=True), max_size=4
+)
+
+
+@st.composite
+def tiered_ballots(draw: st.DrawFn) -> list[Ballot]:
+    count = draw(st.integers(1, 6))
+    ballots = []
+    for p in range(count):
+        tiers = draw(any_ballot)
+        seen: set[str] = set()
+        clean = []
+        for tier in tiers:
+            kept = tuple(k for k in tier if k not in seen)
+            seen.update(kept)
+            if kept:
+                clean.append(kept)
+        ballots.append(Ballot(f"P{p}", tuple(clean)))
+    return ballots
+
+
+@given(tiered_ballots(), st.sampled_from(["borda", "schulze"]))
+def test_consensus_is_a_permutation_of_all_items(ballots: list[Ballot], method: Any) -> None:
+    result = consensus(ballots, method=method, items=ITEMS)
+    assert sorted(result.order) == ITEMS
+    assert set(result.distances) == {b.participant for b in ballots}
+    assert all(0.0 <= d <= 1.0 for d in result.distances.values())
+    assert 0.0 <= result.agreement <= 1.0
+
+
+@given(strict_ballot, st.integers(1, 5), st.sampled_from(["borda", "schulze"]))
+def test_unanimous_ballots_give_that_order_and_no_disagreement(
+    order: list[str], voters: int, method: Any
+) -> None:
+    result = consensus({f"P{i}": order for i in range(voters)}, method=method)
+    assert list(result.order) == list(order)
+    assert set(result.distances.values()) == {0.0}
+    assert result.agreement == 1.0
+    assert all(spread.range == 0 for spread in result.spreads.values())
+
+
+@given(st.lists(strict_ballot, min_size=1, max_size=7))
+def test_schulze_elects_the_condorcet_winner_when_there_is_one(orders: list[list[str]]) -> None:
+    def prefers(a: str, b: str) -> int:
+        return sum(o.index(a) < o.index(b) for o in orders)
+
+    winners = [a for a in ITEMS if all(prefers(a, b) > prefers(b, a) for b in ITEMS if b != a)]
+    result = consensus({f"P{i}": o for i, o in enumerate(orders)}, method="schulze")
+    if winners:
+        assert result.order[0] == winners[0]
