@@ -20,6 +20,7 @@ from agilemarketing.forecast import (
     ranked_completion,
     when_done,
 )
+from agilemarketing.workdays import WorkCalendar
 
 END = date(2026, 3, 1)
 
@@ -205,24 +206,30 @@ def test_weekly_blocks_keep_the_weekly_rhythm() -> None:
         when_done(60, sample, block_days=7, method="exact")
 
 
-class Weekdays:
-    """A calendar that works Monday to Friday."""
-
-    def dates(self, start: date, days: int) -> np.ndarray:
-        first = np.busday_offset(np.datetime64(start, "D"), 0, roll="forward")
-        return np.busday_offset(first, np.arange(days), roll="forward")
-
-
 def test_a_team_calendar_turns_working_days_into_dates() -> None:
     sample = sample_of([2] * 10)
-    fc = when_done(10, sample, method="exact", calendar=Weekdays(), start=date(2026, 3, 2))
+    fc = when_done(10, sample, method="exact", calendar=WorkCalendar(), start=date(2026, 3, 2))
     # five working days from Monday 2 March: done on Friday 6 March
     assert fc.likely(0.5) == date(2026, 3, 6)
-    fc = when_done(12, sample, method="exact", calendar=Weekdays(), start=date(2026, 3, 2))
+    fc = when_done(12, sample, method="exact", calendar=WorkCalendar(), start=date(2026, 3, 2))
     assert fc.likely(0.5) == date(2026, 3, 9)  # the weekend is skipped
-    many = how_many_by(date(2026, 3, 9), sample, method="exact", calendar=Weekdays())
+    many = how_many_by(date(2026, 3, 9), sample, method="exact", calendar=WorkCalendar())
     assert many.days == 6
     assert many.likely(0.95) == 12
+    weekend_start = when_done(
+        2, sample, method="exact", calendar=WorkCalendar(), start=date(2026, 3, 7)
+    )
+    assert weekend_start.likely(0.5) == date(2026, 3, 9)  # Saturday start rolls to Monday
+
+
+def test_a_sample_can_keep_only_working_days() -> None:
+    sample = ThroughputSample([1, 2, 0, 0, 3, 1, 1], last_day=date(2026, 3, 4))  # Thu..Wed
+    assert sample.on_workdays(WorkCalendar()).counts.tolist() == [1, 2, 3, 1, 1]
+    workdays = sample.on_workdays(WorkCalendar())
+    assert workdays.last_day == date(2026, 3, 4)
+    assert workdays.first_day == date(2026, 2, 26)
+    with pytest.raises(InvalidValue, match="pick the window"):
+        workdays.last(days=2)
 
 
 def test_results_serialise_to_json_and_dataframes() -> None:

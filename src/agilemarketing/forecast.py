@@ -37,9 +37,9 @@ All of them resample the team's **daily throughput** over a window of past days,
 >>> fc.likely(0.85) <= fc.likely(0.95)
 True
 
-Day counts become dates through a calendar: every calendar day by default, or a team's
-working days when a calendar with a ``dates(start, days)`` method is given (see
-:class:`WorkingCalendar`).
+Day counts become dates through a calendar: every calendar day by default, or the team's
+working days with a :class:`~agilemarketing.workdays.WorkCalendar` (then resample working days
+only: :meth:`ThroughputSample.on_workdays`).
 """
 
 from __future__ import annotations
@@ -48,13 +48,14 @@ import enum
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from agilemarketing.errors import InvalidValue, NoThroughputError
+from agilemarketing.workdays import WorkCalendar
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -70,7 +71,6 @@ __all__ = [
     "ThroughputSample",
     "WhenForecast",
     "WhenPercentile",
-    "WorkingCalendar",
     "backlog_clearance",
     "how_many_by",
     "ranked_completion",
@@ -92,28 +92,15 @@ class ForecastMethod(enum.StrEnum):
     EXACT = "exact"
 
 
-@runtime_checkable
-class WorkingCalendar(Protocol):
-    """What a forecast needs from a team calendar: the working days from a start date.
-
-    ``dates(start, days)`` returns the first ``days`` working days on or after ``start``, as a
-    ``datetime64[D]`` array. Without a calendar every calendar day is a working day.
-    """
-
-    def dates(self, start: date, days: int) -> NDArray[np.datetime64]:
-        """The first ``days`` working days on or after ``start``."""
-        ...
-
-
 def _calendar_dates(
-    start: date, days: int, calendar: WorkingCalendar | None
+    start: date, days: int, calendar: WorkCalendar | None
 ) -> NDArray[np.datetime64]:
-    """Dates of working days 1..days (index 0 is day 1)."""
+    """Dates of working days 1..days (index 0 is day 1): ``start`` rolled to a working day."""
     if days <= 0:
         return np.array([], dtype="datetime64[D]")
     if calendar is None:
         return np.datetime64(start, "D") + np.arange(days)
-    return np.asarray(calendar.dates(start, days), dtype="datetime64[D]")
+    return np.asarray(calendar.add_workdays(start, np.arange(days)), dtype="datetime64[D]")
 
 
 def _as_date(value: np.datetime64) -> date:
@@ -172,6 +159,7 @@ class ThroughputSample:
     counts: NDArray[np.int64] = attrs.field(converter=_counts_converter)
     last_day: date
     arrivals: NDArray[np.int64] | None = attrs.field(default=None, converter=_optional_counts)
+    window_start: date | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if self.arrivals is not None and self.arrivals.shape != self.counts.shape:
@@ -213,7 +201,9 @@ class ThroughputSample:
 
     @property
     def first_day(self) -> date:
-        """The window's first day."""
+        """The window's first day (``window_start`` when days were filtered out)."""
+        if self.window_start is not None:
+            return self.window_start
         return self.last_day - timedelta(days=max(self.days - 1, 0))
 
     @property
@@ -236,9 +226,19 @@ class ThroughputSample:
     @property
     def day_dates(self) -> NDArray[np.datetime64]:
         """The window's days as ``datetime64[D]``."""
+        self._require_consecutive()
         return np.datetime64(self.first_day, "D") + np.arange(self.days)
 
+    def _require_consecutive(self) -> None:
+        if self.window_start is not None:
+            raise InvalidValue(
+                "this sample holds working days only; its days are no longer consecutive",
+                where="ThroughputSample",
+                fix="pick the window (last(), between()) before keeping working days",
+            )
+
     def _slice(self, lo: int, hi: int) -> ThroughputSample:
+        self._require_consecutive()
         arrivals = None if self.arrivals is None else self.arrivals[lo:hi]
         return ThroughputSample(
             self.counts[lo:hi],
@@ -282,6 +282,7 @@ class ThroughputSample:
         Use it with a team calendar so weekends and holidays (zero throughput by definition)
         do not drag the forecast down; then forecast with the same calendar.
         """
+        self._require_consecutive()
         mask = np.asarray(workdays, dtype=bool)
         if mask.shape != self.counts.shape:
             raise InvalidValue(
@@ -291,7 +292,22 @@ class ThroughputSample:
                 value=(mask.size, self.days),
             )
         arrivals = None if self.arrivals is None else self.arrivals[mask]
-        return ThroughputSample(self.counts[mask], last_day=self.last_day, arrivals=arrivals)
+        return ThroughputSample(
+            self.counts[mask],
+            last_day=self.last_day,
+            arrivals=arrivals,
+            window_start=self.first_day,
+        )
+
+    def on_workdays(self, calendar: WorkCalendar) -> ThroughputSample:
+        """Keep only the calendar's working days (see :meth:`working_days`).
+
+        >>> from agilemarketing.workdays import WorkCalendar
+        >>> s = ThroughputSample([1, 2, 0, 0, 3], last_day=date(2026, 1, 12))  # Thu..Mon
+        >>> s.on_workdays(WorkCalendar()).counts.tolist()
+        [1, 2, 3]
+        """
+        return self.working_days(calendar.is_workday(self.day_dates))
 
     def require_throughput(self) -> None:
         """Raise :class:`~agilemarketing.errors.NoThroughputError` if nothing was finished."""
@@ -920,7 +936,7 @@ def _when_from_cdf(
     start: date,
     method: ForecastMethod,
     confidences: tuple[float, ...],
-    calendar: WorkingCalendar | None,
+    calendar: WorkCalendar | None,
     sample: ThroughputSample,
     trials: int | None = None,
     seed: int | None = None,
@@ -1012,7 +1028,7 @@ def when_done(
     seed: int | None = None,
     block_days: int = 1,
     confidences: Iterable[float] = DEFAULT_CONFIDENCES,
-    calendar: WorkingCalendar | None = None,
+    calendar: WorkCalendar | None = None,
     max_days: int = _TEN_YEARS,
 ) -> WhenForecast:
     """When will ``items`` more items be done, starting work on ``start``?
@@ -1069,7 +1085,7 @@ def how_many_by(
     seed: int | None = None,
     block_days: int = 1,
     confidences: Iterable[float] = DEFAULT_CONFIDENCES,
-    calendar: WorkingCalendar | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> HowManyForecast:
     """How many items will be done from ``start`` up to and including ``by``?
 
@@ -1139,7 +1155,7 @@ def ranked_completion(
     seed: int | None = None,
     block_days: int = 1,
     confidences: Iterable[float] = DEFAULT_CONFIDENCES,
-    calendar: WorkingCalendar | None = None,
+    calendar: WorkCalendar | None = None,
     max_days: int = _TEN_YEARS,
 ) -> RankedForecast:
     """When is each entry of a ranked list likely done, working the list in rank order?
@@ -1212,7 +1228,7 @@ def backlog_clearance(
     seed: int | None = None,
     block_days: int = 1,
     confidences: Iterable[float] = DEFAULT_CONFIDENCES,
-    calendar: WorkingCalendar | None = None,
+    calendar: WorkCalendar | None = None,
     max_days: int = _TEN_YEARS,
 ) -> ClearanceForecast:
     """How long until the whole backlog of ``backlog`` items is done?
