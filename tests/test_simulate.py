@@ -15,6 +15,7 @@ from agilemarketing.errors import InvalidValue
 from agilemarketing.flow import FlowLog
 from agilemarketing.historyio import HistoryTable, read_history
 from agilemarketing.simulate import STAGES, marketing_workflow, simulate_board
+from agilemarketing.workflow import Workflow
 
 END = np.datetime64("2026-11-21T00:00", "us")
 
@@ -150,6 +151,15 @@ def test_a_written_board_reads_back_the_same(tmp_path: Path) -> None:
     assert [s["name"] for s in spec["stages"]] == list(STAGES)
     assert spec["start"] == "Ready"
     assert spec["done"] == "Done"
+    assert Workflow.from_toml(workflow) == board.workflow
+
+
+def test_the_example_board_is_what_make_board_writes() -> None:
+    root = Path(__file__).resolve().parent.parent / "examples" / "board"
+    table = read_history(root / "history.jsonl")
+    assert 300 <= len(table) <= 400
+    assert table.created.max() < np.datetime64("2026-11-21", "us")
+    assert Workflow.from_toml(root / "workflow.toml") == marketing_workflow()
 
 
 def test_scales_to_large_boards() -> None:
