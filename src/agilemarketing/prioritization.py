@@ -141,7 +141,14 @@ _MOSCOW_NAMES = {
 
 
 def _number_text(value: float) -> str:
-    return f"{value:,.4g}".replace(",", "") if abs(value) < 1e6 else f"{value:,.0f}"
+    """A number for an explanation: whole numbers plainly, others to about 4 significant digits.
+
+    >>> [_number_text(v) for v in (800.0, 7.3333, 12345.678, 0.25, 2.5e9)]
+    ['800', '7.333', '12345.7', '0.25', '2500000000']
+    """
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.4g}" if abs(value) < 1e4 else f"{value:.1f}"
 
 
 def _float_map(value: Mapping[str, float]) -> dict[str, float]:
