@@ -24,7 +24,7 @@ _MONTHS = {
         start=1,
     )
 }
-_CACHE_LIMIT = 65_536
+_CACHE_LIMIT = 16_384
 
 
 def resolve_timezone(value: str | tzinfo) -> tzinfo:
@@ -90,7 +90,6 @@ class DateParser:
     ``dd/MMM/yy h:mm a`` family, then ISO 8601 (``2025-11-05T17:16:00+01:00``,
     ``2025-11-05 17:16``, ``2025-11-05``). A text without an offset is read in ``timezone``.
 
-    >>> from datetime import UTC
     >>> DateParser("Europe/Berlin").parse("05/Nov/25 5:16 PM")
     datetime.datetime(2025, 11, 5, 16, 16, tzinfo=datetime.timezone.utc)
     >>> DateParser().parse("2025-11-05T17:16:00Z")
@@ -100,7 +99,10 @@ class DateParser:
     def __init__(self, timezone: str | tzinfo = "UTC", formats: Sequence[str] = ()) -> None:
         self.timezone = resolve_timezone(timezone)
         self.formats = tuple(formats)
-        self._cache: dict[str, datetime] = {}
+        self._utc = self.timezone is UTC
+        # Jira dates are cached in halves: a few thousand days, at most 1,440 times of day.
+        self._days: dict[str, tuple[int, int, int]] = {}
+        self._clocks: dict[str, tuple[int, int, int]] = {}
         shapes = [*self.formats, "05/Nov/25 5:16 PM", "ISO 8601 such as 2025-11-05T17:16:00Z"]
         self.expected = "a timestamp like " + " or ".join(repr(s) for s in shapes[:-1])
         self.expected += f" or {shapes[-1]}"
@@ -111,17 +113,19 @@ class DateParser:
         Raises:
             ValueError: ``text`` matches none of the accepted shapes (or is not a real date).
         """
-        cached = self._cache.get(text)
-        if cached is not None:
-            return cached
+        if not self.formats:
+            day, _, clock = text.partition(" ")
+            ymd = self._days.get(day)
+            hms = self._clocks.get(clock)
+            if ymd is not None and hms is not None:
+                if self._utc:
+                    return datetime(*ymd, *hms, tzinfo=UTC)
+                return datetime(*ymd, *hms, tzinfo=self.timezone).astimezone(UTC)
         value = self._parse(text.strip())
         if value.tzinfo is None:
             value = value.replace(tzinfo=self.timezone)
         if value.tzinfo is not UTC:
             value = value.astimezone(UTC)
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[text] = value
         return value
 
     def _parse(self, text: str) -> datetime:
@@ -131,6 +135,10 @@ class DateParser:
         if "/" in text:
             value = _jira(text)
             if value is not None:
+                if not self.formats and len(self._days) < _CACHE_LIMIT:
+                    day, _, clock = text.partition(" ")
+                    self._days[day] = (value.year, value.month, value.day)
+                    self._clocks[clock] = (value.hour, value.minute, value.second)
                 return value
         elif text[:4].isdigit():
             return datetime.fromisoformat(text)

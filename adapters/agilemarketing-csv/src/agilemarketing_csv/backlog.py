@@ -176,9 +176,9 @@ def _convert(header: Header, file: str, dialect: CsvDialect) -> Callable[..., It
     def items(rows: Iterator[tuple[int, list[str]]], problems: Problems) -> Iterator[WorkItem]:
         ranked: list[tuple[float, int, WorkItem]] = []
         for row, cells in rows:
-            shape = ragged(cells, len(header), header, file, row)
-            if shape is not None:
-                problems.add(shape)
+            if len(cells) != len(header):
+                if cells:
+                    problems.add(ragged(cells, len(header), header, file, row))
                 continue
             errors: list[CsvRowError] = []
             try:

@@ -118,9 +118,9 @@ def _histories(
     items: dict[str, tuple[int, dict[str, Any], list[Transition]]] = {}
     width = len(bound.header)
     for row, cells in rows:
-        shape = ragged(cells, width, bound.header, bound.file, row)
-        if shape is not None:
-            problems.add(shape)
+        if len(cells) != width:
+            if cells:
+                problems.add(ragged(cells, width, bound.header, bound.file, row))
             continue
         errors: list[CsvRowError] = []
         values = bound.fields(row, cells, errors)

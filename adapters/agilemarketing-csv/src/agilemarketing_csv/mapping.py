@@ -21,6 +21,7 @@ Multi-valued fields (``labels``, ``sprints``) take every column with that name (
 
 from __future__ import annotations
 
+import operator
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import tzinfo
@@ -291,24 +292,74 @@ def item_converter(
 def _items(
     bound: BoundMapping, rows: Iterator[tuple[int, list[str]]], problems: Problems
 ) -> Iterator[ItemHistory]:
+    """The hot loop: one ItemHistory per row.
+
+    Each row first takes a fast path that assumes every cell is fine; the first ValueError
+    sends the row to :meth:`BoundMapping.fields`, which finds every problem of the row with its
+    column. Items are built with positional arguments in ItemHistory's field order.
+    """
     header, file, width = bound.header, bound.file, len(bound.header)
-    fields = bound.fields
+    # Missing columns read position `width`: an empty cell appended to every row.
+    at = {role: position for role, (_, position) in bound.single.items()}
+    take = operator.itemgetter(
+        bound.key[1],
+        *(at.get(role, width) for role in ("title", "type", "status", "created", "resolved")),
+        *(at.get(role, width) for role in ("points", "rank")),
+    )
+    labels_at = (*bound.multi["labels"][1], width) if "labels" in bound.multi else (width,)
+    sprints_at = (*bound.multi["sprints"][1], width) if "sprints" in bound.multi else (width,)
+    take_labels = operator.itemgetter(*labels_at)  # never a single position: always a tuple
+    take_sprints = operator.itemgetter(*sprints_at)
+    date = bound.dates.parse
+    number = _fast_number if bound.dialect.decimal == "." else bound.dialect.number
+    fast = bound.separator is None
     for row, cells in rows:
         if len(cells) != width:
-            shape = ragged(cells, width, header, file, row)
-            if shape is not None:
-                problems.add(shape)
-                continue
-        errors: list[CsvRowError] = []
-        values = fields(row, cells, errors)
-        if errors:
-            for error in errors:
-                problems.add(error)
+            if cells:
+                problems.add(ragged(cells, width, header, file, row))
             continue
+        cells.append("")
         try:
-            yield ItemHistory(**values)
-        except ValueError as exc:
-            problems.add(bound.problem(row, None, str(exc), None, "a consistent item"))
+            if not fast:
+                raise ValueError
+            key, title, kind, status, created, resolved, points, rank = take(cells)
+            key = key.strip()
+            if not key:
+                raise ValueError
+            item = ItemHistory(
+                key,
+                title.strip(),
+                kind.strip(),
+                status.strip(),
+                date(created) if created else None,
+                date(resolved) if resolved else None,
+                number(points) if points else None,
+                [v.strip() for v in take_labels(cells) if v and not v.isspace()],
+                [v.strip() for v in take_sprints(cells) if v and not v.isspace()],
+                (),
+                (),
+                rank.strip() or None,
+            )
+        except ValueError:
+            errors: list[CsvRowError] = []
+            values = bound.fields(row, cells, errors)
+            if errors:
+                for error in errors:
+                    problems.add(error)
+                continue
+            try:
+                item = ItemHistory(**values)
+            except ValueError as exc:
+                problems.add(bound.problem(row, None, str(exc), None, "a consistent item"))
+                continue
+        yield item
+
+
+def _fast_number(text: str) -> float:
+    value = float(text)
+    if value - value != 0.0:  # nan or infinity
+        raise ValueError(text)
+    return value
 
 
 def read_items_csv(

@@ -145,8 +145,33 @@ class CsvRecords(Generic[T]):
     def __iter__(self) -> Iterator[T]:
         problems = Problems(str(self.file), self.on_error, self.max_problems)
         self.problems = problems.kept
+        raise_field_size_limit()
+        line = 0
         try:
-            yield from self._convert(self._rows(), problems)
+            with self.file.open(encoding=self.dialect.encoding, newline="") as stream:
+                reader = csv.reader(stream, delimiter=self.dialect.delimiter)
+                next(reader, None)
+                try:
+                    # (row number, cells); row 1 is the header, blank lines count as rows.
+                    yield from self._convert(enumerate(reader, start=2), problems)
+                finally:
+                    line = reader.line_num
+        except UnicodeDecodeError as exc:
+            raise CsvFileError(
+                f"the file stops being valid {self.dialect.encoding} near line {line + 1} "
+                f"({exc.reason})",
+                file=str(self.file),
+                reason="encoding",
+                fix="save the whole file in one encoding (UTF-8 is best), or pass encoding="
+                "with the encoding it was saved in",
+            ) from None
+        except csv.Error as exc:
+            raise CsvFileError(
+                f"the CSV syntax is broken near line {line} ({exc})",
+                file=str(self.file),
+                reason="syntax",
+                fix="look for a stray quote or an unquoted line break near that line",
+            ) from None
         finally:
             self.problem_count = problems.count
         problems.raise_all()
@@ -154,35 +179,6 @@ class CsvRecords(Generic[T]):
     def read_all(self) -> list[T]:
         """Every record, as a list (with ``on_error="raise"``: all of them or an error)."""
         return list(self)
-
-    def _rows(self) -> Iterator[tuple[int, list[str]]]:
-        """``(row number, cells)`` for every non-blank record after the header."""
-        raise_field_size_limit()
-        row = 1
-        try:
-            with self.file.open(encoding=self.dialect.encoding, newline="") as stream:
-                reader = csv.reader(stream, delimiter=self.dialect.delimiter)
-                next(reader, None)
-                for row, cells in enumerate(reader, start=2):
-                    if cells:
-                        yield row, cells
-        except UnicodeDecodeError as exc:
-            raise CsvFileError(
-                f"the file stops being valid {self.dialect.encoding} here ({exc.reason})",
-                file=str(self.file),
-                reason="encoding",
-                row=row + 1,
-                fix="save the whole file in one encoding (UTF-8 is best), or pass encoding="
-                "with the encoding it was saved in",
-            ) from None
-        except csv.Error as exc:
-            raise CsvFileError(
-                f"the CSV syntax is broken here ({exc})",
-                file=str(self.file),
-                reason="syntax",
-                row=row + 1,
-                fix="look for a stray quote or an unquoted line break near this row",
-            ) from None
 
 
 def open_records(
@@ -280,11 +276,9 @@ def problems_of_group(error: InvalidInputGroup) -> list[CsvRowError]:
     return [e for e in error.exceptions if isinstance(e, CsvRowError)]
 
 
-def ragged(cells: list[str], width: int, header: Header, file: str, row: int) -> CsvRowError | None:
-    """The problem with a row of the wrong length, or None when it has ``width`` cells."""
+def ragged(cells: list[str], width: int, header: Header, file: str, row: int) -> CsvRowError:
+    """The problem with a (non-blank) row that does not have ``width`` cells."""
     count = len(cells)
-    if count == width:
-        return None
     if count < width:
         return CsvRowError(
             f"the row has {count} cells but the header has {width}",

@@ -130,9 +130,9 @@ def _convert(
     ) -> Iterator[dict[str, str]]:
         width = len(names)
         for row, values in cells:
-            shape = ragged(values, width, header, file, row)
-            if shape is not None:
-                problems.add(shape)
+            if len(values) != width:
+                if values:
+                    problems.add(ragged(values, width, header, file, row))
                 continue
             yield dict(zip(names, map(restore_formula, values), strict=True))
 
