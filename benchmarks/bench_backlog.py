@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from agilemarketing.backlog import Backlog, OutsideOutcomes, Stale, WontHave
+from agilemarketing.backlog import Backlog, OutsideOutcomes, Stale, WontHave, rank_changes
 from agilemarketing.items import WorkItem
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
@@ -144,6 +144,32 @@ def main() -> int:
         print(f"{name:<12}{mine:>16.2f}{theirs:>20.2f}{theirs / mine:>11.1f}x")
     plan = plan_holder[0]
     print(f"prune plan selects {len(plan):,} items")  # type: ignore[arg-type]
+
+    # --- writing back a re-prioritisation: 1% of the items get a new rank ---
+    old = backlog.keys()
+    new = list(old)
+    for key in rng.sample(old, len(old) // 100):
+        new.remove(key)
+        new.insert(rng.randrange(len(new) + 1), key)
+    start = time.perf_counter()
+    minimal = rank_changes(old, new)
+    lis_ms = (time.perf_counter() - start) * 1e3
+    start = time.perf_counter()
+    naive = [key for i, key in enumerate(new) if old.index(key) != i] if quick else None
+    naive_ms = (time.perf_counter() - start) * 1e3
+    where = {key: i for i, key in enumerate(old)}
+    rewrites = sum(1 for i, key in enumerate(new) if where[key] != i)
+    start = time.perf_counter()
+    backlog.reorder(new)
+    reorder_ms = (time.perf_counter() - start) * 1e3
+    assert backlog.keys() == new
+    print(
+        f"re-prioritise {len(old) // 100:,} of {len(old):,} items: rank_changes {lis_ms:.0f} ms "
+        f"-> {len(minimal):,} moves (rewriting every changed rank: {rewrites:,} writes); "
+        f"Backlog.reorder applies them in {reorder_ms:.0f} ms"
+    )
+    if naive is not None:
+        print(f"  (naive diff with list.index: {naive_ms:.0f} ms)")
     return 0
 
 
