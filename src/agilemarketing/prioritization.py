@@ -856,7 +856,9 @@ def consensus(
         for tier, keys in enumerate(ballot.tiers):
             for key in keys:
                 ranks[p, index[key]] = tier
-    prefer = (ranks[:, :, None] < ranks[:, None, :]).sum(axis=0)  # prefer[a, b]: # a over b
+    prefer = np.zeros((n, n), dtype=np.int64)  # prefer[a, b]: how many rank a above b
+    for row in ranks:
+        prefer += row[:, None] < row[None, :]
     ties = len(votes) - prefer - prefer.T
     np.fill_diagonal(ties, 0)
     borda = prefer.sum(axis=1) + 0.5 * ties.sum(axis=1)
