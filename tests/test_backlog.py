@@ -488,6 +488,19 @@ def test_outside_outcomes_keeps_work_serving_the_guidepoint() -> None:
     assert "not a current Guidepoint outcome" in str(rule(item("C", outcome="Trade fair")))
 
 
+def test_outside_outcomes_reads_a_guidepoints_outcomes() -> None:
+    from datetime import date
+
+    from agilemarketing.guidepoint import Guidepoint, Outcome
+
+    guidepoint = Guidepoint(
+        "More pipeline", date(2026, 4, 1), date(2026, 6, 30), [Outcome("Pipeline")]
+    )
+    rule = OutsideOutcomes(guidepoint)
+    assert rule(item("A", outcome="pipeline")) is None
+    assert rule(item("B", outcome="awareness")) is not None
+
+
 def test_wont_have_selects_items_categorised_wont() -> None:
     rule = WontHave()
     assert rule(item("A", fields={"moscow": "W"})) == "categorised Won't (MoSCoW)"

@@ -53,6 +53,7 @@ from agilemarketing.errors import (
     raise_all,
 )
 from agilemarketing.items import WorkItem
+from agilemarketing.prioritization import MoSCoW
 
 __all__ = [
     "Backlog",
@@ -369,9 +370,16 @@ class Stale:
         return f"no activity for {age.days} days (last: {source} {at.date().isoformat()})"
 
 
-def _outcomes(value: Iterable[str]) -> frozenset[str]:
+class _HasOutcomes(Protocol):
+    @property
+    def outcome_names(self) -> tuple[str, ...]: ...
+
+
+def _outcomes(value: Iterable[str] | _HasOutcomes) -> frozenset[str]:
     if isinstance(value, str):
         value = [value]
+    elif not isinstance(value, Iterable):
+        value = value.outcome_names
     return frozenset(o.strip().casefold() for o in value if o.strip())
 
 
@@ -379,7 +387,9 @@ def _outcomes(value: Iterable[str]) -> frozenset[str]:
 class OutsideOutcomes:
     """Items whose ``outcome`` is not one of the current Guidepoint outcomes (or is unset).
 
-    Outcomes are compared ignoring case and surrounding spaces.
+    ``outcomes`` is a collection of outcome names or a
+    :class:`~agilemarketing.guidepoint.Guidepoint` (anything with ``outcome_names``). Outcomes
+    are compared ignoring case and surrounding spaces.
 
     >>> rule = OutsideOutcomes({"50 qualified leads", "Brand awareness in DACH"})
     >>> rule(WorkItem("MKT-1", "Lead magnet", outcome="50 Qualified Leads")) is None
@@ -416,8 +426,6 @@ class WontHave:
 
     def __call__(self, item: WorkItem) -> str | None:
         """The reason to prune ``item``, or ``None``."""
-        from agilemarketing.prioritization import MoSCoW  # prioritization imports this module
-
         raw = item.fields.get("moscow")
         if raw is None:
             return None
