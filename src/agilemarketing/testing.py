@@ -24,8 +24,8 @@ and target for tests of sync and reports.
 
 >>> adapter = InMemoryAdapter("demo")
 >>> adapter.seed(sample_histories(3))
->>> [record.key for record in adapter.read()]
-['MKT-1', 'MKT-2', 'MKT-3']
+>>> ", ".join(record.key for record in adapter.read())
+'MKT-1, MKT-2, MKT-3'
 >>> adapter.apply(MoveStatus("MKT-1", "Done")).status
 <ChangeStatus.APPLIED: 'applied'>
 """
@@ -152,8 +152,8 @@ def read_state(adapter: Adapter) -> dict[str, ItemRecord]:
 
     >>> adapter = InMemoryAdapter()
     >>> adapter.seed(sample_histories(2))
-    >>> sorted(read_state(adapter))
-    ['MKT-1', 'MKT-2']
+    >>> " ".join(sorted(read_state(adapter)))
+    'MKT-1 MKT-2'
     """
     return {record.key: record for record in adapter.read(None)}
 
@@ -178,8 +178,8 @@ class InMemoryAdapter(Adapter):
     >>> _ = list(first)
     >>> adapter.apply(UpdateFields("MKT-2", {"summary": "Renamed"})).status.value
     'applied'
-    >>> [r.key for r in adapter.read(first.cursor)]
-    ['MKT-2']
+    >>> tuple(r.key for r in adapter.read(first.cursor))
+    ('MKT-2',)
     """
 
     name: ClassVar[str] = "memory"
