@@ -409,3 +409,11 @@ def test_schulze_elects_the_condorcet_winner_when_there_is_one(orders: list[list
     result = consensus({f"P{i}": o for i, o in enumerate(orders)}, method="schulze")
     if winners:
         assert result.order[0] == winners[0]
+
+
+@given(tiered_ballots())
+def test_borda_hands_out_every_pair_point_exactly_once(ballots: list[Ballot]) -> None:
+    result = consensus(ballots, items=ITEMS)
+    pairs = len(ITEMS) * (len(ITEMS) - 1) / 2
+    assert sum(result.scores.values()) == pytest.approx(len(ballots) * pairs)
+    assert list(result.scores.values()) == sorted(result.scores.values(), reverse=True)
