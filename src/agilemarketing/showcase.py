@@ -1,0 +1,362 @@
+"""The Team Showcase summary and the Team Improvement record of a cycle.
+
+At the end of each cycle the team shows what it *finished* (customer-ready work: its Definition
+of Done holds), how live campaigns do against their success criteria, what changed on the
+Blueprint, and records stakeholders' suggestions as new requests for the Marketing Owner. It is
+not an approval meeting: nothing here approves or rejects finished work, and a suggestion never
+changes what was delivered; it becomes a :class:`~agilemarketing.stakeholders.Request` like any
+other. The :class:`ShowcaseSummary` is short enough for a sales update call and renders as
+Markdown or a self-contained HTML page.
+
+Team Improvement (the retrospective) is a :class:`Retrospective`: keep / change / try, tied to
+the cycle's team-level :class:`CycleMetrics`.
+
+>>> from datetime import datetime, UTC
+>>> from agilemarketing.cycles import Capacity, Cycle, CycleRun
+>>> from agilemarketing.items import Size, WorkItem
+>>> run = CycleRun(Cycle("Cycle 1", datetime(2026, 4, 6, tzinfo=UTC), Capacity.points(8)))
+>>> run.commit([WorkItem("V-1", "App teaser video", size=Size.points(3),
+...                      fields={"link": "https://example.com/teaser"})])
+>>> run.complete("V-1", at="2026-04-14T10:00:00Z")
+>>> summary = team_showcase(run.close())
+>>> print(summary.to_markdown().splitlines()[0])
+## Team Showcase: Cycle 1 (06 Apr - 20 Apr 2026)
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+
+import attrs
+
+from agilemarketing._time import ensure_utc
+from agilemarketing.cycles import CycleReport
+from agilemarketing.done import DefinitionOfDone
+from agilemarketing.errors import InvalidValue
+from agilemarketing.experiments import Experiment
+from agilemarketing.guidepoint import Blueprint
+from agilemarketing.stakeholders import Intake, Request, RequestCheck
+
+__all__ = [
+    "CycleMetrics",
+    "FinishedWork",
+    "Retrospective",
+    "ShowcaseSummary",
+    "team_showcase",
+]
+
+
+@attrs.frozen
+class CycleMetrics:
+    """A cycle's team-level numbers (never per person).
+
+    Attributes:
+        committed: items committed at Cycle Planning.
+        completed_committed: of those, how many were completed.
+        unplanned: items added while the cycle ran.
+        throughput: items completed (committed and unplanned).
+        velocity: points completed (this team's own scale).
+        predictability: completed committed / committed (None when nothing was committed).
+        carried_over: keys of committed items not completed.
+    """
+
+    committed: int
+    completed_committed: int
+    unplanned: int
+    throughput: int
+    velocity: float
+    predictability: float | None
+    carried_over: tuple[str, ...] = ()
+
+    @classmethod
+    def from_report(cls, report: CycleReport) -> CycleMetrics:
+        """The metrics of a closed cycle (:class:`~agilemarketing.cycles.CycleReport`)."""
+        return cls(
+            len(report.committed),
+            len(report.completed_committed),
+            len(report.unplanned),
+            report.throughput,
+            report.velocity,
+            report.predictability,
+            report.carried_over,
+        )
+
+    def line(self) -> str:
+        """One sentence: committed vs completed, unplanned, throughput."""
+        pct = "" if self.predictability is None else f" ({self.predictability:.0%})"
+        return (
+            f"completed {self.completed_committed} of {self.committed} committed{pct}; "
+            f"{self.unplanned} unplanned; throughput {self.throughput}"
+        )
+
+
+@attrs.frozen
+class FinishedWork:
+    """One customer-ready piece of work shown at the showcase."""
+
+    key: str
+    title: str
+    link: str | None = None
+    outcome: str | None = None
+    unplanned: bool = False
+
+
+def _safe_link(link: str | None) -> str | None:
+    if link is None:
+        return None
+    link = str(link).strip()
+    return link if link.lower().startswith(("https://", "http://")) else None
+
+
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(" ".join(str(v).split()) for v in value if str(v).strip())
+
+
+def _requests(value: Iterable[Request]) -> tuple[Request, ...]:
+    return tuple(value)
+
+
+def _finished(value: Iterable[FinishedWork]) -> tuple[FinishedWork, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class ShowcaseSummary:
+    """What a cycle delivered, for stakeholders and the next sales update call.
+
+    Attributes:
+        cycle: the cycle's name.
+        starts: when it started.
+        ends: when it ended.
+        finished: customer-ready work, in completion order.
+        not_ready: keys completed in the cycle whose Definition of Done does not hold (not shown
+            as finished; they go back to the board).
+        campaigns: one line per live or decided experiment, against its success criteria.
+        blueprint_changes: what changed on the Blueprint since the last showcase.
+        suggestions: stakeholders' suggestions, recorded as requests for the Marketing Owner.
+        metrics: the cycle's team-level numbers.
+    """
+
+    cycle: str
+    starts: datetime
+    ends: datetime
+    finished: tuple[FinishedWork, ...] = attrs.field(converter=_finished)
+    metrics: CycleMetrics
+    not_ready: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    campaigns: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    blueprint_changes: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    suggestions: tuple[Request, ...] = attrs.field(default=(), converter=_requests)
+
+    def submit_suggestions(self, intake: Intake) -> list[RequestCheck]:
+        """Hand every suggestion to the Marketing Owner's intake (they are requests, no more)."""
+        return [intake.submit(r) for r in self.suggestions]
+
+    def _sections(self, limit: int) -> list[tuple[str, list[tuple[str, str | None]]]]:
+        def capped(rows: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+            if len(rows) <= limit:
+                return rows
+            return [*rows[:limit], (f"... and {len(rows) - limit} more", None)]
+
+        finished = [
+            (
+                f"{w.key} {w.title}"
+                + (f" ({w.outcome})" if w.outcome else "")
+                + (" [unplanned]" if w.unplanned else ""),
+                _safe_link(w.link),
+            )
+            for w in self.finished
+        ]
+        sections: list[tuple[str, list[tuple[str, str | None]]]] = [
+            ("Finished (customer-ready)", capped(finished) or [("nothing finished", None)]),
+            ("Delivery", [(self.metrics.line(), None)]),
+        ]
+        if self.not_ready:
+            sections.append(
+                ("Completed but not done yet", capped([(k, None) for k in self.not_ready]))
+            )
+        if self.campaigns:
+            sections.append(
+                ("Campaigns in the market", capped([(c, None) for c in self.campaigns]))
+            )
+        if self.blueprint_changes:
+            sections.append(
+                ("Blueprint changes", capped([(c, None) for c in self.blueprint_changes]))
+            )
+        if self.suggestions:
+            rows: list[tuple[str, str | None]] = [
+                (f"{r.key} from {r.requester}: {r.summary}", None) for r in self.suggestions
+            ]
+            sections.append(("Suggestions (new requests for the Marketing Owner)", capped(rows)))
+        return sections
+
+    @property
+    def title(self) -> str:
+        """``Team Showcase: <cycle> (<dates>)``."""
+        return f"Team Showcase: {self.cycle} ({self.starts:%d %b} - {self.ends:%d %b %Y})"
+
+    def to_markdown(self, *, limit: int = 8) -> str:
+        """The summary as Markdown; each list shows at most ``limit`` lines (the call is short)."""
+        lines = [f"## {self.title}"]
+        for heading, rows in self._sections(limit):
+            lines += ["", f"**{heading}**"]
+            for text, link in rows:
+                shown = _md_escape(text)
+                lines.append(f"- [{shown}]({link})" if link else f"- {shown}")
+        return "\n".join(lines)
+
+    def to_html(self, *, limit: int = 8) -> str:
+        """A self-contained HTML page (inline style, no scripts, everything escaped)."""
+        parts = [
+            "<!DOCTYPE html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            f"<title>{html.escape(self.title)}</title>",
+            "<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;"
+            "line-height:1.4;color:#222}h1{font-size:1.4rem}h2{font-size:1.05rem;"
+            "margin-bottom:.2rem}ul{margin-top:.2rem}</style>",
+            "</head><body>",
+            f"<h1>{html.escape(self.title)}</h1>",
+        ]
+        for heading, rows in self._sections(limit):
+            parts.append(f"<h2>{html.escape(heading)}</h2><ul>")
+            for text, link in rows:
+                body = html.escape(text)
+                if link:
+                    body = f'<a href="{html.escape(link, quote=True)}">{body}</a>'
+                parts.append(f"<li>{body}</li>")
+            parts.append("</ul>")
+        parts.append("</body></html>")
+        return "\n".join(parts)
+
+    def __str__(self) -> str:
+        return self.to_markdown()
+
+
+def _md_escape(text: str) -> str:
+    for char in "\\`*_[]<>":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def team_showcase(
+    report: CycleReport,
+    *,
+    definition_of_done: DefinitionOfDone | None = None,
+    experiments: Sequence[Experiment] = (),
+    blueprint_before: Blueprint | None = None,
+    blueprint_after: Blueprint | None = None,
+    suggestions: Iterable[Request] = (),
+    links: Mapping[str, str] | None = None,
+    at: datetime | str | None = None,
+) -> ShowcaseSummary:
+    """Build the showcase summary of a closed cycle.
+
+    Finished work is what was completed in the cycle *and* meets the ``definition_of_done``
+    (when one is given); a link comes from ``links`` or the item's ``fields["link"]``.
+    Experiments are judged at ``at`` (default: the cycle's close). The Blueprint change list
+    is :meth:`Blueprint.diff` between the Blueprint shown at the last showcase and now.
+    """
+    moment = report.closed_at if at is None else ensure_utc(at)
+    by_key = {i.key: i for i in (*report.committed, *report.unplanned)}
+    unplanned = {i.key for i in report.unplanned}
+    finished: list[FinishedWork] = []
+    not_ready: list[str] = []
+    for key in report.completed:
+        item = by_key[key]
+        check = None if definition_of_done is None else definition_of_done.check(item)
+        if check is not None and not check.is_done:
+            not_ready.append(f"{item.title} - {check}")
+            continue
+        link = (links or {}).get(key) or item.fields.get("link")
+        finished.append(
+            FinishedWork(key, item.title, None if link is None else str(link), item.outcome,
+                         key in unplanned)
+        )  # fmt: skip
+    changes: list[str] = []
+    if blueprint_before is not None and blueprint_after is not None:
+        changes = blueprint_before.diff(blueprint_after).lines()
+    elif (blueprint_before is None) != (blueprint_after is None):
+        raise InvalidValue(
+            "a Blueprint change list needs the Blueprint before and after",
+            where="team_showcase",
+            fix="pass both blueprint_before= and blueprint_after=, or neither",
+        )
+    return ShowcaseSummary(
+        report.cycle.name,
+        report.cycle.start,
+        report.cycle.end,
+        finished,
+        CycleMetrics.from_report(report),
+        not_ready,
+        [e.status_line(moment) for e in experiments],
+        changes,
+        list(suggestions),
+    )
+
+
+@attrs.frozen
+class Retrospective:
+    """Team Improvement for one cycle: what to keep, change and try, next to its metrics.
+
+    >>> from datetime import datetime, UTC
+    >>> retro = Retrospective("Cycle 1", CycleMetrics(4, 3, 1, 4, 13.0, 0.75),
+    ...                       keep=["short videos"], change=["approvals take 3 days"],
+    ...                       try_next=["one approver for social posts"])
+    >>> print(retro.to_markdown().splitlines()[1])
+    Metrics: completed 3 of 4 committed (75%); 1 unplanned; throughput 4
+    """
+
+    cycle: str
+    metrics: CycleMetrics
+    keep: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    change: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    try_next: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    campaign_learnings: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+
+    def __attrs_post_init__(self) -> None:
+        if not (self.keep or self.change or self.try_next):
+            raise InvalidValue(
+                "a retrospective records at least one thing to keep, change or try",
+                where=f"retrospective of {self.cycle}",
+                fix="add keep=[...], change=[...] or try_next=[...]",
+            )
+
+    @classmethod
+    def for_cycle(
+        cls,
+        report: CycleReport,
+        *,
+        keep: Iterable[str] = (),
+        change: Iterable[str] = (),
+        try_next: Iterable[str] = (),
+        experiments: Iterable[Experiment] = (),
+    ) -> Retrospective:
+        """A retrospective linked to a closed cycle's metrics and its campaigns' learnings."""
+        learnings = [
+            f"{e.name}: {d.decision} - {d.learning}"
+            for e in experiments
+            for d in e.decisions
+            if d.learning and report.cycle.contains(d.at)
+        ]
+        return cls(
+            report.cycle.name,
+            CycleMetrics.from_report(report),
+            tuple(keep),
+            tuple(change),
+            tuple(try_next),
+            tuple(learnings),
+        )
+
+    def to_markdown(self) -> str:
+        """Keep / change / try as Markdown, under the cycle's metrics."""
+        lines = [f"### Team Improvement: {self.cycle}", f"Metrics: {self.metrics.line()}"]
+        for heading, entries in (
+            ("Keep", self.keep),
+            ("Change", self.change),
+            ("Try", self.try_next),
+            ("Campaign learnings", self.campaign_learnings),
+        ):
+            if entries:
+                lines += [f"**{heading}**", *(f"- {_md_escape(e)}" for e in entries)]
+        return "\n".join(lines)

@@ -1,0 +1,171 @@
+"""Team Showcase summaries (Markdown, self-contained HTML) and Team Improvement records."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from agilemarketing.backlog import Backlog
+from agilemarketing.cycles import Capacity, Cycle, CycleReport, CycleRun
+from agilemarketing.done import DefinitionOfDone
+from agilemarketing.errors import InvalidValue
+from agilemarketing.experiments import Experiment
+from agilemarketing.guidepoint import Blueprint, Guidepoint, Outcome, Priority
+from agilemarketing.items import Size, WorkItem
+from agilemarketing.showcase import CycleMetrics, Retrospective, ShowcaseSummary, team_showcase
+from agilemarketing.stakeholders import Intake, Request
+
+START = datetime(2026, 4, 6, tzinfo=UTC)
+GP = Guidepoint("Pipeline", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])
+DOD = DefinitionOfDone(["Proofread", "Tracking in place"])
+
+
+def closed_cycle() -> CycleReport:
+    run = CycleRun(Cycle("Cycle 1", START, Capacity.points(13)))
+    ready = ["Proofread", "Tracking in place"]
+    run.commit(
+        [
+            WorkItem("V-1", "App teaser video", size=Size.points(5), outcome="pipeline",
+                     done_criteria=ready, fields={"link": "https://example.com/v1"}),
+            WorkItem("L-1", "Landing page", size=Size.points(5), done_criteria=["Proofread"]),
+            WorkItem("E-1", "Nurture email", size=Size.points(3)),
+        ]
+    )  # fmt: skip
+    run.add_unplanned(
+        WorkItem("F-1", "Trade-fair flyer", size=Size.points(1), done_criteria=ready),
+        at="2026-04-08T09:00:00Z",
+    )
+    run.complete("V-1", at="2026-04-10T10:00:00Z")
+    run.complete("F-1", at="2026-04-09T10:00:00Z")
+    run.complete("L-1", at="2026-04-15T10:00:00Z")
+    return run.close()
+
+
+def test_only_customer_ready_work_counts_as_finished() -> None:
+    summary = team_showcase(closed_cycle(), definition_of_done=DOD)
+    assert [w.key for w in summary.finished] == ["F-1", "V-1"]
+    assert summary.finished[0].unplanned
+    assert summary.finished[1].link == "https://example.com/v1"
+    assert len(summary.not_ready) == 1
+    assert "Landing page" in summary.not_ready[0]
+    assert "Tracking in place" in summary.not_ready[0]
+
+
+def test_without_a_definition_of_done_every_completion_is_shown() -> None:
+    summary = team_showcase(closed_cycle(), links={"L-1": "https://example.com/lp"})
+    assert [w.key for w in summary.finished] == ["F-1", "V-1", "L-1"]
+    assert summary.finished[2].link == "https://example.com/lp"
+
+
+def test_metrics_are_team_level_committed_versus_completed() -> None:
+    metrics = team_showcase(closed_cycle()).metrics
+    assert metrics.committed == 3
+    assert metrics.completed_committed == 2
+    assert metrics.unplanned == 1
+    assert metrics.throughput == 3
+    assert metrics.carried_over == ("E-1",)
+    assert metrics.line() == "completed 2 of 3 committed (67%); 1 unplanned; throughput 3"
+
+
+def test_campaigns_are_shown_against_their_success_criteria() -> None:
+    e = Experiment("X", "Video series", ["at least 20 demo requests within 14 days"],
+                   started_at=START)  # fmt: skip
+    e.record("demo requests", 7, at="2026-04-12T00:00:00Z")
+    summary = team_showcase(closed_cycle(), experiments=[e], at="2026-04-13T00:00:00Z")
+    assert summary.campaigns == (
+        "Video series: running; demo requests: 7 (at least 20 demo requests within 14 days; open)",
+    )
+
+
+def test_blueprint_changes_since_the_last_showcase() -> None:
+    before = Blueprint(GP, "2026-04", 20, [Priority("Launch", "pipeline", {"2026-04": 10})])
+    after = before.add(Priority("Webinar", "pipeline", {"2026-05": 5}))
+    summary = team_showcase(closed_cycle(), blueprint_before=before, blueprint_after=after)
+    assert summary.blueprint_changes == ("added Webinar",)
+    with pytest.raises(InvalidValue, match="before and after"):
+        team_showcase(closed_cycle(), blueprint_after=after)
+
+
+def test_suggestions_become_requests_for_the_owner_not_approvals() -> None:
+    suggestion = Request(
+        "REQ-20", "Sam", "How did customers react to the blue button? Test another colour",
+        desired_outcome="more demo requests", success="at least 10 more demo requests",
+    )  # fmt: skip
+    summary = team_showcase(closed_cycle(), suggestions=[suggestion])
+    intake = Intake("Maya", Backlog(), GP)
+    checks = summary.submit_suggestions(intake)
+    assert [r.key for r in intake.pending] == ["REQ-20"]
+    assert checks[0].missing == ("customer or market", "business goal or Guidepoint outcome")
+    # finished work stays finished: the showcase holds no approval state at all
+    assert not any("approv" in f.name for f in ShowcaseSummary.__attrs_attrs__)
+    assert [w.key for w in summary.finished] == ["F-1", "V-1", "L-1"]
+
+
+def test_markdown_is_short_enough_for_a_sales_call() -> None:
+    run = CycleRun(Cycle("Big cycle", START, Capacity.items(60)))
+    run.commit([WorkItem(f"K-{n}", f"Social post {n}") for n in range(50)])
+    for n in range(50):
+        run.complete(f"K-{n}", at="2026-04-10T10:00:00Z")
+    text = team_showcase(run.close()).to_markdown()
+    assert "... and 42 more" in text
+    assert len(text.splitlines()) <= 20
+
+
+def test_markdown_layout() -> None:
+    text = team_showcase(closed_cycle(), definition_of_done=DOD).to_markdown()
+    assert text.splitlines()[0] == "## Team Showcase: Cycle 1 (06 Apr - 20 Apr 2026)"
+    assert "- [V-1 App teaser video (pipeline)](https://example.com/v1)" in text
+    assert "- F-1 Trade-fair flyer \\[unplanned\\]" in text
+
+
+def test_html_is_self_contained_and_escaped() -> None:
+    run = CycleRun(Cycle("Cycle <1>", START, Capacity.items(3)))
+    run.commit([
+        WorkItem("X-1", "<script>alert('x')</script> & more",
+                 fields={"link": "javascript:alert(1)"}),
+        WorkItem("X-2", "Safe", fields={"link": 'https://example.com/a"b'}),
+    ])  # fmt: skip
+    run.complete("X-1", at="2026-04-10T10:00:00Z")
+    run.complete("X-2", at="2026-04-10T11:00:00Z")
+    page = team_showcase(run.close()).to_html()
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<script" not in page
+    assert "&lt;script&gt;" in page
+    assert "javascript:" not in page
+    assert 'href="https://example.com/a&quot;b"' in page
+    assert not re.search(r"<(link|img|iframe)\b", page)
+    assert "Cycle &lt;1&gt;" in page
+
+
+@given(st.text(max_size=60))
+def test_any_title_is_escaped_in_html(title: str) -> None:
+    run = CycleRun(Cycle("C", START, Capacity.items(1)))
+    if not title.strip():
+        return
+    run.commit([WorkItem("K", title)])
+    run.complete("K", at="2026-04-10T10:00:00Z")
+    page = team_showcase(run.close()).to_html()
+    body = page.split("<body>", 1)[1]
+    assert "<script" not in body.lower()
+    assert body.count("<li>") == body.count("</li>")
+
+
+def test_retrospective_links_keep_change_try_to_the_cycle_metrics() -> None:
+    report = closed_cycle()
+    e = Experiment("X", "Cold outreach", ["at least 20 replies within 7 days"], started_at=START)
+    e.record("replies", 2, at="2026-04-13T00:00:00Z")
+    e.decide("team", at="2026-04-13T00:00:00Z", learning="cold messages get no replies")
+    retro = Retrospective.for_cycle(
+        report, keep=["teaser videos"], change=["three approvals per post"],
+        try_next=["one approver"], experiments=[e],
+    )  # fmt: skip
+    assert retro.metrics == CycleMetrics.from_report(report)
+    assert retro.campaign_learnings == ("Cold outreach: stop - cold messages get no replies",)
+    text = retro.to_markdown()
+    assert "**Try**\n- one approver" in text
+    with pytest.raises(InvalidValue, match="keep, change or try"):
+        Retrospective.for_cycle(report)
