@@ -339,13 +339,16 @@ def test_the_plugins_command_lists_classes_with_their_distribution() -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].split() == ["KIND", "NAME", "CLASS", "DISTRIBUTION"]
-    assert lines[1].split() == [
+    rows = [line.split() for line in lines[1:] if line.startswith(("adapter", "prio", "metric"))]
+    assert [
         "adapter",
         "memory",
         "agilemarketing.testing.InMemoryAdapter",
         "agilemarketing",
         "0.1.0",
-    ]
+    ] in rows
+    kinds = list(KINDS)
+    assert rows == sorted(rows, key=lambda row: (kinds.index(row[0]), row[1]))
 
 
 def test_the_plugins_command_shows_broken_plugins_and_json(installed: list[str]) -> None:
