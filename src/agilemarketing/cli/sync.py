@@ -1,0 +1,193 @@
+"""``agilemarketing sync SOURCE TARGET``: plan, print or apply a sync between two adapters.
+
+Exit codes (also :class:`agilemarketing.sync.ExitCode`): 0 done (or planned, with
+``--dry-run``); 1 conflicts under policy ``fail`` (nothing written); 2 usage or input error
+(bad URL, option, configuration file, missing secret, unreadable input); 3 some changes failed
+at the target (the others were applied); 4 the sync stopped on an adapter or mirror error (run
+it again: it resumes).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from agilemarketing.adapter import Adapter, parse_adapter_url
+from agilemarketing.errors import (
+    AgileMarketingError,
+    InvalidValue,
+    MissingSecret,
+    NotFound,
+    SyncConflictError,
+    redact,
+)
+from agilemarketing.mirror import Mirror, MirrorAdapter
+from agilemarketing.sync import (
+    ConflictPolicy,
+    ExitCode,
+    Progress,
+    SyncConfig,
+    SyncPlan,
+    apply,
+    plan,
+)
+
+__all__ = ["sync"]
+
+_POLICIES = [p.value for p in ConflictPolicy]
+
+
+def _adapter(url: str, options: dict[str, object]) -> Adapter:
+    if parse_adapter_url(url).name == MirrorAdapter.name:
+        return MirrorAdapter.from_url(url, options)
+    from agilemarketing.plugins import adapter_for_url
+
+    return adapter_for_url(url, options)
+
+
+@contextlib.contextmanager
+def _progress(enabled: bool) -> Iterator[Progress | None]:
+    """A rich progress display on a terminal; nothing otherwise (or without rich)."""
+    if not enabled:
+        yield None
+        return
+    try:
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+        from rich.progress import Progress as RichProgress
+    except ImportError:  # rich is the optional `agilemarketing[rich]` extra
+        yield None
+        return
+    with RichProgress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def report(phase: str, done: int, total: int | None) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(phase, total=total)
+            bar.update(tasks[phase], completed=done, total=total)
+
+        yield report
+
+
+def _fail(message: str, code: ExitCode) -> None:
+    click.echo(f"error: {message}", err=True)
+    raise SystemExit(int(code))
+
+
+@click.command("sync")
+@click.argument("source")
+@click.argument("target")
+@click.option(
+    "--state",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Mirror file holding the sync state (default: the target if it is mirror:..., "
+    "else the source if it is).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TOML file: status_map, fields, ignore, on_conflict, batch_size, [source]/[target] "
+    "adapter options (secrets only as *_env variable names).",
+)
+@click.option(
+    "--on-conflict",
+    type=click.Choice(_POLICIES),
+    help="What to do with fields changed on both sides (default: the config's, else fail).",
+)
+@click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+def sync(
+    source: str,
+    target: str,
+    state: Path | None,
+    config_path: Path | None,
+    on_conflict: str | None,
+    dry_run: bool,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Bring TARGET in line with SOURCE (adapter URLs such as csv:export.csv, mirror:team.db).
+
+    Changes made on both sides since the last sync are conflicts, settled by --on-conflict.
+    Secrets (API tokens) come from environment variables only, named in the config file.
+
+    Exit codes: 0 ok, 1 conflicts under policy fail, 2 usage or input error, 3 some changes
+    failed at the target, 4 the sync stopped (run it again to resume).
+    """
+    adapters: list[Adapter] = []
+
+    def clean(text: str) -> str:
+        for adapter in adapters:
+            text = adapter.redact(text)
+        return text
+
+    try:
+        config = SyncConfig.load(config_path) if config_path else SyncConfig()
+        source_adapter = _adapter(source, dict(config.source_options))
+        adapters.append(source_adapter)
+        target_adapter = _adapter(target, dict(config.target_options))
+        adapters.append(target_adapter)
+        with contextlib.ExitStack() as stack:
+            for adapter in adapters:
+                stack.enter_context(adapter)
+            mirror = _state(state, source_adapter, target_adapter)
+            if state is not None:
+                stack.enter_context(mirror)
+            show = not quiet and not as_json and sys.stdout.isatty()
+            with _progress(show) as progress:
+                the_plan = plan(
+                    source_adapter,
+                    target_adapter,
+                    mirror,
+                    on_conflict,
+                    config=config,
+                    progress=progress,
+                )
+                if dry_run:
+                    _print_plan(the_plan, as_json)
+                    return
+                if the_plan.blocked_by_conflicts:
+                    _print_plan(the_plan, as_json, to_stderr=not as_json)
+                    raise SyncConflictError(the_plan.conflicts)
+                report = apply(the_plan, progress=progress)
+            if as_json:
+                click.echo(json.dumps({"plan": the_plan.as_dict(), "report": report.as_dict()}))
+            elif not quiet:
+                click.echo(str(report))
+            if report.exit_code is not ExitCode.OK:
+                raise SystemExit(int(report.exit_code))
+    except SyncConflictError as exc:
+        _fail(clean(str(exc)), ExitCode.CONFLICTS)
+    except (InvalidValue, NotFound, MissingSecret) as exc:
+        _fail(clean(str(exc)), ExitCode.USAGE)
+    except AgileMarketingError as exc:
+        _fail(clean(str(exc)), ExitCode.ERROR)
+    except OSError as exc:
+        _fail(clean(redact(str(exc))), ExitCode.ERROR)
+
+
+def _state(state: Path | None, source: Adapter, target: Adapter) -> Mirror:
+    if state is not None:
+        return Mirror(state)
+    for adapter in (target, source):
+        if isinstance(adapter, MirrorAdapter):
+            return adapter.mirror
+    raise click.UsageError(
+        "neither side is a mirror: give --state PATH for the file that remembers this sync"
+    )
+
+
+def _print_plan(the_plan: SyncPlan, as_json: bool, *, to_stderr: bool = False) -> None:
+    if as_json:
+        click.echo(json.dumps({"plan": the_plan.as_dict()}))
+    else:
+        click.echo(str(the_plan), err=to_stderr)

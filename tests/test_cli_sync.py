@@ -1,0 +1,214 @@
+"""``agilemarketing sync``: the command line over the sync engine, its output and exit codes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from click.testing import CliRunner, Result
+
+from agilemarketing.adapter import Adapter, Capabilities, Cursor, ReadResult
+from agilemarketing.cli import main
+from agilemarketing.errors import AgileMarketingError
+from agilemarketing.history import ItemHistory
+from agilemarketing.mirror import OWN_BOARD, JournalStatus, Mirror
+from agilemarketing.testing import sample_histories
+
+
+def board(path: Path, histories: Sequence[ItemHistory]) -> str:
+    """A mirror file whose own board holds ``histories``; returns its ``mirror:`` URL."""
+    with Mirror(path) as m, m.transaction():
+        m.save_board(OWN_BOARD, histories)
+    return f"mirror:{path}"
+
+
+def run(*args: str, env: Mapping[str, str] | None = None) -> Result:
+    return CliRunner().invoke(main, ["sync", *args], env=env, catch_exceptions=False)
+
+
+def test_sync_fills_the_target_mirror_and_reports_what_it_did(tmp_path: Path) -> None:
+    source = board(tmp_path / "team.db", sample_histories(5))
+    result = run(source, f"mirror:{tmp_path / 'copy.db'}")
+    assert result.exit_code == 0, result.output
+    assert "5 created" in result.output
+    with Mirror(tmp_path / "copy.db") as copy:
+        assert [h.key for h in copy.histories()] == [f"MKT-{i}" for i in range(1, 6)]
+        assert [h.transitions for h in copy.histories()] == [
+            h.transitions for h in sample_histories(5)
+        ]
+
+
+def test_a_dry_run_prints_the_plan_and_writes_nothing(tmp_path: Path) -> None:
+    source = board(tmp_path / "team.db", sample_histories(3))
+    result = run("--dry-run", source, f"mirror:{tmp_path / 'copy.db'}")
+    assert result.exit_code == 0
+    assert "3 creates" in result.output
+    assert "create MKT-1 'Marketing work item 1' in 'To Do'" in result.output
+    with Mirror(tmp_path / "copy.db") as copy:
+        assert copy.count() == 0
+        assert copy.journal() == []
+
+
+def test_json_output_carries_the_plan_and_the_report(tmp_path: Path) -> None:
+    source = board(tmp_path / "team.db", sample_histories(2))
+    result = run("--json", source, f"mirror:{tmp_path / 'copy.db'}")
+    data = json.loads(result.output)
+    assert data["plan"]["counts"]["create"] == 2
+    assert data["report"]["applied"] == 2
+    assert data["report"]["exit_code"] == 0
+
+
+def test_a_second_run_changes_nothing(tmp_path: Path) -> None:
+    source, target = board(tmp_path / "team.db", sample_histories(4)), f"mirror:{tmp_path}/c.db"
+    run(source, target)
+    result = run("--json", source, target)
+    assert json.loads(result.output)["plan"]["changes"] == []
+    with Mirror(tmp_path / "c.db") as copy:
+        assert len(copy.journal()) == 4
+
+
+def test_quiet_prints_nothing_on_success(tmp_path: Path) -> None:
+    source = board(tmp_path / "team.db", sample_histories(2))
+    result = run("--quiet", source, f"mirror:{tmp_path / 'copy.db'}")
+    assert result.exit_code == 0
+    assert result.output == ""
+
+
+@pytest.fixture
+def conflicting(tmp_path: Path) -> tuple[str, str]:
+    source = board(tmp_path / "a.db", [ItemHistory("MKT-1", summary="Ours", status="To Do")])
+    target = board(tmp_path / "b.db", [ItemHistory("MKT-1", summary="Theirs", status="To Do")])
+    return source, target
+
+
+def test_conflicts_under_policy_fail_exit_1_and_write_nothing(
+    conflicting: tuple[str, str], tmp_path: Path
+) -> None:
+    result = run(*conflicting)
+    assert result.exit_code == 1
+    assert "MKT-1 summary" in result.stderr
+    assert "Ours" in result.stderr
+    assert "Theirs" in result.stderr
+    with Mirror(tmp_path / "b.db") as target:
+        assert target.board()["MKT-1"].history.summary == "Theirs"
+        assert target.journal() == []
+
+
+def test_a_conflict_policy_on_the_command_line_settles_them(
+    conflicting: tuple[str, str], tmp_path: Path
+) -> None:
+    result = run("--on-conflict", "prefer-source", *conflicting)
+    assert result.exit_code == 0, result.output
+    assert "(source)" in result.output
+    with Mirror(tmp_path / "b.db") as target:
+        assert target.board()["MKT-1"].history.summary == "Ours"
+        assert [e.status for e in target.journal()] == [JournalStatus.APPLIED]
+
+
+def test_the_conflict_policy_can_come_from_the_config_file(
+    conflicting: tuple[str, str], tmp_path: Path
+) -> None:
+    config = tmp_path / "sync.toml"
+    config.write_text('on_conflict = "prefer-target"\n')
+    result = run("--config", str(config), *conflicting)
+    assert result.exit_code == 0, result.output
+    with Mirror(tmp_path / "b.db") as target:
+        assert target.board()["MKT-1"].history.summary == "Theirs"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["no-adapter-name", "mirror:x.db"],
+        ["nosuchadapter:thing", "mirror:x.db"],
+        ["--config", "missing.toml", "mirror:a.db", "mirror:x.db"],
+        ["memory:a", "memory:b"],  # no mirror on either side and no --state
+        ["--on-conflict", "newest", "mirror:a.db", "mirror:x.db"],
+    ],
+)
+def test_usage_and_input_errors_exit_2(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["sync", *args])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_state_file_that_is_not_a_mirror_stops_with_exit_4(tmp_path: Path) -> None:
+    state = tmp_path / "notes.db"
+    state.write_text("not a database\n" * 50)
+    result = run("--state", str(state), "memory:a", "memory:b")
+    assert result.exit_code == 4
+    assert "notes.db" in result.stderr
+
+
+def test_memory_boards_sync_with_an_explicit_state_file(tmp_path: Path) -> None:
+    result = run("--state", str(tmp_path / "s.db"), "memory:a", "memory:b")
+    assert result.exit_code == 0, result.output
+    assert "0 applied" in result.output
+
+
+# --- secrets --------------------------------------------------------------------------------
+
+SECRET = "tok-5f3a9c-very-secret"
+
+
+class Vault(Adapter):
+    """A source that needs a token and, when it fails, leaks it into its error message."""
+
+    name: ClassVar[str] = "vault"
+    capabilities: ClassVar[Capabilities] = Capabilities()
+
+    def read(self, since: Cursor | None = None) -> ReadResult:
+        token = self.secret(str(self.options["token_env"]))
+        if self.location == "broken":
+            raise AgileMarketingError(f"GET https://vault.example/items?token={token} gave 500")
+        items = [ItemHistory("V-1", summary=f"authorised {len(token)}", status="To Do")]
+        from agilemarketing.adapter import ItemRecord
+
+        return ReadResult(iter([ItemRecord(h) for h in items]), Cursor("0"), complete=True)
+
+
+@pytest.fixture
+def vault(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    from agilemarketing import plugins
+
+    real = plugins.adapter_for_url
+
+    def adapter_for_url(url: str, options: Mapping[str, object] | None = None) -> Adapter:
+        if url.startswith("vault:"):
+            return Vault.from_url(url, options)
+        return real(url, options)
+
+    monkeypatch.setattr(plugins, "adapter_for_url", adapter_for_url)
+    config = tmp_path / "sync.toml"
+    config.write_text('[source]\ntoken_env = "VAULT_TOKEN"\n')
+    return config
+
+
+def test_a_secret_is_read_from_the_environment_and_never_shown(vault: Path, tmp_path: Path) -> None:
+    env = {"VAULT_TOKEN": SECRET}
+    ok = run("--config", str(vault), "--json", "vault:items", f"mirror:{tmp_path}/t.db", env=env)
+    assert ok.exit_code == 0, ok.output
+    failed = run("--config", str(vault), "vault:broken", f"mirror:{tmp_path}/t.db", env=env)
+    assert failed.exit_code == 4
+    assert "token=***" in failed.stderr
+    for output in (ok.output, ok.stderr, failed.output, failed.stderr):
+        assert SECRET not in output
+    assert SECRET.encode() not in (tmp_path / "t.db").read_bytes()
+
+
+def test_a_missing_secret_names_the_variable_and_exits_2(vault: Path, tmp_path: Path) -> None:
+    result = run("--config", str(vault), "vault:items", f"mirror:{tmp_path}/t.db", env={})
+    assert result.exit_code == 2
+    assert "VAULT_TOKEN" in result.stderr
+
+
+def test_there_is_no_command_line_option_for_a_secret() -> None:
+    help_text = CliRunner().invoke(main, ["sync", "--help"]).output.lower()
+    assert "--token" not in help_text
+    assert "--password" not in help_text
