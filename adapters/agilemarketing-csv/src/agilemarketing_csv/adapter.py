@@ -1,0 +1,296 @@
+"""The ``csv`` and ``jira-csv`` adapters: CSV files as sources and targets of a sync.
+
+* :class:`CsvAdapter` (``csv:board.csv``) keeps a board in a **history CSV** (see
+  :mod:`agilemarketing_csv.history`): it reads items with their exact transitions and applies
+  changes by rewriting the file atomically, so a CSV file can be the target of a board-to-board
+  sync, or a team's whole board. A file that does not exist yet is an empty board.
+* :class:`JiraCsvAdapter` (``jira-csv:export.csv``) reads a **Jira CSV export**, read-only. An
+  export has no status changes (``HistoryFidelity.NONE``): each read is the board as exported,
+  and the sync engine records observed transitions between reads.
+
+Neither keeps anything but the file: every read is a full read (``complete=True``), and the
+cursor is the file's modification stamp. Options (``options={...}`` or on a command line):
+``timezone`` (of timestamps without an offset, default ``UTC``), ``encoding`` and ``delimiter``
+(sniffed when absent); ``jira-csv`` also takes ``decimal``.
+
+>>> from agilemarketing.adapter import CreateItem, MoveStatus
+>>> board = CsvAdapter("board.csv")
+>>> board.apply(CreateItem("MKT-1", "Launch email", type="Email", status="To Do")).status.value
+'applied'
+>>> board.apply(MoveStatus("MKT-1", "Doing", from_status="To Do")).status.value
+'applied'
+>>> [record] = board.read()
+>>> record.history.status, [t.to_status for t in record.history.transitions]
+('Doing', ['To Do', 'Doing'])
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+import attrs
+
+from agilemarketing._time import ensure_utc, utcnow
+from agilemarketing.adapter import (
+    CORE_FIELDS,
+    Adapter,
+    AnyChange,
+    Capabilities,
+    ChangeResult,
+    ChangeStatus,
+    CreateItem,
+    Cursor,
+    HistoryFidelity,
+    ItemRecord,
+    MoveStatus,
+    ReadResult,
+    Rerank,
+    UpdateFields,
+    is_rank,
+    rank_between,
+)
+from agilemarketing.errors import (
+    AgileMarketingError,
+    ChangeConflict,
+    InvalidValue,
+    NotFound,
+)
+from agilemarketing.history import ItemHistory, Transition
+from agilemarketing_csv.history import read_history_csv, write_history_csv
+from agilemarketing_csv.mapping import read_jira_csv
+
+__all__ = ["CsvAdapter", "JiraCsvAdapter"]
+
+
+def _cursor(path: Path) -> Cursor:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return Cursor("missing")
+    return Cursor(f"{stat.st_mtime_ns}:{stat.st_size}")
+
+
+class _CsvFile(Adapter):
+    """What both CSV adapters share: the file, its reading options, full reads."""
+
+    def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
+        super().__init__(location, options)
+        if not location.strip():
+            raise InvalidValue(
+                "a CSV adapter needs a file",
+                where=f"{self.name} adapter",
+                fix=f"write the URL as {self.name}:path/to/file.csv",
+            )
+        self.path = Path(location)
+        self.timezone = self.option("timezone", "UTC")
+        self.encoding: str | None = self.option("encoding", "") or None
+        self.delimiter: str | None = self.option("delimiter", "") or None
+
+    @abc.abstractmethod
+    def _histories(self) -> Iterable[ItemHistory]:
+        """The file's items, in file order."""
+
+    def read(self, since: Cursor | None = None) -> ReadResult:
+        """Every item in the file (a CSV file has no change log: every read is a full one)."""
+        cursor = _cursor(self.path)
+        histories = self._histories()
+        return ReadResult((ItemRecord(h) for h in histories), cursor, complete=True)
+
+
+class JiraCsvAdapter(_CsvFile):
+    """A Jira CSV export as a read-only source (``jira-csv:export.csv``).
+
+    Reads with :func:`~agilemarketing_csv.mapping.read_jira_csv`; the option ``decimal`` sets
+    the decimal mark of story points (sniffed when absent).
+    """
+
+    name: ClassVar[str] = "jira-csv"
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        read=True, incremental_read=False, write=False, rank=True, history=HistoryFidelity.NONE
+    )
+
+    def _histories(self) -> Iterable[ItemHistory]:
+        return read_jira_csv(
+            self.path,
+            timezone=self.timezone,
+            encoding=self.encoding,
+            delimiter=self.delimiter,
+            decimal=self.option("decimal", "") or None,
+        )
+
+
+class CsvAdapter(_CsvFile):
+    """A board kept in a history CSV file (``csv:board.csv``): read and written.
+
+    Changes are applied to the file's items and the file is rewritten atomically (once per
+    :meth:`write` batch). A change the file already reflects is ``ALREADY_APPLIED``; one that
+    cannot be applied is ``FAILED`` and changes nothing. Status moves append a transition at
+    the adapter's clock (option ``clock``, a function returning an aware datetime; default
+    now). Blocked periods and extra fields have no columns in a history CSV: an update of an
+    extra field fails, naming the fields the file keeps.
+    """
+
+    name: ClassVar[str] = "csv"
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        read=True, incremental_read=False, write=True, rank=True, history=HistoryFidelity.EXACT
+    )
+
+    def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
+        super().__init__(location, options)
+        clock = self.options.get("clock", utcnow)
+        if not callable(clock):
+            raise InvalidValue("clock must be a function", where="csv adapter option 'clock'")
+        self._clock: Callable[[], datetime] = clock
+
+    def _histories(self) -> Iterable[ItemHistory]:
+        if not self.path.exists():
+            return ()
+        return read_history_csv(
+            self.path, timezone=self.timezone, encoding=self.encoding, delimiter=self.delimiter
+        )
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def apply(self, change: AnyChange) -> ChangeResult:
+        """Apply one change and rewrite the file (see :meth:`write` for a batch)."""
+        return self.write([change])[0]
+
+    def write(self, changes: Iterable[AnyChange]) -> list[ChangeResult]:
+        """Apply ``changes`` in order to the file's items, then rewrite the file once."""
+        planned = list(changes)
+        for change in planned:
+            self.check_supports(change)
+        board = {h.key: h for h in self._histories()}
+        before = dict(board)
+        now = ensure_utc(self._clock(), where="csv adapter clock")
+        results = [self._apply(board, change, now) for change in planned]
+        if board != before:
+            write_history_csv(self.path, board.values())
+        return results
+
+    def _apply(
+        self, board: dict[str, ItemHistory], change: AnyChange, now: datetime
+    ) -> ChangeResult:
+        try:
+            match change:
+                case CreateItem():
+                    status = _create(board, change, now)
+                case UpdateFields():
+                    status = _update(board, change, self.url)
+                case MoveStatus():
+                    status = _move(board, change, now, self.url)
+                case Rerank():
+                    status = _rerank(board, change, self.url)
+        except AgileMarketingError as error:
+            return ChangeResult(change, ChangeStatus.FAILED, error=error)
+        return ChangeResult(change, status)
+
+
+def _item(board: Mapping[str, ItemHistory], key: str, where: str) -> ItemHistory:
+    try:
+        return board[key]
+    except KeyError:
+        raise NotFound(
+            "item", key, where=where, fix="check the key; read the file to list items"
+        ) from None
+
+
+def _ordered(board: Mapping[str, ItemHistory]) -> list[ItemHistory]:
+    return sorted(board.values(), key=lambda h: (h.rank or "", h.key))
+
+
+def _last_rank(board: Mapping[str, ItemHistory]) -> str | None:
+    ranks = [h.rank for h in board.values() if h.rank and is_rank(h.rank)]
+    return max(ranks) if ranks else None
+
+
+def _create(board: dict[str, ItemHistory], change: CreateItem, now: datetime) -> ChangeStatus:
+    existing = board.get(change.key)
+    if existing is not None:
+        if change.satisfied_by(ItemRecord(existing)):
+            return ChangeStatus.ALREADY_APPLIED
+        raise ChangeConflict(
+            change.key,
+            expected="no item with this key",
+            found=f"an item with other content ({existing.summary!r})",
+            where=f"item {change.key}",
+        )
+    if change.fields:
+        raise _no_column(change.fields)
+    board[change.key] = ItemHistory(
+        key=change.key,
+        summary=change.summary,
+        type=change.type,
+        status=change.status,
+        created=now,
+        points=change.points,
+        labels=change.labels,
+        transitions=(Transition(now, None, change.status),) if change.status else (),
+        rank=rank_between(_last_rank(board), None),
+    )
+    return ChangeStatus.APPLIED
+
+
+def _no_column(fields: Mapping[str, Any]) -> InvalidValue:
+    return InvalidValue(
+        f"a history CSV has no column for {', '.join(sorted(fields))}",
+        where="csv adapter",
+        fix=f"map the field to one of {', '.join(sorted(CORE_FIELDS))}, or leave it out",
+    )
+
+
+def _update(board: dict[str, ItemHistory], change: UpdateFields, where: str) -> ChangeStatus:
+    history = _item(board, change.key, where)
+    if change.satisfied_by(ItemRecord(history)):
+        return ChangeStatus.ALREADY_APPLIED
+    extra = {k: v for k, v in change.values.items() if k not in CORE_FIELDS}
+    if extra:
+        raise _no_column(extra)
+    values: dict[str, Any] = dict(change.values)
+    board[change.key] = attrs.evolve(history, **values)
+    return ChangeStatus.APPLIED
+
+
+def _move(
+    board: dict[str, ItemHistory], change: MoveStatus, now: datetime, where: str
+) -> ChangeStatus:
+    history = _item(board, change.key, where)
+    if change.satisfied_by(ItemRecord(history)):
+        return ChangeStatus.ALREADY_APPLIED
+    if change.from_status is not None and history.status != change.from_status:
+        raise ChangeConflict(
+            change.key,
+            expected=f"status {change.from_status!r}",
+            found=f"status {history.status!r}",
+            where=f"{where}, item {change.key}",
+        )
+    transition = Transition(now, history.status or None, change.to_status)
+    board[change.key] = attrs.evolve(
+        history, status=change.to_status, transitions=(*history.transitions, transition)
+    )
+    return ChangeStatus.APPLIED
+
+
+def _rerank(board: dict[str, ItemHistory], change: Rerank, where: str) -> ChangeStatus:
+    history = _item(board, change.key, where)
+    _item(board, change.neighbour, where)
+    if change.satisfied_by_order([h.key for h in _ordered(board)]):
+        return ChangeStatus.ALREADY_APPLIED
+    others = [h for h in _ordered(board) if h.key != change.key]
+    at = [h.key for h in others].index(change.neighbour) + (change.after is not None)
+    low = others[at - 1].rank if at > 0 else None
+    high = others[at].rank if at < len(others) else None
+    for rank in (low, high):
+        if rank is not None and not is_rank(rank):
+            raise InvalidValue(
+                "this file's ranks are not ranks the csv adapter can place items between",
+                where=f"{where}, item {change.key}",
+                fix="clear the rank column (items then rank in file order) and sync again",
+                value=rank,
+            )
+    board[change.key] = attrs.evolve(history, rank=rank_between(low, high))
+    return ChangeStatus.APPLIED

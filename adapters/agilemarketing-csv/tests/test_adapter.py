@@ -1,0 +1,100 @@
+"""The csv and jira-csv adapters keep agilemarketing's adapter contract and plug in by name."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from agilemarketing.adapter import Adapter, MoveStatus, UpdateFields
+from agilemarketing.errors import UnsupportedChange
+from agilemarketing.history import ItemHistory
+from agilemarketing.plugins import adapter_for_url, get_plugin_manager, load_registry
+from agilemarketing.testing import AdapterContract, AdapterFactory, sample_histories
+from agilemarketing_csv.adapter import CsvAdapter, JiraCsvAdapter
+from agilemarketing_csv.history import write_history_csv
+
+
+class TestCsvAdapter(AdapterContract):
+    preserved_fields = AdapterContract.preserved_fields - {"blocked"}
+
+    @pytest.fixture
+    def make_adapter(self, tmp_path: Path) -> AdapterFactory:
+        def make(histories: Sequence[ItemHistory]) -> Adapter:
+            path = tmp_path / f"board-{len(list(tmp_path.iterdir()))}.csv"
+            write_history_csv(path, histories)
+            return CsvAdapter(str(path), {"clock": lambda: datetime(2026, 3, 1, tzinfo=UTC)})
+
+        return make
+
+
+def _jira_export(path: Path, histories: Sequence[ItemHistory]) -> None:
+    lines = ["Summary,Issue key,Issue Type,Status,Created,Resolved,Custom field (Story Points)"]
+    lines += [
+        ",".join(
+            [
+                h.summary,
+                h.key,
+                h.type,
+                h.status,
+                h.created.strftime("%d/%b/%y %I:%M %p") if h.created else "",
+                h.resolved.strftime("%d/%b/%y %I:%M %p") if h.resolved else "",
+                "" if h.points is None else str(h.points),
+            ]
+        )
+        for h in histories
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+class TestJiraCsvAdapter(AdapterContract):
+    preserved_fields = frozenset({"summary", "type", "status", "created", "resolved", "points"})
+
+    @pytest.fixture
+    def make_adapter(self, tmp_path: Path) -> AdapterFactory:
+        def make(histories: Sequence[ItemHistory]) -> Adapter:
+            path = tmp_path / f"export-{len(list(tmp_path.iterdir()))}.csv"
+            _jira_export(path, histories)
+            return JiraCsvAdapter(str(path))
+
+        return make
+
+
+def test_the_plugin_registers_both_csv_adapters_through_the_entry_point() -> None:
+    registry = load_registry(get_plugin_manager())
+    assert registry.adapter("csv") is CsvAdapter
+    assert registry.adapter("jira-csv") is JiraCsvAdapter
+
+
+def test_an_adapter_url_builds_the_csv_adapter_on_that_file(tmp_path: Path) -> None:
+    adapter = adapter_for_url(f"csv:{tmp_path / 'board.csv'}")
+    assert isinstance(adapter, CsvAdapter)
+    assert adapter.path == tmp_path / "board.csv"
+
+
+def test_a_missing_history_file_is_an_empty_board_that_a_create_brings_to_life(
+    tmp_path: Path,
+) -> None:
+    board = CsvAdapter(str(tmp_path / "new.csv"))
+    assert list(board.read()) == []
+    assert board.apply(MoveStatus("MKT-1", "Done")).error is not None
+    assert not (tmp_path / "new.csv").exists()
+
+
+def test_an_update_of_a_field_the_file_has_no_column_for_fails_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "board.csv"
+    write_history_csv(path, sample_histories(2))
+    before = path.read_bytes()
+    result = CsvAdapter(str(path)).apply(UpdateFields("MKT-1", {"channel": "email"}))
+    assert result.error is not None
+    assert "channel" in str(result.error)
+    assert path.read_bytes() == before
+
+
+def test_the_jira_export_adapter_refuses_to_write(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    _jira_export(path, sample_histories(2))
+    with pytest.raises(UnsupportedChange, match="jira-csv"):
+        JiraCsvAdapter(str(path)).write([MoveStatus("MKT-1", "Done")])
