@@ -212,3 +212,69 @@ def test_there_is_no_command_line_option_for_a_secret() -> None:
     help_text = CliRunner().invoke(main, ["sync", "--help"]).output.lower()
     assert "--token" not in help_text
     assert "--password" not in help_text
+
+
+# --- end to end with a Jira CSV export ----------------------------------------------------------
+
+JIRA_HEADER = (
+    "Summary,Issue key,Issue id,Issue Type,Status,Priority,Created,Updated,Resolved,"
+    "Labels,Labels,Sprint,Custom field (Story Points),Custom field (Rank)"
+)
+
+
+def jira_export(path: Path, statuses: Mapping[str, str]) -> None:
+    """A Jira Cloud CSV export (English headers, Jira's date format) of a marketing board."""
+    rows = {
+        "MKT-101": ("Spring webinar landing page", "Story", "webinar", "q2", "5", "0|i0000f:"),
+        "MKT-102": (
+            'Webinar invitation email, "save the date"',
+            "Task",
+            "email",
+            "",
+            "3",
+            "0|i0000n:",
+        ),
+        "MKT-103": ("Trade show booth copy", "Story", "events", "q2", "8", "0|i0000v:"),
+    }
+    lines = [JIRA_HEADER]
+    for number, (key, (summary, kind, l1, l2, points, rank)) in enumerate(rows.items()):
+        status = statuses[key]
+        resolved = "12/Mar/26 4:15 PM" if status == "Done" else ""
+        quoted = '"' + summary.replace('"', '""') + '"'
+        lines.append(
+            f"{quoted},{key},{10100 + number},{kind},{status},Medium,02/Mar/26 9:{10 + number} AM,"
+            f"10/Mar/26 11:00 AM,{resolved},{l1},{l2},Cycle 7,{points},{rank}"
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_a_jira_export_synced_three_times_gives_the_mirror_an_observed_history(
+    tmp_path: Path,
+) -> None:
+    export, team = tmp_path / "jira-export.csv", tmp_path / "team.db"
+    days = [
+        {"MKT-101": "To Do", "MKT-102": "To Do", "MKT-103": "To Do"},
+        {"MKT-101": "In Progress", "MKT-102": "To Do", "MKT-103": "To Do"},
+        {"MKT-101": "Done", "MKT-102": "In Progress", "MKT-103": "To Do"},
+    ]
+    for statuses in days:
+        jira_export(export, statuses)
+        result = run(f"jira-csv:{export}", f"mirror:{team}")
+        assert result.exit_code == 0, result.output + result.stderr
+    again = run("--json", f"jira-csv:{export}", f"mirror:{team}")
+    assert json.loads(again.output)["plan"]["changes"] == []
+    with Mirror(team) as mirror:
+        board = {h.key: h for h in mirror.histories()}
+    assert sorted(board) == ["MKT-101", "MKT-102", "MKT-103"]
+    web = board["MKT-101"]
+    assert [(t.from_status, t.to_status) for t in web.transitions] == [
+        (None, "To Do"),
+        ("To Do", "In Progress"),
+        ("In Progress", "Done"),
+    ]
+    assert all(t.observed for t in web.transitions)
+    assert (web.points, web.labels, web.sprints) == (5.0, ("webinar", "q2"), ("Cycle 7",))
+    assert web.created is not None
+    assert web.created.isoformat() == "2026-03-02T09:10:00+00:00"
+    assert board["MKT-102"].summary == 'Webinar invitation email, "save the date"'
+    assert [t.to_status for t in board["MKT-103"].transitions] == ["To Do"]
