@@ -79,6 +79,18 @@ def test_the_board_looks_like_marketing_work(board_table: HistoryTable) -> None:
     for word in ("Blog post", "email", "LinkedIn", "landing page", "booth"):
         assert word in words
     assert np.all(np.isin(t.points, [1, 2, 3, 5, 8, 13]))
+    campaigns = {name for name in t.label_names if name.startswith("campaign:")}
+    assert "campaign:black-friday" in campaigns
+    assert "channel:email" in t.label_names
+    per_item = np.bincount(t.label_item, minlength=len(t))
+    assert np.all(per_item >= 2), "every item has a campaign and a channel"
+
+
+def test_the_new_campaign_is_ranked_first(board_table: HistoryTable) -> None:
+    t = board_table
+    order = np.argsort(np.array(t.ranks))
+    scoped = set(t.label_item[t.label_code == t.label_names.index("scope-added")].tolist())
+    assert set(order[: len(scoped)].tolist()) == scoped
 
 
 def test_flow_includes_waiting_rework_blocking_and_abandoning(board_table: HistoryTable) -> None:

@@ -8,6 +8,8 @@ show:
 - arrivals that vary over the year (a seasonal swell, a December lull, a burst of requests
   after every quarterly Collaborative Planning Workshop) and **scope added mid-way** (a
   competitor-response campaign, labelled ``scope-added``);
+- labels ``campaign:<name>`` (two campaigns a quarter) and ``channel:<name>``, and a backlog
+  rank (the new campaign's work first, then oldest first);
 - fortnightly launch cycles: most work is pulled into *Ready* at cycle planning, some
   ad-hoc work mid-cycle (unplanned); cycle memberships and cycle windows are recorded;
 - approvals as a waiting stage with a long tail, rework (*Review → In Progress*), blocked
@@ -389,11 +391,16 @@ def simulate_board(
     at_start = joined_w <= cycle_start_w[cyc_code] + 0.3
     cyc_joined[at_start] = cycle_start_t[cyc_code[at_start]]
 
+    # --- backlog rank: the scope-added campaign first, then oldest first -------------
+    rank_of = np.empty(n, dtype=np.int64)
+    rank_of[np.lexsort((created, ~is_scope))] = np.arange(n)
+
     # --- words --------------------------------------------------------------------------
     summaries = _summaries(rng, kind, campaigns, created_dates)
-    labels_campaign = [c.lower().replace(" ", "-") for c in campaigns.tolist()]
+    labels_campaign = ["campaign:" + c.lower().replace(" ", "-") for c in campaigns.tolist()]
+    channels = np.array(["channel:" + c for c in _CHANNELS])
     label_names, label_code = np.unique(
-        np.concatenate([np.array(labels_campaign), np.array(_CHANNELS)[kind]]),
+        np.concatenate([np.array(labels_campaign), channels[kind]]),
         return_inverse=True,
     )
     label_item = np.concatenate([np.arange(n), np.arange(n)])
@@ -413,7 +420,7 @@ def simulate_board(
         created=_to_time(anchor, created),
         resolved=resolved.astype("datetime64[us]"),
         points=points,
-        ranks=(None,) * n,
+        ranks=tuple(f"0|{r:07d}" for r in rank_of.tolist()),
         tr_item=tr_item.astype(np.int32),
         tr_at=tr_at,
         tr_from=tr_from.astype(np.int32),
