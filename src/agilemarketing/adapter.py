@@ -750,7 +750,7 @@ class Adapter(abc.ABC):
         connection lost). The base class refuses every change: read-only adapters keep it.
         """
         self.check_supports(change)
-        raise UnsupportedChange(self.name, f"{change.kind} changes")
+        raise UnsupportedChange(self.name, f"applying {change.kind} changes")
 
     def write(self, changes: Iterable[AnyChange]) -> list[ChangeResult]:
         """Apply ``changes`` in order, one :class:`ChangeResult` each. Unsupported changes are

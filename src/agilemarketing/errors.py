@@ -37,6 +37,7 @@ __all__ = [
     "InvalidCursor",
     "InvalidInputGroup",
     "InvalidValue",
+    "MissingExtraError",
     "MissingSecret",
     "NotDone",
     "NotFound",
@@ -730,7 +731,7 @@ class UnsupportedChange(AgileMarketingError):
         self.adapter = adapter
         self.operation = operation
         super().__init__(
-            f"the {adapter!r} adapter does not support {operation}",
+            f"{operation} is not supported",
             where=f"adapter {adapter!r}",
             fix=fix or f"check Adapter.capabilities before asking for {operation}",
         )
@@ -989,6 +990,23 @@ class CsvRowError(CsvError, InvalidValue):
 
 
 # --- historyio.py, flow.py, metrics.py (history JSON Lines and the metrics engine) ----------
+
+
+class MissingExtraError(AgileMarketingError, ImportError):
+    """An optional dependency (an *extra*) is needed for what was asked.
+
+    Attributes:
+        extra: the extra to install (``pandas``, ``charts``).
+        needed_for: what needs it (``to_pandas()``, ``plot()``).
+    """
+
+    def __init__(self, extra: str, needed_for: str) -> None:
+        self.extra = extra
+        self.needed_for = needed_for
+        super().__init__(
+            f"{needed_for} needs the optional '{extra}' dependencies, which are not installed",
+            fix=f"pip install 'agilemarketing[{extra}]'",
+        )
 
 
 class HistoryFormatError(InvalidValue):
