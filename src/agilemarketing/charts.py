@@ -1,0 +1,314 @@
+"""Charts of metric results with matplotlib (the ``charts`` extra), imported only when used.
+
+Every function takes a result from :mod:`agilemarketing.metrics` and an optional Axes, draws a
+readable default (title, labelled axes, percentile lines, formatted dates) and returns the
+Axes. The results' ``plot(ax=None)`` methods call these. Without a display, the Agg backend is
+used, so charts work on servers and in CI.
+
+>>> from agilemarketing.metrics import xmr
+>>> ax = plot_xmr(xmr([3, 4, 3, 5, 4, 12], label="weekly throughput"))
+>>> ax.get_title()
+'Process behaviour: weekly throughput'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from agilemarketing.errors import MissingExtraError
+
+if TYPE_CHECKING:
+    from agilemarketing.metrics import (
+        AgeingWip,
+        BlockedTime,
+        Burnup,
+        CumulativeFlow,
+        CycleReport,
+        CycleTimes,
+        FlowEfficiency,
+        NetFlow,
+        ProcessBehaviour,
+        ServiceLevel,
+        Throughput,
+        Wip,
+        WipBreaches,
+    )
+
+__all__ = [
+    "plot_ageing",
+    "plot_blocked",
+    "plot_burnup",
+    "plot_cfd",
+    "plot_cycle_times",
+    "plot_cycles",
+    "plot_flow_efficiency",
+    "plot_net_flow",
+    "plot_service_level",
+    "plot_throughput",
+    "plot_wip",
+    "plot_wip_breaches",
+    "plot_xmr",
+]
+
+_PERCENTILE_COLOURS = {50: "#2b8a3e", 70: "#e8a317", 85: "#d9480f", 95: "#a61e4d"}
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib
+    except ImportError as exc:  # pragma: no cover - the dev environment has matplotlib
+        raise MissingExtraError("charts", "plot()") from exc
+    if matplotlib.get_backend().lower() not in {"agg", "pdf", "svg", "module://matplotlib_inline"}:
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _axes(ax: Any, size: tuple[float, float] = (9, 4)) -> Any:
+    if ax is not None:
+        return ax
+    _, ax = _pyplot().subplots(figsize=size)
+    return ax
+
+
+def _dates(days: Any) -> Any:
+    return np.asarray(days).astype("datetime64[D]").astype("datetime64[ms]").astype(object)
+
+
+def _date_axis(ax: Any) -> None:
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator()  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+
+
+def _percentile_lines(ax: Any, values: dict[int, float], *, horizontal: bool = True) -> None:
+    for p, v in values.items():
+        if not np.isfinite(v):
+            continue
+        colour = _PERCENTILE_COLOURS.get(p, "grey")
+        draw = ax.axhline if horizontal else ax.axvline
+        draw(v, color=colour, linestyle="--", linewidth=1, label=f"{p}th percentile: {v:g}")
+
+
+def plot_cycle_times(result: CycleTimes, ax: Any = None) -> Any:
+    """Scatter of cycle time (calendar days) by finishing date, with percentile lines."""
+    ax = _axes(ax)
+    ax.scatter(_dates(result.done), result.calendar_days, s=12, alpha=0.6, color="#1c7ed6")
+    _percentile_lines(ax, result.percentiles())
+    ax.set_title(f"Cycle time ({len(result)} items)")
+    ax.set_xlabel("finished on")
+    ax.set_ylabel("cycle time (calendar days)")
+    _date_axis(ax)
+    if len(result):
+        ax.legend(loc="upper left", fontsize=8)
+    return ax
+
+
+def plot_throughput(result: Throughput, ax: Any = None) -> Any:
+    """Items finished per week."""
+    ax = _axes(ax)
+    weeks, counts = result.weekly()
+    ax.bar(_dates(weeks), counts, width=6, align="edge", color="#1c7ed6")
+    ax.set_title(f"Throughput per week ({result.total} items)")
+    ax.set_xlabel("week starting")
+    ax.set_ylabel("items finished")
+    _date_axis(ax)
+    return ax
+
+
+def plot_net_flow(result: NetFlow, ax: Any = None) -> Any:
+    """Cumulative arrivals and departures (the gap between the lines is WIP growth)."""
+    ax = _axes(ax)
+    days = _dates(result.days)
+    ax.plot(days, np.cumsum(result.arrivals), label="started (cumulative)", color="#e8590c")
+    ax.plot(days, np.cumsum(result.departures), label="finished (cumulative)", color="#2b8a3e")
+    ax.set_title("Net flow: items started vs finished")
+    ax.set_xlabel("date")
+    ax.set_ylabel("items")
+    ax.legend(loc="upper left", fontsize=8)
+    _date_axis(ax)
+    return ax
+
+
+def plot_wip(result: Wip, ax: Any = None) -> Any:
+    """Items in progress per day, stacked by stage."""
+    ax = _axes(ax)
+    days = _dates(result.days)
+    used = [k for k in range(len(result.stages)) if result.per_stage[:, k].any()]
+    if used:
+        ax.stackplot(
+            days,
+            *(result.per_stage[:, k] for k in used),
+            labels=[result.stages[k] for k in used],
+            alpha=0.85,
+        )
+        ax.legend(loc="upper left", fontsize=8)
+    ax.set_title("Work in progress")
+    ax.set_xlabel("date")
+    ax.set_ylabel("items in progress")
+    _date_axis(ax)
+    return ax
+
+
+def plot_cfd(result: CumulativeFlow, ax: Any = None) -> Any:
+    """The cumulative flow diagram: one band per stage, done at the bottom."""
+    ax = _axes(ax)
+    days = _dates(result.days)
+    bands = result.bands
+    order = list(range(len(result.stages)))[::-1]
+    ax.stackplot(
+        days, *(bands[:, k] for k in order), labels=[result.stages[k] for k in order], alpha=0.9
+    )
+    ax.set_title("Cumulative flow")
+    ax.set_xlabel("date")
+    ax.set_ylabel("items (cumulative)")
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles[::-1], labels[::-1], loc="upper left", fontsize=8)
+    _date_axis(ax)
+    return ax
+
+
+def plot_ageing(result: AgeingWip, ax: Any = None) -> Any:
+    """Age of each item in progress per stage, with cycle-time percentile lines."""
+    ax = _axes(ax)
+    stages = list(dict.fromkeys(result.stages.tolist()))
+    x = np.array([stages.index(s) for s in result.stages.tolist()], dtype=float)
+    jitter = np.random.default_rng(0).uniform(-0.15, 0.15, len(x))
+    ax.scatter(x + jitter, result.age_days, s=16, color="#1c7ed6")
+    _percentile_lines(ax, dict(result.thresholds))
+    ax.set_xticks(range(len(stages)), stages)
+    ax.set_title(f"Ageing work in progress ({len(result.keys)} items)")
+    ax.set_xlabel("stage")
+    ax.set_ylabel("age (calendar days)")
+    if len(result.keys):
+        ax.legend(loc="upper left", fontsize=8)
+    return ax
+
+
+def plot_burnup(result: Burnup, ax: Any = None) -> Any:
+    """Done and total scope over time."""
+    ax = _axes(ax)
+    days = _dates(result.days)
+    ax.plot(days, result.scope, label="scope", color="#868e96", drawstyle="steps-post")
+    ax.plot(days, result.done, label="done", color="#2b8a3e", drawstyle="steps-post")
+    ax.set_title("Burnup: done vs scope")
+    ax.set_xlabel("date")
+    ax.set_ylabel("items")
+    ax.legend(loc="upper left", fontsize=8)
+    _date_axis(ax)
+    return ax
+
+
+def plot_cycles(result: CycleReport, ax: Any = None) -> Any:
+    """Committed vs completed items per cycle (or velocity when no cycle windows are known)."""
+    ax = _axes(ax)
+    x = np.arange(len(result.names))
+    if len(x) and (result.committed >= 0).all():
+        ax.bar(x - 0.2, result.committed, width=0.4, label="committed", color="#adb5bd")
+        ax.bar(x + 0.2, result.completed, width=0.4, label="completed", color="#2b8a3e")
+        ax.set_ylabel("items")
+        ax.set_title("Predictability: committed vs completed per cycle")
+        ax.legend(loc="upper left", fontsize=8)
+    else:
+        ax.bar(x, result.velocity, color="#1c7ed6")
+        ax.set_ylabel("points finished")
+        ax.set_title("Velocity per cycle")
+    ax.set_xticks(x, list(result.names), rotation=45, ha="right")
+    ax.set_xlabel("cycle")
+    return ax
+
+
+def plot_flow_efficiency(result: FlowEfficiency, ax: Any = None) -> Any:
+    """Histogram of per-item flow efficiency with the team's overall value."""
+    ax = _axes(ax)
+    values = result.per_item[np.isfinite(result.per_item)] * 100
+    ax.hist(values, bins=20, range=(0, 100), color="#1c7ed6")
+    if np.isfinite(result.overall):
+        ax.axvline(
+            result.overall * 100,
+            color="#d9480f",
+            linestyle="--",
+            label=f"overall {result.overall:.0%}",
+        )
+        ax.legend(loc="upper right", fontsize=8)
+    ax.set_title("Flow efficiency (active time / cycle time)")
+    ax.set_xlabel("flow efficiency (%)")
+    ax.set_ylabel("items")
+    return ax
+
+
+def plot_blocked(result: BlockedTime, ax: Any = None, *, top: int = 20) -> Any:
+    """The ``top`` most blocked items and their blocked days."""
+    ax = _axes(ax)
+    order = np.argsort(-result.blocked_days, kind="stable")[:top]
+    order = order[result.blocked_days[order] > 0]
+    ax.barh(result.keys[order][::-1], result.blocked_days[order][::-1], color="#e03131")
+    ax.set_title("Blocked time per item")
+    ax.set_xlabel("blocked days")
+    ax.set_ylabel("item")
+    return ax
+
+
+def plot_wip_breaches(result: WipBreaches, ax: Any = None) -> Any:
+    """Daily count of each WIP-limited stage, with its maximum."""
+    ax = _axes(ax)
+    days = _dates(result.days)
+    for k, stage in enumerate(result.stages):
+        line = ax.plot(days, result.counts[:, k], label=stage)[0]
+        if result.maximum[k] >= 0:
+            ax.axhline(result.maximum[k], color=line.get_color(), linestyle=":", linewidth=1)
+    ax.set_title("WIP against limits (dotted)")
+    ax.set_xlabel("date")
+    ax.set_ylabel("items in stage")
+    if len(result.stages):
+        ax.legend(loc="upper left", fontsize=8)
+    _date_axis(ax)
+    return ax
+
+
+def plot_service_level(result: ServiceLevel, ax: Any = None) -> Any:
+    """Ages of items in progress against the SLE, coloured by status."""
+    ax = _axes(ax)
+    colours = {"on track": "#2b8a3e", "at risk": "#e8a317", "breached": "#e03131"}
+    status = [str(s) for s in result.status.tolist()]
+    x = np.arange(len(result.keys))
+    ax.bar(x, result.age_days, color=[colours[s] for s in status])
+    ax.axhline(result.days, color="#495057", linestyle="--", label=str(result))
+    ax.set_xticks(x, result.keys.tolist(), rotation=90)
+    ax.set_title("Service level expectation: items in progress")
+    ax.set_xlabel("item")
+    ax.set_ylabel("age (calendar days)")
+    ax.legend(loc="upper left", fontsize=8)
+    return ax
+
+
+def plot_xmr(result: ProcessBehaviour, ax: Any = None) -> Any:
+    """The X chart: values, mean, natural process limits, signals in red."""
+    ax = _axes(ax)
+    x = _dates(result.x) if result.x.dtype.kind == "M" else result.x
+    ax.plot(x, result.values, marker="o", markersize=3, color="#1c7ed6", linewidth=1)
+    signals = result.signals
+    if signals.any():
+        xs = np.asarray(x)[signals]
+        ax.scatter(xs, result.values[signals], color="#e03131", zorder=3, label="signal")
+    for value, text, style in (
+        (result.mean, "mean", "-"),
+        (result.upper, "upper limit", "--"),
+        (result.lower, "lower limit", "--"),
+    ):
+        if np.isfinite(value):
+            ax.axhline(
+                value, color="#495057", linestyle=style, linewidth=1, label=f"{text} {value:.1f}"
+            )
+    ax.set_title(f"Process behaviour: {result.label}" if result.label else "Process behaviour")
+    ax.set_xlabel("date" if result.x.dtype.kind == "M" else "point")
+    ax.set_ylabel(result.label or "value")
+    ax.legend(loc="upper left", fontsize=8)
+    if result.x.dtype.kind == "M":
+        _date_axis(ax)
+    return ax
