@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from agilemarketing_csv.adapter import CsvAdapter, JiraCsvAdapter
+from agilemarketing_csv.history import write_history_csv
 
 from agilemarketing.adapter import Adapter, MoveStatus, UpdateFields
 from agilemarketing.errors import UnsupportedChange
 from agilemarketing.history import ItemHistory
 from agilemarketing.plugins import adapter_for_url, get_plugin_manager, load_registry
 from agilemarketing.testing import AdapterContract, AdapterFactory, sample_histories
-from agilemarketing_csv.adapter import CsvAdapter, JiraCsvAdapter
-from agilemarketing_csv.history import write_history_csv
 
 
 class TestCsvAdapter(AdapterContract):

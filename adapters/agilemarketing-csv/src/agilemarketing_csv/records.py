@@ -19,6 +19,7 @@ Bad rows are handled by ``on_error``:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -149,7 +150,7 @@ class CsvRecords(Generic[T]):
         line = 0
         try:
             with self.file.open(encoding=self.dialect.encoding, newline="") as stream:
-                reader = csv.reader(stream, delimiter=self.dialect.delimiter)
+                reader = csv.reader(stream, delimiter=self.dialect.delimiter, strict=True)
                 next(reader, None)
                 try:
                     # (row number, cells); row 1 is the header, blank lines count as rows.
@@ -157,12 +158,13 @@ class CsvRecords(Generic[T]):
                 finally:
                     line = reader.line_num
         except UnicodeDecodeError as exc:
+            line, offset = _first_undecodable(self.file, self.dialect.encoding)
             raise CsvFileError(
-                f"the file stops being valid {self.dialect.encoding} near line {line + 1} "
-                f"({exc.reason})",
+                f"the file stops being valid {self.dialect.encoding} at line {line} (byte "
+                f"offset {offset}: {exc.reason})",
                 file=str(self.file),
                 reason="encoding",
-                fix="save the whole file in one encoding (UTF-8 is best), or pass encoding="
+                fix="save the whole file in one encoding (UTF-8 is best), or pass encoding= "
                 "with the encoding it was saved in",
             ) from None
         except csv.Error as exc:
@@ -179,6 +181,22 @@ class CsvRecords(Generic[T]):
     def read_all(self) -> list[T]:
         """Every record, as a list (with ``on_error="raise"``: all of them or an error)."""
         return list(self)
+
+
+def _first_undecodable(file: Path, encoding: str) -> tuple[int, int]:
+    """(physical line, byte offset) of the first byte ``encoding`` cannot decode."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    line, offset = 1, 0
+    with file.open("rb") as stream:
+        while chunk := stream.read(1 << 16):
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                before = chunk[: exc.start]
+                return line + before.count(b"\n"), offset + exc.start
+            line += text.count("\n")
+            offset += len(chunk)
+    return line, offset
 
 
 def open_records(
@@ -215,7 +233,7 @@ def _read_header(file: Path, dialect: CsvDialect) -> list[str]:
     raise_field_size_limit()
     try:
         with file.open(encoding=dialect.encoding, newline="") as stream:
-            cells = next(csv.reader(stream, delimiter=dialect.delimiter), [])
+            cells = next(csv.reader(stream, delimiter=dialect.delimiter, strict=True), [])
     except (UnicodeDecodeError, csv.Error) as exc:
         raise CsvFileError(
             f"the header line cannot be read ({exc})",
