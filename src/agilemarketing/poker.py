@@ -60,7 +60,7 @@ class Card:
     """One card: its label and its value in points (None for ``?`` and ``☕``)."""
 
     label: str
-    value: float | None = None
+    value: float | None = attrs.field(default=None, converter=attrs.converters.optional(float))
 
     @property
     def numeric(self) -> bool:
