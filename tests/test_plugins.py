@@ -15,6 +15,8 @@ import pytest
 from agilemarketing.adapter import Adapter, AdapterUrlError, Cursor, ReadResult
 from agilemarketing.errors import PluginConflict, UnknownPlugin
 from agilemarketing.hookspecs import hookimpl
+from agilemarketing.items import WorkItem
+from agilemarketing.metrics import BUILTIN_METRICS
 from agilemarketing.plugins import (
     ENTRY_POINT_GROUP,
     KINDS,
@@ -27,6 +29,7 @@ from agilemarketing.plugins import (
     get_prioritiser,
     load_registry,
 )
+from agilemarketing.prioritization import BUILTIN_PRIORITISERS, Score
 from agilemarketing.testing import InMemoryAdapter
 
 
@@ -40,15 +43,24 @@ class NullAdapter(Adapter):
 
 
 class Rice:
-    name: ClassVar[str] = "rice"
+    name: ClassVar[str] = "reach-impact"
+
+    def score(self, item: WorkItem) -> Score:
+        return Score(1.0, "always 1", self.name)
 
 
 class OtherRice:
-    name: ClassVar[str] = "rice"
+    name: ClassVar[str] = "reach-impact"
+
+    def score(self, item: WorkItem) -> Score:
+        return Score(2.0, "always 2", self.name)
 
 
 class LeadTime:
     name: ClassVar[str] = "lead-time"
+
+    def compute(self, log: object, **options: Any) -> Any:
+        return log
 
 
 class ExamplePlugin:
@@ -101,16 +113,22 @@ def test_builtins_come_through_the_same_hooks_with_their_distribution(
 def test_a_plugin_registers_adapters_prioritisers_and_metrics(manager: PluginManager) -> None:
     manager.register(ExamplePlugin(), name="example")
     assert get_adapter("null", manager=manager) is NullAdapter
-    assert get_prioritiser("rice", manager=manager) is Rice
+    assert get_prioritiser("reach-impact", manager=manager) is Rice
     assert get_metric("lead-time", manager=manager) is LeadTime
-    kinds = {(r.kind, r.name) for r in load_registry(manager)}
-    assert kinds == {
-        ("adapter", "memory"),
-        ("adapter", "null"),
-        ("prioritiser", "rice"),
-        ("metric", "lead-time"),
-    }
+    registry = load_registry(manager)
+    assert registry.names("adapter") == ["memory", "null"]
+    assert "reach-impact" in registry.names("prioritiser")
+    assert "lead-time" in registry.names("metric")
     assert set(KINDS) == {"adapter", "prioritiser", "metric"}
+
+
+def test_the_builtin_prioritisers_and_metrics_are_registered(manager: PluginManager) -> None:
+    registry = load_registry(manager)
+    assert registry.names("prioritiser") == sorted(c.name for c in BUILTIN_PRIORITISERS)
+    assert registry.names("metric") == sorted(c.name for c in BUILTIN_METRICS)
+    assert get_prioritiser("rice", manager=manager) in BUILTIN_PRIORITISERS
+    assert get_metric("cycle-time", manager=manager) in BUILTIN_METRICS
+    assert all(r.distribution == "agilemarketing" for r in registry)
 
 
 # --- clashes and lookups ------------------------------------------------------------------
@@ -129,7 +147,7 @@ def test_two_classes_with_one_name_is_an_error_naming_both(manager: PluginManage
     message = str(caught.value)
     assert f"{Rice.__module__}.Rice (registered directly)" in message
     assert f"{OtherRice.__module__}.OtherRice (registered directly)" in message
-    assert caught.value.name == "rice"
+    assert caught.value.name == "reach-impact"
     assert caught.value.kind == "prioritiser"
 
 
@@ -195,6 +213,9 @@ class _FakeEntryPoint:
 PLUGIN_SOURCES = {
     "good_plugin": """
 from agilemarketing.hookspecs import hookimpl
+from agilemarketing.items import WorkItem
+from agilemarketing.metrics import BUILTIN_METRICS
+from agilemarketing.prioritization import BUILTIN_PRIORITISERS, Score
 from agilemarketing.testing import InMemoryAdapter
 
 class GoodAdapter(InMemoryAdapter):
@@ -207,6 +228,9 @@ def register_adapters():
     "import_error_plugin": "import a_module_that_is_not_installed\n",
     "typo_plugin": """
 from agilemarketing.hookspecs import hookimpl
+from agilemarketing.items import WorkItem
+from agilemarketing.metrics import BUILTIN_METRICS
+from agilemarketing.prioritization import BUILTIN_PRIORITISERS, Score
 
 @hookimpl
 def register_adaptors():
@@ -214,13 +238,29 @@ def register_adaptors():
 """,
     "raising_plugin": """
 from agilemarketing.hookspecs import hookimpl
+from agilemarketing.items import WorkItem
+from agilemarketing.metrics import BUILTIN_METRICS
+from agilemarketing.prioritization import BUILTIN_PRIORITISERS, Score
 
 @hookimpl
 def register_metrics():
     raise RuntimeError("metric registry exploded")
 """,
+    "scoreless_plugin": """
+from agilemarketing.hookspecs import hookimpl
+
+class Scoreless:
+    name = "scoreless"
+
+@hookimpl
+def register_prioritisers():
+    return [Scoreless]
+""",
     "not_a_class_plugin": """
 from agilemarketing.hookspecs import hookimpl
+from agilemarketing.items import WorkItem
+from agilemarketing.metrics import BUILTIN_METRICS
+from agilemarketing.prioritization import BUILTIN_PRIORITISERS, Score
 
 @hookimpl
 def register_adapters():
@@ -228,6 +268,9 @@ def register_adapters():
 """,
     "nameless_plugin": """
 from agilemarketing.hookspecs import hookimpl
+from agilemarketing.items import WorkItem
+from agilemarketing.metrics import BUILTIN_METRICS
+from agilemarketing.prioritization import BUILTIN_PRIORITISERS, Score
 
 class Nameless:
     pass
@@ -266,7 +309,15 @@ def test_broken_plugins_are_collected_and_the_rest_keep_working(
     (good,) = [r for r in registry if r.name == "good"]
     assert (good.plugin, good.distribution, good.version) == ("good", "dist-good_plugin", "1.2.3")
     broken = {b.name: b for b in registry.broken}
-    assert sorted(broken) == ["import_error", "nameless", "not_a_class", "raising", "typo"]
+    assert sorted(broken) == [
+        "import_error",
+        "nameless",
+        "not_a_class",
+        "raising",
+        "scoreless",
+        "typo",
+    ]
+    assert "no `score` method, so it is not a prioritiser" in broken["scoreless"].error
     assert "a_module_that_is_not_installed" in broken["import_error"].error
     assert "register_adaptors" in broken["typo"].error
     assert "metric registry exploded" in broken["raising"].error
@@ -360,16 +411,17 @@ def test_the_plugins_command_shows_broken_plugins_and_json(installed: list[str])
 
     text = CliRunner().invoke(main, ["plugins"])
     assert text.exit_code == 0
-    assert "Broken plugins (5), ignored:" in text.output
+    assert "Broken plugins (6), ignored:" in text.output
     assert "typo (dist-typo_plugin 1.2.3): implements hooks that do not exist" in text.output
     data = json.loads(CliRunner().invoke(main, ["plugins", "--json"]).output)
-    assert {p["name"] for p in data["plugins"]} == {"memory", "good"}
+    assert {p["name"] for p in data["plugins"] if p["kind"] == "adapter"} == {"memory", "good"}
     assert {b["name"] for b in data["broken"]} == {
         "import_error",
         "typo",
         "raising",
         "not_a_class",
         "nameless",
+        "scoreless",
     }
 
 
@@ -396,4 +448,4 @@ def test_the_plugins_command_reports_a_clash_as_an_error(
     monkeypatch.setattr(command, "get_plugin_manager", clashing_manager)
     result = CliRunner().invoke(main, ["plugins"])
     assert result.exit_code == 1
-    assert "prioritiser name 'rice' is claimed by both" in result.output
+    assert "prioritiser name 'reach-impact' is claimed by both" in result.output

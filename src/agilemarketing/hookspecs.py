@@ -25,12 +25,14 @@ name). The library's own adapters, prioritisers and metrics come in through thes
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pluggy
 
 if TYPE_CHECKING:
     from agilemarketing.adapter import Adapter
+    from agilemarketing.metrics import Metric
+    from agilemarketing.prioritization import Prioritiser
 
 __all__ = [
     "PROJECT_NAME",
@@ -61,19 +63,20 @@ def register_adapters() -> Sequence[type[Adapter]]:  # type: ignore[empty-body]
 
 
 @hookspec
-def register_prioritisers() -> Sequence[type[Any]]:  # type: ignore[empty-body]
+def register_prioritisers() -> Sequence[type[Prioritiser]]:  # type: ignore[empty-body]
     """Return the prioritiser classes this plugin provides (MoSCoW, RICE, WSJF...).
 
-    Each class has a unique ``name`` (``"rice"``) by which a team picks it; see
-    :mod:`agilemarketing.prioritization` for the interface a prioritiser implements.
+    Each class follows :class:`agilemarketing.prioritization.Prioritiser`: a unique ``name``
+    (``"rice"``) by which a team picks it, and a ``score(item)`` method.
     """
 
 
 @hookspec
-def register_metrics() -> Sequence[type[Any]]:  # type: ignore[empty-body]
+def register_metrics() -> Sequence[type[Metric]]:  # type: ignore[empty-body]
     """Return the metric classes this plugin provides (cycle time, throughput, ...).
 
-    Each class has a unique ``name`` (``"cycle-time"``); see :mod:`agilemarketing.metrics` for
-    the interface a metric implements. Metrics are team-level only: a plugin must not offer
-    individual utilisation, per-person throughput or cross-team story-point comparisons.
+    Each class follows :class:`agilemarketing.metrics.Metric`: a unique ``name``
+    (``"cycle-time"``) and a ``compute(log, **options)`` method. Metrics are team-level only:
+    a plugin must not offer individual utilisation, per-person throughput or cross-team
+    story-point comparisons.
     """

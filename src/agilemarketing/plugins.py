@@ -22,7 +22,7 @@ import importlib.metadata
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pluggy
@@ -31,6 +31,10 @@ from agilemarketing import hookspecs
 from agilemarketing.adapter import Adapter, parse_adapter_url
 from agilemarketing.errors import PluginConflict, UnknownPlugin
 from agilemarketing.hookspecs import PROJECT_NAME, hookimpl
+
+if TYPE_CHECKING:
+    from agilemarketing.metrics import Metric
+    from agilemarketing.prioritization import Prioritiser
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -62,7 +66,14 @@ KINDS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-_BUILTINS = ("agilemarketing._builtin.adapters",)
+_BUILTINS = (
+    "agilemarketing._builtin.adapters",
+    "agilemarketing._builtin.prioritisers",
+    "agilemarketing._builtin.metrics",
+)
+
+#: The method each kind of class must have besides its ``name``.
+_REQUIRED_METHOD = {"prioritiser": "score", "metric": "compute"}
 
 
 @attrs.frozen
@@ -244,13 +255,15 @@ class Registry:
         cls: type[Adapter] = self._get("adapter", name)
         return cls
 
-    def prioritiser(self, name: str) -> type[Any]:
+    def prioritiser(self, name: str) -> type[Prioritiser]:
         """The prioritiser class called ``name``."""
-        return self._get("prioritiser", name)
+        cls: type[Prioritiser] = self._get("prioritiser", name)
+        return cls
 
-    def metric(self, name: str) -> type[Any]:
+    def metric(self, name: str) -> type[Metric]:
         """The metric class called ``name``."""
-        return self._get("metric", name)
+        cls: type[Metric] = self._get("metric", name)
+        return cls
 
     def names(self, kind: str) -> list[str]:
         """The registered names of one kind, sorted."""
@@ -272,6 +285,9 @@ def _check_class(kind: str, value: object) -> str | None:
     name = getattr(value, "name", None)
     if not isinstance(name, str) or not name:
         return f"{value.__qualname__} has no `name` (a non-empty str class attribute)"
+    method = _REQUIRED_METHOD.get(kind)
+    if method is not None and not callable(getattr(value, method, None)):
+        return f"{value.__qualname__} has no `{method}` method, so it is not a {kind}"
     return None
 
 
@@ -331,13 +347,21 @@ def get_adapter(name: str, *, manager: PluginManager | None = None) -> type[Adap
     return load_registry(manager).adapter(name)
 
 
-def get_prioritiser(name: str, *, manager: PluginManager | None = None) -> type[Any]:
-    """The prioritiser class registered as ``name`` (``"rice"``, ``"wsjf"``...)."""
+def get_prioritiser(name: str, *, manager: PluginManager | None = None) -> type[Prioritiser]:
+    """The prioritiser class registered as ``name`` (``"rice"``, ``"wsjf"``...).
+
+    >>> get_prioritiser("rice", manager=get_plugin_manager(load_entrypoints=False)).__name__
+    'RICE'
+    """
     return load_registry(manager).prioritiser(name)
 
 
-def get_metric(name: str, *, manager: PluginManager | None = None) -> type[Any]:
-    """The metric class registered as ``name`` (``"cycle-time"``, ``"throughput"``...)."""
+def get_metric(name: str, *, manager: PluginManager | None = None) -> type[Metric]:
+    """The metric class registered as ``name`` (``"cycle-time"``, ``"throughput"``...).
+
+    >>> get_metric("cycle-time", manager=get_plugin_manager(load_entrypoints=False)).__name__
+    'CycleTimeMetric'
+    """
     return load_registry(manager).metric(name)
 
 
