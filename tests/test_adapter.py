@@ -374,6 +374,14 @@ def test_the_base_class_refuses_every_write_up_front() -> None:
         adapter.apply(Rerank("A-1", before="A-2"))
 
 
+def test_only_the_four_change_types_are_accepted() -> None:
+    from agilemarketing.adapter import Change
+    from agilemarketing.testing import InMemoryAdapter
+
+    with pytest.raises(InvalidValue, match="Change is not a change this library defines"):
+        InMemoryAdapter().apply(Change("MKT-1"))  # type: ignore[arg-type]
+
+
 def test_an_adapter_is_a_context_manager_that_closes() -> None:
     with TokenAdapter("x") as adapter:
         assert not adapter.closed

@@ -732,7 +732,14 @@ class Adapter(abc.ABC):
 
     def check_supports(self, change: Change) -> None:
         """Raise :class:`~agilemarketing.errors.UnsupportedChange` if the capabilities exclude
-        ``change``."""
+        ``change``, and :class:`~agilemarketing.errors.InvalidValue` for anything that is not
+        one of the four change types."""
+        if type(change) not in _CHANGE_TYPES.values():
+            raise InvalidValue(
+                f"{type(change).__name__} is not a change this library defines",
+                where=f"adapter {self.name!r}",
+                fix="plan one of CreateItem, UpdateFields, MoveStatus, Rerank",
+            )
         if not self.capabilities.supports(change):
             operation = "re-ranking" if isinstance(change, Rerank) else "writing"
             raise UnsupportedChange(
