@@ -239,9 +239,20 @@ def test_the_huddle_can_judge_ageing_by_cycle_time_percentiles() -> None:
     assert labels == {"C-1": "p85 (8d)", "C-2": "p50 (3d)"}
 
 
+def test_ageing_percentiles_may_be_given_in_days_as_metrics_report_them() -> None:
+    board = board_with(1)
+    board.pull("C-1", "Doing", at=T0)
+    (item,) = board.huddle(T0 + 4 * DAY, ageing_after={50: 2.5, 85: 6}).in_progress
+    assert item.ageing == "p50 (2d 12h)"
+
+
 def test_bad_ageing_percentiles_are_refused() -> None:
     with pytest.raises(InvalidValue, match="percentile"):
         board_with(1).huddle(T0, ageing_after={120: DAY})
+    with pytest.raises(InvalidValue, match="percentile"):
+        board_with(1).huddle(T0, ageing_after={85: "eight days"})  # type: ignore[dict-item]
+    with pytest.raises(InvalidValue, match="negative"):
+        board_with(1).huddle(T0, ageing_after=-DAY)
 
 
 def test_the_huddle_reports_stages_over_maximum_and_under_minimum() -> None:

@@ -34,6 +34,7 @@ agilemarketing.errors.WipBreach: stage 'Doing': pulling C-2 would exceed the WIP
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -258,32 +259,40 @@ class HuddleView:
         return self.to_text()
 
 
-AgeingRule = timedelta | Mapping[float, timedelta]
+AgeingRule = timedelta | Mapping[float, timedelta | float]
 
 
 def _ageing_thresholds(rule: AgeingRule) -> list[tuple[str, timedelta]]:
     """Thresholds ascending, each with its label (``"5d"`` or ``"p85 (8d)"``)."""
+    where = "Board.huddle(ageing_after=...)"
     if isinstance(rule, timedelta):
         if rule < timedelta(0):
             raise InvalidValue(
                 "the ageing threshold must not be negative",
-                where="Board.huddle(ageing_after=...)",
+                where=where,
                 fix="give a duration such as timedelta(days=5)",
                 value=rule,
             )
         return [(duration(rule), rule)]
-    problems = []
-    for pct, span in rule.items():
-        if not 0 < pct <= 100 or span < timedelta(0):
-            problems.append((pct, span))
-    if problems or not rule:
+    spans: dict[float, timedelta] = {}
+    bad = False
+    for pct, value in rule.items():
+        span = value if isinstance(value, timedelta) else None
+        if span is None and isinstance(value, int | float) and math.isfinite(value):
+            span = timedelta(days=float(value))
+        if span is None or not 0 < pct <= 100 or span < timedelta(0):
+            bad = True
+        else:
+            spans[float(pct)] = span
+    if bad or not spans:
         raise InvalidValue(
             "ageing percentiles must map a percentile in (0, 100] to a duration of 0 or more",
-            where="Board.huddle(ageing_after=...)",
-            fix="pass cycle-time percentiles, e.g. {50: timedelta(days=3), 85: timedelta(days=8)}",
+            where=where,
+            fix="pass cycle-time percentiles, e.g. {50: timedelta(days=3), 85: timedelta(days=8)}"
+            " or in days, {50: 3.0, 85: 8.0}",
             value=dict(rule),
         )
-    return [(f"p{pct:g} ({duration(span)})", span) for pct, span in sorted(rule.items())]
+    return [(f"p{pct:g} ({duration(span)})", span) for pct, span in sorted(spans.items())]
 
 
 @attrs.define(repr=False)
@@ -572,7 +581,8 @@ class Board:
             now: the moment of the huddle.
             ageing_after: when an in-progress item counts as ageing: a duration
                 (``timedelta(days=5)``), or cycle-time percentiles from the team's own history
-                (``{50: timedelta(days=3), 85: timedelta(days=8)}``), in which case an item is
+                (``{50: timedelta(days=3), 85: timedelta(days=8)}``; plain numbers are days, as
+                ``agilemarketing.metrics`` reports percentiles), in which case an item is
                 ageing past the lowest percentile and labelled with the highest one it passed.
                 None leaves ageing out.
         """
