@@ -21,8 +21,12 @@ def main() -> None:
 
 # Command modules register here, one line each (keep sorted):
 # --- commands ---
+from agilemarketing.cli.planning import blueprint as blueprint_command  # noqa: E402
+from agilemarketing.cli.planning import showcase as showcase_command  # noqa: E402
 from agilemarketing.cli.plugins import plugins as plugins_command  # noqa: E402
 from agilemarketing.cli.sync import sync as sync_command  # noqa: E402
 
+main.add_command(blueprint_command)
 main.add_command(plugins_command)
+main.add_command(showcase_command)
 main.add_command(sync_command)

@@ -1,0 +1,123 @@
+"""``agilemarketing showcase`` and ``agilemarketing blueprint`` over a planning JSON file."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from agilemarketing.cli import main
+from agilemarketing.cycles import Capacity, Cycle, CycleRun
+from agilemarketing.experiments import Experiment
+from agilemarketing.guidepoint import Blueprint, Guidepoint, Outcome, Priority
+from agilemarketing.items import Size, WorkItem
+from agilemarketing.serialize import BlueprintVersion, PlanningFile
+from agilemarketing.stakeholders import Request
+
+GP = Guidepoint("Pipeline", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])
+
+
+@pytest.fixture
+def planning(tmp_path: Path) -> Path:
+    before = Blueprint(GP, "2026-04", 10, [Priority("Launch", "pipeline", {"2026-04": 8})])
+    after = before.add(Priority("Webinar", "pipeline", {"2026-05": 5}))
+    runs = []
+    for n, start in enumerate(
+        [datetime(2026, 4, 6, tzinfo=UTC), datetime(2026, 4, 20, tzinfo=UTC)]
+    ):
+        run = CycleRun(Cycle(f"Cycle {n + 1}", start, Capacity.points(8)))
+        run.commit([WorkItem(f"V-{n}", f"Video <{n}>", size=Size.points(3),
+                             fields={"link": f"https://example.com/{n}"})])  # fmt: skip
+        run.complete(f"V-{n}", at=start.replace(day=start.day + 2))
+        runs.append(run.close())
+    e = Experiment("X", "Outreach", ["at least 10 replies within 7 days"],
+                   started_at=datetime(2026, 4, 20, tzinfo=UTC))  # fmt: skip
+    e.record("replies", 12, at="2026-04-27T00:00:00Z")
+    plan = PlanningFile(
+        "Demand gen", GP,
+        (BlueprintVersion("workshop", before), BlueprintVersion("showcase 2", after, "Cycle 2")),
+        requests=(Request("REQ-5", "Sam", "Customers ask about fees"),),
+        experiments=(e,), cycles=tuple(runs), suggestions={"Cycle 2": ("REQ-5",)},
+    )  # fmt: skip
+    return plan.save(tmp_path / "planning.json")
+
+
+def test_showcase_prints_the_latest_cycle_as_markdown(planning: Path) -> None:
+    result = CliRunner().invoke(main, ["showcase", str(planning)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("## Team Showcase: Cycle 2")
+    assert "[V-1 Video \\<1\\>](https://example.com/1)" in result.output
+    assert "added Webinar" in result.output
+    assert "REQ-5 from Sam" in result.output
+    assert "Outreach: running; replies: 12" in result.output
+
+
+def test_showcase_of_a_named_cycle_as_html_to_a_file(planning: Path, tmp_path: Path) -> None:
+    out = tmp_path / "showcase.html"
+    result = CliRunner().invoke(
+        main, ["showcase", str(planning), "--cycle", "cycle 1", "--format", "html", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "<h1>Team Showcase: Cycle 1" in page
+    assert "Video &lt;0&gt;" in page
+
+
+def test_showcase_of_an_unknown_cycle_says_which_exist(planning: Path) -> None:
+    result = CliRunner().invoke(main, ["showcase", str(planning), "--cycle", "Cycle 9"])
+    assert result.exit_code == 1
+    assert "Cycle 1, Cycle 2" in result.output
+
+
+def test_blueprint_shows_the_calendar_and_changes(planning: Path) -> None:
+    result = CliRunner().invoke(main, ["blueprint", str(planning), "--since", "workshop"])
+    assert result.exit_code == 0, result.output
+    assert "| Webinar | pipeline |  | 5 |  |" in result.output
+    assert "Changes since workshop:\nadded Webinar" in result.output
+    old = CliRunner().invoke(main, ["blueprint", str(planning), "--at", "workshop"])
+    assert "Webinar" not in old.output
+
+
+def test_blueprint_check_that_fits(planning: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["blueprint", str(planning), "--check", "Podcast", "--outcome", "pipeline",
+         "--effort", "2026-06=4"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "'Podcast' fits" in result.output
+
+
+def test_blueprint_check_over_capacity_says_what_must_move_out(planning: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["blueprint", str(planning), "--check", "Trade fair", "--outcome", "pipeline",
+         "--effort", "2026-04=5"],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "2026-04: 3 over capacity" in result.output
+    assert "move out Launch: 3 in 2026-04" in result.output
+
+
+def test_blueprint_check_needs_an_outcome_on_the_guidepoint(planning: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["blueprint", str(planning), "--check", "Film", "--outcome", "awareness",
+         "--effort", "2026-04=1"],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "not an outcome of the current Guidepoint" in result.output
+    bad = CliRunner().invoke(main, ["blueprint", str(planning), "--check", "Film",
+                                    "--outcome", "pipeline", "--effort", "April"])  # fmt: skip
+    assert bad.exit_code == 2
+    assert "MONTH=AMOUNT" in bad.output
+
+
+def test_a_broken_planning_file_is_reported_with_its_path(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"cycles": 3}', encoding="utf-8")
+    result = CliRunner().invoke(main, ["showcase", str(bad)])
+    assert result.exit_code == 1
+    assert "file broken.json, $.cycles" in result.output
