@@ -232,7 +232,7 @@ class HuddleView:
             lines += ["", f"Ageing ({len(ageing)}, {self.ageing_rule})"]
             if ageing:
                 lines += table(
-                    ["KEY", "STAGE", "AGE", "PAST"],
+                    ["KEY", "STAGE", "AGE", "OVER"],
                     [[i.key, i.stage, duration(i.age or timedelta()), i.ageing] for i in ageing],
                 )
             else:
@@ -363,7 +363,8 @@ class Board:
             InvalidValue: ``at`` is before the item entered its current stage.
             NotFound: no such item or stage.
 
-        Moving an item into the stage it is already in changes nothing.
+        Moving an item into the stage it is already in changes nothing. A blocked item can
+        still move; its blocker stays until :meth:`unblock`.
         """
         item = self.item(key)
         index = self.workflow.index_of(stage)
