@@ -7,6 +7,7 @@ open in a spreadsheet. The :class:`~agilemarketing_csv.adapter.CsvAdapter` plugs
 into agilemarketing's sync as the ``csv`` adapter.
 """
 
+from agilemarketing_csv.adapter import CsvAdapter, JiraCsvAdapter
 from agilemarketing_csv.backlog import read_backlog_csv, write_backlog_csv
 from agilemarketing_csv.dialect import CsvDialect
 from agilemarketing_csv.history import read_history_csv, write_history_csv
@@ -17,9 +18,11 @@ from agilemarketing_csv.writing import atomic_csv, neutralise_formula, restore_f
 
 __all__ = [
     "ColumnMapping",
+    "CsvAdapter",
     "CsvDialect",
     "CsvRecords",
     "Header",
+    "JiraCsvAdapter",
     "atomic_csv",
     "neutralise_formula",
     "read_backlog_csv",

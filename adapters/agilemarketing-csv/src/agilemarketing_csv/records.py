@@ -32,7 +32,6 @@ from agilemarketing.errors import (
     AgileMarketingError,
     CsvFileError,
     CsvRowError,
-    InvalidInputGroup,
     raise_all,
 )
 from agilemarketing_csv.dialect import CsvDialect, raise_field_size_limit
@@ -252,7 +251,7 @@ def _read_header(file: Path, dialect: CsvDialect) -> list[str]:
             row=1,
             fix="put the column names on the first line",
         )
-    return [cell.strip() for cell in cells]
+    return cells
 
 
 def require_column(
@@ -289,11 +288,6 @@ def require_column(
     )
 
 
-def problems_of_group(error: InvalidInputGroup) -> list[CsvRowError]:
-    """The row errors inside ``error`` (a helper for callers that want a flat list)."""
-    return [e for e in error.exceptions if isinstance(e, CsvRowError)]
-
-
 def ragged(cells: list[str], width: int, header: Header, file: str, row: int) -> CsvRowError:
     """The problem with a (non-blank) row that does not have ``width`` cells."""
     count = len(cells)
@@ -313,8 +307,3 @@ def ragged(cells: list[str], width: int, header: Header, file: str, row: int) ->
         expected=f"{width} cells, one per column",
         fix="look for an unquoted delimiter in a cell of this row (quote cells that contain it)",
     )
-
-
-def texts(values: Iterable[str]) -> tuple[str, ...]:
-    """Non-empty, stripped values, in order."""
-    return tuple(v.strip() for v in values if v and not v.isspace())
