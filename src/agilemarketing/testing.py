@@ -278,7 +278,8 @@ class InMemoryAdapter(Adapter):
     def apply(self, change: AnyChange) -> ChangeResult:
         """Apply one change; see :class:`~agilemarketing.adapter.Adapter.apply`."""
         self.check_supports(change)
-        done = self._applied.get(change.change_id)
+        change_id = change.change_id
+        done = self._applied.get(change_id)
         if done is not None:
             return ChangeResult(change, ChangeStatus.ALREADY_APPLIED, key=done)
         now = self._now()
@@ -294,7 +295,7 @@ class InMemoryAdapter(Adapter):
                     status = self._rerank(change, now)
         except AgileMarketingError as error:
             return ChangeResult(change, ChangeStatus.FAILED, error=error)
-        self._applied[change.change_id] = change.key
+        self._applied[change_id] = change.key
         return ChangeResult(change, status)
 
     def _record(self, key: str) -> ItemRecord:
