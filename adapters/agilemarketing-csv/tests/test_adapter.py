@@ -98,3 +98,24 @@ def test_the_jira_export_adapter_refuses_to_write(tmp_path: Path) -> None:
     _jira_export(path, sample_histories(2))
     with pytest.raises(UnsupportedChange, match="jira-csv"):
         JiraCsvAdapter(str(path)).write([MoveStatus("MKT-1", "Done")])
+
+
+def test_syncing_successive_jira_exports_into_a_csv_board_accrues_observed_history(
+    tmp_path: Path,
+) -> None:
+    from agilemarketing.mirror import Mirror
+    from agilemarketing.sync import apply, plan
+
+    export = tmp_path / "export.csv"
+    header = "Issue key,Summary,Status,Custom field (Rank)"
+    export.write_text(f"{header}\nMKT-1,Launch email,To Do,0|a:\nMKT-2,Blog,Doing,0|b:\n")
+    board = CsvAdapter(str(tmp_path / "board.csv"))
+    with Mirror(str(tmp_path / "sync.db")) as mirror:
+        apply(plan(JiraCsvAdapter(str(export)), board, mirror))
+        export.write_text(f"{header}\nMKT-1,Launch email,Done,0|a:\nMKT-2,Blog,Doing,0|b:\n")
+        second = plan(JiraCsvAdapter(str(export)), board, mirror)
+        assert [c.describe() for c in second.changes] == ["move MKT-1 'To Do' -> 'Done'"]
+        apply(second)
+    [launch, blog] = sorted(board.read(), key=lambda r: r.key)
+    assert [t.to_status for t in launch.history.transitions] == ["To Do", "Done"]
+    assert blog.history.status == "Doing"
