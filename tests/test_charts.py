@@ -1,0 +1,86 @@
+"""Charts: every metric result draws a titled, labelled chart on the Agg backend."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import matplotlib
+import pytest
+
+from agilemarketing import metrics as m
+from agilemarketing.flow import FlowLog
+from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
+from agilemarketing.workflow import Workflow
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+WF = Workflow.from_shorthand("To Do,Doing,Review,Done", start="Doing", wip={"Doing": 2})
+T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
+
+
+def _history(i: int) -> ItemHistory:
+    start = T0 + timedelta(days=i % 9, hours=i)
+    moves = [Transition(start, "To Do", "Doing")]
+    if i % 4:
+        moves.append(Transition(start + timedelta(days=1 + i % 5), "Doing", "Done"))
+    return ItemHistory(
+        f"K-{i}",
+        type="Email" if i % 2 else "Blog",
+        status=moves[-1].to_status,
+        created=T0,
+        points=float(i % 5),
+        sprints=[f"S{i % 3}"],
+        transitions=moves,
+        blocked=[BlockedPeriod(start, start + timedelta(hours=5))] if i % 3 == 0 else [],
+    )
+
+
+METRICS = m.FlowMetrics.compute(FlowLog.build([_history(i) for i in range(30)], WF))
+RESULTS: list[Any] = [
+    METRICS.cycle_times,
+    METRICS.throughput,
+    METRICS.net_flow,
+    METRICS.wip,
+    METRICS.cfd,
+    METRICS.ageing,
+    METRICS.burnup,
+    METRICS.cycles,
+    METRICS.flow_efficiency,
+    METRICS.blocked,
+    METRICS.wip_breaches,
+    METRICS.sle,
+    METRICS.xmr_throughput,
+    METRICS.xmr_cycle_time,
+]
+
+
+@pytest.mark.parametrize("result", RESULTS, ids=lambda r: type(r).__name__)
+def test_every_result_plots_a_titled_chart_with_labelled_axes(result: Any) -> None:
+    ax = result.plot()
+    try:
+        assert ax.get_title()
+        assert ax.get_xlabel()
+        assert ax.get_ylabel()
+    finally:
+        plt.close(ax.figure)
+
+
+def test_a_chart_draws_on_the_axes_it_is_given() -> None:
+    fig, ax = plt.subplots()
+    try:
+        assert METRICS.cycle_times.plot(ax) is ax
+        labels = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert any(text.startswith("85th percentile") for text in labels)
+    finally:
+        plt.close(fig)
+
+
+def test_a_chart_saves_as_svg(tmp_path: Any) -> None:
+    ax = METRICS.cfd.plot()
+    try:
+        ax.figure.savefig(tmp_path / "cfd.svg")
+    finally:
+        plt.close(ax.figure)
+    assert (tmp_path / "cfd.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
