@@ -32,6 +32,7 @@ and target for tests of sync and reports.
 
 from __future__ import annotations
 
+import random
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -71,6 +72,7 @@ __all__ = [
     "AdapterContract",
     "AdapterFactory",
     "InMemoryAdapter",
+    "random_plan",
     "read_state",
     "sample_histories",
 ]
@@ -417,6 +419,68 @@ _ALL_FIELDS = frozenset(
 )
 
 
+def random_plan(
+    histories: Sequence[ItemHistory], *, seed: int, steps: int, rank: bool = True
+) -> list[AnyChange]:
+    """A reproducible plan of ``steps`` changes over ``histories``: creates, field updates,
+    moves (some stale), re-ranks (when ``rank``), and a few changes to unknown items. Each
+    change has its own ``origin``, so none is a replay of another.
+
+    >>> [c.kind for c in random_plan(sample_histories(3), seed=1, steps=4)]
+    ['update', 'move', 'create', 'move']
+    """
+    chooser = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+    keys = [h.key for h in histories]
+    plan: list[AnyChange] = []
+    kinds = ["create", "update", "move", "move", "unknown"] + (["rerank"] * 2 if rank else [])
+    for step in range(steps):
+        origin = f"plan {seed} step {step}"
+        kind = chooser.choice(kinds)
+        if kind == "create" or not keys:
+            key = f"NEW-{seed}-{step}"
+            plan.append(
+                CreateItem(
+                    key,
+                    f"New work {step}",
+                    type=chooser.choice(_TYPES),
+                    status=_STATUSES[0],
+                    points=chooser.choice(_POINTS),
+                    labels=chooser.sample(["q1", "q2", "webinar"], 2),
+                    origin=origin,
+                )
+            )
+            keys.append(key)
+        elif kind == "update":
+            values: dict[str, Any] = chooser.choice(
+                [
+                    {"summary": f"Retitled at step {step}"},
+                    {"points": chooser.choice([1, 2, 3, 5, 8])},
+                    {"labels": chooser.sample(["q1", "q2", "webinar", "event"], 2)},
+                    {"type": chooser.choice(_TYPES), "summary": f"Retyped at step {step}"},
+                ]
+            )
+            plan.append(UpdateFields(chooser.choice(keys), values, origin=origin))
+        elif kind == "move":
+            from_status = chooser.choice([None, None, *_STATUSES])
+            plan.append(
+                MoveStatus(
+                    chooser.choice(keys),
+                    chooser.choice(_STATUSES),
+                    from_status=from_status,
+                    origin=origin,
+                )
+            )
+        elif kind == "rerank" and len(keys) > 1:
+            key, neighbour = chooser.sample(keys, 2)
+            if chooser.random() < 0.5:
+                plan.append(Rerank(key, before=neighbour, origin=origin))
+            else:
+                plan.append(Rerank(key, after=neighbour, origin=origin))
+        else:
+            plan.append(MoveStatus(f"GONE-{step}", _STATUSES[-1], origin=origin))
+    return plan
+
+
 def _pytest() -> Any:
     # The contract runs under pytest, but importing this module (for InMemoryAdapter, or the
     # built-in "memory" adapter) must not need pytest installed.
@@ -636,6 +700,41 @@ class AdapterContract:
             ChangeStatus.FAILED,
             ChangeStatus.ALREADY_APPLIED,
         ]
+
+    def test_random_plans_end_where_the_reference_adapter_ends(
+        self, make_adapter: AdapterFactory
+    ) -> None:
+        """Model-based: the same random plans applied here and to :class:`InMemoryAdapter`
+        give the same results and the same items (core fields, status, order)."""
+        self._needs(self._adapter(make_adapter), write=True)
+        for seed in (1, 2, 3):
+            self._check_plan_against_reference(make_adapter, seed)
+
+    def _check_plan_against_reference(self, make_adapter: AdapterFactory, seed: int) -> None:
+        seeded = sample_histories(6)
+        adapter = make_adapter(seeded)
+        reference = InMemoryAdapter("reference")
+        reference.seed(seeded)
+        rank = adapter.capabilities.rank
+        for step, change in enumerate(random_plan(seeded, seed=seed, steps=30, rank=rank)):
+            got, want = adapter.apply(change), reference.apply(change)
+            assert got.status is want.status, (
+                f"plan {seed}, step {step}, {change.describe()}: {got.status.value} here, "
+                f"{want.status.value} in the reference ({got.error or want.error})"
+            )
+        state, expected = read_state(adapter), read_state(reference)
+        assert sorted(state) == sorted(expected)
+        for key, record in expected.items():
+            got_history, want_history = state[key].history, record.history
+            for name in ("summary", "type", "status", "points", "labels"):
+                assert getattr(got_history, name) == getattr(want_history, name), (key, name)
+            if adapter.capabilities.history is not HistoryFidelity.NONE:
+                assert [t.to_status for t in got_history.transitions] == [
+                    t.to_status for t in want_history.transitions
+                ], key
+        if rank:
+            order = sorted(state, key=lambda k: (state[k].history.rank or "", k))
+            assert order == [r.key for r in reference.read()]
 
     # -- errors ---------------------------------------------------------------------------
 
