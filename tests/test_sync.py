@@ -23,6 +23,7 @@ from agilemarketing.adapter import (
     ItemRecord,
     MoveStatus,
     ReadResult,
+    Rerank,
     UpdateFields,
 )
 from agilemarketing.errors import (
@@ -367,9 +368,13 @@ def test_a_refused_change_is_reported_and_tried_again_next_time(mirror: Mirror) 
     assert sorted(read_state(target)) == ["MKT-1", "MKT-3"]
     target.locked = "nothing"
     again = plan(source, target, mirror)
-    assert [c.key for c in again.changes] == ["MKT-2"]
+    assert [c.describe() for c in again.changes] == [
+        "create MKT-2 'Marketing work item 2' in 'In Progress'",
+        "rerank MKT-2 after MKT-1",  # created at the bottom, then put back in its place
+    ]
     apply(again)
     assert synced(target) == synced(source)
+    assert [r.key for r in target.read()] == ["MKT-1", "MKT-2", "MKT-3"]
 
 
 # --- history for sources without one --------------------------------------------------------
@@ -488,6 +493,58 @@ def test_board_to_board_mirroring_keeps_two_boards_in_step(mirror: Mirror) -> No
     assert set(mirror.sources()) == {"memory:team", "memory:agency"}
 
 
+def order(adapter: Adapter) -> list[str]:
+    return [record.key for record in adapter.read()]
+
+
+def test_a_reordered_source_reorders_the_target(mirror: Mirror) -> None:
+    source, target = memory("board", sample_histories(6)), memory("copy")
+    sync(source, target, mirror)
+    source.apply(Rerank("MKT-5", before="MKT-1"))
+    source.apply(Rerank("MKT-2", after="MKT-6"))
+    the_plan = plan(source, target, mirror)
+    assert the_plan.count("rerank") == the_plan.counts["rerank"] >= 2
+    apply(the_plan)
+    assert order(target) == order(source) == ["MKT-5", "MKT-1", "MKT-3", "MKT-4", "MKT-6", "MKT-2"]
+    assert plan(source, target, mirror).changes == ()
+
+
+def test_a_reorder_made_only_on_the_target_is_kept(mirror: Mirror) -> None:
+    source, target = memory("board", sample_histories(4)), memory("copy")
+    sync(source, target, mirror)
+    target.apply(Rerank("MKT-4", before="MKT-1"))
+    source.apply(UpdateFields("MKT-2", {"summary": "Changed at the source"}))
+    apply(plan(source, target, mirror))
+    assert order(target) == ["MKT-4", "MKT-1", "MKT-2", "MKT-3"]
+
+
+def test_an_item_moved_differently_on_both_sides_is_a_rank_conflict(mirror: Mirror) -> None:
+    source, target = memory("board", sample_histories(4)), memory("copy")
+    sync(source, target, mirror)
+    source.apply(Rerank("MKT-3", before="MKT-1"))
+    target.apply(Rerank("MKT-3", after="MKT-4"))
+    the_plan = plan(source, target, mirror, "prefer-source")
+    (conflict,) = the_plan.conflicts
+    assert (conflict.key, conflict.field) == ("MKT-3", "rank")
+    assert (conflict.base, conflict.source, conflict.target) == (
+        "after MKT-2",
+        "first",
+        "after MKT-4",
+    )
+    apply(the_plan)
+    assert order(target)[0] == "MKT-3"
+
+
+def test_the_same_edit_made_again_later_is_sent_again(mirror: Mirror) -> None:
+    source, target = memory("board", sample_histories(2)), memory("copy")
+    sync(source, target, mirror)
+    for n, summary in enumerate(("B", "A", "B", "A")):
+        source.apply(UpdateFields("MKT-1", {"summary": summary}, origin=f"edit {n}"))
+        report = sync(source, target, mirror)
+        assert report.applied == 1, summary  # not mistaken for the earlier, equal change
+        assert read_state(target)["MKT-1"].history.summary == summary
+
+
 histories = st.lists(
     st.builds(
         ItemHistory,
@@ -505,6 +562,7 @@ edits = st.lists(
         st.sampled_from([f"K-{i}" for i in range(8)]),
         st.sampled_from(["Doing", "Done", "Review"]),
         st.text(max_size=5),
+        st.sampled_from([f"K-{i}" for i in range(8)]),
     ),
     max_size=6,
 )
@@ -512,17 +570,20 @@ edits = st.lists(
 
 @given(histories, edits)
 def test_after_any_source_edits_a_sync_makes_the_target_equal_and_a_rerun_plans_nothing(
-    seed: list[ItemHistory], changes: list[tuple[str, str, str]]
+    seed: list[ItemHistory], changes: list[tuple[str, str, str, str]]
 ) -> None:
     with Mirror(":memory:") as m:
         source, target = memory("s", seed), memory("t")
         sync(source, target, m)
-        for key, status, summary in changes:
+        for key, status, summary, neighbour in changes:
             if key in read_state(source):
                 source.apply(MoveStatus(key, status))
                 source.apply(UpdateFields(key, {"summary": summary}))
+                if neighbour != key and neighbour in read_state(source):
+                    source.apply(Rerank(key, after=neighbour))
         sync(source, target, m)
         assert synced(target) == synced(source)
+        assert order(target) == order(source)
         again = plan(source, target, m)
         assert again.changes == ()
         assert again.conflicts == ()

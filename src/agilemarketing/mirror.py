@@ -504,6 +504,17 @@ class Mirror:
         ).fetchone()
         return 0 if row is None else int(row[0])
 
+    def item_revisions(self, source: str = OWN_BOARD) -> dict[str, int]:
+        """The revision at which each item of a board was last written, by key.
+
+        The sync engine puts it in the origin of the changes it plans, so a change planned again
+        after a crash keeps its id, while the same edit made again later gets a new one.
+        """
+        rows = self._conn.execute(
+            "SELECT item_key, revision FROM items WHERE source = ?", (source,)
+        )
+        return {key: int(revision) for key, revision in rows}
+
     def set_cursor(self, source: str, cursor: str | None, *, peer: str | None = None) -> None:
         """Record where the next incremental read of ``source`` starts (and its peer)."""
         self._require_transaction("set_cursor")

@@ -41,6 +41,7 @@ memory:team-board -> memory:copy: 0 creates, 1 moves, 0 updates, 0 conflicts, 0 
 
 from __future__ import annotations
 
+import bisect
 import enum
 import hashlib
 import json
@@ -65,6 +66,7 @@ from agilemarketing.adapter import (
     FieldValue,
     ItemRecord,
     MoveStatus,
+    Rerank,
     UpdateFields,
     change_from_dict,
 )
@@ -396,6 +398,7 @@ class _ItemPlan:
     target_base: ItemRecord | None  # new base of the target side (None: unchanged)
     blocked: bool  # a skipped conflict: keep the old bases, keep the cursor
     adopt: ItemRecord | None  # history to carry onto a mirror target
+    conflicted: bool = False  # a conflict was found (whatever the policy did with it)
 
 
 @attrs.frozen(eq=False)
@@ -597,15 +600,17 @@ def plan(
         )
     base_s = mirror.board(src)
     base_t = mirror.board(tgt)
+    revisions = mirror.item_revisions(src)
     read_s, source_cursor, _ = _read_all(source, mirror.cursor(src), "read source", progress)
     target_now, _, _ = _read_all(target, None, "read target", progress)
 
     seen_at = utcnow()
     items: list[_ItemPlan] = []
     conflicts: list[Conflict] = []
-    unchanged = 0
     adopt_history = isinstance(target, MirrorAdapter)
-    for key, raw in read_s.items():
+    # Plan in the source's order, so creates land on the target in that order.
+    for raw in sorted(read_s.values(), key=_rank_order):
+        key = raw.key
         now_s = accrue_history(base_s.get(key), raw, seen_at)
         item, found = _plan_item(
             key,
@@ -615,16 +620,21 @@ def plan(
             base_t.get(key),
             mapping,
             chosen,
-            src,
+            f"{src}@{revisions.get(key, 0)}",
             adopt_history,
         )
         conflicts += found
-        if not item.changes and not found:
-            unchanged += 1
-        if item.changes or item.source_base or item.target_base or item.adopt or item.blocked:
-            items.append(item)
-    # Creates first (a rerank or a later change may name a new item), then the rest in order.
-    items.sort(key=lambda i: not any(isinstance(c, CreateItem) for c in i.changes))
+        items.append(item)
+    if target.capabilities.rank:
+        items, found = _plan_reranks(items, base_s, read_s, target_now, chosen, src, revisions)
+        conflicts += found
+    changed = {i.key for i in items if i.changes or i.conflicted}
+    unchanged = len({i.key for i in items} - changed)
+    items = [
+        i for i in items if i.changes or i.source_base or i.target_base or i.adopt or i.blocked
+    ]
+    # Creates first (a rerank or a later change may name a new item), reranks last.
+    items.sort(key=_batch_order)
     interrupted = tuple(mirror.journal(tgt, status=JournalStatus.PLANNED))
     return SyncPlan(
         source=src,
@@ -659,7 +669,7 @@ def _plan_item(
     sb = None if raw_base_s is None else mapping.translate(raw_base_s)
     new_source_base = None if raw_s == raw_base_s else raw_s
     fields = _compared_fields(mapping, s, sb)
-    origin = f"{src}@{_fingerprint(sb, fields)}"
+    origin = f"{src}:{_fingerprint(sb, fields)}"
     if t is None:
         if (
             tb is not None
@@ -682,10 +692,11 @@ def _plan_item(
         if tb is not None:  # deleted on the target and changed at the source: a conflict
             conflict = Conflict(key, "item", "present", "changed", "deleted", _resolution(policy))
             if policy is not ConflictPolicy.PREFER_SOURCE:
-                return _ItemPlan(key, (), None, None, policy is ConflictPolicy.SKIP, None), [
-                    conflict
-                ]
-            return _ItemPlan(key, (create,), raw_s, s, False, _adopt(s, adopt_history)), [conflict]
+                keep = raw_s if policy is ConflictPolicy.PREFER_TARGET else None
+                skip = policy is ConflictPolicy.SKIP
+                return _ItemPlan(key, (), keep, None, skip, None, True), [conflict]
+            adopt = _adopt(s, adopt_history)
+            return _ItemPlan(key, (create,), raw_s, s, False, adopt, True), [conflict]
         return _ItemPlan(key, (create,), raw_s, s, False, _adopt(s, adopt_history)), []
 
     conflicts: list[Conflict] = []
@@ -709,7 +720,7 @@ def _plan_item(
                 continue
         values[field] = s.get(field)
     if conflicts and policy is ConflictPolicy.SKIP:
-        return _ItemPlan(key, (), None, None, True, None), conflicts
+        return _ItemPlan(key, (), None, None, True, None, True), conflicts
 
     changes: list[AnyChange] = []
     status = values.pop("status", None)
@@ -726,7 +737,140 @@ def _plan_item(
     adopt = _adopt(s, adopt_history) if expected.history.status == s.history.status else None
     if adopt is not None and _history_of(adopt) == _history_of(t):
         adopt = None
-    return _ItemPlan(key, tuple(changes), new_source_base, new_target_base, False, adopt), conflicts
+    return (
+        _ItemPlan(
+            key, tuple(changes), new_source_base, new_target_base, False, adopt, bool(conflicts)
+        ),
+        conflicts,
+    )
+
+
+def _rank_order(record: ItemRecord) -> tuple[bool, str, str]:
+    rank = record.history.rank
+    return (rank is None, rank or "", record.key)
+
+
+def _batch_order(item: _ItemPlan) -> int:
+    kinds = {c.kind for c in item.changes}
+    return 0 if "create" in kinds else 2 if kinds == {"rerank"} else 1
+
+
+def _predecessors(keys: Iterable[str]) -> dict[str, str | None]:
+    order = list(keys)
+    return {key: (order[i - 1] if i else None) for i, key in enumerate(order)}
+
+
+def _kept_in_order(order: list[str], base: Mapping[str, int]) -> set[str]:
+    """The keys of ``order`` that keep their base order: a longest increasing subsequence of
+    their base positions (the fewest items to call "moved"); keys not in ``base`` are left out.
+    """
+    keys = [k for k in order if k in base]
+    tails: list[int] = []  # tails[n]: index in keys of the smallest tail of a run of length n+1
+    tail_positions: list[int] = []  # base positions of those tails, for bisect
+    parent: list[int] = [-1] * len(keys)
+    for i, key in enumerate(keys):
+        position = base[key]
+        n = bisect.bisect_left(tail_positions, position)
+        parent[i] = tails[n - 1] if n else -1
+        if n == len(tails):
+            tails.append(i)
+            tail_positions.append(position)
+        else:
+            tails[n] = i
+            tail_positions[n] = position
+    kept: set[str] = set()
+    at = tails[-1] if tails else -1
+    while at >= 0:
+        kept.add(keys[at])
+        at = parent[at]
+    return kept
+
+
+def _plan_reranks(
+    items: list[_ItemPlan],
+    base_s: Mapping[str, ItemRecord],
+    read_s: Mapping[str, ItemRecord],
+    target_now: Mapping[str, ItemRecord],
+    policy: ConflictPolicy,
+    src: str,
+    revisions: Mapping[str, int],
+) -> tuple[list[_ItemPlan], list[Conflict]]:
+    """Plan :class:`Rerank` changes so the target's order follows the source's, three-way.
+
+    The items the source moved since the last sync (those outside a longest run that kept the
+    base order) and the new ones are placed on the target right after the item above them at
+    the source; items only the target moved stay where the target put them; an item moved on
+    both sides to different places is a ``rank`` conflict.
+    """
+    source_now = {**base_s, **read_s}
+    if not any(r.history.rank is not None for r in source_now.values()):
+        return items, []  # the source keeps no order: nothing to follow
+    creates = [i.key for i in items if any(isinstance(c, CreateItem) for c in i.changes)]
+    synced = {k for k in source_now if k in target_now} | set(creates)
+    blocked = {i.key for i in items if i.blocked}
+    order_s = [r.key for r in sorted(source_now.values(), key=_rank_order) if r.key in synced]
+    order_b = [r.key for r in sorted(base_s.values(), key=_rank_order) if r.key in synced]
+    order_t = [r.key for r in sorted(target_now.values(), key=_rank_order) if r.key in synced]
+    order_t += [k for k in creates if k not in target_now]  # new items land at the bottom
+    base_position = {key: n for n, key in enumerate(order_b)}
+    moved_by_source = set(order_s) - _kept_in_order(order_s, base_position)
+    moved_by_target = set(base_position) - _kept_in_order(order_t, base_position)
+    pred_s, pred_b, pred_t = (_predecessors(o) for o in (order_s, order_b, order_t))
+    simulated = list(order_t)
+    reranks: list[_ItemPlan] = []
+    conflicts: list[Conflict] = []
+    conflicted: set[str] = set()
+    for key in order_s:
+        if key not in moved_by_source or key in blocked:
+            continue
+        want = pred_s[key]
+        at = simulated.index(key)
+        if (simulated[at - 1] if at else None) == want:
+            continue
+        # The target moved it too, or moved what was around it (which of two swapped items
+        # moved cannot be told apart): a conflict, never a silent overwrite.
+        target_moved = key in moved_by_target or (key in pred_b and pred_t[key] != pred_b[key])
+        if target_moved and pred_t[key] != want:
+            conflicts.append(
+                Conflict(
+                    key,
+                    "rank",
+                    _place(pred_b[key]),
+                    _place(want),
+                    _place(pred_t[key]),
+                    _resolution(policy),
+                )
+            )
+            conflicted.add(key)
+            if policy is not ConflictPolicy.PREFER_SOURCE:
+                continue
+        simulated.remove(key)
+        origin = f"{src}@{revisions.get(key, 0)}:order:{pred_b.get(key)}"
+        if want is None:
+            change = Rerank(key, before=simulated[0], origin=origin)
+            simulated.insert(0, key)
+        else:
+            change = Rerank(key, after=want, origin=origin)
+            simulated.insert(simulated.index(want) + 1, key)
+        reranks.append(_ItemPlan(key, (change,), None, None, False, None))
+    if conflicted:
+        skip = policy is ConflictPolicy.SKIP
+        items = [
+            attrs.evolve(
+                i,
+                conflicted=True,
+                blocked=i.blocked or skip,
+                source_base=None if skip else i.source_base,
+            )
+            if i.key in conflicted
+            else i
+            for i in items
+        ]
+    return items + reranks, conflicts
+
+
+def _place(pred: str | None) -> str:
+    return "first" if pred is None else f"after {pred}"
 
 
 def _resolution(policy: ConflictPolicy) -> str:
