@@ -169,3 +169,27 @@ def test_retrospective_links_keep_change_try_to_the_cycle_metrics() -> None:
     assert "**Try**\n- one approver" in text
     with pytest.raises(InvalidValue, match="keep, change or try"):
         Retrospective.for_cycle(report)
+
+
+def test_the_live_board_says_which_completed_work_is_customer_ready() -> None:
+    from agilemarketing.board import Board
+    from agilemarketing.workflow import Workflow
+
+    board = Board(Workflow.from_shorthand("Ready,Doing,Done"), definition_of_done=DOD)
+    run = CycleRun(Cycle("Cycle 1", START, Capacity.items(2)))
+    work = [WorkItem("A", "Teaser"), WorkItem("B", "Landing page")]
+    run.commit(work)
+    for item in work:
+        board.add(item, "Ready", at=START)
+    board.meet("A", "Proofread", "Tracking in place")
+    board.pull("A", "Done", at="2026-04-08T10:00:00Z")
+    run.complete("A", at="2026-04-08T10:00:00Z")
+    run.complete("B", at="2026-04-09T10:00:00Z")  # completed, but its checklist is not met
+    report = run.close()
+    summary = team_showcase(report, definition_of_done=DOD, items=board)
+    assert [w.key for w in summary.finished] == ["A"]
+    assert summary.not_ready == (
+        "Landing page - B: 0/2 criteria met; unmet: Proofread, Tracking in place",
+    )
+    same = team_showcase(report, definition_of_done=DOD, items=[board.item("A"), board.item("B")])
+    assert same == summary

@@ -60,6 +60,7 @@ from agilemarketing.done import DefinitionOfDone
 from agilemarketing.errors import AgileMarketingError, NotFound, SerializationError
 from agilemarketing.experiments import Experiment
 from agilemarketing.guidepoint import Blueprint, Guidepoint
+from agilemarketing.items import WorkItem
 from agilemarketing.showcase import Retrospective, ShowcaseSummary, team_showcase
 from agilemarketing.stakeholders import Request, Stakeholder, TriageDecision
 
@@ -220,7 +221,7 @@ def _un_attrs(value: Any, *, tag: bool, path: str) -> dict[str, Any]:
 
 _CUSTOM[Backlog] = (
     lambda backlog: [unstructure(item) for item in backlog],
-    lambda data, path: Backlog(_st(data, list[items.WorkItem], path)),
+    lambda data, path: Backlog(_st(data, list[WorkItem], path)),
 )
 
 
@@ -428,7 +429,8 @@ class PlanningFile:
 
     Write it with :meth:`save`, read it with :meth:`load`; the command line reads it too.
     ``suggestions`` maps a cycle's name to the keys of requests stakeholders made at its
-    showcase.
+    showcase; ``items`` holds the current versions of the team's work items (what their
+    Definition of Done says now), for instance everything on the board.
     """
 
     team: str = ""
@@ -442,6 +444,7 @@ class PlanningFile:
     retrospectives: tuple[Retrospective, ...] = ()
     definition_of_done: DefinitionOfDone | None = None
     suggestions: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    items: tuple[WorkItem, ...] = ()
     version: int = 1
 
     @property
@@ -478,6 +481,7 @@ class PlanningFile:
             blueprint_before=before,
             blueprint_after=after,
             suggestions=[r for r in self.requests if r.key in wanted],
+            items=self.items,
         )
 
     def save(self, path: str | Path) -> Path:

@@ -32,11 +32,13 @@ from datetime import datetime
 import attrs
 
 from agilemarketing._time import ensure_utc
+from agilemarketing.board import Board
 from agilemarketing.cycles import CycleReport
 from agilemarketing.done import DefinitionOfDone
 from agilemarketing.errors import InvalidValue
 from agilemarketing.experiments import Experiment
 from agilemarketing.guidepoint import Blueprint
+from agilemarketing.items import WorkItem
 from agilemarketing.stakeholders import Intake, Request, RequestCheck
 
 __all__ = [
@@ -248,17 +250,25 @@ def team_showcase(
     blueprint_after: Blueprint | None = None,
     suggestions: Iterable[Request] = (),
     links: Mapping[str, str] | None = None,
+    items: Board | Iterable[WorkItem] | None = None,
     at: datetime | str | None = None,
 ) -> ShowcaseSummary:
     """Build the showcase summary of a closed cycle.
 
     Finished work is what was completed in the cycle *and* meets the ``definition_of_done``
-    (when one is given); a link comes from ``links`` or the item's ``fields["link"]``.
+    (when one is given). The report holds items as they were committed; ``items`` (the live
+    :class:`~agilemarketing.board.Board`, or the items' current versions) supplies the
+    Definition-of-Done criteria they meet now. A link comes from ``links`` or the item's
+    ``fields["link"]``.
     Experiments are judged at ``at`` (default: the cycle's close). The Blueprint change list
     is :meth:`Blueprint.diff` between the Blueprint shown at the last showcase and now.
     """
     moment = report.closed_at if at is None else ensure_utc(at)
     by_key = {i.key: i for i in (*report.committed, *report.unplanned)}
+    if isinstance(items, Board):
+        by_key.update({p.item.key: p.item for p in items if p.item.key in by_key})
+    elif items is not None:
+        by_key.update({i.key: i for i in items if i.key in by_key})
     unplanned = {i.key for i in report.unplanned}
     finished: list[FinishedWork] = []
     not_ready: list[str] = []

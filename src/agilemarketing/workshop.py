@@ -298,6 +298,9 @@ class PlanningWorkshop:
         blueprint = Blueprint(self.guidepoint, month_of(start), capacity, unit=unit)
         left: list[LeftOut] = []
         for idea in self.winners():
+            if idea.outcome is None:
+                left.append(LeftOut(idea.key, idea.title, "serves no Guidepoint outcome"))
+                continue
             if len(blueprint.priorities) >= max_priorities:
                 left.append(
                     LeftOut(
@@ -306,9 +309,6 @@ class PlanningWorkshop:
                         f"beyond the {max_priorities} priorities a Blueprint holds",
                     )
                 )
-                continue
-            if idea.outcome is None:
-                left.append(LeftOut(idea.key, idea.title, "serves no Guidepoint outcome"))
                 continue
             if idea.size is None:
                 left.append(LeftOut(idea.key, idea.title, "not sized yet"))
