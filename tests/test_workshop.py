@@ -126,6 +126,18 @@ def test_blueprint_draft_fills_capacity_and_explains_what_is_left_out() -> None:
     assert "Not in this Blueprint" in str(draft)
 
 
+def test_blueprint_draft_starts_from_priorities_already_agreed() -> None:
+    from agilemarketing.guidepoint import Priority
+
+    ws = PlanningWorkshop(GP, owner="Maya", participants=["Ana"])
+    ws.add_idea("Video", by="Ana", outcome="pipeline")
+    ws.size("I1", Size.points(8))
+    agreed = Priority("App launch", "pipeline", {"2026-04": 10})
+    draft = ws.draft_blueprint("2026-04", 12, first=[agreed])
+    assert [p.name for p in draft.blueprint.priorities] == ["App launch", "Video"]
+    assert draft.blueprint.priority("Video").effort == (("2026-04", 2.0), ("2026-05", 6.0))
+
+
 def test_blueprint_draft_keeps_to_a_few_priorities() -> None:
     ws = PlanningWorkshop(GP, owner="Maya", participants=["Ana"])
     for n in range(7):
@@ -191,6 +203,7 @@ def test_cycle_planning_takes_the_top_within_capacity_and_explains_the_rest() ->
     plan = plan_cycle(backlog, run)
     assert [i.key for i in plan.committed] == ["A", "B"]
     assert [i.key for i in run.committed] == ["A", "B"]
+    assert backlog.keys() == ["C", "D"]  # committed work moved from the backlog to the cycle
     assert plan.left_out[0].reason == "needs 5 pt, 2 pt of capacity left"
     assert "waits behind C" in plan.left_out[1].reason  # D would fit, but the order is the Owner's
     text = plan.explain()

@@ -285,17 +285,20 @@ class PlanningWorkshop:
         start: str,
         capacity: float | Sequence[float],
         *,
+        first: Iterable[Priority] = (),
         max_priorities: int = 5,
         unit: str = "points",
     ) -> BlueprintDraft:
         """A Blueprint draft from the sized winners, best first, each from the earliest month.
 
-        A priority's effort fills the free capacity of the earliest months (a large one spreads
-        over consecutive months). Ideas that are unsized, serve no outcome, or do not fit into
-        the remaining capacity, and winners beyond ``max_priorities`` (a Blueprint holds a
-        *few* priorities), are listed as left out with the reason.
+        ``first`` are priorities already agreed (accepted requests, running campaigns); they
+        come first and must fit. A priority's effort then fills the free capacity of the
+        earliest months (a large one spreads over consecutive months). Ideas that are unsized,
+        serve no outcome, or do not fit into the remaining capacity, and winners beyond
+        ``max_priorities`` (a Blueprint holds a *few* priorities), are listed as left out with
+        the reason.
         """
-        blueprint = Blueprint(self.guidepoint, month_of(start), capacity, unit=unit)
+        blueprint = Blueprint(self.guidepoint, month_of(start), capacity, first, unit=unit)
         left: list[LeftOut] = []
         for idea in self.winners():
             if idea.outcome is None:
@@ -539,6 +542,9 @@ def plan_cycle(
         taken.append(item)
         room -= capacity.measure([item])
     run.commit(taken)
+    if isinstance(backlog, Backlog):
+        for item in taken:
+            backlog.remove(item.key)
     if board is not None and target is not None:
         for item in taken:
             board.add(item, target.name, at=run.cycle.start)
