@@ -312,8 +312,9 @@ class CreateItem(Change):
     )
 
     def satisfied_by(self, record: ItemRecord) -> bool:
-        """Whether ``record`` already is this item (same summary, type, points, labels, extra
-        fields; the status only while no one has moved it on)."""
+        """Whether ``record`` already is this item: same summary, type, points, labels and
+        extra fields. The status is not compared, since the item may have moved on since it was
+        created."""
         h = record.history
         return (
             h.summary == self.summary
