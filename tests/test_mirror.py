@@ -303,3 +303,25 @@ def test_a_write_batch_is_one_transaction(mirror: Mirror) -> None:
     adapter.write([CreateItem(f"MKT-{i}", f"item {i}", status="To Do") for i in range(5)])
     assert mirror.count() == 5
     assert mirror.revision() == before + 5  # one revision per change, all in one commit
+
+
+def test_items_created_one_after_another_keep_short_ranks_in_creation_order(
+    mirror: Mirror,
+) -> None:
+    adapter = MirrorAdapter.of(mirror)
+    keys = [f"MKT-{i:04d}" for i in range(1500)]
+    adapter.write([CreateItem(key, key, status="To Do") for key in reversed(keys)])
+    records = list(adapter.read())
+    assert [r.key for r in records] == list(reversed(keys))
+    assert max(len(r.history.rank or "") for r in records) <= 6
+
+
+@given(st.text(alphabet="0123456789abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=9))
+def test_a_rank_appended_after_any_rank_sorts_after_it_and_is_valid(last: str) -> None:
+    from agilemarketing.adapter import is_rank
+    from agilemarketing.mirror import _rank_after
+
+    last = last.rstrip("0") or "1"
+    after = _rank_after(last)
+    assert after > last
+    assert is_rank(after)

@@ -27,7 +27,7 @@ so a fleet of sync jobs could later point the same schema at a server database.
 ...                         transitions=[Transition("2026-03-02T09:00:00Z", None, "Doing")]),
 ...         ])
 ...     [h.key for h in mirror.histories("csv:export.csv")], mirror.schema_version
-(['MKT-1'], 3)
+(['MKT-1'], 4)
 """
 
 from __future__ import annotations
@@ -158,7 +158,10 @@ _V3 = (
     "CREATE INDEX items_by_revision ON items (source, revision)",
 )
 
-_MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3)
+# v4: the board order, so the adapter finds the lowest-priority rank without a scan.
+_V4 = ("CREATE INDEX items_by_rank ON items (source, item_rank)",)
+
+_MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3, _V4)
 
 #: The schema version this code writes; older databases are upgraded when opened.
 SCHEMA_VERSION: Final = len(_MIGRATIONS)
@@ -560,7 +563,10 @@ class Mirror:
                 group = next(groups, None)
             found: list[Transition] = []
             if group is not None and group[0] == key:
-                found = [Transition(at, old, new, bool(obs)) for _, at, old, new, obs in group[1]]
+                found = [
+                    Transition(datetime.fromisoformat(at), old, new, bool(obs))
+                    for _, at, old, new, obs in group[1]
+                ]
                 group = next(groups, None)
             yield _row_record(row, found)
 
@@ -570,7 +576,7 @@ class Mirror:
         if row is None:
             return None
         transitions = [
-            Transition(at, old, new, bool(obs))
+            Transition(datetime.fromisoformat(at), old, new, bool(obs))
             for at, old, new, obs in self._conn.execute(
                 "SELECT at, from_status, to_status, observed FROM transitions "
                 "WHERE source = ? AND item_key = ? ORDER BY seq",
@@ -589,6 +595,16 @@ class Mirror:
         """
         for record in self.records(source):
             yield record.history
+
+    def ranks(self, source: str = OWN_BOARD) -> Iterator[str]:
+        """The ranks of a board's items, lowest priority (greatest rank) first."""
+        rows = self._conn.execute(
+            "SELECT item_rank FROM items WHERE source = ? AND item_rank IS NOT NULL "
+            "ORDER BY item_rank DESC",
+            (source,),
+        )
+        for (rank,) in rows:
+            yield rank
 
     def count(self, source: str | None = None) -> int:
         """How many items a board holds (``None``: the mirror's own board)."""
@@ -836,9 +852,7 @@ class MirrorAdapter(Adapter):
         )
 
     def _last_rank(self) -> str | None:
-        ranks = [r.history.rank for r in self.mirror.records(OWN_BOARD) if r.history.rank]
-        valid = [rank for rank in ranks if is_rank(rank)]
-        return max(valid) if valid else None
+        return next((rank for rank in self.mirror.ranks(OWN_BOARD) if is_rank(rank)), None)
 
     def _create(self, change: CreateItem) -> ChangeStatus:
         existing = self._get(change.key)
@@ -861,7 +875,7 @@ class MirrorAdapter(Adapter):
             points=change.points,
             labels=change.labels,
             transitions=[Transition(now, None, change.status)] if change.status else [],
-            rank=rank_between(self._last_rank(), None),
+            rank=_rank_after(self._last_rank()),
         )
         self._store(ItemRecord(history, fields=change.fields))
         return ChangeStatus.APPLIED
@@ -934,6 +948,33 @@ class MirrorAdapter(Adapter):
             renumbered.append(attrs.evolve(record, history=attrs.evolve(record.history, rank=rank)))
         self.mirror.save_board(OWN_BOARD, renumbered)
         return renumbered
+
+
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_RANK_WIDTH = 6
+
+
+def _rank_after(last: str | None) -> str:
+    """A rank just below ``last``: one step at the sixth digit (or the last one, if longer).
+
+    :func:`rank_between` with no upper bound halves the remaining room each time, so appending
+    n items makes ranks about n/5 digits long; stepping keeps them short (about 2 billion
+    appends fit in six digits).
+
+    >>> _rank_after(None), _rank_after("i"), _rank_after("i0000z"), _rank_after("zzzzzz")
+    ('i', 'i00001', 'i0001', 'zzzzzzi')
+    """
+    if last is None:
+        return rank_between(None, None)
+    width = max(len(last), _RANK_WIDTH)
+    value = int(last.ljust(width, "0"), 36) + 1
+    if value >= 36**width:
+        return rank_between(last, None)
+    digits = []
+    for _ in range(width):
+        value, digit = divmod(value, 36)
+        digits.append(_DIGITS[digit])
+    return "".join(reversed(digits)).rstrip("0")
 
 
 def _rank_order(record: ItemRecord) -> tuple[bool, str, str]:

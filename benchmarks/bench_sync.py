@@ -1,0 +1,122 @@
+"""Mirror and sync throughput: bulk writes, history reads, a first sync and an idempotent re-run.
+
+Usage: ``python benchmarks/bench_sync.py [--quick]``. Prints absolute times and ratios against
+baselines measured in the same run:
+
+* mirror bulk write (``save_board``: executemany, one transaction) vs. the naive way (one
+  INSERT and one COMMIT per item and transition);
+* ``Mirror.histories()`` vs. the raw ``SELECT`` of the same rows (the cost of building values);
+* a first sync (memory -> mirror: read, plan, journal, apply, merge base, history) and a re-run
+  with nothing to do, both against the bulk write of the same items.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from agilemarketing.mirror import OWN_BOARD, Mirror, MirrorAdapter
+from agilemarketing.sync import SyncConfig, apply, plan
+from agilemarketing.testing import InMemoryAdapter, sample_histories
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def naive_write(path: Path, n: int) -> float:
+    histories = sample_histories(n)
+    Mirror(path).close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("INSERT INTO sources (name) VALUES ('naive')")
+
+    def run() -> None:
+        for h in histories:
+            conn.execute("BEGIN")
+            conn.execute(
+                "INSERT INTO items (source, item_key, summary, item_type, status, labels, "
+                "sprints, blocked, seen_at) VALUES ('naive', ?, ?, ?, ?, '[]', '[]', '[]', "
+                "'2026-01-01T00:00:00.000000+00:00')",
+                (h.key, h.summary, h.type, h.status),
+            )
+            conn.execute("COMMIT")
+            for seq, t in enumerate(h.transitions):
+                conn.execute("BEGIN")
+                conn.execute(
+                    "INSERT INTO transitions VALUES ('naive', ?, ?, ?, ?, ?, 0)",
+                    (h.key, seq, t.at.isoformat(), t.from_status, t.to_status),
+                )
+                conn.execute("COMMIT")
+
+    seconds = timed(run)
+    conn.close()
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="small sizes only")
+    args = parser.parse_args()
+    n = 1_000 if args.quick else 10_000
+    naive_n = 200 if args.quick else 500
+    histories = sample_histories(n)
+    transitions = sum(len(h.transitions) for h in histories)
+    print(f"items: {n:,} ({transitions:,} transitions)")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+
+        naive = naive_write(folder / "naive.db", naive_n) * n / naive_n
+        with Mirror(folder / "bulk.db") as mirror:
+
+            def bulk() -> None:
+                with mirror.transaction():
+                    mirror.save_board(OWN_BOARD, histories)
+
+            bulk_s = timed(bulk)
+            print(
+                f"mirror bulk write      {bulk_s * 1e3:9.1f} ms   "
+                f"naive row-by-row (extrapolated from {naive_n:,}) {naive * 1e3:9.1f} ms   "
+                f"speed-up x{naive / bulk_s:.1f}"
+            )
+
+            read_s = timed(lambda: sum(1 for _ in mirror.histories()))
+            raw = sqlite3.connect(folder / "bulk.db")
+            raw_s = timed(
+                lambda: (
+                    raw.execute("SELECT * FROM items WHERE source = 'mirror'").fetchall(),
+                    raw.execute("SELECT * FROM transitions WHERE source = 'mirror'").fetchall(),
+                )
+            )
+            raw.close()
+            print(
+                f"Mirror.histories()     {read_s * 1e3:9.1f} ms   raw SELECT {raw_s * 1e3:9.1f} ms"
+                f"   ratio x{read_s / raw_s:.1f}   ({n / read_s:,.0f} items/s)"
+            )
+
+        source = InMemoryAdapter("bench")
+        source.seed(histories)
+        with Mirror(folder / "team.db") as team:
+            target = MirrorAdapter.of(team)
+            config = SyncConfig(batch_size=500)
+            first = timed(lambda: apply(plan(source, target, team, config=config)))
+            again = timed(lambda: apply(plan(source, target, team, config=config)))
+            print(
+                f"first sync (memory -> mirror) {first * 1e3:9.1f} ms   "
+                f"x{first / bulk_s:.1f} the bulk write   ({n / first:,.0f} items/s)"
+            )
+            print(
+                f"re-run, nothing to do         {again * 1e3:9.1f} ms   "
+                f"x{again / bulk_s:.1f} the bulk write   journal rows: {len(team.journal()):,}"
+            )
+
+
+if __name__ == "__main__":
+    main()
