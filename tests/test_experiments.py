@@ -178,3 +178,12 @@ def test_the_decision_follows_the_criterion_exactly(
         assert decision is Decision.SCALE
     else:
         assert decision is Decision.STOP
+
+
+def test_an_earlier_status_line_does_not_know_later_decisions() -> None:
+    e = leads_experiment()
+    e.record("qualified leads", 10, at=day(3))
+    e.record("qualified leads", 60, at=day(14))
+    e.decide("team", at=day(14), learning="video works")
+    assert e.status_line(day(5)).startswith("Short video series: running; qualified leads: 10")
+    assert e.status_line(day(14)).startswith("Short video series: scaled")

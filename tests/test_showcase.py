@@ -119,7 +119,7 @@ def test_markdown_layout() -> None:
     text = team_showcase(closed_cycle(), definition_of_done=DOD).to_markdown()
     assert text.splitlines()[0] == "## Team Showcase: Cycle 1 (06 Apr - 20 Apr 2026)"
     assert "- [V-1 App teaser video (pipeline)](https://example.com/v1)" in text
-    assert "- F-1 Trade-fair flyer \\[unplanned\\]" in text
+    assert "- F-1 Trade-fair flyer, unplanned" in text
 
 
 def test_html_is_self_contained_and_escaped() -> None:

@@ -361,7 +361,10 @@ class Experiment:
         **continue**.
         """
         when = ensure_utc(at)
-        start = self.window_start
+        continues = [
+            d.at for d in self._decisions if d.decision is Decision.CONTINUE and d.at <= when
+        ]
+        start = continues[-1] if continues else self.started_at
         results: list[CriterionResult] = []
         for c in self.criteria:
             seen = [m for m in self._measurements if m.metric == c.metric and start <= m.at <= when]
@@ -420,11 +423,17 @@ class Experiment:
         return record
 
     def status_line(self, at: datetime | str) -> str:
-        """One line for a showcase: the name, where it stands against its criteria."""
-        if self._decisions and self.closed:
-            last = self._decisions[-1]
-            return f"{self.name}: {self.status} ({last.evaluation.reason})"
-        evaluation = self.evaluate(at)
+        """One line for a showcase: where the experiment stood at ``at``.
+
+        Decisions taken after ``at`` are not known yet at that moment, so a showcase of an
+        earlier cycle shows the experiment as it was then.
+        """
+        when = ensure_utc(at)
+        for d in self._decisions:
+            if d.at <= when and d.decision is not Decision.CONTINUE:
+                status = "stopped" if d.decision is Decision.STOP else "scaled"
+                return f"{self.name}: {status} ({d.evaluation.reason})"
+        evaluation = self.evaluate(when)
         return f"{self.name}: running; " + "; ".join(str(r) for r in evaluation.results)
 
 

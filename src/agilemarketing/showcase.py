@@ -165,7 +165,7 @@ class ShowcaseSummary:
             (
                 f"{w.key} {w.title}"
                 + (f" ({w.outcome})" if w.outcome else "")
-                + (" [unplanned]" if w.unplanned else ""),
+                + (", unplanned" if w.unplanned else ""),
                 _safe_link(w.link),
             )
             for w in self.finished
@@ -236,7 +236,7 @@ class ShowcaseSummary:
 
 
 def _md_escape(text: str) -> str:
-    for char in "\\`*_[]<>":
+    for char in "\\`*_[]<":
         text = text.replace(char, "\\" + char)
     return text
 
