@@ -430,7 +430,6 @@ def test_the_plugins_command_reports_a_clash_as_an_error(
 ) -> None:
     from click.testing import CliRunner
 
-    import agilemarketing.cli.plugins as command
     from agilemarketing.cli import main
 
     def clashing_manager() -> PluginManager:
@@ -445,7 +444,11 @@ def test_the_plugins_command_reports_a_clash_as_an_error(
         manager.register(Clashing(), name="clashing")
         return manager
 
-    monkeypatch.setattr(command, "get_plugin_manager", clashing_manager)
+    # patch the namespace the registered command really runs in (a doctest run may have
+    # imported the module file a second time under the same name)
+    callback = main.commands["plugins"].callback
+    assert callback is not None
+    monkeypatch.setitem(callback.__globals__, "get_plugin_manager", clashing_manager)
     result = CliRunner().invoke(main, ["plugins"])
     assert result.exit_code == 1
     assert "prioritiser name 'reach-impact' is claimed by both" in result.output
