@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -269,7 +269,7 @@ class Registry:
         """The registered names of one kind, sorted."""
         return sorted(self.entries.get(kind, {}))
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Registration]:
         """Every registration, by kind then name."""
         for kind in KINDS:
             for name in sorted(self.entries.get(kind, {})):
