@@ -896,6 +896,25 @@ class HistorySourceError(AgileMarketingError):
         super().__init__(what, where=f"history source {source!r}", fix=fix)
 
 
+class ReportOutputError(AgileMarketingError):
+    """A report cannot be written where it was asked to go.
+
+    A report replaces an earlier report in the same directory, but never a file or a
+    directory holding anything else.
+
+    Attributes:
+        path: the output directory asked for.
+    """
+
+    def __init__(self, path: Any, what: str) -> None:
+        self.path = path
+        super().__init__(
+            what,
+            where=f"report output {str(path)!r}",
+            fix="choose a new directory for --out (or one that holds an earlier report)",
+        )
+
+
 # --- agilemarketing_csv (the CSV adapter: Jira exports, mapped and history CSV, writing) -------
 
 

@@ -577,9 +577,11 @@ class WhenForecast:
         out = []
         for p in self.percentiles:
             if p.date is None:
+                span = f"{self.horizon_days} days"
+                if self.horizon_days > 365:
+                    span += f", {self.horizon_days / 365.25:.1f} years"
                 out.append(
-                    f"less than {_pct(p.confidence)} likely within {self.horizon_days} days "
-                    f"({self.items} items)"
+                    f"less than {_pct(p.confidence)} likely within {span} ({self.items} items)"
                 )
             else:
                 out.append(
@@ -632,7 +634,7 @@ class WhenForecast:
         ax.set_title(f"When will {self.items} items be done? ({self.method.value})")
         ax.set_xlabel("finished on")
         ax.set_ylabel("probability")
-        ax.legend(loc="upper right", fontsize=8)
+        ax.legend(loc="best", fontsize=8)
         ax.figure.autofmt_xdate()
         return ax
 
@@ -739,7 +741,7 @@ class HowManyForecast:
         ax.set_title(f"How many items by {self.by.isoformat()}? ({self.method.value})")
         ax.set_xlabel("items done")
         ax.set_ylabel("probability")
-        ax.legend(loc="upper right", fontsize=8)
+        ax.legend(loc="best", fontsize=8)
         return ax
 
 
@@ -866,10 +868,21 @@ class ClearanceForecast:
             return None
         return self.backlog / net
 
+    @property
+    def probability_within_horizon(self) -> float:
+        """Probability that the backlog is cleared within the forecast's horizon."""
+        return 1.0 - self.forecast.beyond_horizon
+
     def statements(self) -> list[str]:
-        """The warning (if any), then one sentence per percentile."""
+        """The warning (if any), one sentence per percentile, and the chance within the horizon."""
         out = [self.warning] if self.warning else []
         out.extend(f"backlog of {self.backlog} cleared: {s}" for s in self.forecast.statements())
+        if self.forecast.beyond_horizon > 0.0:
+            days = self.forecast.horizon_days
+            out.append(
+                f"{self.probability_within_horizon:.0%} likely cleared within {days} days "
+                f"({days / 365.25:.1f} years)"
+            )
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -882,6 +895,8 @@ class ClearanceForecast:
             "scope_growth": self.scope_growth,
             "never_clears": self.never_clears,
             "warning": self.warning,
+            "expected_days": self.expected_days,
+            "probability_within_horizon": self.probability_within_horizon,
             "forecast": self.forecast.to_dict(),
         }
 
@@ -890,12 +905,31 @@ class ClearanceForecast:
         return self.forecast.to_pandas()
 
     def plot(self, ax: Any = None) -> Any:
-        """The finishing-date histogram, titled with the warning when there is one."""
-        ax = self.forecast.plot(ax)
-        title = f"Backlog of {self.backlog} items: when is it cleared?"
+        """The probability that the backlog is cleared by each date, with percentile lines.
+
+        A cumulative curve stays readable when clearing is unlikely within the horizon (it
+        then stays low, and the title says so).
+        """
+        plt = _lazy_pyplot()
+        if ax is None:
+            _, ax = plt.subplots(figsize=(9, 4))
+        fc = self.forecast
+        dates = fc.dates.astype("datetime64[D]").astype(object)
+        ax.plot(dates, np.minimum(np.cumsum(fc.probabilities), 1.0), color="#1c7ed6")
+        _percentile_lines(ax, [(p.confidence, p.date) for p in fc.percentiles if p.date])
+        ax.set_ylim(0, 1.02)
+        ax.set_ylabel("probability cleared")
+        ax.set_xlabel("date")
+        title = f"Backlog of {self.backlog} items: probability it is cleared by each date"
         if self.never_clears:
-            title += "\n(arrivals outpace throughput: it never clears at this rate)"
+            title += (
+                f"\narrivals outpace throughput: {self.probability_within_horizon:.0%} "
+                f"likely within {fc.horizon_days / 365.25:.0f} years"
+            )
         ax.set_title(title, fontsize=10)
+        if any(p.date for p in fc.percentiles):
+            ax.legend(loc="lower right", fontsize=8)
+        ax.figure.autofmt_xdate()
         return ax
 
 
@@ -970,8 +1004,9 @@ def _when_from_cdf(
 def _cdf_from_days(days: NDArray[np.int64], max_days: int) -> NDArray[np.float64]:
     """Empirical CDF over 0..(last day reached) of first-passage days (-1 = never)."""
     reached = days[days >= 0]
-    length = int(reached.max()) + 1 if reached.size else 1
-    length = min(length, max_days + 1)
+    # when some trials ran the whole horizon without finishing, the CDF covers all of it
+    unfinished = reached.size < days.size
+    length = max_days + 1 if unfinished else min(int(reached.max()) + 1, max_days + 1)
     counts = np.bincount(reached, minlength=length)[:length]
     return np.cumsum(counts) / days.size
 
@@ -1070,7 +1105,7 @@ def when_done(
         calendar=calendar,
         sample=sample,
         trials=trials if how is ForecastMethod.MONTE_CARLO else None,
-        seed=seed,
+        seed=seed if how is ForecastMethod.MONTE_CARLO else None,
         draws=draws,
     )
 
@@ -1139,7 +1174,7 @@ def how_many_by(
         probabilities=probabilities,
         percentiles=tuple(HowManyPercentile(c, _at_least(probabilities, c)) for c in levels),
         trials=trials if how is ForecastMethod.MONTE_CARLO else None,
-        seed=seed,
+        seed=seed if how is ForecastMethod.MONTE_CARLO else None,
         draws=draws,
         window=(sample.first_day, sample.last_day),
     )
@@ -1210,7 +1245,7 @@ def ranked_completion(
             calendar=calendar,
             sample=sample,
             trials=trials if how is ForecastMethod.MONTE_CARLO else None,
-            seed=seed,
+            seed=seed if how is ForecastMethod.MONTE_CARLO else None,
             draws=draws if j == 0 else 0,
         )
         entries.append(RankedEntry(str(name), int(count), int(cumulative[j]), fc))
@@ -1292,7 +1327,7 @@ def backlog_clearance(
         calendar=calendar,
         sample=sample,
         trials=trials if how is ForecastMethod.MONTE_CARLO else None,
-        seed=seed,
+        seed=seed if how is ForecastMethod.MONTE_CARLO else None,
         draws=draws,
     )
     return ClearanceForecast(

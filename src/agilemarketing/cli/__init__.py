@@ -24,9 +24,13 @@ def main() -> None:
 from agilemarketing.cli.planning import blueprint as blueprint_command  # noqa: E402
 from agilemarketing.cli.planning import showcase as showcase_command  # noqa: E402
 from agilemarketing.cli.plugins import plugins as plugins_command  # noqa: E402
+from agilemarketing.cli.report import forecast as forecast_command  # noqa: E402
+from agilemarketing.cli.report import report as report_command  # noqa: E402
 from agilemarketing.cli.sync import sync as sync_command  # noqa: E402
 
 main.add_command(blueprint_command)
+main.add_command(forecast_command)
 main.add_command(plugins_command)
+main.add_command(report_command)
 main.add_command(showcase_command)
 main.add_command(sync_command)

@@ -1,0 +1,224 @@
+"""``agilemarketing report`` and ``agilemarketing forecast`` from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from agilemarketing.cli import main
+from agilemarketing.cli.report import ReportExit
+from agilemarketing.report import FlowReport
+from agilemarketing.simulate import simulate_board
+
+STAGES = ["--stages", "Backlog,Ready,In Progress,Waiting for Approval,Review,Done"]
+SHORTHAND = [*STAGES, "--start", "Ready", "--done", "Done"]
+
+
+@pytest.fixture(scope="module")
+def board(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return simulate_board(items=80, seed=21).write(tmp_path_factory.mktemp("board"))
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def quick_charts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(FlowReport, "charts", lambda self: {"tiny": b"\x89PNG\r\n\x1a\n"})
+
+
+def test_report_writes_the_directory_and_says_where(
+    board: tuple[Path, Path], tmp_path: Path
+) -> None:
+    history, workflow = board
+    out = tmp_path / "demo-output"
+    code, stdout, _ = run(
+        "report", history, "--workflow", workflow, "--out", out, "--trials", "1000"
+    )
+    assert code == ReportExit.OK
+    assert f"Report written: {out / 'report.html'}" in stdout
+    assert (out / "report.html").is_file()
+    doc = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert doc["report"]["source"] == str(history)
+    assert doc["report"]["trials"] == 1000
+    assert len(list((out / "charts").glob("*.png"))) >= 15
+
+
+@pytest.mark.usefixtures("quick_charts")
+def test_report_takes_the_shorthand_workflow_and_options(
+    board: tuple[Path, Path], tmp_path: Path
+) -> None:
+    history, _ = board
+    out = tmp_path / "r"
+    code, _, stderr = run(
+        "report",
+        history,
+        *SHORTHAND,
+        "--waiting",
+        "Waiting for Approval",
+        "--out",
+        out,
+        "--title",
+        "Q4 flow",
+        "--working-days",
+        "Mon Tue Wed Thu Fri",
+        "--items",
+        "12",
+        "--horizon-days",
+        "14",
+        "--trials",
+        "500",
+    )
+    assert code == ReportExit.OK, stderr
+    doc = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert doc["report"]["title"] == "Q4 flow"
+    assert doc["forecasts"]["when"]["items"] == 12
+    stages = {s["name"]: s for s in doc["workflow"]["stages"]}
+    assert stages["Waiting for Approval"]["active"] is False
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "say how the board flows"),
+        (["--workflow", "{wf}", *STAGES], "either --workflow or --stages"),
+        (["--workflow", "{missing}"], "does not exist"),
+        ([*SHORTHAND, "--since", "2026-01-01"], "--since and --until together"),
+    ],
+)
+def test_report_usage_errors_exit_2(
+    board: tuple[Path, Path], tmp_path: Path, args: list[str], message: str
+) -> None:
+    history, workflow = board
+    paths = {"wf": str(workflow), "missing": str(tmp_path / "missing.toml")}
+    filled = [a.format(**paths) for a in args]
+    code, _, stderr = run("report", history, *filled, "--out", tmp_path / "out")
+    assert code == ReportExit.USAGE
+    assert message in stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_report_of_a_missing_or_broken_history_exits_2(tmp_path: Path) -> None:
+    code, _, stderr = run("report", tmp_path / "nope.jsonl", *SHORTHAND, "--out", tmp_path / "o")
+    assert code == ReportExit.USAGE
+    assert "no such file" in stderr
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"key": "A-1", "created": "yesterday"}\n', encoding="utf-8")
+    code, _, stderr = run("report", broken, *SHORTHAND, "--out", tmp_path / "o")
+    assert code == ReportExit.USAGE
+    assert "line 1" in stderr
+    assert "created" in stderr
+
+
+def test_report_refuses_to_overwrite_something_else_and_exits_4(
+    board: tuple[Path, Path], tmp_path: Path
+) -> None:
+    history, workflow = board
+    target = tmp_path / "taken"
+    target.write_text("not a directory", encoding="utf-8")
+    code, _, stderr = run("report", history, "--workflow", workflow, "--out", target)
+    assert code == ReportExit.OUTPUT
+    assert "is a file" in stderr
+    assert target.read_text(encoding="utf-8") == "not a directory"
+
+
+def test_forecast_prints_one_line_per_percentile(board: tuple[Path, Path]) -> None:
+    history, workflow = board
+    code, stdout, _ = run("forecast", history, "--workflow", workflow, "--items", "10")
+    assert code == ReportExit.OK
+    lines = stdout.splitlines()
+    assert lines[0].startswith("From the throughput of ")
+    assert [line.split()[0] for line in lines[1:]] == ["50%", "70%", "85%", "95%"]
+    assert all("(10 items" in line for line in lines[1:])
+
+
+def test_forecast_json_for_when(board: tuple[Path, Path]) -> None:
+    history, workflow = board
+    code, stdout, _ = run(
+        "forecast", history, "--workflow", workflow, "--items", "10", "--json", "--seed", "3"
+    )
+    assert code == ReportExit.OK
+    doc = json.loads(stdout)
+    assert set(doc) == {
+        "question",
+        "items",
+        "start",
+        "method",
+        "trials",
+        "seed",
+        "window",
+        "horizon_days",
+        "probability_beyond_horizon",
+        "percentiles",
+        "statements",
+    }
+    assert doc["question"] == "when"
+    assert doc["method"] == "montecarlo"
+    assert doc["seed"] == 3
+    assert set(doc["percentiles"][0]) == {"confidence", "days", "date"}
+    again = json.loads(
+        run("forecast", history, "--workflow", workflow, "--items", "10", "--json", "--seed", "3")[
+            1
+        ]
+    )
+    assert again == doc
+
+
+def test_forecast_json_for_how_many_with_the_exact_method(board: tuple[Path, Path]) -> None:
+    history, workflow = board
+    code, stdout, _ = run(
+        "forecast",
+        history,
+        "--workflow",
+        workflow,
+        "--by",
+        "2027-01-15",
+        "--method",
+        "exact",
+        "--from",
+        "2026-11-23",
+        "--json",
+    )
+    assert code == ReportExit.OK
+    doc = json.loads(stdout)
+    assert doc["question"] == "how_many"
+    assert doc["by"] == "2027-01-15"
+    assert doc["start"] == "2026-11-23"
+    assert doc["days"] == 54
+    assert doc["trials"] is None
+    items = [p["items"] for p in doc["percentiles"]]
+    assert items == sorted(items, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "question", [[], ["--items", "3", "--by", "2027-01-01"]], ids=["none", "both"]
+)
+def test_forecast_asks_exactly_one_question(board: tuple[Path, Path], question: list[str]) -> None:
+    history, workflow = board
+    code, _, stderr = run("forecast", history, "--workflow", workflow, *question)
+    assert code == ReportExit.USAGE
+    assert "ask one question" in stderr
+
+
+def test_forecast_from_a_window_without_finished_work_exits_3(board: tuple[Path, Path]) -> None:
+    history, workflow = board
+    code, _, stderr = run(
+        "forecast",
+        history,
+        "--workflow",
+        workflow,
+        "--items",
+        "5",
+        "--since",
+        "2025-11-21",
+        "--until",
+        "2025-11-22",
+    )
+    assert code == ReportExit.NO_FORECAST
+    assert "no item finished in the window" in stderr
+    assert "widen it" in stderr
