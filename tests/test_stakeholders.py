@@ -169,6 +169,10 @@ def test_a_request_for_an_outcome_off_the_guidepoint_is_reported() -> None:
         "We need to run a webinar on the new feature",
         "I'd like you to advertise in this new industry publication",
         "Let's make a video about the app",
+        # the ad-hoc demands of the sales team in the seed article
+        "How about a new product flyer for the trade event next week?",
+        "How about arranging a webinar on a particular feature?",
+        "Here's a great new industry publication - how about we advertise in the magazine?",
     ],
 )
 def test_the_tactic_heuristic_flags_imperative_channel_requests(summary: str) -> None:
@@ -182,6 +186,7 @@ def test_the_tactic_heuristic_flags_imperative_channel_requests(summary: str) ->
         "Trial users churn after a week",
         "Send me the numbers",  # a verb, but no channel
         "Email open rates are falling",  # a channel word, but not an imperative
+        "How about lunch on Friday?",  # a suggestion, but no channel
     ],
 )
 def test_the_tactic_heuristic_leaves_problems_alone(summary: str) -> None:

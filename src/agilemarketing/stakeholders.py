@@ -334,6 +334,9 @@ _LEAD_IN = re.compile(
 )
 
 
+_SUGGESTION = re.compile(r"\b(?:how|what)\s+about\b", re.I)
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"[a-z]+(?:-[a-z]+)*", text.casefold())
 
@@ -342,9 +345,10 @@ def _words(text: str) -> list[str]:
 class ImperativeTactic:
     """The default detector: an imperative channel verb, a channel, and no outcome or success.
 
-    A request is flagged when its summary starts (after lead-ins such as "please", "I want you
-    to", "can you") with one of ``verbs``, mentions one of ``channels``, and lacks a desired
-    outcome or a measurable success criterion. Pass your own word lists to adapt it.
+    A request is flagged when it lacks a desired outcome or a measurable success criterion and
+    either its summary starts (after lead-ins such as "please", "I want you to", "can you")
+    with one of ``verbs`` and mentions one of ``channels``, or it suggests a channel with "how
+    about ..." / "what about ...". Pass your own word lists to adapt it.
 
     >>> detect = ImperativeTactic()
     >>> detect(Request("R1", "Sam", "Send an email to everyone on our mailing list"))
@@ -379,6 +383,15 @@ class ImperativeTactic:
         """A reason when the request prescribes a tactic without an outcome, else None."""
         if request.desired_outcome and request.success_criterion is not None:
             return None
+        suggestion = _SUGGESTION.search(request.summary)
+        if suggestion is not None:
+            # "How about a new product flyer?", "how about we advertise with them?"
+            channel = next((w for w in _words(request.summary) if w in self.channels), None)
+            if channel is not None:
+                return (
+                    f"suggests a tactic ({suggestion.group(0).strip().lower()} ... {channel!r}) "
+                    "without saying what it should achieve or how success is measured"
+                )
         rest = _LEAD_IN.sub("", request.summary, count=1)
         words = _words(rest)
         if not words or words[0] not in self.verbs:
