@@ -119,6 +119,12 @@ def test_the_conflict_policy_can_come_from_the_config_file(
         assert target.board()["MKT-1"].history.summary == "Theirs"
 
 
+def test_a_missing_export_file_is_an_input_error(tmp_path: Path) -> None:
+    result = run(f"jira-csv:{tmp_path / 'missing.csv'}", f"mirror:{tmp_path / 'team.db'}")
+    assert result.exit_code == 2
+    assert "missing.csv" in result.stderr
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -138,11 +144,11 @@ def test_usage_and_input_errors_exit_2(
     assert "Traceback" not in result.output
 
 
-def test_a_state_file_that_is_not_a_mirror_stops_with_exit_4(tmp_path: Path) -> None:
+def test_a_state_file_that_is_not_a_mirror_is_an_input_error(tmp_path: Path) -> None:
     state = tmp_path / "notes.db"
     state.write_text("not a database\n" * 50)
     result = run("--state", str(state), "memory:a", "memory:b")
-    assert result.exit_code == 4
+    assert result.exit_code == 2
     assert "notes.db" in result.stderr
 
 
@@ -278,3 +284,12 @@ def test_a_jira_export_synced_three_times_gives_the_mirror_an_observed_history(
     assert web.created.isoformat() == "2026-03-02T09:10:00+00:00"
     assert board["MKT-102"].summary == 'Webinar invitation email, "save the date"'
     assert [t.to_status for t in board["MKT-103"].transitions] == ["To Do"]
+
+
+def test_a_source_mirror_that_does_not_exist_is_an_error_not_an_empty_board(
+    tmp_path: Path,
+) -> None:
+    result = run(f"mirror:{tmp_path / 'typo.db'}", f"mirror:{tmp_path / 'copy.db'}")
+    assert result.exit_code == 2
+    assert "no mirror database" in result.stderr
+    assert not (tmp_path / "typo.db").exists()

@@ -325,3 +325,11 @@ def test_a_rank_appended_after_any_rank_sorts_after_it_and_is_valid(last: str) -
     after = _rank_after(last)
     assert after > last
     assert is_rank(after)
+
+
+def test_opening_a_missing_mirror_for_reading_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(MirrorError, match="no mirror database"):
+        Mirror(tmp_path / "typo.db", create=False)
+    with pytest.raises(MirrorError, match="no mirror database"):
+        MirrorAdapter.from_url(f"mirror:{tmp_path / 'typo.db'}", {"create": "no"})
+    assert not (tmp_path / "typo.db").exists()

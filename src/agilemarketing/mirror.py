@@ -334,7 +334,9 @@ class JournalEntry:
 class Mirror:
     """A mirror database, opened (and created or upgraded) at ``path``.
 
-    Use it as a context manager, or call :meth:`close`. ``":memory:"`` gives a throwaway mirror
+    With ``create=False`` a missing file is an error instead of a new, empty mirror (for
+    readers: a report on a mistyped path should fail, not show an empty board). Use it as a
+    context manager, or call :meth:`close`. ``":memory:"`` gives a throwaway mirror
     for tests and examples. Writes happen inside :meth:`transaction`, so one sync step is
     committed whole or not at all.
 
@@ -347,10 +349,18 @@ class Mirror:
     """
 
     path: str = attrs.field(converter=str)
+    create: bool = attrs.field(default=True, kw_only=True, repr=False)
     _conn: sqlite3.Connection = attrs.field(init=False, repr=False)
     _depth: int = attrs.field(init=False, default=0, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        if not self.create and self.path != ":memory:" and not Path(self.path).is_file():
+            raise MirrorError(
+                "no mirror database at this path",
+                where=self._where,
+                fix="check the path; a mirror is created by syncing into it "
+                "(agilemarketing sync <source> mirror:<path>)",
+            )
         self._conn = _connect(self.path)
         try:
             _migrate(self._conn, where=self._where)
@@ -738,7 +748,8 @@ class MirrorAdapter(Adapter):
     Syncing *into* ``mirror:team.db`` fills this board; ``agilemarketing report mirror:team.db``
     and :meth:`Mirror.histories` read it back. It is writable, ranked and incremental (a cursor is
     the board's revision), and keeps every record field and transition exactly as written.
-    Every :meth:`write` is one transaction.
+    Every :meth:`write` is one transaction. Option ``create`` (default true): false makes a
+    missing file an error rather than a new, empty mirror (use it to read).
 
     >>> from agilemarketing.adapter import CreateItem, MoveStatus
     >>> with MirrorAdapter(":memory:") as board:
@@ -768,7 +779,8 @@ class MirrorAdapter(Adapter):
                 fix="name the file, e.g. mirror:team.db",
             )
         self._owns_mirror = mirror is None
-        self.mirror = Mirror(location) if mirror is None else mirror
+        create = self.option("create", True)
+        self.mirror = Mirror(location, create=create) if mirror is None else mirror
         self._clock: Callable[[], datetime] = utcnow
 
     @classmethod

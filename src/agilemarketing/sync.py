@@ -111,9 +111,9 @@ class ExitCode(enum.IntEnum):
 
     OK = 0  #: the sync ran (or the dry run planned) with nothing left unresolved
     CONFLICTS = 1  #: conflicts under policy ``fail``: nothing was written
-    USAGE = 2  #: bad command line, URL, configuration file or input data
+    USAGE = 2  #: bad command line, URL, configuration file, input file or mirror file
     FAILED_CHANGES = 3  #: some changes failed at the target; the rest were applied
-    ERROR = 4  #: the sync stopped (adapter or mirror error); run it again to resume
+    ERROR = 4  #: the sync stopped on an adapter error (a server, the disk); run it again
 
 
 class ConflictPolicy(enum.StrEnum):

@@ -2,9 +2,9 @@
 
 Exit codes (also :class:`agilemarketing.sync.ExitCode`): 0 done (or planned, with
 ``--dry-run``); 1 conflicts under policy ``fail`` (nothing written); 2 usage or input error
-(bad URL, option, configuration file, missing secret, unreadable input); 3 some changes failed
-at the target (the others were applied); 4 the sync stopped on an adapter or mirror error (run
-it again: it resumes).
+(bad URL, option, configuration file, missing secret, missing or unreadable input file or
+mirror); 3 some changes failed at the target (the others were applied); 4 the sync stopped on
+an adapter error (a server, the disk): run it again, it resumes.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ import click
 from agilemarketing.adapter import Adapter, parse_adapter_url
 from agilemarketing.errors import (
     AgileMarketingError,
+    CsvError,
     InvalidValue,
+    MirrorError,
     MissingSecret,
     NotFound,
     SyncConflictError,
@@ -43,9 +45,10 @@ __all__ = ["sync"]
 _POLICIES = [p.value for p in ConflictPolicy]
 
 
-def _adapter(url: str, options: dict[str, object]) -> Adapter:
+def _adapter(url: str, options: dict[str, object], *, source: bool = False) -> Adapter:
     if parse_adapter_url(url).name == MirrorAdapter.name:
-        return MirrorAdapter.from_url(url, options)
+        # A source mirror must exist: a mistyped path is an error, not an empty board.
+        return MirrorAdapter.from_url(url, {"create": not source, **options})
     from agilemarketing.plugins import adapter_for_url
 
     return adapter_for_url(url, options)
@@ -132,7 +135,7 @@ def sync(
 
     try:
         config = SyncConfig.load(config_path) if config_path else SyncConfig()
-        source_adapter = _adapter(source, dict(config.source_options))
+        source_adapter = _adapter(source, dict(config.source_options), source=True)
         adapters.append(source_adapter)
         target_adapter = _adapter(target, dict(config.target_options))
         adapters.append(target_adapter)
@@ -167,7 +170,7 @@ def sync(
                 raise SystemExit(int(report.exit_code))
     except SyncConflictError as exc:
         _fail(clean(str(exc)), ExitCode.CONFLICTS)
-    except (InvalidValue, NotFound, MissingSecret) as exc:
+    except (InvalidValue, NotFound, MissingSecret, MirrorError, CsvError) as exc:
         _fail(clean(str(exc)), ExitCode.USAGE)
     except AgileMarketingError as exc:
         _fail(clean(str(exc)), ExitCode.ERROR)
