@@ -686,3 +686,59 @@ def test_a_plan_prints_every_change_and_conflict_and_serialises_to_json(
     assert data["counts"]["conflict"] == 1
     assert data["changes"][0]["change_id"] == the_plan.changes[0].change_id
     assert data["conflicts"][0]["base"] == "Marketing work item 2"
+
+
+CHILD = """
+import sys, time
+from agilemarketing.mirror import Mirror, MirrorAdapter
+from agilemarketing.sync import SyncConfig, apply, plan
+
+class SlowMirror(MirrorAdapter):
+    def apply(self, change):
+        time.sleep(0.02)
+        return super().apply(change)
+
+source = MirrorAdapter.from_url("mirror:" + sys.argv[1], {"create": False})
+state = Mirror(sys.argv[2])
+apply(plan(source, SlowMirror.of(state), state, config=SyncConfig(batch_size=5)))
+"""
+
+
+def test_a_sync_process_killed_mid_run_is_resumed_by_the_next_run(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    source_path, target_path = tmp_path / "team.db", tmp_path / "copy.db"
+    with Mirror(source_path) as team, team.transaction():
+        team.save_board("mirror", sample_histories(100))
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(source_path), str(target_path)])
+    applied = 0
+    deadline = time.monotonic() + 60
+    try:
+        while applied < 10 and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            if target_path.exists():
+                with sqlite3.connect(target_path) as watch:
+                    try:
+                        applied = watch.execute(
+                            "SELECT COUNT(*) FROM journal WHERE status = 'applied'"
+                        ).fetchone()[0]
+                    except sqlite3.OperationalError:  # the schema is still being created
+                        applied = 0
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    with Mirror(target_path) as state:
+        target = MirrorAdapter.of(state)
+        with MirrorAdapter.from_url(f"mirror:{source_path}") as source:
+            report = apply(plan(source, target, state))
+            assert synced(target) == synced(source)
+            assert [r.key for r in target.read()] == [r.key for r in source.read()]
+            assert plan(source, target, state).changes == ()
+        journal = state.journal()
+        assert len(journal) == len({e.change_id for e in journal}) == 100
+        assert {e.status for e in journal} == {JournalStatus.APPLIED}
+        assert report.applied > 0, "the child finished before it was killed"
+        assert state.count() == 100
