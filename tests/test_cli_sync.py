@@ -293,3 +293,15 @@ def test_a_source_mirror_that_does_not_exist_is_an_error_not_an_empty_board(
     assert result.exit_code == 2
     assert "no mirror database" in result.stderr
     assert not (tmp_path / "typo.db").exists()
+
+
+def test_the_progress_display_reports_phases_on_a_terminal() -> None:
+    from agilemarketing.cli.sync import _progress
+
+    with _progress(True) as progress:
+        assert progress is not None
+        progress("read source", 200, None)
+        progress("read source", 250, 250)
+        progress("apply", 10, 20)
+    with _progress(False) as silent:
+        assert silent is None
