@@ -53,6 +53,7 @@ __all__ = [
 ]
 
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-\d{1,2})?\s*$")
+_NORMAL = frozenset(f"{y:04d}-{m:02d}" for y in range(1990, 2100) for m in range(1, 13))
 
 
 def month_of(value: date | str) -> str:
@@ -63,6 +64,8 @@ def month_of(value: date | str) -> str:
     """
     if isinstance(value, date):
         return f"{value.year:04d}-{value.month:02d}"
+    if isinstance(value, str) and value in _NORMAL:
+        return value
     match = _MONTH.match(str(value))
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise InvalidValue(
