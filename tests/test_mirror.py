@@ -333,3 +333,31 @@ def test_opening_a_missing_mirror_for_reading_is_an_error(tmp_path: Path) -> Non
     with pytest.raises(MirrorError, match="no mirror database"):
         MirrorAdapter.from_url(f"mirror:{tmp_path / 'typo.db'}", {"create": "no"})
     assert not (tmp_path / "typo.db").exists()
+
+
+def test_two_writers_on_one_file_queue_instead_of_failing(tmp_path: Path) -> None:
+    import threading
+
+    path = tmp_path / "shared.db"
+    Mirror(path).close()
+    errors: list[BaseException] = []
+
+    def writer(prefix: str) -> None:
+        try:
+            with Mirror(path) as m:
+                for i in range(20):
+                    with m.transaction():
+                        before = m.count("s")
+                        m.save_board("s", [history(f"{prefix}-{i}")])
+                        assert m.count("s") == before + 1
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(p,)) for p in ("A", "B")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    with Mirror(path) as m:
+        assert m.count("s") == 40

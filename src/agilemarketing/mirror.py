@@ -167,6 +167,12 @@ _MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION: Final = len(_MIGRATIONS)
 
 
+# The one dialect-specific statement besides the PRAGMAs in _connect: SQLite takes the write
+# lock up front, so two sync jobs on one file queue (busy timeout) instead of deadlocking on a
+# read-to-write upgrade. A server database would say START TRANSACTION.
+_BEGIN_WRITE: Final = "BEGIN IMMEDIATE"
+
+
 def _migrate(conn: sqlite3.Connection, *, upto: int = SCHEMA_VERSION, where: str) -> int:
     """Apply the missing migration steps, each in its own transaction; return the version."""
     current = _current_version(conn)
@@ -178,7 +184,7 @@ def _migrate(conn: sqlite3.Connection, *, upto: int = SCHEMA_VERSION, where: str
             fix="upgrade agilemarketing, or sync into a new mirror file",
         )
     for version in range(current + 1, upto + 1):
-        conn.execute("BEGIN")
+        conn.execute(_BEGIN_WRITE)
         try:
             for statement in _MIGRATIONS[version - 1]:
                 conn.execute(statement)
@@ -420,7 +426,7 @@ class Mirror:
             finally:
                 self._depth -= 1
             return
-        self._conn.execute("BEGIN")
+        self._conn.execute(_BEGIN_WRITE)
         self._depth = 1
         try:
             yield
