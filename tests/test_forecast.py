@@ -298,3 +298,27 @@ def test_bad_questions_are_refused() -> None:
         how_many_by(date(2020, 1, 1), sample)
     with pytest.raises(InvalidValue, match="strictly between 0 and 1"):
         when_done(3, sample, confidences=[0.5, 1.0])
+
+
+def test_clearance_reports_its_chance_within_the_horizon_and_plots_a_cumulative_curve() -> None:
+    sample = sample_of([1, 2, 1, 0, 1], arrivals=[2, 2, 1, 1, 2])
+    result = backlog_clearance(50, sample, scope_growth=True, seed=4, trials=1_000, max_days=200)
+    assert 0.0 <= result.probability_within_horizon < 0.5
+    assert result.statements()[-1].endswith("likely cleared within 200 days (0.5 years)")
+    payload = json.loads(json.dumps(result.to_dict()))
+    assert payload["expected_days"] is None
+    ax = result.plot()
+    assert "arrivals outpace throughput" in ax.get_title()
+    curve = ax.lines[0].get_ydata()
+    assert np.all(np.diff(curve) >= 0)
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def test_a_sample_from_daily_dates_must_be_consecutive() -> None:
+    days = np.array(["2026-03-01", "2026-03-03"], dtype="datetime64[D]")
+    with pytest.raises(InvalidValue, match="consecutive"):
+        ThroughputSample.from_daily(days, [1, 2])
+    with pytest.raises(NoThroughputError):
+        ThroughputSample.from_daily(np.array([], dtype="datetime64[D]"), [])
