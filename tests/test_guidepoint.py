@@ -273,3 +273,38 @@ def test_a_blueprint_is_never_overbooked_and_moving_out_the_suggestion_makes_roo
             if kept:
                 shrunk.append(Priority(p.name, p.outcome, kept))
         assert Blueprint(gp, "2026-04", capacity, shrunk).check(candidate).fits
+
+
+def test_capacity_from_closed_cycles_reuses_the_cycle_history(guidepoint: Guidepoint) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from agilemarketing.cycles import Capacity, Cycle, CycleRun
+    from agilemarketing.items import Size
+
+    reports = []
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    for n, done in enumerate([4, 6, 5]):
+        cycle = Cycle(f"C{n}", start + timedelta(days=14 * n), Capacity.points(30))
+        run = CycleRun(cycle)
+        run.commit([WorkItem(f"K{n}-{i}", "x", size=Size.points(2)) for i in range(6)])
+        for i in range(done):
+            run.complete(f"K{n}-{i}", at=cycle.start + timedelta(days=1))
+        reports.append(run.close())
+    # median velocity 10 points per 14 days
+    assert Blueprint.from_history(guidepoint, "2026-04", reports).capacity == (21.0, 22.0, 21.0)
+    assert Blueprint.from_history(guidepoint, "2026-04", reports, unit="items").capacity == (
+        10.0,
+        11.0,
+        10.0,
+    )
+
+
+def test_the_guidepoint_gives_the_backlog_its_prune_rule(guidepoint: Guidepoint) -> None:
+    from agilemarketing.backlog import Backlog
+
+    backlog = Backlog(
+        [WorkItem("A", "Webinar", outcome="pipeline"), WorkItem("B", "Fax", outcome="fax")]
+    )
+    plan = backlog.plan_prune(guidepoint.prune_rule())
+    assert plan.keys == ("B",)
+    assert [i.key for i in guidepoint.unserved(backlog).candidates] == ["B"]

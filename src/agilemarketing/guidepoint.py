@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -39,6 +39,10 @@ from agilemarketing.errors import (
     raise_all,
 )
 from agilemarketing.items import WorkItem
+
+if TYPE_CHECKING:
+    from agilemarketing.backlog import OutsideOutcomes
+    from agilemarketing.cycles import CycleReport
 
 __all__ = [
     "Blueprint",
@@ -314,6 +318,19 @@ class Guidepoint:
         ]
         changed = attrs.evolve(target, kpis=kpis)
         return attrs.evolve(self, outcomes=[changed if o is target else o for o in self.outcomes])
+
+    def prune_rule(self) -> OutsideOutcomes:
+        """The backlog's prune rule for items outside this Guidepoint's outcomes.
+
+        >>> from agilemarketing.backlog import Backlog
+        >>> gp = Guidepoint("x", date(2026, 1, 1), date(2026, 3, 31), [Outcome("pipeline")])
+        >>> backlog = Backlog([WorkItem("A", "Webinar", outcome="pipeline"), WorkItem("B", "Fax")])
+        >>> backlog.plan_prune(gp.prune_rule()).keys
+        ('B',)
+        """
+        from agilemarketing.backlog import OutsideOutcomes
+
+        return OutsideOutcomes(set(self.outcome_names))
 
     def unserved(self, items: Iterable[WorkItem]) -> PruningReport:
         """Items serving no current outcome (none named, or one no longer on the Guidepoint).
@@ -596,6 +613,42 @@ class Blueprint:
             for m in months
         ]
         return cls(guidepoint, first, caps, unit=unit)
+
+    @classmethod
+    def from_history(
+        cls,
+        guidepoint: Guidepoint,
+        start: str | date,
+        reports: Iterable[CycleReport],
+        *,
+        unit: str = "points",
+        percentile: float = 50.0,
+        last: int | None = None,
+    ) -> Blueprint:
+        """An empty Blueprint whose capacity comes from the team's closed cycles.
+
+        The per-cycle capacity is :func:`~agilemarketing.cycles.capacity_from_history` (velocity
+        in points or throughput in items, the median by default) and the cycle length is that of
+        the most recent cycle; see :meth:`from_throughput` for the scaling to months.
+
+        >>> from datetime import datetime, UTC
+        >>> from agilemarketing.cycles import Capacity, Cycle, CycleRun
+        >>> from agilemarketing.items import WorkItem
+        >>> run = CycleRun(Cycle("C1", datetime(2026, 3, 2, tzinfo=UTC), Capacity.items(9)))
+        >>> run.commit([WorkItem(f"K{i}", "x") for i in range(7)])
+        >>> for i in range(7):
+        ...     run.complete(f"K{i}", at="2026-03-05T10:00:00Z")
+        >>> gp = Guidepoint("x", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])
+        >>> Blueprint.from_history(gp, "2026-04", [run.close()], unit="items").capacity
+        (15.0, 15.0, 15.0)
+        """
+        from agilemarketing.cycles import capacity_from_history
+
+        past = sorted(reports, key=lambda r: r.cycle.start)
+        per_cycle = capacity_from_history(past, unit=unit, percentile=percentile, last=last)
+        days = max(1, round(past[-1].cycle.length / timedelta(days=1)))
+        return cls.from_throughput(guidepoint, start, [per_cycle.amount], cycle_days=days,
+                                   unit=unit)  # fmt: skip
 
     @property
     def months(self) -> tuple[str, str, str]:
