@@ -444,10 +444,10 @@ def test_a_snapshot_synced_again_unchanged_writes_nothing(mirror: Mirror, tmp_pa
 
 
 def test_a_source_with_exact_history_brings_it_into_the_mirror(mirror: Mirror) -> None:
-    source = memory("board", sample_histories(5))
+    source = memory("board", sample_histories(60))  # over 50: the board is read in one go
     sync(source, MirrorAdapter.of(mirror), mirror)
     got = {h.key: h for h in mirror.histories()}
-    for want in sample_histories(5):
+    for want in sample_histories(60):
         assert got[want.key].transitions == want.transitions
         assert got[want.key].created == want.created
         assert got[want.key].resolved == want.resolved

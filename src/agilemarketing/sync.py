@@ -1148,8 +1148,13 @@ def _adopt_histories(target: MirrorAdapter, sources: list[ItemRecord]) -> None:
     the mirror's own board: change types carry no history, and the mirror keeps it."""
     board = target.mirror
     updated = []
+    current_board = board.board(OWN_BOARD) if len(sources) > 50 else None  # one read for many
     for s in sources:
-        current = board.board_item(OWN_BOARD, s.key)
+        current = (
+            current_board.get(s.key)
+            if current_board is not None
+            else board.board_item(OWN_BOARD, s.key)
+        )
         if current is None or _history_of(current) == _history_of(s):
             continue
         h = s.history
