@@ -48,7 +48,7 @@ def test_showcase_prints_the_latest_cycle_as_markdown(planning: Path) -> None:
     result = CliRunner().invoke(main, ["showcase", str(planning)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("## Team Showcase: Cycle 2")
-    assert "[V-1 Video \\<1\\>](https://example.com/1)" in result.output
+    assert "[V-1 Video \\<1>](https://example.com/1)" in result.output
     assert "added Webinar" in result.output
     assert "REQ-5 from Sam" in result.output
     assert "Outreach: running; replies: 12" in result.output
