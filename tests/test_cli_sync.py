@@ -305,3 +305,33 @@ def test_the_progress_display_reports_phases_on_a_terminal() -> None:
         progress("apply", 10, 20)
     with _progress(False) as silent:
         assert silent is None
+
+
+def test_a_synced_jira_export_feeds_the_flow_report(tmp_path: Path) -> None:
+    export, team, out = tmp_path / "jira-export.csv", tmp_path / "team.db", tmp_path / "report"
+    for statuses in (
+        {"MKT-101": "To Do", "MKT-102": "To Do", "MKT-103": "To Do"},
+        {"MKT-101": "In Progress", "MKT-102": "To Do", "MKT-103": "To Do"},
+        {"MKT-101": "Done", "MKT-102": "In Progress", "MKT-103": "To Do"},
+    ):
+        jira_export(export, statuses)
+        assert run(f"jira-csv:{export}", f"mirror:{team}").exit_code == 0
+    report = CliRunner().invoke(
+        main,
+        [
+            "report",
+            f"mirror:{team}",
+            "--out",
+            str(out),
+            "--stages",
+            "To Do,In Progress,Done",
+            "--start",
+            "In Progress",
+            "--done",
+            "Done",
+        ],
+    )
+    assert report.exit_code == 0, report.output
+    summary = json.loads((out / "metrics.json").read_text())["summary"]
+    assert (summary["items"], summary["done"], summary["in_progress"]) == (3, 1, 1)
+    assert (out / "report.html").is_file()

@@ -430,6 +430,16 @@ def test_three_syncs_of_changing_snapshots_accrue_an_observed_history(
     }
 
 
+def test_observed_transitions_carry_the_time_each_sync_read_the_source(mirror: Mirror) -> None:
+    target = MirrorAdapter.of(mirror)
+    days = {2: "To Do", 3: "Doing", 6: "Done"}
+    for day, status in days.items():
+        at = datetime(2026, 3, day, 9, tzinfo=UTC)
+        apply(plan(snapshot({"MKT-1": status}), target, mirror, seen_at=at))
+    (item,) = mirror.histories()
+    assert [(t.at.day, t.to_status) for t in item.transitions] == list(days.items())
+
+
 def test_a_snapshot_synced_again_unchanged_writes_nothing(mirror: Mirror, tmp_path: Path) -> None:
     target = MirrorAdapter.of(mirror)
     export = {"MKT-1": "To Do", "MKT-2": "Doing"}

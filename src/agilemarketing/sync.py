@@ -54,7 +54,7 @@ from typing import Any, Final
 
 import attrs
 
-from agilemarketing._time import utcnow
+from agilemarketing._time import ensure_utc, utcnow
 from agilemarketing.adapter import (
     CORE_FIELDS,
     Adapter,
@@ -568,12 +568,14 @@ def plan(
     *,
     config: SyncConfig | None = None,
     progress: Progress | None = None,
+    seen_at: datetime | None = None,
 ) -> SyncPlan:
     """Compare ``source`` and ``target`` with the mirror's merge base; plan what to send.
 
     Reads both sides (the source incrementally from its cursor when it can, the target in full:
     that is where conflicts are found) and writes nothing. ``policy`` overrides the one in
-    ``config`` (default ``fail``).
+    ``config`` (default ``fail``). ``seen_at`` is when the source was read (default: now): the
+    time given to status changes the sync observes in a source without history.
     """
     config = config or SyncConfig()
     chosen = ConflictPolicy(policy) if policy is not None else config.on_conflict
@@ -604,7 +606,7 @@ def plan(
     read_s, source_cursor, _ = _read_all(source, mirror.cursor(src), "read source", progress)
     target_now, _, _ = _read_all(target, None, "read target", progress)
 
-    seen_at = utcnow()
+    seen_at = utcnow() if seen_at is None else ensure_utc(seen_at, where="plan(seen_at=...)")
     items: list[_ItemPlan] = []
     conflicts: list[Conflict] = []
     adopt_history = isinstance(target, MirrorAdapter)
