@@ -17,9 +17,10 @@ For each:
   a tenth of it: a streaming reader's peak does not grow with the file.
 
 Usage: ``python benchmarks/bench_csv.py [--quick] [--rows N]`` (1,000,000 rows; quick: 50,000).
-The ratio is time(read_jira_csv) / time(csv.reader); the target is <= 2x. Building one
-``ItemHistory`` per row (attrs, with its converters) alone costs about what ``csv.reader`` spends
-on a 45-column row, which is why the narrow export cannot reach 2x; it is reported as measured.
+The ratio is CPU time(read_jira_csv) / CPU time(csv.reader); the target is <= 2x. A third
+variant, ``csv.reader`` plus one ``ItemHistory`` per row built from constants, shows what the
+record type alone costs: on the narrow export it is already about 2x, so that export cannot
+reach the target; it is reported as measured.
 """
 
 from __future__ import annotations
@@ -32,10 +33,12 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from agilemarketing_csv import read_jira_csv
+
+from agilemarketing.history import ItemHistory
 
 HEADER = [
     "Summary", "Issue key", "Issue id", "Parent id", "Issue Type", "Status", "Project key",
@@ -177,10 +180,28 @@ def ours(path: Path) -> int:
     return count
 
 
-def timed(function: Callable[[Path], int], path: Path) -> tuple[float, int]:
-    began = time.perf_counter()
+_CONSTANT_DAY = datetime(2025, 11, 5, 17, 16, tzinfo=UTC)
+
+
+def floor(path: Path) -> int:
+    """csv.reader plus one ItemHistory per row from constant values: the cost of the record
+    type alone, with no parsing at all (what no reader producing ItemHistory can beat)."""
+    count = 0
+    with path.open(encoding="utf-8", newline="") as stream:
+        reader = csv.reader(stream)
+        next(reader)
+        for cells in reader:
+            ItemHistory(cells[1], cells[0], "Story", "Done", _CONSTANT_DAY, None, 3.0, (), ())
+            count += 1
+    return count
+
+
+def timed(function: Callable[[Path], int], path: Path) -> tuple[float, float, int]:
+    """(CPU seconds, wall seconds, rows). The ratio uses CPU time: on a shared machine the wall
+    clock also counts time spent waiting for a core."""
+    cpu, wall = time.process_time(), time.perf_counter()
     count = function(path)
-    return time.perf_counter() - began, count
+    return time.process_time() - cpu, time.perf_counter() - wall, count
 
 
 def peak(path: Path) -> int:
@@ -197,17 +218,28 @@ def measure(path: Path, small: Path, rows: int, rounds: int, shape: str) -> None
         columns = len(next(csv.reader(stream)))
     size = path.stat().st_size
     print(f"Jira export, {shape}: {rows:,} rows x {columns} columns, {size / 1e6:,.1f} MB")
-    base_best = ours_best = float("inf")
+    baseline(path)  # warm the page cache so no variant pays for the first read from disk
+    best = {name: (float("inf"), float("inf")) for name in ("baseline", "floor", "ours")}
     for _ in range(rounds):  # interleaved, best of each: fair on a shared machine
-        seconds, count = timed(baseline, path)
-        assert count == rows, count
-        base_best = min(base_best, seconds)
-        seconds, count = timed(ours, path)
-        assert count == rows, count
-        ours_best = min(ours_best, seconds)
-    print(f"  csv.reader (baseline) : {rows / base_best:12,.0f} rows/s  ({base_best:.2f} s)")
-    print(f"  read_jira_csv         : {rows / ours_best:12,.0f} rows/s  ({ours_best:.2f} s)")
-    print(f"  ratio, time ours / baseline: {ours_best / base_best:.2f}x  (target <= 2x)")
+        for name, function in (("baseline", baseline), ("floor", floor), ("ours", ours)):
+            cpu, wall, count = timed(function, path)
+            assert count == rows, (name, count)
+            best[name] = (min(best[name][0], cpu), min(best[name][1], wall))
+    labels = {
+        "baseline": "csv.reader (baseline)",
+        "floor": "csv.reader + ItemHistory",
+        "ours": "read_jira_csv",
+    }
+    for name, (cpu, wall) in best.items():
+        print(
+            f"  {labels[name]:<25}: {rows / cpu:10,.0f} rows/s CPU  ({cpu:6.2f} s CPU, "
+            f"{wall:6.2f} s wall)"
+        )
+    base = best["baseline"][0]
+    print(f"  ratio read_jira_csv / csv.reader (CPU): {best['ours'][0] / base:.2f}x (target <= 2x)")
+    print(
+        f"  ratio csv.reader + ItemHistory, no parsing / csv.reader: {best['floor'][0] / base:.2f}x"
+    )
     peak_small, peak_full = peak(small), peak(path)
     tenth = max(1, rows // 10)
     print(f"  peak memory (tracemalloc), {tenth:>9,} rows: {peak_small / 1e6:6.2f} MB")

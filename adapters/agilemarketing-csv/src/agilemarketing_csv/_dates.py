@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from agilemarketing.errors import InvalidValue
@@ -100,9 +100,10 @@ class DateParser:
         self.timezone = resolve_timezone(timezone)
         self.formats = tuple(formats)
         self._utc = self.timezone is UTC
-        # Jira dates are cached in halves: a few thousand days, at most 1,440 times of day.
-        self._days: dict[str, tuple[int, int, int]] = {}
-        self._clocks: dict[str, tuple[int, int, int]] = {}
+        # Jira dates are cached in halves: a few thousand days (as midnight), at most 1,440
+        # times of day (as offsets from midnight); a cached date is one addition.
+        self._days: dict[str, datetime] = {}
+        self._clocks: dict[str, timedelta] = {}
         shapes = [*self.formats, "05/Nov/25 5:16 PM", "ISO 8601 such as 2025-11-05T17:16:00Z"]
         self.expected = "a timestamp like " + " or ".join(repr(s) for s in shapes[:-1])
         self.expected += f" or {shapes[-1]}"
@@ -115,12 +116,12 @@ class DateParser:
         """
         if not self.formats:
             day, _, clock = text.partition(" ")
-            ymd = self._days.get(day)
-            hms = self._clocks.get(clock)
-            if ymd is not None and hms is not None:
+            midnight = self._days.get(day)
+            offset = self._clocks.get(clock)
+            if midnight is not None and offset is not None:
                 if self._utc:
-                    return datetime(*ymd, *hms, tzinfo=UTC)
-                return datetime(*ymd, *hms, tzinfo=self.timezone).astimezone(UTC)
+                    return midnight + offset
+                return (midnight + offset).replace(tzinfo=self.timezone).astimezone(UTC)
         value = self._parse(text.strip())
         if value.tzinfo is None:
             value = value.replace(tzinfo=self.timezone)
@@ -137,8 +138,9 @@ class DateParser:
             if value is not None:
                 if not self.formats and len(self._days) < _CACHE_LIMIT:
                     day, _, clock = text.partition(" ")
-                    self._days[day] = (value.year, value.month, value.day)
-                    self._clocks[clock] = (value.hour, value.minute, value.second)
+                    midnight = datetime(value.year, value.month, value.day)
+                    self._days[day] = midnight.replace(tzinfo=UTC) if self._utc else midnight
+                    self._clocks[clock] = value - midnight
                 return value
         elif text[:4].isdigit():
             return datetime.fromisoformat(text)
