@@ -329,6 +329,8 @@ def test_a_synced_jira_export_feeds_the_flow_report(tmp_path: Path) -> None:
             "In Progress",
             "--done",
             "Done",
+            "--trials",
+            "100",
         ],
     )
     assert report.exit_code == 0, report.output
