@@ -11,6 +11,7 @@ import io
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import attrs
 import pytest
 from agilemarketing_csv import ColumnMapping, CsvDialect, read_items_csv, read_jira_csv
 from hypothesis import given
@@ -393,3 +394,13 @@ def test_hypothesis_jira_rows_read_back_as_the_items_they_describe(
     path = tmp_path_factory.mktemp("jira") / "export.csv"
     path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
     assert read_jira_csv(path, delimiter=delimiter).read_all() == items
+
+
+def test_reading_items_through_a_history_mapping_ignores_the_transition_columns(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text("key,at,from,to,label\nMKT-1,2026-01-05T09:00:00Z,,Doing,a|b\n", "utf-8")
+    mapping = attrs.evolve(ColumnMapping.history(), label_separator="|")
+    [item] = read_items_csv(path, mapping)
+    assert (item.key, item.labels, item.transitions) == ("MKT-1", ("a", "b"), ())

@@ -106,6 +106,7 @@ def _history_converter(
             dates,
             required=("key", "at", "to_status"),
             restore=True,
+            transitions=True,
         )
         return lambda rows, problems: _histories(bound, rows, problems)
 

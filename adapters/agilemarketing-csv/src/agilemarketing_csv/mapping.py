@@ -168,11 +168,18 @@ class BoundMapping:
         *,
         required: Sequence[str] = ("key",),
         restore: bool = False,
+        transitions: bool = False,
     ) -> BoundMapping:
-        """Resolve ``mapping`` against ``header``; a missing ``required`` field is an error."""
+        """Resolve ``mapping`` against ``header``; a missing ``required`` field is an error.
+
+        The transition fields (``at``, ``from_status``, ``to_status``, ``observed``) are bound
+        only with ``transitions=True``.
+        """
         found: dict[str, tuple[str, tuple[int, ...]]] = {}
-        roles = ("key", *_SINGLE, "labels", "sprints", "at", "from_status", "to_status")
-        for role in (*roles, "observed"):
+        roles: tuple[str, ...] = ("key", *_SINGLE, "labels", "sprints")
+        if transitions:
+            roles += ("at", "from_status", "to_status", "observed")
+        for role in roles:
             candidates: tuple[str, ...] = getattr(mapping, role)
             if role in required:
                 if not candidates:
