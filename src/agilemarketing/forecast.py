@@ -45,6 +45,7 @@ only: :meth:`ThroughputSample.on_workdays`).
 from __future__ import annotations
 
 import enum
+import importlib.util
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
@@ -54,7 +55,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from agilemarketing.errors import InvalidValue, NoThroughputError
+from agilemarketing.errors import InvalidValue, MissingExtraError, NoThroughputError
 from agilemarketing.workdays import WorkCalendar
 
 if TYPE_CHECKING:
@@ -515,13 +516,21 @@ def _pct(confidence: float) -> str:
 
 
 def _lazy_pyplot() -> Any:
-    import matplotlib
-
+    """matplotlib's pyplot on a non-interactive backend (the ``charts`` extra)."""
+    try:
+        import matplotlib
+    except ImportError as exc:  # pragma: no cover - the dev environment has matplotlib
+        raise MissingExtraError("charts", "plot()") from exc
     if matplotlib.get_backend().lower() not in {"agg", "pdf", "svg", "module://matplotlib_inline"}:
         matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     return plt
+
+
+def _require_pandas() -> None:
+    if importlib.util.find_spec("pandas") is None:  # pragma: no cover - installed in dev
+        raise MissingExtraError("pandas", "to_pandas()")
 
 
 def _check_confidences(confidences: Iterable[float]) -> tuple[float, ...]:
@@ -611,6 +620,7 @@ class WhenForecast:
 
     def to_pandas(self) -> pd.DataFrame:
         """One row per working day: date, probability of finishing that day, cumulative."""
+        _require_pandas()
         import pandas as pd
 
         return pd.DataFrame(
@@ -627,9 +637,7 @@ class WhenForecast:
         plt = _lazy_pyplot()
         if ax is None:
             _, ax = plt.subplots(figsize=(9, 4))
-        mask = self.probabilities > 0
-        dates = self.dates[mask].astype("datetime64[D]").astype(object)
-        ax.bar(dates, self.probabilities[mask], width=1.0, color="#8fb3d9", label="probability")
+        _histogram(ax, self.dates, self.probabilities, "#8fb3d9")
         _percentile_lines(ax, [(p.confidence, p.date) for p in self.percentiles if p.date])
         ax.set_title(f"When will {self.items} items be done? ({self.method.value})")
         ax.set_xlabel("finished on")
@@ -637,6 +645,19 @@ class WhenForecast:
         ax.legend(loc="best", fontsize=8)
         ax.figure.autofmt_xdate()
         return ax
+
+
+def _histogram(ax: Any, x: NDArray[Any], probabilities: NDArray[np.float64], colour: str) -> None:
+    """Bars for a few values; one filled step curve (a single artist) for many."""
+    mask = probabilities > 0
+    xs = x[mask].astype("datetime64[D]").astype(object) if x.dtype.kind == "M" else x[mask]
+    if int(mask.sum()) <= 150:
+        ax.bar(xs, probabilities[mask], width=1.0, color=colour, label="probability")
+        return
+    first, last = np.flatnonzero(mask)[[0, -1]]
+    span = slice(int(first), int(last) + 1)
+    xs = x[span].astype("datetime64[D]").astype(object) if x.dtype.kind == "M" else x[span]
+    ax.fill_between(xs, probabilities[span], step="mid", color=colour, label="probability")
 
 
 def _percentile_lines(ax: Any, marks: Sequence[tuple[float, Any]]) -> None:
@@ -718,6 +739,7 @@ class HowManyForecast:
 
     def to_pandas(self) -> pd.DataFrame:
         """One row per item count: probability of exactly that many, and of at least that many."""
+        _require_pandas()
         import pandas as pd
 
         at_least = np.minimum(np.cumsum(self.probabilities[::-1])[::-1], 1.0)
@@ -734,9 +756,7 @@ class HowManyForecast:
         plt = _lazy_pyplot()
         if ax is None:
             _, ax = plt.subplots(figsize=(9, 4))
-        counts = np.arange(self.probabilities.size)
-        mask = self.probabilities > 0
-        ax.bar(counts[mask], self.probabilities[mask], width=1.0, color="#a5d6a7")
+        _histogram(ax, np.arange(self.probabilities.size), self.probabilities, "#a5d6a7")
         _percentile_lines(ax, [(p.confidence, p.items) for p in self.percentiles])
         ax.set_title(f"How many items by {self.by.isoformat()}? ({self.method.value})")
         ax.set_xlabel("items done")
@@ -800,6 +820,7 @@ class RankedForecast:
 
     def to_pandas(self) -> pd.DataFrame:
         """One row per entry, a date column per percentile (``p85`` ...)."""
+        _require_pandas()
         import pandas as pd
 
         rows = []
