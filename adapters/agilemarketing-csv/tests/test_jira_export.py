@@ -205,7 +205,14 @@ def test_a_missing_file_names_it(tmp_path: Path) -> None:
 
 def test_an_unterminated_quote_is_a_syntax_error_not_a_swallowed_file(tmp_path: Path) -> None:
     path = export(tmp_path / "quote.csv", 'MKT-1,"Launch', "MKT-2,Blog", header="Issue key,Summary")
-    with pytest.raises(CsvFileError) as caught:
+    with pytest.raises(CsvFileError, match="ends inside a quoted cell") as caught:
+        read_jira_csv(path).read_all()
+    assert caught.value.reason == "syntax"
+
+
+def test_text_after_a_closing_quote_is_a_syntax_error_naming_the_line(tmp_path: Path) -> None:
+    path = export(tmp_path / "q.csv", "MKT-1,ok", 'MKT-2,"Launch" now', header="Issue key,Summary")
+    with pytest.raises(CsvFileError, match="broken at line 3") as caught:
         read_jira_csv(path).read_all()
     assert caught.value.reason == "syntax"
 

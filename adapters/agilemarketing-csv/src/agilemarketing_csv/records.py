@@ -126,8 +126,8 @@ class CsvRecords(Generic[T]):
         file: the file.
         dialect: its encoding, delimiter and decimal mark.
         header: its column names.
-        problems: with ``on_error="collect"``, the bad rows skipped by the last pass (the first
-            ``max_problems``); empty with ``on_error="raise"``.
+        problems: the bad rows found by the last pass (the first ``max_problems``); with
+            ``on_error="raise"`` they are also raised when the pass ends.
         problem_count: how many bad rows the last pass skipped in all.
     """
 
@@ -167,11 +167,17 @@ class CsvRecords(Generic[T]):
                 "with the encoding it was saved in",
             ) from None
         except csv.Error as exc:
+            unclosed = "end of data" in str(exc)
             raise CsvFileError(
-                f"the CSV syntax is broken near line {line} ({exc})",
+                f"the file ends inside a quoted cell (line {line})"
+                if unclosed
+                else f"the CSV syntax is broken at line {line} ({exc})",
                 file=str(self.file),
                 reason="syntax",
-                fix="look for a stray quote or an unquoted line break near that line",
+                fix="a quote opened earlier is never closed: look for a stray quote above"
+                if unclosed
+                else "look for a stray quote in that line (a quote inside a quoted cell is "
+                'written twice: "")',
             ) from None
         finally:
             self.problem_count = problems.count
