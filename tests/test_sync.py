@@ -752,3 +752,27 @@ def test_a_sync_process_killed_mid_run_is_resumed_by_the_next_run(tmp_path: Path
         assert {e.status for e in journal} == {JournalStatus.APPLIED}
         assert report.applied > 0, "the child finished before it was killed"
         assert state.count() == 100
+
+
+@given(
+    st.lists(st.sampled_from("abcdefgh"), unique=True, min_size=1),
+    st.lists(st.tuples(st.integers(0, 7), st.integers(-1, 7)), max_size=20),
+)
+def test_the_simulated_target_order_moves_items_like_a_list_does(
+    keys: list[str], moves: list[tuple[int, int]]
+) -> None:
+    from agilemarketing.sync import _Order
+
+    order, reference = _Order(keys), list(keys)
+    for pick, after in moves:
+        key = reference[pick % len(reference)]
+        reference.remove(key)
+        pred = None if after < 0 or not reference else reference[after % len(reference)]
+        reference.insert(0 if pred is None else reference.index(pred) + 1, key)
+        order.remove(key)
+        order.insert_after(pred, key)
+        assert list(order) == reference
+        assert order.first == reference[0]
+        assert all(
+            order.before[k] == (reference[i - 1] if i else None) for i, k in enumerate(reference)
+        )

@@ -762,6 +762,43 @@ def _predecessors(keys: Iterable[str]) -> dict[str, str | None]:
     return {key: (order[i - 1] if i else None) for i, key in enumerate(order)}
 
 
+class _Order:
+    """A sequence of keys as a doubly linked list: O(1) neighbour, remove and insert."""
+
+    def __init__(self, keys: list[str]) -> None:
+        self.before: dict[str, str | None] = _predecessors(keys)
+        self.after: dict[str | None, str | None] = {None: keys[0] if keys else None}
+        for key, pred in self.before.items():
+            self.after[pred] = key
+        if keys:
+            self.after[keys[-1]] = None
+
+    @property
+    def first(self) -> str:
+        head = self.after[None]
+        assert head is not None, "the order is empty"
+        return head
+
+    def remove(self, key: str) -> None:
+        pred, succ = self.before.pop(key), self.after.pop(key)
+        self.after[pred] = succ
+        if succ is not None:
+            self.before[succ] = pred
+
+    def insert_after(self, pred: str | None, key: str) -> None:
+        """Put ``key`` right after ``pred`` (at the top when ``pred`` is None)."""
+        succ = self.after[pred]
+        self.after[pred], self.after[key], self.before[key] = key, succ, pred
+        if succ is not None:
+            self.before[succ] = key
+
+    def __iter__(self) -> Iterator[str]:
+        key = self.after[None]
+        while key is not None:
+            yield key
+            key = self.after[key]
+
+
 def _kept_in_order(order: list[str], base: Mapping[str, int]) -> set[str]:
     """The keys of ``order`` that keep their base order: a longest increasing subsequence of
     their base positions (the fewest items to call "moved"); keys not in ``base`` are left out.
@@ -818,7 +855,7 @@ def _plan_reranks(
     moved_by_source = set(order_s) - _kept_in_order(order_s, base_position)
     moved_by_target = set(base_position) - _kept_in_order(order_t, base_position)
     pred_s, pred_b, pred_t = (_predecessors(o) for o in (order_s, order_b, order_t))
-    simulated = list(order_t)
+    simulated = _Order(order_t)  # the target's order as the reranks change it
     reranks: list[_ItemPlan] = []
     conflicts: list[Conflict] = []
     conflicted: set[str] = set()
@@ -826,8 +863,7 @@ def _plan_reranks(
         if key not in moved_by_source or key in blocked:
             continue
         want = pred_s[key]
-        at = simulated.index(key)
-        if (simulated[at - 1] if at else None) == want:
+        if simulated.before[key] == want:
             continue
         # The target moved it too, or moved what was around it (which of two swapped items
         # moved cannot be told apart): a conflict, never a silent overwrite.
@@ -849,11 +885,10 @@ def _plan_reranks(
         simulated.remove(key)
         origin = f"{src}@{revisions.get(key, 0)}:order:{pred_b.get(key)}"
         if want is None:
-            change = Rerank(key, before=simulated[0], origin=origin)
-            simulated.insert(0, key)
+            change = Rerank(key, before=simulated.first, origin=origin)
         else:
             change = Rerank(key, after=want, origin=origin)
-            simulated.insert(simulated.index(want) + 1, key)
+        simulated.insert_after(want, key)
         reranks.append(_ItemPlan(key, (change,), None, None, False, None))
     if conflicted:
         skip = policy is ConflictPolicy.SKIP
