@@ -143,7 +143,7 @@ def _from_adapter(url: str) -> HistoryTable:
     if parse_adapter_url(url).name == "mirror":
         from agilemarketing.mirror import MirrorAdapter
 
-        adapter = MirrorAdapter.from_url(url)
+        adapter = MirrorAdapter.from_url(url, {"create": False})
     else:
         from agilemarketing.plugins import adapter_for_url
 
