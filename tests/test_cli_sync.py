@@ -337,3 +337,23 @@ def test_a_synced_jira_export_feeds_the_flow_report(tmp_path: Path) -> None:
     summary = json.loads((out / "metrics.json").read_text())["summary"]
     assert (summary["items"], summary["done"], summary["in_progress"]) == (3, 1, 1)
     assert (out / "report.html").is_file()
+
+
+def test_an_unexpected_adapter_failure_exits_4_with_the_secret_redacted(
+    vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(self: Vault, since: Cursor | None = None) -> ReadResult:
+        token = self.secret("VAULT_TOKEN")
+        raise RuntimeError(f"client library bug while sending token {token}")
+
+    monkeypatch.setattr(Vault, "read", crash)
+    result = run(
+        "--config",
+        str(vault),
+        "vault:items",
+        f"mirror:{tmp_path}/t.db",
+        env={"VAULT_TOKEN": SECRET},
+    )
+    assert result.exit_code == 4
+    assert "RuntimeError: client library bug while sending token ***" in result.stderr
+    assert SECRET not in result.stderr
