@@ -322,3 +322,13 @@ def test_a_sample_from_daily_dates_must_be_consecutive() -> None:
         ThroughputSample.from_daily(days, [1, 2])
     with pytest.raises(NoThroughputError):
         ThroughputSample.from_daily(np.array([], dtype="datetime64[D]"), [])
+
+
+def test_the_exact_forecast_stays_exact_over_long_horizons() -> None:
+    sample = sample_of(DISTRIBUTIONS["busy"] * 3)
+    by = END + timedelta(days=365)
+    exact = how_many_by(by, sample, method="exact")
+    simulated = how_many_by(by, sample, trials=100_000, seed=2)
+    assert abs(exact.probabilities.sum() - 1.0) < 1e-9
+    for e, m in zip(exact.percentiles, simulated.percentiles, strict=True):
+        assert abs(e.items - m.items) <= 1, (e, m)

@@ -358,19 +358,48 @@ def _survival_at(dist: NDArray[np.float64], targets: NDArray[np.int64]) -> NDArr
     return tail[targets]
 
 
+def _convolve(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Convolution of two distributions: direct for small ones, by FFT for large ones."""
+    if min(a.size, b.size) < 64 or a.size * b.size < 250_000:
+        return np.convolve(a, b)
+    n = a.size + b.size - 1
+    size = 1 << (n - 1).bit_length()
+    out = np.fft.irfft(np.fft.rfft(a, size) * np.fft.rfft(b, size), size)[:n]
+    return np.clip(out, 0.0, None)
+
+
+def _trim(offset: int, probs: NDArray[np.float64]) -> tuple[int, NDArray[np.float64]]:
+    """Drop the outer values holding less than 1e-15 of the mass on each side."""
+    limit = 1e-15 * float(probs.sum())
+    head = np.cumsum(probs)
+    tail = np.cumsum(probs[::-1])
+    lo = int(np.searchsorted(head, limit, side="right"))
+    hi = probs.size - int(np.searchsorted(tail, limit, side="right"))
+    if hi <= lo:
+        return offset, probs
+    return offset + lo, probs[lo:hi]
+
+
 def _exact_sum_pmf(pmf: NDArray[np.float64], days: int) -> NDArray[np.float64]:
-    """Distribution of the total of ``days`` iid days, by repeated squaring of convolutions."""
-    result = np.array([1.0])
-    power = pmf
+    """Distribution of the total of ``days`` iid days, by repeated squaring of convolutions.
+
+    Each partial distribution keeps an offset and drops tails below 1e-15 of the mass, so the
+    work follows the spread of the total (about its square root), not its range.
+    """
+    result: tuple[int, NDArray[np.float64]] = (0, np.array([1.0]))
+    power = _trim(0, pmf)
     remaining = days
     while remaining:
         if remaining & 1:
-            result = np.convolve(result, power)
+            result = _trim(result[0] + power[0], _convolve(result[1], power[1]))
         remaining >>= 1
         if remaining:
-            power = np.convolve(power, power)
-    total = result.sum()
-    return result / total if total > 0 else result
+            power = _trim(2 * power[0], _convolve(power[1], power[1]))
+    offset, probs = result
+    out = np.zeros(offset + probs.size)
+    out[offset:] = probs
+    total = out.sum()
+    return out / total if total > 0 else out
 
 
 def _draw_days(
