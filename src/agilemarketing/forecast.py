@@ -342,7 +342,7 @@ def _exact_done_cdf(
     dist[0] = 1.0
     rows = [_survival_at(dist, targets)]
     for _ in range(max_days):
-        moved = np.convolve(dist[:cap], pmf)
+        moved = _convolve(dist[:cap], pmf)
         new = np.zeros(cap + 1)
         new[:cap] = moved[:cap]
         new[cap] = dist[cap] + moved[cap:].sum()
