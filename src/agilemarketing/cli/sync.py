@@ -176,6 +176,8 @@ def sync(
         _fail(clean(str(exc)), ExitCode.ERROR)
     except OSError as exc:
         _fail(clean(redact(str(exc))), ExitCode.ERROR)
+    except click.ClickException:
+        raise  # usage errors: click prints them and exits 2
     except Exception as exc:  # an adapter's own failure: keep exit code 1 for conflicts only
         _fail(f"{type(exc).__name__}: {clean(str(exc))}", ExitCode.ERROR)
 
