@@ -357,3 +357,18 @@ def test_an_unexpected_adapter_failure_exits_4_with_the_secret_redacted(
     assert result.exit_code == 4
     assert "RuntimeError: client library bug while sending token ***" in result.stderr
     assert SECRET not in result.stderr
+
+
+def test_syncing_the_same_export_again_does_not_write_to_the_mirror(tmp_path: Path) -> None:
+    import sqlite3
+
+    export, team = tmp_path / "jira-export.csv", tmp_path / "team.db"
+    jira_export(export, {"MKT-101": "Done", "MKT-102": "In Progress", "MKT-103": "To Do"})
+    assert run(f"jira-csv:{export}", f"mirror:{team}").exit_code == 0
+    watcher = sqlite3.connect(team)
+    before = watcher.execute("PRAGMA data_version").fetchone()[0]
+    again = run(f"jira-csv:{export}", f"mirror:{team}")
+    assert again.exit_code == 0
+    assert "0 applied" in again.output
+    assert watcher.execute("PRAGMA data_version").fetchone()[0] == before
+    watcher.close()
