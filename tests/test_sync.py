@@ -776,3 +776,44 @@ def test_the_simulated_target_order_moves_items_like_a_list_does(
         assert all(
             order.before[k] == (reference[i - 1] if i else None) for i, k in enumerate(reference)
         )
+
+
+side_edits = st.lists(
+    st.tuples(st.sampled_from(["source", "target"]), st.integers(1, 5), st.text(max_size=4)),
+    max_size=8,
+)
+
+
+@given(side_edits, st.sampled_from(list(ConflictPolicy)))
+def test_no_policy_but_prefer_source_ever_overwrites_an_edit_made_on_the_target(
+    edits: list[tuple[str, int, str]], policy: ConflictPolicy
+) -> None:
+    with Mirror(":memory:") as m:
+        source, target = memory("s", sample_histories(5)), memory("t")
+        sync(source, target, m)
+        target_edits: dict[str, str] = {}
+        for n, (side, number, summary) in enumerate(edits):
+            key = f"MKT-{number}"
+            adapter = source if side == "source" else target
+            adapter.apply(UpdateFields(key, {"summary": f"{side} {summary}"}, origin=str(n)))
+            if side == "target":
+                target_edits[key] = f"target {summary}"
+        before = read_state(target)
+        the_plan = plan(source, target, m, policy)
+        if the_plan.blocked_by_conflicts:
+            with pytest.raises(SyncConflictError):
+                apply(the_plan)
+            assert read_state(target) == before
+            return
+        apply(the_plan)
+        after = read_state(target)
+        conflicted = {c.key for c in the_plan.conflicts}
+        for key, value in target_edits.items():
+            if policy is ConflictPolicy.PREFER_SOURCE and key in conflicted:
+                assert after[key].history.summary == source_summary(source, key)
+            else:
+                assert after[key].history.summary == value, (key, policy)
+
+
+def source_summary(source: Adapter, key: str) -> str:
+    return read_state(source)[key].history.summary
