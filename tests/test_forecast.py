@@ -332,3 +332,13 @@ def test_the_exact_forecast_stays_exact_over_long_horizons() -> None:
     assert abs(exact.probabilities.sum() - 1.0) < 1e-9
     for e, m in zip(exact.percentiles, simulated.percentiles, strict=True):
         assert abs(e.items - m.items) <= 1, (e, m)
+
+
+def test_weekly_blocks_of_working_days_stay_aligned_with_the_calendar() -> None:
+    # four calendar weeks, Monday 2 March to Sunday 29 March: all the work ships on Mondays
+    counts = [5, 0, 0, 0, 0, 0, 0] * 4
+    calendar = WorkCalendar()
+    sample = ThroughputSample(counts, last_day=date(2026, 3, 29)).on_workdays(calendar)
+    assert sample.counts.tolist() == [5, 0, 0, 0, 0] * 4
+    fc = when_done(10, sample, block_days=5, calendar=calendar, trials=2_000, seed=1)
+    assert {p.date for p in fc.percentiles} == {date(2026, 4, 6)}  # the second Monday

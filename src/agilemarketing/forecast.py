@@ -1009,6 +1009,17 @@ def _positive(value: int, name: str) -> int:
     return int(value)
 
 
+def _phase(sample: ThroughputSample, start: date, calendar: WorkCalendar | None) -> int:
+    """Days (working days for a working-day sample) from the window's first day to ``start``.
+
+    Whole blocks of days are resampled in step with it, so a resampled week starts on the
+    weekday of the future week it stands for.
+    """
+    if calendar is not None and sample.window_start is not None:
+        return int(calendar.workdays_between(sample.first_day, start))
+    return (start - sample.first_day).days
+
+
 def _start(sample: ThroughputSample, start: date | None) -> date:
     return start if start is not None else sample.last_day + timedelta(days=1)
 
@@ -1074,7 +1085,7 @@ def _ranked_engine(
     seed: int | None,
     block_days: int,
     max_days: int,
-    start: date,
+    phase: int,
     growth: bool = False,
 ) -> tuple[list[NDArray[np.float64]], int]:
     """CDF over days per target (index k: P(done within k days)), and samples drawn."""
@@ -1098,7 +1109,7 @@ def _ranked_engine(
         block=_positive(block_days, "block_days"),
         max_days=max_days,
         first_guess=_first_guess(int(targets.max()), sample),
-        phase=(start - sample.first_day).days,
+        phase=phase,
     )
     return [_cdf_from_days(days[:, j], max_days) for j in range(targets.size)], draws
 
@@ -1144,7 +1155,7 @@ def when_done(
         seed=seed,
         block_days=block_days,
         max_days=_positive(max_days, "max_days"),
-        start=first,
+        phase=_phase(sample, first, calendar),
     )
     return _when_from_cdf(
         items,
@@ -1212,7 +1223,7 @@ def how_many_by(
             trials=_positive(trials, "trials"),
             rng=rng,
             block=_positive(block_days, "block_days"),
-            phase=(first - sample.first_day).days,
+            phase=_phase(sample, first, calendar),
         )
         probabilities = np.bincount(totals).astype(np.float64) / totals.size
     levels = _check_confidences(confidences)
@@ -1280,7 +1291,7 @@ def ranked_completion(
         seed=seed,
         block_days=block_days,
         max_days=_positive(max_days, "max_days"),
-        start=first,
+        phase=_phase(sample, first, calendar),
     )
     levels = _check_confidences(confidences)
     entries = []
@@ -1365,7 +1376,7 @@ def backlog_clearance(
         seed=seed,
         block_days=block_days,
         max_days=_positive(max_days, "max_days"),
-        start=first,
+        phase=_phase(sample, first, calendar),
         growth=scope_growth,
     )
     fc = _when_from_cdf(
