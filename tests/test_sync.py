@@ -817,3 +817,12 @@ def test_no_policy_but_prefer_source_ever_overwrites_an_edit_made_on_the_target(
 
 def source_summary(source: Adapter, key: str) -> str:
     return read_state(source)[key].history.summary
+
+
+def test_a_source_that_forgot_its_cursor_is_read_in_full(mirror: Mirror) -> None:
+    target = memory("copy")
+    sync(memory("board", sample_histories(3)), target, mirror)
+    restarted = memory("board", sample_histories(4))  # same URL, a new store: old cursor invalid
+    the_plan = plan(restarted, target, mirror)
+    assert [c.describe().split()[:2] for c in the_plan.changes] == [["create", "MKT-4"]]
+    assert the_plan.unchanged == 3
