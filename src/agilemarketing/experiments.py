@@ -455,10 +455,9 @@ def summarise(experiments: Sequence[Experiment] | Mapping[str, Experiment]) -> s
             lines.append(f"- **{e.name}**: running, no decision yet")
             continue
         for d in e.decisions:
-            label = d.evaluation.reason if d.decision is Decision.STOP else d.decision.value
             text = f"- **{e.name}**: {d.decision}"
             if d.decision is Decision.STOP:
-                text = f"- **{e.name}**: stop ({label})"
+                text += f" ({d.evaluation.reason})"
             if d.learning:
                 text += f". Learning: {d.learning}"
             lines.append(text)

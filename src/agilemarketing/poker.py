@@ -80,6 +80,9 @@ class Deck:
     ('0', '½', '1', '2', '3')
     >>> Deck.custom("hours", [1, 2, 4, 8]).card("4").value
     4.0
+    >>> Deck.modified_fibonacci().card(0.5).label
+    '½'
+
     """
 
     name: str
@@ -134,6 +137,10 @@ class Deck:
         for c in self.cards:
             if c.label.casefold() == text.casefold():
                 return c
+        if isinstance(label, int | float) and not isinstance(label, bool):
+            for c in self.cards:
+                if c.value is not None and c.value == float(label):
+                    return c
         raise InvalidValue(
             "no such card",
             where=f"deck {self.name!r}",

@@ -48,6 +48,7 @@ from agilemarketing.guidepoint import Blueprint, Guidepoint, Priority, month_of
 from agilemarketing.items import Size, WorkItem
 from agilemarketing.poker import PokerResult
 from agilemarketing.prioritization import (
+    Ballot,
     Consensus,
     MoSCoW,
     MoSCoWPrioritiser,
@@ -193,23 +194,21 @@ class PlanningWorkshop:
 
     def prioritise_by_votes(
         self,
-        ballots: Mapping[str, Sequence[str]] | Iterable[object],
+        ballots: Mapping[str, Sequence[str]] | Iterable[Ballot],
         *,
         method: Literal["borda", "schulze"] = "borda",
     ) -> Consensus:
         """Rank the ideas from everyone's ballots (Borda or Schulze, H1's ``consensus``).
 
-        Only people in the room vote. The result becomes the workshop's order; the Owner can
-        still adjust it with :meth:`owner_orders`.
+        ``ballots`` maps each participant to idea keys, best first, or is a list of
+        :class:`~agilemarketing.prioritization.Ballot` (rankings, approval or dot votes). Only
+        people in the room vote. The result becomes the workshop's order; the Owner can still
+        adjust it with :meth:`owner_orders`.
         """
-        from agilemarketing.prioritization import Ballot
-
-        votes = [
-            b for b in (
-                [Ballot.ranking(w, k) for w, k in ballots.items()]
-                if isinstance(ballots, Mapping) else list(ballots)
-            ) if isinstance(b, Ballot)
-        ]  # fmt: skip
+        if isinstance(ballots, Mapping):
+            votes = [Ballot.ranking(who, keys) for who, keys in ballots.items()]
+        else:
+            votes = list(ballots)
         room = {p.casefold() for p in self.participants}
         strangers = [b.participant for b in votes if b.participant.casefold() not in room]
         if strangers:
