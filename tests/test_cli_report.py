@@ -222,3 +222,18 @@ def test_forecast_from_a_window_without_finished_work_exits_3(board: tuple[Path,
     assert code == ReportExit.NO_FORECAST
     assert "no item finished in the window" in stderr
     assert "widen it" in stderr
+
+
+@pytest.mark.usefixtures("quick_charts")
+def test_the_demo_command_works_on_the_example_board(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent / "examples" / "board"
+    out = tmp_path / "demo-output"
+    code, stdout, stderr = run(
+        "report", root / "history.jsonl", "--workflow", root / "workflow.toml", "--out", out
+    )
+    assert code == ReportExit.OK, stderr
+    assert "report.html" in stdout
+    doc = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert 300 <= doc["summary"]["items"] <= 400
+    assert doc["forecasts"]["ranked"]["entries"]
+    assert doc["forecasts"]["clearance"]["backlog"] == doc["summary"]["open"]
