@@ -249,3 +249,19 @@ def test_a_plan_never_exceeds_capacity_and_is_a_prefix_of_the_backlog(
     assert list(plan.committed) == items[: len(plan.committed)]
     if len(plan.committed) < len(items):
         assert plan.left_out[0].key == items[len(plan.committed)].key
+
+
+def test_dot_voting_ballots_work_too() -> None:
+    from agilemarketing.prioritization import Ballot
+
+    ws = workshop()
+    result = ws.prioritise_by_votes(
+        [
+            Ballot.dots("Ana", {"I4": 3, "I1": 1}),
+            Ballot.dots("Sam", {"I4": 2, "I2": 2}),
+            Ballot.approval("Priya", ["I4", "I5"]),
+        ],
+        method="schulze",
+    )
+    assert result.order[0] == "I4"
+    assert ws.ideas[0].key == "I4"
