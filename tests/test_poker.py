@@ -208,3 +208,18 @@ def test_reveal_returns_exactly_the_cards_played_and_outliers_are_extremes(
             card = r.votes[who]
             assert card == "?" or deck.card(card).value in (min(numeric), max(numeric))
         assert r.outliers  # somebody always explains a disagreement
+
+
+@given(st.integers(min_value=2, max_value=7), st.data())
+def test_no_vote_is_visible_until_the_last_one_is_cast(n: int, data: st.DataObject) -> None:
+    people = [f"p{i}" for i in range(n)]
+    s = PokerSession(ITEM, people)
+    order = data.draw(st.permutations(people))
+    for who in order[:-1]:
+        s.vote(who, data.draw(st.sampled_from(Deck.fibonacci().labels)))
+        with pytest.raises(VotesHidden):
+            _ = s.votes
+        with pytest.raises(VotesHidden):
+            s.reveal()
+    s.vote(order[-1], 5)
+    assert set(s.reveal().votes) == set(people)

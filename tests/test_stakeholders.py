@@ -412,3 +412,24 @@ def test_the_backlog_only_ever_changes_through_the_owners_accepts(
 def test_decision_verdict_text_values() -> None:
     d = TriageDecision("R", "Sam", "deferred", "Maya", AT)
     assert d.verdict is Verdict.DEFERRED
+
+
+@given(
+    summary=st.text(min_size=1, max_size=80).filter(str.strip),
+    threshold=st.integers(min_value=1, max_value=10_000),
+)
+def test_a_request_with_an_outcome_and_a_measurable_success_is_never_a_tactic(
+    summary: str, threshold: int
+) -> None:
+    r = Request("R", "Sam", summary, desired_outcome="more pipeline",
+                success=f"at least {threshold} qualified leads")  # fmt: skip
+    assert ImperativeTactic()(r) is None
+
+
+@given(st.sampled_from(sorted(ImperativeTactic().verbs)),
+       st.sampled_from(sorted(ImperativeTactic().channels)))  # fmt: skip
+def test_every_verb_and_channel_pair_without_an_outcome_is_flagged(verb: str, channel: str) -> None:
+    r = Request("R", "Sam", f"Please {verb} a {channel} for the launch")
+    reason = ImperativeTactic()(r)
+    assert reason is not None
+    assert repr(verb) in reason
