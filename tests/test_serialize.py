@@ -20,7 +20,7 @@ from agilemarketing.errors import BlueprintOverCapacity, SerializationError
 from agilemarketing.experiments import Experiment, SuccessCriterion
 from agilemarketing.guidepoint import Blueprint, Guidepoint, Kpi, Outcome, Priority
 from agilemarketing.items import CustomerStory, Size, WorkItem
-from agilemarketing.poker import AdjacentCards, Deck, Majority, PokerSession, Unanimous
+from agilemarketing.poker import AdjacentCards, Deck, Majority, PokerSession, PokerTable, Unanimous
 from agilemarketing.serialize import (
     BlueprintVersion,
     PlanningFile,
@@ -42,6 +42,7 @@ from agilemarketing.stakeholders import (
     StakeholderRegister,
     TriageDecision,
     Verdict,
+    check_request,
 )
 from agilemarketing.workshop import LaunchPlan, LaunchSlice, PlanningWorkshop, plan_cycle
 
@@ -335,3 +336,40 @@ def test_plain_functions_cannot_be_stored() -> None:
     s = PokerSession(WorkItem("A", "a"), ["x", "y"], rule=lambda deck, votes: None)  # type: ignore[arg-type]
     with pytest.raises(SerializationError, match="JSON can hold"):
         dumps(s)
+
+
+def every_other_planning_value() -> list[Any]:
+    gp = Guidepoint("x", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])
+    bp = Blueprint(gp, "2026-04", 10, [Priority("Launch", "pipeline", {"2026-04": 8})])
+    moved = bp.reprioritise(
+        Priority("Video", "pipeline", {"2026-04": 5}),
+        move_out=["Launch"],
+        replacements=[Priority("Launch", "pipeline", {"2026-05": 8})],
+    )
+    table = PokerTable(["Ana", "Ben"], Deck.tshirt_sizes())
+    table.play(WorkItem("A", "a"), [{"Ana": "M", "Ben": "L"}])
+    ws = PlanningWorkshop(gp, owner="Maya", participants=["Ana"])
+    ws.add_idea("Video", by="Ana", outcome="pipeline")
+    ws.add_idea("Posters", by="Ana")
+    ws.size("I1", Size.points(3))
+    e = Experiment("E", "x", ["at least 3 replies within 7 days"], started_at=datetime(
+        2026, 4, 1, tzinfo=UTC))  # fmt: skip
+    return [
+        check_request(Request("R", "Sam", "Send an email to everyone"), guidepoint=gp),
+        gp.unserved([WorkItem("A", "a"), WorkItem("B", "b", outcome="pipeline")]),
+        bp.diff(moved),
+        bp.check(Priority("Fair", "pipeline", {"2026-04": 9})),
+        table,
+        ws.draft_blueprint("2026-04", 10),
+        e.evaluate(datetime(2026, 4, 9, tzinfo=UTC)),
+        BlueprintVersion("showcase 1", moved, "Cycle 1"),
+        StakeholderRegister([Stakeholder("Sam", {"asked for work"})]),
+    ]
+
+
+@pytest.mark.parametrize("value", every_other_planning_value(), ids=lambda v: type(v).__name__)
+def test_every_other_planning_value_round_trips(value: Any) -> None:
+    again = round_trips(value)
+    if attrs.has(type(value)) and type(value).__eq__ is not object.__eq__:
+        fields = [f.name for f in attrs.fields(type(value)) if f.init]
+        assert [getattr(again, f) for f in fields] == [getattr(value, f) for f in fields]
