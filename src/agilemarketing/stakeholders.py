@@ -578,7 +578,7 @@ class Intake:
     """The request intake of one team: submissions, and the Marketing Owner's triage.
 
     ``owner`` is the Marketing Owner, the only person whose triage decisions count. Accepted work
-    goes into ``backlog`` (H1's :class:`~agilemarketing.backlog.Backlog`) and must serve an
+    goes into ``backlog`` (a :class:`~agilemarketing.backlog.Backlog`) and must serve an
     outcome of ``guidepoint``.
 
     >>> from datetime import date, datetime, UTC

@@ -198,7 +198,7 @@ class PlanningWorkshop:
         *,
         method: Literal["borda", "schulze"] = "borda",
     ) -> Consensus:
-        """Rank the ideas from everyone's ballots (Borda or Schulze, H1's ``consensus``).
+        """Rank the ideas from everyone's ballots, by Borda count or the Schulze method.
 
         ``ballots`` maps each participant to idea keys, best first, or is a list of
         :class:`~agilemarketing.prioritization.Ballot` (rankings, approval or dot votes). Only
