@@ -120,6 +120,10 @@ ISSUES: Mapping[str, str] = {
 }
 
 
+def _str_array(value: Any) -> npt.NDArray[np.str_]:
+    return np.asarray(value, dtype=np.str_) if len(value) else np.empty(0, dtype=np.str_)
+
+
 @attrs.frozen
 class QualityIssue:
     """One kind of data problem and the items it affects.
@@ -130,12 +134,17 @@ class QualityIssue:
 
     name: str
     description: str
-    keys: tuple[str, ...]
+    item_keys: npt.NDArray[np.str_] = attrs.field(converter=_str_array, eq=False, repr=False)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The keys of the affected items, in item order."""
+        return tuple(self.item_keys.tolist())
 
     @property
     def count(self) -> int:
         """How many items have this issue."""
-        return len(self.keys)
+        return len(self.item_keys)
 
 
 @attrs.frozen
@@ -173,7 +182,7 @@ class DataQualityReport:
                 i.name: {
                     "description": i.description,
                     "count": i.count,
-                    "keys": list(i.keys[:max_keys]),
+                    "keys": i.item_keys[:max_keys].tolist(),
                 }
                 for i in self.issues
             },
@@ -187,7 +196,8 @@ class DataQualityReport:
         lines = [f"data quality: {self.n_items} items"]
         for issue in self.issues:
             if issue.count:
-                shown = ", ".join(issue.keys[:5]) + (", ..." if issue.count > 5 else "")
+                shown = ", ".join(issue.item_keys[:5].tolist())
+                shown += ", ..." if issue.count > 5 else ""
                 lines.append(f"  {issue.name}: {issue.count} ({issue.description}): {shown}")
         for status, keys in self.unmapped_statuses.items():
             lines.append(f"  status {status!r} not in the workflow: {len(keys)} items")
@@ -202,13 +212,13 @@ class DataQualityReport:
 
 
 def _i(values: Times) -> I64:
-    return values.astype("datetime64[us]").view(np.int64)
+    return values.astype("datetime64[us]", copy=False).view(np.int64)
 
 
 def _t(values: I64) -> Times:
-    out = values.copy()
-    out[values == NEVER] = _NAT_I
-    return out.view("datetime64[us]")
+    """int64 microseconds (NEVER for "not") as datetime64 (NaT), converted in place."""
+    values[values == NEVER] = _NAT_I
+    return values.view("datetime64[us]")
 
 
 def _first_true(mask: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
@@ -359,17 +369,31 @@ def _build(
     issues: dict[str, npt.NDArray[Any]] = {}
 
     # 1. Transitions: out-of-order detection, stable sort, de-duplication.
-    item, at = t.tr_item.astype(np.int64), _i(t.tr_at)
+    item, at = t.tr_item, _i(t.tr_at)
     same = item[1:] == item[:-1]
-    issues["out_of_order"] = item[1:][same & (at[1:] < at[:-1])]
-    order = np.lexsort((at, item))
-    item, at, frm, to = item[order], at[order], t.tr_from[order], t.tr_to[order]
+    earlier = same & (at[1:] < at[:-1])
+    issues["out_of_order"] = item[1:][earlier]
+    frm, to = t.tr_from, t.tr_to
+    if not bool(np.all(item[1:] >= item[:-1])):
+        order: npt.NDArray[np.intp] | None = np.lexsort((at, item))
+    elif earlier.any():
+        # Items are contiguous: sort only the rows of items with out-of-order events, in place.
+        bad = np.zeros(n, dtype=bool)
+        bad[item[1:][earlier]] = True
+        rows = np.flatnonzero(bad[item])
+        order = np.arange(len(item))
+        order[rows] = rows[np.lexsort((at[rows], item[rows]))]
+    else:
+        order = None  # already in order: the common case costs no sort
+    if order is not None:
+        item, at, frm, to = item[order], at[order], frm[order], to[order]
     same = item[1:] == item[:-1]
     dup = np.zeros(len(item), dtype=bool)
     dup[1:] = same & (at[1:] == at[:-1]) & (frm[1:] == frm[:-1]) & (to[1:] == to[:-1])
     issues["duplicate_event"] = item[dup]
-    keep = ~dup
-    item, at, frm, to = item[keep], at[keep], frm[keep], to[keep]
+    if dup.any():
+        keep = ~dup
+        item, at, frm, to = item[keep], at[keep], frm[keep], to[keep]
     m = len(item)
     first_tr = np.ones(m, dtype=bool)
     first_tr[1:] = item[1:] != item[:-1]
@@ -388,19 +412,50 @@ def _build(
     f_at = at[first_tr]
     f_created = created[f_item]
     init_ok = (frm[first_tr] >= 0) & (f_created != _NAT_I) & (f_created < f_at)
-    next_at = np.full(m, NEVER, dtype=np.int64)
-    next_at[:-1] = np.where(last_tr[:-1], NEVER, at[1:])
     lone = np.flatnonzero(~has_tr & (created != _NAT_I))
-    seg_item = np.concatenate([f_item[init_ok], item, lone])
-    seg_status = np.concatenate([frm[first_tr][init_ok], to, t.statuses[lone]])
-    seg_enter = np.concatenate([f_created[init_ok], at, created[lone]])
-    seg_leave = np.concatenate([f_at[init_ok], next_at, np.full(len(lone), NEVER)])
-    seq = np.concatenate(
-        [np.zeros(int(init_ok.sum()), np.int64), np.arange(1, m + 1), np.zeros(len(lone), np.int64)]
+    # Place every segment at its final position (items in order, each item's stays in time
+    # order) instead of sorting: counts per item -> offsets -> scatter.
+    init_item = f_item[init_ok]
+    n_init = np.zeros(n, dtype=np.int64)
+    n_init[init_item] = 1
+    n_tr = np.bincount(item, minlength=n).astype(np.int64)
+    n_lone = np.zeros(n, dtype=np.int64)
+    n_lone[lone] = 1
+    count = n_init + n_tr + n_lone
+    offsets = np.cumsum(count) - count
+    first_row = np.zeros(n, dtype=np.int64)
+    first_row[f_item] = np.flatnonzero(first_tr)
+    tr_pos = np.arange(m, dtype=np.int64)
+    tr_pos -= first_row[item]
+    tr_pos += offsets[item]
+    tr_pos += n_init[item]
+    total = int(count.sum())
+    seg_item = np.repeat(np.arange(n, dtype=np.int32), count)
+    seg_status = np.empty(total, dtype=np.int32)
+    seg_enter = np.empty(total, dtype=np.int64)
+    for pos, status, enter in (
+        (offsets[init_item], frm[first_tr][init_ok], f_created[init_ok]),
+        (tr_pos, to, at),
+        (offsets[lone], t.statuses[lone], created[lone]),
+    ):
+        seg_status[pos] = status
+        seg_enter[pos] = enter
+    # A stay ends when the item's next one starts; the last stay of an item is open.
+    seg_leave = np.full(total, NEVER, dtype=np.int64)
+    same_item = seg_item[1:] == seg_item[:-1]
+    np.copyto(seg_leave[:-1], seg_enter[1:], where=same_item)
+    del same_item
+    # Truncated histories: starting mid-workflow, no created date, or the current status
+    # disagreeing with the last transition.
+    f_stage = stage_of[frm[first_tr]]
+    last_to = to[last_tr]
+    status_now = t.statuses[item[last_tr]]
+    differs = (status_now != last_to) & (stage_of[status_now] != stage_of[last_to])
+    issues["truncated"] = np.concatenate(
+        [f_item[f_stage >= start_idx], item[last_tr][differs], np.flatnonzero(created == _NAT_I)]
     )
-    order = np.lexsort((seq, seg_item))
-    seg_item, seg_status = seg_item[order], seg_status[order]
-    seg_enter, seg_leave = seg_enter[order], seg_leave[order]
+    # The transition columns are not needed any more: free them before the next steps.
+    del item, at, frm, to, tr_pos, first_tr, last_tr, f_at, f_created, init_ok
     seg_stage = stage_of[seg_status]
     # Merge consecutive stays in the same stage (two statuses of one stage, or repeats).
     k = len(seg_item)
@@ -409,12 +464,20 @@ def _build(
     run = new_item.copy()
     run[1:] |= seg_stage[1:] != seg_stage[:-1]
     run[1:] |= (seg_stage[1:] < 0) & (seg_status[1:] != seg_status[:-1])
-    starts = np.flatnonzero(run)
-    ends = np.append(starts[1:], k) - 1
-    seg_leave = seg_leave[ends]
-    seg_item, seg_stage, seg_status = seg_item[starts], seg_stage[starts], seg_status[starts]
-    seg_enter, new_item = seg_enter[starts], new_item[starts]
-    k = len(seg_item)
+    if not run.all():
+        starts = np.flatnonzero(run)
+        ends = np.append(starts[1:], k) - 1
+        # one array at a time, so that only one extra copy is alive at any moment
+        seg_leave = seg_leave[ends]
+        del ends
+        seg_item = seg_item[starts]
+        seg_stage = seg_stage[starts]
+        seg_status = seg_status[starts]
+        seg_enter = seg_enter[starts]
+        new_item = new_item[starts]
+        del starts
+        k = len(seg_item)
+    del run
     prev = np.full(k, -2, dtype=np.int16)
     prev[1:] = seg_stage[:-1]
     prev[new_item] = -2  # -2: no previous stay
@@ -431,9 +494,14 @@ def _build(
     issues["created_done"] = seg_item[new_item & (seg_stage >= done_idx)]
 
     # 3. Per item: entry dates per stage, current stage, start and done under the policy.
-    flat = seg_item.astype(np.int64) * n_stages + seg_stage
+    flat = seg_item.astype(np.int64)
+    flat *= n_stages
+    flat += seg_stage
+    entered = seg_enter
+    if unmapped.any():  # stays in unmapped statuses have no stage column
+        flat, entered = flat[~unmapped], seg_enter[~unmapped]
     fe = np.full(n * n_stages, NEVER, dtype=np.int64)
-    np.minimum.at(fe, flat[~unmapped], seg_enter[~unmapped])
+    np.minimum.at(fe, flat, entered)
     first_entry = fe.reshape(n, n_stages)
     last_seg = np.append(np.flatnonzero(new_item)[1:], k) - 1
     current = np.full(n, -1, dtype=np.int16)
@@ -448,10 +516,11 @@ def _build(
     abandoned_at[~abandoned] = NEVER
     if policy.backwards is Backwards.LAST_ENTRY:
         le = np.full(n * n_stages, _NAT_I, dtype=np.int64)
-        np.maximum.at(le, flat[~unmapped], seg_enter[~unmapped])
+        np.maximum.at(le, flat, entered)
         dates = np.where(le == _NAT_I, NEVER, le).reshape(n, n_stages)
     else:
         dates = first_entry
+    del flat, entered, seg_status, mapped
     work = dates[:, start_idx:done_idx]
     col, any_start = _first_true(work != NEVER)
     start = np.where(any_start, work[np.arange(n), col], NEVER)
@@ -470,21 +539,11 @@ def _build(
     issues["done_without_start"] = np.flatnonzero(is_done & (start == NEVER))
     issues["abandoned"] = np.flatnonzero(abandoned)
 
-    # 4. Truncated histories.
-    f_stage = stage_of[frm[first_tr]]
-    last_to = to[last_tr]
-    status_now = t.statuses[item[last_tr]]
-    differs = (status_now != last_to) & (stage_of[status_now] != stage_of[last_to])
-    truncated = np.concatenate(
-        [f_item[f_stage >= start_idx], item[last_tr][differs], np.flatnonzero(created == _NAT_I)]
-    )
-    issues["truncated"] = truncated
-
     keys = t.keys
     report = DataQualityReport(
         n_items=n,
         issues=tuple(
-            QualityIssue(name, text, _keys_of(keys, issues.get(name, np.empty(0, np.int64))))
+            QualityIssue(name, text, keys[np.unique(issues.get(name, np.empty(0, np.int64)))])
             for name, text in ISSUES.items()
         ),
         unmapped_statuses=unmapped_statuses,
@@ -514,7 +573,7 @@ def _build(
         abandoned=abandoned,
         abandoned_at=_t(abandoned_at),
         current_stage=current,
-        seg_item=seg_item.astype(np.int32),
+        seg_item=seg_item.astype(np.int32, copy=False),
         seg_stage=seg_stage,
         seg_enter=seg_enter.view("datetime64[us]"),
         seg_leave=_t(seg_leave),

@@ -62,7 +62,7 @@ Ints: TypeAlias = npt.NDArray[np.int32]
 _NAT = np.datetime64("NaT", "us")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
-_BLOCK_BYTES = 8 << 20
+_BLOCK_BYTES = 4 << 20
 
 
 # --------------------------------------------------------------------------------------------
@@ -70,18 +70,50 @@ _BLOCK_BYTES = 8 << 20
 # --------------------------------------------------------------------------------------------
 
 
-def _digits(u: npt.NDArray[np.int16], cols: slice) -> npt.NDArray[np.int64]:
-    part = u[:, cols].astype(np.int64)
-    out = np.zeros(len(u), dtype=np.int64)
-    for k in range(part.shape[1]):
-        out = out * 10 + part[:, k]
-    return out
+_DIGIT_COLS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]
+_EPOCH_TEXT = np.frombuffer(b"1970-01-01T00:00:00", dtype=np.uint8)
+
+
+def _two_digits(chars: npt.NDArray[np.uint8], col: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:
+    """The number written at ``col``, ``col + 1`` of each row; -1 where those are not digits."""
+    rows = np.arange(len(chars))
+    a = chars[rows, col].astype(np.int64) - 48
+    b = chars[rows, col + 1].astype(np.int64) - 48
+    good = (a >= 0) & (a <= 9) & (b >= 0) & (b <= 9)
+    return np.where(good, a * 10 + b, -1)
+
+
+def _naive_seconds(
+    naive: npt.NDArray[np.uint8],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """numpy's own (C) parser on ``YYYY-MM-DDTHH:MM:SS`` rows; rows it refuses are flagged."""
+    text = np.ascontiguousarray(naive).view("S19").ravel()
+    try:
+        return text.astype("datetime64[s]").astype(np.int64), np.zeros(len(text), dtype=bool)
+    except ValueError:
+        pass
+    # Rare: an impossible date such as 2026-02-30. Find the culprits in chunks, then one by one.
+    out = np.zeros(len(text), dtype=np.int64)
+    bad = np.zeros(len(text), dtype=bool)
+    for lo in range(0, len(text), 1024):
+        part = text[lo : lo + 1024]
+        try:
+            out[lo : lo + 1024] = part.astype("datetime64[s]").astype(np.int64)
+        except ValueError:
+            for k, value in enumerate(part.tolist()):
+                try:
+                    out[lo + k] = np.datetime64(value.decode("ascii"), "s").astype(np.int64)
+                except ValueError:
+                    bad[lo + k] = True
+    return out, bad
 
 
 def _parse_fast(raw: npt.NDArray[np.bytes_]) -> tuple[Times, npt.NDArray[np.bool_]]:
-    """Parse ``YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM|±HHMM|±HH)`` byte strings arithmetically.
+    """Parse ``YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM|±HHMM|±HH)`` byte strings in bulk.
 
-    Returns the UTC values and a mask of the values that did not fit the layout.
+    The layout and the offset suffix are checked with numpy on the bytes, the date and time
+    are parsed by numpy's C datetime parser, and the offset and fraction are applied
+    arithmetically. Returns the UTC values and a mask of the values that did not fit.
     """
     n = len(raw)
     width = raw.dtype.itemsize
@@ -90,74 +122,71 @@ def _parse_fast(raw: npt.NDArray[np.bytes_]) -> tuple[Times, npt.NDArray[np.bool
     if width < 20:
         return np.full(n, _NAT), np.ones(n, dtype=bool)
     chars = raw.view(np.uint8).reshape(n, width)
-    lens = np.strings.str_len(raw)
-    u = chars.astype(np.int16) - 48  # digits become 0..9
+    lens = np.strings.str_len(raw).astype(np.intp)
     rows = np.arange(n)
-    digit_cols = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]
-    ok = np.all((u[:, digit_cols] >= 0) & (u[:, digit_cols] <= 9), axis=1)
+    ok = ((chars[:, _DIGIT_COLS] - np.uint8(48)) <= 9).all(axis=1)
     ok &= (chars[:, 4] == 45) & (chars[:, 7] == 45) & (chars[:, 13] == 58) & (chars[:, 16] == 58)
-    ok &= (chars[:, 10] == 84) | (chars[:, 10] == 32) | (chars[:, 10] == 116)  # 'T', ' ', 't'
-    # Where the offset suffix starts, and the offset in minutes.
+    ok &= (chars[:, 10] == 84) | (chars[:, 10] == 32) | (chars[:, 10] == 116)  # T, space, t
+    ok &= lens >= 20
     last = chars[rows, np.maximum(lens - 1, 0)]
-    zulu = (last == 90) | (last == 122)  # 'Z' / 'z'
-
-    def sign_at(back: int) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
-        pos = np.maximum(lens - back, 0)
-        c = chars[rows, pos]
-        is_sign = ((c == 43) | (c == 45)) & (lens - back >= 19)
-        return is_sign, np.where(c == 45, -1, 1)
-
-    s6, sg6 = sign_at(6)  # ±HH:MM
-    s6 &= chars[rows, np.maximum(lens - 3, 0)] == 58
-    s5, sg5 = sign_at(5)  # ±HHMM
-    s3, sg3 = sign_at(3)  # ±HH
-
-    def two(back: int) -> npt.NDArray[np.int64]:
-        a = u[rows, np.clip(lens - back, 0, width - 1)].astype(np.int64)
-        b = u[rows, np.clip(lens - back + 1, 0, width - 1)].astype(np.int64)
-        good = (a >= 0) & (a <= 9) & (b >= 0) & (b <= 9)
-        return np.where(good, a * 10 + b, -1)
-
-    h6, m6, h5, m5, h3 = two(5), two(2), two(4), two(2), two(2)
-    suffix = np.full(n, -1, dtype=np.int64)
+    zulu = (last == 90) | (last == 122)  # Z, z
+    # Where the suffix starts; offsets in minutes, for the rows without Z only.
+    suffix = np.where(zulu, lens - 1, -1)
     offset = np.zeros(n, dtype=np.int64)
-    suffix = np.where(zulu, lens - 1, suffix)
-    pick6 = ~zulu & s6
-    pick5 = ~zulu & ~s6 & s5
-    pick3 = ~zulu & ~s6 & ~s5 & s3
-    suffix = np.where(pick6, lens - 6, np.where(pick5, lens - 5, np.where(pick3, lens - 3, suffix)))
-    offset = np.where(pick6, sg6 * (h6 * 60 + m6), offset)
-    offset = np.where(pick5, sg5 * (h5 * 60 + m5), offset)
-    offset = np.where(pick3, sg3 * h3 * 60, offset)
-    bad_offset = (pick6 & ((h6 < 0) | (m6 < 0))) | (pick5 & ((h5 < 0) | (m5 < 0)))
-    bad_offset |= pick3 & (h3 < 0)
-    ok &= (suffix >= 19) & ~bad_offset
-    # Optional fraction between column 19 and the suffix.
-    has_frac = chars[:, 19] == 46  # '.'
-    ok &= np.where(has_frac, suffix >= 21, suffix == 19)
+    other = np.flatnonzero(ok & ~zulu)
+    if other.size:
+        sub, sub_lens = chars[other], lens[other]
+        sub_rows = np.arange(len(other))
+
+        def sign(back: int) -> npt.NDArray[np.int64]:
+            c = sub[sub_rows, np.maximum(sub_lens - back, 0)]
+            return np.where(c == 45, -1, np.where(c == 43, 1, 0)) * (sub_lens - back >= 19)
+
+        s6, s5, s3 = sign(6), sign(5), sign(3)
+        s6 = s6 * (sub[sub_rows, np.maximum(sub_lens - 3, 0)] == 58)
+        h6, m6 = _two_digits(sub, sub_lens - 5), _two_digits(sub, sub_lens - 2)
+        h5, m5 = _two_digits(sub, np.maximum(sub_lens - 4, 0)), m6
+        h3 = m6
+        start = np.where(s6 != 0, sub_lens - 6, np.where(s5 != 0, sub_lens - 5, -1))
+        start = np.where((s6 == 0) & (s5 == 0) & (s3 != 0), sub_lens - 3, start)
+        minutes = np.where(
+            s6 != 0,
+            s6 * (h6 * 60 + m6),
+            np.where(s5 != 0, s5 * (h5 * 60 + m5), s3 * h3 * 60),
+        )
+        broken = np.where(
+            s6 != 0,
+            (h6 < 0) | (m6 < 0),
+            np.where(s5 != 0, (h5 < 0) | (m5 < 0), (s3 != 0) & (h3 < 0)),
+        )
+        suffix[other] = np.where(broken, -1, start)
+        offset[other] = minutes
+    ok &= suffix >= 19
+    # Fractions of a second between column 19 and the suffix (".5", ".123456", ".123456789").
     frac_us = np.zeros(n, dtype=np.int64)
-    for col in range(20, min(width, 30)):
-        inside = has_frac & (col < suffix)
-        d = u[:, col].astype(np.int64)
-        ok &= ~inside | ((d >= 0) & (d <= 9))
-        if col < 26:
-            frac_us += np.where(inside, d, 0) * 10 ** (25 - col)
-    ok &= ~(has_frac & (suffix > 30))
-    year = _digits(u, slice(0, 4))
-    month = _digits(u, slice(5, 7))
-    day = _digits(u, slice(8, 10))
-    hour = _digits(u, slice(11, 13))
-    minute = _digits(u, slice(14, 16))
-    second = _digits(u, slice(17, 19))
-    ok &= (month >= 1) & (month <= 12) & (day >= 1) & (hour <= 23) & (minute <= 59)
-    ok &= second <= 59
-    months = np.where(ok, (year - 1970) * 12 + month - 1, 0).astype("datetime64[M]")
-    first = months.astype("datetime64[D]")
-    ok &= day - 1 < ((months + 1).astype("datetime64[D]") - first).astype(np.int64)
-    day_us = (first.astype(np.int64) + day - 1) * 86_400_000_000
-    clock_us = ((hour * 60 + minute - offset) * 60 + second) * 1_000_000 + frac_us
-    values = np.where(ok, day_us + clock_us, np.iinfo(np.int64).min).astype("datetime64[us]")
-    return values, ~ok
+    has_frac = ok & (chars[:, 19] == 46)
+    ok &= has_frac | (suffix == 19)
+    fractional = np.flatnonzero(has_frac)
+    if fractional.size:
+        sub, ends = chars[fractional], suffix[fractional]
+        good = ends >= 21
+        value = np.zeros(len(fractional), dtype=np.int64)
+        for col in range(20, min(width, 30)):
+            inside = col < ends
+            digit = sub[:, col].astype(np.int64) - 48
+            good &= ~inside | ((digit >= 0) & (digit <= 9))
+            if col < 26:
+                value += np.where(inside, digit, 0) * 10 ** (25 - col)
+        good &= ends <= 30
+        frac_us[fractional] = value
+        ok[fractional] &= good
+    naive = chars[:, :19].copy()
+    naive[~ok] = _EPOCH_TEXT
+    seconds, refused = _naive_seconds(naive)
+    ok &= ~refused
+    values = seconds * 1_000_000 + frac_us - offset * 60_000_000
+    values[~ok] = np.iinfo(np.int64).min
+    return values.view("datetime64[us]"), ~ok
 
 
 def parse_timestamps(values: Sequence[str | None] | npt.NDArray[Any]) -> Times:
@@ -188,7 +217,9 @@ def _parse_timestamp_array(
     values: Sequence[str | None] | npt.NDArray[Any],
 ) -> tuple[Times, list[tuple[int, str]]]:
     """Bulk parse; also return (position, text) of every value that could not be parsed."""
-    texts = ["" if v is None else v for v in values]
+    texts = list(values)
+    if None in texts:
+        texts = ["" if v is None else v for v in texts]
     if not texts:
         return np.empty(0, dtype="datetime64[us]"), []
     try:
@@ -612,8 +643,8 @@ def _name_of(source: Source) -> str:
     return str(getattr(source, "name", "<stream>"))
 
 
-def _blocks(source: Source) -> Iterator[tuple[int, bytes]]:
-    """Yield (first line number, block of whole lines) from a path or an open file."""
+def _blocks(source: Source) -> Iterator[tuple[int, int, bytes]]:
+    """Yield (first line number, number of lines, block of whole lines) from a path or file."""
     if isinstance(source, str | os.PathLike):
         with Path(source).open("rb") as fh:
             yield from _blocks(fh)
@@ -632,10 +663,11 @@ def _blocks(source: Source) -> Iterator[tuple[int, bytes]]:
             rest = data
             continue
         block, rest = data[:cut], data[cut:]
-        yield line_no, block
-        line_no += block.count(b"\n")
+        count = block.count(b"\n")
+        yield line_no, count, block
+        line_no += count
     if rest.strip():
-        yield line_no, rest + b"\n"
+        yield line_no, 1, rest + b"\n"
 
 
 def _field_of(message: str) -> str:
@@ -646,41 +678,70 @@ def _field_of(message: str) -> str:
 
 
 def _decode_block(
-    name: str, first_line: int, block: bytes, problems: list[AgileMarketingError]
-) -> list[tuple[int, _Line]]:
+    name: str, first_line: int, count: int, block: bytes, problems: list[AgileMarketingError]
+) -> tuple[list[_Line], Sequence[int]]:
+    """The decoded lines of a block and their line numbers."""
     try:
         lines = _DECODER.decode_lines(block)
     except msgspec.DecodeError:
         lines = None
-    numbered: list[tuple[int, _Line]] = []
-    if lines is not None and block.count(b"\n") == len(lines):
-        return list(zip(itertools.count(first_line), lines, strict=False))
+    if lines is not None and count == len(lines):
+        return lines, range(first_line, first_line + count)
     # Slow path: find the bad lines (and skip blank ones).
+    decoded: list[_Line] = []
+    numbers: list[int] = []
     for offset, raw in enumerate(block.split(b"\n")[:-1]):
         if not raw.strip():
             continue
         line_no = first_line + offset
         try:
-            numbered.append((line_no, _DECODER.decode(raw)))
+            decoded.append(_DECODER.decode(raw))
+            numbers.append(line_no)
         except msgspec.DecodeError as exc:
             problems.append(
                 HistoryFormatError(
                     str(exc).split(" - at ")[0], file=name, line=line_no, field=_field_of(str(exc))
                 )
             )
-    return numbered
+    return decoded, numbers
+
+
+def _no_none(values: Sequence[str | None]) -> Sequence[str]:
+    """The values with None (a missing timestamp) as the empty string."""
+    if None in values:
+        return ["" if v is None else v for v in values]
+    return values  # type: ignore[return-value]  # checked: no None inside
 
 
 def _table_of_lines(
     name: str,
-    numbered: list[tuple[int, _Line]],
+    lines: list[_Line],
+    numbers: Sequence[int],
     problems: list[AgileMarketingError],
     max_errors: int,
 ) -> HistoryTable:
     b = _Builder()
+    keys = list(map(attrgetter("key"), lines))
+    if None not in keys and "" not in keys:  # the common case: every line is an item
+        items, item_lines = lines, numbers
+        b.keys = keys
+    else:
+        items, item_lines = _sort_out_lines(name, lines, numbers, b, problems)
+        b.keys = [it.key or "" for it in items]
+    return _table_columns(name, b, items, item_lines, problems, max_errors)
+
+
+def _sort_out_lines(
+    name: str,
+    lines: list[_Line],
+    numbers: Sequence[int],
+    b: _Builder,
+    problems: list[AgileMarketingError],
+) -> tuple[list[_Line], list[int]]:
+    """Cycle definitions go to ``b.cycles``, lines without a key become problems."""
     items: list[_Line] = []
     item_lines: list[int] = []
-    for line_no, line in numbered:
+    for line_no, line in zip(numbers, lines, strict=True):
         if line.cycle is not None and line.key is None:
             try:
                 b.cycles.append(CycleWindow(line.cycle.name, line.cycle.start, line.cycle.end))
@@ -696,8 +757,18 @@ def _table_of_lines(
             continue
         items.append(line)
         item_lines.append(line_no)
+    return items, item_lines
+
+
+def _table_columns(
+    name: str,
+    b: _Builder,
+    items: list[_Line],
+    item_lines: Sequence[int],
+    problems: list[AgileMarketingError],
+    max_errors: int,
+) -> HistoryTable:
     n = len(items)
-    b.keys = [it.key or "" for it in items]
     b.summaries = [it.summary for it in items]
     b.ranks = [it.rank for it in items]
     b.types.append(_intern(b.type_codes, [it.type for it in items]))
@@ -746,7 +817,7 @@ def _table_of_lines(
         ("cycles[].joined", b.cyc_item[0], [c.joined for c in cycs]),
         ("cycles[].left", b.cyc_item[0], [c.left for c in cycs]),
     ]
-    everything: list[str | None] = [v for _, _, vals in fields for v in vals]
+    everything = list(itertools.chain.from_iterable(_no_none(f[2]) for f in fields))
     parsed, bad = _parse_timestamp_array(everything)
     if bad:
         starts = np.cumsum([0] + [len(vals) for _, _, vals in fields])
@@ -789,9 +860,9 @@ def _table_of_lines(
 def _read_tables(source: Source, max_errors: int) -> Iterator[HistoryTable]:
     name = _name_of(source)
     problems: list[AgileMarketingError] = []
-    for first_line, block in _blocks(source):
-        numbered = _decode_block(name, first_line, block, problems)
-        table = _table_of_lines(name, numbered, problems, max_errors)
+    for first_line, count, block in _blocks(source):
+        lines, numbers = _decode_block(name, first_line, count, block, problems)
+        table = _table_of_lines(name, lines, numbers, problems, max_errors)
         if len(problems) >= max_errors:
             break
         if not problems:

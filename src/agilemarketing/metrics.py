@@ -110,6 +110,7 @@ PERCENTILES: tuple[int, ...] = (50, 70, 85, 95)
 """The percentiles every cycle-time summary reports."""
 
 _DAY_US = 86_400_000_000
+_NAT_I = np.iinfo(np.int64).min
 _F = npt.NDArray[np.float64]
 _I = npt.NDArray[np.int64]
 _B = npt.NDArray[np.bool_]
@@ -260,8 +261,14 @@ def _axis(log: FlowLog, cal: WorkCalendar, first: Any = None) -> _Axis:
     last_day: np.datetime64 = cal.local_days(as_of.reshape(1))[0]
     first_day: np.datetime64
     if first is None:
-        moments = np.concatenate([log.created, log.seg_enter])
-        moments = moments[~np.isnat(moments)]
+        # the earliest moment known (stays never start at NaT; created dates may be missing)
+        created = log.created[~np.isnat(log.created)]
+        moments = np.concatenate(
+            [
+                created.min(keepdims=True) if created.size else created,
+                log.seg_enter.min(keepdims=True) if log.n_segments else created[:0],
+            ]
+        )
         first_day = cal.local_days(moments.min(keepdims=True))[0] if moments.size else last_day
     else:
         first_day = np.datetime64(first, "D")
@@ -291,25 +298,6 @@ def _count_by_day(cal: WorkCalendar, moments: _D, axis: _Axis, *, roll: bool = F
     else:
         idx, ok = _day_index(cal, moments, axis)
     return np.bincount(idx[ok], minlength=len(axis.days)).astype(np.int64)
-
-
-def _covering(snapshots: _I, enter: _I, leave: _I) -> tuple[_I, _I]:
-    """Range [lo, hi) of snapshot indices that each interval [enter, leave) covers."""
-    lo = np.searchsorted(snapshots, enter, side="left")
-    hi = np.searchsorted(snapshots, leave, side="left")
-    return lo.astype(np.int64), hi.astype(np.int64)
-
-
-def _ranges_count(lo: _I, hi: _I, n: int, group: _I | None = None, groups: int = 1) -> _I:
-    """How many ranges cover each of ``n`` positions (per group): difference array + cumsum."""
-    keep = hi > lo
-    lo, hi = lo[keep], hi[keep]
-    g = np.zeros(len(lo), dtype=np.int64) if group is None else group[keep].astype(np.int64)
-    width = n + 1
-    diff = np.bincount(g * width + lo, minlength=groups * width)
-    diff -= np.bincount(g * width + hi, minlength=groups * width)
-    counts = np.cumsum(diff.reshape(groups, width), axis=1)[:, :n]
-    return counts.astype(np.int64)
 
 
 # --------------------------------------------------------------------------------------------
@@ -704,14 +692,22 @@ class Wip:
 
 def _stage_counts(log: FlowLog, axis: _Axis) -> _I:
     """Items in each stage at each snapshot: (days, stages)."""
+    # A stay [enter, leave) covers the snapshots lo..hi-1: +1 at lo and -1 at hi in its
+    # stage's row of a difference array, then a cumulative sum along the days.
     mapped = log.seg_stage >= 0
-    enter = _i(log.seg_enter[mapped])
-    leave = log.seg_leave[mapped]
-    leave_i = np.where(np.isnat(leave), NEVER, _i(leave))
-    lo, hi = _covering(axis.snapshots, enter, leave_i)
+    leave = _i(log.seg_leave)[mapped]
+    leave[leave == _NAT_I] = NEVER
+    width = len(axis.days) + 1
+    at_hi = log.seg_stage[mapped].astype(np.intp) * width
+    at_lo = at_hi.copy()
+    at_hi += np.searchsorted(axis.snapshots, leave, side="left")
+    del leave
+    at_lo += np.searchsorted(axis.snapshots, _i(log.seg_enter)[mapped], side="left")
     n_stages = len(log.stage_names)
-    stage = log.seg_stage[mapped].astype(np.int64)
-    return _ranges_count(lo, hi, len(axis.days), stage, n_stages).T.copy()
+    diff = np.bincount(at_lo, minlength=n_stages * width)
+    diff -= np.bincount(at_hi, minlength=n_stages * width)
+    counts = np.cumsum(diff.reshape(n_stages, width), axis=1)[:, :-1]
+    return np.ascontiguousarray(counts.T, dtype=np.int64)
 
 
 def wip(log: FlowLog, *, calendar: WorkCalendar | None = None) -> Wip:
@@ -719,7 +715,11 @@ def wip(log: FlowLog, *, calendar: WorkCalendar | None = None) -> Wip:
     end of each day, as the board showed them (backward moves included)."""
     cal = _calendar(calendar)
     axis = _axis(log, cal)
-    counts = _stage_counts(log, axis)
+    return _wip(log, axis, _stage_counts(log, axis))
+
+
+def _wip(log: FlowLog, axis: _Axis, stage_counts: _I) -> Wip:
+    counts = stage_counts.copy()
     counts[:, : log.start_index] = 0
     counts[:, log.done_index :] = 0
     return Wip(axis.days, counts.sum(axis=1), counts, log.stage_names)
@@ -1106,11 +1106,13 @@ def cycle_report(log: FlowLog, *, grace: timedelta = timedelta(hours=24)) -> Cyc
 # --------------------------------------------------------------------------------------------
 
 
-def _clipped_durations(item: _I, enter: _I, leave: _I, lo: _I, hi: _I) -> _F:
+def _clipped_durations(item: npt.NDArray[Any], enter: _I, leave: _I, lo: _I, hi: _I) -> _F:
     """Length in days of each [enter, leave) clipped to its item's [lo, hi)."""
-    a = np.maximum(enter, lo[item])
-    b = np.minimum(leave, hi[item])
-    days: _F = np.maximum(b - a, 0) / _DAY_US
+    np.maximum(enter, lo[item], out=enter)
+    np.minimum(leave, hi[item], out=leave)
+    leave -= enter
+    np.maximum(leave, 0, out=leave)
+    days: _F = leave / _DAY_US
     return days
 
 
@@ -1171,11 +1173,13 @@ def flow_efficiency(log: FlowLog) -> FlowEfficiency:
     start = np.where(has, _i(log.start), 0)
     done = np.where(has, _i(log.done), 0)
     active_stage = np.array([s.active for s in log.workflow.stages] + [False])
-    seg_item = log.seg_item.astype(np.int64)
-    leave = np.where(np.isnat(log.seg_leave), NEVER, _i(log.seg_leave))
-    dur = _clipped_durations(seg_item, _i(log.seg_enter), leave, start, done)
-    active = active_stage[log.seg_stage] & (log.seg_stage >= 0)
-    active_days = np.bincount(seg_item, weights=dur * active, minlength=len(log)).astype(np.float64)
+    # Only stays in active stages of items with a cycle time matter.
+    keep = active_stage[log.seg_stage] & has[log.seg_item]
+    seg_item = log.seg_item[keep]
+    leave = _i(log.seg_leave)[keep]
+    leave[leave == _NAT_I] = NEVER
+    dur = _clipped_durations(seg_item, _i(log.seg_enter)[keep], leave, start, done)
+    active_days = np.bincount(seg_item, weights=dur, minlength=len(log)).astype(np.float64)
     rows = np.flatnonzero(has)
     return FlowEfficiency(log.keys[rows], active_days[rows], (done - start)[rows] / _DAY_US)
 
@@ -1317,12 +1321,16 @@ def wip_breaches(log: FlowLog, *, calendar: WorkCalendar | None = None) -> WipBr
     """Days each stage with a WIP limit was over its maximum or under its minimum."""
     cal = _calendar(calendar)
     axis = _axis(log, cal)
+    return _wip_breaches(log, axis, _stage_counts(log, axis))
+
+
+def _wip_breaches(log: FlowLog, axis: _Axis, stage_counts: _I) -> WipBreaches:
     limited = [
         k
         for k, s in enumerate(log.workflow.stages)
         if s.wip.maximum is not None or s.wip.minimum is not None
     ]
-    counts = _stage_counts(log, axis)[:, limited]
+    counts = stage_counts[:, limited]
     stages = log.workflow.stages
     return WipBreaches(
         axis.days,
@@ -1421,9 +1429,11 @@ def service_level(
     days: float | None = None,
     calendar: WorkCalendar | None = None,
     history: CycleTimes | None = None,
+    ageing: AgeingWip | None = None,
 ) -> ServiceLevel:
     """The service level expectation (given, or derived from past cycle times in calendar days)
-    with the risk of every item in progress."""
+    with the risk of every item in progress. ``history`` and ``ageing`` reuse results already
+    computed with the same calendar."""
     if not 0 < percentile < 100:
         raise InvalidValue(
             "the SLE percentile must be between 0 and 100",
@@ -1436,7 +1446,7 @@ def service_level(
     derived = days is None
     target = percentiles(past, (percentile,))[percentile] if days is None else float(days)
     hit = float((past <= target).mean()) if past.size else float("nan")
-    age = ageing_wip(log, calendar=calendar, history=ct)
+    age = ageing if ageing is not None else ageing_wip(log, calendar=calendar, history=ct)
     # P(CT > target | CT >= age) from the finished items.
     reached = past.size - np.searchsorted(past, age.age_days, side="left")
     beyond = past.size - np.searchsorted(past, target, side="right")
@@ -1548,10 +1558,16 @@ def xmr(
 
 
 def process_behaviour(
-    log: FlowLog, *, calendar: WorkCalendar | None = None, history: CycleTimes | None = None
+    log: FlowLog,
+    *,
+    calendar: WorkCalendar | None = None,
+    history: CycleTimes | None = None,
+    series: Throughput | None = None,
 ) -> tuple[ProcessBehaviour, ProcessBehaviour]:
-    """XmR charts of weekly throughput and of cycle time (items in order of finishing)."""
-    weeks, weekly = throughput(log, calendar=calendar).weekly()
+    """XmR charts of weekly throughput and of cycle time (items in order of finishing).
+
+    ``history`` and ``series`` reuse cycle times and throughput already computed."""
+    weeks, weekly = (series if series is not None else throughput(log, calendar=calendar)).weekly()
     ct = history if history is not None else cycle_times(log, calendar=calendar)
     order = np.argsort(ct.done, kind="stable")
     return (
@@ -1768,23 +1784,32 @@ class FlowMetrics:
         ``window`` restricts the throughput series only (the sample forecasts use).
         """
         ct = cycle_times(log, calendar=calendar)
-        xmr_tp, xmr_ct = process_behaviour(log, calendar=calendar, history=ct)
+        everything = throughput(log, calendar=calendar)
+        xmr_tp, xmr_ct = process_behaviour(log, calendar=calendar, history=ct, series=everything)
+        axis = _axis(log, _calendar(calendar))
+        stage_counts = _stage_counts(log, axis)
+        ageing = ageing_wip(log, calendar=calendar, history=ct)
         return cls(
             as_of=log.as_of,
             quality=log.quality,
             cycle_times=ct,
-            throughput=throughput(log, calendar=calendar, window=window),
+            throughput=everything.window(window) if window is not None else everything,
             net_flow=net_flow(log, calendar=calendar),
-            wip=wip(log, calendar=calendar),
+            wip=_wip(log, axis, stage_counts),
             cfd=cumulative_flow(log, calendar=calendar),
-            ageing=ageing_wip(log, calendar=calendar, history=ct),
+            ageing=ageing,
             burnup=burnup(log, calendar=calendar),
             cycles=cycle_report(log),
             flow_efficiency=flow_efficiency(log),
             blocked=blocked_time(log),
-            wip_breaches=wip_breaches(log, calendar=calendar),
+            wip_breaches=_wip_breaches(log, axis, stage_counts),
             sle=service_level(
-                log, percentile=sle_percentile, days=sle_days, calendar=calendar, history=ct
+                log,
+                percentile=sle_percentile,
+                days=sle_days,
+                calendar=calendar,
+                history=ct,
+                ageing=ageing,
             ),
             xmr_throughput=xmr_tp,
             xmr_cycle_time=xmr_ct,

@@ -1,0 +1,271 @@
+"""Benchmark: history JSON Lines -> flow log -> every flow metric, at 2k / 20k / 100k items.
+
+Run: ``.venv/bin/python benchmarks/bench_metrics.py [--quick]`` (``--quick``: 2,000 items only).
+
+The synthetic history is generated here (seeded, vectorised): about ten transitions per item
+(forward moves, some backward moves and reopens, a final Done / Won't Do / still in progress),
+some blocked periods and fortnightly cycle memberships, so 100,000 items make about 1,000,000
+transitions. A second row per size uses ``agilemarketing.simulate.simulate_board`` (a realistic
+marketing board, fewer transitions per item).
+
+Printed per size: seconds to load the JSONL, build the flow log, and compute each metric; the
+total (target: under 2 s at 100k on a 2-core machine); peak traced memory against the bytes of
+the flow log's arrays (target: within 3x); and the baseline ratio: the same file parsed the
+established way (``json.loads`` per line, ``dateutil`` per timestamp), measured on a sample of
+lines in the same run and scaled to the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from dateutil import parser as dateparser
+
+from agilemarketing import metrics as m
+from agilemarketing.flow import FlowLog
+from agilemarketing.historyio import CycleWindow, HistoryTable, read_history, write_history
+from agilemarketing.workdays import WorkCalendar
+from agilemarketing.workflow import Workflow
+
+STAGES = ("Backlog", "Ready", "In Progress", "Review", "Approval", "Done")
+WORKFLOW = Workflow.from_shorthand(
+    STAGES, start="In Progress", waiting=["Ready", "Approval"], wip={"In Progress": 400}
+)
+CALENDAR = WorkCalendar(holidays=["2025-12-25", "2026-01-01"], timezone="Europe/Berlin")
+DAY_US = 86_400_000_000
+
+
+def synthetic_history(n: int, seed: int = 20261123) -> HistoryTable:
+    """``n`` items, ~10 transitions each, as a HistoryTable (vectorised, seeded)."""
+    rng = np.random.default_rng(seed)
+    per_item = rng.integers(6, 15, n)  # transitions per item, mean 10
+    total = int(per_item.sum())
+    item = np.repeat(np.arange(n), per_item)
+    first = np.zeros(total, dtype=bool)
+    first[np.concatenate([[0], np.cumsum(per_item)[:-1]])] = True
+    last = np.zeros(total, dtype=bool)
+    last[np.cumsum(per_item) - 1] = True
+    # Stage walk: mostly forward, sometimes back; clipped below Done until the final move.
+    step = np.where(rng.random(total) < 0.8, 1, -1)
+    walk = np.cumsum(step)
+    offset = np.repeat(walk[first] - step[first], per_item)
+    position = np.clip(walk - offset, 0, 4)
+    final = rng.random(n)
+    end_status = np.where(final < 0.85, 5, np.where(final < 0.88, 6, -1))  # 6: Won't Do
+    position[last] = np.where(end_status >= 0, end_status, position[last])
+    before = np.empty(total, dtype=np.int64)
+    before[1:] = position[:-1]
+    before[first] = 0
+    same = position == before
+    position[same] = np.maximum(before[same] - 1, 0)
+    same = position == before
+    position[same] = 1  # from Backlog to Backlog -> to Ready
+    # Times: created over two years, gaps of about a day and a half (exponential).
+    created = np.datetime64("2024-06-01T08:00", "us").astype(np.int64) + rng.integers(
+        0, 700 * DAY_US, n
+    )
+    gaps = rng.exponential(1.5 * DAY_US, total).astype(np.int64) + 60_000_000
+    elapsed = np.cumsum(gaps)
+    base = np.repeat(elapsed[first] - gaps[first], per_item)
+    at = np.repeat(created, per_item) + (elapsed - base)
+    names = (*STAGES, "Won't Do")
+    status_now = position[last]
+    # Blocked periods for 15% of the items, inside their life.
+    blocked = np.flatnonzero(rng.random(n) < 0.15)
+    b_from = at[first][blocked] + rng.integers(0, 3 * DAY_US, len(blocked))
+    b_to = b_from + rng.integers(DAY_US // 4, 3 * DAY_US, len(blocked))
+    # Fortnightly cycles; each item joins the cycle running at its first transition.
+    cycle_start = np.datetime64("2024-06-03T00:00", "us").astype(np.int64)
+    n_cycles = 60
+    first_monday = datetime(2024, 6, 3, tzinfo=UTC)
+    windows = tuple(
+        CycleWindow(
+            f"C{k + 1}",
+            first_monday + timedelta(days=14 * k),
+            first_monday + timedelta(days=14 * (k + 1)),
+        )
+        for k in range(n_cycles)
+    )
+    joined = at[first]
+    cycle = np.clip((joined - cycle_start) // (14 * DAY_US), 0, n_cycles - 1)
+    types = np.array(["Campaign", "Content", "Email", "Event", "Social"])
+    us = "datetime64[us]"
+    return HistoryTable(
+        keys=np.char.add("MKT-", np.arange(1, n + 1).astype(str)),
+        summaries=("",) * n,
+        types=rng.integers(0, len(types), n).astype(np.int32),
+        type_names=tuple(types.tolist()),
+        statuses=status_now.astype(np.int32),
+        status_names=names,
+        created=created.view(us),
+        resolved=np.full(n, np.datetime64("NaT", "us")),
+        points=rng.choice([1.0, 2.0, 3.0, 5.0, 8.0], n),
+        ranks=(None,) * n,
+        tr_item=item.astype(np.int32),
+        tr_at=at.view(us),
+        tr_from=before.astype(np.int32),
+        tr_to=position.astype(np.int32),
+        tr_observed=np.zeros(total, dtype=bool),
+        label_item=np.arange(n, dtype=np.int32),
+        label_code=rng.integers(0, 4, n).astype(np.int32),
+        label_names=("channel:email", "channel:social", "channel:web", "channel:events"),
+        sprint_item=np.empty(0, np.int32),
+        sprint_code=np.empty(0, np.int32),
+        sprint_names=(),
+        blk_item=blocked.astype(np.int32),
+        blk_from=b_from.view(us),
+        blk_to=b_to.view(us),
+        cyc_item=np.arange(n, dtype=np.int32),
+        cyc_code=cycle.astype(np.int32),
+        cyc_joined=joined.view(us),
+        cyc_left=np.full(n, np.datetime64("NaT", "us")),
+        cycle_names=tuple(w.name for w in windows),
+        cycles=windows,
+    )
+
+
+METRICS: dict[str, Callable[[FlowLog], Any]] = {
+    "cycle time": lambda log: m.cycle_times(log, calendar=CALENDAR),
+    "throughput": lambda log: m.throughput(log, calendar=CALENDAR),
+    "net flow": lambda log: m.net_flow(log, calendar=CALENDAR),
+    "wip": lambda log: m.wip(log, calendar=CALENDAR),
+    "cfd": lambda log: m.cumulative_flow(log, calendar=CALENDAR),
+    "ageing wip": lambda log: m.ageing_wip(log, calendar=CALENDAR),
+    "burnup": lambda log: m.burnup(log, calendar=CALENDAR),
+    "cycles": m.cycle_report,
+    "flow efficiency": m.flow_efficiency,
+    "blocked time": m.blocked_time,
+    "wip breaches": lambda log: m.wip_breaches(log, calendar=CALENDAR),
+    "sle": lambda log: m.service_level(log, calendar=CALENDAR),
+    "xmr": lambda log: m.process_behaviour(log, calendar=CALENDAR),
+}
+
+
+def baseline_seconds(path: Path, lines: int, sample: int) -> float:
+    """json.loads + dateutil per timestamp (the established way), on a sample, scaled up."""
+    taken = 0
+    start = time.perf_counter()
+    with path.open(encoding="utf-8") as fh:
+        for raw in fh:
+            row = json.loads(raw)
+            if "key" not in row:
+                continue
+            for field in ("created", "resolved"):
+                if row.get(field):
+                    dateparser.isoparse(row[field])
+            for t in row.get("transitions", ()):
+                dateparser.isoparse(t["at"])
+            for b in row.get("blocked", ()):
+                dateparser.isoparse(b["from"])
+                if b.get("to"):
+                    dateparser.isoparse(b["to"])
+            for c in row.get("cycles", ()):
+                if c.get("joined"):
+                    dateparser.isoparse(c["joined"])
+            taken += 1
+            if taken >= sample:
+                break
+    return (time.perf_counter() - start) * lines / max(taken, 1)
+
+
+def run(label: str, path: Path, items: int) -> None:
+    gc.collect()
+    start = time.perf_counter()
+    table = read_history(path)
+    t_load = time.perf_counter() - start
+    start = time.perf_counter()
+    log = FlowLog.build(table, WORKFLOW)
+    t_build = time.perf_counter() - start
+    times = {}
+    for name, fn in METRICS.items():
+        start = time.perf_counter()
+        fn(log)
+        times[name] = time.perf_counter() - start
+    start = time.perf_counter()
+    everything = m.FlowMetrics.compute(log, calendar=CALENDAR)
+    t_all = time.perf_counter() - start
+    start = time.perf_counter()
+    json.dumps(everything.to_dict())
+    t_json = time.perf_counter() - start
+    total = t_load + t_build + t_all
+    print(
+        f"\n[{label}] {items:,} items, {table.n_transitions:,} transitions, "
+        f"{path.stat().st_size / 1e6:.0f} MB JSONL"
+    )
+    print(f"  load (JSONL -> columns)     {t_load:8.3f} s")
+    print(f"  flow log build              {t_build:8.3f} s   ({log.n_segments:,} segments)")
+    for name, seconds in times.items():
+        print(f"    {name:<24}  {seconds * 1000:8.1f} ms")
+    print(f"  all metrics (FlowMetrics)   {t_all:8.3f} s   (+ to_dict/json {t_json:.3f} s)")
+    target = "  (target < 2 s: met)" if total < 2 else "  (target < 2 s: NOT met)"
+    print(f"  load + build + metrics      {total:8.3f} s{target if items >= 100_000 else ''}")
+
+    # Peak memory, in a separate pass (tracemalloc slows Python allocations down).
+    del table, log, everything
+    gc.collect()
+    tracemalloc.start()
+    table = read_history(path)
+    log = FlowLog.build(table, WORKFLOW)
+    del table
+    m.FlowMetrics.compute(log, calendar=CALENDAR)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    ratio = peak / log.nbytes
+    print(
+        f"  peak traced memory          {peak / 1e6:8.1f} MB = {ratio:.1f}x the flow log's "
+        f"{log.nbytes / 1e6:.1f} MB of arrays (target <= 3x)"
+    )
+    sample = min(items, 5_000)
+    base = baseline_seconds(path, items, sample)
+    print(
+        f"  baseline json+dateutil load {base:8.3f} s   (sampled {sample:,} lines) -> "
+        f"load is {base / t_load:.1f}x faster"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="run 2,000 items only")
+    args = parser.parse_args()
+    sizes = [2_000] if args.quick else [2_000, 20_000, 100_000]
+    print(f"python {sys.version.split()[0]}, numpy {np.__version__}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for items in sizes:
+            path = Path(tmp) / f"synthetic-{items}.jsonl"
+            start = time.perf_counter()
+            table = synthetic_history(items)
+            t_gen = time.perf_counter() - start
+            start = time.perf_counter()
+            write_history(table, path)
+            t_write = time.perf_counter() - start
+            print(f"\n(generated {items:,} items in {t_gen:.2f} s, wrote JSONL in {t_write:.2f} s)")
+            run("synthetic", path, items)
+            try:
+                from agilemarketing.simulate import simulate_board
+            except ImportError:
+                continue
+            board = simulate_board(items=items, seed=7)
+            sim_path = Path(tmp) / f"simulated-{items}.jsonl"
+            write_history(board.table, sim_path)
+            global WORKFLOW
+            saved, WORKFLOW = WORKFLOW, board.workflow
+            try:
+                run("simulate_board", sim_path, items)
+            finally:
+                WORKFLOW = saved
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
