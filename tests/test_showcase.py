@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -193,3 +193,16 @@ def test_the_live_board_says_which_completed_work_is_customer_ready() -> None:
     )
     same = team_showcase(report, definition_of_done=DOD, items=[board.item("A"), board.item("B")])
     assert same == summary
+
+
+def test_campaigns_closed_before_the_cycle_are_not_shown_again() -> None:
+    old = Experiment("OLD", "Last month's outreach", ["at least 5 replies within 7 days"],
+                     started_at=START - timedelta(days=30))  # fmt: skip
+    old.record("replies", 1, at=START - timedelta(days=23))
+    old.decide("team", at=START - timedelta(days=23), learning="no")
+    later = Experiment("NEW", "Next cycle's test", ["at least 5 replies within 7 days"],
+                       started_at=START + timedelta(days=30))  # fmt: skip
+    live = Experiment("NOW", "This cycle's test", ["at least 5 replies within 7 days"],
+                      started_at=START)  # fmt: skip
+    summary = team_showcase(closed_cycle(), experiments=[old, later, live])
+    assert [c.split(":")[0] for c in summary.campaigns] == ["This cycle's test"]

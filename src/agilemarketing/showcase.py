@@ -36,7 +36,7 @@ from agilemarketing.board import Board
 from agilemarketing.cycles import CycleReport
 from agilemarketing.done import DefinitionOfDone
 from agilemarketing.errors import InvalidValue
-from agilemarketing.experiments import Experiment
+from agilemarketing.experiments import Decision, Experiment
 from agilemarketing.guidepoint import Blueprint
 from agilemarketing.items import WorkItem
 from agilemarketing.stakeholders import Intake, Request, RequestCheck
@@ -241,6 +241,14 @@ def _md_escape(text: str) -> str:
     return text
 
 
+def _live_in(experiment: Experiment, report: CycleReport, moment: datetime) -> bool:
+    """Started by the showcase and not already closed before the cycle began."""
+    if experiment.started_at > moment:
+        return False
+    closed = [d.at for d in experiment.decisions if d.decision is not Decision.CONTINUE]
+    return not closed or closed[0] >= report.cycle.start
+
+
 def team_showcase(
     report: CycleReport,
     *,
@@ -260,7 +268,8 @@ def team_showcase(
     :class:`~agilemarketing.board.Board`, or the items' current versions) supplies the
     Definition-of-Done criteria they meet now. A link comes from ``links`` or the item's
     ``fields["link"]``.
-    Experiments are judged at ``at`` (default: the cycle's close). The Blueprint change list
+    Experiments are judged at ``at`` (default: the cycle's close); those not started by then,
+    or stopped or scaled before the cycle began, are left out. The Blueprint change list
     is :meth:`Blueprint.diff` between the Blueprint shown at the last showcase and now.
     """
     moment = report.closed_at if at is None else ensure_utc(at)
@@ -299,7 +308,7 @@ def team_showcase(
         finished,
         CycleMetrics.from_report(report),
         not_ready,
-        [e.status_line(moment) for e in experiments],
+        [e.status_line(moment) for e in experiments if _live_in(e, report, moment)],
         changes,
         list(suggestions),
     )
