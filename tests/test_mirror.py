@@ -361,3 +361,22 @@ def test_two_writers_on_one_file_queue_instead_of_failing(tmp_path: Path) -> Non
     assert errors == []
     with Mirror(path) as m:
         assert m.count("s") == 40
+
+
+def test_a_failed_change_planned_again_is_planned_before_it_is_retried(mirror: Mirror) -> None:
+    with mirror.transaction():
+        mirror.record_planned("memory:b", [entry("c1")])
+        mirror.record_results("memory:b", [("c1", JournalStatus.FAILED, {"error": "locked"})])
+    with mirror.transaction():
+        assert mirror.record_planned("memory:b", [entry("c1")]) == 0
+    (row,) = mirror.journal("memory:b")
+    assert (row.status, row.result, row.finished_at) == (JournalStatus.PLANNED, None, None)
+
+
+def test_journalling_many_changes_at_once_works_past_the_parameter_limit(mirror: Mirror) -> None:
+    entries = [entry(f"c{i}", f"K-{i}") for i in range(1200)]
+    with mirror.transaction():
+        assert mirror.record_planned("memory:b", entries) == 1200
+    with mirror.transaction():
+        assert mirror.record_planned("memory:b", entries) == 0
+    assert len(mirror.journal("memory:b", status="planned")) == 1200

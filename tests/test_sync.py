@@ -375,6 +375,8 @@ def test_a_refused_change_is_reported_and_tried_again_next_time(mirror: Mirror) 
     apply(again)
     assert synced(target) == synced(source)
     assert [r.key for r in target.read()] == ["MKT-1", "MKT-2", "MKT-3"]
+    create = next(e for e in mirror.journal() if e.kind == "create" and e.item_key == "MKT-2")
+    assert create.status is JournalStatus.APPLIED  # the failed row, retried and applied
 
 
 # --- history for sources without one --------------------------------------------------------

@@ -645,12 +645,15 @@ class Mirror:
     # -- journal -----------------------------------------------------------------------------
 
     def record_planned(self, target: str, entries: Iterable[JournalEntry]) -> int:
-        """Journal changes as *planned* (before they are sent); already journalled ids are kept.
+        """Journal changes as *planned*, before they are sent; return how many rows are new.
 
-        Returns how many new rows were written. Must run inside :meth:`transaction`.
+        A change journalled before keeps its row: a failed one (being retried) is set back to
+        planned, an applied or planned one is left as it is. Must run inside
+        :meth:`transaction`.
         """
         self._require_transaction("record_planned")
-        known = self._journal_ids(target)
+        batch = list(entries)
+        known = self._journal_statuses(target, [e.change_id for e in batch])
         rows = [
             (
                 target,
@@ -661,7 +664,7 @@ class Mirror:
                 JournalStatus.PLANNED.value,
                 _ts(e.planned_at),
             )
-            for e in entries
+            for e in batch
             if e.change_id not in known
         ]
         self._conn.executemany(
@@ -669,7 +672,29 @@ class Mirror:
             "planned_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
+        self._conn.executemany(
+            "UPDATE journal SET status = ?, planned_at = ?, result = NULL, finished_at = NULL "
+            "WHERE target = ? AND change_id = ?",
+            [
+                (JournalStatus.PLANNED.value, _ts(e.planned_at), target, e.change_id)
+                for e in batch
+                if known.get(e.change_id) == JournalStatus.FAILED.value
+            ],
+        )
         return len(rows)
+
+    def _journal_statuses(self, target: str, change_ids: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for start in range(0, len(change_ids), 500):  # stay under SQLite's parameter limit
+            chunk = change_ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._conn.execute(
+                "SELECT change_id, status FROM journal WHERE target = ? "  # noqa: S608 - only ? marks
+                f"AND change_id IN ({marks})",
+                [target, *chunk],
+            )
+            found.update(dict(rows.fetchall()))
+        return found
 
     def record_results(
         self,
@@ -693,10 +718,6 @@ class Mirror:
                 for change_id, status, result in results
             ],
         )
-
-    def _journal_ids(self, target: str) -> set[str]:
-        rows = self._conn.execute("SELECT change_id FROM journal WHERE target = ?", (target,))
-        return {change_id for (change_id,) in rows}
 
     def journal(
         self, target: str | None = None, *, status: JournalStatus | str | None = None
