@@ -31,6 +31,7 @@ import gc
 import io
 import itertools
 import os
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from operator import attrgetter
@@ -719,6 +720,7 @@ def _table_of_lines(
     numbers: Sequence[int],
     problems: list[AgileMarketingError],
     max_errors: int,
+    observed: bool = True,
 ) -> HistoryTable:
     b = _Builder()
     keys = list(map(attrgetter("key"), lines))
@@ -728,7 +730,7 @@ def _table_of_lines(
     else:
         items, item_lines = _sort_out_lines(name, lines, numbers, b, problems)
         b.keys = [it.key or "" for it in items]
-    return _table_columns(name, b, items, item_lines, problems, max_errors)
+    return _table_columns(name, b, items, item_lines, problems, max_errors, observed)
 
 
 def _sort_out_lines(
@@ -767,12 +769,19 @@ def _table_columns(
     item_lines: Sequence[int],
     problems: list[AgileMarketingError],
     max_errors: int,
+    observed: bool,
 ) -> HistoryTable:
     n = len(items)
-    b.summaries = [it.summary for it in items]
-    b.ranks = [it.rank for it in items]
-    b.types.append(_intern(b.type_codes, [it.type for it in items]))
-    b.statuses.append(_intern(b.status_codes, [it.status for it in items]))
+    flat = itertools.chain.from_iterable
+    b.summaries = list(map(attrgetter("summary"), items))
+    b.ranks = list(map(attrgetter("rank"), items))
+    b.types.append(_intern(b.type_codes, list(map(attrgetter("type"), items))))
+    # Statuses get their codes in one pass each (a defaultdict numbers new names as met).
+    codes: defaultdict[str | None, int] = defaultdict(itertools.count().__next__)
+    codes[None] = -1
+    b.statuses.append(
+        np.fromiter(map(codes.__getitem__, map(attrgetter("status"), items)), np.int32, n)
+    )
     b.points.append(
         np.array([np.nan if it.points is None else it.points for it in items], dtype=np.float64)
     )
@@ -781,36 +790,37 @@ def _table_columns(
         return np.fromiter(map(len, map(attrgetter(attr), items)), dtype=np.intp, count=n)
 
     tr_n = lengths("transitions")
-    trs = [t for it in items for t in it.transitions]
+    trs = list(flat(map(attrgetter("transitions"), items)))
+    m = len(trs)
     tr_item = np.repeat(np.arange(n, dtype=np.int32), tr_n)
     b.tr_item.append(tr_item)
-    b.tr_to.append(_intern(b.status_codes, list(map(attrgetter("to"), trs))))
-    froms = list(map(attrgetter("from_"), trs))
-    for status in dict.fromkeys(froms):
-        if status is not None:
-            b.status_codes.setdefault(status, len(b.status_codes))
-    lookup: dict[str | None, int] = dict(b.status_codes.items())
-    lookup[None] = -1
-    b.tr_from.append(np.fromiter(map(lookup.__getitem__, froms), dtype=np.int32, count=len(trs)))
-    b.tr_observed.append(np.fromiter(map(attrgetter("observed"), trs), dtype=bool, count=len(trs)))
+    b.tr_to.append(np.fromiter(map(codes.__getitem__, map(attrgetter("to"), trs)), np.int32, m))
+    b.tr_from.append(
+        np.fromiter(map(codes.__getitem__, map(attrgetter("from_"), trs)), np.int32, m)
+    )
+    b.status_codes = {status: code for status, code in codes.items() if status is not None}
+    if observed:
+        b.tr_observed.append(np.fromiter(map(attrgetter("observed"), trs), bool, m))
+    else:
+        b.tr_observed.append(np.zeros(m, dtype=bool))
     lab_n = lengths("labels")
     b.label_item.append(np.repeat(np.arange(n, dtype=np.int32), lab_n))
-    b.label_code.append(_intern(b.label_codes, [x for it in items for x in it.labels]))
+    b.label_code.append(_intern(b.label_codes, list(flat(map(attrgetter("labels"), items)))))
     spr_n = lengths("sprints")
     b.sprint_item.append(np.repeat(np.arange(n, dtype=np.int32), spr_n))
-    b.sprint_code.append(_intern(b.sprint_codes, [x for it in items for x in it.sprints]))
+    b.sprint_code.append(_intern(b.sprint_codes, list(flat(map(attrgetter("sprints"), items)))))
     blk_n = lengths("blocked")
-    blks = [p for it in items for p in it.blocked]
+    blks = list(flat(map(attrgetter("blocked"), items)))
     b.blk_item.append(np.repeat(np.arange(n, dtype=np.int32), blk_n))
     cyc_n = lengths("cycles")
-    cycs = [c for it in items for c in it.cycles]
+    cycs = list(flat(map(attrgetter("cycles"), items)))
     b.cyc_item.append(np.repeat(np.arange(n, dtype=np.int32), cyc_n))
     b.cyc_code.append(_intern(b.cycle_codes, [c.name for c in cycs]))
 
     # Every timestamp of the block, parsed in one call; bad ones located afterwards.
     fields: list[tuple[str, npt.NDArray[np.int32], Sequence[str | None]]] = [
-        ("created", np.arange(n, dtype=np.int32), [it.created for it in items]),
-        ("resolved", np.arange(n, dtype=np.int32), [it.resolved for it in items]),
+        ("created", np.arange(n, dtype=np.int32), list(map(attrgetter("created"), items))),
+        ("resolved", np.arange(n, dtype=np.int32), list(map(attrgetter("resolved"), items))),
         ("transitions[].at", tr_item, list(map(attrgetter("at"), trs))),
         ("blocked[].from", b.blk_item[0], [p.from_ for p in blks]),
         ("blocked[].to", b.blk_item[0], [p.to for p in blks]),
@@ -862,7 +872,10 @@ def _read_tables(source: Source, max_errors: int) -> Iterator[HistoryTable]:
     problems: list[AgileMarketingError] = []
     for first_line, count, block in _blocks(source):
         lines, numbers = _decode_block(name, first_line, count, block, problems)
-        table = _table_of_lines(name, lines, numbers, problems, max_errors)
+        # "observed" is rare: only look at each transition's flag when the block mentions it
+        table = _table_of_lines(
+            name, lines, numbers, problems, max_errors, observed=b'"observed"' in block
+        )
         if len(problems) >= max_errors:
             break
         if not problems:
