@@ -414,7 +414,8 @@ class SyncPlan:
         policy: the conflict policy the plan was made under.
         changes: every change, in the order it will be sent.
         conflicts: every field changed on both sides, with what the policy decided.
-        unchanged: source items that need nothing (no-ops).
+        unchanged: source items read this time that need nothing (no-ops); an incremental
+            read only returns the items changed since the last sync.
         interrupted: journal entries left *planned* by an interrupted earlier run.
     """
 
