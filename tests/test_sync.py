@@ -828,3 +828,39 @@ def test_a_source_that_forgot_its_cursor_is_read_in_full(mirror: Mirror) -> None
     the_plan = plan(restarted, target, mirror)
     assert [c.describe().split()[:2] for c in the_plan.changes] == [["create", "MKT-4"]]
     assert the_plan.unchanged == 3
+
+
+def test_statuses_no_stage_of_the_workflow_holds_are_reported(
+    mirror: Mirror, tmp_path: Path
+) -> None:
+    (tmp_path / "workflow.toml").write_text(
+        'start = "Doing"\ndone = "Done"\n'
+        '[[stages]]\nname = "To Do"\n'
+        '[[stages]]\nname = "Doing"\nstatuses = ["In Progress"]\n'
+        '[[stages]]\nname = "Done"\n'
+    )
+    (tmp_path / "sync.toml").write_text('workflow = "workflow.toml"\n')
+    config = SyncConfig.load(tmp_path / "sync.toml")
+    the_plan = plan(memory("board", sample_histories(8)), memory("copy"), mirror, config=config)
+    assert the_plan.unmapped_statuses == {"Review": ("MKT-3", "MKT-7")}
+    assert "warning: status 'Review' (2 item(s): MKT-3, MKT-7)" in str(the_plan)
+    assert the_plan.as_dict()["unmapped_statuses"] == {"Review": ["MKT-3", "MKT-7"]}
+
+
+def test_a_status_map_can_send_statuses_into_the_workflow(mirror: Mirror) -> None:
+    config = SyncConfig.from_dict(
+        {
+            "status_map": {"Review": "Doing", "In Progress": "Doing"},
+            "workflow": {
+                "start": "Doing",
+                "stages": [{"name": "To Do"}, {"name": "Doing"}, {"name": "Done"}],
+            },
+        }
+    )
+    the_plan = plan(memory("board", sample_histories(8)), memory("copy"), mirror, config=config)
+    assert the_plan.unmapped_statuses == {}
+
+
+def test_a_workflow_that_is_not_a_path_or_table_is_refused() -> None:
+    with pytest.raises(SyncConfigError, match="workflow"):
+        SyncConfig.from_toml("workflow = 3")

@@ -81,6 +81,7 @@ from agilemarketing.errors import (
 )
 from agilemarketing.history import Transition
 from agilemarketing.mirror import OWN_BOARD, JournalEntry, JournalStatus, Mirror, MirrorAdapter
+from agilemarketing.workflow import Workflow
 
 __all__ = [
     "Conflict",
@@ -257,6 +258,7 @@ class SyncConfig:
     batch_size: int = attrs.field(default=100)
     source_options: Mapping[str, object] = attrs.field(factory=dict)
     target_options: Mapping[str, object] = attrs.field(factory=dict)
+    workflow: Workflow | None = None
 
     @batch_size.validator
     def _positive(self, attribute: attrs.Attribute[int], value: int) -> None:
@@ -293,7 +295,16 @@ class SyncConfig:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, path: str | None = None) -> SyncConfig:
         """Build from a parsed mapping; unknown keys and secret-looking values are refused."""
-        known = {"on_conflict", "batch_size", "status_map", "fields", "ignore", "source", "target"}
+        known = {
+            "on_conflict",
+            "batch_size",
+            "status_map",
+            "fields",
+            "ignore",
+            "source",
+            "target",
+            "workflow",
+        }
         unknown = sorted(set(data) - known)
         if unknown:
             raise SyncConfigError(
@@ -337,11 +348,28 @@ class SyncConfig:
                 data.get("batch_size", 100),
                 dict(data.get("source", {})),
                 dict(data.get("target", {})),
+                _workflow(data.get("workflow"), path),
             )
         except SyncConfigError as exc:
             if path is None or exc.path is not None:
                 raise
             raise SyncConfigError(exc.what, path=path, key=exc.key, fix=exc.fix) from None
+
+
+def _workflow(value: object, path: str | None) -> Workflow | None:
+    """``workflow = "workflow.toml"`` (relative to the config file) or an inline table."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        return Workflow.from_mapping(value, where=f"{path or 'sync config'}, key 'workflow'")
+    if not isinstance(value, str):
+        raise SyncConfigError(
+            "must be the path of a workflow TOML file, or a table",
+            path=path,
+            key="workflow",
+        )
+    folder = Path(path).parent if path else Path()
+    return Workflow.from_toml(folder / value)
 
 
 # --- the plan ----------------------------------------------------------------------------------
@@ -417,6 +445,9 @@ class SyncPlan:
         unchanged: source items read this time that need nothing (no-ops); an incremental
             read only returns the items changed since the last sync.
         interrupted: journal entries left *planned* by an interrupted earlier run.
+        unmapped_statuses: with a workflow in the config, the target statuses (after
+            ``status_map``) that no stage of the workflow holds, with the keys of their items:
+            the metrics cannot place those items until the workflow or the map names them.
     """
 
     source: str
@@ -426,6 +457,7 @@ class SyncPlan:
     conflicts: tuple[Conflict, ...]
     unchanged: int
     interrupted: tuple[JournalEntry, ...]
+    unmapped_statuses: Mapping[str, tuple[str, ...]]
     _items: tuple[_ItemPlan, ...] = attrs.field(repr=False)
     _source_adapter: Adapter = attrs.field(repr=False)
     _target_adapter: Adapter = attrs.field(repr=False)
@@ -471,6 +503,12 @@ class SyncPlan:
             )
         lines += [f"  {change.describe()}" for change in self.changes]
         lines += [f"  conflict {conflict}" for conflict in self.conflicts]
+        lines += [
+            f"warning: status {status!r} ({len(keys)} item(s): {', '.join(keys[:3])}"
+            f"{', ...' if len(keys) > 3 else ''}) is in no stage of the workflow; "
+            "add it to a stage's statuses or map it in [status_map]"
+            for status, keys in self.unmapped_statuses.items()
+        ]
         return "\n".join(lines)
 
     def as_dict(self) -> dict[str, Any]:
@@ -486,6 +524,7 @@ class SyncPlan:
             ],
             "conflicts": [c.as_dict() for c in self.conflicts],
             "interrupted": [e.change_id for e in self.interrupted],
+            "unmapped_statuses": {s: list(k) for s, k in self.unmapped_statuses.items()},
         }
 
 
@@ -639,6 +678,12 @@ def plan(
     # Creates first (a rerank or a later change may name a new item), reranks last.
     items.sort(key=_batch_order)
     interrupted = tuple(mirror.journal(tgt, status=JournalStatus.PLANNED))
+    unmapped: dict[str, list[str]] = {}
+    if config.workflow is not None:
+        for raw in read_s.values():
+            status = mapping.status(raw.history.status)
+            if status and config.workflow.stage_for_status(status) is None:
+                unmapped.setdefault(status, []).append(raw.key)
     return SyncPlan(
         source=src,
         target=tgt,
@@ -647,6 +692,7 @@ def plan(
         conflicts=tuple(conflicts),
         unchanged=unchanged,
         interrupted=interrupted,
+        unmapped_statuses={s: tuple(sorted(keys)) for s, keys in sorted(unmapped.items())},
         items=tuple(items),
         source_adapter=source,
         target_adapter=target,
