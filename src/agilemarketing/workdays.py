@@ -19,6 +19,7 @@ finished on that Berlin day, and a forecast of "ten working days" skips weekends
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, TypeAlias
@@ -135,17 +136,12 @@ class WorkCalendar:
     def midnights(self, first: Any, last: Any) -> npt.NDArray[np.datetime64]:
         """UTC moments (``datetime64[us]``) of local midnight for each day ``first..last``."""
         start, end = np.datetime64(first, "D"), np.datetime64(last, "D")
-        days = np.arange(start, end + 1, dtype="datetime64[D]")
         if self.timezone == "UTC":
-            return days.astype("datetime64[us]")
-        zone = ZoneInfo(self.timezone)
-        offsets = [
-            datetime.combine(d, datetime.min.time(), zone).utcoffset() for d in days.tolist()
-        ]
-        shift = np.array([o.total_seconds() if o else 0 for o in offsets]) * 1_000_000
-        return (days.astype("datetime64[us]").view(np.int64) - shift.astype(np.int64)).view(
-            "datetime64[us]"
+            return np.arange(start, end + 1, dtype="datetime64[D]").astype("datetime64[us]")
+        cached = _local_midnights(
+            self.timezone, int(start.astype(np.int64)), int(end.astype(np.int64))
         )
+        return cached.copy()
 
     def is_workday(self, days: Any) -> npt.NDArray[np.bool_]:
         """Whether each date is a working day."""
@@ -226,3 +222,15 @@ class WorkCalendar:
 
         out[real] = position(e_r) - position(s_r)
         return out
+
+
+@functools.lru_cache(maxsize=64)
+def _local_midnights(timezone: str, first: int, last: int) -> npt.NDArray[np.datetime64]:
+    """UTC moments of local midnight for days ``first..last`` (days since 1970), cached: every
+    metric of one flow log asks for the same range."""
+    days = np.arange(first, last + 1).astype("datetime64[D]")
+    zone = ZoneInfo(timezone)
+    offsets = [datetime.combine(d, datetime.min.time(), zone).utcoffset() for d in days.tolist()]
+    shift = np.array([o.total_seconds() if o else 0 for o in offsets]) * 1_000_000
+    moments = days.astype("datetime64[us]").view(np.int64) - shift.astype(np.int64)
+    return moments.view("datetime64[us]")
