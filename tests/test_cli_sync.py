@@ -372,3 +372,14 @@ def test_syncing_the_same_export_again_does_not_write_to_the_mirror(tmp_path: Pa
     assert "0 applied" in again.output
     assert watcher.execute("PRAGMA data_version").fetchone()[0] == before
     watcher.close()
+
+
+def test_statuses_outside_the_workflow_are_warned_about_after_the_sync(tmp_path: Path) -> None:
+    (tmp_path / "sync.toml").write_text(
+        'workflow = { start = "In Progress", stages = [{ name = "To Do" }, '
+        '{ name = "In Progress" }, { name = "Done" }] }\n'
+    )
+    source = board(tmp_path / "team.db", sample_histories(4))
+    result = run("--config", str(tmp_path / "sync.toml"), source, f"mirror:{tmp_path}/c.db")
+    assert result.exit_code == 0
+    assert "warning: status 'Review' (1 item(s): MKT-3)" in result.stderr

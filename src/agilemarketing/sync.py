@@ -503,13 +503,17 @@ class SyncPlan:
             )
         lines += [f"  {change.describe()}" for change in self.changes]
         lines += [f"  conflict {conflict}" for conflict in self.conflicts]
-        lines += [
+        lines += self.warnings()
+        return "\n".join(lines)
+
+    def warnings(self) -> list[str]:
+        """Lines a person should read even when the sync succeeds (statuses with no stage)."""
+        return [
             f"warning: status {status!r} ({len(keys)} item(s): {', '.join(keys[:3])}"
             f"{', ...' if len(keys) > 3 else ''}) is in no stage of the workflow; "
             "add it to a stage's statuses or map it in [status_map]"
             for status, keys in self.unmapped_statuses.items()
         ]
-        return "\n".join(lines)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: URLs, policy, counts, every change (with its id) and every conflict."""

@@ -166,6 +166,8 @@ def sync(
                 click.echo(json.dumps({"plan": the_plan.as_dict(), "report": report.as_dict()}))
             elif not quiet:
                 click.echo(str(report))
+                for warning in the_plan.warnings():
+                    click.echo(warning, err=True)
             if report.exit_code is not ExitCode.OK:
                 raise SystemExit(int(report.exit_code))
     except SyncConflictError as exc:
