@@ -217,7 +217,9 @@ def measure(path: Path, small: Path, rows: int, rounds: int, shape: str) -> None
     with path.open(encoding="utf-8", newline="") as stream:
         columns = len(next(csv.reader(stream)))
     size = path.stat().st_size
-    print(f"Jira export, {shape}: {rows:,} rows x {columns} columns, {size / 1e6:,.1f} MB")
+    print(
+        f"Jira export, {shape}: {rows:,} rows x {columns} columns, {size / 1e6:,.1f} MB", flush=True
+    )
     baseline(path)  # warm the page cache so no variant pays for the first read from disk
     best = {name: (float("inf"), float("inf")) for name in ("baseline", "floor", "ours")}
     for _ in range(rounds):  # interleaved, best of each: fair on a shared machine
