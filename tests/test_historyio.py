@@ -252,3 +252,21 @@ def test_concat_remaps_codes_into_shared_names() -> None:
 def test_cycle_window_refuses_an_end_before_the_start() -> None:
     with pytest.raises(InvalidValue, match="ends before"):
         CycleWindow("C1", datetime(2026, 1, 5, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC))
+
+
+@given(
+    st.lists(
+        st.datetimes(
+            min_value=datetime(1971, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.just(UTC)
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_in_memory_histories_keep_every_microsecond(moments: list[datetime]) -> None:
+    history = ItemHistory(
+        "A-1",
+        transitions=[Transition(m, None if i == 0 else "x", "x") for i, m in enumerate(moments)],
+    )
+    table = HistoryTable.from_histories([history])
+    assert table.tr_at.view(np.int64).tolist() == [_us(m) for m in moments]

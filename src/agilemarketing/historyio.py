@@ -371,11 +371,7 @@ class HistoryTable:
 
         This is how adapters' output reaches the metrics engine.
         """
-        b = _Builder()
-        for h in histories:
-            b.add_history(h)
-        b.cycles.extend(cycles)
-        return b.build()
+        return _from_histories(histories, cycles)
 
     @classmethod
     def concat(cls, tables: Sequence[HistoryTable]) -> HistoryTable:
@@ -432,6 +428,108 @@ class HistoryTable:
         write_history(self, dest)
 
 
+def _moments(values: list[datetime | None]) -> Times:
+    """Aware datetimes (None: NaT) to UTC ``datetime64[us]``, in bulk and exact.
+
+    ``timestamp()`` is a float, exact to the microsecond only near 1970; the whole seconds
+    are recovered from it (rounding is exact there) and the microseconds taken as integers.
+    """
+    seconds = np.array([np.nan if v is None else v.timestamp() for v in values], np.float64)
+    micro = np.array([0 if v is None else v.microsecond for v in values], dtype=np.int64)
+    missing = np.isnan(seconds)
+    whole = np.round(np.where(missing, 0.0, seconds) - micro / 1e6).astype(np.int64)
+    out = whole * 1_000_000 + micro
+    out[missing] = np.iinfo(np.int64).min
+    return out.view("datetime64[us]")
+
+
+def _from_histories(
+    histories: Iterable[ItemHistory], cycles: Iterable[CycleWindow]
+) -> HistoryTable:
+    """One pass over the objects into plain lists, then every column built at once."""
+    keys: list[str] = []
+    summaries: list[str] = []
+    types: list[str] = []
+    statuses: list[str] = []
+    created: list[datetime | None] = []
+    resolved: list[datetime | None] = []
+    points: list[float] = []
+    ranks: list[str | None] = []
+    transitions: list[Transition] = []
+    tr_n: list[int] = []
+    labels: list[str] = []
+    label_n: list[int] = []
+    sprints: list[str] = []
+    sprint_n: list[int] = []
+    blocked: list[BlockedPeriod] = []
+    blocked_n: list[int] = []
+    for h in histories:
+        keys.append(h.key)
+        summaries.append(h.summary)
+        types.append(h.type)
+        statuses.append(h.status)
+        created.append(h.created)
+        resolved.append(h.resolved)
+        points.append(np.nan if h.points is None else h.points)
+        ranks.append(h.rank)
+        transitions.extend(h.transitions)
+        tr_n.append(len(h.transitions))
+        labels.extend(h.labels)
+        label_n.append(len(h.labels))
+        sprints.extend(h.sprints)
+        sprint_n.append(len(h.sprints))
+        blocked.extend(h.blocked)
+        blocked_n.append(len(h.blocked))
+    rows = np.arange(len(keys), dtype=np.int32)
+    m = len(transitions)
+    codes: defaultdict[str | None, int] = defaultdict(itertools.count().__next__)
+    codes[None] = -1
+    status_now = np.fromiter(map(codes.__getitem__, statuses), np.int32, len(statuses))
+    tr_to = np.fromiter(
+        map(codes.__getitem__, map(attrgetter("to_status"), transitions)), np.int32, m
+    )
+    tr_from = np.fromiter(
+        map(codes.__getitem__, map(attrgetter("from_status"), transitions)), np.int32, m
+    )
+    type_codes: dict[str, int] = {}
+    label_codes: dict[str, int] = {}
+    sprint_codes: dict[str, int] = {}
+    nat = np.empty(0, dtype="datetime64[us]")
+    empty = np.empty(0, dtype=np.int32)
+    return HistoryTable(
+        keys=np.array(keys, dtype=np.str_),
+        summaries=tuple(summaries),
+        types=_intern(type_codes, types),
+        type_names=tuple(type_codes),
+        statuses=status_now,
+        status_names=tuple(k for k in codes if k is not None),
+        created=_moments(created),
+        resolved=_moments(resolved),
+        points=np.array(points, dtype=np.float64),
+        ranks=tuple(ranks),
+        tr_item=np.repeat(rows, tr_n),
+        tr_at=_moments(list(map(attrgetter("at"), transitions))),
+        tr_from=tr_from,
+        tr_to=tr_to,
+        tr_observed=np.fromiter(map(attrgetter("observed"), transitions), bool, m),
+        label_item=np.repeat(rows, label_n),
+        label_code=_intern(label_codes, labels),
+        label_names=tuple(label_codes),
+        sprint_item=np.repeat(rows, sprint_n),
+        sprint_code=_intern(sprint_codes, sprints),
+        sprint_names=tuple(sprint_codes),
+        blk_item=np.repeat(rows, blocked_n),
+        blk_from=_moments(list(map(attrgetter("start"), blocked))),
+        blk_to=_moments(list(map(attrgetter("end"), blocked))),
+        cyc_item=empty,
+        cyc_code=empty,
+        cyc_joined=nat,
+        cyc_left=nat,
+        cycle_names=(),
+        cycles=tuple(cycles),
+    )
+
+
 def _group(item: Ints, n: int) -> list[npt.NDArray[np.intp]]:
     """Row positions per item, in input order."""
     order = np.argsort(item, kind="stable")
@@ -473,38 +571,6 @@ class _Builder:
     cyc_left: list[Times] = attrs.Factory(list)
     cycle_codes: dict[str, int] = attrs.Factory(dict)
     cycles: list[CycleWindow] = attrs.Factory(list)
-
-    def add_history(self, h: ItemHistory) -> None:
-        i = len(self.keys)
-        self.keys.append(h.key)
-        self.summaries.append(h.summary)
-        self.types.append(_intern(self.type_codes, [h.type]))
-        self.statuses.append(_intern(self.status_codes, [h.status]))
-        self.created.append(np.array([_us(h.created)]))
-        self.resolved.append(np.array([_us(h.resolved)]))
-        self.points.append(np.array([np.nan if h.points is None else h.points], dtype=np.float64))
-        self.ranks.append(h.rank)
-        tr = h.transitions
-        self.tr_item.append(np.full(len(tr), i, dtype=np.int32))
-        self.tr_at.append(np.array([_us(t.at) for t in tr], dtype="datetime64[us]"))
-        self.tr_from.append(
-            np.array(
-                [-1 if t.from_status is None else self._status(t.from_status) for t in tr],
-                dtype=np.int32,
-            )
-        )
-        self.tr_to.append(_intern(self.status_codes, [t.to_status for t in tr]))
-        self.tr_observed.append(np.array([t.observed for t in tr], dtype=bool))
-        self.label_item.append(np.full(len(h.labels), i, dtype=np.int32))
-        self.label_code.append(_intern(self.label_codes, list(h.labels)))
-        self.sprint_item.append(np.full(len(h.sprints), i, dtype=np.int32))
-        self.sprint_code.append(_intern(self.sprint_codes, list(h.sprints)))
-        self.blk_item.append(np.full(len(h.blocked), i, dtype=np.int32))
-        self.blk_from.append(np.array([_us(b.start) for b in h.blocked], dtype="datetime64[us]"))
-        self.blk_to.append(np.array([_us(b.end) for b in h.blocked], dtype="datetime64[us]"))
-
-    def _status(self, name: str) -> int:
-        return self.status_codes.setdefault(name, len(self.status_codes))
 
     def add_table(self, t: HistoryTable) -> None:
         base = len(self.keys)
