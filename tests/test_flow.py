@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given
@@ -12,8 +13,8 @@ from hypothesis import strategies as st
 
 from agilemarketing.errors import InvalidValue
 from agilemarketing.flow import Backwards, FlowLog, FlowPolicy
-from agilemarketing.history import ItemHistory, Transition
-from agilemarketing.historyio import write_history
+from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
+from agilemarketing.historyio import CycleWindow, HistoryTable, write_history
 from agilemarketing.workflow import Workflow
 
 WF = Workflow.from_shorthand("To Do,Doing,Review,Done", start="Doing", waiting=["Review"])
@@ -303,3 +304,46 @@ def test_a_broken_toml_file_names_the_file(tmp_path: Path) -> None:
     path.write_text("[[stages]\n", encoding="utf-8")
     with pytest.raises(InvalidValue, match=r"bad\.toml"):
         Workflow.from_toml(path)
+
+
+# -- rewinding to an earlier moment -----------------------------------------------------------
+
+
+def _status_at(h: ItemHistory, moment: datetime) -> str | None:
+    """Replay one item's transitions up to a moment (None: not created yet)."""
+    if h.created is not None and h.created > moment:
+        return None
+    status = h.transitions[0].from_status if h.transitions else h.status
+    for t in h.transitions:
+        if t.at <= moment:
+            status = t.to_status
+    return status
+
+
+@given(histories(), st.floats(0, 30))
+def test_an_earlier_as_of_shows_the_board_as_it_was(items: list[ItemHistory], days: float) -> None:
+    items = [attrs.evolve(h, transitions=sorted(h.transitions, key=lambda t: t.at)) for h in items]
+    moment = day(days)
+    log = build(*items, as_of=moment)
+    existing = [h for h in items if _status_at(h, moment) is not None]
+    assert log.keys.tolist() == [h.key for h in existing]
+    for row, h in enumerate(existing):
+        expected = WF.index_for_status(str(_status_at(h, moment)))
+        assert log.current_stage[row] == (-1 if expected is None else expected), h.key
+    assert (log.seg_enter <= np.datetime64(moment.replace(tzinfo=None), "us")).all()
+
+
+def test_rewinding_reopens_blocked_periods_and_drops_later_cycles() -> None:
+    h = ItemHistory(
+        "B",
+        status="Done",
+        created=day(0),
+        transitions=[Transition(day(1), "To Do", "Doing"), Transition(day(5), "Doing", "Done")],
+        blocked=[BlockedPeriod(day(2), day(4)), BlockedPeriod(day(3.5), None)],
+    )
+    cycles = [CycleWindow("C1", day(0), day(7)), CycleWindow("C2", day(7), day(14))]
+    table = HistoryTable.from_histories([h], cycles=cycles).until(day(3))
+    assert table.blk_item.tolist() == [0]
+    assert np.isnat(table.blk_to).all()
+    assert [w.name for w in table.cycles] == ["C1"]
+    assert table.status_names[table.statuses[0]] == "Doing"

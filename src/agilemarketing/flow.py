@@ -341,7 +341,8 @@ class FlowLog:
             workflow: maps statuses to stages and says where cycle time starts and ends.
             policy: clean-up rules (default :class:`FlowPolicy`).
             as_of: the moment the data describes (for ageing and open stays); default the
-                latest timestamp in the data.
+                latest timestamp in the data. An earlier moment rewinds the histories to it
+                (:meth:`~agilemarketing.historyio.HistoryTable.until`): the board as it was.
         """
         if isinstance(histories, HistoryTable):
             table = histories
@@ -349,6 +350,11 @@ class FlowLog:
             table = read_history(histories)
         else:
             table = HistoryTable.from_histories(histories)
+        if as_of is not None:
+            cut = np.datetime64(ensure_utc(as_of).replace(tzinfo=None), "us")
+            later = [table.tr_at, table.created, table.blk_from, table.cyc_joined]
+            if any(bool((column > cut).any()) for column in later):
+                table = table.until(as_of)
         return _build(table, workflow, policy or FlowPolicy(), as_of)
 
 

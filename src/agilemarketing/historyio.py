@@ -423,6 +423,88 @@ class HistoryTable:
                 rank=self.ranks[i],
             )
 
+    def until(self, moment: datetime | str) -> HistoryTable:
+        """The histories as they stood at ``moment``: later events are dropped.
+
+        Items created after it disappear; transitions, blocked periods and cycle memberships
+        after it are dropped (a period or membership still running then is open again); each
+        item's ``status`` becomes the one it had then; cycles starting later are dropped.
+
+        >>> from agilemarketing.history import ItemHistory, Transition
+        >>> t = HistoryTable.from_histories([
+        ...     ItemHistory("A", status="Done", created="2026-01-01T09:00Z", transitions=[
+        ...         Transition("2026-01-02T09:00Z", "To Do", "Doing"),
+        ...         Transition("2026-01-05T09:00Z", "Doing", "Done")]),
+        ...     ItemHistory("B", status="To Do", created="2026-01-04T09:00Z")])
+        >>> then = t.until("2026-01-03T00:00Z")
+        >>> then.keys.tolist(), then.n_transitions, then.status_names[then.statuses[0]]
+        (['A'], 1, 'Doing')
+        """
+        cut = _us(ensure_utc(moment))
+        keep_item = np.isnat(self.created) | (self.created <= cut)
+        keep_tr = keep_item[self.tr_item] & (self.tr_at <= cut)
+        # The status each item had at the cut: its last kept transition's "to"; when every
+        # transition came later, the first one's "from".
+        order = np.lexsort((self.tr_at.view(np.int64), self.tr_item))
+        item, kept = self.tr_item[order], keep_tr[order]
+        status = self.statuses.copy()
+        first = np.ones(len(item), dtype=bool)
+        first[1:] = item[1:] != item[:-1]
+        earliest_from = self.tr_from[order][first]
+        had_any = item[first]
+        known = earliest_from >= 0
+        status[had_any[known]] = earliest_from[known]
+        last_kept = np.ones(int(kept.sum()), dtype=bool)
+        kept_items = item[kept]
+        last_kept[:-1] = kept_items[1:] != kept_items[:-1]
+        status[kept_items[last_kept]] = self.tr_to[order][kept][last_kept]
+        new_index = np.cumsum(keep_item) - 1
+
+        def rows(owner: Ints, extra: npt.NDArray[np.bool_] | None = None) -> npt.NDArray[np.bool_]:
+            mask = keep_item[owner]
+            return mask if extra is None else mask & extra
+
+        def reindex(owner: Ints, mask: npt.NDArray[np.bool_]) -> Ints:
+            return new_index[owner[mask]].astype(np.int32)
+
+        def reopen(ends: Times, mask: npt.NDArray[np.bool_]) -> Times:
+            out = ends[mask].copy()
+            out[out > cut] = _NAT
+            return out
+
+        keep_blk = rows(self.blk_item, self.blk_from <= cut)
+        keep_cyc = rows(self.cyc_item, np.isnat(self.cyc_joined) | (self.cyc_joined <= cut))
+        keep_lab, keep_spr = rows(self.label_item), rows(self.sprint_item)
+        picked = np.flatnonzero(keep_item).tolist()
+        return attrs.evolve(
+            self,
+            keys=self.keys[keep_item],
+            summaries=tuple(self.summaries[i] for i in picked),
+            types=self.types[keep_item],
+            statuses=status[keep_item],
+            created=self.created[keep_item],
+            resolved=reopen(self.resolved, keep_item),
+            points=self.points[keep_item],
+            ranks=tuple(self.ranks[i] for i in picked),
+            tr_item=reindex(self.tr_item, keep_tr),
+            tr_at=self.tr_at[keep_tr],
+            tr_from=self.tr_from[keep_tr],
+            tr_to=self.tr_to[keep_tr],
+            tr_observed=self.tr_observed[keep_tr],
+            label_item=reindex(self.label_item, keep_lab),
+            label_code=self.label_code[keep_lab],
+            sprint_item=reindex(self.sprint_item, keep_spr),
+            sprint_code=self.sprint_code[keep_spr],
+            blk_item=reindex(self.blk_item, keep_blk),
+            blk_from=self.blk_from[keep_blk],
+            blk_to=reopen(self.blk_to, keep_blk),
+            cyc_item=reindex(self.cyc_item, keep_cyc),
+            cyc_code=self.cyc_code[keep_cyc],
+            cyc_joined=self.cyc_joined[keep_cyc],
+            cyc_left=reopen(self.cyc_left, keep_cyc),
+            cycles=tuple(w for w in self.cycles if w.start <= ensure_utc(moment)),
+        )
+
     def to_jsonl(self, dest: str | os.PathLike[str] | IO[str]) -> None:
         """Write the table as history JSON Lines (see :func:`write_history`)."""
         write_history(self, dest)
