@@ -411,3 +411,10 @@ def test_reading_items_through_a_history_mapping_ignores_the_transition_columns(
     mapping = attrs.evolve(ColumnMapping.history(), label_separator="|")
     [item] = read_items_csv(path, mapping)
     assert (item.key, item.labels, item.transitions) == ("MKT-1", ("a", "b"), ())
+
+
+def test_thousands_of_distinct_label_sets_all_read_correctly(tmp_path: Path) -> None:
+    rows = [f"MKT-{n},label-{n},{' ' if n % 2 else ''},shared" for n in range(5_000)]
+    path = export(tmp_path / "e.csv", *rows, header="Issue key,Labels,Labels,Labels")
+    items = read_jira_csv(path).read_all()
+    assert [i.labels for i in items] == [(f"label-{n}", "shared") for n in range(5_000)]

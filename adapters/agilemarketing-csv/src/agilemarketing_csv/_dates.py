@@ -122,6 +122,9 @@ class DateParser:
                 if self._utc:
                     return midnight + offset
                 return (midnight + offset).replace(tzinfo=self.timezone).astimezone(UTC)
+        return self._parse_uncached(text)
+
+    def _parse_uncached(self, text: str) -> datetime:
         value = self._parse(text.strip())
         if value.tzinfo is None:
             value = value.replace(tzinfo=self.timezone)

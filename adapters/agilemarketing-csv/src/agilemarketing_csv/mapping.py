@@ -320,6 +320,7 @@ def _items(
     date = bound.dates.parse
     number = _fast_number if bound.dialect.decimal == "." else bound.dialect.number
     fast = bound.separator is None
+    cleaned = _Cleaned()
     for row, cells in rows:
         if len(cells) != width:
             if cells:
@@ -341,8 +342,8 @@ def _items(
                 date(created) if created else None,
                 date(resolved) if resolved else None,
                 number(points) if points else None,
-                tuple(filter(None, map(str.strip, take_labels(cells)))),
-                tuple(filter(None, map(str.strip, take_sprints(cells)))),
+                cleaned[take_labels(cells)],
+                cleaned[take_sprints(cells)],
                 (),
                 (),
                 rank.strip() or None,
@@ -360,6 +361,18 @@ def _items(
                 problems.add(bound.problem(row, None, str(exc), None, "a consistent item"))
                 continue
         yield item
+
+
+class _Cleaned(dict[tuple[str, ...], tuple[str, ...]]):
+    """Raw multi-value cells -> their non-empty stripped values, remembered: a board reuses a
+    few label and sprint combinations on thousands of rows (a lookup is a fraction of the work
+    of cleaning them again). Holds at most 4,096 combinations."""
+
+    def __missing__(self, raw: tuple[str, ...]) -> tuple[str, ...]:
+        values = tuple(filter(None, map(str.strip, raw)))
+        if len(self) < 4096:
+            self[raw] = values
+        return values
 
 
 def _fast_number(text: str) -> float:
