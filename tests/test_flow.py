@@ -97,6 +97,12 @@ def test_a_reopened_item_that_is_not_done_again_is_in_progress() -> None:
     assert log.in_progress.tolist() == [True]
 
 
+def test_an_item_moved_back_to_to_do_is_not_in_progress() -> None:
+    log = build(item("P", (1, "To Do", "Doing"), (2, "Doing", "To Do")))
+    assert iso(log.start[0]) == "2026-01-06T09:00:00"
+    assert log.in_progress.tolist() == [False]
+
+
 def test_backwards_within_progress_keeps_the_first_start_by_default() -> None:
     log = build(
         item(

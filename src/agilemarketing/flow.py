@@ -300,8 +300,10 @@ class FlowLog:
 
     @property
     def in_progress(self) -> npt.NDArray[np.bool_]:
-        """Items started and neither done nor abandoned at ``as_of``."""
-        return ~np.isnat(self.start) & ~self.is_done & ~self.abandoned
+        """Items started and, at ``as_of``, in an in-progress stage (not moved back to a to-do
+        stage, not done, not abandoned)."""
+        stage = self.current_stage
+        return ~np.isnat(self.start) & (stage >= self.start_index) & (stage < self.done_index)
 
     @property
     def start_index(self) -> int:
