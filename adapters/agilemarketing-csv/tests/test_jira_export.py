@@ -418,3 +418,12 @@ def test_thousands_of_distinct_label_sets_all_read_correctly(tmp_path: Path) -> 
     path = export(tmp_path / "e.csv", *rows, header="Issue key,Labels,Labels,Labels")
     items = read_jira_csv(path).read_all()
     assert [i.labels for i in items] == [(f"label-{n}", "shared") for n in range(5_000)]
+
+
+def test_padded_cells_and_blank_looking_dates_read_like_clean_ones(tmp_path: Path) -> None:
+    clean = "MKT-1,Launch,Done,,5,a"
+    padded = " MKT-1 , Launch ,Done,  ,5, a "
+    header = "Issue key,Summary,Status,Created,Custom field (Story Points),Labels"
+    [from_clean] = read_jira_csv(export(tmp_path / "clean.csv", clean, header=header))
+    [from_padded] = read_jira_csv(export(tmp_path / "padded.csv", padded, header=header))
+    assert from_padded == from_clean

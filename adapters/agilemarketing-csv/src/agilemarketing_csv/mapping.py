@@ -319,8 +319,7 @@ def _items(
     take_sprints = operator.itemgetter(*sprints_at)
     date = bound.dates.parse
     number = _fast_number if bound.dialect.decimal == "." else bound.dialect.number
-    fast = bound.separator is None
-    cleaned = _Cleaned()
+    cleaned = _Cleaned(bound.separator)
     for row, cells in rows:
         if len(cells) != width:
             if cells:
@@ -328,8 +327,6 @@ def _items(
             continue
         cells.append("")
         try:
-            if not fast:
-                raise ValueError
             key, title, kind, status, created, resolved, points, rank = take(cells)
             key = key.strip()
             if not key:
@@ -364,12 +361,21 @@ def _items(
 
 
 class _Cleaned(dict[tuple[str, ...], tuple[str, ...]]):
-    """Raw multi-value cells -> their non-empty stripped values, remembered: a board reuses a
-    few label and sprint combinations on thousands of rows (a lookup is a fraction of the work
-    of cleaning them again). Holds at most 4,096 combinations."""
+    """Raw multi-value cells -> their non-empty stripped values (each cell split on
+    ``separator`` first, if given), remembered: a board reuses a few label and sprint
+    combinations on thousands of rows, and a lookup is a fraction of the work of cleaning them
+    again. Holds at most 4,096 combinations."""
+
+    def __init__(self, separator: str | None) -> None:
+        super().__init__()
+        self.separator = separator
 
     def __missing__(self, raw: tuple[str, ...]) -> tuple[str, ...]:
-        values = tuple(filter(None, map(str.strip, raw)))
+        if self.separator is None:
+            values = tuple(filter(None, map(str.strip, raw)))
+        else:
+            parts = (part for cell in raw for part in cell.split(self.separator))
+            values = tuple(filter(None, map(str.strip, parts)))
         if len(self) < 4096:
             self[raw] = values
         return values
