@@ -18,8 +18,6 @@ from agilemarketing.testing import AdapterContract, AdapterFactory, sample_histo
 
 
 class TestCsvAdapter(AdapterContract):
-    preserved_fields = AdapterContract.preserved_fields - {"blocked"}
-
     @pytest.fixture
     def make_adapter(self, tmp_path: Path) -> AdapterFactory:
         def make(histories: Sequence[ItemHistory]) -> Adapter:

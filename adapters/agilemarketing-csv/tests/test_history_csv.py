@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from agilemarketing.errors import CsvRowError, InvalidInputGroup
-from agilemarketing.history import ItemHistory, Transition
+from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
 from agilemarketing.testing import sample_histories
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
@@ -79,20 +79,23 @@ def test_an_item_row_without_a_transition_is_an_item_without_history(tmp_path: P
     assert (item.status, item.transitions) == ("Backlog", ())
 
 
-def test_the_contract_sample_histories_round_trip_except_blocked_periods(tmp_path: Path) -> None:
+def test_the_contract_sample_histories_round_trip_exactly(tmp_path: Path) -> None:
     histories = sample_histories(20)
+    assert any(h.blocked for h in histories)
     path = tmp_path / "h.csv"
     write_history_csv(path, histories)
-    back = read_history_csv(path).read_all()
-    assert back == [
-        ItemHistory(**{**{f: getattr(h, f) for f in _FIELDS}, "blocked": ()}) for h in histories
-    ]
+    assert read_history_csv(path).read_all() == histories
 
 
-_FIELDS = [
-    "key", "summary", "type", "status", "created", "resolved", "points", "labels", "sprints",
-    "transitions", "rank",
-]  # fmt: skip
+def test_a_blocked_period_needs_its_start(tmp_path: Path) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text(
+        "key,at,from,to,blocked_start,blocked_end\nMKT-1,,,,,2026-01-05T09:00:00Z\n", "utf-8"
+    )
+    with pytest.raises(CsvRowError, match="without its start") as caught:
+        read_history_csv(path).read_all()
+    assert (caught.value.row, caught.value.column) == (2, "blocked_start")
+
 
 _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=25)
 _name = _text.map(str.strip).filter(bool)
@@ -109,6 +112,7 @@ def histories(draw: st.DrawFn) -> list[ItemHistory]:
         moves = draw(
             st.lists(st.tuples(_moment, st.none() | _name, _name, st.booleans()), max_size=4)
         )
+        stops = draw(st.lists(st.tuples(_moment, st.none() | _moment), max_size=2))
         result.append(
             ItemHistory(
                 key=key,
@@ -121,6 +125,7 @@ def histories(draw: st.DrawFn) -> list[ItemHistory]:
                 labels=draw(st.lists(_name, max_size=3)),
                 sprints=draw(st.lists(_name, max_size=2)),
                 transitions=[Transition(*move) for move in moves],
+                blocked=[BlockedPeriod(*stop) for stop in stops],
                 rank=draw(st.none() | _name),
             )
         )
@@ -133,5 +138,5 @@ def test_any_histories_survive_a_write_and_read(
 ) -> None:
     path = tmp_path_factory.mktemp("history") / "h.csv"
     rows = write_history_csv(path, items)
-    assert rows == sum(max(1, len(h.transitions)) for h in items)
+    assert rows == sum(max(1, len(h.transitions) + len(h.blocked)) for h in items)
     assert read_history_csv(path).read_all() == items

@@ -130,8 +130,8 @@ class CsvAdapter(_CsvFile):
     :meth:`write` batch). A change the file already reflects is ``ALREADY_APPLIED``; one that
     cannot be applied is ``FAILED`` and changes nothing. Status moves append a transition at
     the adapter's clock (option ``clock``, a function returning an aware datetime; default
-    now). Blocked periods and extra fields have no columns in a history CSV: an update of an
-    extra field fails, naming the fields the file keeps.
+    now). Extra fields have no columns in a history CSV: a change of an extra field fails,
+    naming the fields the file keeps.
     """
 
     name: ClassVar[str] = "csv"

@@ -1,21 +1,23 @@
 """History CSV: one row per status change, the input the metrics engine needs.
 
-A history CSV has a row per transition (``key``, ``at``, ``from``, ``to``) plus the item's own
-columns (``summary``, ``type``, ``status``, ``created``, ``resolved``, ``points``, ``rank``, one
-``label`` and one ``sprint`` column per value). An item without transitions has one row with
-``at``, ``from`` and ``to`` empty. Item columns may be repeated on every row or given once: the
-first non-empty value of each wins, and an empty ``status`` is the ``to`` of the item's latest
-transition. Rows of one item need not be next to each other, so a history CSV is read whole
-(memory grows with the file, unlike :func:`~agilemarketing_csv.mapping.read_items_csv`).
+A history CSV has a row per transition (``key``, ``at``, ``from``, ``to``, ``observed``) plus
+the item's own columns (``summary``, ``type``, ``status``, ``created``, ``resolved``, ``points``,
+``rank``, one ``label`` and one ``sprint`` column per value). A blocked period is a row with
+``blocked_start`` (and ``blocked_end`` unless it is still open) instead of a transition. An item
+with neither has one row with those columns empty. Item columns may be repeated on every row or
+given once: the first non-empty value of each wins, and an empty ``status`` is the ``to`` of the
+item's latest transition. Rows of one item need not be next to each other, so a history CSV is
+read whole (memory grows with the file, unlike
+:func:`~agilemarketing_csv.mapping.read_items_csv`). Every
+:class:`~agilemarketing.history.ItemHistory` round-trips exactly.
 
-Blocked periods are not part of this format (history JSON Lines carries them).
-
->>> from agilemarketing.history import ItemHistory, Transition
+>>> from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
 >>> h = ItemHistory("MKT-1", summary="Launch email", status="Done", points=3,
 ...                 transitions=[Transition("2026-01-06T09:00:00Z", "To Do", "Doing"),
-...                              Transition("2026-01-08T16:00:00Z", "Doing", "Done")])
+...                              Transition("2026-01-08T16:00:00Z", "Doing", "Done")],
+...                 blocked=[BlockedPeriod("2026-01-07T09:00:00Z", "2026-01-07T15:00:00Z")])
 >>> write_history_csv("history.csv", [h])
-2
+3
 >>> [back] = read_history_csv("history.csv")
 >>> back == h
 True
@@ -29,7 +31,7 @@ from datetime import tzinfo
 from typing import Any
 
 from agilemarketing.errors import CsvRowError
-from agilemarketing.history import ItemHistory, Transition
+from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
 from agilemarketing_csv._dates import DateParser
 from agilemarketing_csv.dialect import CsvDialect
 from agilemarketing_csv.mapping import BoundMapping, ColumnMapping
@@ -60,6 +62,8 @@ HISTORY_COLUMNS = (
     "from",
     "to",
     "observed",
+    "blocked_start",
+    "blocked_end",
 )
 
 
@@ -85,11 +89,15 @@ def write_history_csv(
                 *h.sprints,
                 *[""] * (sprints - len(h.sprints)),
             ]
-            if not h.transitions:
-                out.writerow([*item, None, None, None, None, *tail])
+            if not h.transitions and not h.blocked:
+                out.writerow([*item, None, None, None, None, None, None, *tail])
             for t in h.transitions:
-                out.writerow([*item, t.at, t.from_status, t.to_status, t.observed, *tail])
-    return sum(max(1, len(h.transitions)) for h in items)
+                out.writerow(
+                    [*item, t.at, t.from_status, t.to_status, t.observed, None, None, *tail]
+                )
+            for b in h.blocked:
+                out.writerow([*item, None, None, None, None, b.start, b.end, *tail])
+    return sum(max(1, len(h.transitions) + len(h.blocked)) for h in items)
 
 
 def _history_converter(
@@ -116,7 +124,7 @@ def _history_converter(
 def _histories(
     bound: BoundMapping, rows: Iterator[tuple[int, list[str]]], problems: Problems
 ) -> Iterator[ItemHistory]:
-    items: dict[str, tuple[int, dict[str, Any], list[Transition]]] = {}
+    items: dict[str, tuple[int, dict[str, Any], list[Transition], list[BlockedPeriod]]] = {}
     width = len(bound.header)
     for row, cells in rows:
         if len(cells) != width:
@@ -129,6 +137,18 @@ def _histories(
         to_status = values.pop("to_status", None)
         from_status = values.pop("from_status", None)
         observed = values.pop("observed", False)
+        blocked_start = values.pop("blocked_start", None)
+        blocked_end = values.pop("blocked_end", None)
+        if blocked_end is not None and blocked_start is None and "blocked_start" in bound.single:
+            errors.append(
+                bound.problem(
+                    row,
+                    bound.single["blocked_start"][0],
+                    "a blocked period without its start",
+                    None,
+                    bound.dates.expected,
+                )
+            )
         if at is not None and to_status is None:
             name = bound.single["to_status"][0]
             errors.append(
@@ -150,19 +170,24 @@ def _histories(
         key = values["key"]
         entry = items.get(key)
         if entry is None:
-            entry = items[key] = (row, {}, [])
-        _, fields, transitions = entry
+            entry = items[key] = (row, {}, [], [])
+        _, fields, transitions, blocked = entry
         for name, value in values.items():
             if value not in (None, "", []) and name not in fields:
                 fields[name] = value
         if at is not None:
             transitions.append(Transition(at, from_status, to_status, observed))
-    for key, (row, fields, transitions) in items.items():
+        if blocked_start is not None:
+            try:
+                blocked.append(BlockedPeriod(blocked_start, blocked_end))
+            except ValueError as exc:
+                problems.add(bound.problem(row, None, str(exc), None, "a blocked period"))
+    for key, (row, fields, transitions, blocked) in items.items():
         if "status" not in fields and transitions:
             fields["status"] = max(transitions, key=lambda t: t.at).to_status
         fields["key"] = key
         try:
-            yield ItemHistory(**fields, transitions=transitions)
+            yield ItemHistory(**fields, transitions=transitions, blocked=blocked)
         except ValueError as exc:
             problems.add(bound.problem(row, None, str(exc), None, "a consistent item"))
 

@@ -62,7 +62,8 @@ class ColumnMapping:
 
     Each field takes a column name or a list of alternatives (the first one present in the
     file is used); an empty field is not read. ``key`` is required. The transition fields
-    (``at``, ``from_status``, ``to_status``, ``observed``) are read by
+    (``at``, ``from_status``, ``to_status``, ``observed``) and the blocked-period fields
+    (``blocked_start``, ``blocked_end``) are read by
     :func:`~agilemarketing_csv.history.read_history_csv` only.
 
     Attributes:
@@ -86,6 +87,8 @@ class ColumnMapping:
     from_status: tuple[str, ...] = attrs.field(default=(), converter=_names)
     to_status: tuple[str, ...] = attrs.field(default=(), converter=_names)
     observed: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    blocked_start: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    blocked_end: tuple[str, ...] = attrs.field(default=(), converter=_names)
     date_formats: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     label_separator: str | None = None
 
@@ -137,10 +140,13 @@ class ColumnMapping:
             from_status="from",
             to_status="to",
             observed="observed",
+            blocked_start="blocked_start",
+            blocked_end="blocked_end",
         )
 
 
 _SINGLE = ("title", "type", "status", "points", "created", "resolved", "rank")
+_DATE_ROLES = frozenset({"created", "resolved", "at", "blocked_start", "blocked_end"})
 
 
 @attrs.frozen
@@ -172,13 +178,12 @@ class BoundMapping:
     ) -> BoundMapping:
         """Resolve ``mapping`` against ``header``; a missing ``required`` field is an error.
 
-        The transition fields (``at``, ``from_status``, ``to_status``, ``observed``) are bound
-        only with ``transitions=True``.
+        The transition and blocked-period fields are bound only with ``transitions=True``.
         """
         found: dict[str, tuple[str, tuple[int, ...]]] = {}
         roles: tuple[str, ...] = ("key", *_SINGLE, "labels", "sprints")
         if transitions:
-            roles += ("at", "from_status", "to_status", "observed")
+            roles += ("at", "from_status", "to_status", "observed", "blocked_start", "blocked_end")
         for role in roles:
             candidates: tuple[str, ...] = getattr(mapping, role)
             if role in required:
@@ -232,7 +237,7 @@ class BoundMapping:
             text = cells[position]
             if not text or text.isspace():
                 continue
-            if role in ("created", "resolved", "at"):
+            if role in _DATE_ROLES:
                 try:
                     out[role] = self.dates.parse(text)
                 except ValueError:
