@@ -242,12 +242,6 @@ def _parse_timestamp_array(
     return out, bad
 
 
-def _to_datetime(value: np.datetime64) -> datetime | None:
-    if np.isnat(value):
-        return None
-    return _EPOCH + timedelta(microseconds=int(value.astype(np.int64)))
-
-
 def _us(moment: datetime | None) -> np.datetime64:
     if moment is None:
         return _NAT
@@ -284,10 +278,6 @@ class CycleWindow:
                 where=f"cycle {self.name}",
                 fix="give an end after the start",
             )
-
-
-def _i32(values: Iterable[int]) -> Ints:
-    return np.fromiter(values, dtype=np.int32)
 
 
 def _intern(codes: dict[str, int], values: Sequence[str]) -> Ints:
@@ -384,42 +374,43 @@ class HistoryTable:
         return b.build()
 
     def histories(self) -> Iterator[ItemHistory]:
-        """Yield each row as an :class:`~agilemarketing.history.ItemHistory` (slow path).
+        """Yield each row as an :class:`~agilemarketing.history.ItemHistory` (the object path:
+        slower than the columns, for adapters and tools that want objects).
 
         Cycle memberships are not part of ``ItemHistory`` and are left out.
         """
-        tr = _group(self.tr_item, len(self))
-        lab = _group(self.label_item, len(self))
-        spr = _group(self.sprint_item, len(self))
-        blk = _group(self.blk_item, len(self))
+        n = len(self)
+        # Columns to plain Python lists once; datetimes converted in bulk by numpy.
+        names = [*self.status_names, None]  # code -1 ("no status") picks the None at the end
+        tr_at = _datetimes(self.tr_at)
+        tr_from = [names[c] for c in self.tr_from.tolist()]
+        tr_to = [names[c] for c in self.tr_to.tolist()]
+        observed = self.tr_observed.tolist()
+        created, resolved = _datetimes(self.created), _datetimes(self.resolved)
+        blk_from, blk_to = _datetimes(self.blk_from), _datetimes(self.blk_to)
+        labels = [self.label_names[c] for c in self.label_code.tolist()]
+        sprints = [self.sprint_names[c] for c in self.sprint_code.tolist()]
+        types = [self.type_names[c] for c in self.types.tolist()]
+        statuses = [names[c] for c in self.statuses.tolist()]
+        points = [None if np.isnan(v) else v for v in self.points.tolist()]
+        tr, lab = _group(self.tr_item, n), _group(self.label_item, n)
+        spr, blk = _group(self.sprint_item, n), _group(self.blk_item, n)
         for i, key in enumerate(self.keys.tolist()):
-            points = float(self.points[i])
             yield ItemHistory(
                 key=key,
                 summary=self.summaries[i],
-                type=self.type_names[self.types[i]],
-                status=self.status_names[self.statuses[i]],
-                created=_to_datetime(self.created[i]),
-                resolved=_to_datetime(self.resolved[i]),
-                points=None if np.isnan(points) else points,
-                labels=[self.label_names[c] for c in self.label_code[lab[i]]],
-                sprints=[self.sprint_names[c] for c in self.sprint_code[spr[i]]],
+                type=types[i],
+                status=statuses[i] or "",
+                created=created[i],
+                resolved=resolved[i],
+                points=points[i],
+                labels=[labels[k] for k in lab[i].tolist()],
+                sprints=[sprints[k] for k in spr[i].tolist()],
                 transitions=[
-                    Transition(
-                        _EPOCH + timedelta(microseconds=int(self.tr_at[k].astype(np.int64))),
-                        None if self.tr_from[k] < 0 else self.status_names[self.tr_from[k]],
-                        self.status_names[self.tr_to[k]],
-                        observed=bool(self.tr_observed[k]),
-                    )
-                    for k in tr[i]
+                    Transition(tr_at[k], tr_from[k], tr_to[k] or "", observed=observed[k])
+                    for k in tr[i].tolist()
                 ],
-                blocked=[
-                    BlockedPeriod(
-                        _EPOCH + timedelta(microseconds=int(self.blk_from[k].astype(np.int64))),
-                        _to_datetime(self.blk_to[k]),
-                    )
-                    for k in blk[i]
-                ],
+                blocked=[BlockedPeriod(blk_from[k] or _EPOCH, blk_to[k]) for k in blk[i].tolist()],
                 rank=self.ranks[i],
             )
 
@@ -610,6 +601,12 @@ def _from_histories(
         cycle_names=(),
         cycles=tuple(cycles),
     )
+
+
+def _datetimes(values: Times) -> list[datetime | None]:
+    """``datetime64[us]`` (UTC) to aware datetimes (NaT: None), converted by numpy in bulk."""
+    naive = values.astype("datetime64[us]").astype(object).tolist()
+    return [None if v is None else v.replace(tzinfo=UTC) for v in naive]
 
 
 def _group(item: Ints, n: int) -> list[npt.NDArray[np.intp]]:
