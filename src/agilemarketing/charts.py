@@ -271,16 +271,18 @@ def plot_wip_breaches(result: WipBreaches, ax: Any = None) -> Any:
     return ax
 
 
-def plot_service_level(result: ServiceLevel, ax: Any = None) -> Any:
-    """Ages of items in progress against the SLE, coloured by status."""
+def plot_service_level(result: ServiceLevel, ax: Any = None, *, top: int = 40) -> Any:
+    """Ages of the ``top`` oldest items in progress against the SLE, coloured by status."""
     ax = _axes(ax)
     colours = {"on track": "#2b8a3e", "at risk": "#e8a317", "breached": "#e03131"}
-    status = [str(s) for s in result.status.tolist()]
-    x = np.arange(len(result.keys))
-    ax.bar(x, result.age_days, color=[colours[s] for s in status])
+    order = np.argsort(-result.age_days, kind="stable")[:top]
+    status = [str(s) for s in result.status[order].tolist()]
+    x = np.arange(len(order))
+    ax.bar(x, result.age_days[order], color=[colours[s] for s in status])
     ax.axhline(result.days, color="#495057", linestyle="--", label=str(result))
-    ax.set_xticks(x, result.keys.tolist(), rotation=90)
-    ax.set_title("Service level expectation: items in progress")
+    ax.set_xticks(x, result.keys[order].tolist(), rotation=90)
+    shown = f" (oldest {len(order)} of {len(result.keys)})" if len(result.keys) > top else ""
+    ax.set_title(f"Service level expectation: items in progress{shown}")
     ax.set_xlabel("item")
     ax.set_ylabel("age (calendar days)")
     ax.legend(loc="upper left", fontsize=8)
