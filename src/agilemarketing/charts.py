@@ -176,7 +176,7 @@ def plot_cfd(result: CumulativeFlow, ax: Any = None) -> Any:
 def plot_ageing(result: AgeingWip, ax: Any = None) -> Any:
     """Age of each item in progress per stage, with cycle-time percentile lines."""
     ax = _axes(ax)
-    stages = list(dict.fromkeys(result.stages.tolist()))
+    stages = list(result.board) or list(dict.fromkeys(result.stages.tolist()))
     x = np.array([stages.index(s) for s in result.stages.tolist()], dtype=float)
     jitter = np.random.default_rng(0).uniform(-0.15, 0.15, len(x))
     ax.scatter(x + jitter, result.age_days, s=16, color="#1c7ed6")

@@ -797,6 +797,8 @@ class AgeingWip:
     age_days: _I
     beyond: _I
     thresholds: Mapping[int, float]
+    board: tuple[str, ...] = ()
+    """The in-progress stages in board order (the chart's columns)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Items with age and percentile band, see docs/metrics.md."""
@@ -852,7 +854,8 @@ def ageing_wip(
     beyond = np.where(passed.any(axis=1), np.array(PERCENTILES)[last_true], 0)
     names = np.array([*log.stage_names, ""], dtype=object)
     stages = names[log.current_stage[rows]]
-    return AgeingWip(log.keys[rows], stages, start, age, beyond.astype(np.int64), thresholds)
+    board = log.stage_names[log.start_index : log.done_index]
+    return AgeingWip(log.keys[rows], stages, start, age, beyond.astype(np.int64), thresholds, board)
 
 
 # --------------------------------------------------------------------------------------------
