@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agilemarketing.errors import InvalidValue
+from agilemarketing.errors import InvalidValue, NotFound
 from agilemarketing.flow import Backwards, FlowLog, FlowPolicy
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
 from agilemarketing.historyio import CycleWindow, HistoryTable, write_history
@@ -205,6 +205,11 @@ def test_building_from_a_jsonl_path_matches_building_from_objects(tmp_path: Path
     for column in ("seg_item", "seg_stage", "seg_enter", "seg_leave", "start", "done"):
         np.testing.assert_array_equal(getattr(a, column), getattr(b, column))
     assert a.nbytes > 0
+
+
+def test_asking_for_an_unknown_quality_issue_names_the_known_ones() -> None:
+    with pytest.raises(NotFound, match="reopened"):
+        build(REOPENED).quality["reopend"]
 
 
 def test_quality_report_summarises_counts_and_keys() -> None:

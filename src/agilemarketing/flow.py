@@ -41,6 +41,7 @@ import numpy as np
 import numpy.typing as npt
 
 from agilemarketing._time import ensure_utc
+from agilemarketing.errors import NotFound
 from agilemarketing.history import ItemHistory
 from agilemarketing.historyio import CycleWindow, HistoryTable, read_history
 from agilemarketing.workflow import Workflow
@@ -167,7 +168,9 @@ class DataQualityReport:
         for issue in self.issues:
             if issue.name == name:
                 return issue
-        return QualityIssue(name, ISSUES.get(name, name), ())
+        if name in ISSUES:
+            return QualityIssue(name, ISSUES[name], ())
+        raise NotFound("data-quality issue", name, fix=f"use one of {', '.join(ISSUES)}")
 
     @property
     def ok(self) -> bool:
