@@ -232,7 +232,7 @@ def _first_true(mask: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[np.intp], npt.
     return np.asarray(np.argmax(mask, axis=1)), found
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class FlowLog:
     """Columnar flow data for a set of items in one workflow; build it with :meth:`build`.
 
@@ -279,6 +279,12 @@ class FlowLog:
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    def __repr__(self) -> str:
+        return (
+            f"<FlowLog {len(self)} items, {self.n_segments} stays, "
+            f"{int(self.is_done.sum())} done, as of {str(self.as_of)[:19]}Z>"
+        )
 
     @property
     def n_segments(self) -> int:

@@ -287,7 +287,7 @@ def _intern(codes: dict[str, int], values: Sequence[str]) -> Ints:
     return np.fromiter(map(codes.__getitem__, values), dtype=np.int32, count=len(values))
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class HistoryTable:
     """Item histories as numpy columns (one row per item, transition, blocked period...).
 
@@ -340,6 +340,12 @@ class HistoryTable:
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    def __repr__(self) -> str:
+        return (
+            f"<HistoryTable {len(self)} items, {self.n_transitions} transitions, "
+            f"{len(self.status_names)} statuses, {len(self.cycles)} cycles>"
+        )
 
     @property
     def n_transitions(self) -> int:
