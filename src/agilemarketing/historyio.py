@@ -196,7 +196,7 @@ def parse_timestamps(values: Sequence[str | None] | npt.NDArray[Any]) -> Times:
     Values in the usual layout are parsed in bulk with numpy arithmetic; any other value goes
     through python-dateutil one by one. ``None`` and the empty string become ``NaT``. A value
     that cannot be parsed, or has no timezone, raises :class:`~agilemarketing.errors.InvalidValue`
-    whose ``value`` is its position; :func:`read_history` turns that into a file and line.
+    naming its position (:func:`read_history` names the file, line and field instead).
 
     >>> parse_timestamps(["2026-03-02T09:30:00+01:00", "2026-03-02T08:30:00.25Z", None])
     array(['2026-03-02T08:30:00.000000', '2026-03-02T08:30:00.250000',
@@ -206,10 +206,10 @@ def parse_timestamps(values: Sequence[str | None] | npt.NDArray[Any]) -> Times:
     if bad:
         position, text = bad[0]
         raise InvalidValue(
-            f"not an ISO-8601 timestamp with a timezone: {text!r}",
+            "not an ISO-8601 timestamp with a timezone",
             where=f"timestamp #{position}",
             fix="write timestamps like 2026-03-02T09:30:00Z or 2026-03-02T10:30:00+01:00",
-            value=position,
+            value=text,
         )
     return values
 
