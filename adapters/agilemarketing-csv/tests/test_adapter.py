@@ -117,3 +117,17 @@ def test_syncing_successive_jira_exports_into_a_csv_board_accrues_observed_histo
     [launch, blog] = sorted(board.read(), key=lambda r: r.key)
     assert [t.to_status for t in launch.history.transitions] == ["To Do", "Done"]
     assert blog.history.status == "Doing"
+
+
+def test_the_jira_export_adapter_carries_the_extra_fields_it_is_asked_for(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Issue key,Status,Priority,Component/s,Component/s,Assignee\n"
+        "MKT-1,Done,High,Web,,someone\n",
+        encoding="utf-8",
+    )
+    [plain] = JiraCsvAdapter(str(path)).read()
+    assert dict(plain.fields) == {}
+    [record] = JiraCsvAdapter(str(path), {"fields": "Priority, Component/s"}).read()
+    assert dict(record.fields) == {"Priority": "High", "Component/s": ("Web",)}
+    assert record.history.status == "Done"

@@ -427,3 +427,12 @@ def test_padded_cells_and_blank_looking_dates_read_like_clean_ones(tmp_path: Pat
     [from_clean] = read_jira_csv(export(tmp_path / "clean.csv", clean, header=header))
     [from_padded] = read_jira_csv(export(tmp_path / "padded.csv", padded, header=header))
     assert from_padded == from_clean
+
+
+def test_an_extra_field_that_is_not_in_the_file_is_named(tmp_path: Path) -> None:
+    from agilemarketing_csv import read_records_csv
+
+    mapping = attrs.evolve(ColumnMapping.jira(), fields=["Custom field (Channel)"])
+    with pytest.raises(CsvFileError, match="Custom field \\(Channel\\)") as caught:
+        read_records_csv(export(tmp_path / "e.csv", ROW), mapping)
+    assert caught.value.reason == "header"

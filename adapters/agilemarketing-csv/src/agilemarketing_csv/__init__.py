@@ -11,7 +11,12 @@ from agilemarketing_csv.adapter import CsvAdapter, JiraCsvAdapter
 from agilemarketing_csv.backlog import read_backlog_csv, write_backlog_csv
 from agilemarketing_csv.dialect import CsvDialect
 from agilemarketing_csv.history import read_history_csv, write_history_csv
-from agilemarketing_csv.mapping import ColumnMapping, read_items_csv, read_jira_csv
+from agilemarketing_csv.mapping import (
+    ColumnMapping,
+    read_items_csv,
+    read_jira_csv,
+    read_records_csv,
+)
 from agilemarketing_csv.records import CsvRecords, Header
 from agilemarketing_csv.table import read_table_csv, write_table_csv
 from agilemarketing_csv.writing import atomic_csv, neutralise_formula, restore_formula
@@ -29,6 +34,7 @@ __all__ = [
     "read_history_csv",
     "read_items_csv",
     "read_jira_csv",
+    "read_records_csv",
     "read_table_csv",
     "restore_formula",
     "write_backlog_csv",

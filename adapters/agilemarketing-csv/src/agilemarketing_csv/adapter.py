@@ -61,7 +61,7 @@ from agilemarketing.errors import (
 )
 from agilemarketing.history import ItemHistory, Transition
 from agilemarketing_csv.history import read_history_csv, write_history_csv
-from agilemarketing_csv.mapping import read_jira_csv
+from agilemarketing_csv.mapping import ColumnMapping, read_records_csv
 
 __all__ = ["CsvAdapter", "JiraCsvAdapter"]
 
@@ -94,18 +94,21 @@ class _CsvFile(Adapter):
     def _histories(self) -> Iterable[ItemHistory]:
         """The file's items, in file order."""
 
+    def _records(self) -> Iterable[ItemRecord]:
+        return (ItemRecord(h) for h in self._histories())
+
     def read(self, since: Cursor | None = None) -> ReadResult:
         """Every item in the file (a CSV file has no change log: every read is a full one)."""
-        cursor = _cursor(self.path)
-        histories = self._histories()
-        return ReadResult((ItemRecord(h) for h in histories), cursor, complete=True)
+        return ReadResult(self._records(), _cursor(self.path), complete=True)
 
 
 class JiraCsvAdapter(_CsvFile):
     """A Jira CSV export as a read-only source (``jira-csv:export.csv``).
 
-    Reads with :func:`~agilemarketing_csv.mapping.read_jira_csv`; the option ``decimal`` sets
-    the decimal mark of story points (sniffed when absent).
+    Reads with :func:`~agilemarketing_csv.mapping.read_jira_csv`. Options besides the common
+    ones: ``decimal``, the decimal mark of story points (sniffed when absent), and ``fields``,
+    a comma-separated list of other columns to carry as extra fields of each record (for a
+    sync's field mapping), e.g. ``"Priority,Component/s,Custom field (Channel)"``.
     """
 
     name: ClassVar[str] = "jira-csv"
@@ -113,9 +116,18 @@ class JiraCsvAdapter(_CsvFile):
         read=True, incremental_read=False, write=False, rank=True, history=HistoryFidelity.NONE
     )
 
+    def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
+        super().__init__(location, options)
+        fields = [f.strip() for f in self.option("fields", "").split(",") if f.strip()]
+        self.mapping = attrs.evolve(ColumnMapping.jira(), fields=fields)
+
     def _histories(self) -> Iterable[ItemHistory]:
-        return read_jira_csv(
+        return (record.history for record in self._records())
+
+    def _records(self) -> Iterable[ItemRecord]:
+        return read_records_csv(
             self.path,
+            self.mapping,
             timezone=self.timezone,
             encoding=self.encoding,
             delimiter=self.delimiter,

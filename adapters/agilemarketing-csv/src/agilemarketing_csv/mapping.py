@@ -29,6 +29,7 @@ from typing import Any
 
 import attrs
 
+from agilemarketing.adapter import FieldValue, ItemRecord
 from agilemarketing.errors import CsvRowError
 from agilemarketing.history import ItemHistory
 from agilemarketing_csv._dates import DateParser
@@ -45,7 +46,7 @@ from agilemarketing_csv.records import (
 )
 from agilemarketing_csv.writing import restore_formula
 
-__all__ = ["ColumnMapping", "read_items_csv", "read_jira_csv"]
+__all__ = ["ColumnMapping", "read_items_csv", "read_jira_csv", "read_records_csv"]
 
 
 def _names(value: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -71,6 +72,10 @@ class ColumnMapping:
             (Jira's ``05/Nov/25 5:16 PM`` and ISO 8601 are always accepted after them).
         label_separator: split every ``labels`` and ``sprints`` cell on this text too (for
             tools that put all labels in one cell); None keeps each cell whole.
+        fields: other columns to keep as extra fields of an
+            :class:`~agilemarketing.adapter.ItemRecord` (read by :func:`read_records_csv`),
+            named as given here: a text, or a tuple of texts for a repeated column (Jira's
+            ``Component/s``). Every one must be in the file.
     """
 
     key: tuple[str, ...] = attrs.field(converter=_names)
@@ -91,6 +96,7 @@ class ColumnMapping:
     blocked_end: tuple[str, ...] = attrs.field(default=(), converter=_names)
     date_formats: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     label_separator: str | None = None
+    fields: tuple[str, ...] = attrs.field(default=(), converter=_names)
 
     @classmethod
     def jira(cls) -> ColumnMapping:
@@ -301,10 +307,41 @@ def item_converter(
     return convert
 
 
+def _record_converter(
+    mapping: ColumnMapping, dates: DateParser
+) -> Callable[[Header, str, CsvDialect], Callable[..., Iterator[ItemRecord]]]:
+    def convert(
+        header: Header, file: str, dialect: CsvDialect
+    ) -> Callable[..., Iterator[ItemRecord]]:
+        bound = BoundMapping.bind(mapping, header, file, dialect, dates)
+        extra = [
+            (name, require_column(header, (name,), file, dialect, role="field")[1])
+            for name in mapping.fields
+        ]
+
+        def record(history: ItemHistory, cells: list[str]) -> ItemRecord:
+            fields: dict[str, FieldValue] = {}
+            for name, positions in extra:
+                if len(positions) == 1:
+                    text = cells[positions[0]].strip()
+                    if text:
+                        fields[name] = text
+                else:
+                    fields[name] = tuple(filter(None, (cells[p].strip() for p in positions)))
+            return ItemRecord(history, fields=fields)
+
+        return lambda rows, problems: _items(bound, rows, problems, record)
+
+    return convert
+
+
 def _items(
-    bound: BoundMapping, rows: Iterator[tuple[int, list[str]]], problems: Problems
-) -> Iterator[ItemHistory]:
-    """The hot loop: one ItemHistory per row.
+    bound: BoundMapping,
+    rows: Iterator[tuple[int, list[str]]],
+    problems: Problems,
+    wrap: Callable[[ItemHistory, list[str]], Any] | None = None,
+) -> Iterator[Any]:
+    """The hot loop: one ItemHistory per row (or what ``wrap`` makes of it and the row).
 
     Each row first takes a fast path that assumes every cell is fine; the first ValueError
     sends the row to :meth:`BoundMapping.fields`, which finds every problem of the row with its
@@ -362,7 +399,7 @@ def _items(
             except ValueError as exc:
                 problems.add(bound.problem(row, None, str(exc), None, "a consistent item"))
                 continue
-        yield item
+        yield item if wrap is None else wrap(item, cells)
 
 
 class _Cleaned(dict[tuple[str, ...], tuple[str, ...]]):
@@ -426,6 +463,39 @@ def read_items_csv(
     return open_records(
         path,
         item_converter(mapping, dates),
+        encoding=encoding,
+        delimiter=delimiter,
+        decimal=decimal,
+        on_error=on_error,
+        max_problems=max_problems,
+    )
+
+
+def read_records_csv(
+    path: str | os.PathLike[str],
+    mapping: ColumnMapping,
+    *,
+    timezone: str | tzinfo = "UTC",
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    on_error: OnError = "raise",
+    max_problems: int = DEFAULT_MAX_PROBLEMS,
+) -> CsvRecords[ItemRecord]:
+    """Like :func:`read_items_csv`, as :class:`~agilemarketing.adapter.ItemRecord` values that
+    also carry the columns named in ``mapping.fields`` as extra fields (what a sync maps).
+
+    >>> from pathlib import Path
+    >>> _ = Path("extra.csv").write_text(
+    ...     "Issue key,Priority,Component/s,Component/s\\nMKT-1,High,Web,Events\\n", "utf-8")
+    >>> mapping = attrs.evolve(ColumnMapping.jira(), fields=["Priority", "Component/s"])
+    >>> [record] = read_records_csv("extra.csv", mapping)
+    >>> dict(record.fields)
+    {'Component/s': ('Web', 'Events'), 'Priority': 'High'}
+    """
+    return open_records(
+        path,
+        _record_converter(mapping, DateParser(timezone, mapping.date_formats)),
         encoding=encoding,
         delimiter=delimiter,
         decimal=decimal,
