@@ -368,6 +368,55 @@ class FlowLog:
                 table = table.until(as_of)
         return _build(table, workflow, policy or FlowPolicy(), as_of)
 
+    @classmethod
+    def example(cls) -> FlowLog:
+        """A three-item flow log to try the metrics on (the docs' examples use it).
+
+        A: Doing Jan 5, Review Jan 6, Done Jan 7; B: Doing Jan 5, blocked for a day, Done Jan 12;
+        C: Doing Jan 8, still in progress at ``as_of`` (Jan 12 2026, 18:00 UTC). Review is a
+        waiting stage; Doing has a WIP limit of 1.
+
+        >>> FlowLog.example()
+        <FlowLog 3 items, 9 stays, 2 done, as of 2026-01-12T18:00:00Z>
+        """
+        from agilemarketing.history import BlockedPeriod, Transition
+
+        wf = Workflow.from_shorthand(
+            "To Do,Doing,Review,Done", waiting=["Review"], wip={"Doing": 1}
+        )
+
+        def item(
+            key: str, *moves: tuple[str, str], blocked: tuple[BlockedPeriod, ...] = ()
+        ) -> ItemHistory:
+            steps, previous = [], "To Do"
+            for at, status in moves:
+                steps.append(Transition(f"2026-01-{at}Z", previous, status))
+                previous = status
+            return ItemHistory(
+                key,
+                type="Email",
+                status=previous,
+                created="2026-01-05T08:00Z",
+                transitions=steps,
+                blocked=blocked,
+                points=3,
+            )
+
+        return cls.build(
+            [
+                item("A", ("05T09:00", "Doing"), ("06T09:00", "Review"), ("07T17:00", "Done")),
+                item(
+                    "B",
+                    ("05T09:00", "Doing"),
+                    ("12T17:00", "Done"),
+                    blocked=(BlockedPeriod("2026-01-06T09:00Z", "2026-01-07T09:00Z"),),
+                ),
+                item("C", ("08T09:00", "Doing")),
+            ],
+            wf,
+            as_of="2026-01-12T18:00Z",
+        )
+
 
 def _keys_of(keys: npt.NDArray[np.str_], items: npt.NDArray[Any]) -> tuple[str, ...]:
     return tuple(keys[np.unique(items)].tolist())

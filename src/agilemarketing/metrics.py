@@ -244,48 +244,6 @@ def percentiles(values: npt.ArrayLike, ps: Sequence[int] = PERCENTILES) -> dict[
     return {p: float(v) for p, v in zip(ps, got, strict=True)}
 
 
-def _example_log() -> FlowLog:
-    """A three-item flow log for the examples in this module's docstrings.
-
-    A: Doing Jan 5, Review Jan 6, Done Jan 7; B: Doing Jan 5, Done Jan 12; C: Doing Jan 8, still
-    in progress at ``as_of`` (Jan 12, 18:00 UTC). Review is a waiting stage; Doing has WIP 1.
-    """
-    from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
-    from agilemarketing.workflow import Workflow
-
-    wf = Workflow.from_shorthand("To Do,Doing,Review,Done", waiting=["Review"], wip={"Doing": 1})
-
-    def item(key: str, *moves: tuple[str, str], blocked: Sequence[BlockedPeriod] = ()) -> Any:
-        steps, previous = [], "To Do"
-        for at, status in moves:
-            steps.append(Transition(f"2026-01-{at}Z", previous, status))
-            previous = status
-        return ItemHistory(
-            key,
-            type="Email",
-            status=previous,
-            created="2026-01-05T08:00Z",
-            transitions=steps,
-            blocked=blocked,
-            points=3,
-        )
-
-    return FlowLog.build(
-        [
-            item("A", ("05T09:00", "Doing"), ("06T09:00", "Review"), ("07T17:00", "Done")),
-            item(
-                "B",
-                ("05T09:00", "Doing"),
-                ("12T17:00", "Done"),
-                blocked=[BlockedPeriod("2026-01-06T09:00Z", "2026-01-07T09:00Z")],
-            ),
-            item("C", ("08T09:00", "Doing")),
-        ],
-        wf,
-        as_of="2026-01-12T18:00Z",
-    )
-
-
 @attrs.frozen
 class _Axis:
     """Consecutive local days and the UTC moment each is observed at (its end, or as_of)."""
@@ -444,7 +402,7 @@ def cycle_times(log: FlowLog, *, calendar: WorkCalendar | None = None) -> CycleT
     Items done without a known start (created done, or moved straight to done) and abandoned
     items are left out; the data-quality report lists them.
 
-    >>> ct = cycle_times(_example_log())
+    >>> ct = cycle_times(FlowLog.example())
     >>> ct.keys.tolist(), ct.calendar_days.tolist(), ct.percentile(50)
     (['A', 'B'], [3, 8], 3.0)
     """
@@ -625,10 +583,10 @@ def throughput(
             An item with several labels counts in each of its labels.
 
     Examples:
-        >>> tp = throughput(_example_log())
+        >>> tp = throughput(FlowLog.example())
         >>> tp.counts.tolist(), tp.total
         ([0, 0, 1, 0, 0, 0, 0, 1], 2)
-        >>> throughput(_example_log(), window=Window.last(days=2)).counts.tolist()
+        >>> throughput(FlowLog.example(), window=Window.last(days=2)).counts.tolist()
         [0, 1]
     """
     key = _check_group(by)
@@ -700,7 +658,7 @@ class NetFlow:
 def net_flow(log: FlowLog, *, calendar: WorkCalendar | None = None) -> NetFlow:
     """Items started vs items finished per local day.
 
-    >>> nf = net_flow(_example_log())
+    >>> nf = net_flow(FlowLog.example())
     >>> nf.arrivals.tolist(), nf.net.tolist()
     ([2, 0, 0, 1, 0, 0, 0, 0], [2, 0, -1, 1, 0, 0, 0, -1])
     """
@@ -773,7 +731,7 @@ def wip(log: FlowLog, *, calendar: WorkCalendar | None = None) -> Wip:
     """Items in an in-progress stage (from the start stage up to, not including, done) at the
     end of each day, as the board showed them (backward moves included).
 
-    >>> wip(_example_log()).total.tolist()
+    >>> wip(FlowLog.example()).total.tolist()
     [2, 2, 1, 2, 2, 2, 2, 1]
     """
     cal = _calendar(calendar)
@@ -830,7 +788,7 @@ class CumulativeFlow:
 def cumulative_flow(log: FlowLog, *, calendar: WorkCalendar | None = None) -> CumulativeFlow:
     """Cumulative arrivals per stage (first entry into the stage or any later one).
 
-    >>> cfd = cumulative_flow(_example_log())
+    >>> cfd = cumulative_flow(FlowLog.example())
     >>> cfd.stages, cfd.cumulative[-1].tolist()
     (('To Do', 'Doing', 'Review', 'Done'), [3, 3, 2, 2])
     """
@@ -909,7 +867,7 @@ def ageing_wip(
 ) -> AgeingWip:
     """Ages of the items in progress against the percentiles of past cycle times.
 
-    >>> age = ageing_wip(_example_log())
+    >>> age = ageing_wip(FlowLog.example())
     >>> age.keys.tolist(), age.age_days.tolist(), age.beyond.tolist()
     (['C'], [5], [50])
     """
@@ -988,7 +946,7 @@ def burnup(log: FlowLog, *, calendar: WorkCalendar | None = None) -> Burnup:
 
     An item without a created date joins the scope when it is first seen in any stage.
 
-    >>> b = burnup(_example_log())
+    >>> b = burnup(FlowLog.example())
     >>> b.done.tolist()[-1], b.scope.tolist()[-1], b.done_points.tolist()[-1]
     (2, 3, 6.0)
     """
@@ -1116,7 +1074,7 @@ def cycle_report(log: FlowLog, *, grace: timedelta = timedelta(hours=24)) -> Cyc
     Uses the cycle windows and memberships of the history (``cycles`` lines and fields); an
     item listed in a cycle's ``sprints`` without a membership record counts as committed.
 
-    >>> len(cycle_report(_example_log()).names)  # the example has no cycles
+    >>> len(cycle_report(FlowLog.example()).names)  # the example has no cycles
     0
     """
     points = np.nan_to_num(log.points)
@@ -1253,7 +1211,7 @@ class FlowEfficiency:
 def flow_efficiency(log: FlowLog) -> FlowEfficiency:
     """Time in active stages over cycle time, for items with a cycle time.
 
-    >>> fe = flow_efficiency(_example_log())
+    >>> fe = flow_efficiency(FlowLog.example())
     >>> fe.per_item.round(2).tolist(), round(fe.overall, 2)
     ([0.43, 1.0], 0.86)
     """
@@ -1323,7 +1281,7 @@ class BlockedTime:
 def blocked_time(log: FlowLog) -> BlockedTime:
     """Blocked time per started item, clipped to its cycle, overlaps merged (a sweep line).
 
-    >>> bt = blocked_time(_example_log())
+    >>> bt = blocked_time(FlowLog.example())
     >>> bt.keys.tolist(), bt.blocked_days.tolist()
     (['A', 'B', 'C'], [0.0, 1.0, 0.0])
     """
@@ -1413,7 +1371,7 @@ class WipBreaches:
 def wip_breaches(log: FlowLog, *, calendar: WorkCalendar | None = None) -> WipBreaches:
     """Days each stage with a WIP limit was over its maximum or under its minimum.
 
-    >>> wb = wip_breaches(_example_log())
+    >>> wb = wip_breaches(FlowLog.example())
     >>> wb.stages, int(wb.over.sum())
     (('Doing',), 5)
     """
@@ -1533,7 +1491,7 @@ def service_level(
     with the risk of every item in progress. ``history`` and ``ageing`` reuse results already
     computed with the same calendar.
 
-    >>> sle = service_level(_example_log())
+    >>> sle = service_level(FlowLog.example())
     >>> str(sle), sle.keys.tolist(), sle.risk.tolist()
     ('85% of items done within 8 days', ['C'], [0.0])
     """
@@ -1671,7 +1629,7 @@ def process_behaviour(
 
     ``history`` and ``series`` reuse cycle times and throughput already computed.
 
-    >>> weekly, cycle = process_behaviour(_example_log())
+    >>> weekly, cycle = process_behaviour(FlowLog.example())
     >>> weekly.values.tolist(), cycle.values.tolist()
     ([1.0, 1.0], [3.0, 8.0])
     """
