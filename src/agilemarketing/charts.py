@@ -9,6 +9,7 @@ used, so charts work on servers and in CI.
 >>> ax = plot_xmr(xmr([3, 4, 3, 5, 4, 12], label="weekly throughput"))
 >>> ax.get_title()
 'Process behaviour: weekly throughput'
+>>> _pyplot().close(ax.figure)
 """
 
 from __future__ import annotations
@@ -96,7 +97,15 @@ def _percentile_lines(ax: Any, values: dict[int, float], *, horizontal: bool = T
 
 
 def plot_cycle_times(result: CycleTimes, ax: Any = None) -> Any:
-    """Scatter of cycle time (calendar days) by finishing date, with percentile lines."""
+    """Scatter of cycle time (calendar days) by finishing date, with percentile lines.
+
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import cycle_times
+    >>> ax = plot_cycle_times(cycle_times(FlowLog.example()))
+    >>> ax.get_title()
+    'Cycle time (2 items)'
+    >>> _pyplot().close(ax.figure)
+    """
     ax = _axes(ax)
     ax.scatter(_dates(result.done), result.calendar_days, s=12, alpha=0.6, color="#1c7ed6")
     _percentile_lines(ax, result.percentiles())
@@ -110,7 +119,15 @@ def plot_cycle_times(result: CycleTimes, ax: Any = None) -> Any:
 
 
 def plot_throughput(result: Throughput, ax: Any = None) -> Any:
-    """Items finished per week."""
+    """Items finished per week.
+
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import throughput
+    >>> ax = plot_throughput(throughput(FlowLog.example()))
+    >>> ax.get_title()
+    'Throughput per week (2 items)'
+    >>> _pyplot().close(ax.figure)
+    """
     ax = _axes(ax)
     weeks, counts = result.weekly()
     ax.bar(_dates(weeks), counts, width=6, align="edge", color="#1c7ed6")
@@ -122,7 +139,15 @@ def plot_throughput(result: Throughput, ax: Any = None) -> Any:
 
 
 def plot_net_flow(result: NetFlow, ax: Any = None) -> Any:
-    """Cumulative arrivals and departures (the gap between the lines is WIP growth)."""
+    """Cumulative arrivals and departures (the gap between the lines is WIP growth).
+
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import net_flow
+    >>> ax = plot_net_flow(net_flow(FlowLog.example()))
+    >>> ax.get_title()
+    'Net flow: items started vs finished'
+    >>> _pyplot().close(ax.figure)
+    """
     ax = _axes(ax)
     days = _dates(result.days)
     ax.plot(days, np.cumsum(result.arrivals), label="started (cumulative)", color="#e8590c")
@@ -136,7 +161,15 @@ def plot_net_flow(result: NetFlow, ax: Any = None) -> Any:
 
 
 def plot_wip(result: Wip, ax: Any = None) -> Any:
-    """Items in progress per day, stacked by stage."""
+    """Items in progress per day, stacked by stage.
+
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import wip
+    >>> ax = plot_wip(wip(FlowLog.example()))
+    >>> ax.get_title()
+    'Work in progress'
+    >>> _pyplot().close(ax.figure)
+    """
     ax = _axes(ax)
     days = _dates(result.days)
     used = [k for k in range(len(result.stages)) if result.per_stage[:, k].any()]
@@ -156,7 +189,15 @@ def plot_wip(result: Wip, ax: Any = None) -> Any:
 
 
 def plot_cfd(result: CumulativeFlow, ax: Any = None) -> Any:
-    """The cumulative flow diagram: one band per stage, done at the bottom."""
+    """The cumulative flow diagram: one band per stage, done at the bottom.
+
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import cumulative_flow
+    >>> ax = plot_cfd(cumulative_flow(FlowLog.example()))
+    >>> ax.get_title()
+    'Cumulative flow'
+    >>> _pyplot().close(ax.figure)
+    """
     ax = _axes(ax)
     days = _dates(result.days)
     bands = result.bands
@@ -174,7 +215,15 @@ def plot_cfd(result: CumulativeFlow, ax: Any = None) -> Any:
 
 
 def plot_ageing(result: AgeingWip, ax: Any = None) -> Any:
-    """Age of each item in progress per stage, with cycle-time percentile lines."""
+    """Age of each item in progress per stage, with cycle-time percentile lines.
+
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import ageing_wip
+    >>> ax = plot_ageing(ageing_wip(FlowLog.example()))
+    >>> ax.get_title()
+    'Ageing work in progress (1 items)'
+    >>> _pyplot().close(ax.figure)
+    """
     ax = _axes(ax)
     stages = list(result.board) or list(dict.fromkeys(result.stages.tolist()))
     x = np.array([stages.index(s) for s in result.stages.tolist()], dtype=float)
@@ -191,7 +240,15 @@ def plot_ageing(result: AgeingWip, ax: Any = None) -> Any:
 
 
 def plot_burnup(result: Burnup, ax: Any = None) -> Any:
-    """Done and total scope over time."""
+    """Done and total scope over time.
+
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import burnup
+    >>> ax = plot_burnup(burnup(FlowLog.example()))
+    >>> ax.get_title()
+    'Burnup: done vs scope'
+    >>> _pyplot().close(ax.figure)
+    """
     ax = _axes(ax)
     days = _dates(result.days)
     ax.plot(days, result.scope, label="scope", color="#868e96", drawstyle="steps-post")
@@ -205,7 +262,15 @@ def plot_burnup(result: Burnup, ax: Any = None) -> Any:
 
 
 def plot_cycles(result: CycleReport, ax: Any = None) -> Any:
-    """Committed vs completed items per cycle (or velocity when no cycle windows are known)."""
+    """Committed vs completed items per cycle (or velocity when no cycle windows are known).
+
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import cycle_report
+    >>> ax = plot_cycles(cycle_report(FlowLog.example()))
+    >>> ax.get_title()
+    'Velocity per cycle'
+    >>> _pyplot().close(ax.figure)
+    """
     ax = _axes(ax)
     x = np.arange(len(result.names))
     if len(x) and (result.committed >= 0).all():
@@ -224,7 +289,15 @@ def plot_cycles(result: CycleReport, ax: Any = None) -> Any:
 
 
 def plot_flow_efficiency(result: FlowEfficiency, ax: Any = None) -> Any:
-    """Histogram of per-item flow efficiency with the team's overall value."""
+    """Histogram of per-item flow efficiency with the team's overall value.
+
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import flow_efficiency
+    >>> ax = plot_flow_efficiency(flow_efficiency(FlowLog.example()))
+    >>> ax.get_title()
+    'Flow efficiency (active time / cycle time)'
+    >>> _pyplot().close(ax.figure)
+    """
     ax = _axes(ax)
     values = result.per_item[np.isfinite(result.per_item)] * 100
     ax.hist(values, bins=20, range=(0, 100), color="#1c7ed6")
@@ -243,7 +316,15 @@ def plot_flow_efficiency(result: FlowEfficiency, ax: Any = None) -> Any:
 
 
 def plot_blocked(result: BlockedTime, ax: Any = None, *, top: int = 20) -> Any:
-    """The ``top`` most blocked items and their blocked days."""
+    """The ``top`` most blocked items and their blocked days.
+
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import blocked_time
+    >>> ax = plot_blocked(blocked_time(FlowLog.example()))
+    >>> ax.get_title()
+    'Blocked time per item'
+    >>> _pyplot().close(ax.figure)
+    """
     ax = _axes(ax)
     order = np.argsort(-result.blocked_days, kind="stable")[:top]
     order = order[result.blocked_days[order] > 0]
@@ -255,7 +336,15 @@ def plot_blocked(result: BlockedTime, ax: Any = None, *, top: int = 20) -> Any:
 
 
 def plot_wip_breaches(result: WipBreaches, ax: Any = None) -> Any:
-    """Daily count of each WIP-limited stage, with its maximum."""
+    """Daily count of each WIP-limited stage, with its maximum.
+
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import wip_breaches
+    >>> ax = plot_wip_breaches(wip_breaches(FlowLog.example()))
+    >>> ax.get_title()
+    'WIP against limits (dotted)'
+    >>> _pyplot().close(ax.figure)
+    """
     ax = _axes(ax)
     days = _dates(result.days)
     for k, stage in enumerate(result.stages):
@@ -272,7 +361,15 @@ def plot_wip_breaches(result: WipBreaches, ax: Any = None) -> Any:
 
 
 def plot_service_level(result: ServiceLevel, ax: Any = None, *, top: int = 40) -> Any:
-    """Ages of the ``top`` oldest items in progress against the SLE, coloured by status."""
+    """Ages of the ``top`` oldest items in progress against the SLE, coloured by status.
+
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import service_level
+    >>> ax = plot_service_level(service_level(FlowLog.example()))
+    >>> ax.get_title()
+    'Service level expectation: items in progress'
+    >>> _pyplot().close(ax.figure)
+    """
     ax = _axes(ax)
     colours = {"on track": "#2b8a3e", "at risk": "#e8a317", "breached": "#e03131"}
     order = np.argsort(-result.age_days, kind="stable")[:top]
@@ -290,7 +387,13 @@ def plot_service_level(result: ServiceLevel, ax: Any = None, *, top: int = 40) -
 
 
 def plot_xmr(result: ProcessBehaviour, ax: Any = None) -> Any:
-    """The X chart: values, mean, natural process limits, signals in red."""
+    """The X chart: values, mean, natural process limits, signals in red.
+
+    >>> from agilemarketing.metrics import xmr
+    >>> ax = plot_xmr(xmr([3, 4, 3, 9]))
+    >>> ax.get_ylabel(), _pyplot().close(ax.figure)
+    ('value', None)
+    """
     ax = _axes(ax)
     x = _dates(result.x) if result.x.dtype.kind == "M" else result.x
     ax.plot(x, result.values, marker="o", markersize=3, color="#1c7ed6", linewidth=1)

@@ -312,6 +312,9 @@ class CycleTimes:
     ``days`` is elapsed time in fractional days; ``calendar_days`` counts the team's local days
     from the start day to the done day inclusive (finished the day it started = 1);
     ``work_days`` is fractional working days on the calendar; ``lead_days`` runs from creation.
+
+    >>> cycle_times(FlowLog.example()).percentiles()
+    {50: 3.0, 70: 8.0, 85: 8.0, 95: 8.0}
     """
 
     keys: npt.NDArray[np.str_]
@@ -494,6 +497,9 @@ class Throughput:
     next working day, so non-working days hold 0 and
     ``sample().on_workdays(calendar)`` keeps every finished item.
     ``groups`` (when asked ``by=``) holds the counts per type or label.
+
+    >>> throughput(FlowLog.example()).weekly()[1].tolist()
+    [1, 1]
     """
 
     days: _D
@@ -616,7 +622,11 @@ def throughput(
 
 @attrs.frozen(eq=False)
 class NetFlow:
-    """Arrivals (items started: crossed the commitment point) vs departures (items finished)."""
+    """Arrivals (items started: crossed the commitment point) vs departures (items finished).
+
+    >>> int(net_flow(FlowLog.example()).net.sum())
+    1
+    """
 
     days: _D
     arrivals: _I
@@ -677,7 +687,11 @@ def net_flow(log: FlowLog, *, calendar: WorkCalendar | None = None) -> NetFlow:
 @attrs.frozen(eq=False)
 class Wip:
     """Items in progress at the end of each local day (the last day: at ``as_of``), in total and
-    per stage (``per_stage[day, stage]``; to-do and done stages are 0)."""
+    per stage (``per_stage[day, stage]``; to-do and done stages are 0).
+
+    >>> wip(FlowLog.example()).per_stage[-1].tolist()
+    [0, 1, 0, 0]
+    """
 
     days: _D
     total: _I
@@ -751,7 +765,11 @@ class CumulativeFlow:
     """Cumulative flow: ``cumulative[day, s]`` items had reached stage ``s`` or a later one by
     the end of the day. Every column never decreases and ``cumulative[:, s] >=
     cumulative[:, s + 1]``; the band between two lines is the stage's content (:attr:`bands`).
-    Abandoned items are left out."""
+    Abandoned items are left out.
+
+    >>> cumulative_flow(FlowLog.example()).bands[-1].tolist()
+    [0, 1, 0, 2]
+    """
 
     days: _D
     cumulative: _I
@@ -815,6 +833,9 @@ class AgeingWip:
     ``age_days`` counts local days from the start day to ``as_of`` inclusive (the unit of
     cycle-time ``calendar_days``); ``beyond`` is the highest percentile of past cycle time the
     age already exceeds (0 when none).
+
+    >>> ageing_wip(FlowLog.example()).stages.tolist()
+    ['Doing']
     """
 
     keys: npt.NDArray[np.str_]
@@ -897,7 +918,11 @@ def ageing_wip(
 @attrs.frozen(eq=False)
 class Burnup:
     """Done vs total scope per day, in items and points; scope changes are visible as
-    ``added`` (items created that day) and ``removed`` (items abandoned that day)."""
+    ``added`` (items created that day) and ``removed`` (items abandoned that day).
+
+    >>> burnup(FlowLog.example()).done.tolist()
+    [0, 0, 1, 1, 1, 1, 1, 2]
+    """
 
     days: _D
     done: _I
@@ -995,6 +1020,9 @@ class CycleReport:
     ``done``/``velocity``: items/points of the cycle's members finished inside it. Without
     cycle windows, only ``done``/``velocity`` are known (per sprint name, from each finished
     item's last sprint) and the others are -1.
+
+    >>> cycle_report(FlowLog.example()).names
+    ()
     """
 
     names: tuple[str, ...]
@@ -1161,7 +1189,11 @@ def _clipped_durations(item: npt.NDArray[Any], enter: _I, leave: _I, lo: _I, hi:
 class FlowEfficiency:
     """Active time over cycle time per finished item, and for the team overall (active time
     summed over all items / cycle time summed). Waiting stages are those with
-    ``active=False`` in the workflow."""
+    ``active=False`` in the workflow.
+
+    >>> round(flow_efficiency(FlowLog.example()).overall, 2)
+    0.86
+    """
 
     keys: npt.NDArray[np.str_]
     active_days: _F
@@ -1233,7 +1265,11 @@ def flow_efficiency(log: FlowLog) -> FlowEfficiency:
 @attrs.frozen(eq=False)
 class BlockedTime:
     """Blocked days per started item (overlapping periods counted once), within its cycle
-    (start to done, or to ``as_of`` while in progress), and their share of that time."""
+    (start to done, or to ``as_of`` while in progress), and their share of that time.
+
+    >>> blocked_time(FlowLog.example()).share.round(2).tolist()
+    [0.0, 0.14, 0.0]
+    """
 
     keys: npt.NDArray[np.str_]
     blocked_days: _F
@@ -1315,7 +1351,11 @@ def blocked_time(log: FlowLog) -> BlockedTime:
 @attrs.frozen(eq=False)
 class WipBreaches:
     """Per stage with a WIP limit: the daily count, the limit, and the days above the maximum
-    (or below the minimum)."""
+    (or below the minimum).
+
+    >>> wip_breaches(FlowLog.example()).to_dict()["Doing"]["days_over"]
+    5
+    """
 
     days: _D
     stages: tuple[str, ...]
@@ -1403,7 +1443,11 @@ def _wip_breaches(log: FlowLog, axis: _Axis, stage_counts: _I) -> WipBreaches:
 
 
 class Risk(enum.StrEnum):
-    """How an item in progress stands against the service level expectation."""
+    """How an item in progress stands against the service level expectation.
+
+    >>> str(Risk.AT_RISK)
+    'at risk'
+    """
 
     ON_TRACK = "on track"
     AT_RISK = "at risk"
@@ -1417,6 +1461,9 @@ class ServiceLevel:
 
     ``risk[i]`` is the share of past items that, having reached item ``i``'s age, went on past
     the SLE (the empirical conditional probability); 1 once the age is beyond the SLE.
+
+    >>> [str(s) for s in service_level(FlowLog.example()).status]
+    ['on track']
     """
 
     percentile: int
@@ -1530,6 +1577,9 @@ class ProcessBehaviour:
     Signals: ``outside`` (a point beyond a limit), ``runs`` (8 or more successive points on
     one side of the mean, every point of the run flagged), ``moving_range_high`` (a moving
     range above 3.268 × its average).
+
+    >>> xmr([2, 3, 2, 4], label="weekly throughput").signals.tolist()
+    [False, False, False, False]
     """
 
     label: str
@@ -1666,7 +1716,11 @@ class Metric(Protocol):
 
 
 class CycleTimeMetric:
-    """Cycle and lead time per finished item. (:func:`cycle_times`)"""
+    """Cycle and lead time per finished item. (:func:`cycle_times`)
+
+    >>> CycleTimeMetric.name
+    'cycle-time'
+    """
 
     name: ClassVar[str] = "cycle-time"
 
@@ -1676,7 +1730,11 @@ class CycleTimeMetric:
 
 
 class ThroughputMetric:
-    """Items finished per day. (:func:`throughput`)"""
+    """Items finished per day. (:func:`throughput`)
+
+    >>> ThroughputMetric.name
+    'throughput'
+    """
 
     name: ClassVar[str] = "throughput"
 
@@ -1686,7 +1744,11 @@ class ThroughputMetric:
 
 
 class NetFlowMetric:
-    """Items started vs finished per day. (:func:`net_flow`)"""
+    """Items started vs finished per day. (:func:`net_flow`)
+
+    >>> NetFlowMetric.name
+    'net-flow'
+    """
 
     name: ClassVar[str] = "net-flow"
 
@@ -1696,7 +1758,11 @@ class NetFlowMetric:
 
 
 class WipMetric:
-    """Items in progress per day and stage. (:func:`wip`)"""
+    """Items in progress per day and stage. (:func:`wip`)
+
+    >>> WipMetric.name
+    'wip'
+    """
 
     name: ClassVar[str] = "wip"
 
@@ -1706,7 +1772,11 @@ class WipMetric:
 
 
 class CfdMetric:
-    """The cumulative flow diagram. (:func:`cumulative_flow`)"""
+    """The cumulative flow diagram. (:func:`cumulative_flow`)
+
+    >>> CfdMetric.name
+    'cfd'
+    """
 
     name: ClassVar[str] = "cfd"
 
@@ -1716,7 +1786,11 @@ class CfdMetric:
 
 
 class AgeingWipMetric:
-    """Ages of the items in progress. (:func:`ageing_wip`)"""
+    """Ages of the items in progress. (:func:`ageing_wip`)
+
+    >>> AgeingWipMetric.name
+    'ageing-wip'
+    """
 
     name: ClassVar[str] = "ageing-wip"
 
@@ -1726,7 +1800,11 @@ class AgeingWipMetric:
 
 
 class BurnupMetric:
-    """Done vs scope over time. (:func:`burnup`)"""
+    """Done vs scope over time. (:func:`burnup`)
+
+    >>> BurnupMetric.name
+    'burnup'
+    """
 
     name: ClassVar[str] = "burnup"
 
@@ -1736,7 +1814,11 @@ class BurnupMetric:
 
 
 class CyclesMetric:
-    """Velocity, predictability and unplanned work per cycle. (:func:`cycle_report`)"""
+    """Velocity, predictability and unplanned work per cycle. (:func:`cycle_report`)
+
+    >>> CyclesMetric.name
+    'cycles'
+    """
 
     name: ClassVar[str] = "cycles"
 
@@ -1746,7 +1828,11 @@ class CyclesMetric:
 
 
 class FlowEfficiencyMetric:
-    """Active time over cycle time. (:func:`flow_efficiency`)"""
+    """Active time over cycle time. (:func:`flow_efficiency`)
+
+    >>> FlowEfficiencyMetric.name
+    'flow-efficiency'
+    """
 
     name: ClassVar[str] = "flow-efficiency"
 
@@ -1756,7 +1842,11 @@ class FlowEfficiencyMetric:
 
 
 class BlockedTimeMetric:
-    """Blocked time per item. (:func:`blocked_time`)"""
+    """Blocked time per item. (:func:`blocked_time`)
+
+    >>> BlockedTimeMetric.name
+    'blocked-time'
+    """
 
     name: ClassVar[str] = "blocked-time"
 
@@ -1766,7 +1856,11 @@ class BlockedTimeMetric:
 
 
 class WipBreachesMetric:
-    """Days over or under WIP limits. (:func:`wip_breaches`)"""
+    """Days over or under WIP limits. (:func:`wip_breaches`)
+
+    >>> WipBreachesMetric.name
+    'wip-breaches'
+    """
 
     name: ClassVar[str] = "wip-breaches"
 
@@ -1776,7 +1870,11 @@ class WipBreachesMetric:
 
 
 class SleMetric:
-    """Service level expectation and each item's risk. (:func:`service_level`)"""
+    """Service level expectation and each item's risk. (:func:`service_level`)
+
+    >>> SleMetric.name
+    'sle'
+    """
 
     name: ClassVar[str] = "sle"
 
@@ -1786,7 +1884,11 @@ class SleMetric:
 
 
 class XmrMetric:
-    """XmR charts of throughput and cycle time. (:func:`process_behaviour`)"""
+    """XmR charts of throughput and cycle time. (:func:`process_behaviour`)
+
+    >>> XmrMetric.name
+    'xmr'
+    """
 
     name: ClassVar[str] = "xmr"
 
@@ -1816,7 +1918,11 @@ BUILTIN_METRICS: tuple[type[Metric], ...] = (
 @attrs.frozen(eq=False)
 class FlowMetrics:
     """Every built-in metric of one flow log; :meth:`to_dict` is the ``metrics.json`` document
-    (schema in docs/metrics.md)."""
+    (schema in docs/metrics.md).
+
+    >>> sorted(FlowMetrics.compute(FlowLog.example()).to_dict())[:3]
+    ['ageing_wip', 'as_of', 'blocked_time']
+    """
 
     as_of: np.datetime64
     quality: Any
