@@ -73,6 +73,9 @@ class Backwards(enum.StrEnum):
     * ``LAST_ENTRY``: start is the last entry into the start stage, done the last entry into the
       done stages: the clock restarts when work restarts.
     * ``ADD_REOPENED``: start is the first entry, done the last: the whole span, rework included.
+
+    >>> FlowPolicy("last").backwards is Backwards.LAST_ENTRY
+    True
     """
 
     FIRST_ENTRY = "first"

@@ -349,12 +349,20 @@ class HistoryTable:
 
     @property
     def n_transitions(self) -> int:
-        """How many transitions the table holds."""
+        """How many transitions the table holds.
+
+        >>> HistoryTable.from_histories([]).n_transitions
+        0
+        """
         return len(self.tr_item)
 
     @property
     def nbytes(self) -> int:
-        """Bytes held by the numpy columns."""
+        """Bytes held by the numpy columns.
+
+        >>> HistoryTable.from_histories([]).nbytes
+        0
+        """
         return sum(
             v.nbytes for v in attrs.asdict(self, recurse=False).values() if hasattr(v, "nbytes")
         )
@@ -366,12 +374,21 @@ class HistoryTable:
         """Columns from in-memory :class:`~agilemarketing.history.ItemHistory` objects.
 
         This is how adapters' output reaches the metrics engine.
+
+        >>> HistoryTable.from_histories([ItemHistory("A-1")]).keys.tolist()
+        ['A-1']
         """
         return _from_histories(histories, cycles)
 
     @classmethod
     def concat(cls, tables: Sequence[HistoryTable]) -> HistoryTable:
-        """One table from several (codes are re-mapped into shared name lists)."""
+        """One table from several (codes are re-mapped into shared name lists).
+
+        >>> a = HistoryTable.from_histories([ItemHistory("A", status="Doing")])
+        >>> b = HistoryTable.from_histories([ItemHistory("B", status="Done")])
+        >>> HistoryTable.concat([a, b]).status_names
+        ('Doing', 'Done')
+        """
         if len(tables) == 1:
             return tables[0]
         b = _Builder()
@@ -384,6 +401,10 @@ class HistoryTable:
         slower than the columns, for adapters and tools that want objects).
 
         Cycle memberships are not part of ``ItemHistory`` and are left out.
+
+        >>> t = HistoryTable.from_histories([ItemHistory("A-1", points=2)])
+        >>> next(t.histories()).points
+        2.0
         """
         n = len(self)
         # Columns to plain Python lists once; datetimes converted in bulk by numpy.
@@ -503,7 +524,14 @@ class HistoryTable:
         )
 
     def to_jsonl(self, dest: str | os.PathLike[str] | IO[str]) -> None:
-        """Write the table as history JSON Lines (see :func:`write_history`)."""
+        """Write the table as history JSON Lines (see :func:`write_history`).
+
+        >>> import io
+        >>> out = io.StringIO()
+        >>> HistoryTable.from_histories([ItemHistory("A-1")]).to_jsonl(out)
+        >>> out.getvalue()
+        '{"key":"A-1","summary":"","type":"","status":""}\\n'
+        """
         write_history(self, dest)
 
 

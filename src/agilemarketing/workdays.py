@@ -118,7 +118,12 @@ class WorkCalendar:
     # -- days ------------------------------------------------------------------------------
 
     def local_days(self, moments: npt.NDArray[np.datetime64]) -> Days:
-        """The team's local date of each UTC moment (``NaT`` stays ``NaT``)."""
+        """The team's local date of each UTC moment (``NaT`` stays ``NaT``).
+
+        >>> cal = WorkCalendar(timezone="America/New_York")
+        >>> cal.local_days(np.array(["2026-01-06T03:00"], dtype="datetime64[us]")).tolist()
+        [datetime.date(2026, 1, 5)]
+        """
         values = np.asarray(moments, dtype="datetime64[us]")
         if self.timezone == "UTC" or values.size == 0:
             return values.astype("datetime64[D]")
@@ -134,7 +139,11 @@ class WorkCalendar:
         return np.where(real, out, np.datetime64("NaT", "D"))
 
     def midnights(self, first: Any, last: Any) -> npt.NDArray[np.datetime64]:
-        """UTC moments (``datetime64[us]``) of local midnight for each day ``first..last``."""
+        """UTC moments (``datetime64[us]``) of local midnight for each day ``first..last``.
+
+        >>> WorkCalendar(timezone="Europe/Berlin").midnights("2026-01-05", "2026-01-05")
+        array(['2026-01-04T23:00:00.000000'], dtype='datetime64[us]')
+        """
         start, end = np.datetime64(first, "D"), np.datetime64(last, "D")
         if self.timezone == "UTC":
             return np.arange(start, end + 1, dtype="datetime64[D]").astype("datetime64[us]")
@@ -144,7 +153,11 @@ class WorkCalendar:
         return cached.copy()
 
     def is_workday(self, days: Any) -> npt.NDArray[np.bool_]:
-        """Whether each date is a working day."""
+        """Whether each date is a working day.
+
+        >>> WorkCalendar().is_workday(["2026-01-09", "2026-01-10"]).tolist()
+        [True, False]
+        """
         d = _as_days(days)
         out = np.zeros(d.shape, dtype=bool)
         real = ~np.isnat(d)
@@ -152,7 +165,11 @@ class WorkCalendar:
         return out
 
     def workdays_between(self, start: Any, end: Any) -> npt.NDArray[np.int64]:
-        """Working days in ``[start, end)`` for each pair of dates (negative if reversed)."""
+        """Working days in ``[start, end)`` for each pair of dates (negative if reversed).
+
+        >>> WorkCalendar().workdays_between(["2026-01-05"], ["2026-01-12"]).tolist()
+        [5]
+        """
         return np.asarray(
             np.busday_count(_as_days(start), _as_days(end), busdaycal=self._busdays),
             dtype=np.int64,
@@ -168,7 +185,11 @@ class WorkCalendar:
         return days[self.is_workday(days)]
 
     def roll_forward(self, days: Any) -> Days:
-        """Each date, or the next working date when it is not one."""
+        """Each date, or the next working date when it is not one.
+
+        >>> str(WorkCalendar().roll_forward("2026-01-10"))
+        '2026-01-12'
+        """
         return np.busday_offset(_as_days(days), 0, roll="forward", busdaycal=self._busdays)
 
     def add_workdays(self, day: Any, count: Any) -> Any:
