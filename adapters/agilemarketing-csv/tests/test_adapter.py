@@ -81,14 +81,19 @@ def test_a_missing_history_file_is_an_empty_board_that_a_create_brings_to_life(
     assert not (tmp_path / "new.csv").exists()
 
 
-def test_an_update_of_a_field_the_file_has_no_column_for_fails_naming_it(tmp_path: Path) -> None:
+def test_extra_fields_live_in_field_columns_and_none_removes_one(tmp_path: Path) -> None:
     path = tmp_path / "board.csv"
     write_history_csv(path, sample_histories(2))
-    before = path.read_bytes()
-    result = CsvAdapter(str(path)).apply(UpdateFields("MKT-1", {"channel": "email"}))
-    assert result.error is not None
-    assert "channel" in str(result.error)
-    assert path.read_bytes() == before
+    board = CsvAdapter(str(path))
+    change = UpdateFields("MKT-1", {"channel": "email", "budget": 1200, "regions": ["EU", "US"]})
+    assert board.apply(change).ok
+    header = path.read_text(encoding="utf-8").splitlines()[0]
+    assert "field:budget,field:channel,field:regions" in header
+    record = {r.key: r for r in board.read()}["MKT-1"]
+    assert dict(record.fields) == {"budget": 1200, "channel": "email", "regions": ("EU", "US")}
+    assert board.apply(change).status.value == "already applied"
+    assert board.apply(UpdateFields("MKT-1", {"budget": None})).ok
+    assert "budget" not in {r.key: r for r in board.read()}["MKT-1"].fields
 
 
 def test_the_jira_export_adapter_refuses_to_write(tmp_path: Path) -> None:
@@ -105,17 +110,19 @@ def test_syncing_successive_jira_exports_into_a_csv_board_accrues_observed_histo
     from agilemarketing.sync import apply, plan
 
     export = tmp_path / "export.csv"
-    header = "Issue key,Summary,Status,Custom field (Rank)"
-    export.write_text(f"{header}\nMKT-1,Launch email,To Do,0|a:\nMKT-2,Blog,Doing,0|b:\n")
+    header = "Issue key,Summary,Status,Priority,Custom field (Rank)"
+    export.write_text(f"{header}\nMKT-1,Launch email,To Do,High,0|a:\nMKT-2,Blog,Doing,,0|b:\n")
     board = CsvAdapter(str(tmp_path / "board.csv"))
+    options = {"fields": "Priority"}
     with Mirror(str(tmp_path / "sync.db")) as mirror:
-        apply(plan(JiraCsvAdapter(str(export)), board, mirror))
-        export.write_text(f"{header}\nMKT-1,Launch email,Done,0|a:\nMKT-2,Blog,Doing,0|b:\n")
-        second = plan(JiraCsvAdapter(str(export)), board, mirror)
+        apply(plan(JiraCsvAdapter(str(export), options), board, mirror))
+        export.write_text(f"{header}\nMKT-1,Launch email,Done,High,0|a:\nMKT-2,Blog,Doing,,0|b:\n")
+        second = plan(JiraCsvAdapter(str(export), options), board, mirror)
         assert [c.describe() for c in second.changes] == ["move MKT-1 'To Do' -> 'Done'"]
         apply(second)
     [launch, blog] = sorted(board.read(), key=lambda r: r.key)
     assert [t.to_status for t in launch.history.transitions] == ["To Do", "Done"]
+    assert launch.fields.get("Priority") == "High"
     assert blog.history.status == "Doing"
 
 

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 from agilemarketing_csv import ColumnMapping, read_history_csv, write_history_csv
+from agilemarketing_csv.history import read_history_records_csv
 from hypothesis import given
 from hypothesis import strategies as st
 
+from agilemarketing.adapter import FieldValue, ItemRecord
 from agilemarketing.errors import CsvRowError, InvalidInputGroup
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
 from agilemarketing.testing import sample_histories
@@ -140,3 +142,41 @@ def test_any_histories_survive_a_write_and_read(
     rows = write_history_csv(path, items)
     assert rows == sum(max(1, len(h.transitions) + len(h.blocked)) for h in items)
     assert read_history_csv(path).read_all() == items
+
+
+_field_value = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | _text
+    | st.lists(_text, max_size=3).map(tuple)
+)
+
+
+@given(
+    items=histories(),
+    extras=st.lists(st.dictionaries(_name, _field_value, max_size=3), min_size=5, max_size=5),
+)
+def test_any_records_with_extra_fields_survive_a_write_and_read(
+    items: list[ItemHistory],
+    extras: list[dict[str, FieldValue]],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    records = [ItemRecord(h, fields=f) for h, f in zip(items, extras, strict=False)]
+    path = tmp_path_factory.mktemp("records") / "r.csv"
+    write_history_csv(path, records)
+    assert read_history_records_csv(path).read_all() == records
+    assert read_history_csv(path).read_all() == items
+
+
+def test_a_field_cell_that_is_not_json_names_its_column(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("key,at,from,to,field:channel\nMKT-1,,,,email\n", encoding="utf-8")
+    with pytest.raises(CsvRowError, match="JSON") as caught:
+        read_history_records_csv(path).read_all()
+    assert (caught.value.row, caught.value.column, caught.value.value) == (
+        2,
+        "field:channel",
+        "email",
+    )

@@ -10,7 +10,11 @@ into agilemarketing's sync as the ``csv`` adapter.
 from agilemarketing_csv.adapter import CsvAdapter, JiraCsvAdapter
 from agilemarketing_csv.backlog import read_backlog_csv, write_backlog_csv
 from agilemarketing_csv.dialect import CsvDialect
-from agilemarketing_csv.history import read_history_csv, write_history_csv
+from agilemarketing_csv.history import (
+    read_history_csv,
+    read_history_records_csv,
+    write_history_csv,
+)
 from agilemarketing_csv.mapping import (
     ColumnMapping,
     read_items_csv,
@@ -32,6 +36,7 @@ __all__ = [
     "neutralise_formula",
     "read_backlog_csv",
     "read_history_csv",
+    "read_history_records_csv",
     "read_items_csv",
     "read_jira_csv",
     "read_records_csv",

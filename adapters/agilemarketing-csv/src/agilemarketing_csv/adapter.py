@@ -60,7 +60,7 @@ from agilemarketing.errors import (
     NotFound,
 )
 from agilemarketing.history import ItemHistory, Transition
-from agilemarketing_csv.history import read_history_csv, write_history_csv
+from agilemarketing_csv.history import read_history_records_csv, write_history_csv
 from agilemarketing_csv.mapping import ColumnMapping, read_records_csv
 
 __all__ = ["CsvAdapter", "JiraCsvAdapter"]
@@ -142,8 +142,7 @@ class CsvAdapter(_CsvFile):
     :meth:`write` batch). A change the file already reflects is ``ALREADY_APPLIED``; one that
     cannot be applied is ``FAILED`` and changes nothing. Status moves append a transition at
     the adapter's clock (option ``clock``, a function returning an aware datetime; default
-    now). Extra fields have no columns in a history CSV: a change of an extra field fails,
-    naming the fields the file keeps.
+    now). Extra fields live in ``field:<name>`` columns; setting one to None removes it.
     """
 
     name: ClassVar[str] = "csv"
@@ -159,9 +158,12 @@ class CsvAdapter(_CsvFile):
         self._clock: Callable[[], datetime] = clock
 
     def _histories(self) -> Iterable[ItemHistory]:
+        return (record.history for record in self._records())
+
+    def _records(self) -> Iterable[ItemRecord]:
         if not self.path.exists():
             return ()
-        return read_history_csv(
+        return read_history_records_csv(
             self.path, timezone=self.timezone, encoding=self.encoding, delimiter=self.delimiter
         )
 
@@ -176,7 +178,7 @@ class CsvAdapter(_CsvFile):
         planned = list(changes)
         for change in planned:
             self.check_supports(change)
-        board = {h.key: h for h in self._histories()}
+        board = {record.key: record for record in self._records()}
         before = dict(board)
         now = ensure_utc(self._clock(), where="csv adapter clock")
         results = [self._apply(board, change, now) for change in planned]
@@ -185,7 +187,7 @@ class CsvAdapter(_CsvFile):
         return results
 
     def _apply(
-        self, board: dict[str, ItemHistory], change: AnyChange, now: datetime
+        self, board: dict[str, ItemRecord], change: AnyChange, now: datetime
     ) -> ChangeResult:
         try:
             match change:
@@ -202,7 +204,7 @@ class CsvAdapter(_CsvFile):
         return ChangeResult(change, status)
 
 
-def _item(board: Mapping[str, ItemHistory], key: str, where: str) -> ItemHistory:
+def _item(board: Mapping[str, ItemRecord], key: str, where: str) -> ItemRecord:
     try:
         return board[key]
     except KeyError:
@@ -211,29 +213,27 @@ def _item(board: Mapping[str, ItemHistory], key: str, where: str) -> ItemHistory
         ) from None
 
 
-def _ordered(board: Mapping[str, ItemHistory]) -> list[ItemHistory]:
-    return sorted(board.values(), key=lambda h: (h.rank or "", h.key))
+def _ordered(board: Mapping[str, ItemRecord]) -> list[ItemRecord]:
+    return sorted(board.values(), key=lambda r: (r.history.rank or "", r.key))
 
 
-def _last_rank(board: Mapping[str, ItemHistory]) -> str | None:
-    ranks = [h.rank for h in board.values() if h.rank and is_rank(h.rank)]
+def _last_rank(board: Mapping[str, ItemRecord]) -> str | None:
+    ranks = [r.history.rank for r in board.values() if r.history.rank and is_rank(r.history.rank)]
     return max(ranks) if ranks else None
 
 
-def _create(board: dict[str, ItemHistory], change: CreateItem, now: datetime) -> ChangeStatus:
+def _create(board: dict[str, ItemRecord], change: CreateItem, now: datetime) -> ChangeStatus:
     existing = board.get(change.key)
     if existing is not None:
-        if change.satisfied_by(ItemRecord(existing)):
+        if change.satisfied_by(existing):
             return ChangeStatus.ALREADY_APPLIED
         raise ChangeConflict(
             change.key,
             expected="no item with this key",
-            found=f"an item with other content ({existing.summary!r})",
+            found=f"an item with other content ({existing.history.summary!r})",
             where=f"item {change.key}",
         )
-    if change.fields:
-        raise _no_column(change.fields)
-    board[change.key] = ItemHistory(
+    history = ItemHistory(
         key=change.key,
         summary=change.summary,
         type=change.type,
@@ -244,35 +244,35 @@ def _create(board: dict[str, ItemHistory], change: CreateItem, now: datetime) ->
         transitions=(Transition(now, None, change.status),) if change.status else (),
         rank=rank_between(_last_rank(board), None),
     )
+    board[change.key] = ItemRecord(history, fields=change.fields)
     return ChangeStatus.APPLIED
 
 
-def _no_column(fields: Mapping[str, Any]) -> InvalidValue:
-    return InvalidValue(
-        f"a history CSV has no column for {', '.join(sorted(fields))}",
-        where="csv adapter",
-        fix=f"map the field to one of {', '.join(sorted(CORE_FIELDS))}, or leave it out",
-    )
-
-
-def _update(board: dict[str, ItemHistory], change: UpdateFields, where: str) -> ChangeStatus:
-    history = _item(board, change.key, where)
-    if change.satisfied_by(ItemRecord(history)):
+def _update(board: dict[str, ItemRecord], change: UpdateFields, where: str) -> ChangeStatus:
+    record = _item(board, change.key, where)
+    if change.satisfied_by(record):
         return ChangeStatus.ALREADY_APPLIED
-    extra = {k: v for k, v in change.values.items() if k not in CORE_FIELDS}
-    if extra:
-        raise _no_column(extra)
-    values: dict[str, Any] = dict(change.values)
-    board[change.key] = attrs.evolve(history, **values)
+    core: dict[str, Any] = {}
+    extra = dict(record.fields)
+    for name, value in change.values.items():
+        if name in CORE_FIELDS:
+            core[name] = value
+        elif value is None:
+            extra.pop(name, None)
+        else:
+            extra[name] = value
+    history = attrs.evolve(record.history, **core)
+    board[change.key] = attrs.evolve(record, history=history, fields=extra)
     return ChangeStatus.APPLIED
 
 
 def _move(
-    board: dict[str, ItemHistory], change: MoveStatus, now: datetime, where: str
+    board: dict[str, ItemRecord], change: MoveStatus, now: datetime, where: str
 ) -> ChangeStatus:
-    history = _item(board, change.key, where)
-    if change.satisfied_by(ItemRecord(history)):
+    record = _item(board, change.key, where)
+    if change.satisfied_by(record):
         return ChangeStatus.ALREADY_APPLIED
+    history = record.history
     if change.from_status is not None and history.status != change.from_status:
         raise ChangeConflict(
             change.key,
@@ -281,21 +281,22 @@ def _move(
             where=f"{where}, item {change.key}",
         )
     transition = Transition(now, history.status or None, change.to_status)
-    board[change.key] = attrs.evolve(
+    moved = attrs.evolve(
         history, status=change.to_status, transitions=(*history.transitions, transition)
     )
+    board[change.key] = attrs.evolve(record, history=moved)
     return ChangeStatus.APPLIED
 
 
-def _rerank(board: dict[str, ItemHistory], change: Rerank, where: str) -> ChangeStatus:
-    history = _item(board, change.key, where)
+def _rerank(board: dict[str, ItemRecord], change: Rerank, where: str) -> ChangeStatus:
+    record = _item(board, change.key, where)
     _item(board, change.neighbour, where)
-    if change.satisfied_by_order([h.key for h in _ordered(board)]):
+    if change.satisfied_by_order([r.key for r in _ordered(board)]):
         return ChangeStatus.ALREADY_APPLIED
-    others = [h for h in _ordered(board) if h.key != change.key]
-    at = [h.key for h in others].index(change.neighbour) + (change.after is not None)
-    low = others[at - 1].rank if at > 0 else None
-    high = others[at].rank if at < len(others) else None
+    others = [r for r in _ordered(board) if r.key != change.key]
+    at = [r.key for r in others].index(change.neighbour) + (change.after is not None)
+    low = others[at - 1].history.rank if at > 0 else None
+    high = others[at].history.rank if at < len(others) else None
     for rank in (low, high):
         if rank is not None and not is_rank(rank):
             raise InvalidValue(
@@ -304,5 +305,6 @@ def _rerank(board: dict[str, ItemHistory], change: Rerank, where: str) -> Change
                 fix="clear the rank column (items then rank in file order) and sync again",
                 value=rank,
             )
-    board[change.key] = attrs.evolve(history, rank=rank_between(low, high))
+    ranked = attrs.evolve(record.history, rank=rank_between(low, high))
+    board[change.key] = attrs.evolve(record, history=ranked)
     return ChangeStatus.APPLIED

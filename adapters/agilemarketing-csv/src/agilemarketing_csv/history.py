@@ -11,6 +11,11 @@ read whole (memory grows with the file, unlike
 :func:`~agilemarketing_csv.mapping.read_items_csv`). Every
 :class:`~agilemarketing.history.ItemHistory` round-trips exactly.
 
+Written from :class:`~agilemarketing.adapter.ItemRecord` values, the file also has one
+``field:<name>`` column per extra field, each cell a JSON value (``"High"``, ``3``,
+``["Web", "Events"]``, ``null``), so that fields keep their types;
+:func:`read_history_records_csv` reads them back.
+
 >>> from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
 >>> h = ItemHistory("MKT-1", summary="Launch email", status="Done", points=3,
 ...                 transitions=[Transition("2026-01-06T09:00:00Z", "To Do", "Doing"),
@@ -25,11 +30,15 @@ True
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from datetime import tzinfo
 from typing import Any
 
+import attrs
+
+from agilemarketing.adapter import FieldValue, ItemRecord
 from agilemarketing.errors import CsvRowError
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
 from agilemarketing_csv._dates import DateParser
@@ -44,9 +53,18 @@ from agilemarketing_csv.records import (
     open_records,
     ragged,
 )
-from agilemarketing_csv.writing import atomic_csv
+from agilemarketing_csv.writing import atomic_csv, restore_formula
 
-__all__ = ["HISTORY_COLUMNS", "read_history_csv", "write_history_csv"]
+__all__ = [
+    "FIELD_PREFIX",
+    "HISTORY_COLUMNS",
+    "read_history_csv",
+    "read_history_records_csv",
+    "write_history_csv",
+]
+
+#: The prefix of the columns that hold an ItemRecord's extra fields (``field:channel``).
+FIELD_PREFIX = "field:"
 
 #: The single-valued columns of a history CSV, in the order they are written.
 HISTORY_COLUMNS = (
@@ -68,22 +86,34 @@ HISTORY_COLUMNS = (
 
 
 def write_history_csv(
-    path: str | os.PathLike[str], histories: Iterable[ItemHistory], *, bom: bool = False
+    path: str | os.PathLike[str],
+    histories: Iterable[ItemHistory | ItemRecord],
+    *,
+    bom: bool = False,
 ) -> int:
     """Write ``histories`` as a history CSV, atomically; returns the number of rows written.
 
     Every row repeats the item's columns, so the file sorts and filters well in a spreadsheet.
-    There are as many ``label`` and ``sprint`` columns as the item with the most of them needs.
+    There are as many ``label`` and ``sprint`` columns as the item with the most of them needs,
+    and one ``field:<name>`` column per extra field of the records given.
     """
-    items = list(histories)
-    labels = max((len(h.labels) for h in items), default=0)
-    sprints = max((len(h.sprints) for h in items), default=0)
-    header = [*HISTORY_COLUMNS, *["label"] * labels, *["sprint"] * sprints]
+    records = [h if isinstance(h, ItemRecord) else ItemRecord(h) for h in histories]
+    names = sorted({name for r in records for name in r.fields})
+    labels = max((len(r.history.labels) for r in records), default=0)
+    sprints = max((len(r.history.sprints) for r in records), default=0)
+    header = [
+        *HISTORY_COLUMNS,
+        *(FIELD_PREFIX + name for name in names),
+        *["label"] * labels,
+        *["sprint"] * sprints,
+    ]
     with atomic_csv(path, bom=bom) as out:
         out.writerow(header)
-        for h in items:
+        for r in records:
+            h = r.history
             item = [h.key, h.summary, h.type, h.status, h.created, h.resolved, h.points, h.rank]
             tail = [
+                *(_field_cell(r.fields[n]) if n in r.fields else None for n in names),
                 *h.labels,
                 *[""] * (labels - len(h.labels)),
                 *h.sprints,
@@ -97,15 +127,26 @@ def write_history_csv(
                 )
             for b in h.blocked:
                 out.writerow([*item, None, None, None, None, b.start, b.end, *tail])
-    return sum(max(1, len(h.transitions) + len(h.blocked)) for h in items)
+    return sum(max(1, len(r.history.transitions) + len(r.history.blocked)) for r in records)
+
+
+def _field_cell(value: FieldValue) -> str:
+    return json.dumps(list(value) if isinstance(value, tuple) else value, ensure_ascii=False)
+
+
+def _field_value(text: str) -> FieldValue:
+    value = json.loads(text)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    raise ValueError(text)
 
 
 def _history_converter(
-    mapping: ColumnMapping, dates: DateParser
-) -> Callable[[Header, str, CsvDialect], Callable[..., Iterator[ItemHistory]]]:
-    def convert(
-        header: Header, file: str, dialect: CsvDialect
-    ) -> Callable[..., Iterator[ItemHistory]]:
+    mapping: ColumnMapping, dates: DateParser, *, records: bool
+) -> Callable[[Header, str, CsvDialect], Callable[..., Iterator[Any]]]:
+    def convert(header: Header, file: str, dialect: CsvDialect) -> Callable[..., Iterator[Any]]:
         bound = BoundMapping.bind(
             mapping,
             header,
@@ -116,15 +157,24 @@ def _history_converter(
             restore=True,
             transitions=True,
         )
-        return lambda rows, problems: _histories(bound, rows, problems)
+        extra = [
+            (restore_formula(name)[len(FIELD_PREFIX) :], at)
+            for at, name in enumerate(header.names)
+            if records and restore_formula(name).startswith(FIELD_PREFIX)
+        ]
+        return lambda rows, problems: _histories(bound, rows, problems, extra, records)
 
     return convert
 
 
 def _histories(
-    bound: BoundMapping, rows: Iterator[tuple[int, list[str]]], problems: Problems
-) -> Iterator[ItemHistory]:
-    items: dict[str, tuple[int, dict[str, Any], list[Transition], list[BlockedPeriod]]] = {}
+    bound: BoundMapping,
+    rows: Iterator[tuple[int, list[str]]],
+    problems: Problems,
+    extra: list[tuple[str, int]],
+    records: bool,
+) -> Iterator[Any]:
+    items: dict[str, _Item] = {}
     width = len(bound.header)
     for row, cells in rows:
         if len(cells) != width:
@@ -163,6 +213,23 @@ def _histories(
                     row, at_column, "a transition without its time", None, bound.dates.expected
                 )
             )
+        fields_here: dict[str, FieldValue] = {}
+        for name, at_field in extra:
+            text = cells[at_field]
+            if text.strip():
+                try:
+                    fields_here[name] = _field_value(restore_formula(text))
+                except (ValueError, RecursionError):
+                    errors.append(
+                        bound.problem(
+                            row,
+                            FIELD_PREFIX + name,
+                            "not a field value",
+                            text,
+                            "JSON: a text in double quotes, a number, true/false, null or a list "
+                            'of texts such as ["a", "b"]',
+                        )
+                    )
         if errors:
             for error in errors:
                 problems.add(error)
@@ -170,8 +237,10 @@ def _histories(
         key = values["key"]
         entry = items.get(key)
         if entry is None:
-            entry = items[key] = (row, {}, [], [])
-        _, fields, transitions, blocked = entry
+            entry = items[key] = _Item(row)
+        fields, transitions, blocked = entry.fields, entry.transitions, entry.blocked
+        for name, value in fields_here.items():
+            entry.extra.setdefault(name, value)
         for name, value in values.items():
             if value not in (None, "", []) and name not in fields:
                 fields[name] = value
@@ -182,14 +251,28 @@ def _histories(
                 blocked.append(BlockedPeriod(blocked_start, blocked_end))
             except ValueError as exc:
                 problems.add(bound.problem(row, None, str(exc), None, "a blocked period"))
-    for key, (row, fields, transitions, blocked) in items.items():
+    for key, entry in items.items():
+        fields, transitions = entry.fields, entry.transitions
         if "status" not in fields and transitions:
             fields["status"] = max(transitions, key=lambda t: t.at).to_status
         fields["key"] = key
         try:
-            yield ItemHistory(**fields, transitions=transitions, blocked=blocked)
+            history = ItemHistory(**fields, transitions=transitions, blocked=entry.blocked)
         except ValueError as exc:
-            problems.add(bound.problem(row, None, str(exc), None, "a consistent item"))
+            problems.add(bound.problem(entry.row, None, str(exc), None, "a consistent item"))
+            continue
+        yield ItemRecord(history, fields=entry.extra) if records else history
+
+
+@attrs.define
+class _Item:
+    """What the rows of one item said so far."""
+
+    row: int
+    fields: dict[str, Any] = attrs.Factory(dict)
+    transitions: list[Transition] = attrs.Factory(list)
+    blocked: list[BlockedPeriod] = attrs.Factory(list)
+    extra: dict[str, FieldValue] = attrs.Factory(dict)
 
 
 def read_history_csv(
@@ -214,7 +297,42 @@ def read_history_csv(
     mapping = mapping or ColumnMapping.history()
     return open_records(
         path,
-        _history_converter(mapping, DateParser(timezone, mapping.date_formats)),
+        _history_converter(mapping, DateParser(timezone, mapping.date_formats), records=False),
+        encoding=encoding,
+        delimiter=delimiter,
+        decimal=decimal,
+        on_error=on_error,
+        max_problems=max_problems,
+    )
+
+
+def read_history_records_csv(
+    path: str | os.PathLike[str],
+    mapping: ColumnMapping | None = None,
+    *,
+    timezone: str | tzinfo = "UTC",
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    on_error: OnError = "raise",
+    max_problems: int = DEFAULT_MAX_PROBLEMS,
+) -> CsvRecords[ItemRecord]:
+    """Like :func:`read_history_csv`, as :class:`~agilemarketing.adapter.ItemRecord` values
+    whose extra fields come from the ``field:<name>`` columns (JSON cells).
+
+    >>> from agilemarketing.adapter import ItemRecord
+    >>> from agilemarketing.history import ItemHistory
+    >>> record = ItemRecord(ItemHistory("MKT-2", status="To Do"),
+    ...                     fields={"channel": "email", "budget": 1200, "regions": ["EU"]})
+    >>> write_history_csv("records.csv", [record])
+    1
+    >>> read_history_records_csv("records.csv").read_all() == [record]
+    True
+    """
+    mapping = mapping or ColumnMapping.history()
+    return open_records(
+        path,
+        _history_converter(mapping, DateParser(timezone, mapping.date_formats), records=True),
         encoding=encoding,
         delimiter=delimiter,
         decimal=decimal,
