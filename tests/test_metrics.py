@@ -488,3 +488,15 @@ def test_elapsed_working_days_count_fractions_of_working_days_only() -> None:
 def test_a_bad_calendar_is_refused(kwargs: dict[str, str], message: str) -> None:
     with pytest.raises(InvalidValue, match=message):
         WorkCalendar(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "histories",
+    [[], [ItemHistory("A")], [ItemHistory("A", status="Done")], [item("B", (at(1), "Doing"))]],
+    ids=["nothing", "no dates", "done without dates", "one started"],
+)
+def test_every_metric_copes_with_almost_no_data(histories: list[ItemHistory]) -> None:
+    log = FlowLog.build(histories, WF)
+    document = m.FlowMetrics.compute(log, calendar=WorkCalendar()).to_dict()
+    assert document["throughput"]["total"] == 0
+    json.dumps(document)

@@ -572,7 +572,7 @@ def _build(
     fe = np.full(n * n_stages, NEVER, dtype=np.int64)
     np.minimum.at(fe, flat, entered)
     first_entry = fe.reshape(n, n_stages)
-    last_seg = np.append(np.flatnonzero(new_item)[1:], k) - 1
+    last_seg = np.append(np.flatnonzero(new_item)[1:], k)[: int(new_item.sum())] - 1
     current = np.full(n, -1, dtype=np.int16)
     current[seg_item[last_seg]] = seg_stage[last_seg]
     has_seg = np.zeros(n, dtype=bool)
