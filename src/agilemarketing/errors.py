@@ -377,8 +377,7 @@ class NotDone(AgileMarketingError):
         total = len(self.unmet) + len(self.met)
         listed = "; ".join(repr(c) for c in self.unmet)
         super().__init__(
-            f"not done, {len(self.met)}/{total} Definition-of-Done criteria met; "
-            f"unmet: {listed}",
+            f"not done, {len(self.met)}/{total} Definition-of-Done criteria met; unmet: {listed}",
             where=where or f"item {key}",
             fix="finish the work each unmet criterion asks for and record it "
             "(item.with_criteria_met(...) or Board.meet(...)), then try again",
@@ -826,7 +825,9 @@ class SyncConfigError(InvalidValue):
     ) -> None:
         self.path = path
         self.key = key
-        where = ", ".join(part for part in (path and f"file {path}", key and f"key {key!r}") if part)
+        where = ", ".join(
+            part for part in (path and f"file {path}", key and f"key {key!r}") if part
+        )
         super().__init__(what, where=where or "sync configuration", fix=fix, value=value)
 
 
