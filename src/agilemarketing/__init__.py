@@ -1,30 +1,207 @@
 """agilemarketing: the backlog, planning practices, flow metrics and forecasts of agile marketing.
 
-The public API is re-exported here; every name lives in a module named after its domain noun.
+The public API is re-exported here; every name lives in a module named after its domain noun
+(``agilemarketing.backlog``, ``agilemarketing.metrics``...), where the less common names are too.
+Errors live in ``agilemarketing.errors``.
 """
 
-from agilemarketing.errors import AgileMarketingError, AntiMetricError, InvalidInputGroup
+from agilemarketing._version import __version__
+from agilemarketing.adapter import (
+    Adapter,
+    Capabilities,
+    ChangeResult,
+    ChangeStatus,
+    CreateItem,
+    Cursor,
+    ItemRecord,
+    MoveStatus,
+    ReadResult,
+    Rerank,
+    UpdateFields,
+    parse_adapter_url,
+)
+from agilemarketing.backlog import (
+    Backlog,
+    OutsideOutcomes,
+    PrunePlan,
+    RankChange,
+    Stale,
+    WontHave,
+    rank_changes,
+)
+from agilemarketing.board import Board, HuddleView, WipOverride
+from agilemarketing.cycles import Capacity, Cycle, CycleReport, CycleRun, capacity_from_history
+from agilemarketing.done import DefinitionOfDone, DoneCheck
+from agilemarketing.errors import (
+    AgileMarketingError,
+    AntiMetricError,
+    InvalidInputGroup,
+    InvalidValue,
+    NotDone,
+    NotFound,
+    OverCommitted,
+    WipBreach,
+)
+from agilemarketing.experiments import Experiment, SuccessCriterion
+from agilemarketing.flow import Backwards, DataQualityReport, FlowLog, FlowPolicy
+from agilemarketing.forecast import (
+    ForecastMethod,
+    ThroughputSample,
+    backlog_clearance,
+    how_many_by,
+    ranked_completion,
+    when_done,
+)
+from agilemarketing.guidepoint import Blueprint, Guidepoint, Kpi, Outcome, Priority
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
+from agilemarketing.historyio import HistoryTable, read_history, write_history
+from agilemarketing.hookspecs import hookimpl
 from agilemarketing.items import CustomerStory, Size, SizeUnit, TShirt, WorkItem
+from agilemarketing.metrics import FlowMetrics, Metric, Window
+from agilemarketing.mirror import Mirror, MirrorAdapter
+from agilemarketing.plugins import adapter_for_url, get_plugin_manager
+from agilemarketing.poker import Deck, PokerSession, PokerTable
+from agilemarketing.prioritization import (
+    ICE,
+    RICE,
+    WSJF,
+    Ballot,
+    Consensus,
+    MoSCoW,
+    MoSCoWPrioritiser,
+    Prioritiser,
+    Ranking,
+    Score,
+    ValueVsEffort,
+    consensus,
+    prioritise,
+)
+from agilemarketing.report import FlowReport, load_history
+from agilemarketing.serialize import PlanningFile
+from agilemarketing.showcase import Retrospective, team_showcase
+from agilemarketing.simulate import simulate_board
+from agilemarketing.stakeholders import (
+    Intake,
+    Request,
+    Stakeholder,
+    StakeholderRegister,
+    check_request,
+)
+from agilemarketing.sync import ConflictPolicy, SyncConfig
+from agilemarketing.workdays import WorkCalendar
 from agilemarketing.workflow import Stage, StageCategory, WipLimit, Workflow
-
-__version__ = "0.1.0"
+from agilemarketing.workshop import LaunchPlan, PlanningWorkshop, plan_cycle
 
 __all__ = [
+    "ICE",
+    "RICE",
+    "WSJF",
+    "Adapter",
     "AgileMarketingError",
     "AntiMetricError",
+    "Backlog",
+    "Backwards",
+    "Ballot",
     "BlockedPeriod",
+    "Blueprint",
+    "Board",
+    "Capabilities",
+    "Capacity",
+    "ChangeResult",
+    "ChangeStatus",
+    "ConflictPolicy",
+    "Consensus",
+    "CreateItem",
+    "Cursor",
     "CustomerStory",
+    "Cycle",
+    "CycleReport",
+    "CycleRun",
+    "DataQualityReport",
+    "Deck",
+    "DefinitionOfDone",
+    "DoneCheck",
+    "Experiment",
+    "FlowLog",
+    "FlowMetrics",
+    "FlowPolicy",
+    "FlowReport",
+    "ForecastMethod",
+    "Guidepoint",
+    "HistoryTable",
+    "HuddleView",
+    "Intake",
     "InvalidInputGroup",
+    "InvalidValue",
     "ItemHistory",
+    "ItemRecord",
+    "Kpi",
+    "LaunchPlan",
+    "Metric",
+    "Mirror",
+    "MirrorAdapter",
+    "MoSCoW",
+    "MoSCoWPrioritiser",
+    "MoveStatus",
+    "NotDone",
+    "NotFound",
+    "Outcome",
+    "OutsideOutcomes",
+    "OverCommitted",
+    "PlanningFile",
+    "PlanningWorkshop",
+    "PokerSession",
+    "PokerTable",
+    "Prioritiser",
+    "Priority",
+    "PrunePlan",
+    "RankChange",
+    "Ranking",
+    "ReadResult",
+    "Request",
+    "Rerank",
+    "Retrospective",
+    "Score",
     "Size",
     "SizeUnit",
     "Stage",
     "StageCategory",
+    "Stakeholder",
+    "StakeholderRegister",
+    "Stale",
+    "SuccessCriterion",
+    "SyncConfig",
     "TShirt",
+    "ThroughputSample",
     "Transition",
+    "UpdateFields",
+    "ValueVsEffort",
+    "Window",
+    "WipBreach",
     "WipLimit",
+    "WipOverride",
+    "WontHave",
+    "WorkCalendar",
     "WorkItem",
     "Workflow",
     "__version__",
+    "adapter_for_url",
+    "backlog_clearance",
+    "capacity_from_history",
+    "check_request",
+    "consensus",
+    "get_plugin_manager",
+    "hookimpl",
+    "how_many_by",
+    "load_history",
+    "parse_adapter_url",
+    "plan_cycle",
+    "prioritise",
+    "rank_changes",
+    "ranked_completion",
+    "read_history",
+    "simulate_board",
+    "team_showcase",
+    "when_done",
+    "write_history",
 ]

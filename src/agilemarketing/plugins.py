@@ -182,7 +182,7 @@ def get_plugin_manager(load_entrypoints: bool = True) -> PluginManager:
     >>> manager.has_plugin("agilemarketing._builtin.adapters"), manager.broken
     (True, [])
     """
-    from agilemarketing import __version__
+    from agilemarketing._version import __version__
 
     manager = PluginManager()
     for module_name in _BUILTINS:

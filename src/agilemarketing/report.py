@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from agilemarketing import __version__
+from agilemarketing._version import __version__
 from agilemarketing.errors import (
     HistorySourceError,
     NoThroughputError,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from agilemarketing import __version__
+from agilemarketing._version import __version__
 
 __all__ = ["main"]
 
