@@ -93,7 +93,7 @@ def test_every_call_builds_a_fresh_manager_with_only_the_builtins(
     other = get_plugin_manager(load_entrypoints=False)
     assert other is not manager
     other.register(ExamplePlugin(), name="example")
-    assert load_registry(manager).names("adapter") == ["memory"]
+    assert load_registry(manager).names("adapter") == ["memory", "mirror"]
     assert manager.broken == []
 
 
@@ -102,7 +102,7 @@ def test_builtins_come_through_the_same_hooks_with_their_distribution(
 ) -> None:
     from agilemarketing import __version__
 
-    (entry,) = [r for r in load_registry(manager) if r.kind == "adapter"]
+    (entry,) = [r for r in load_registry(manager) if r.kind == "adapter" and r.name == "memory"]
     assert entry.cls is InMemoryAdapter
     assert (entry.distribution, entry.version) == ("agilemarketing", __version__)
     assert entry.describe() == (
@@ -116,7 +116,7 @@ def test_a_plugin_registers_adapters_prioritisers_and_metrics(manager: PluginMan
     assert get_prioritiser("reach-impact", manager=manager) is Rice
     assert get_metric("lead-time", manager=manager) is LeadTime
     registry = load_registry(manager)
-    assert registry.names("adapter") == ["memory", "null"]
+    assert registry.names("adapter") == ["memory", "mirror", "null"]
     assert "reach-impact" in registry.names("prioritiser")
     assert "lead-time" in registry.names("metric")
     assert set(KINDS) == {"adapter", "prioritiser", "metric"}
@@ -174,7 +174,7 @@ def test_the_same_class_from_two_plugins_is_no_clash(manager: PluginManager) -> 
 def test_an_unknown_name_lists_what_is_installed(manager: PluginManager) -> None:
     with pytest.raises(UnknownPlugin) as caught:
         get_adapter("jira", manager=manager)
-    assert caught.value.available == ("memory",)
+    assert caught.value.available == ("memory", "mirror")
     assert "'jira'" in str(caught.value)
     assert "memory" in str(caught.value)
 
@@ -343,7 +343,7 @@ def test_an_unknown_name_mentions_the_broken_plugins(installed: list[str]) -> No
 def test_without_entry_points_no_installed_plugin_is_loaded(installed: list[str]) -> None:
     manager = get_plugin_manager(load_entrypoints=False)
     assert manager.broken == []
-    assert load_registry(manager).names("adapter") == ["memory"]
+    assert load_registry(manager).names("adapter") == ["memory", "mirror"]
 
 
 def test_every_really_installed_entry_point_is_registered_or_reported_broken() -> None:
@@ -414,7 +414,11 @@ def test_the_plugins_command_shows_broken_plugins_and_json(installed: list[str])
     assert "Broken plugins (6), ignored:" in text.output
     assert "typo (dist-typo_plugin 1.2.3): implements hooks that do not exist" in text.output
     data = json.loads(CliRunner().invoke(main, ["plugins", "--json"]).output)
-    assert {p["name"] for p in data["plugins"] if p["kind"] == "adapter"} == {"memory", "good"}
+    assert {p["name"] for p in data["plugins"] if p["kind"] == "adapter"} == {
+        "memory",
+        "mirror",
+        "good",
+    }
     assert {b["name"] for b in data["broken"]} == {
         "import_error",
         "typo",

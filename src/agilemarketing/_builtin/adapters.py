@@ -1,4 +1,5 @@
-"""Built-in adapters: ``memory`` (:class:`agilemarketing.testing.InMemoryAdapter`)."""
+"""Built-in adapters: ``memory`` (:class:`agilemarketing.testing.InMemoryAdapter`) and ``mirror``
+(:class:`agilemarketing.mirror.MirrorAdapter`, the local SQLite mirror)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from agilemarketing.hookspecs import hookimpl
 
 @hookimpl
 def register_adapters() -> Sequence[type[Adapter]]:
-    """The in-memory adapter, so ``memory:<label>`` URLs work everywhere."""
+    """The in-memory adapter and the SQLite mirror, so ``memory:`` and ``mirror:`` URLs work."""
+    from agilemarketing.mirror import MirrorAdapter
     from agilemarketing.testing import InMemoryAdapter
 
-    return [InMemoryAdapter]
+    return [InMemoryAdapter, MirrorAdapter]
