@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from agilemarketing._time import ensure_utc, parse_timestamp
 from agilemarketing.errors import AgileMarketingError, InvalidValue, NotFound, raise_all, redact
@@ -60,3 +62,66 @@ def test_raise_all_groups_several_problems_and_passes_one_through() -> None:
 
 def test_redact_hides_every_secret() -> None:
     assert redact("u=me p=hunter2 t=abc", "hunter2", "abc", None) == "u=me p=*** t=***"
+
+
+# -- converters: values already in shape pass through, everything else is normalised ----------
+
+_ZONES = st.sampled_from([UTC, timezone(timedelta(hours=2)), timezone(timedelta(hours=-5))])
+
+
+@given(
+    at=st.datetimes(
+        min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=_ZONES
+    ),
+    labels=st.lists(st.one_of(st.text(max_size=5), st.integers())).map(tuple),
+)
+def test_history_fields_are_normalised_whatever_shape_they_arrive_in(
+    at: datetime, labels: tuple[str | int, ...]
+) -> None:
+    h = ItemHistory(
+        "K-1",
+        created=at,
+        resolved=at.isoformat(),
+        labels=labels,  # type: ignore[arg-type]
+        sprints=labels,  # type: ignore[arg-type]
+    )
+    assert h.created == at
+    assert h.created.tzinfo is UTC
+    assert h.resolved == at
+    assert h.resolved.tzinfo is UTC
+    assert h.labels == h.sprints == tuple(str(v) for v in labels)
+    assert all(type(v) is str for v in h.labels)
+    assert Transition(at, None, "To Do").at.tzinfo is UTC
+
+
+def test_values_already_in_shape_are_kept_as_they_are() -> None:
+    at = datetime(2026, 1, 6, 9, tzinfo=UTC)
+    labels = ("a", "b")
+    moves = (Transition(at, None, "To Do"),)
+    h = ItemHistory("K-1", created=at, labels=labels, transitions=moves)
+    assert h.created is at
+    assert h.labels is labels
+    assert h.transitions is moves
+
+
+def test_naive_and_non_timestamps_are_refused_on_every_time_field() -> None:
+    naive = datetime(2026, 1, 6, 9)
+    with pytest.raises(InvalidValue, match="no timezone"):
+        Transition(naive, None, "To Do")
+    with pytest.raises(InvalidValue, match="no timezone"):
+        ItemHistory("K-1", resolved=naive)
+    with pytest.raises(InvalidValue, match="no timezone"):
+        BlockedPeriod(datetime(2026, 1, 6, tzinfo=UTC), end=naive)
+
+
+def test_generators_of_transitions_and_blocked_periods_become_tuples() -> None:
+    at = datetime(2026, 1, 6, 9, tzinfo=UTC)
+    h = ItemHistory(
+        "K-1",
+        transitions=(Transition(at, None, s) for s in ["To Do"]),
+        blocked=[BlockedPeriod(at)],
+        labels=None,
+    )
+    assert h.transitions == (Transition(at, None, "To Do"),)
+    assert h.blocked == (BlockedPeriod(at),)
+    assert h.labels == ()

@@ -19,20 +19,33 @@ datetime.datetime(2026, 1, 6, 9, 0, tzinfo=datetime.timezone.utc)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 import attrs
 
-from agilemarketing._time import ensure_utc, optional_utc
+from agilemarketing._time import ensure_utc
 
 __all__ = ["BlockedPeriod", "ItemHistory", "Transition"]
 
+# Adapters build millions of these, so the converters pass values that are already in their final
+# shape (a datetime in UTC, a tuple of str) straight through and only normalise the rest.
+
 
 def _utc(value: datetime | str) -> datetime:
+    if type(value) is datetime and value.tzinfo is UTC:
+        return value
+    return ensure_utc(value)
+
+
+def _optional_utc(value: datetime | str | None) -> datetime | None:
+    if value is None or (type(value) is datetime and value.tzinfo is UTC):
+        return value
     return ensure_utc(value)
 
 
 def _tuple_of_str(value: Iterable[str] | None) -> tuple[str, ...]:
+    if type(value) is tuple and all(type(v) is str for v in value):
+        return value
     if value is None:
         return ()
     return tuple(str(v) for v in value)
@@ -57,15 +70,15 @@ class BlockedPeriod:
     """A time the item could not move (waiting on an expert, an approval...). Open if no end."""
 
     start: datetime = attrs.field(converter=_utc)
-    end: datetime | None = attrs.field(default=None, converter=optional_utc)
+    end: datetime | None = attrs.field(default=None, converter=_optional_utc)
 
 
 def _transitions(value: Iterable[Transition]) -> tuple[Transition, ...]:
-    return tuple(value)
+    return value if type(value) is tuple else tuple(value)
 
 
 def _blocked(value: Iterable[BlockedPeriod]) -> tuple[BlockedPeriod, ...]:
-    return tuple(value)
+    return value if type(value) is tuple else tuple(value)
 
 
 @attrs.frozen
@@ -80,8 +93,8 @@ class ItemHistory:
     summary: str = ""
     type: str = ""
     status: str = ""
-    created: datetime | None = attrs.field(default=None, converter=optional_utc)
-    resolved: datetime | None = attrs.field(default=None, converter=optional_utc)
+    created: datetime | None = attrs.field(default=None, converter=_optional_utc)
+    resolved: datetime | None = attrs.field(default=None, converter=_optional_utc)
     points: float | None = None
     labels: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
     sprints: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
