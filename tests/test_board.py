@@ -237,6 +237,24 @@ def test_the_huddle_can_judge_ageing_by_cycle_time_percentiles() -> None:
     view = board.huddle(T0 + 10 * DAY, ageing_after={50: timedelta(days=3), 85: timedelta(days=8)})
     labels = {i.key: i.ageing for i in view.in_progress}
     assert labels == {"C-1": "p85 (8d)", "C-2": "p50 (3d)"}
+    assert {i.key: i.over_by for i in view.ageing} == {"C-1": 2 * DAY, "C-2": DAY}
+    ageing = str(view).split("Ageing (2, by cycle time)\n")[1].splitlines()
+    assert ageing[0].split() == ["KEY", "STAGE", "AGE", "PAST", "OVER", "BY"]
+    assert ageing[1].split() == ["C-1", "Doing", "10d", "p85", "(8d)", "2d"]
+    assert ageing[2].split() == ["C-2", "Doing", "4d", "p50", "(3d)", "1d"]
+
+
+def test_ageing_items_show_by_how_much_they_are_past_the_threshold() -> None:
+    board = board_with(2)
+    board.pull("C-1", "Doing", at=T0)
+    board.pull("C-2", "Doing", at=T0 + 3 * DAY)
+    view = board.huddle(T0 + 7 * DAY + timedelta(hours=6), ageing_after=timedelta(days=5))
+    (item,) = view.ageing
+    assert (item.key, item.ageing, item.over_by) == ("C-1", "5d", 2 * DAY + timedelta(hours=6))
+    assert view.in_progress[1].over_by is None
+    ageing = str(view).split("Ageing (1, older than 5d)\n")[1].splitlines()
+    assert ageing[0].split() == ["KEY", "STAGE", "AGE", "OVER", "BY"]
+    assert ageing[1].split() == ["C-1", "Doing", "7d", "6h", "2d", "6h"]
 
 
 def test_ageing_percentiles_may_be_given_in_days_as_metrics_report_them() -> None:

@@ -143,7 +143,8 @@ class HuddleItem:
     """One unfinished item as the Daily Huddle sees it.
 
     ``age`` runs from when the item started (None while it waits in a to-do stage);
-    ``in_stage`` is the time in its current stage; ``ageing`` says which threshold it is past.
+    ``in_stage`` is the time in its current stage; ``ageing`` says which threshold it is past
+    and ``over_by`` by how much (both None while it is not ageing).
     """
 
     key: str
@@ -155,6 +156,7 @@ class HuddleItem:
     blocker: Blocker | None = None
     blocked_for: timedelta | None = None
     ageing: str | None = None
+    over_by: timedelta | None = None
 
 
 @attrs.frozen
@@ -231,9 +233,20 @@ class HuddleView:
             ageing = self.ageing
             lines += ["", f"Ageing ({len(ageing)}, {self.ageing_rule})"]
             if ageing:
+                # A fixed threshold is in the heading; with percentiles, say which one was passed.
+                by_percentile = self.ageing_rule == _BY_CYCLE_TIME
                 lines += table(
-                    ["KEY", "STAGE", "AGE", "OVER"],
-                    [[i.key, i.stage, duration(i.age or timedelta()), i.ageing] for i in ageing],
+                    ["KEY", "STAGE", "AGE", *(["PAST"] if by_percentile else []), "OVER BY"],
+                    [
+                        [
+                            i.key,
+                            i.stage,
+                            duration(i.age or timedelta()),
+                            *([i.ageing] if by_percentile else []),
+                            duration(i.over_by or timedelta()),
+                        ]
+                        for i in ageing
+                    ],
                 )
             else:
                 lines.append("  nothing ageing")
@@ -260,6 +273,7 @@ class HuddleView:
 
 
 AgeingRule = timedelta | Mapping[float, timedelta | float]
+_BY_CYCLE_TIME = "by cycle time"
 
 
 def _ageing_thresholds(rule: AgeingRule) -> list[tuple[str, timedelta]]:
@@ -591,7 +605,7 @@ class Board:
         thresholds = None if ageing_after is None else _ageing_thresholds(ageing_after)
         rule = None
         if thresholds is not None:
-            rule = f"older than {thresholds[0][0]}" if len(thresholds) == 1 else "by cycle time"
+            rule = f"older than {thresholds[0][0]}" if len(thresholds) == 1 else _BY_CYCLE_TIME
         items = []
         for stage, members in zip(self.workflow.stages, self._members, strict=True):
             if stage.category is StageCategory.DONE:
@@ -602,10 +616,11 @@ class Board:
                 age = None
                 if stage.category is StageCategory.IN_PROGRESS:
                     age = at - (item.started_at or self._since[key])
-                label = None
+                label = over_by = None
                 if age is not None and thresholds is not None:
-                    passed = [name for name, span in thresholds if age > span]
-                    label = passed[-1] if passed else None
+                    passed = [(name, span) for name, span in thresholds if age > span]
+                    if passed:
+                        label, over_by = passed[-1][0], age - passed[-1][1]
                 items.append(
                     HuddleItem(
                         key=key,
@@ -617,6 +632,7 @@ class Board:
                         blocker=blocker,
                         blocked_for=None if blocker is None else at - blocker.since,
                         ageing=label,
+                        over_by=over_by,
                     )
                 )
         items.sort(key=lambda i: -(i.age or timedelta(0)).total_seconds())
