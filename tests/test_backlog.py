@@ -501,6 +501,30 @@ def test_outside_outcomes_reads_a_guidepoints_outcomes() -> None:
     assert rule(item("B", outcome="awareness")) is not None
 
 
+@given(
+    outcomes=st.lists(
+        st.one_of(st.none(), st.sampled_from(["pipeline", " Pipeline", "retention", "awareness"])),
+        max_size=12,
+    )
+)
+def test_a_guidepoints_unserved_report_and_the_prune_plan_select_the_same_items(
+    outcomes: list[str | None],
+) -> None:
+    from datetime import date
+
+    from agilemarketing.guidepoint import Guidepoint, Outcome
+
+    guidepoint = Guidepoint(
+        "More pipeline", date(2026, 4, 1), date(2026, 6, 30), [Outcome("Pipeline")]
+    )
+    backlog = Backlog(item(f"K-{i}", outcome=o) for i, o in enumerate(outcomes))
+    plan = backlog.plan_prune(guidepoint.prune_rule())
+    report = guidepoint.unserved(backlog)
+    assert tuple(i.key for i in report.candidates) == plan.keys
+    assert {c.key: c.reasons for c in plan} == {k: (r,) for k, r in report.reasons.items()}
+    assert report.share == plan.share
+
+
 def test_wont_have_selects_items_categorised_wont() -> None:
     rule = WontHave()
     assert rule(item("A", fields={"moscow": "W"})) == "categorised Won't (MoSCoW)"

@@ -335,24 +335,21 @@ class Guidepoint:
     def unserved(self, items: Iterable[WorkItem]) -> PruningReport:
         """Items serving no current outcome (none named, or one no longer on the Guidepoint).
 
+        The items are judged by the backlog's own prune rule (:meth:`prune_rule`), so this
+        report and ``Backlog.plan_prune(gp.prune_rule())`` always select the same items.
+
         >>> gp = Guidepoint("x", date(2026, 1, 1), date(2026, 3, 31), [Outcome("pipeline")])
         >>> report = gp.unserved([WorkItem("A", "Webinar", outcome="pipeline"),
         ...                       WorkItem("B", "Old flyer"),
         ...                       WorkItem("C", "Trade fair", outcome="awareness 2025")])
         >>> [i.key for i in report.candidates], report.reasons["C"]
-        (['B', 'C'], "serves 'awareness 2025', which is not a current outcome")
+        (['B', 'C'], "serves 'awareness 2025', not a current Guidepoint outcome")
         """
         examined = list(items)
-        candidates: list[WorkItem] = []
-        reasons: dict[str, str] = {}
-        for item in examined:
-            if item.outcome is None:
-                candidates.append(item)
-                reasons[item.key] = "names no outcome"
-            elif not self.serves(item.outcome):
-                candidates.append(item)
-                reasons[item.key] = f"serves {item.outcome!r}, which is not a current outcome"
-        return PruningReport(tuple(candidates), reasons, len(examined))
+        rule = self.prune_rule()
+        reasons = {item.key: why for item in examined if (why := rule(item)) is not None}
+        candidates = tuple(item for item in examined if item.key in reasons)
+        return PruningReport(candidates, reasons, len(examined))
 
 
 def _effort(
