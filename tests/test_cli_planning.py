@@ -13,6 +13,8 @@ from agilemarketing.cycles import Capacity, Cycle, CycleRun
 from agilemarketing.experiments import Experiment
 from agilemarketing.guidepoint import Blueprint, Guidepoint, Outcome, Priority
 from agilemarketing.items import Size, WorkItem
+from agilemarketing.mirror import OWN_BOARD, Mirror
+from agilemarketing.report import load_history
 from agilemarketing.serialize import BlueprintVersion, PlanningFile
 from agilemarketing.stakeholders import Request
 
@@ -121,3 +123,69 @@ def test_a_broken_planning_file_is_reported_with_its_path(tmp_path: Path) -> Non
     result = CliRunner().invoke(main, ["showcase", str(bad)])
     assert result.exit_code == 1
     assert "file broken.json, $.cycles" in result.output
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "board"
+FLOW = ["--workflow", str(EXAMPLE / "workflow.toml")]
+
+
+def test_showcase_from_a_history_file_summarises_the_latest_ended_cycle() -> None:
+    result = CliRunner().invoke(main, ["showcase", str(EXAMPLE / "history.jsonl"), *FLOW])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("## Team Showcase: Cycle 26 (02 Nov - 16 Nov 2026)")
+    assert "- MKT-325 Black Friday: campaign brief and landing page" in result.output
+    assert "completed 5 of 10 committed (50%); 2 unplanned; throughput 5" in result.output
+
+
+def test_showcase_from_a_history_with_a_planning_file_adds_campaigns_and_changes(
+    tmp_path: Path,
+) -> None:
+    before = Blueprint(GP, "2026-04", 10, [Priority("Launch", "pipeline", {"2026-04": 8})])
+    after = before.add(Priority("Webinar", "pipeline", {"2026-05": 5}))
+    trial = Experiment("X", "Outreach", ["at least 10 replies within 7 days"],
+                       started_at=datetime(2026, 8, 11, tzinfo=UTC))  # fmt: skip
+    trial.record("replies", 4, at="2026-08-19T00:00:00Z")
+    plan = PlanningFile(
+        "Demand gen", GP,
+        (BlueprintVersion("workshop", before), BlueprintVersion("showcase", after, "Cycle 20")),
+        requests=(Request("REQ-7", "Ana", "Partners want a co-branded kit"),),
+        experiments=(trial,), suggestions={"Cycle 20": ("REQ-7",)},
+    ).save(tmp_path / "planning.json")  # fmt: skip
+    result = CliRunner().invoke(
+        main,
+        ["showcase", str(EXAMPLE / "history.jsonl"), *FLOW, "--planning", str(plan),
+         "--cycle", "Cycle 20", "--format", "html"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "<h1>Team Showcase: Cycle 20 (10 Aug - 24 Aug 2026)</h1>" in result.output
+    assert "Whitepaper chapter: onboarding in ten minutes, unplanned" in result.output
+    assert "<li>Outreach: " in result.output
+    assert "<li>added Webinar</li>" in result.output
+    assert "REQ-7 from Ana: Partners want a co-branded kit" in result.output
+
+
+def test_showcase_from_a_mirror_takes_the_cycle_dates_and_says_what_it_cannot_know(
+    tmp_path: Path,
+) -> None:
+    with Mirror(tmp_path / "team.db") as mirror, mirror.transaction():
+        mirror.save_board(OWN_BOARD, load_history(EXAMPLE / "history.jsonl").histories())
+    url = f"mirror:{tmp_path / 'team.db'}"
+    missing = CliRunner().invoke(main, ["showcase", url, *FLOW])
+    assert missing.exit_code == 1
+    assert "give the cycle's dates" in missing.output
+    result = CliRunner().invoke(
+        main, ["showcase", url, *FLOW, "--cycle", "Cycle 26", "--dates", "2026-11-02", "2026-11-16"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "## Team Showcase: Cycle 26 (02 Nov - 16 Nov 2026)" in result.output
+    assert "completed 5 of 12 committed (42%); 0 unplanned" in result.output
+    assert "records no cycle memberships" in result.stderr
+
+
+def test_showcase_from_a_history_needs_the_workflow_and_dates_need_a_cycle() -> None:
+    history = str(EXAMPLE / "history.jsonl")
+    assert CliRunner().invoke(main, ["showcase", history]).exit_code == 2
+    dates = CliRunner().invoke(main, ["showcase", history, *FLOW, "--dates", "2026-11-02",
+                                      "2026-11-16"])  # fmt: skip
+    assert dates.exit_code == 2
+    assert "--dates goes with --cycle" in dates.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -12,12 +13,27 @@ from hypothesis import strategies as st
 from agilemarketing.backlog import Backlog
 from agilemarketing.cycles import Capacity, Cycle, CycleReport, CycleRun
 from agilemarketing.done import DefinitionOfDone
-from agilemarketing.errors import InvalidValue
+from agilemarketing.errors import InvalidValue, NotFound
 from agilemarketing.experiments import Experiment
+from agilemarketing.flow import FlowLog
 from agilemarketing.guidepoint import Blueprint, Guidepoint, Outcome, Priority
 from agilemarketing.items import Size, WorkItem
-from agilemarketing.showcase import CycleMetrics, Retrospective, ShowcaseSummary, team_showcase
+from agilemarketing.metrics import CycleReport as MetricsCycleReport
+from agilemarketing.metrics import cycle_report
+from agilemarketing.mirror import OWN_BOARD, Mirror
+from agilemarketing.report import load_history
+from agilemarketing.serialize import BlueprintVersion, PlanningFile
+from agilemarketing.showcase import (
+    CycleMetrics,
+    FinishedWork,
+    Retrospective,
+    ShowcaseSummary,
+    cycle_from_history,
+    team_showcase,
+)
+from agilemarketing.simulate import simulate_board
 from agilemarketing.stakeholders import Intake, Request
+from agilemarketing.workflow import Workflow
 
 START = datetime(2026, 4, 6, tzinfo=UTC)
 GP = Guidepoint("Pipeline", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])
@@ -206,3 +222,121 @@ def test_campaigns_closed_before_the_cycle_are_not_shown_again() -> None:
                       started_at=START)  # fmt: skip
     summary = team_showcase(closed_cycle(), experiments=[old, later, live])
     assert [c.split(":")[0] for c in summary.campaigns] == ["This cycle's test"]
+
+
+# --- a cycle from a board's history (history JSON Lines or a mirror) --------------------------
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "board"
+
+
+def _counts(report: CycleReport) -> tuple[int, int, int, int, float]:
+    return (
+        len(report.committed),
+        len(report.completed_committed),
+        len(report.unplanned),
+        report.throughput,
+        report.velocity,
+    )
+
+
+def _metric_counts(cycles: MetricsCycleReport, k: int) -> tuple[int, int, int, int, float]:
+    return (
+        int(cycles.committed[k]),
+        int(cycles.completed[k]),
+        int(cycles.unplanned[k]),
+        int(cycles.done[k]),
+        float(cycles.velocity[k]),
+    )
+
+
+def test_a_cycle_from_the_history_counts_what_the_metrics_cycle_report_counts() -> None:
+    workflow = Workflow.from_toml(EXAMPLE / "workflow.toml")
+    table = load_history(EXAMPLE / "history.jsonl")
+    cycles = cycle_report(FlowLog.build(table, workflow))
+    assert len(cycles.names) == 27
+    for k, name in enumerate(cycles.names):
+        report = cycle_from_history(table, workflow, name)
+        assert _counts(report) == _metric_counts(cycles, k), name
+        assert set(report.completed) <= {i.key for i in (*report.committed, *report.unplanned)}
+
+
+@given(seed=st.integers(0, 10_000), items=st.integers(20, 90))
+def test_every_simulated_cycle_matches_the_metrics_cycle_report(seed: int, items: int) -> None:
+    board = simulate_board(items=items, seed=seed, days=120)
+    cycles = cycle_report(FlowLog.build(board.table, board.workflow))
+    for k, name in enumerate(cycles.names):
+        report = cycle_from_history(board.table, board.workflow, name)
+        assert _counts(report) == _metric_counts(cycles, k)
+        committed = {i.key for i in report.committed}
+        assert committed.isdisjoint(i.key for i in report.unplanned)
+        moments = [at for _, at in report.completions]
+        assert moments == sorted(moments)
+        assert all(report.cycle.start <= at < report.cycle.end for at in moments)
+
+
+def test_the_default_cycle_is_the_latest_that_has_ended() -> None:
+    workflow = Workflow.from_toml(EXAMPLE / "workflow.toml")
+    report = cycle_from_history(str(EXAMPLE / "history.jsonl"), workflow)
+    # The data runs to 20 Nov 2026: Cycle 27 (16 Nov - 30 Nov) is still running.
+    assert report.cycle.name == "Cycle 26"
+    assert report.closed_at == datetime(2026, 11, 16, tzinfo=UTC)
+    summary = team_showcase(report)
+    assert summary.finished[0] == FinishedWork(
+        "MKT-325", "Black Friday: campaign brief and landing page"
+    )
+    assert summary.metrics.line() == "completed 5 of 10 committed (50%); 2 unplanned; throughput 5"
+
+
+def test_unplanned_work_from_the_history_is_marked_in_the_showcase() -> None:
+    workflow = Workflow.from_toml(EXAMPLE / "workflow.toml")
+    report = cycle_from_history(EXAMPLE / "history.jsonl", workflow, "cycle 20")
+    summary = team_showcase(report)
+    unplanned = [w.key for w in summary.finished if w.unplanned]
+    assert unplanned == ["MKT-287"]
+    assert "MKT-287 Whitepaper chapter: onboarding in ten minutes, unplanned" in str(summary)
+
+
+def test_an_unknown_cycle_in_the_history_names_the_known_ones() -> None:
+    workflow = Workflow.from_toml(EXAMPLE / "workflow.toml")
+    with pytest.raises(NotFound, match="Cycle 1, Cycle 2, Cycle 3"):
+        cycle_from_history(EXAMPLE / "history.jsonl", workflow, "Cycle 99")
+
+
+def test_a_mirror_keeps_no_cycle_dates_so_they_are_given(tmp_path: Path) -> None:
+    workflow = Workflow.from_toml(EXAMPLE / "workflow.toml")
+    table = load_history(EXAMPLE / "history.jsonl")
+    with Mirror(tmp_path / "team.db") as mirror, mirror.transaction():
+        mirror.save_board(OWN_BOARD, table.histories())
+    url = f"mirror:{tmp_path / 'team.db'}"
+    with pytest.raises(NotFound, match="give the cycle's dates"):
+        cycle_from_history(url, workflow, "Cycle 26")
+    report = cycle_from_history(url, workflow, "Cycle 26", windows=table.cycles)
+    from_file = cycle_from_history(table, workflow, "Cycle 26")
+    assert report.completed == from_file.completed
+    # Without membership records every listed item counts as committed: the two unplanned
+    # items of the file are committed here, so predictability reads lower.
+    assert len(report.committed) == len(from_file.committed) + len(from_file.unplanned)
+    assert report.unplanned == ()
+
+
+def test_a_planning_file_adds_campaigns_blueprint_changes_and_suggestions_to_a_history() -> None:
+    workflow = Workflow.from_toml(EXAMPLE / "workflow.toml")
+    report = cycle_from_history(EXAMPLE / "history.jsonl", workflow, "Cycle 26")
+    before = Blueprint(GP, "2026-04", 10, [Priority("Launch", "pipeline", {"2026-04": 8})])
+    after = before.add(Priority("Webinar", "pipeline", {"2026-05": 2}))
+    criteria = ["at least 50 qualified leads within 14 days"]
+    trial = Experiment(
+        "X-1", "Black Friday outreach", criteria, started_at=datetime(2026, 11, 3, tzinfo=UTC)
+    )
+    trial.record("qualified leads", 61, at="2026-11-12T00:00:00Z")
+    plan = PlanningFile(
+        "Demand gen", GP,
+        (BlueprintVersion("workshop", before), BlueprintVersion("showcase 26", after, "Cycle 26")),
+        requests=(Request("REQ-9", "Sam", "Customers ask about annual billing"),),
+        experiments=(trial,), suggestions={"Cycle 26": ("REQ-9",)},
+    )  # fmt: skip
+    summary = plan.showcase("Cycle 26", report=report)
+    assert summary.metrics == team_showcase(report).metrics
+    assert summary.blueprint_changes == ("added Webinar",)
+    assert [r.key for r in summary.suggestions] == ["REQ-9"]
+    assert summary.campaigns[0].startswith("Black Friday outreach")

@@ -462,13 +462,19 @@ class PlanningFile:
             fix=f"use one of {', '.join(r.cycle.name for r in self.cycles) or '(none)'}",
         )  # fmt: skip
 
-    def showcase(self, name: str) -> ShowcaseSummary:
+    def showcase(self, name: str, *, report: CycleReport | None = None) -> ShowcaseSummary:
         """The Team Showcase summary of cycle ``name``, from what the file holds.
 
         The Blueprint change list compares the version agreed at this cycle's showcase with the
-        one before it; the suggestions are the requests listed for this cycle.
+        one before it; the suggestions are the requests listed for this cycle. ``report``
+        replaces the file's own record of the cycle, for instance the cycle as the board's
+        history shows it (:func:`~agilemarketing.showcase.cycle_from_history`): finished work
+        and committed vs completed then come from the board, campaigns, Blueprint changes and
+        suggestions from the file.
         """
-        report = self.cycle(name)
+        if report is None:
+            report = self.cycle(name)
+        name = report.cycle.name
         before = after = None
         for n, version in enumerate(self.blueprints):
             if version.cycle is not None and version.cycle.casefold() == name.casefold() and n:

@@ -26,26 +26,37 @@ the cycle's team-level :class:`CycleMetrics`.
 from __future__ import annotations
 
 import html
+import math
+import os
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import attrs
+import numpy as np
 
 from agilemarketing._time import ensure_utc
 from agilemarketing.board import Board
-from agilemarketing.cycles import CycleReport
+from agilemarketing.cycles import Capacity, Cycle, CycleReport
 from agilemarketing.done import DefinitionOfDone
-from agilemarketing.errors import InvalidValue
+from agilemarketing.errors import InvalidValue, NotFound
 from agilemarketing.experiments import Decision, Experiment
+from agilemarketing.flow import FlowLog
 from agilemarketing.guidepoint import Blueprint
-from agilemarketing.items import WorkItem
+from agilemarketing.history import ItemHistory
+from agilemarketing.historyio import CycleWindow, HistoryTable
+from agilemarketing.items import Size, WorkItem
 from agilemarketing.stakeholders import Intake, Request, RequestCheck
+
+if TYPE_CHECKING:
+    from agilemarketing.workflow import Workflow
 
 __all__ = [
     "CycleMetrics",
     "FinishedWork",
     "Retrospective",
     "ShowcaseSummary",
+    "cycle_from_history",
     "team_showcase",
 ]
 
@@ -312,6 +323,140 @@ def team_showcase(
         changes,
         list(suggestions),
     )
+
+
+def _moment_of(value: np.datetime64) -> datetime | None:
+    if np.isnat(value):
+        return None
+    micros = int(value.astype("datetime64[us]").astype(np.int64))
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)
+
+
+def _history_table(
+    history: HistoryTable | str | os.PathLike[str] | Iterable[ItemHistory],
+) -> HistoryTable:
+    if isinstance(history, HistoryTable):
+        return history
+    if isinstance(history, str | os.PathLike):
+        from agilemarketing.report import load_history
+
+        return load_history(history)
+    return HistoryTable.from_histories(history)
+
+
+def cycle_from_history(
+    history: HistoryTable | str | os.PathLike[str] | Iterable[ItemHistory],
+    workflow: Workflow,
+    name: str | None = None,
+    *,
+    windows: Iterable[CycleWindow] = (),
+    grace: timedelta = timedelta(hours=24),
+) -> CycleReport:
+    """A closed cycle as a :class:`~agilemarketing.cycles.CycleReport`, from a board's history.
+
+    ``history`` is a history JSON Lines file, an adapter URL such as ``mirror:team.db`` (see
+    :func:`agilemarketing.report.load_history`), a
+    :class:`~agilemarketing.historyio.HistoryTable` or item histories. The cycle's members
+    are its membership records, plus the items listing it in their ``sprints``; a member is
+    *committed* when it joined by ``start + grace`` (or when its joining time is unknown), and
+    *unplanned* when it joined later, before the end. It is *completed* when the workflow's
+    done stage was reached inside the cycle. These are the counts
+    :func:`agilemarketing.metrics.cycle_report` gives for the same history.
+
+    Cycle windows come from the history's ``cycle`` lines; ``windows`` adds the ones a source
+    does not keep (a mirror keeps items and sprint names, not cycle dates nor when an item
+    joined: there every listed item counts as committed). ``name`` picks the cycle; by default
+    the latest one that has ended by the last timestamp in the data. The report's capacity is
+    what was committed, in items: a history does not record the plan's capacity.
+
+    Raises:
+        NotFound: no cycle window has that name (or there is none at all).
+
+    >>> from agilemarketing.history import ItemHistory, Transition
+    >>> from agilemarketing.workflow import Workflow
+    >>> wf = Workflow.from_shorthand("Backlog,Doing,Done", start="Doing", done="Done")
+    >>> moves = [Transition("2026-04-07T09:00:00Z", "Backlog", "Doing"),
+    ...          Transition("2026-04-09T15:00:00Z", "Doing", "Done")]
+    >>> video = ItemHistory("V-1", "Teaser video", status="Done", sprints=["Cycle 1"],
+    ...                     created="2026-04-01T09:00:00Z", transitions=moves)
+    >>> window = CycleWindow("Cycle 1", "2026-04-06T00:00:00Z", "2026-04-20T00:00:00Z")
+    >>> report = cycle_from_history([video], wf, windows=[window])
+    >>> report.completed_committed, report.predictability
+    (('V-1',), 1.0)
+    """
+    table = _history_table(history)
+    known = {w.name for w in table.cycles}
+    extra = tuple(w for w in windows if w.name not in known)
+    if extra:
+        table = attrs.evolve(table, cycles=(*table.cycles, *extra))
+    log = FlowLog.build(table, workflow)
+    ordered = sorted(log.cycles, key=lambda w: w.start)
+    if not ordered:
+        raise NotFound(
+            "cycle", name or "(latest)", where="history",
+            fix="read a history with cycle lines, or give the cycle's dates (windows=; on the "
+            "command line --planning or --dates)",
+        )  # fmt: skip
+    if name is None:
+        as_of = _moment_of(log.as_of)
+        ended = [w for w in ordered if as_of is None or w.end <= as_of]
+        window = (ended or ordered)[-1]
+    else:
+        found = [w for w in ordered if w.name.casefold() == name.strip().casefold()]
+        if not found:
+            raise NotFound(
+                "cycle", name, where="history",
+                fix=f"use one of {', '.join(w.name for w in ordered)}",
+            )  # fmt: skip
+        window = found[0]
+    joined: dict[int, datetime | None] = {}
+    if window.name in log.cycle_names:
+        code = log.cycle_names.index(window.name)
+        for row in np.flatnonzero(log.cyc_code == code).tolist():
+            item, at = int(log.cyc_item[row]), _moment_of(log.cyc_joined[row])
+            earlier = joined.get(item, at)
+            joined[item] = at if earlier is None or at is None else min(at, earlier)
+    if window.name in log.sprint_names:
+        code = log.sprint_names.index(window.name)
+        for item in log.sprint_item[log.sprint_code == code].tolist():
+            joined.setdefault(int(item), None)
+    summaries = dict(zip(table.keys.tolist(), table.summaries, strict=True))
+    labels: dict[int, list[str]] = {}
+    for item, code in zip(log.label_item.tolist(), log.label_code.tolist(), strict=True):
+        labels.setdefault(int(item), []).append(log.label_names[code])
+
+    def work_item(row: int) -> WorkItem:
+        key = str(log.keys[row])
+        points = float(log.points[row])
+        return WorkItem(
+            key,
+            summaries.get(key) or key,
+            kind=log.type_names[log.types[row]] or "task",
+            size=Size.points(points) if math.isfinite(points) else None,
+            labels=labels.get(row, ()),
+        )
+
+    cutoff = window.start + grace
+    committed: list[WorkItem] = []
+    unplanned: list[WorkItem] = []
+    completions: list[tuple[str, datetime]] = []
+    for row in sorted(joined):
+        at = joined[row]
+        if at is not None and at > cutoff and at >= window.end:
+            continue
+        work = work_item(row)
+        (committed if at is None or at <= cutoff else unplanned).append(work)
+        done = _moment_of(log.done[row])
+        if done is not None and window.start <= done < window.end:
+            completions.append((work.key, done))
+    completions.sort(key=lambda pair: pair[1])
+    cycle = Cycle(
+        window.name,
+        window.start,
+        Capacity.items(len(committed)),
+        length=window.end - window.start,
+    )
+    return CycleReport(cycle, window.end, committed, unplanned, completions)
 
 
 @attrs.frozen

@@ -1,17 +1,25 @@
-"""``agilemarketing showcase`` and ``agilemarketing blueprint``: planning from a planning file.
+"""``agilemarketing showcase`` and ``agilemarketing blueprint``: the planning commands.
 
-Both read the JSON a team writes with :meth:`agilemarketing.serialize.PlanningFile.save`.
+Both read the JSON a team writes with :meth:`agilemarketing.serialize.PlanningFile.save`;
+``showcase`` also reads a cycle from a board's history (a history JSON Lines file or an
+adapter URL such as ``mirror:team.db``), optionally with a planning file beside it.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
+from agilemarketing.cli.report import _workflow
+from agilemarketing.cycles import Cycle
 from agilemarketing.errors import AgileMarketingError, InvalidValue
 from agilemarketing.guidepoint import Blueprint, Priority
+from agilemarketing.historyio import CycleWindow
+from agilemarketing.report import load_history
 from agilemarketing.serialize import PlanningFile
+from agilemarketing.showcase import ShowcaseSummary, cycle_from_history, team_showcase
 
 __all__ = ["blueprint", "showcase"]
 
@@ -25,9 +33,33 @@ def _load(path: Path) -> PlanningFile:
         raise click.ClickException(str(exc)) from exc
 
 
+def _is_planning_file(source: str) -> bool:
+    path = Path(source)
+    return path.suffix.lower() == ".json" and path.is_file()
+
+
 @click.command("showcase")
-@click.argument("planning", type=_FILE)
+@click.argument("source")
+@click.option(
+    "--planning", type=_FILE,
+    help="With a history or mirror: the planning JSON file for campaigns, Blueprint changes "
+    "and suggestions (and cycle dates a mirror does not keep).",
+)  # fmt: skip
 @click.option("--cycle", "cycle_name", help="The cycle to summarise (default: the latest).")
+@click.option(
+    "--workflow", "workflow_file", type=click.Path(dir_okay=False, path_type=Path),
+    help="With a history or mirror: the workflow TOML file (where work is done).",
+)  # fmt: skip
+@click.option(
+    "--stages", help='With a history or mirror, instead of --workflow: "Backlog,Doing,Done".'
+)
+@click.option("--start", "start_stage", help="With --stages: where work starts.")
+@click.option("--done", "done_stage", help="With --stages: where work is done.")
+@click.option(
+    "--dates", nargs=2, type=click.DateTime(["%Y-%m-%d"]), metavar="START END",
+    help="With --cycle: the cycle's first day and the day after its last (a mirror keeps "
+    "no cycle dates).",
+)  # fmt: skip
 @click.option(
     "--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown",
     show_default=True, help="Markdown for chat and notes, HTML for a self-contained page.",
@@ -37,28 +69,80 @@ def _load(path: Path) -> PlanningFile:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")  # fmt: skip
 def showcase(
-    planning: Path, cycle_name: str | None, fmt: str, limit: int, output: Path | None
+    source: str,
+    planning: Path | None,
+    cycle_name: str | None,
+    workflow_file: Path | None,
+    stages: str | None,
+    start_stage: str | None,
+    done_stage: str | None,
+    dates: tuple[datetime, datetime] | None,
+    fmt: str,
+    limit: int,
+    output: Path | None,
 ) -> None:
-    """Print the Team Showcase summary of a cycle from a PLANNING JSON file.
+    """Print the Team Showcase summary of a cycle.
 
-    What the team finished (customer-ready work, with links), how live campaigns do against
-    their success criteria, what changed on the Blueprint, and the stakeholders' suggestions:
-    short enough for the next sales update call.
+    SOURCE is a planning JSON file (``*.json``, written by PlanningFile.save), a history JSON
+    Lines file, or an adapter URL such as ``mirror:team.db``. From a history or a mirror, the
+    finished customer-ready work, committed vs completed and unplanned work come from the
+    board (give its workflow); ``--planning`` adds how live campaigns do against their success
+    criteria, what changed on the Blueprint and the stakeholders' suggestions. Short enough
+    for the next sales update call.
     """
-    plan = _load(planning)
-    if not plan.cycles:
-        raise click.ClickException(f"{planning.name}: no closed cycle to summarise yet")
-    name = cycle_name or plan.cycles[-1].cycle.name
-    try:
-        summary = plan.showcase(name)
-    except AgileMarketingError as exc:
-        raise click.ClickException(str(exc)) from exc
+    if _is_planning_file(source):
+        if planning is not None:
+            raise click.UsageError(
+                "SOURCE is already a planning file; --planning goes with a history"
+            )
+        summary = _planned_showcase(_load(Path(source)), cycle_name, source)
+    else:
+        plan = None if planning is None else _load(planning)
+        flow = _workflow(workflow_file, stages, start_stage, done_stage, ())
+        windows = [] if plan is None else [_window(r.cycle) for r in plan.cycles]
+        if dates:
+            if not cycle_name:
+                raise click.UsageError("--dates goes with --cycle NAME")
+            start, end = (d.replace(tzinfo=UTC) for d in dates)
+            try:
+                windows.insert(0, CycleWindow(cycle_name, start, end))
+            except AgileMarketingError as exc:
+                raise click.BadParameter(str(exc), param_hint="--dates") from exc
+        try:
+            table = load_history(source)
+            report = cycle_from_history(table, flow, cycle_name, windows=windows)
+            summary = (
+                team_showcase(report)
+                if plan is None
+                else plan.showcase(report.cycle.name, report=report)
+            )
+        except AgileMarketingError as exc:
+            raise click.ClickException(str(exc)) from exc
+        if len(table.cyc_item) == 0:
+            click.echo(
+                f"note: {source} records no cycle memberships (when items joined a cycle), so "
+                "every item listed in the cycle counts as committed and none as unplanned",
+                err=True,
+            )
     text = summary.to_html(limit=limit) if fmt == "html" else summary.to_markdown(limit=limit)
     if output is None:
         click.echo(text)
     else:
         output.write_text(text + "\n", encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
+
+
+def _window(cycle: Cycle) -> CycleWindow:
+    return CycleWindow(cycle.name, cycle.start, cycle.end)
+
+
+def _planned_showcase(plan: PlanningFile, cycle_name: str | None, source: str) -> ShowcaseSummary:
+    if not plan.cycles:
+        raise click.ClickException(f"{Path(source).name}: no closed cycle to summarise yet")
+    try:
+        return plan.showcase(cycle_name or plan.cycles[-1].cycle.name)
+    except AgileMarketingError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _effort(values: tuple[str, ...]) -> dict[str, float]:
