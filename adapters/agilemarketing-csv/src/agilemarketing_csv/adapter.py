@@ -3,7 +3,9 @@
 * :class:`CsvAdapter` (``csv:board.csv``) keeps a board in a **history CSV** (see
   :mod:`agilemarketing_csv.history`): it reads items with their exact transitions and applies
   changes by rewriting the file atomically, so a CSV file can be the target of a board-to-board
-  sync, or a team's whole board. A file that does not exist yet is an empty board.
+  sync, or a team's whole board. A file that does not exist yet is an empty board. A file whose
+  header has an ``Issue key`` column is a Jira export: ``csv:`` reads it as ``jira-csv:`` does
+  and refuses to write to it, so ``agilemarketing sync csv:export.csv mirror:team.db`` works.
 * :class:`JiraCsvAdapter` (``jira-csv:export.csv``) reads a **Jira CSV export**, read-only. An
   export has no status changes (``HistoryFidelity.NONE``): each read is the board as exported,
   and the sync engine records observed transitions between reads.
@@ -58,12 +60,19 @@ from agilemarketing.errors import (
     ChangeConflict,
     InvalidValue,
     NotFound,
+    UnsupportedChange,
 )
 from agilemarketing.history import ItemHistory, Transition
+from agilemarketing_csv.dialect import CsvDialect
 from agilemarketing_csv.history import read_history_records_csv, write_history_csv
 from agilemarketing_csv.mapping import ColumnMapping, read_records_csv
+from agilemarketing_csv.records import Header, read_header
 
 __all__ = ["CsvAdapter", "JiraCsvAdapter"]
+
+
+#: The column that marks a file as a Jira export.
+_JIRA_KEY = "Issue key"
 
 
 def _cursor(path: Path) -> Cursor:
@@ -138,6 +147,11 @@ class JiraCsvAdapter(_CsvFile):
 class CsvAdapter(_CsvFile):
     """A board kept in a history CSV file (``csv:board.csv``): read and written.
 
+    A Jira export named with ``csv:`` (its header has an ``Issue key`` column) is read as
+    :class:`JiraCsvAdapter` reads it (with the same options) and is read-only: a write raises
+    :class:`~agilemarketing.errors.UnsupportedChange`. The header is looked at on every read
+    and write, so the file may be replaced between syncs.
+
     Changes are applied to the file's items and the file is rewritten atomically (once per
     :meth:`write` batch). A change the file already reflects is ``ALREADY_APPLIED``; one that
     cannot be applied is ``FAILED`` and changes nothing. Status moves append a transition at
@@ -160,12 +174,33 @@ class CsvAdapter(_CsvFile):
     def _histories(self) -> Iterable[ItemHistory]:
         return (record.history for record in self._records())
 
+    def _jira_export(self) -> JiraCsvAdapter | None:
+        """The file read as a Jira export, if it is one (None for a history CSV or no file)."""
+        if not self.path.exists():
+            return None
+        dialect = CsvDialect.sniff(self.path, encoding=self.encoding, delimiter=self.delimiter)
+        if not Header(read_header(self.path, dialect)).positions(_JIRA_KEY):
+            return None
+        return JiraCsvAdapter(self.location, self.options)
+
     def _records(self) -> Iterable[ItemRecord]:
+        jira = self._jira_export()
+        if jira is not None:
+            return jira._records()
         if not self.path.exists():
             return ()
         return read_history_records_csv(
             self.path, timezone=self.timezone, encoding=self.encoding, delimiter=self.delimiter
         )
+
+    def _refuse_a_jira_export(self) -> None:
+        if self._jira_export() is not None:
+            raise UnsupportedChange(
+                self.name,
+                f"writing to {self.location!r}, a Jira export (its header has {_JIRA_KEY!r})",
+                fix="a Jira export is read-only: sync it into a board (mirror:team.db or a "
+                "history CSV) and make changes there",
+            )
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -178,6 +213,8 @@ class CsvAdapter(_CsvFile):
         planned = list(changes)
         for change in planned:
             self.check_supports(change)
+        if planned:
+            self._refuse_a_jira_export()
         board = {record.key: record for record in self._records()}
         before = dict(board)
         now = ensure_utc(self._clock(), where="csv adapter clock")

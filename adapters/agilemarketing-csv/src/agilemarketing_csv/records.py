@@ -229,12 +229,17 @@ def open_records(
         )
     file = Path(path)
     dialect = CsvDialect.sniff(file, encoding=encoding, delimiter=delimiter, decimal=decimal)
-    header = Header(_read_header(file, dialect))
+    header = Header(read_header(file, dialect))
     converter = convert(header, str(file), dialect)
     return CsvRecords(file, dialect, header, converter, on_error, max_problems)
 
 
-def _read_header(file: Path, dialect: CsvDialect) -> list[str]:
+def read_header(file: Path, dialect: CsvDialect) -> list[str]:
+    """The column names on the first line of ``file`` (a byte-order mark removed).
+
+    Raises:
+        CsvFileError: the line cannot be read, or it is blank.
+    """
     raise_field_size_limit()
     try:
         with file.open(encoding=dialect.encoding, newline="") as stream:
