@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -115,7 +116,7 @@ def test_extend_reports_every_duplicate_at_once_and_adds_nothing() -> None:
     backlog = backlog_of("A")
     with pytest.raises(InvalidInputGroup) as caught:
         backlog.extend([item("B"), item("A"), item("B")])
-    assert sorted(e.key for e in caught.value.exceptions) == ["A", "B"]  # type: ignore[attr-defined]
+    assert sorted(e.key for e in caught.value.exceptions) == ["A", "B"]  # type: ignore[union-attr]
     assert backlog.keys() == ["A"]
 
 
@@ -582,6 +583,35 @@ def test_applying_a_plan_removes_exactly_its_items() -> None:
     removed = backlog.apply_prune(plan)
     assert [i.key for i in removed] == ["A", "C"]
     assert backlog.keys() == ["B"]
+
+
+@given(
+    size=st.integers(0, 1_500),
+    moves=st.lists(st.tuples(st.integers(0, 1_499), st.integers(0, 1_499)), max_size=5),
+    share=st.sampled_from([0.0, 0.002, 0.05, 0.5, 1.0]),
+    seed=st.randoms(use_true_random=False),
+)
+def test_applying_a_plan_of_any_size_keeps_the_order_of_the_rest(
+    size: int, moves: list[tuple[int, int]], share: float, seed: random.Random
+) -> None:
+    # A few removals go one by one, many rebuild the order at once: both must agree with a list.
+    keys = [f"K-{i}" for i in range(size)]
+    backlog = Backlog(item(k) for k in keys)
+    for a, b in moves:  # uneven blocks first
+        if size >= 2 and a % size != b % size:
+            backlog.move_before(keys[a % size], keys[b % size])
+    order = backlog.keys()
+    gone = set(seed.sample(keys, round(size * share)))
+    plan = backlog.plan_prune(lambda work: "chosen" if work.key in gone else None)
+    removed = backlog.apply_prune(plan)
+    rest = [k for k in order if k not in gone]
+    assert [i.key for i in removed] == [k for k in order if k in gone]
+    assert backlog.keys() == rest
+    assert [backlog.position(k) for k in rest] == list(range(len(rest)))
+    assert not any(k in backlog for k in gone)
+    middle = len(rest) // 2
+    backlog.insert(item("NEW"), at=middle)
+    assert backlog.keys() == [*rest[:middle], "NEW", *rest[middle:]]
 
 
 def test_a_plan_is_refused_once_the_backlog_has_changed() -> None:

@@ -123,6 +123,9 @@ class _Order:
     __slots__ = ("_blocks", "_dirty", "_lengths", "_offsets", "_size", "_where")
 
     def __init__(self) -> None:
+        self._clear()
+
+    def _clear(self) -> None:
         self._blocks: list[_Block] = [_Block([], 0)]
         self._where: dict[str, _Block] = {}
         self._lengths: list[int] = [0]
@@ -225,6 +228,12 @@ class _Order:
         if len(block.keys) < _LOAD // 4 and len(self._blocks) > 1:
             self._merge(block)
         return position
+
+    def discard_many(self, keys: set[str]) -> None:
+        """Remove every key of ``keys`` (all present) by rebuilding the blocks: O(n)."""
+        kept = [key for key in self if key not in keys]
+        self._clear()
+        self.extend(kept)
 
     def _split(self, block: _Block) -> None:
         half = _Block(block.keys[_LOAD:], block.index + 1)
@@ -816,7 +825,12 @@ class Backlog:
                 current_version=self._version,
                 same_backlog=plan._backlog_id == self._id,
             )
-        return [self.remove(key) for key in plan.keys]
+        keys = plan.keys
+        if len(keys) <= len(self) // 128:  # a few items: remove one by one, O(k sqrt(n))
+            return [self.remove(key) for key in keys]
+        self._order.discard_many(set(keys))  # many: one O(n) rebuild of the order
+        self._bump()
+        return [self._items.pop(key) for key in keys]
 
 
 # --------------------------------------------------------------------------- rank_changes
