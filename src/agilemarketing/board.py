@@ -37,11 +37,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
-from typing import Any
 
 import attrs
 
-from agilemarketing._text import duration, table
+from agilemarketing._text import duration, one_line, required, table
 from agilemarketing._time import ensure_utc, utcnow
 from agilemarketing.done import DefinitionOfDone, DoneCheck
 from agilemarketing.errors import InvalidValue, NotDone, NotFound, WipBreach
@@ -61,19 +60,6 @@ __all__ = [
 ]
 
 
-def _text(value: str) -> str:
-    return " ".join(str(value).split())
-
-
-def _nonempty(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-    if not value:
-        raise InvalidValue(
-            f"{attribute.name} must not be empty",
-            where=type(instance).__name__,
-            fix=f"say {'why' if attribute.name == 'reason' else 'who decided'}",
-        )
-
-
 @attrs.frozen
 class WipOverride:
     """A deliberate, recorded exception to a WIP limit: why, and who decided.
@@ -82,8 +68,8 @@ class WipOverride:
     WipOverride(reason='launch date fixed by the trade show', by='Marketing Owner')
     """
 
-    reason: str = attrs.field(converter=_text, validator=_nonempty)
-    by: str = attrs.field(converter=_text, validator=_nonempty)
+    reason: str = attrs.field(converter=one_line, validator=required)
+    by: str = attrs.field(converter=one_line, validator=required)
 
 
 @attrs.frozen
@@ -108,7 +94,7 @@ class OverrideRecord:
 class Blocker:
     """Why an item cannot move, and since when."""
 
-    reason: str = attrs.field(converter=_text, validator=_nonempty)
+    reason: str = attrs.field(converter=one_line, validator=required)
     since: datetime = attrs.field(converter=ensure_utc)
 
 

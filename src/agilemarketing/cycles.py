@@ -31,12 +31,11 @@ import enum
 import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 import attrs
 import numpy as np
 
-from agilemarketing._text import count, table
+from agilemarketing._text import count, one_line, required, table
 from agilemarketing._time import ensure_utc, utcnow
 from agilemarketing.errors import (
     CycleStateError,
@@ -124,19 +123,6 @@ Capacity(amount=6.0, unit=<CapacityUnit.ITEMS: 'items'>))
         return f"{self.amount:g} items"
 
 
-def _name(value: str) -> str:
-    return " ".join(str(value).split())
-
-
-def _nonempty(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-    if not value:
-        raise InvalidValue(
-            f"{attribute.name} must not be empty",
-            where=type(instance).__name__,
-            fix=f"give the {attribute.name}",
-        )
-
-
 def _utc(value: datetime | str) -> datetime:
     return ensure_utc(value, where="Cycle.start")
 
@@ -153,7 +139,7 @@ class Cycle:
     (14, True)
     """
 
-    name: str = attrs.field(converter=_name, validator=_nonempty)
+    name: str = attrs.field(converter=one_line, validator=required)
     start: datetime = attrs.field(converter=_utc)
     capacity: Capacity
     length: timedelta = attrs.field(default=FORTNIGHT)
@@ -187,8 +173,8 @@ class Cycle:
 class CapacityOverride:
     """A deliberate, recorded decision to commit beyond capacity: why, and who decided."""
 
-    reason: str = attrs.field(converter=_name, validator=_nonempty)
-    by: str = attrs.field(converter=_name, validator=_nonempty)
+    reason: str = attrs.field(converter=one_line, validator=required)
+    by: str = attrs.field(converter=one_line, validator=required)
 
 
 def _items(value: Iterable[WorkItem]) -> tuple[WorkItem, ...]:
