@@ -34,9 +34,11 @@ from agilemarketing.errors import (
     WipBreach,
 )
 from agilemarketing.experiments import Decision, Experiment, SuccessCriterion, summarise
+from agilemarketing.flow import FlowLog
 from agilemarketing.forecast import ThroughputSample, backlog_clearance
 from agilemarketing.guidepoint import Blueprint, Guidepoint, Kpi, Outcome, Priority
-from agilemarketing.items import Size, WorkItem
+from agilemarketing.history import ItemHistory, Transition
+from agilemarketing.items import CustomerStory, Size, WorkItem
 from agilemarketing.poker import PokerSession
 from agilemarketing.serialize import BlueprintVersion, PlanningFile
 from agilemarketing.showcase import CycleMetrics, Retrospective, ShowcaseSummary, team_showcase
@@ -282,6 +284,51 @@ def test_must_take_capacity_from_the_teams_own_throughput() -> None:
         reports.append(run.close())
     assert capacity_from_history(reports, unit="items").amount == 4
     assert Blueprint.from_throughput(GP, "2026-04", [4, 5, 6], unit="items").capacity[0] == 10
+
+
+def test_must_timebox_a_cycle_fortnightly_by_default() -> None:
+    # "Cycle: a fixed timebox, fortnightly by default."
+    cycle = Cycle("Cycle 1", START, Capacity.items(5))
+    assert cycle.end - cycle.start == timedelta(days=14)
+    assert cycle.following("Cycle 2").start == cycle.end
+    with pytest.raises(InvalidValue, match="longer than zero"):
+        Cycle("Cycle 0", START, Capacity.items(5), length=timedelta(0))
+
+
+def test_must_show_in_progress_blocked_and_ageing_work_at_the_daily_huddle() -> None:
+    board = Board(Workflow.from_shorthand("Ready,Doing,Done", start="Doing"))
+    board.add(WorkItem("A", "Landing page"), "Doing", at=START)
+    board.add(WorkItem("B", "Flyer"), "Doing", at=START + timedelta(days=4))
+    board.block("B", "waiting on legal", at=START + timedelta(days=5))
+    view = board.huddle(START + timedelta(days=6), ageing_after=timedelta(days=5))
+    assert [i.key for i in view.in_progress] == ["A", "B"]
+    assert [i.key for i in view.blocked] == ["B"]
+    assert [i.key for i in view.ageing] == ["A"]
+
+
+def test_must_phrase_work_around_customer_value() -> None:
+    # "Customer stories: as a ... I want ... so that ..., not one person's task."
+    story = CustomerStory("small-business owner", "a savings calculator", "I can plan cash")
+    assert str(story) == (
+        "As a small-business owner, I want a savings calculator, so that I can plan cash."
+    )
+    with pytest.raises(InvalidValue, match="so_that"):
+        CustomerStory("small-business owner", "a savings calculator", " ")
+
+
+def test_must_count_waiting_on_approvals_as_waste() -> None:
+    # "Waiting on experts, approvals and hand-offs are waste": a waiting stage is not active
+    # time, so one day of work and three days waiting for approval is 25% flow efficiency.
+    workflow = Workflow.from_shorthand(
+        "Ready,Doing,Approval,Done", start="Doing", done="Done", waiting=["Approval"]
+    )
+    moves = [
+        Transition(START, "Ready", "Doing"),
+        Transition(START + timedelta(days=1), "Doing", "Approval"),
+        Transition(START + timedelta(days=4), "Approval", "Done"),
+    ]
+    log = FlowLog.build([ItemHistory("A", "a", status="Done", transitions=moves)], workflow)
+    assert metrics.flow_efficiency(log).overall == pytest.approx(0.25)
 
 
 def test_must_treat_pulling_into_a_full_stage_as_a_wip_breach() -> None:

@@ -135,7 +135,7 @@ def test_markdown_layout() -> None:
     text = team_showcase(closed_cycle(), definition_of_done=DOD).to_markdown()
     assert text.splitlines()[0] == "## Team Showcase: Cycle 1 (06 Apr - 20 Apr 2026)"
     assert "- [V-1 App teaser video (pipeline)](https://example.com/v1)" in text
-    assert "- F-1 Trade-fair flyer, unplanned" in text
+    assert "- F-1 Trade-fair flyer (unplanned)" in text
 
 
 def test_html_is_self_contained_and_escaped() -> None:
@@ -293,7 +293,7 @@ def test_unplanned_work_from_the_history_is_marked_in_the_showcase() -> None:
     summary = team_showcase(report)
     unplanned = [w.key for w in summary.finished if w.unplanned]
     assert unplanned == ["MKT-287"]
-    assert "MKT-287 Whitepaper chapter: onboarding in ten minutes, unplanned" in str(summary)
+    assert "MKT-287 Whitepaper chapter: onboarding in ten minutes (unplanned)" in str(summary)
 
 
 def test_an_unknown_cycle_in_the_history_names_the_known_ones() -> None:

@@ -115,6 +115,15 @@ class FinishedWork:
     outcome: str | None = None
     unplanned: bool = False
 
+    def line(self) -> str:
+        """``KEY title (outcome; unplanned)``: how the summary lists it.
+
+        >>> FinishedWork("F-1", "Trade-fair flyer", outcome="pipeline", unplanned=True).line()
+        'F-1 Trade-fair flyer (pipeline; unplanned)'
+        """
+        notes = [n for n in (self.outcome, "unplanned" if self.unplanned else None) if n]
+        return f"{self.key} {self.title}" + (f" ({'; '.join(notes)})" if notes else "")
+
 
 def _safe_link(link: str | None) -> str | None:
     if link is None:
@@ -172,15 +181,7 @@ class ShowcaseSummary:
                 return rows
             return [*rows[:limit], (f"... and {len(rows) - limit} more", None)]
 
-        finished = [
-            (
-                f"{w.key} {w.title}"
-                + (f" ({w.outcome})" if w.outcome else "")
-                + (", unplanned" if w.unplanned else ""),
-                _safe_link(w.link),
-            )
-            for w in self.finished
-        ]
+        finished = [(w.line(), _safe_link(w.link)) for w in self.finished]
         sections: list[tuple[str, list[tuple[str, str | None]]]] = [
             ("Finished (customer-ready)", capped(finished) or [("nothing finished", None)]),
             ("Delivery", [(self.metrics.line(), None)]),
