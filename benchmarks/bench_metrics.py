@@ -2,11 +2,12 @@
 
 Run: ``.venv/bin/python benchmarks/bench_metrics.py [--quick]`` (``--quick``: 2,000 items only).
 
-The synthetic history is generated here (seeded, vectorised): about ten transitions per item
-(forward moves, some backward moves and reopens, a final Done / Won't Do / still in progress),
-some blocked periods and fortnightly cycle memberships, so 100,000 items make about 1,000,000
-transitions. A second row per size uses ``agilemarketing.simulate.simulate_board`` (a realistic
-marketing board, fewer transitions per item).
+The synthetic history comes from ``agilemarketing.simulate.stress_board`` (seeded, vectorised):
+about ten transitions per item (forward moves, some backward moves and reopens, a final Done /
+Won't Do / still in progress), some blocked periods and fortnightly cycle memberships, so
+100,000 items make about 1,000,000 transitions. A second row per size uses
+``agilemarketing.simulate.simulate_board`` (a realistic marketing board, fewer transitions per
+item).
 
 Printed per size (best of 3 runs, as the machine is shared): seconds to load the JSONL, build
 the flow log, and compute each metric; the total (target: under 2 s at 100k on a 2-core
@@ -26,7 +27,6 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,105 +35,17 @@ from dateutil import parser as dateparser
 
 from agilemarketing import metrics as m
 from agilemarketing.flow import FlowLog
-from agilemarketing.historyio import CycleWindow, HistoryTable, read_history, write_history
+from agilemarketing.historyio import HistoryTable, read_history, write_history
+from agilemarketing.simulate import stress_board
 from agilemarketing.workdays import WorkCalendar
-from agilemarketing.workflow import Workflow
 
-STAGES = ("Backlog", "Ready", "In Progress", "Review", "Approval", "Done")
-WORKFLOW = Workflow.from_shorthand(
-    STAGES, start="In Progress", waiting=["Ready", "Approval"], wip={"In Progress": 400}
-)
 CALENDAR = WorkCalendar(holidays=["2025-12-25", "2026-01-01"], timezone="Europe/Berlin")
-DAY_US = 86_400_000_000
+WORKFLOW = stress_board(items=1).workflow
 
 
 def synthetic_history(n: int, seed: int = 20261123) -> HistoryTable:
-    """``n`` items, ~10 transitions each, as a HistoryTable (vectorised, seeded)."""
-    rng = np.random.default_rng(seed)
-    per_item = rng.integers(6, 15, n)  # transitions per item, mean 10
-    total = int(per_item.sum())
-    item = np.repeat(np.arange(n), per_item)
-    first = np.zeros(total, dtype=bool)
-    first[np.concatenate([[0], np.cumsum(per_item)[:-1]])] = True
-    last = np.zeros(total, dtype=bool)
-    last[np.cumsum(per_item) - 1] = True
-    # Stage walk: mostly forward, sometimes back; clipped below Done until the final move.
-    step = np.where(rng.random(total) < 0.8, 1, -1)
-    walk = np.cumsum(step)
-    offset = np.repeat(walk[first] - step[first], per_item)
-    position = np.clip(walk - offset, 0, 4)
-    final = rng.random(n)
-    end_status = np.where(final < 0.85, 5, np.where(final < 0.88, 6, -1))  # 6: Won't Do
-    position[last] = np.where(end_status >= 0, end_status, position[last])
-    before = np.empty(total, dtype=np.int64)
-    before[1:] = position[:-1]
-    before[first] = 0
-    same = position == before
-    position[same] = np.maximum(before[same] - 1, 0)
-    same = position == before
-    position[same] = 1  # from Backlog to Backlog -> to Ready
-    # Times: created over two years, gaps of about a day and a half (exponential).
-    created = np.datetime64("2024-06-01T08:00", "us").astype(np.int64) + rng.integers(
-        0, 700 * DAY_US, n
-    )
-    gaps = rng.exponential(1.5 * DAY_US, total).astype(np.int64) + 60_000_000
-    elapsed = np.cumsum(gaps)
-    base = np.repeat(elapsed[first] - gaps[first], per_item)
-    at = np.repeat(created, per_item) + (elapsed - base)
-    names = (*STAGES, "Won't Do")
-    status_now = position[last]
-    # Blocked periods for 15% of the items, inside their life.
-    blocked = np.flatnonzero(rng.random(n) < 0.15)
-    b_from = at[first][blocked] + rng.integers(0, 3 * DAY_US, len(blocked))
-    b_to = b_from + rng.integers(DAY_US // 4, 3 * DAY_US, len(blocked))
-    # Fortnightly cycles; each item joins the cycle running at its first transition.
-    cycle_start = np.datetime64("2024-06-03T00:00", "us").astype(np.int64)
-    n_cycles = 60
-    first_monday = datetime(2024, 6, 3, tzinfo=UTC)
-    windows = tuple(
-        CycleWindow(
-            f"C{k + 1}",
-            first_monday + timedelta(days=14 * k),
-            first_monday + timedelta(days=14 * (k + 1)),
-        )
-        for k in range(n_cycles)
-    )
-    joined = at[first]
-    cycle = np.clip((joined - cycle_start) // (14 * DAY_US), 0, n_cycles - 1)
-    types = np.array(["Campaign", "Content", "Email", "Event", "Social"])
-    us = "datetime64[us]"
-    return HistoryTable(
-        keys=np.char.add("MKT-", np.arange(1, n + 1).astype(str)),
-        summaries=("",) * n,
-        types=rng.integers(0, len(types), n).astype(np.int32),
-        type_names=tuple(types.tolist()),
-        statuses=status_now.astype(np.int32),
-        status_names=names,
-        created=created.view(us),
-        resolved=np.full(n, np.datetime64("NaT", "us")),
-        points=rng.choice([1.0, 2.0, 3.0, 5.0, 8.0], n),
-        ranks=(None,) * n,
-        tr_item=item.astype(np.int32),
-        tr_at=at.view(us),
-        tr_from=before.astype(np.int32),
-        tr_to=position.astype(np.int32),
-        tr_observed=np.zeros(total, dtype=bool),
-        label_item=np.arange(n, dtype=np.int32),
-        label_code=rng.integers(0, 4, n).astype(np.int32),
-        label_names=("channel:email", "channel:social", "channel:web", "channel:events"),
-        sprint_item=np.empty(0, np.int32),
-        sprint_code=np.empty(0, np.int32),
-        sprint_names=(),
-        blk_item=blocked.astype(np.int32),
-        blk_from=b_from.view(us),
-        blk_to=b_to.view(us),
-        cyc_item=np.arange(n, dtype=np.int32),
-        cyc_code=cycle.astype(np.int32),
-        cyc_joined=joined.view(us),
-        cyc_left=np.full(n, np.datetime64("NaT", "us")),
-        cycle_names=tuple(w.name for w in windows),
-        cycles=windows,
-    )
+    """``n`` items, ~10 transitions each (:func:`agilemarketing.simulate.stress_board`)."""
+    return stress_board(items=n, seed=seed).table
 
 
 METRICS: dict[str, Callable[[FlowLog], Any]] = {

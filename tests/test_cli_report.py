@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -12,6 +13,7 @@ from agilemarketing.cli import main
 from agilemarketing.cli.report import ReportExit
 from agilemarketing.report import FlowReport
 from agilemarketing.simulate import simulate_board
+from agilemarketing.workflow import Workflow
 
 STAGES = ["--stages", "Backlog,Ready,In Progress,Waiting for Approval,Review,Done"]
 SHORTHAND = [*STAGES, "--start", "Ready", "--done", "Done"]
@@ -195,13 +197,96 @@ def test_forecast_json_for_how_many_with_the_exact_method(board: tuple[Path, Pat
 
 
 @pytest.mark.parametrize(
-    "question", [[], ["--items", "3", "--by", "2027-01-01"]], ids=["none", "both"]
+    "question",
+    [[], ["--items", "3", "--by", "2027-01-01"], ["--ranked", "--backlog"]],
+    ids=["none", "both", "ranked-and-backlog"],
 )
 def test_forecast_asks_exactly_one_question(board: tuple[Path, Path], question: list[str]) -> None:
     history, workflow = board
     code, _, stderr = run("forecast", history, "--workflow", workflow, *question)
     assert code == ReportExit.USAGE
     assert "ask one question" in stderr
+
+
+def test_forecast_ranked_lists_each_campaign_in_rank_order(board: tuple[Path, Path]) -> None:
+    history, workflow = board
+    args = ["forecast", history, "--workflow", workflow, "--ranked", "--seed", "5"]
+    code, stdout, stderr = run(*args, "--json")
+    assert code == ReportExit.OK, stderr
+    doc = json.loads(stdout)
+    assert doc["question"] == "ranked"
+    entries = doc["entries"]
+    assert entries[0]["name"] == "competitor-response"  # the scope-added campaign ranks first
+    assert [e["cumulative"] for e in entries] == list(np.cumsum([e["remaining"] for e in entries]))
+    p85 = [next(p["date"] for p in e["percentiles"] if p["confidence"] == 0.85) for e in entries]
+    assert p85 == sorted(p85)  # worked in rank order: a lower rank is never done earlier
+    code, text, _ = run(*args)
+    assert code == ReportExit.OK
+    assert [line.split(":")[0].strip() for line in text.splitlines()[1:]] == [
+        e["name"] for e in entries
+    ]
+
+
+def test_forecast_ranked_without_campaign_labels_exits_2(board: tuple[Path, Path]) -> None:
+    history, workflow = board
+    code, _, stderr = run(
+        "forecast", history, "--workflow", workflow, "--ranked", "--campaign-prefix", "epic:"
+    )
+    assert code == ReportExit.USAGE
+    assert "no open item has a label starting with 'epic:'" in stderr
+
+
+def test_forecast_backlog_clearance_of_the_open_items(board: tuple[Path, Path]) -> None:
+    history, workflow = board
+    code, stdout, stderr = run(
+        "forecast", history, "--workflow", workflow, "--backlog", "--method", "exact", "--json"
+    )
+    assert code == ReportExit.OK, stderr
+    doc = json.loads(stdout)
+    log = FlowReport.build(str(history), Workflow.from_toml(workflow)).log
+    assert doc["question"] == "clearance"
+    assert doc["backlog"] == int((~log.is_done & ~log.abandoned).sum()) > 0
+    assert doc["scope_growth"] is False
+    assert doc["forecast"]["method"] == "exact"
+
+
+def test_forecast_backlog_with_scope_growth_warns_when_it_never_clears() -> None:
+    root = Path(__file__).resolve().parent.parent / "examples" / "board"
+    args = ["forecast", root / "history.jsonl", "--workflow", root / "workflow.toml"]
+    code, stdout, stderr = run(*args, "--backlog", "--scope-growth", "--trials", "500", "--json")
+    assert code == ReportExit.OK, stderr
+    doc = json.loads(stdout)
+    assert doc["scope_growth"] is True
+    assert doc["arrivals_per_day"] > doc["throughput_per_day"]  # the example board's story
+    assert doc["never_clears"] is True
+    code, text, _ = run(*args, "--backlog", "--scope-growth", "--trials", "500")
+    assert code == ReportExit.OK
+    assert "never clears. Prune it, or take fewer requests in." in text
+    code, stdout, _ = run(*args, "--backlog", "--trials", "500", "--json")
+    assert json.loads(stdout)["never_clears"] is False  # without growth it clears
+
+
+def test_forecast_scope_growth_needs_the_backlog_question_and_monte_carlo(
+    board: tuple[Path, Path],
+) -> None:
+    history, workflow = board
+    code, _, stderr = run(
+        "forecast", history, "--workflow", workflow, "--items", "3", "--scope-growth"
+    )
+    assert code == ReportExit.USAGE
+    assert "--scope-growth goes with --backlog" in stderr
+    code, _, stderr = run(
+        "forecast",
+        history,
+        "--workflow",
+        workflow,
+        "--backlog",
+        "--scope-growth",
+        "--method",
+        "exact",
+    )
+    assert code == ReportExit.USAGE
+    assert "does not model scope growth" in stderr
 
 
 def test_forecast_from_a_window_without_finished_work_exits_3(board: tuple[Path, Path]) -> None:

@@ -1114,6 +1114,56 @@ def _ranked_engine(
     return [_cdf_from_days(days[:, j], max_days) for j in range(targets.size)], draws
 
 
+def _when_forecasts(
+    targets: Sequence[int],
+    sample: ThroughputSample,
+    *,
+    how: ForecastMethod,
+    first: date,
+    trials: int,
+    seed: int | None,
+    block_days: int,
+    confidences: Iterable[float],
+    calendar: WorkCalendar | None,
+    max_days: int,
+    growth: bool = False,
+) -> list[WhenForecast]:
+    """One :class:`WhenForecast` per running total in ``targets`` (0: done at the start).
+
+    One simulation (or one convolution) serves every target; the first forecast carries the
+    number of samples drawn.
+    """
+    levels = _check_confidences(confidences)
+    wanted = np.asarray(targets, dtype=np.int64)
+    cdfs, draws = _ranked_engine(
+        np.maximum(wanted, 1),
+        sample,
+        method=how,
+        trials=trials,
+        seed=seed,
+        block_days=block_days,
+        max_days=_positive(max_days, "max_days"),
+        phase=_phase(sample, first, calendar),
+        growth=growth,
+    )
+    simulated = how is ForecastMethod.MONTE_CARLO
+    return [
+        _when_from_cdf(
+            target,
+            cdfs[j] if target > 0 else np.array([1.0]),
+            start=first,
+            method=how,
+            confidences=levels,
+            calendar=calendar,
+            sample=sample,
+            trials=trials if simulated else None,
+            seed=seed if simulated else None,
+            draws=draws if j == 0 else 0,
+        )
+        for j, target in enumerate(wanted.tolist())
+    ]
+
+
 def when_done(
     items: int,
     sample: ThroughputSample,
@@ -1146,29 +1196,19 @@ def when_done(
     how = _method(method)
     items = _positive(items, "items")
     sample.require_throughput()
-    first = _start(sample, start)
-    cdfs, draws = _ranked_engine(
-        np.array([items]),
+    (forecast,) = _when_forecasts(
+        [items],
         sample,
-        method=how,
+        how=how,
+        first=_start(sample, start),
         trials=trials,
         seed=seed,
         block_days=block_days,
-        max_days=_positive(max_days, "max_days"),
-        phase=_phase(sample, first, calendar),
-    )
-    return _when_from_cdf(
-        items,
-        cdfs[0],
-        start=first,
-        method=how,
-        confidences=_check_confidences(confidences),
+        confidences=confidences,
         calendar=calendar,
-        sample=sample,
-        trials=trials if how is ForecastMethod.MONTE_CARLO else None,
-        seed=seed if how is ForecastMethod.MONTE_CARLO else None,
-        draws=draws,
+        max_days=max_days,
     )
+    return forecast
 
 
 def how_many_by(
@@ -1280,36 +1320,23 @@ def ranked_completion(
                 value=count,
             )
     sample.require_throughput()
-    first = _start(sample, start)
     cumulative = np.cumsum([int(c) for _, c in pairs]).astype(np.int64)
-    positive = np.maximum(cumulative, 1)
-    cdfs, draws = _ranked_engine(
-        positive,
+    forecasts = _when_forecasts(
+        cumulative.tolist(),
         sample,
-        method=how,
+        how=how,
+        first=_start(sample, start),
         trials=trials,
         seed=seed,
         block_days=block_days,
-        max_days=_positive(max_days, "max_days"),
-        phase=_phase(sample, first, calendar),
+        confidences=confidences,
+        calendar=calendar,
+        max_days=max_days,
     )
-    levels = _check_confidences(confidences)
-    entries = []
-    for j, (name, count) in enumerate(pairs):
-        cdf = cdfs[j] if cumulative[j] > 0 else np.array([1.0])
-        fc = _when_from_cdf(
-            int(cumulative[j]),
-            cdf,
-            start=first,
-            method=how,
-            confidences=levels,
-            calendar=calendar,
-            sample=sample,
-            trials=trials if how is ForecastMethod.MONTE_CARLO else None,
-            seed=seed if how is ForecastMethod.MONTE_CARLO else None,
-            draws=draws if j == 0 else 0,
-        )
-        entries.append(RankedEntry(str(name), int(count), int(cumulative[j]), fc))
+    entries = [
+        RankedEntry(str(name), int(count), int(total), fc)
+        for (name, count), total, fc in zip(pairs, cumulative.tolist(), forecasts, strict=True)
+    ]
     return RankedForecast(tuple(entries))
 
 
@@ -1367,29 +1394,18 @@ def backlog_clearance(
             f"({sample.mean:.2f} items/day): at this rate the backlog of {backlog} items "
             "never clears. Prune it, or take fewer requests in."
         )
-    first = _start(sample, start)
-    cdfs, draws = _ranked_engine(
-        np.array([backlog]),
+    (fc,) = _when_forecasts(
+        [backlog],
         sample,
-        method=how,
+        how=how,
+        first=_start(sample, start),
         trials=trials,
         seed=seed,
         block_days=block_days,
-        max_days=_positive(max_days, "max_days"),
-        phase=_phase(sample, first, calendar),
-        growth=scope_growth,
-    )
-    fc = _when_from_cdf(
-        backlog,
-        cdfs[0],
-        start=first,
-        method=how,
-        confidences=_check_confidences(confidences),
+        confidences=confidences,
         calendar=calendar,
-        sample=sample,
-        trials=trials if how is ForecastMethod.MONTE_CARLO else None,
-        seed=seed if how is ForecastMethod.MONTE_CARLO else None,
-        draws=draws,
+        max_days=max_days,
+        growth=scope_growth,
     )
     return ClearanceForecast(
         backlog=backlog,

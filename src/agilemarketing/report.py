@@ -65,7 +65,7 @@ from agilemarketing.forecast import (
 )
 from agilemarketing.history import ItemHistory
 from agilemarketing.historyio import HistoryTable, read_history
-from agilemarketing.metrics import ANTI_METRICS, FlowMetrics, ServiceLevel, Window
+from agilemarketing.metrics import ANTI_METRICS, FlowMetrics, ServiceLevel, Throughput, Window
 from agilemarketing.workdays import WorkCalendar
 from agilemarketing.workflow import Workflow
 
@@ -80,6 +80,8 @@ __all__ = [
     "ReportForecasts",
     "ReportSettings",
     "load_history",
+    "open_campaigns",
+    "throughput_sample",
 ]
 
 SCHEMA = "agilemarketing.report/1"
@@ -241,8 +243,44 @@ def _day_of(moment: np.datetime64, calendar: WorkCalendar | None) -> date:
     return value
 
 
-def _campaigns(table: HistoryTable, log: FlowLog, prefix: str) -> list[tuple[str, int]]:
-    """Open items per campaign label, campaigns in the rank order of their best open item."""
+def throughput_sample(
+    series: Throughput, window: Window, calendar: WorkCalendar | None = None
+) -> ThroughputSample | None:
+    """The daily throughput forecasts resample: ``series`` within ``window``.
+
+    With a calendar that has non-working days, only working days are kept (forecasts then
+    count working days). None when the window holds no day of the history.
+
+    >>> from agilemarketing.metrics import throughput
+    >>> sample = throughput_sample(throughput(FlowLog.example()), Window.last(weeks=2))
+    >>> sample.days, sample.total   # the example's 8 days, 2 items finished
+    (8, 2)
+    """
+    days = series.window(window)
+    if len(days.days) == 0:
+        return None
+    sample = days.sample()
+    if calendar is not None and calendar.weekmask != "1111111":
+        sample = sample.on_workdays(calendar)
+    return sample
+
+
+def open_campaigns(
+    table: HistoryTable, log: FlowLog, prefix: str = "campaign:"
+) -> list[tuple[str, int]]:
+    """Open items per campaign, campaigns in the backlog rank order of their best open item.
+
+    A campaign is a label starting with ``prefix`` (``campaign:spring-launch``); its name is
+    the rest of the label. Open means neither done nor abandoned. Items without a rank come
+    after ranked ones, oldest first. The result feeds
+    :func:`~agilemarketing.forecast.ranked_completion`.
+
+    >>> from agilemarketing.simulate import simulate_board
+    >>> board = simulate_board(items=300, seed=4)
+    >>> log = FlowLog.build(board.table, board.workflow)
+    >>> open_campaigns(board.table, log)[0]   # the scope-added campaign jumps the queue
+    ('competitor-response', 6)
+    """
     if not prefix or len(table) != len(log) or not np.array_equal(table.keys, log.keys):
         return []
     open_items = ~log.is_done & ~log.abandoned
@@ -266,12 +304,9 @@ def _forecasts(
     table: HistoryTable, log: FlowLog, metrics: FlowMetrics, settings: ReportSettings
 ) -> ReportForecasts:
     calendar = settings.calendar
-    series = metrics.throughput.window(settings.window)
-    if len(series.days) == 0:
+    sample = throughput_sample(metrics.throughput, settings.window, calendar)
+    if sample is None:
         return ReportForecasts(None, problem="the history has no days to resample")
-    sample = series.sample()
-    if calendar is not None and calendar.weekmask != "1111111":
-        sample = sample.on_workdays(calendar)
     start = _day_of(log.as_of, calendar) + timedelta(days=1)
     common: dict[str, Any] = {
         "start": start,
@@ -285,7 +320,7 @@ def _forecasts(
     try:
         when = when_done(items, sample, **common)
         how_many = how_many_by(start + timedelta(days=settings.horizon_days - 1), sample, **common)
-        campaigns = _campaigns(table, log, settings.campaign_prefix)
+        campaigns = open_campaigns(table, log, settings.campaign_prefix)
         ranked = ranked_completion(campaigns, sample, **common) if campaigns else None
         clearance = (
             backlog_clearance(open_items, sample, scope_growth=True, **common)

@@ -21,6 +21,10 @@ second or two. The result is a :class:`~agilemarketing.historyio.HistoryTable` p
 :class:`~agilemarketing.workflow.Workflow` it follows; :meth:`SimulatedBoard.write` saves both
 as ``history.jsonl`` and ``workflow.toml``.
 
+:func:`stress_board` is its dense sibling for performance work: about ten transitions per
+item (back-and-forth moves, reopened items), so 100,000 items make about 1,000,000
+transitions, the size the benchmarks and the flow report are measured at.
+
 >>> board = simulate_board(items=60, seed=3)
 >>> len(board.table), board.workflow.names[:3]
 (60, ('Backlog', 'Ready', 'In Progress'))
@@ -44,7 +48,7 @@ from agilemarketing.errors import InvalidValue
 from agilemarketing.historyio import CycleWindow, HistoryTable, write_history
 from agilemarketing.workflow import Workflow
 
-__all__ = ["STAGES", "SimulatedBoard", "marketing_workflow", "simulate_board"]
+__all__ = ["STAGES", "SimulatedBoard", "marketing_workflow", "simulate_board", "stress_board"]
 
 STAGES = ("Backlog", "Ready", "In Progress", "Waiting for Approval", "Review", "Done")
 """The board's stages, in order."""
@@ -444,6 +448,116 @@ def simulate_board(
     )
     end_time = datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1)
     return SimulatedBoard(table, marketing_workflow(), end_time, seed)
+
+
+_STRESS_STAGES = ("Backlog", "Ready", "In Progress", "Review", "Approval", "Done")
+_DAY_US = 86_400_000_000
+
+
+def stress_board(*, items: int = 100_000, seed: int = 20261123) -> SimulatedBoard:
+    """A dense synthetic board for performance work: about ten transitions per item.
+
+    Each item makes 6 to 14 moves through *Backlog → Ready → In Progress → Review → Approval
+    → Done* (mostly forward, one move in five backward, so items are reopened and stages
+    re-entered), created over two years from 2024-06-01 with about a day and a half between
+    moves; 85% end *Done*, 3% *Won't Do*, the rest are still open. 15% of the items have a
+    blocked period, every item belongs to a fortnightly cycle, and each has a channel label.
+    Vectorised and seeded: 100,000 items (about 1,000,000 transitions) take well under a
+    second.
+
+    >>> board = stress_board(items=1_000, seed=1)
+    >>> len(board.table), 8 < board.table.n_transitions / len(board.table) < 12
+    (1000, True)
+    >>> board.workflow.start, board.workflow.stage("Approval").active
+    ('In Progress', False)
+    """
+    n = _check("items", items, 1)
+    rng = np.random.default_rng(seed)
+    per_item = rng.integers(6, 15, n)  # transitions per item, mean 10
+    total = int(per_item.sum())
+    item = np.repeat(np.arange(n), per_item)
+    first = np.zeros(total, dtype=bool)
+    first[np.concatenate([[0], np.cumsum(per_item)[:-1]])] = True
+    last = np.zeros(total, dtype=bool)
+    last[np.cumsum(per_item) - 1] = True
+    # Stage walk: mostly forward, sometimes back; clipped below Done until the final move.
+    step = np.where(rng.random(total) < 0.8, 1, -1)
+    walk = np.cumsum(step)
+    offset = np.repeat(walk[first] - step[first], per_item)
+    position = np.clip(walk - offset, 0, 4)
+    final = rng.random(n)
+    end_status = np.where(final < 0.85, 5, np.where(final < 0.88, 6, -1))  # 6: Won't Do
+    position[last] = np.where(end_status >= 0, end_status, position[last])
+    before = np.empty(total, dtype=np.int64)
+    before[1:] = position[:-1]
+    before[first] = 0
+    same = position == before
+    position[same] = np.maximum(before[same] - 1, 0)
+    same = position == before
+    position[same] = 1  # from Backlog to Backlog -> to Ready
+    # Times: created over two years, gaps of about a day and a half (exponential).
+    created = np.datetime64("2024-06-01T08:00", "us").astype(np.int64) + rng.integers(
+        0, 700 * _DAY_US, n
+    )
+    gaps = rng.exponential(1.5 * _DAY_US, total).astype(np.int64) + 60_000_000
+    elapsed = np.cumsum(gaps)
+    base = np.repeat(elapsed[first] - gaps[first], per_item)
+    at = np.repeat(created, per_item) + (elapsed - base)
+    # Blocked periods for 15% of the items, inside their life.
+    blocked = np.flatnonzero(rng.random(n) < 0.15)
+    b_from = at[first][blocked] + rng.integers(0, 3 * _DAY_US, len(blocked))
+    b_to = b_from + rng.integers(_DAY_US // 4, 3 * _DAY_US, len(blocked))
+    # Fortnightly cycles; each item joins the cycle running at its first transition.
+    n_cycles = 60
+    first_monday = datetime(2024, 6, 3, tzinfo=UTC)
+    cycle_start = np.datetime64("2024-06-03T00:00", "us").astype(np.int64)
+    windows = tuple(
+        CycleWindow(
+            f"C{k + 1}",
+            first_monday + timedelta(days=14 * k),
+            first_monday + timedelta(days=14 * (k + 1)),
+        )
+        for k in range(n_cycles)
+    )
+    joined = at[first]
+    cycle = np.clip((joined - cycle_start) // (14 * _DAY_US), 0, n_cycles - 1)
+    us = "datetime64[us]"
+    table = HistoryTable(
+        keys=np.char.add("MKT-", np.arange(1, n + 1).astype(str)),
+        summaries=("",) * n,
+        types=rng.integers(0, len(_TYPES), n).astype(np.int32),
+        type_names=_TYPES,
+        statuses=position[last].astype(np.int32),
+        status_names=(*_STRESS_STAGES, _WONT_DO),
+        created=created.view(us),
+        resolved=np.full(n, np.datetime64("NaT", "us")),
+        points=rng.choice([1.0, 2.0, 3.0, 5.0, 8.0], n),
+        ranks=(None,) * n,
+        tr_item=item.astype(np.int32),
+        tr_at=at.view(us),
+        tr_from=before.astype(np.int32),
+        tr_to=position.astype(np.int32),
+        tr_observed=np.zeros(total, dtype=bool),
+        label_item=np.arange(n, dtype=np.int32),
+        label_code=rng.integers(0, 4, n).astype(np.int32),
+        label_names=("channel:email", "channel:social", "channel:web", "channel:events"),
+        sprint_item=np.empty(0, np.int32),
+        sprint_code=np.empty(0, np.int32),
+        sprint_names=(),
+        blk_item=blocked.astype(np.int32),
+        blk_from=b_from.view(us),
+        blk_to=b_to.view(us),
+        cyc_item=np.arange(n, dtype=np.int32),
+        cyc_code=cycle.astype(np.int32),
+        cyc_joined=joined.view(us),
+        cyc_left=np.full(n, np.datetime64("NaT", "us")),
+        cycle_names=tuple(w.name for w in windows),
+        cycles=windows,
+    )
+    workflow = Workflow.from_shorthand(
+        _STRESS_STAGES, start="In Progress", waiting=["Ready", "Approval"], wip={"In Progress": 400}
+    )
+    return SimulatedBoard(table, workflow, _dt(at.max().view(us)), seed)
 
 
 def _to_time(anchor: np.datetime64, work: NDArray[np.float64]) -> NDArray[np.datetime64]:

@@ -2,7 +2,15 @@
 
 HISTORY is a history JSON Lines file or an adapter URL (``mirror:team.db``, ``csv:board.csv``).
 The workflow comes from ``--workflow FILE.toml`` or the shorthand
-``--stages "Backlog,Ready,In Progress,Review,Done" --start Ready --done Done``.
+``--stages "Backlog,Ready,In Progress,Review,Done" --start Ready --done Done``. ``report``
+without either infers one from the data (statuses in their usual order; ``To Do``, ``Backlog``...
+before the start, ``Done``, ``Closed``... and the status of resolved items as done) and prints it
+as the ``--stages`` shorthand, to copy and adjust.
+
+``forecast`` answers one question per run: ``--items N`` (when are the next N items done?),
+``--by DATE`` (how many items by then?), ``--ranked`` (when is each campaign done, working
+them in backlog rank order?) or ``--backlog`` (when does the whole open backlog clear,
+optionally ``--scope-growth`` at the observed arrival rate?).
 
 Exit codes (:class:`ReportExit`): 0 done; 2 usage or input error (bad option, missing or
 invalid history or workflow); 3 no forecast possible (no item finished in the throughput
@@ -13,23 +21,38 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
+import attrs
 import click
 
 from agilemarketing.errors import (
     AgileMarketingError,
     InvalidInputGroup,
+    InvalidValue,
     NoThroughputError,
     ReportOutputError,
 )
 from agilemarketing.flow import FlowLog
-from agilemarketing.forecast import ForecastMethod, how_many_by, when_done
+from agilemarketing.forecast import (
+    ForecastMethod,
+    backlog_clearance,
+    how_many_by,
+    ranked_completion,
+    when_done,
+)
+from agilemarketing.history import ItemHistory
+from agilemarketing.historyio import HistoryTable
 from agilemarketing.metrics import Window, throughput
-from agilemarketing.report import FlowReport, ReportSettings, load_history
+from agilemarketing.report import (
+    FlowReport,
+    ReportSettings,
+    load_history,
+    open_campaigns,
+    throughput_sample,
+)
 from agilemarketing.workdays import WorkCalendar
 from agilemarketing.workflow import Workflow
 
@@ -129,6 +152,54 @@ def _workflow(
     )
 
 
+_TO_DO = {"backlog", "to do", "todo", "open", "new", "selected for development", "ready", "idea"}
+_DONE = {"done", "closed", "resolved", "released", "published", "complete", "completed", "live"}
+
+
+def _inferred_workflow(
+    histories: Iterable[ItemHistory],
+    start: str | None,
+    done: str | None,
+    waiting: tuple[str, ...],
+) -> Workflow:
+    """A workflow from the statuses the items went through, for a report without --workflow
+    or --stages: statuses in their usual order of appearance; conventional to-do and done names
+    (and the status of resolved items) set where cycle time starts and ends."""
+    positions: dict[str, list[float]] = {}
+    done_statuses: set[str] = set()
+    for history in histories:
+        path = [t.to_status for t in history.transitions] or [history.status]
+        path = [status for status in path if status]
+        for index, status in enumerate(path):
+            positions.setdefault(status, []).append(index / max(len(path) - 1, 1))
+        if history.resolved is not None and history.status:
+            done_statuses.add(history.status)
+    done_statuses |= {s for s in positions if s.casefold() in _DONE}
+    order = sorted(
+        positions, key=lambda s: (s in done_statuses, sum(positions[s]) / len(positions[s]))
+    )
+    to_do = [s for s in order if s.casefold() in _TO_DO and s not in done_statuses]
+    if not order or not done_statuses:
+        raise click.UsageError(
+            "cannot tell which status means done from the data; say how the board flows: "
+            '--workflow FILE.toml, or --stages "Backlog,Doing,Done" (with --start and --done)'
+        )
+    order = to_do + [s for s in order if s not in to_do]
+    first_in_progress = next((s for s in order if s not in to_do), order[-1])
+    return Workflow.from_shorthand(
+        order,
+        start=start or first_in_progress,
+        done=done or next(s for s in order if s in done_statuses),
+        waiting=waiting,
+    )
+
+
+def _shorthand(workflow: Workflow) -> str:
+    return (
+        f'--stages "{",".join(workflow.names)}" --start "{workflow.start}" --done "{workflow.done}"'
+    )
+
+
 def _calendar(
     working_days: str | None, holidays: tuple[str, ...], timezone: str
 ) -> WorkCalendar | None:
@@ -164,6 +235,43 @@ def _guard(run: Callable[[], None]) -> None:
         _fail(str(exc), ReportExit.OUTPUT)
 
 
+_campaign_prefix = click.option(
+    "--campaign-prefix",
+    default="campaign:",
+    show_default=True,
+    help="Labels naming campaigns, for the ranked forecast.",
+)
+
+
+@attrs.frozen
+class _Inputs:
+    """What the options shared by both commands say: the source and how to read it."""
+
+    history: str
+    workflow: Workflow
+    calendar: WorkCalendar | None
+    window: Window
+    trials: int
+    seed: int
+
+    @classmethod
+    def of(cls, options: dict[str, Any]) -> _Inputs:
+        return cls(
+            history=options["history"],
+            workflow=_workflow(
+                options["workflow_file"],
+                options["stages"],
+                options["start_stage"],
+                options["done_stage"],
+                options["waiting"],
+            ),
+            calendar=_calendar(options["working_days"], options["holidays"], options["timezone"]),
+            window=_window(options["window_weeks"], options["since"], options["until"]),
+            trials=options["trials"],
+            seed=options["seed"],
+        )
+
+
 @click.command("report")
 @_common
 @click.option(
@@ -185,32 +293,14 @@ def _guard(run: Callable[[], None]) -> None:
     show_default=True,
     help="Forecast how many items are done in the next N days.",
 )
-@click.option(
-    "--campaign-prefix",
-    default="campaign:",
-    show_default=True,
-    help="Labels naming campaigns, for the ranked forecast.",
-)
+@_campaign_prefix
 def report(
-    history: str,
-    workflow_file: Path | None,
-    stages: str | None,
-    start_stage: str | None,
-    done_stage: str | None,
-    waiting: tuple[str, ...],
-    window_weeks: int,
-    since: Any,
-    until: Any,
-    working_days: str | None,
-    holidays: tuple[str, ...],
-    timezone: str,
-    trials: int,
-    seed: int,
     out: Path,
     title: str,
     items: int | None,
     horizon_days: int,
     campaign_prefix: str,
+    **common: Any,
 ) -> None:
     """Write the flow report of HISTORY (a history JSON Lines file or an adapter URL) to --out.
 
@@ -219,18 +309,29 @@ def report(
     """
 
     def run() -> None:
+        source: HistoryTable | str = common["history"]
+        if common["workflow_file"] is None and not common["stages"]:
+            source = load_history(common["history"])
+            inferred = _inferred_workflow(
+                source.histories(), common["start_stage"], common["done_stage"], common["waiting"]
+            )
+            click.echo(
+                f"No workflow given; inferred from the data: {_shorthand(inferred)}", err=True
+            )
+            common["stages"] = ",".join(inferred.names)
+            common["start_stage"], common["done_stage"] = inferred.start, inferred.done
+        given = _Inputs.of(common)
         settings = ReportSettings(
             title=title,
-            calendar=_calendar(working_days, holidays, timezone),
-            window=_window(window_weeks, since, until),
+            calendar=given.calendar,
+            window=given.window,
             horizon_days=horizon_days,
             items=items,
             campaign_prefix=campaign_prefix,
-            trials=trials,
-            seed=seed,
+            trials=given.trials,
+            seed=given.seed,
         )
-        workflow = _workflow(workflow_file, stages, start_stage, done_stage, waiting)
-        built = FlowReport.build(history, workflow, settings=settings, source=history)
+        built = FlowReport.build(source, given.workflow, settings=settings, source=given.history)
         files = built.write(out)
         click.echo(
             f"Report written: {files.html} ({len(built.log)} items; {len(files.charts)} charts, "
@@ -249,6 +350,24 @@ def report(
     "--by", "by_date", type=click.DateTime(["%Y-%m-%d"]), help="How many items by this date?"
 )
 @click.option(
+    "--ranked",
+    is_flag=True,
+    help="When is each campaign done, worked in backlog rank order? (open items per campaign "
+    "label, see --campaign-prefix)",
+)
+@click.option(
+    "--backlog",
+    is_flag=True,
+    help="When does the whole open backlog (not done, not abandoned) clear?",
+)
+@click.option(
+    "--scope-growth",
+    is_flag=True,
+    help="With --backlog: new requests keep arriving at the window's daily arrival rate "
+    "(Monte Carlo only); warns when arrivals outpace throughput.",
+)
+@_campaign_prefix
+@click.option(
     "--method",
     type=click.Choice([m.value for m in ForecastMethod]),
     default=ForecastMethod.MONTE_CARLO.value,
@@ -263,62 +382,80 @@ def report(
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the forecast as JSON.")
 def forecast(
-    history: str,
-    workflow_file: Path | None,
-    stages: str | None,
-    start_stage: str | None,
-    done_stage: str | None,
-    waiting: tuple[str, ...],
-    window_weeks: int,
-    since: Any,
-    until: Any,
-    working_days: str | None,
-    holidays: tuple[str, ...],
-    timezone: str,
-    trials: int,
-    seed: int,
     items: int | None,
     by_date: Any,
+    ranked: bool,
+    backlog: bool,
+    scope_growth: bool,
+    campaign_prefix: str,
     method: str,
     from_date: Any,
     as_json: bool,
+    **common: Any,
 ) -> None:
-    """Forecast from HISTORY's throughput: when --items N are done, or how many --by DATE.
+    """Forecast from HISTORY's throughput: one question per run.
+
+    --items N: when are the next N items done? --by DATE: how many items by then? --ranked:
+    when is each campaign done, worked in rank order? --backlog: when does the open backlog
+    clear (--scope-growth: while requests keep arriving)?
 
     Prints one line per percentile (50/70/85/95), or the forecast as JSON with --json.
     """
-    if (items is None) == (by_date is None):
-        raise click.UsageError("ask one question: --items N or --by YYYY-MM-DD")
+    asked = [items is not None, by_date is not None, ranked, backlog]
+    if sum(asked) != 1:
+        raise click.UsageError(
+            "ask one question: --items N, --by YYYY-MM-DD, --ranked or --backlog"
+        )
+    if scope_growth and not backlog:
+        raise click.UsageError("--scope-growth goes with --backlog")
 
     def run() -> None:
-        workflow = _workflow(workflow_file, stages, start_stage, done_stage, waiting)
-        calendar = _calendar(working_days, holidays, timezone)
-        log = FlowLog.build(load_history(history), workflow)
-        series = throughput(log, calendar=calendar).window(_window(window_weeks, since, until))
-        if len(series.days) == 0:
-            raise NoThroughputError(None, None, 0)
-        sample = series.sample()
-        if calendar is not None and calendar.weekmask != "1111111":
-            sample = sample.on_workdays(calendar)
-        start: date | None = None if from_date is None else from_date.date()
-        options: dict[str, Any] = {
-            "start": start,
-            "method": method,
-            "trials": trials,
-            "seed": seed,
-            "calendar": calendar,
-        }
-        result = (
-            when_done(items, sample, **options)
-            if items is not None
-            else how_many_by(by_date.date(), sample, **options)
+        given = _Inputs.of(common)
+        table = load_history(given.history)
+        log = FlowLog.build(table, given.workflow)
+        sample = throughput_sample(
+            throughput(log, calendar=given.calendar), given.window, given.calendar
         )
+        if sample is None:
+            raise NoThroughputError(None, None, 0)
+        options: dict[str, Any] = {
+            "start": None if from_date is None else from_date.date(),
+            "method": method,
+            "trials": given.trials,
+            "seed": given.seed,
+            "calendar": given.calendar,
+        }
+        result: Any
+        if items is not None:
+            result = when_done(items, sample, **options)
+        elif by_date is not None:
+            result = how_many_by(by_date.date(), sample, **options)
+        elif ranked:
+            campaigns = open_campaigns(table, log, campaign_prefix)
+            if not campaigns:
+                raise InvalidValue(
+                    f"no open item has a label starting with {campaign_prefix!r}",
+                    where=given.history,
+                    fix="label campaign work (campaign:<name>) or pass --campaign-prefix",
+                    value=campaign_prefix,
+                )
+            result = ranked_completion(campaigns, sample, **options)
+        else:
+            open_items = int((~log.is_done & ~log.abandoned).sum())
+            if open_items == 0:
+                raise InvalidValue(
+                    "the backlog is empty: every item is done or abandoned",
+                    where=given.history,
+                    fix="nothing to forecast; ask --items N for future work",
+                    value=0,
+                )
+            result = backlog_clearance(open_items, sample, scope_growth=scope_growth, **options)
         if as_json:
             click.echo(json.dumps(result.to_dict(), indent=2))
             return
         click.echo(
             f"From the throughput of {sample.first_day} to {sample.last_day} "
-            f"({sample.days} days, {sample.total} items finished), {result.method.value}:"
+            f"({sample.days} days, {sample.total} items finished), {method}:"
         )
         for line in result.statements():
             click.echo(f"  {line}")
