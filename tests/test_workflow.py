@@ -91,3 +91,28 @@ def test_shorthand_keeps_every_stage_in_order(names: list[str]) -> None:
     wf = Workflow.from_shorthand(",".join(names))
     assert wf.names == tuple(n.strip() for n in names)
     assert wf.index_of(wf.start or "") <= wf.index_of(wf.done or "")
+
+
+@pytest.mark.parametrize(
+    ("written", "category"),
+    [
+        ("In Progress", StageCategory.IN_PROGRESS),
+        ("in_progress", StageCategory.IN_PROGRESS),
+        ("TODO", StageCategory.TODO),
+        ("to-do", StageCategory.TODO),
+        (" Done ", StageCategory.DONE),
+    ],
+)
+def test_a_stage_category_may_be_written_as_people_write_it(
+    written: str, category: StageCategory
+) -> None:
+    assert Stage("X", written).category is category
+
+
+def test_an_unknown_stage_category_is_an_invalid_value_saying_which_exist() -> None:
+    with pytest.raises(InvalidValue, match="unknown stage category") as caught:
+        Stage("X", "doing")
+    assert caught.value.value == "doing"
+    assert "'to do', 'in progress' or 'done'" in str(caught.value)
+    with pytest.raises(InvalidValue, match=r"stage 2 \(Doing\), key 'category'"):
+        Workflow.from_mapping({"stages": [{"name": "To Do"}, {"name": "Doing", "category": "wip"}]})

@@ -41,7 +41,11 @@ __all__ = ["CustomerStory", "Size", "SizeUnit", "TShirt", "WorkItem"]
 
 
 class TShirt(enum.StrEnum):
-    """T-shirt sizes, smallest first. ``TShirt.M.points`` gives a conventional point equivalent."""
+    """T-shirt sizes, smallest first. ``TShirt.M.points`` gives a conventional point equivalent.
+
+    >>> TShirt("l".upper()), TShirt.L.points, TShirt.S < TShirt.XL
+    (<TShirt.L: 'L'>, 5.0, True)
+    """
 
     XS = "XS"
     S = "S"
@@ -67,7 +71,11 @@ _TSHIRT_POINTS = {
 
 
 class SizeUnit(enum.StrEnum):
-    """How an item's size is expressed."""
+    """How an item's size is expressed.
+
+    >>> Size.tshirt("M").unit is SizeUnit.TSHIRT
+    True
+    """
 
     POINTS = "points"
     TSHIRT = "tshirt"
@@ -88,7 +96,12 @@ def _nonempty(instance: Any, attribute: attrs.Attribute[Any], value: str) -> Non
 
 @attrs.frozen
 class CustomerStory:
-    """Work phrased around customer value: *as a … I want … so that …*."""
+    """Work phrased around customer value: *as a … I want … so that …*.
+
+    >>> story = CustomerStory("retail banking customer", "to see fees up front", "I trust the app")
+    >>> print(story)
+    As a retail banking customer, I want to see fees up front, so that I trust the app.
+    """
 
     as_a: str = attrs.field(converter=_strip, validator=_nonempty)
     i_want: str = attrs.field(converter=_strip, validator=_nonempty)
@@ -104,6 +117,12 @@ class Size:
 
     Build one with :meth:`points` or :meth:`tshirt`; ``value`` is always a number of points, so
     capacity arithmetic works the same for both units.
+
+    >>> str(Size.points(5)), str(Size.tshirt("xl")), Size.tshirt("xl").value
+    ('5 pt', 'XL', 8.0)
+    >>> Size.points(-1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    agilemarketing.errors.InvalidValue: Size.value: size must be a finite number of 0 or more...
     """
 
     unit: SizeUnit
@@ -173,6 +192,13 @@ class WorkItem:
     created <= started <= done. ``done_criteria`` holds the Definition-of-Done criteria this item
     already meets (see :mod:`agilemarketing.done`). ``fields`` carries extra data an adapter or a
     prioritiser needs (for example RICE inputs); it does not take part in equality.
+
+    >>> item = WorkItem("MKT-7", "Nurture email", kind="Email", size=Size.points(3),
+    ...                 outcome="pipeline", created_at="2026-03-02T09:00:00+01:00")
+    >>> item.kind, item.points, item.created_at.isoformat()
+    ('email', 3.0, '2026-03-02T08:00:00+00:00')
+    >>> sorted(item.with_criteria_met("Spam check passed").done_criteria)
+    ['Spam check passed']
     """
 
     key: str = attrs.field(converter=_strip, validator=_nonempty)

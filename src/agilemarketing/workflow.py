@@ -32,11 +32,31 @@ __all__ = ["Stage", "StageCategory", "WipLimit", "Workflow"]
 
 
 class StageCategory(enum.StrEnum):
-    """The three kinds of stage every board has."""
+    """The three kinds of stage every board has.
+
+    >>> StageCategory.parse("In Progress"), StageCategory.parse("to_do")
+    (<StageCategory.IN_PROGRESS: 'in progress'>, <StageCategory.TODO: 'to do'>)
+    """
 
     TODO = "to do"
     IN_PROGRESS = "in progress"
     DONE = "done"
+
+    @classmethod
+    def parse(cls, value: StageCategory | str, *, where: str = "Stage.category") -> StageCategory:
+        """A category from its name, ignoring case, and ``_``/``-`` for spaces ("todo" too)."""
+        if isinstance(value, StageCategory):
+            return value
+        text = " ".join(str(value).replace("_", " ").replace("-", " ").casefold().split())
+        try:
+            return cls("to do" if text == "todo" else text)
+        except ValueError:
+            raise InvalidValue(
+                "unknown stage category",
+                where=where,
+                fix="use 'to do', 'in progress' or 'done'",
+                value=value,
+            ) from None
 
 
 def _non_negative(instance: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
@@ -86,7 +106,7 @@ def _stage_name(value: str) -> str:
 
 
 def _category(value: StageCategory | str) -> StageCategory:
-    return StageCategory(value)
+    return StageCategory.parse(value)
 
 
 @attrs.frozen
@@ -96,6 +116,10 @@ class Stage:
     ``statuses`` are the names the tools use for it (matched case-insensitively); by default the
     stage's own name. ``active`` is False for waiting stages (queues, "waiting for approval"):
     flow efficiency is active time over total time.
+
+    >>> review = Stage("Review", "In Progress", active=False, wip=WipLimit(2, minimum=1))
+    >>> review.category.value, review.statuses, review.wip.allows(3)
+    ('in progress', ('Review',), False)
     """
 
     name: str = attrs.field(converter=_stage_name)
@@ -121,6 +145,11 @@ class Workflow:
 
     Rules: stage names are unique; a status maps to one stage only; the start stage comes before
     or is the done stage; the done stage has category ``done``.
+
+    >>> wf = Workflow([Stage("To Do", "to do"), Stage("Doing", "in progress", wip=WipLimit(3)),
+    ...                Stage("Done", "done", statuses=["Done", "Released"])])
+    >>> wf.names, wf.stage_for_status("released").name, wf.start_stage.name
+    (('To Do', 'Doing', 'Done'), 'Done', 'Doing')
     """
 
     stages: tuple[Stage, ...] = attrs.field(converter=_stage_tuple)
@@ -331,16 +360,9 @@ class Workflow:
                         fix="write wip = 3 or wip = {max = 3, min = 1}",
                         value=wip,
                     )
-                category = entry.get("category", default)
-                try:
-                    category = StageCategory(category)
-                except ValueError:
-                    raise InvalidValue(
-                        "unknown stage category",
-                        where=f"{here}, key 'category'",
-                        fix="use 'to do', 'in progress' or 'done'",
-                        value=category,
-                    ) from None
+                category = StageCategory.parse(
+                    entry.get("category", default), where=f"{here}, key 'category'"
+                )
                 statuses = entry.get("statuses", ())
                 if isinstance(statuses, str):
                     statuses = [statuses]
