@@ -444,7 +444,13 @@ class WontHave:
 
 @attrs.frozen
 class PruneCandidate:
-    """One item a prune plan would remove, and every reason that selected it."""
+    """One item a prune plan would remove, and every reason that selected it.
+
+    >>> backlog = Backlog([WorkItem("A-1", "Fax blast", fields={"moscow": "W"})])
+    >>> (candidate,) = backlog.plan_prune(WontHave())
+    >>> candidate.key, candidate.position, candidate.reasons
+    ('A-1', 0, ("categorised Won't (MoSCoW)",))
+    """
 
     key: str
     title: str
@@ -461,6 +467,11 @@ class PrunePlan:
         candidates: the items to remove, in rank order, each with its reasons.
         total: how many items the backlog held when the plan was made.
         version: the backlog version the plan was made against.
+
+    >>> backlog = Backlog([WorkItem("A-1", "Webinar", outcome="leads"), WorkItem("A-2", "Flyer")])
+    >>> plan = backlog.plan_prune(OutsideOutcomes({"leads"}))
+    >>> plan.keys, len(plan), plan.share
+    (('A-2',), 1, 0.5)
     """
 
     candidates: tuple[PruneCandidate, ...]

@@ -57,6 +57,9 @@ class Transition:
 
     ``observed`` is True when the time is when a sync *saw* the change, not when it happened
     (sources without history, such as a plain CSV export, only allow that).
+
+    >>> Transition("2026-03-02T10:00:00+01:00", "To Do", "In Progress").at.isoformat()
+    '2026-03-02T09:00:00+00:00'
     """
 
     at: datetime = attrs.field(converter=_utc)
@@ -67,7 +70,12 @@ class Transition:
 
 @attrs.frozen
 class BlockedPeriod:
-    """A time the item could not move (waiting on an expert, an approval...). Open if no end."""
+    """A time the item could not move (waiting on an expert, an approval...). Open if no end.
+
+    >>> period = BlockedPeriod("2026-03-03T09:00:00Z", "2026-03-05T09:00:00Z")
+    >>> period.end - period.start, BlockedPeriod("2026-03-03T09:00:00Z").end
+    (datetime.timedelta(days=2), None)
+    """
 
     start: datetime = attrs.field(converter=_utc)
     end: datetime | None = attrs.field(default=None, converter=_optional_utc)
@@ -87,6 +95,12 @@ class ItemHistory:
 
     Transitions are kept as given (sorting, de-duplication and every other clean-up policy
     belong to the metrics engine, which reports what it had to fix).
+
+    >>> h = ItemHistory("MKT-1", summary="Launch email", status="Done", labels=["email"],
+    ...                 transitions=[Transition("2026-03-02T09:00:00Z", None, "To Do"),
+    ...                              Transition("2026-03-04T09:00:00Z", "To Do", "Done")])
+    >>> h.labels, [t.to_status for t in h.transitions]
+    (('email',), ['To Do', 'Done'])
     """
 
     key: str

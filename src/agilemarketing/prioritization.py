@@ -544,7 +544,13 @@ BUILTIN_PRIORITISERS: tuple[type[Prioritiser], ...] = (
 
 @attrs.frozen
 class RankedItem:
-    """One line of a :class:`Ranking`: the 0-based position, the item and its score."""
+    """One line of a :class:`Ranking`: the 0-based position, the item and its score.
+
+    >>> ebook = WorkItem("A", "Ebook", fields={"moscow": "must"})
+    >>> top = prioritise([ebook], MoSCoWPrioritiser())[0]
+    >>> top.position, top.key, top.score.explanation
+    (0, 'A', 'MoSCoW = Must')
+    """
 
     position: int
     item: WorkItem
@@ -558,7 +564,19 @@ class RankedItem:
 
 @attrs.frozen
 class Ranking:
-    """Items ordered by score, highest first, each with its explanation."""
+    """Items ordered by score, highest first, each with its explanation.
+
+    >>> ranking = prioritise(
+    ...     [WorkItem("A", "Webinar", fields={"moscow": "should"}),
+    ...      WorkItem("B", "Ebook", fields={"moscow": "must"})],
+    ...     MoSCoWPrioritiser(),
+    ... )
+    >>> ranking.keys(), len(ranking)
+    (['B', 'A'], 2)
+    >>> print(ranking.table())
+    1. B Ebook: MoSCoW = Must
+    2. A Webinar: MoSCoW = Should
+    """
 
     prioritiser: str
     entries: tuple[RankedItem, ...]
@@ -717,7 +735,13 @@ class Ballot:
 
 @attrs.frozen
 class PositionSpread:
-    """Where the participants put one item (ranks are 1-based; a tie shares its mean rank)."""
+    """Where the participants put one item (ranks are 1-based; a tie shares its mean rank).
+
+    >>> votes = {"Ana": ["webinar", "ebook"], "Ben": ["ebook", "webinar"], "Cy": ["webinar"]}
+    >>> spread = consensus(votes).spreads["webinar"]
+    >>> spread.best, spread.worst, spread.range
+    (1.0, 2.0, 1.0)
+    """
 
     key: str
     best: float
@@ -744,6 +768,17 @@ class Consensus:
             orders the other way; 0 = fully agrees, 1 = exactly reversed.
         spreads: per item, the ranks participants gave it.
         agreement: ``1 - mean(distances)``; 1 when everyone agrees with the consensus.
+
+    >>> result = consensus({"Ana": ["webinar", "ebook"], "Ben": ["ebook", "webinar"],
+    ...                     "Cy": ["webinar", "ebook"]})
+    >>> print(result.report())
+    Consensus (borda), agreement 67%:
+      1. webinar (score 2; ranked 1..2)
+      2. ebook (score 1; ranked 1..2)
+    Distance to the consensus:
+      Ana: 0.00
+      Ben: 1.00
+      Cy: 0.00
     """
 
     method: str
