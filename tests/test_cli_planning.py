@@ -16,7 +16,9 @@ from agilemarketing.items import Size, WorkItem
 from agilemarketing.mirror import OWN_BOARD, Mirror
 from agilemarketing.report import load_history
 from agilemarketing.serialize import BlueprintVersion, PlanningFile
+from agilemarketing.showcase import cycle_from_history
 from agilemarketing.stakeholders import Request
+from agilemarketing.workflow import Workflow
 
 GP = Guidepoint("Pipeline", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])
 
@@ -189,3 +191,41 @@ def test_showcase_from_a_history_needs_the_workflow_and_dates_need_a_cycle() -> 
                                       "2026-11-16"])  # fmt: skip
     assert dates.exit_code == 2
     assert "--dates goes with --cycle" in dates.output
+
+
+def test_a_planning_document_stored_in_the_mirror_completes_the_mirror_showcase(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "team.db"
+    table = load_history(EXAMPLE / "history.jsonl")
+    with Mirror(db) as mirror, mirror.transaction():
+        mirror.save_board(OWN_BOARD, table.histories())
+    workflow = Workflow.from_toml(EXAMPLE / "workflow.toml")
+    cycle_26 = cycle_from_history(table, workflow, "Cycle 26")
+    bp = Blueprint(GP, "2026-04", 10, [Priority("Launch", "pipeline", {"2026-04": 8})])
+    PlanningFile(
+        "Demand gen", GP,
+        (BlueprintVersion("workshop", bp),
+         BlueprintVersion("showcase 26", bp.add(Priority("Fair", "pipeline", {"2026-05": 3})),
+                          "Cycle 26")),
+        cycles=(cycle_26,),
+    ).save_to_mirror(db)  # fmt: skip
+    url = f"mirror:{db}"
+    # The stored plan supplies the cycle's dates: no --dates needed.
+    board = CliRunner().invoke(main, ["showcase", url, *FLOW])
+    assert board.exit_code == 0, board.output
+    assert "## Team Showcase: Cycle 26 (02 Nov - 16 Nov 2026)" in board.output
+    assert "- added Fair" in board.output
+    # Without a workflow, the cycles as the stored plan recorded them.
+    planned = CliRunner().invoke(main, ["showcase", url])
+    assert planned.exit_code == 0, planned.output
+    assert "completed 5 of 10 committed (50%); 2 unplanned; throughput 5" in planned.output
+    shown = CliRunner().invoke(main, ["blueprint", url, "--since", "workshop"])
+    assert shown.exit_code == 0, shown.output
+    assert "Changes since workshop:\nadded Fair" in shown.output
+
+
+def test_a_missing_planning_file_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["blueprint", str(tmp_path / "nope.json")])
+    assert result.exit_code == 2
+    assert "no such file" in result.output

@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 from agilemarketing.backlog import Backlog
 from agilemarketing.cycles import Capacity, Cycle, CycleReport, CycleRun
 from agilemarketing.done import DefinitionOfDone
-from agilemarketing.errors import BlueprintOverCapacity, SerializationError
+from agilemarketing.errors import BlueprintOverCapacity, MirrorError, NotFound, SerializationError
 from agilemarketing.experiments import Experiment, SuccessCriterion
 from agilemarketing.guidepoint import Blueprint, Guidepoint, Kpi, Outcome, Priority
 from agilemarketing.items import CustomerStory, Size, WorkItem
+from agilemarketing.mirror import Mirror
 from agilemarketing.poker import AdjacentCards, Deck, Majority, PokerSession, PokerTable, Unanimous
 from agilemarketing.serialize import (
     BlueprintVersion,
@@ -274,6 +275,41 @@ def test_a_planning_file_round_trips_through_disk(
         suggestions={report.cycle.name: tuple(r.key for r in reqs)},
     )  # fmt: skip
     assert dumps(round_trips(planning)) == dumps(planning)
+
+
+@given(blueprints(), cycle_reports(), experiments(), st.lists(requests, max_size=3))
+def test_a_planning_file_round_trips_through_the_sqlite_mirror(
+    bp: Blueprint, report: CycleReport, e: Experiment, reqs: list[Request]
+) -> None:
+    planning = PlanningFile(
+        "Demand gen", bp.guidepoint, (BlueprintVersion("workshop", bp),), requests=tuple(reqs),
+        experiments=(e,), cycles=(report,), suggestions={report.cycle.name: ("REQ-1",)},
+    )  # fmt: skip
+    with Mirror(":memory:") as mirror:
+        planning.save_to_mirror(mirror)
+        assert dumps(PlanningFile.from_mirror(mirror)) == dumps(planning)
+
+
+def test_a_planning_document_in_a_mirror_file_is_replaced_and_read_by_url(tmp_path: Path) -> None:
+    gp = Guidepoint("x", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])
+    db = tmp_path / "team.db"
+    PlanningFile("Old name", gp).save_to_mirror(db)
+    PlanningFile("Team", gp).save_to_mirror(db)
+    PlanningFile("Other team", gp).save_to_mirror(db, name="other")
+    assert load(f"mirror:{db}") == PlanningFile("Team", gp)
+    assert PlanningFile.from_mirror(db, name="other").team == "Other team"
+    with pytest.raises(NotFound, match="planning document named 'q3'"):
+        PlanningFile.from_mirror(db, name="q3")
+    with pytest.raises(MirrorError, match="no mirror database"):
+        load(f"mirror:{tmp_path / 'missing.db'}")
+
+
+def test_a_broken_planning_document_names_the_mirror_and_the_json_path(tmp_path: Path) -> None:
+    with Mirror(tmp_path / "team.db") as mirror:
+        with mirror.transaction():
+            mirror.save_document("planning", '{"team": 5}')
+        with pytest.raises(SerializationError, match=r"document planning, \$\.team"):
+            PlanningFile.from_mirror(mirror)
 
 
 def test_save_and_load_a_planning_file(tmp_path: Path) -> None:

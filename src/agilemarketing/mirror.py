@@ -47,29 +47,25 @@ import msgspec
 
 from agilemarketing._time import ensure_utc, utcnow
 from agilemarketing.adapter import (
-    CORE_FIELDS,
     Adapter,
     AnyChange,
     Capabilities,
     ChangeResult,
     ChangeStatus,
-    CreateItem,
     Cursor,
     HistoryFidelity,
     ItemRecord,
-    MoveStatus,
     ReadResult,
     Rerank,
-    UpdateFields,
+    apply_change,
     is_rank,
     rank_between,
+    rank_order,
 )
 from agilemarketing.errors import (
     AgileMarketingError,
-    ChangeConflict,
     InvalidCursor,
     MirrorError,
-    NotFound,
 )
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
 
@@ -162,7 +158,17 @@ _V3 = (
 # v4: the board order, so the adapter finds the lowest-priority rank without a scan.
 _V4 = ("CREATE INDEX items_by_rank ON items (source, item_rank)",)
 
-_MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3, _V4)
+# v5: named JSON documents beside the boards (a team's PlanningFile, see
+# agilemarketing.serialize.PlanningFile.save_to_mirror), so plans persist where the board does.
+_V5 = (
+    """CREATE TABLE documents (
+        name VARCHAR(255) NOT NULL PRIMARY KEY,
+        body TEXT NOT NULL,
+        saved_at VARCHAR(40) NOT NULL
+    )""",
+)
+
+_MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3, _V4, _V5)
 
 #: The schema version this code writes; older databases are upgraded when opened.
 SCHEMA_VERSION: Final = len(_MIGRATIONS)
@@ -458,6 +464,25 @@ class Mirror:
                 where=self._where,
                 fix="wrap the write in `with mirror.transaction():`",
             )
+
+    # -- documents ---------------------------------------------------------------------------
+
+    def save_document(self, name: str, body: str) -> None:
+        """Store the JSON text ``body`` under ``name``, replacing an earlier one.
+
+        Must run inside :meth:`transaction`.
+        """
+        self._require_transaction("save_document")
+        self._conn.execute("DELETE FROM documents WHERE name = ?", (name,))
+        self._conn.execute(
+            "INSERT INTO documents (name, body, saved_at) VALUES (?, ?, ?)",
+            (name, body, _ts(utcnow())),
+        )
+
+    def document(self, name: str) -> str | None:
+        """The JSON text stored under ``name`` (None when there is none)."""
+        row = self._conn.execute("SELECT body FROM documents WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
 
     # -- boards ------------------------------------------------------------------------------
 
@@ -862,7 +887,7 @@ class MirrorAdapter(Adapter):
         records = {r.key: r for r in self.mirror.records(OWN_BOARD, since=since)}
         if self._pending:
             records.update(self._pending)
-        return sorted(records.values(), key=_rank_order)
+        return sorted(records.values(), key=rank_order)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -899,32 +924,27 @@ class MirrorAdapter(Adapter):
         """Apply one change; see :meth:`agilemarketing.adapter.Adapter.apply`."""
         self.check_supports(change)
         with self.mirror.transaction(), self._collecting():
+            if isinstance(change, Rerank):
+                self._renumber_foreign_ranks(change)
             try:
-                match change:
-                    case CreateItem():
-                        status = self._create(change)
-                    case UpdateFields():
-                        status = self._update(change)
-                    case MoveStatus():
-                        status = self._move(change)
-                    case Rerank():
-                        status = self._rerank(change)
+                record = apply_change(
+                    change,
+                    _Board(self),
+                    now=self._clock(),
+                    where=self.url,
+                    new_rank=lambda: _rank_after(self._tail),
+                )
             except AgileMarketingError as error:
                 return ChangeResult(change, ChangeStatus.FAILED, error=error)
-        return ChangeResult(change, status)
+            if record is None:
+                return ChangeResult(change, ChangeStatus.ALREADY_APPLIED)
+            self._store(record)
+        return ChangeResult(change, ChangeStatus.APPLIED)
 
     def _get(self, key: str) -> ItemRecord | None:
         if self._pending is not None and key in self._pending:
             return self._pending[key]
         return self.mirror.board_item(OWN_BOARD, key)
-
-    def _require(self, key: str) -> ItemRecord:
-        record = self._get(key)
-        if record is None:
-            raise NotFound(
-                "item", key, where=self.url, fix="check the key; read the mirror to list items"
-            )
-        return record
 
     def _store(self, record: ItemRecord) -> None:
         assert self._pending is not None, "changes are stored inside _collecting()"
@@ -933,104 +953,35 @@ class MirrorAdapter(Adapter):
         if rank is not None and is_rank(rank) and (self._tail is None or rank > self._tail):
             self._tail = rank
 
-    def _last_rank(self) -> str | None:
-        return self._tail
-
-    def _create(self, change: CreateItem) -> ChangeStatus:
-        existing = self._get(change.key)
-        if existing is not None:
-            if change.satisfied_by(existing):
-                return ChangeStatus.ALREADY_APPLIED
-            raise ChangeConflict(
-                change.key,
-                expected="no item with this key",
-                found=f"an item with other content ({existing.history.summary!r})",
-                where=f"{self.url}, item {change.key}",
-            )
-        now = self._clock()
-        history = ItemHistory(
-            key=change.key,
-            summary=change.summary,
-            type=change.type,
-            status=change.status,
-            created=now,
-            points=change.points,
-            labels=change.labels,
-            transitions=[Transition(now, None, change.status)] if change.status else [],
-            rank=_rank_after(self._last_rank()),
-        )
-        self._store(ItemRecord(history, fields=change.fields))
-        return ChangeStatus.APPLIED
-
-    def _update(self, change: UpdateFields) -> ChangeStatus:
-        record = self._require(change.key)
-        if change.satisfied_by(record):
-            return ChangeStatus.ALREADY_APPLIED
-        core: dict[str, Any] = {}
-        extra = dict(record.fields)
-        for name, value in change.values.items():
-            if name in CORE_FIELDS:
-                core[name] = value
-            elif value is None:
-                extra.pop(name, None)
-            else:
-                extra[name] = value
-        self._store(
-            attrs.evolve(record, history=attrs.evolve(record.history, **core), fields=extra)
-        )
-        return ChangeStatus.APPLIED
-
-    def _move(self, change: MoveStatus) -> ChangeStatus:
-        record = self._require(change.key)
-        if change.satisfied_by(record):
-            return ChangeStatus.ALREADY_APPLIED
-        current = record.history.status
-        if change.from_status is not None and current != change.from_status:
-            raise ChangeConflict(
-                change.key,
-                expected=f"status {change.from_status!r}",
-                found=f"status {current!r}",
-                where=f"{self.url}, item {change.key}",
-            )
-        # The mirror is the system of record for a move applied to it: the time is exact.
-        transition = Transition(self._clock(), current or None, change.to_status)
-        history = attrs.evolve(
-            record.history,
-            status=change.to_status,
-            transitions=(*record.history.transitions, transition),
-        )
-        self._store(attrs.evolve(record, history=history))
-        return ChangeStatus.APPLIED
-
-    def _rerank(self, change: Rerank) -> ChangeStatus:
-        record = self._require(change.key)
-        self._require(change.neighbour)
+    def _renumber_foreign_ranks(self, change: Rerank) -> None:
+        """Give every item a fresh rank in the current order when some rank is not one
+        :func:`rank_between` can split (Jira's ``0|hzzzzz:``, say) and ``change`` has to move an
+        item, so that it can place the item anywhere."""
+        if self._get(change.key) is None or self._get(change.neighbour) is None:
+            return  # the change fails, and then nothing may change
         ordered = self._ordered(None)
+        if all(r.history.rank and is_rank(r.history.rank) for r in ordered):
+            return
         if change.satisfied_by_order([r.key for r in ordered]):
-            return ChangeStatus.ALREADY_APPLIED
-        if not all(r.history.rank and is_rank(r.history.rank) for r in ordered):
-            ordered = self._renumber(ordered)
-            record = next(r for r in ordered if r.key == change.key)
-        others = [r for r in ordered if r.key != change.key]
-        at = [r.key for r in others].index(change.neighbour) + (change.after is not None)
-        low = others[at - 1].history.rank if at > 0 else None
-        high = others[at].history.rank if at < len(others) else None
-        self._store(
-            attrs.evolve(record, history=attrs.evolve(record.history, rank=rank_between(low, high)))
-        )
-        return ChangeStatus.APPLIED
-
-    def _renumber(self, ordered: list[ItemRecord]) -> list[ItemRecord]:
-        """Give every item a fresh rank in the current order (foreign rank strings, such as
-        Jira's ``0|hzzzzz:``, cannot be split by :func:`rank_between`)."""
-        renumbered = []
+            return
         rank: str | None = None
         for record in ordered:
             rank = _rank_after(rank)
-            renumbered.append(attrs.evolve(record, history=attrs.evolve(record.history, rank=rank)))
-        for record in renumbered:
-            self._store(record)
-        return renumbered
+            self._store(attrs.evolve(record, history=attrs.evolve(record.history, rank=rank)))
+
+
+class _Board:
+    """The mirror adapter's board as :func:`~agilemarketing.adapter.apply_change` reads it:
+    records written in the current :meth:`MirrorAdapter.write` first, then the database."""
+
+    def __init__(self, adapter: MirrorAdapter) -> None:
+        self._adapter = adapter
+
+    def get(self, key: str, /) -> ItemRecord | None:
+        return self._adapter._get(key)
+
+    def values(self) -> list[ItemRecord]:
+        return self._adapter._ordered(None)
 
 
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -1058,8 +1009,3 @@ def _rank_after(last: str | None) -> str:
         value, digit = divmod(value, 36)
         digits.append(_DIGITS[digit])
     return "".join(reversed(digits)).rstrip("0")
-
-
-def _rank_order(record: ItemRecord) -> tuple[bool, str, str]:
-    rank = record.history.rank
-    return (rank is None, rank or "", record.key)

@@ -15,7 +15,8 @@ a document is wrong (:class:`~agilemarketing.errors.SerializationError` with a J
   written too, so a planning session resumes where it stopped.
 
 A :class:`PlanningFile` bundles the planning objects of one team for the command line
-(``agilemarketing showcase``, ``agilemarketing blueprint``).
+(``agilemarketing showcase``, ``agilemarketing blueprint``); it is saved as a JSON file or as a
+document in the team's SQLite mirror (:meth:`PlanningFile.save_to_mirror`).
 
 >>> from datetime import date
 >>> from agilemarketing.guidepoint import Guidepoint, Outcome, Kpi
@@ -76,7 +77,12 @@ __all__ = [
     "unstructure",
 ]
 
+if typing.TYPE_CHECKING:
+    from agilemarketing.mirror import Mirror
+
 T = typing.TypeVar("T")
+
+_MIRROR_URL = "mirror:"
 
 _TAG = "type"
 _REGISTRY: dict[str, type] = {}
@@ -498,13 +504,70 @@ class PlanningFile:
 
     @classmethod
     def load(cls, path: str | Path) -> PlanningFile:
-        """Read a file written by :meth:`save` (errors name the file and the JSON path)."""
+        """Read a file written by :meth:`save` (errors name the file and the JSON path).
+
+        ``mirror:team.db`` reads the planning document stored in that mirror instead
+        (:meth:`from_mirror`).
+        """
+        text = str(path)
+        if text.startswith(_MIRROR_URL) and not Path(text).is_file():
+            return cls.from_mirror(text[len(_MIRROR_URL) :])
         source = Path(path)
         try:
             return loads(source.read_bytes(), cls)
         except SerializationError as exc:
             raise SerializationError(
                 f"file {source.name}, {exc.path}", expected=exc.expected, value=exc.value
+            ) from None
+
+    def save_to_mirror(self, mirror: Mirror | str | Path, *, name: str = "planning") -> None:
+        """Store the file in a SQLite mirror (the one a team syncs its board into).
+
+        ``mirror`` is an open :class:`~agilemarketing.mirror.Mirror` or its path (created
+        when missing). The document replaces an earlier one of the same ``name``; the
+        command line reads it as ``mirror:team.db``.
+
+        >>> from agilemarketing.mirror import Mirror
+        >>> with Mirror(":memory:") as db:
+        ...     PlanningFile("Demand gen").save_to_mirror(db)
+        ...     PlanningFile.from_mirror(db).team
+        'Demand gen'
+        """
+        from agilemarketing.mirror import Mirror
+
+        body = dumps(self).decode("utf-8")
+        if isinstance(mirror, Mirror):
+            with mirror.transaction():
+                mirror.save_document(name, body)
+            return
+        with Mirror(mirror) as db, db.transaction():
+            db.save_document(name, body)
+
+    @classmethod
+    def from_mirror(cls, mirror: Mirror | str | Path, *, name: str = "planning") -> PlanningFile:
+        """Read the planning document ``name`` stored with :meth:`save_to_mirror`.
+
+        Raises:
+            NotFound: the mirror holds no such document.
+            MirrorError: there is no mirror at that path.
+        """
+        from agilemarketing.mirror import Mirror
+
+        if isinstance(mirror, Mirror):
+            body, where = mirror.document(name), f"mirror {mirror.path}"
+        else:
+            with Mirror(mirror, create=False) as db:
+                body, where = db.document(name), f"mirror {db.path}"
+        if body is None:
+            raise NotFound(
+                "planning document", name, where=where,
+                fix="store one with PlanningFile.save_to_mirror(mirror)",
+            )  # fmt: skip
+        try:
+            return loads(body, cls)
+        except SerializationError as exc:
+            raise SerializationError(
+                f"{where}, document {name}, {exc.path}", expected=exc.expected, value=exc.value
             ) from None
 
 

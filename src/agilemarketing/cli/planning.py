@@ -14,7 +14,7 @@ import click
 
 from agilemarketing.cli.report import _workflow
 from agilemarketing.cycles import Cycle
-from agilemarketing.errors import AgileMarketingError, InvalidValue
+from agilemarketing.errors import AgileMarketingError, InvalidValue, NotFound
 from agilemarketing.guidepoint import Blueprint, Priority
 from agilemarketing.historyio import CycleWindow
 from agilemarketing.report import load_history
@@ -23,12 +23,31 @@ from agilemarketing.showcase import ShowcaseSummary, cycle_from_history, team_sh
 
 __all__ = ["blueprint", "showcase"]
 
-_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+_MIRROR = "mirror:"
 
 
-def _load(path: Path) -> PlanningFile:
+class _PlanningSource(click.ParamType[str]):
+    """A planning JSON file that exists, or ``mirror:team.db`` (its stored planning document)."""
+
+    name = "planning"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        text = str(value)
+        if text.startswith(_MIRROR) or Path(text).is_file():
+            return text
+        self.fail(
+            f"{text!r}: no such file (give a planning JSON file or mirror:team.db)", param, ctx
+        )
+
+
+_FILE = _PlanningSource()
+
+
+def _load(source: str) -> PlanningFile:
     try:
-        return PlanningFile.load(path)
+        return PlanningFile.load(source)
     except AgileMarketingError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -36,6 +55,18 @@ def _load(path: Path) -> PlanningFile:
 def _is_planning_file(source: str) -> bool:
     path = Path(source)
     return path.suffix.lower() == ".json" and path.is_file()
+
+
+def _stored_plan(source: str) -> PlanningFile | None:
+    """The planning document stored in a mirror SOURCE, if it holds one."""
+    if not source.startswith(_MIRROR):
+        return None
+    try:
+        return PlanningFile.load(source)
+    except NotFound:
+        return None
+    except AgileMarketingError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.command("showcase")
@@ -70,7 +101,7 @@ def _is_planning_file(source: str) -> bool:
               help="Write to this file instead of standard output.")  # fmt: skip
 def showcase(
     source: str,
-    planning: Path | None,
+    planning: str | None,
     cycle_name: str | None,
     workflow_file: Path | None,
     stages: str | None,
@@ -86,18 +117,25 @@ def showcase(
     SOURCE is a planning JSON file (``*.json``, written by PlanningFile.save), a history JSON
     Lines file, or an adapter URL such as ``mirror:team.db``. From a history or a mirror, the
     finished customer-ready work, committed vs completed and unplanned work come from the
-    board (give its workflow); ``--planning`` adds how live campaigns do against their success
-    criteria, what changed on the Blueprint and the stakeholders' suggestions. Short enough
-    for the next sales update call.
+    board (give its workflow); ``--planning`` (by default the planning document stored in the
+    mirror, if any) adds how live campaigns do against their success criteria, what changed
+    on the Blueprint and the stakeholders' suggestions. A mirror with a stored planning
+    document and no workflow shows the cycles as planned. Short enough for the next sales
+    update call.
     """
     if _is_planning_file(source):
         if planning is not None:
             raise click.UsageError(
                 "SOURCE is already a planning file; --planning goes with a history"
             )
-        summary = _planned_showcase(_load(Path(source)), cycle_name, source)
+        summary = _planned_showcase(_load(source), cycle_name, source)
     else:
-        plan = None if planning is None else _load(planning)
+        plan = _stored_plan(source) if planning is None else _load(planning)
+        if plan is not None and planning is None and workflow_file is None and not stages:
+            # A mirror with a stored planning document, and no workflow: the planned cycles.
+            summary = _planned_showcase(plan, cycle_name, source)
+            _emit(summary, fmt, limit, output)
+            return
         flow = _workflow(workflow_file, stages, start_stage, done_stage, ())
         windows = [] if plan is None else [_window(r.cycle) for r in plan.cycles]
         if dates:
@@ -124,6 +162,10 @@ def showcase(
                 "every item listed in the cycle counts as committed and none as unplanned",
                 err=True,
             )
+    _emit(summary, fmt, limit, output)
+
+
+def _emit(summary: ShowcaseSummary, fmt: str, limit: int, output: Path | None) -> None:
     text = summary.to_html(limit=limit) if fmt == "html" else summary.to_markdown(limit=limit)
     if output is None:
         click.echo(text)
@@ -183,14 +225,14 @@ def _version(plan: PlanningFile, label: str | None) -> Blueprint:
     help="The checked priority's effort in a month (repeat for several months).",
 )  # fmt: skip
 def blueprint(
-    planning: Path,
+    planning: str,
     label: str | None,
     since: str | None,
     name: str | None,
     outcome: str | None,
     effort: tuple[str, ...],
 ) -> None:
-    """Show the Blueprint of a PLANNING JSON file, and check a new priority against capacity.
+    """Show the Blueprint of a PLANNING file (JSON, or mirror:team.db); check a new priority.
 
     Capacity is fixed: when ``--check`` does not fit, the command lists what must move out,
     and by how much, and exits with status 1.
