@@ -12,7 +12,9 @@ to detect conflicts. It holds, in one file:
   records the status changes it sees, at the time it saw them;
 * a **sync cursor** per board (where the next incremental read starts);
 * the **journal** of changes sent to a target: planned before they are sent, applied (or failed)
-  after, so a sync killed halfway is resumed instead of repeated.
+  after, so a sync killed halfway is resumed instead of repeated;
+* named JSON **documents**, such as the team's planning file
+  (:meth:`agilemarketing.serialize.PlanningFile.save_to_mirror`).
 
 The schema is versioned (a ``schema_version`` table, mirrored in ``PRAGMA user_version``) and
 upgraded in place by ordered migration steps. The database runs in WAL mode with foreign keys
@@ -27,7 +29,7 @@ so a fleet of sync jobs could later point the same schema at a server database.
 ...                         transitions=[Transition("2026-03-02T09:00:00Z", None, "Doing")]),
 ...         ])
 ...     [h.key for h in mirror.histories("csv:export.csv")], mirror.schema_version
-(['MKT-1'], 4)
+(['MKT-1'], 5)
 """
 
 from __future__ import annotations
