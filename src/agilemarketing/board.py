@@ -74,7 +74,18 @@ class WipOverride:
 
 @attrs.frozen
 class OverrideRecord:
-    """A pull that went over a WIP limit because a :class:`WipOverride` was given."""
+    """A pull that went over a WIP limit because a :class:`WipOverride` was given.
+
+    >>> from datetime import UTC, timedelta
+    >>> monday = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    >>> board = Board(Workflow.from_shorthand("Ready,Doing,Done", wip={"Doing": 1}))
+    >>> for key in ("C-1", "C-2"):
+    ...     _ = board.add(WorkItem(key, f"Webinar piece {key}"), at=monday)
+    >>> _ = board.pull("C-1", "Doing", at=monday)
+    >>> _ = board.pull("C-2", "Doing", at=monday, override=WipOverride("date is public", by="Maya"))
+    >>> print(board.overrides[0])
+    C-2 into 'Doing' over its limit of 1 ('date is public', by Maya)
+    """
 
     key: str
     stage: str
@@ -92,7 +103,12 @@ class OverrideRecord:
 
 @attrs.frozen
 class Blocker:
-    """Why an item cannot move, and since when."""
+    """Why an item cannot move, and since when.
+
+    >>> from datetime import UTC
+    >>> Blocker("waiting for  legal", since="2026-03-03T10:00:00+01:00")
+    Blocker(reason='waiting for legal', since=datetime.datetime(2026, 3, 3, 9, 0, tzinfo=datetime.timezone.utc))
+    """  # noqa: E501
 
     reason: str = attrs.field(converter=one_line, validator=required)
     since: datetime = attrs.field(converter=ensure_utc)
@@ -100,7 +116,20 @@ class Blocker:
 
 @attrs.frozen
 class Placement:
-    """Where one item is: its stage and since when, and its blocker if it is blocked."""
+    """Where one item is: its stage and since when, and its blocker if it is blocked.
+
+    >>> from datetime import UTC, timedelta
+    >>> monday = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    >>> board = Board(Workflow.from_shorthand("Ready,Doing,Done", wip={"Doing": 1}))
+    >>> for key in ("C-1", "C-2"):
+    ...     _ = board.add(WorkItem(key, f"Webinar piece {key}"), at=monday)
+    >>> _ = board.pull("C-1", "Doing", at=monday)
+    >>> _ = board.pull("C-2", "Doing", at=monday, override=WipOverride("date is public", by="Maya"))
+    >>> _ = board.block("C-1", "waiting for legal", at=monday + timedelta(days=1))
+    >>> place = board.placement("C-1")
+    >>> place.key, place.stage, place.since == monday, place.blocker.reason
+    ('C-1', 'Doing', True, 'waiting for legal')
+    """
 
     item: WorkItem
     stage: str
@@ -115,7 +144,19 @@ class Placement:
 
 @attrs.frozen
 class StageLoad:
-    """A stage's item count against one of its WIP limits (for stages over or under a limit)."""
+    """A stage's item count against one of its WIP limits (for stages over or under a limit).
+
+    >>> from datetime import UTC, timedelta
+    >>> monday = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    >>> board = Board(Workflow.from_shorthand("Ready,Doing,Done", wip={"Doing": 1}))
+    >>> for key in ("C-1", "C-2"):
+    ...     _ = board.add(WorkItem(key, f"Webinar piece {key}"), at=monday)
+    >>> _ = board.pull("C-1", "Doing", at=monday)
+    >>> _ = board.pull("C-2", "Doing", at=monday, override=WipOverride("date is public", by="Maya"))
+    >>> (load,) = board.over_limit()
+    >>> load.stage, load.count, load.limit, load.keys, len(load.overrides)
+    ('Doing', 2, 1, ('C-1', 'C-2'), 1)
+    """
 
     stage: str
     count: int
@@ -131,7 +172,19 @@ class HuddleItem:
     ``age`` runs from when the item started (None while it waits in a to-do stage);
     ``in_stage`` is the time in its current stage; ``ageing`` says which threshold it is past
     and ``over_by`` by how much (both None while it is not ageing).
-    """
+
+    >>> from datetime import UTC, timedelta
+    >>> monday = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    >>> board = Board(Workflow.from_shorthand("Ready,Doing,Done", wip={"Doing": 1}))
+    >>> for key in ("C-1", "C-2"):
+    ...     _ = board.add(WorkItem(key, f"Webinar piece {key}"), at=monday)
+    >>> _ = board.pull("C-1", "Doing", at=monday)
+    >>> _ = board.pull("C-2", "Doing", at=monday, override=WipOverride("date is public", by="Maya"))
+    >>> view = board.huddle(monday + timedelta(days=4, hours=6), ageing_after=timedelta(days=3))
+    >>> item = view.in_progress[0]
+    >>> item.key, item.age, item.ageing, item.over_by
+    ('C-1', datetime.timedelta(days=4, seconds=21600), '3d', datetime.timedelta(days=1, seconds=21600))
+    """  # noqa: E501
 
     key: str
     title: str
@@ -150,6 +203,36 @@ class HuddleView:
     """The board as the Daily Huddle needs it: in progress, blocked, ageing, limits.
 
     ``print(view)`` renders it as aligned text for a terminal or a chat message.
+
+    >>> from datetime import UTC, timedelta
+    >>> monday = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    >>> board = Board(Workflow.from_shorthand("Ready,Doing,Done", wip={"Doing": 1}))
+    >>> for key in ("C-1", "C-2"):
+    ...     _ = board.add(WorkItem(key, f"Webinar piece {key}"), at=monday)
+    >>> _ = board.pull("C-1", "Doing", at=monday)
+    >>> _ = board.pull("C-2", "Doing", at=monday, override=WipOverride("date is public", by="Maya"))
+    >>> _ = board.block("C-1", "waiting for legal", at=monday + timedelta(days=1))
+    >>> print(board.huddle(monday + timedelta(days=4), ageing_after=timedelta(days=3)))
+    Daily Huddle, Fri 06 Mar 2026 09:00 UTC
+    <BLANKLINE>
+    In progress (2)
+      KEY  STAGE  AGE  IN STAGE  FLAGS           TITLE
+      C-1  Doing  4d   4d        blocked ageing  Webinar piece C-1
+      C-2  Doing  4d   4d        ageing          Webinar piece C-2
+    <BLANKLINE>
+    Blocked (1)
+      KEY  STAGE  FOR  REASON
+      C-1  Doing  3d   waiting for legal
+    <BLANKLINE>
+    Ageing (2, older than 3d)
+      KEY  STAGE  AGE  OVER BY
+      C-1  Doing  4d   1d
+      C-2  Doing  4d   1d
+    <BLANKLINE>
+    Over WIP limit (1)
+      STAGE  ITEMS  KEYS
+      Doing  2/1    C-1, C-2
+        override: C-2 into 'Doing' over its limit of 1 ('date is public', by Maya)
     """
 
     at: datetime
@@ -307,6 +390,20 @@ class Board:
     The board keeps its own copy of each item and records on it when work started
     (``started_at``, the first time it reached the workflow's start stage or later) and finished
     (``done_at``, on entering a done stage; cleared if it is moved back).
+
+    >>> from datetime import UTC
+    >>> from agilemarketing.done import DefinitionOfDone
+    >>> board = Board(Workflow.from_shorthand("Ready,Doing,Done", wip={"Doing": 2}),
+    ...               DefinitionOfDone(["Proofread", "Links checked"]))
+    >>> monday = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    >>> _ = board.add(WorkItem("C-1", "Newsletter", done_criteria={"Proofread"}), at=monday)
+    >>> board.pull("C-1", "Doing", at=monday).item.started_at == monday
+    True
+    >>> board.pull("C-1", "Done", at=monday)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    agilemarketing.errors.NotDone: item C-1, into 'Done': ... unmet: 'Links checked'...
+    >>> board.counts()
+    {'Ready': 0, 'Doing': 1, 'Done': 0}
     """
 
     workflow: Workflow
