@@ -333,18 +333,6 @@ def _moment_of(value: np.datetime64) -> datetime | None:
     return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)
 
 
-def _history_table(
-    history: HistoryTable | str | os.PathLike[str] | Iterable[ItemHistory],
-) -> HistoryTable:
-    if isinstance(history, HistoryTable):
-        return history
-    if isinstance(history, str | os.PathLike):
-        from agilemarketing.report import load_history
-
-        return load_history(history)
-    return HistoryTable.from_histories(history)
-
-
 def cycle_from_history(
     history: HistoryTable | str | os.PathLike[str] | Iterable[ItemHistory],
     workflow: Workflow,
@@ -385,7 +373,9 @@ def cycle_from_history(
     >>> report.completed_committed, report.predictability
     (('V-1',), 1.0)
     """
-    table = _history_table(history)
+    from agilemarketing.report import _as_table  # reads files and adapter URLs alike
+
+    table = _as_table(history)
     known = {w.name for w in table.cycles}
     extra = tuple(w for w in windows if w.name not in known)
     if extra:
