@@ -64,7 +64,11 @@ _EPSILON = 1e-9
 
 
 class CapacityUnit(enum.StrEnum):
-    """What a capacity counts: story points, or whole items (throughput)."""
+    """What a capacity counts: story points, or whole items (throughput).
+
+    >>> Capacity.items(6).unit is CapacityUnit.ITEMS, CapacityUnit("points")
+    (True, <CapacityUnit.POINTS: 'points'>)
+    """
 
     POINTS = "points"
     ITEMS = "items"
@@ -171,7 +175,16 @@ class Cycle:
 
 @attrs.frozen
 class CapacityOverride:
-    """A deliberate, recorded decision to commit beyond capacity: why, and who decided."""
+    """A deliberate, recorded decision to commit beyond capacity: why, and who decided.
+
+    >>> from datetime import UTC
+    >>> from agilemarketing.items import Size
+    >>> run = CycleRun(Cycle("Cycle 8", datetime(2026, 3, 16, tzinfo=UTC), Capacity.points(5)))
+    >>> run.commit([WorkItem("A", "Webinar", size=Size.points(8))],
+    ...            override=CapacityOverride("the trade show date is fixed", by="Maya"))
+    >>> run.planned, run.overrides[0].by
+    (8.0, 'Maya')
+    """
 
     reason: str = attrs.field(converter=one_line, validator=required)
     by: str = attrs.field(converter=one_line, validator=required)
@@ -192,6 +205,24 @@ class CycleReport:
     ``committed`` is the plan made at Cycle Planning; ``unplanned`` is work added while the
     cycle ran. Unplanned work is never counted as committed, so it cannot flatter
     predictability; it shows up in velocity and throughput (it was delivered) and on its own line.
+
+    >>> from datetime import UTC
+    >>> from agilemarketing.items import Size
+    >>> run = CycleRun(Cycle("Cycle 8", datetime(2026, 3, 16, tzinfo=UTC), Capacity.points(8)))
+    >>> run.commit([WorkItem("A", "Webinar", size=Size.points(5)),
+    ...             WorkItem("B", "Ebook", size=Size.points(3))])
+    >>> run.complete("A", at="2026-03-20T10:00Z")
+    >>> run.add_unplanned(WorkItem("U", "Typo fix", size=Size.points(1)), at="2026-03-21T10:00Z")
+    >>> report = run.close(at="2026-03-30T09:00Z")
+    >>> print(report)
+    Cycle 8: 16 Mar - 30 Mar 2026, capacity 8 pt
+      Committed     2 items  8 pt
+      Completed     1 of 2   predictability 50%
+      Unplanned     1 item   0 completed
+      Carried over  1 item   B
+      Velocity      5 pt     throughput 1 item
+    >>> len(report.committed) == len(report.completed_committed) + len(report.carried_over)
+    True
     """
 
     cycle: Cycle
@@ -294,6 +325,18 @@ class CycleRun:
     The plan is open until the cycle starts running, which is when the first item is completed
     or added as unplanned work; after that :meth:`commit` refuses, because work taken on
     mid-cycle is unplanned by definition. A closed run refuses every change.
+
+    >>> from datetime import UTC
+    >>> from agilemarketing.items import Size
+    >>> run = CycleRun(Cycle("Cycle 8", datetime(2026, 3, 16, tzinfo=UTC), Capacity.points(5)))
+    >>> [i.key for i in run.plan_from([WorkItem("A", "Webinar", size=Size.points(3)),
+    ...                                WorkItem("B", "Ebook", size=Size.points(3))])]
+    ['A']
+    >>> run.remaining, run.state
+    (2.0, 'planning')
+    >>> run.complete("A", at="2026-03-20T10:00Z")
+    >>> run.state, run
+    ('running', <CycleRun 'Cycle 8' running: 1 committed, 0 unplanned, 1 completed>)
     """
 
     cycle: Cycle
