@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -29,6 +30,7 @@ from agilemarketing.adapter import (
     ReadResult,
     Rerank,
     UpdateFields,
+    apply_change,
     change_from_dict,
     is_rank,
     parse_adapter_url,
@@ -36,6 +38,7 @@ from agilemarketing.adapter import (
 )
 from agilemarketing.errors import (
     AdapterUrlError,
+    ChangeConflict,
     InvalidValue,
     MissingSecret,
     NotFound,
@@ -453,3 +456,66 @@ def test_records_are_comparable_after_evolve() -> None:
     moved = attrs.evolve(record, history=attrs.evolve(record.history, status="Done"))
     assert moved != record
     assert moved.get("status") == "Done"
+
+
+# --- apply_change: the change rules every record-keeping adapter shares ---------------------
+
+AT = datetime(2026, 3, 2, tzinfo=UTC)
+
+
+def _board(*histories: ItemHistory) -> dict[str, ItemRecord]:
+    return {h.key: ItemRecord(h) for h in histories}
+
+
+@given(st.lists(changes(), max_size=12))
+def test_apply_change_never_touches_the_board_and_a_second_application_is_none(
+    plan: list[AnyChange],
+) -> None:
+    board = _board(ItemHistory("MKT-1", summary="Launch", status="To Do", rank="i"))
+    for change in plan:
+        before = dict(board)
+        try:
+            record = apply_change(change, board, now=AT, where="memory:test")
+        except (NotFound, ChangeConflict, InvalidValue):
+            assert board == before
+            continue
+        assert board == before
+        if record is not None:
+            board[record.key] = record
+            assert apply_change(change, board, now=AT, where="memory:test") is None
+
+
+def test_apply_change_appends_a_move_at_now_and_refuses_a_stale_one() -> None:
+    board = _board(ItemHistory("MKT-1", status="Doing"))
+    moved = apply_change(MoveStatus("MKT-1", "Done", from_status="Doing"), board, now=AT, where="x")
+    assert moved is not None
+    assert [(t.at, t.from_status, t.to_status) for t in moved.history.transitions] == [
+        (AT, "Doing", "Done")
+    ]
+    with pytest.raises(ChangeConflict, match="'To Do'"):
+        apply_change(MoveStatus("MKT-1", "Done", from_status="To Do"), board, now=AT, where="x")
+
+
+def test_apply_change_names_a_missing_item_or_neighbour() -> None:
+    board = _board(ItemHistory("MKT-1", rank="i"))
+    with pytest.raises(NotFound, match="MKT-9"):
+        apply_change(UpdateFields("MKT-9", {"summary": "x"}), board, now=AT, where="x")
+    with pytest.raises(NotFound, match="MKT-7"):
+        apply_change(Rerank("MKT-1", before="MKT-7"), board, now=AT, where="x")
+
+
+def test_apply_change_ranks_new_items_last_or_as_told() -> None:
+    board = _board(ItemHistory("MKT-1", rank="i"), ItemHistory("MKT-2", rank="0|hzz:"))
+    created = apply_change(CreateItem("MKT-3", "New"), board, now=AT, where="x")
+    assert created is not None
+    assert created.history.rank is not None
+    assert created.history.rank > "i"
+    told = apply_change(CreateItem("MKT-4"), board, now=AT, where="x", new_rank=lambda: "k")
+    assert told is not None
+    assert told.history.rank == "k"
+
+
+def test_apply_change_refuses_to_rank_between_foreign_ranks() -> None:
+    board = _board(ItemHistory("A", rank="0|a:"), ItemHistory("B", rank="0|b:"), ItemHistory("C"))
+    with pytest.raises(InvalidValue, match="ranks"):
+        apply_change(Rerank("C", before="B"), board, now=AT, where="x")

@@ -37,10 +37,10 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType, TracebackType
-from typing import Any, ClassVar, Self, TypeAlias, TypeVar
+from typing import Any, ClassVar, Protocol, Self, TypeAlias, TypeVar
 
 import attrs
 
@@ -48,12 +48,14 @@ from agilemarketing._time import optional_utc
 from agilemarketing.errors import (
     AdapterUrlError,
     AgileMarketingError,
+    ChangeConflict,
     InvalidValue,
     MissingSecret,
+    NotFound,
     UnsupportedChange,
     redact,
 )
-from agilemarketing.history import ItemHistory
+from agilemarketing.history import ItemHistory, Transition
 
 __all__ = [
     "Adapter",
@@ -70,12 +72,15 @@ __all__ = [
     "ItemRecord",
     "MoveStatus",
     "ReadResult",
+    "RecordBoard",
     "Rerank",
     "UpdateFields",
+    "apply_change",
     "change_from_dict",
     "is_rank",
     "parse_adapter_url",
     "rank_between",
+    "rank_order",
 ]
 
 FieldValue: TypeAlias = str | int | float | bool | tuple[str, ...] | None
@@ -142,7 +147,7 @@ class ItemRecord:
             revision), compared by the mirror to notice that an item changed; None if unknown.
         updated: when the item last changed at the source (UTC), if known.
 
-    >>> from agilemarketing.history import ItemHistory
+    >>> from agilemarketing.history import ItemHistory, Transition
     >>> record = ItemRecord(ItemHistory("MKT-1", summary="Launch email", status="To Do"),
     ...                     fields={"channel": "email"})
     >>> record.key, record.get("summary"), record.get("channel"), record.get("missing")
@@ -543,6 +548,181 @@ class ChangeResult:
     def ok(self) -> bool:
         """True unless the change failed."""
         return self.status is not ChangeStatus.FAILED
+
+
+# --- applying a change to records ----------------------------------------------------------
+
+
+class RecordBoard(Protocol):
+    """What :func:`apply_change` needs of a board of records: a ``dict[str, ItemRecord]`` is one.
+
+    ``get`` finds one record by key (None when there is none); ``values`` lists them all (only a
+    :class:`Rerank` needs that).
+    """
+
+    def get(self, key: str, /) -> ItemRecord | None:
+        """The record with this key, or None."""
+        ...
+
+    def values(self) -> Iterable[ItemRecord]:
+        """Every record on the board."""
+        ...
+
+
+def rank_order(record: ItemRecord) -> tuple[bool, str, str]:
+    """Sort key of the backlog order: by rank (highest priority first), unranked items last,
+    ties by key.
+
+    >>> records = [ItemRecord(ItemHistory(k, rank=r)) for k, r in [("A", None), ("B", "t"),
+    ...                                                            ("C", "i")]]
+    >>> [r.key for r in sorted(records, key=rank_order)]
+    ['C', 'B', 'A']
+    """
+    rank = record.history.rank
+    return (rank is None, rank or "", record.key)
+
+
+def _last_rank(board: RecordBoard) -> str | None:
+    ranks = [r.history.rank for r in board.values() if r.history.rank and is_rank(r.history.rank)]
+    return max(ranks) if ranks else None
+
+
+def apply_change(
+    change: AnyChange,
+    board: RecordBoard,
+    *,
+    now: datetime,
+    where: str,
+    new_rank: Callable[[], str] | None = None,
+) -> ItemRecord | None:
+    """The record ``change`` makes of its item on ``board``; None when the board holds it already.
+
+    The part of :meth:`Adapter.apply` every adapter that keeps :class:`ItemRecord` values shares:
+    the adapter says where its records are (``board``) and stores what this returns. ``now`` is
+    the time of a created item and of a move's transition; ``where`` (the adapter's URL) goes
+    into errors; ``new_rank`` gives a created item its rank (default: just below the lowest
+    rank on the board). Nothing on ``board`` is changed.
+
+    Raises:
+        NotFound: the item (or a rerank's neighbour) is not on the board.
+        ChangeConflict: a create over an item with other content; a move from a status the
+            item is no longer in.
+        InvalidValue: a rerank next to items whose ranks :func:`rank_between` cannot split.
+
+    >>> from datetime import UTC, datetime
+    >>> board = {}
+    >>> created = apply_change(CreateItem("MKT-1", "Launch email", status="To Do"), board,
+    ...                        now=datetime(2026, 3, 2, tzinfo=UTC), where="memory:demo")
+    >>> board[created.key] = created
+    >>> moved = apply_change(MoveStatus("MKT-1", "Doing"), board,
+    ...                      now=datetime(2026, 3, 3, tzinfo=UTC), where="memory:demo")
+    >>> [t.to_status for t in moved.history.transitions], created.history.rank
+    (['To Do', 'Doing'], 'i')
+    >>> apply_change(MoveStatus("MKT-1", "To Do"), board, now=datetime(2026, 3, 4, tzinfo=UTC),
+    ...              where="memory:demo") is None  # the board already has it in To Do
+    True
+    """
+    if isinstance(change, CreateItem):
+        return _created(change, board, now, where, new_rank)
+    record = board.get(change.key)
+    if record is None:
+        raise NotFound("item", change.key, where=where, fix="check the key; read it to list items")
+    match change:
+        case UpdateFields():
+            return _updated(change, record)
+        case MoveStatus():
+            return _moved(change, record, now, where)
+        case Rerank():
+            return _reranked(change, record, board, where)
+
+
+def _created(
+    change: CreateItem,
+    board: RecordBoard,
+    now: datetime,
+    where: str,
+    new_rank: Callable[[], str] | None,
+) -> ItemRecord | None:
+    existing = board.get(change.key)
+    if existing is not None:
+        if change.satisfied_by(existing):
+            return None
+        raise ChangeConflict(
+            change.key,
+            expected="no item with this key",
+            found=f"an item with other content ({existing.history.summary!r})",
+            where=f"{where}, item {change.key}",
+        )
+    history = ItemHistory(
+        key=change.key,
+        summary=change.summary,
+        type=change.type,
+        status=change.status,
+        created=now,
+        points=change.points,
+        labels=change.labels,
+        transitions=(Transition(now, None, change.status),) if change.status else (),
+        rank=new_rank() if new_rank is not None else rank_between(_last_rank(board), None),
+    )
+    return ItemRecord(history, fields=change.fields)
+
+
+def _updated(change: UpdateFields, record: ItemRecord) -> ItemRecord | None:
+    if change.satisfied_by(record):
+        return None
+    core: dict[str, Any] = {}
+    extra = dict(record.fields)
+    for name, value in change.values.items():
+        if name in CORE_FIELDS:
+            core[name] = value
+        elif value is None:
+            extra.pop(name, None)
+        else:
+            extra[name] = value
+    return attrs.evolve(record, history=attrs.evolve(record.history, **core), fields=extra)
+
+
+def _moved(change: MoveStatus, record: ItemRecord, now: datetime, where: str) -> ItemRecord | None:
+    if change.satisfied_by(record):
+        return None
+    history = record.history
+    if change.from_status is not None and history.status != change.from_status:
+        raise ChangeConflict(
+            change.key,
+            expected=f"status {change.from_status!r}",
+            found=f"status {history.status!r}",
+            where=f"{where}, item {change.key}",
+        )
+    transition = Transition(now, history.status or None, change.to_status)
+    moved = attrs.evolve(
+        history, status=change.to_status, transitions=(*history.transitions, transition)
+    )
+    return attrs.evolve(record, history=moved)
+
+
+def _reranked(
+    change: Rerank, record: ItemRecord, board: RecordBoard, where: str
+) -> ItemRecord | None:
+    if board.get(change.neighbour) is None:
+        raise NotFound(
+            "item", change.neighbour, where=where, fix="check the key; read it to list items"
+        )
+    ordered = sorted(board.values(), key=rank_order)
+    if change.satisfied_by_order([r.key for r in ordered]):
+        return None
+    others = [r for r in ordered if r.key != change.key]
+    at = [r.key for r in others].index(change.neighbour) + (change.after is not None)
+    low = others[at - 1].history.rank if at > 0 else None
+    high = others[at].history.rank if at < len(others) else None
+    for rank in (low, high):
+        if rank is not None and not is_rank(rank):
+            raise InvalidValue(
+                "the neighbours' ranks are not ranks an item can be placed between",
+                where=f"{where}, item {change.key}",
+                fix="re-rank the board with rank_between ranks (or clear them) and try again",
+                value=rank,
+            )
+    return attrs.evolve(record, history=attrs.evolve(record.history, rank=rank_between(low, high)))
 
 
 # --- capabilities and the adapter base class -----------------------------------------------

@@ -55,8 +55,10 @@ from agilemarketing.adapter import (
     ReadResult,
     Rerank,
     UpdateFields,
+    apply_change,
     is_rank,
     rank_between,
+    rank_order,
 )
 from agilemarketing.errors import (
     AgileMarketingError,
@@ -269,7 +271,7 @@ class InMemoryAdapter(Adapter):
         return int(number)
 
     def _ordered(self) -> list[ItemRecord]:
-        return sorted(self._items.values(), key=lambda r: (r.history.rank or "", r.key))
+        return sorted(self._items.values(), key=rank_order)
 
     def _last_rank(self) -> str | None:
         ranks = [r.history.rank for r in self._items.values() if r.history.rank]
@@ -286,27 +288,14 @@ class InMemoryAdapter(Adapter):
             return ChangeResult(change, ChangeStatus.ALREADY_APPLIED, key=done)
         now = self._now()
         try:
-            match change:
-                case CreateItem():
-                    status = self._create(change, now)
-                case UpdateFields():
-                    status = self._update(change, now)
-                case MoveStatus():
-                    status = self._move(change, now)
-                case Rerank():
-                    status = self._rerank(change, now)
+            record = apply_change(change, self._items, now=now, where=self.url)
         except AgileMarketingError as error:
             return ChangeResult(change, ChangeStatus.FAILED, error=error)
         self._applied[change_id] = change.key
-        return ChangeResult(change, status)
-
-    def _record(self, key: str) -> ItemRecord:
-        try:
-            return self._items[key]
-        except KeyError:
-            raise NotFound(
-                "item", key, where=self.url, fix="check the key; read the adapter to list items"
-            ) from None
+        if record is None:
+            return ChangeResult(change, ChangeStatus.ALREADY_APPLIED)
+        self._store_record(record, now)
+        return ChangeResult(change, ChangeStatus.APPLIED)
 
     def _store_record(self, record: ItemRecord, now: datetime | None = None) -> None:
         self._revision += 1
@@ -318,86 +307,6 @@ class InMemoryAdapter(Adapter):
 
     def _now(self) -> datetime:
         return ensure_utc(self._clock(), where="memory adapter clock")
-
-    def _create(self, change: CreateItem, now: datetime) -> ChangeStatus:
-        existing = self._items.get(change.key)
-        if existing is not None:
-            if change.satisfied_by(existing):
-                return ChangeStatus.ALREADY_APPLIED
-            raise ChangeConflict(
-                change.key,
-                expected="no item with this key",
-                found=f"an item with other content ({existing.history.summary!r})",
-                where=f"{self.url}, item {change.key}",
-            )
-        transitions = (Transition(now, None, change.status),) if change.status else ()
-        history = ItemHistory(
-            key=change.key,
-            summary=change.summary,
-            type=change.type,
-            status=change.status,
-            created=now,
-            points=change.points,
-            labels=change.labels,
-            transitions=transitions,
-            rank=rank_between(self._last_rank(), None),
-        )
-        self._store_record(ItemRecord(history, fields=change.fields), now)
-        return ChangeStatus.APPLIED
-
-    def _update(self, change: UpdateFields, now: datetime) -> ChangeStatus:
-        record = self._record(change.key)
-        if change.satisfied_by(record):
-            return ChangeStatus.ALREADY_APPLIED
-        core: dict[str, Any] = {}
-        extra = dict(record.fields)
-        for name, value in change.values.items():
-            if name in ("summary", "type", "points", "labels"):
-                core[name] = value
-            elif value is None:
-                extra.pop(name, None)
-            else:
-                extra[name] = value
-        history = attrs.evolve(record.history, **core)
-        self._store_record(attrs.evolve(record, history=history, fields=extra), now)
-        return ChangeStatus.APPLIED
-
-    def _move(self, change: MoveStatus, now: datetime) -> ChangeStatus:
-        record = self._record(change.key)
-        if change.satisfied_by(record):
-            return ChangeStatus.ALREADY_APPLIED
-        current = record.history.status
-        if change.from_status is not None and current != change.from_status:
-            raise ChangeConflict(
-                change.key,
-                expected=f"status {change.from_status!r}",
-                found=f"status {current!r}",
-                where=f"{self.url}, item {change.key}",
-            )
-        transition = Transition(now, current or None, change.to_status)
-        history = attrs.evolve(
-            record.history,
-            status=change.to_status,
-            transitions=(*record.history.transitions, transition),
-        )
-        self._store_record(attrs.evolve(record, history=history), now)
-        return ChangeStatus.APPLIED
-
-    def _rerank(self, change: Rerank, now: datetime) -> ChangeStatus:
-        record = self._record(change.key)
-        self._record(change.neighbour)
-        order = [r.key for r in self._ordered()]
-        if change.satisfied_by_order(order):
-            return ChangeStatus.ALREADY_APPLIED
-        others = [r for r in self._ordered() if r.key != change.key]
-        at = [r.key for r in others].index(change.neighbour)
-        if change.after is not None:
-            at += 1
-        low = others[at - 1].history.rank if at > 0 else None
-        high = others[at].history.rank if at < len(others) else None
-        history = attrs.evolve(record.history, rank=rank_between(low, high))
-        self._store_record(attrs.evolve(record, history=history), now)
-        return ChangeStatus.APPLIED
 
 
 # --- the contract ---------------------------------------------------------------------------

@@ -6,14 +6,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from agilemarketing_template import plugin
+from agilemarketing_template.adapter import TemplateAdapter, save_board
+
 from agilemarketing.adapter import Adapter, ChangeStatus, MoveStatus
 from agilemarketing.errors import InvalidValue
 from agilemarketing.history import ItemHistory
 from agilemarketing.plugins import adapter_for_url, get_plugin_manager
 from agilemarketing.testing import AdapterContract, AdapterFactory, read_state, sample_histories
-
-from agilemarketing_template import plugin
-from agilemarketing_template.adapter import TemplateAdapter, save_board
 
 
 class TestTemplateAdapter(AdapterContract):
@@ -51,7 +51,7 @@ def test_a_failed_change_leaves_the_file_untouched(tmp_path: Path) -> None:
 def test_a_file_that_is_not_a_board_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "board.json"
     path.write_text("{not json", encoding="utf-8")
-    with pytest.raises(InvalidValue, match="board.json"):
+    with pytest.raises(InvalidValue, match=r"board\.json"):
         TemplateAdapter(str(path)).read()
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import attrs
+
 from agilemarketing._time import ensure_utc, utcnow
 from agilemarketing.adapter import (
     Adapter,
@@ -32,24 +33,14 @@ from agilemarketing.adapter import (
     Capabilities,
     ChangeResult,
     ChangeStatus,
-    CreateItem,
     Cursor,
     HistoryFidelity,
     ItemRecord,
-    MoveStatus,
     ReadResult,
-    Rerank,
-    UpdateFields,
-    is_rank,
+    apply_change,
     rank_between,
 )
-from agilemarketing.errors import (
-    AgileMarketingError,
-    ChangeConflict,
-    InvalidCursor,
-    InvalidValue,
-    NotFound,
-)
+from agilemarketing.errors import AgileMarketingError, InvalidCursor, InvalidValue
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
 
 __all__ = ["BoardFile", "TemplateAdapter", "save_board"]
@@ -153,6 +144,15 @@ def payload_from_history(history: ItemHistory) -> Payload:
     }
 
 
+def payload_from_record(record: ItemRecord) -> Payload:
+    """A record as the board file stores it: its history plus extra fields and DoD state."""
+    return {
+        **payload_from_history(record.history),
+        "fields": {k: list(v) if isinstance(v, tuple) else v for k, v in record.fields.items()},
+        "done_criteria": sorted(record.done_criteria),
+    }
+
+
 def save_board(path: str | os.PathLike[str], histories: Iterable[ItemHistory]) -> None:
     """Write a board file holding exactly ``histories`` (tests seed the adapter with it)."""
     items: dict[str, Payload] = {}
@@ -225,108 +225,42 @@ class TemplateAdapter(Adapter):
     # -- writing ---------------------------------------------------------------------------
 
     def apply(self, change: AnyChange) -> ChangeResult:
-        """Apply one change; a failed change leaves the file untouched."""
+        """Apply one change; a failed change leaves the file untouched.
+
+        :func:`~agilemarketing.adapter.apply_change` works out the item's new record (or that
+        the board already holds the change, or why it cannot be applied); the adapter only
+        stores it. A tool with an API sends the difference instead (create the issue, edit its
+        fields, run the transition, rank it) and reports what the tool answered.
+        """
         self.check_supports(change)
         document = self._board.load()
         items: dict[str, Payload] = document["items"]
         try:
-            match change:
-                case CreateItem():
-                    payload = self._create(change, items)
-                case UpdateFields():
-                    payload = self._update(change, items)
-                case MoveStatus():
-                    payload = self._move(change, items)
-                case Rerank():
-                    payload = self._rerank(change, items)
+            record = apply_change(change, _Board(items), now=utcnow(), where=self.url)
         except AgileMarketingError as error:
             return ChangeResult(change, ChangeStatus.FAILED, error=error)
-        if payload is None:
+        if record is None:
             return ChangeResult(change, ChangeStatus.ALREADY_APPLIED)
         document["revision"] += 1
-        payload.update(revision=document["revision"], updated=utcnow().isoformat())
-        items[change.key] = payload
+        items[change.key] = {
+            **payload_from_record(record),
+            "revision": document["revision"],
+            "updated": utcnow().isoformat(),
+        }
         document["removed"].pop(change.key, None)
         self._board.save(document)
         return ChangeResult(change, ChangeStatus.APPLIED)
 
-    # Each helper returns the item's new payload, or None when the board already holds the
-    # change, or raises an AgileMarketingError (and then nothing is saved).
 
-    def _existing(self, key: str, items: Mapping[str, Payload]) -> ItemRecord:
-        if key not in items:
-            raise NotFound("item", key, where=f"{self.url}", fix="read the board to list items")
-        return record_from_payload(key, items[key])
+class _Board:
+    """The board file's items as records, translated when asked for (for ``apply_change``)."""
 
-    def _create(self, change: CreateItem, items: Mapping[str, Payload]) -> Payload | None:
-        if change.key in items:
-            if change.satisfied_by(record_from_payload(change.key, items[change.key])):
-                return None
-            raise ChangeConflict(
-                change.key, expected="no item with this key", found="an item with other content"
-            )
-        now = utcnow()
-        ranks = [p["rank"] for p in items.values() if p.get("rank")]
-        history = ItemHistory(
-            key=change.key,
-            summary=change.summary,
-            type=change.type,
-            status=change.status,
-            created=now,
-            points=change.points,
-            labels=change.labels,
-            transitions=[Transition(now, None, change.status)] if change.status else [],
-            rank=rank_between(max(ranks) if ranks else None, None),
-        )
-        return {**payload_from_history(history), "fields": dict(change.fields)}
+    def __init__(self, items: Mapping[str, Payload]) -> None:
+        self._items = items
 
-    def _update(self, change: UpdateFields, items: Mapping[str, Payload]) -> Payload | None:
-        record = self._existing(change.key, items)
-        if change.satisfied_by(record):
-            return None
-        payload = dict(items[change.key])
-        fields = dict(payload.get("fields", {}))
-        for name, value in change.values.items():
-            if name in ("summary", "type", "points"):
-                payload[name] = value
-            elif name == "labels":
-                payload[name] = list(value) if isinstance(value, tuple) else value
-            elif value is None:
-                fields.pop(name, None)
-            else:
-                fields[name] = list(value) if isinstance(value, tuple) else value
-        payload["fields"] = fields
-        return payload
+    def get(self, key: str, /) -> ItemRecord | None:
+        payload = self._items.get(key)
+        return None if payload is None else record_from_payload(key, payload)
 
-    def _move(self, change: MoveStatus, items: Mapping[str, Payload]) -> Payload | None:
-        record = self._existing(change.key, items)
-        if change.satisfied_by(record):
-            return None
-        current = record.history.status
-        if change.from_status is not None and change.from_status != current:
-            raise ChangeConflict(
-                change.key, expected=f"status {change.from_status!r}", found=f"status {current!r}"
-            )
-        payload = dict(items[change.key])
-        step = {"at": utcnow().isoformat(), "from": current or None, "to": change.to_status}
-        payload["transitions"] = [*payload.get("transitions", []), step]
-        payload["status"] = change.to_status
-        return payload
-
-    def _rerank(self, change: Rerank, items: Mapping[str, Payload]) -> Payload | None:
-        self._existing(change.key, items)
-        self._existing(change.neighbour, items)
-        order = sorted(items, key=lambda k: (items[k].get("rank") or "", k))
-        if change.satisfied_by_order(order):
-            return None
-        others = [k for k in order if k != change.key]
-        if not all(is_rank(items[k].get("rank") or "") for k in others):
-            raise InvalidValue(
-                "the board holds ranks this adapter cannot place an item between",
-                where=self.url,
-                fix="re-rank the board with rank_between ranks",
-            )
-        at = others.index(change.neighbour) + (1 if change.after is not None else 0)
-        low = items[others[at - 1]]["rank"] if at > 0 else None
-        high = items[others[at]]["rank"] if at < len(others) else None
-        return {**items[change.key], "rank": rank_between(low, high)}
+    def values(self) -> list[ItemRecord]:
+        return [record_from_payload(key, payload) for key, payload in self._items.items()]

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from agilemarketing.adapter import Adapter
 from agilemarketing.hookspecs import hookimpl
-
 from agilemarketing_template.adapter import TemplateAdapter
 
 

@@ -32,37 +32,25 @@ import abc
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
 
 from agilemarketing._time import ensure_utc, utcnow
 from agilemarketing.adapter import (
-    CORE_FIELDS,
     Adapter,
     AnyChange,
     Capabilities,
     ChangeResult,
     ChangeStatus,
-    CreateItem,
     Cursor,
     HistoryFidelity,
     ItemRecord,
-    MoveStatus,
     ReadResult,
-    Rerank,
-    UpdateFields,
-    is_rank,
-    rank_between,
+    apply_change,
 )
-from agilemarketing.errors import (
-    AgileMarketingError,
-    ChangeConflict,
-    InvalidValue,
-    NotFound,
-    UnsupportedChange,
-)
-from agilemarketing.history import ItemHistory, Transition
+from agilemarketing.errors import AgileMarketingError, InvalidValue, UnsupportedChange
+from agilemarketing.history import ItemHistory
 from agilemarketing_csv.dialect import CsvDialect
 from agilemarketing_csv.history import read_history_records_csv, write_history_csv
 from agilemarketing_csv.mapping import ColumnMapping, read_records_csv
@@ -227,121 +215,10 @@ class CsvAdapter(_CsvFile):
         self, board: dict[str, ItemRecord], change: AnyChange, now: datetime
     ) -> ChangeResult:
         try:
-            match change:
-                case CreateItem():
-                    status = _create(board, change, now)
-                case UpdateFields():
-                    status = _update(board, change, self.url)
-                case MoveStatus():
-                    status = _move(board, change, now, self.url)
-                case Rerank():
-                    status = _rerank(board, change, self.url)
+            record = apply_change(change, board, now=now, where=self.url)
         except AgileMarketingError as error:
             return ChangeResult(change, ChangeStatus.FAILED, error=error)
-        return ChangeResult(change, status)
-
-
-def _item(board: Mapping[str, ItemRecord], key: str, where: str) -> ItemRecord:
-    try:
-        return board[key]
-    except KeyError:
-        raise NotFound(
-            "item", key, where=where, fix="check the key; read the file to list items"
-        ) from None
-
-
-def _ordered(board: Mapping[str, ItemRecord]) -> list[ItemRecord]:
-    return sorted(board.values(), key=lambda r: (r.history.rank or "", r.key))
-
-
-def _last_rank(board: Mapping[str, ItemRecord]) -> str | None:
-    ranks = [r.history.rank for r in board.values() if r.history.rank and is_rank(r.history.rank)]
-    return max(ranks) if ranks else None
-
-
-def _create(board: dict[str, ItemRecord], change: CreateItem, now: datetime) -> ChangeStatus:
-    existing = board.get(change.key)
-    if existing is not None:
-        if change.satisfied_by(existing):
-            return ChangeStatus.ALREADY_APPLIED
-        raise ChangeConflict(
-            change.key,
-            expected="no item with this key",
-            found=f"an item with other content ({existing.history.summary!r})",
-            where=f"item {change.key}",
-        )
-    history = ItemHistory(
-        key=change.key,
-        summary=change.summary,
-        type=change.type,
-        status=change.status,
-        created=now,
-        points=change.points,
-        labels=change.labels,
-        transitions=(Transition(now, None, change.status),) if change.status else (),
-        rank=rank_between(_last_rank(board), None),
-    )
-    board[change.key] = ItemRecord(history, fields=change.fields)
-    return ChangeStatus.APPLIED
-
-
-def _update(board: dict[str, ItemRecord], change: UpdateFields, where: str) -> ChangeStatus:
-    record = _item(board, change.key, where)
-    if change.satisfied_by(record):
-        return ChangeStatus.ALREADY_APPLIED
-    core: dict[str, Any] = {}
-    extra = dict(record.fields)
-    for name, value in change.values.items():
-        if name in CORE_FIELDS:
-            core[name] = value
-        elif value is None:
-            extra.pop(name, None)
-        else:
-            extra[name] = value
-    history = attrs.evolve(record.history, **core)
-    board[change.key] = attrs.evolve(record, history=history, fields=extra)
-    return ChangeStatus.APPLIED
-
-
-def _move(
-    board: dict[str, ItemRecord], change: MoveStatus, now: datetime, where: str
-) -> ChangeStatus:
-    record = _item(board, change.key, where)
-    if change.satisfied_by(record):
-        return ChangeStatus.ALREADY_APPLIED
-    history = record.history
-    if change.from_status is not None and history.status != change.from_status:
-        raise ChangeConflict(
-            change.key,
-            expected=f"status {change.from_status!r}",
-            found=f"status {history.status!r}",
-            where=f"{where}, item {change.key}",
-        )
-    transition = Transition(now, history.status or None, change.to_status)
-    moved = attrs.evolve(
-        history, status=change.to_status, transitions=(*history.transitions, transition)
-    )
-    board[change.key] = attrs.evolve(record, history=moved)
-    return ChangeStatus.APPLIED
-
-
-def _rerank(board: dict[str, ItemRecord], change: Rerank, where: str) -> ChangeStatus:
-    record = _item(board, change.key, where)
-    _item(board, change.neighbour, where)
-    if change.satisfied_by_order([r.key for r in _ordered(board)]):
-        return ChangeStatus.ALREADY_APPLIED
-    others = [r for r in _ordered(board) if r.key != change.key]
-    at = [r.key for r in others].index(change.neighbour) + (change.after is not None)
-    low = others[at - 1].history.rank if at > 0 else None
-    high = others[at].history.rank if at < len(others) else None
-    for rank in (low, high):
-        if rank is not None and not is_rank(rank):
-            raise InvalidValue(
-                "this file's ranks are not ranks the csv adapter can place items between",
-                where=f"{where}, item {change.key}",
-                fix="clear the rank column (items then rank in file order) and sync again",
-                value=rank,
-            )
-    ranked = attrs.evolve(record.history, rank=rank_between(low, high))
-    board[change.key] = attrs.evolve(record, history=ranked)
-    return ChangeStatus.APPLIED
+        if record is None:
+            return ChangeResult(change, ChangeStatus.ALREADY_APPLIED)
+        board[record.key] = record
+        return ChangeResult(change, ChangeStatus.APPLIED)
