@@ -84,3 +84,47 @@ def test_a_chart_saves_as_svg(tmp_path: Any) -> None:
     finally:
         plt.close(ax.figure)
     assert (tmp_path / "cfd.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+@pytest.fixture(scope="module")
+def big() -> m.FlowMetrics:
+    from agilemarketing.simulate import stress_board
+
+    board = stress_board(items=6_000, seed=3)
+    return m.FlowMetrics.compute(FlowLog.build(board.table, board.workflow))
+
+
+def test_the_sle_chart_shows_the_oldest_items_and_counts_them_all(big: m.FlowMetrics) -> None:
+    ax = big.sle.plot()
+    try:
+        shown = len(ax.patches)  # one bar per item shown
+        assert shown == 40
+        assert f"(oldest 40 of {len(big.sle.keys):,})" in ax.get_title()
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        counts = [int(text.split(": ")[1].replace(",", "")) for text in legend[1:]]
+        assert sum(counts) == len(big.sle.keys)
+    finally:
+        plt.close(ax.figure)
+
+
+def test_the_ageing_chart_keeps_board_order_and_counts_each_stage(big: m.FlowMetrics) -> None:
+    ax = big.ageing.plot()
+    try:
+        ticks = [t.get_text().split("\n") for t in ax.get_xticklabels()]
+        assert [name for name, _ in ticks] == ["In Progress", "Review", "Approval"]
+        counts = [int(n.strip("()").replace(",", "")) for _, n in ticks]
+        assert sum(counts) == len(big.ageing.keys)
+        assert ax.collections[0].get_sizes()[0] < 16  # smaller dots when there are thousands
+    finally:
+        plt.close(ax.figure)
+
+
+def test_many_cycles_label_only_some_ticks(big: m.FlowMetrics) -> None:
+    ax = big.cycles.plot()
+    try:
+        labels = [t.get_text() for t in ax.get_xticklabels()]
+        assert len(labels) == len(big.cycles.names) == 60
+        assert 15 <= sum(1 for text in labels if text) <= 30
+        assert labels[0] == big.cycles.names[0]
+    finally:
+        plt.close(ax.figure)

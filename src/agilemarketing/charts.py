@@ -87,6 +87,41 @@ def _date_axis(ax: Any) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
 
 
+def _labelled(
+    ax: Any,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    *,
+    legend: str | None = None,
+    dates: bool = False,
+) -> Any:
+    """Title, axis labels, an optional legend (at ``legend``) and date ticks; returns ``ax``."""
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if legend is not None:
+        ax.legend(loc=legend, fontsize=8)
+    if dates:
+        _date_axis(ax)
+    return ax
+
+
+def _dot_size(n: int, size: float) -> tuple[float, float]:
+    """Marker size and alpha for ``n`` dots: smaller and lighter past a few hundred."""
+    if n <= 500:
+        return size, 0.8
+    return max(1.0, size * float(np.sqrt(500 / n))), 0.35
+
+
+def _sparse_ticks(ax: Any, labels: list[str], *, most: int = 30, **style: Any) -> None:
+    """One tick per label, but at most about ``most`` of them labelled (every k-th)."""
+    step = max(1, -(-len(labels) // most))
+    ax.set_xticks(
+        range(len(labels)), [t if k % step == 0 else "" for k, t in enumerate(labels)], **style
+    )
+
+
 def _percentile_lines(ax: Any, values: dict[int, float], *, horizontal: bool = True) -> None:
     for p, v in values.items():
         if not np.isfinite(v):
@@ -107,15 +142,17 @@ def plot_cycle_times(result: CycleTimes, ax: Any = None) -> Any:
     >>> _pyplot().close(ax.figure)
     """
     ax = _axes(ax)
-    ax.scatter(_dates(result.done), result.calendar_days, s=12, alpha=0.6, color="#1c7ed6")
+    size, alpha = _dot_size(len(result), 12)
+    ax.scatter(_dates(result.done), result.calendar_days, s=size, alpha=alpha, color="#1c7ed6")
     _percentile_lines(ax, result.percentiles())
-    ax.set_title(f"Cycle time ({len(result)} items)")
-    ax.set_xlabel("finished on")
-    ax.set_ylabel("cycle time (calendar days)")
-    _date_axis(ax)
-    if len(result):
-        ax.legend(loc="upper left", fontsize=8)
-    return ax
+    return _labelled(
+        ax,
+        f"Cycle time ({len(result):,} items)",
+        "finished on",
+        "cycle time (calendar days)",
+        legend="upper left" if len(result) else None,
+        dates=True,
+    )
 
 
 def plot_throughput(result: Throughput, ax: Any = None) -> Any:
@@ -131,11 +168,13 @@ def plot_throughput(result: Throughput, ax: Any = None) -> Any:
     ax = _axes(ax)
     weeks, counts = result.weekly()
     ax.bar(_dates(weeks), counts, width=6, align="edge", color="#1c7ed6")
-    ax.set_title(f"Throughput per week ({result.total} items)")
-    ax.set_xlabel("week starting")
-    ax.set_ylabel("items finished")
-    _date_axis(ax)
-    return ax
+    return _labelled(
+        ax,
+        f"Throughput per week ({result.total:,} items)",
+        "week starting",
+        "items finished",
+        dates=True,
+    )
 
 
 def plot_net_flow(result: NetFlow, ax: Any = None) -> Any:
@@ -152,12 +191,9 @@ def plot_net_flow(result: NetFlow, ax: Any = None) -> Any:
     days = _dates(result.days)
     ax.plot(days, np.cumsum(result.arrivals), label="started (cumulative)", color="#e8590c")
     ax.plot(days, np.cumsum(result.departures), label="finished (cumulative)", color="#2b8a3e")
-    ax.set_title("Net flow: items started vs finished")
-    ax.set_xlabel("date")
-    ax.set_ylabel("items")
-    ax.legend(loc="upper left", fontsize=8)
-    _date_axis(ax)
-    return ax
+    return _labelled(
+        ax, "Net flow: items started vs finished", "date", "items", legend="upper left", dates=True
+    )
 
 
 def plot_wip(result: Wip, ax: Any = None) -> Any:
@@ -180,12 +216,8 @@ def plot_wip(result: Wip, ax: Any = None) -> Any:
             labels=[result.stages[k] for k in used],
             alpha=0.85,
         )
-        ax.legend(loc="upper left", fontsize=8)
-    ax.set_title("Work in progress")
-    ax.set_xlabel("date")
-    ax.set_ylabel("items in progress")
-    _date_axis(ax)
-    return ax
+    legend = "upper left" if used else None
+    return _labelled(ax, "Work in progress", "date", "items in progress", legend=legend, dates=True)
 
 
 def plot_cfd(result: CumulativeFlow, ax: Any = None) -> Any:
@@ -227,16 +259,21 @@ def plot_ageing(result: AgeingWip, ax: Any = None) -> Any:
     ax = _axes(ax)
     stages = list(result.board) or list(dict.fromkeys(result.stages.tolist()))
     x = np.array([stages.index(s) for s in result.stages.tolist()], dtype=float)
-    jitter = np.random.default_rng(0).uniform(-0.15, 0.15, len(x))
-    ax.scatter(x + jitter, result.age_days, s=16, color="#1c7ed6")
+    jitter = np.random.default_rng(0).uniform(-0.3, 0.3, len(x))
+    size, alpha = _dot_size(len(x), 16)
+    ax.scatter(x + jitter, result.age_days, s=size, alpha=alpha, color="#1c7ed6")
     _percentile_lines(ax, dict(result.thresholds))
-    ax.set_xticks(range(len(stages)), stages)
-    ax.set_title(f"Ageing work in progress ({len(result.keys)} items)")
-    ax.set_xlabel("stage")
-    ax.set_ylabel("age (calendar days)")
-    if len(result.keys):
-        ax.legend(loc="upper left", fontsize=8)
-    return ax
+    counts = np.bincount(x.astype(np.int64), minlength=len(stages)) if len(x) else [0] * len(stages)
+    ax.set_xticks(
+        range(len(stages)), [f"{s}\n({n:,})" for s, n in zip(stages, counts, strict=True)]
+    )
+    return _labelled(
+        ax,
+        f"Ageing work in progress ({len(result.keys):,} items)",
+        "stage (items in it)",
+        "age (calendar days)",
+        legend="upper left" if len(result.keys) else None,
+    )
 
 
 def plot_burnup(result: Burnup, ax: Any = None) -> Any:
@@ -253,12 +290,7 @@ def plot_burnup(result: Burnup, ax: Any = None) -> Any:
     days = _dates(result.days)
     ax.plot(days, result.scope, label="scope", color="#868e96", drawstyle="steps-post")
     ax.plot(days, result.done, label="done", color="#2b8a3e", drawstyle="steps-post")
-    ax.set_title("Burnup: done vs scope")
-    ax.set_xlabel("date")
-    ax.set_ylabel("items")
-    ax.legend(loc="upper left", fontsize=8)
-    _date_axis(ax)
-    return ax
+    return _labelled(ax, "Burnup: done vs scope", "date", "items", legend="upper left", dates=True)
 
 
 def plot_cycles(result: CycleReport, ax: Any = None) -> Any:
@@ -283,7 +315,7 @@ def plot_cycles(result: CycleReport, ax: Any = None) -> Any:
         ax.bar(x, result.velocity, color="#1c7ed6")
         ax.set_ylabel("points finished")
         ax.set_title("Velocity per cycle")
-    ax.set_xticks(x, list(result.names), rotation=45, ha="right")
+    _sparse_ticks(ax, list(result.names), rotation=45, ha="right")
     ax.set_xlabel("cycle")
     return ax
 
@@ -309,10 +341,9 @@ def plot_flow_efficiency(result: FlowEfficiency, ax: Any = None) -> Any:
             label=f"overall {result.overall:.0%}",
         )
         ax.legend(loc="upper right", fontsize=8)
-    ax.set_title("Flow efficiency (active time / cycle time)")
-    ax.set_xlabel("flow efficiency (%)")
-    ax.set_ylabel("items")
-    return ax
+    return _labelled(
+        ax, "Flow efficiency (active time / cycle time)", "flow efficiency (%)", "items"
+    )
 
 
 def plot_blocked(result: BlockedTime, ax: Any = None, *, top: int = 20) -> Any:
@@ -329,10 +360,7 @@ def plot_blocked(result: BlockedTime, ax: Any = None, *, top: int = 20) -> Any:
     order = np.argsort(-result.blocked_days, kind="stable")[:top]
     order = order[result.blocked_days[order] > 0]
     ax.barh(result.keys[order][::-1], result.blocked_days[order][::-1], color="#e03131")
-    ax.set_title("Blocked time per item")
-    ax.set_xlabel("blocked days")
-    ax.set_ylabel("item")
-    return ax
+    return _labelled(ax, "Blocked time per item", "blocked days", "item")
 
 
 def plot_wip_breaches(result: WipBreaches, ax: Any = None) -> Any:
@@ -351,13 +379,10 @@ def plot_wip_breaches(result: WipBreaches, ax: Any = None) -> Any:
         line = ax.plot(days, result.counts[:, k], label=stage)[0]
         if result.maximum[k] >= 0:
             ax.axhline(result.maximum[k], color=line.get_color(), linestyle=":", linewidth=1)
-    ax.set_title("WIP against limits (dotted)")
-    ax.set_xlabel("date")
-    ax.set_ylabel("items in stage")
-    if len(result.stages):
-        ax.legend(loc="upper left", fontsize=8)
-    _date_axis(ax)
-    return ax
+    legend = "upper left" if len(result.stages) else None
+    return _labelled(
+        ax, "WIP against limits (dotted)", "date", "items in stage", legend=legend, dates=True
+    )
 
 
 def plot_service_level(result: ServiceLevel, ax: Any = None, *, top: int = 40) -> Any:
@@ -376,14 +401,20 @@ def plot_service_level(result: ServiceLevel, ax: Any = None, *, top: int = 40) -
     status = [str(s) for s in result.status[order].tolist()]
     x = np.arange(len(order))
     ax.bar(x, result.age_days[order], color=[colours[s] for s in status])
-    ax.axhline(result.days, color="#495057", linestyle="--", label=str(result))
+    sle = ax.axhline(result.days, color="#495057", linestyle="--", label=str(result))
+    from matplotlib.patches import Patch
+
+    everyone = [str(s) for s in result.status.tolist()]
+    counts = [  # the legend counts every item in progress, shown or not
+        Patch(color=colour, label=f"{name}: {everyone.count(name):,}")
+        for name, colour in colours.items()
+    ]
+    ax.legend(handles=[sle, *counts], loc="upper right", fontsize=8)
     ax.set_xticks(x, result.keys[order].tolist(), rotation=90)
-    shown = f" (oldest {len(order)} of {len(result.keys)})" if len(result.keys) > top else ""
-    ax.set_title(f"Service level expectation: items in progress{shown}")
-    ax.set_xlabel("item")
-    ax.set_ylabel("age (calendar days)")
-    ax.legend(loc="upper left", fontsize=8)
-    return ax
+    shown = f" (oldest {len(order)} of {len(result.keys):,})" if len(result.keys) > top else ""
+    return _labelled(
+        ax, f"Service level expectation: items in progress{shown}", "item", "age (calendar days)"
+    )
 
 
 def plot_xmr(result: ProcessBehaviour, ax: Any = None) -> Any:
@@ -410,10 +441,12 @@ def plot_xmr(result: ProcessBehaviour, ax: Any = None) -> Any:
             ax.axhline(
                 value, color="#495057", linestyle=style, linewidth=1, label=f"{text} {value:.1f}"
             )
-    ax.set_title(f"Process behaviour: {result.label}" if result.label else "Process behaviour")
-    ax.set_xlabel("date" if result.x.dtype.kind == "M" else "point")
-    ax.set_ylabel(result.label or "value")
-    ax.legend(loc="upper left", fontsize=8)
-    if result.x.dtype.kind == "M":
-        _date_axis(ax)
-    return ax
+    dated = result.x.dtype.kind == "M"
+    return _labelled(
+        ax,
+        f"Process behaviour: {result.label}" if result.label else "Process behaviour",
+        "date" if dated else "point",
+        result.label or "value",
+        legend="upper left",
+        dates=dated,
+    )

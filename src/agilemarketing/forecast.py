@@ -881,7 +881,9 @@ class RankedForecast:
             ax.barh(y, (hi - lo).days + 1, left=lo, color="#8fb3d9", height=0.5)
             ax.plot([p.date for p in known], [y] * len(known), "k|", markersize=10)
         ax.set_yticks(range(len(names)), names)
-        ax.set_title("Ranked work: likely done between (lowest to highest percentile)")
+        levels = "/".join(f"{p.confidence * 100:g}" for p in self.entries[0].forecast.percentiles)
+        ax.set_title(f"Ranked work, done in rank order: likely done by (ticks at {levels}%)")
+        ax.set_xlabel("date")
         ax.figure.autofmt_xdate()
         return ax
 

@@ -65,7 +65,7 @@ from agilemarketing.forecast import (
 )
 from agilemarketing.history import ItemHistory
 from agilemarketing.historyio import HistoryTable, read_history
-from agilemarketing.metrics import ANTI_METRICS, FlowMetrics, ServiceLevel, Throughput, Window
+from agilemarketing.metrics import ANTI_METRICS, FlowMetrics, Throughput, Window
 from agilemarketing.workdays import WorkCalendar
 from agilemarketing.workflow import Workflow
 
@@ -538,7 +538,7 @@ class FlowReport:
             "predictability": (m.cycles.plot, tall),
             "flow_efficiency": (m.flow_efficiency.plot, wide),
             "blocked": (m.blocked.plot, tall),
-            "sle": (_oldest(m.sle, 40).plot, tall),
+            "sle": (m.sle.plot, tall),
             "xmr_throughput": (m.xmr_throughput.plot, wide),
             "xmr_cycle_time": (m.xmr_cycle_time.plot, wide),
         }
@@ -625,14 +625,6 @@ class FlowReport:
             tables=tuple(out / "tables" / f"{name}.csv" for name in tables),
             charts=tuple(out / "charts" / f"{name}.png" for name in charts),
         )
-
-
-def _oldest(sle: ServiceLevel, count: int) -> ServiceLevel:
-    """The SLE with only its ``count`` oldest items in progress (a chart stays readable)."""
-    if len(sle.keys) <= count:
-        return sle
-    keep = np.sort(np.argsort(-sle.age_days, kind="stable")[:count])
-    return attrs.evolve(sle, keys=sle.keys[keep], age_days=sle.age_days[keep], risk=sle.risk[keep])
 
 
 def _check_target(out: Path) -> None:
