@@ -6,6 +6,9 @@ produce, so a change that alters the story fails here with a clear message.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
 import statistics
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -30,7 +33,7 @@ from agilemarketing.experiments import Decision, Experiment, SuccessCriterion, s
 from agilemarketing.guidepoint import Blueprint, Guidepoint, Kpi, Outcome, Priority
 from agilemarketing.items import Size, WorkItem
 from agilemarketing.poker import Deck, PokerTable
-from agilemarketing.serialize import BlueprintVersion, PlanningFile
+from agilemarketing.serialize import BlueprintVersion, PlanningFile, dumps
 from agilemarketing.showcase import Retrospective, team_showcase
 from agilemarketing.stakeholders import Intake, Request, StakeholderRegister, Verdict
 from agilemarketing.workflow import Workflow
@@ -63,9 +66,9 @@ def play_quarter() -> SimpleNamespace:
         starts=date(2026, 4, 1),
         ends=date(2026, 6, 30),
         outcomes=[
-            Outcome("pipeline", "qualified prospects", [Kpi("qualified leads", 50, current=0)],
-                    owner="Sam Ortiz"),
-            Outcome("adoption", "new customers use the app",
+            Outcome("pipeline", "qualified prospects for the banking app",
+                    [Kpi("qualified leads", 50, current=0)], owner="Sam Ortiz"),
+            Outcome("adoption", "new customers use the app in their first month",
                     [Kpi("30-day active rate", 60, current=41, unit="%")], owner="Priya Shah"),
         ],
         agreed_with=["Sam Ortiz", "Priya Shah"],
@@ -478,3 +481,21 @@ def test_the_planning_file_and_the_command_line(quarter: Any, tmp_path: Path) ->
                                  "--outcome", "pipeline", "--effort", "2026-06=8"])  # fmt: skip
     assert check.exit_code == 1
     assert "move out Small-business landing page: 1 in 2026-06" in check.output
+
+
+def test_the_page_tells_this_same_quarter(
+    quarter: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # docs/quarter.md runs on its own in tests/test_docs.py; here its results must be the ones
+    # asserted above, so the page and this specification cannot drift apart.
+    page = Path(__file__).resolve().parents[1] / "docs" / "quarter.md"
+    blocks = re.findall(r"^```python\n(.*?)^```", page.read_text(encoding="utf-8"), re.S | re.M)
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, Any] = {"__name__": "__docs__"}
+    with contextlib.redirect_stdout(io.StringIO()):
+        for block in blocks:
+            if not block.startswith("# not-run"):
+                exec(compile(block, page.name, "exec"), namespace)
+    assert namespace["showcase_1"] == quarter.showcase_1
+    assert namespace["showcase_2"] == quarter.showcase_2
+    assert dumps(namespace["planning"]) == dumps(quarter.planning)
