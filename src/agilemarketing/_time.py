@@ -44,7 +44,12 @@ def ensure_utc(value: datetime | str, *, where: str | None = None) -> datetime:
     """Return ``value`` as an aware UTC datetime; strings are parsed, naive datetimes refused.
 
     A naive datetime is ambiguous (whose local time?), so it is an error rather than a guess.
+
+    >>> ensure_utc("2026-03-02T10:00:00+01:00")
+    datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.timezone.utc)
     """
+    if type(value) is datetime and value.tzinfo is UTC:  # already right: the common, hot case
+        return value
     if isinstance(value, str):
         return parse_timestamp(value, where=where)
     if not isinstance(value, datetime):
@@ -65,5 +70,11 @@ def ensure_utc(value: datetime | str, *, where: str | None = None) -> datetime:
 
 
 def optional_utc(value: datetime | str | None) -> datetime | None:
-    """attrs converter: ``None`` stays ``None``, anything else goes through :func:`ensure_utc`."""
-    return None if value is None else ensure_utc(value)
+    """attrs converter: ``None`` stays ``None``, anything else goes through :func:`ensure_utc`.
+
+    >>> optional_utc(None), optional_utc("2026-03-02T09:00:00Z")
+    (None, datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.timezone.utc))
+    """
+    if value is None or (type(value) is datetime and value.tzinfo is UTC):
+        return value
+    return ensure_utc(value)

@@ -19,28 +19,16 @@ datetime.datetime(2026, 1, 6, 9, 0, tzinfo=datetime.timezone.utc)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
 import attrs
 
-from agilemarketing._time import ensure_utc
+from agilemarketing._time import ensure_utc, optional_utc
 
 __all__ = ["BlockedPeriod", "ItemHistory", "Transition"]
 
 # Adapters build millions of these, so the converters pass values that are already in their final
 # shape (a datetime in UTC, a tuple of str) straight through and only normalise the rest.
-
-
-def _utc(value: datetime | str) -> datetime:
-    if type(value) is datetime and value.tzinfo is UTC:
-        return value
-    return ensure_utc(value)
-
-
-def _optional_utc(value: datetime | str | None) -> datetime | None:
-    if value is None or (type(value) is datetime and value.tzinfo is UTC):
-        return value
-    return ensure_utc(value)
 
 
 def _tuple_of_str(value: Iterable[str] | None) -> tuple[str, ...]:
@@ -62,7 +50,7 @@ class Transition:
     '2026-03-02T09:00:00+00:00'
     """
 
-    at: datetime = attrs.field(converter=_utc)
+    at: datetime = attrs.field(converter=ensure_utc)
     from_status: str | None
     to_status: str
     observed: bool = False
@@ -77,8 +65,8 @@ class BlockedPeriod:
     (datetime.timedelta(days=2), None)
     """
 
-    start: datetime = attrs.field(converter=_utc)
-    end: datetime | None = attrs.field(default=None, converter=_optional_utc)
+    start: datetime = attrs.field(converter=ensure_utc)
+    end: datetime | None = attrs.field(default=None, converter=optional_utc)
 
 
 def _transitions(value: Iterable[Transition]) -> tuple[Transition, ...]:
@@ -107,8 +95,8 @@ class ItemHistory:
     summary: str = ""
     type: str = ""
     status: str = ""
-    created: datetime | None = attrs.field(default=None, converter=_optional_utc)
-    resolved: datetime | None = attrs.field(default=None, converter=_optional_utc)
+    created: datetime | None = attrs.field(default=None, converter=optional_utc)
+    resolved: datetime | None = attrs.field(default=None, converter=optional_utc)
     points: float | None = None
     labels: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
     sprints: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
