@@ -89,6 +89,44 @@ def test_exact_and_monte_carlo_agree_within_one_item(name: str, horizon: int) ->
         assert abs(e.items - m.items) <= 1, (e, m)
 
 
+def _tolerance(confidence: float, trials: int) -> float:
+    """Five standard errors of a proportion estimated from ``trials`` draws."""
+    return 5 * float(np.sqrt(confidence * (1 - confidence) / trials))
+
+
+@given(counts=daily_counts, items=st.integers(1, 40))
+def test_monte_carlo_when_percentiles_are_percentiles_of_the_exact_distribution(
+    counts: list[int], items: int
+) -> None:
+    # The simulated 85th percentile day d is where the exact CDF crosses 85%, up to sampling
+    # error: P(done by d) >= 0.85 - tol and P(done by d - 1) <= 0.85 + tol.
+    trials = 20_000
+    exact = when_done(items, sample_of(counts), method="exact")
+    simulated = when_done(items, sample_of(counts), method="montecarlo", trials=trials, seed=3)
+    cdf = np.cumsum(exact.probabilities)
+    for p in simulated.percentiles:
+        assert p.days is not None
+        tol = _tolerance(p.confidence, trials)
+        assert cdf[min(p.days, cdf.size - 1)] >= p.confidence - tol, (p, counts, items)
+        assert p.days == 0 or cdf[p.days - 1] <= p.confidence + tol, (p, counts, items)
+
+
+@given(counts=daily_counts, horizon=st.integers(1, 40))
+def test_monte_carlo_how_many_percentiles_are_percentiles_of_the_exact_distribution(
+    counts: list[int], horizon: int
+) -> None:
+    trials = 20_000
+    by = END + timedelta(days=horizon)
+    exact = how_many_by(by, sample_of(counts), method="exact")
+    simulated = how_many_by(by, sample_of(counts), method="montecarlo", trials=trials, seed=4)
+    at_least = np.cumsum(exact.probabilities[::-1])[::-1]  # P(total >= k)
+    for p in simulated.percentiles:
+        tol = _tolerance(p.confidence, trials)
+        assert at_least[p.items] >= p.confidence - tol, (p, counts, horizon)
+        if p.items + 1 < at_least.size:
+            assert at_least[p.items + 1] <= p.confidence + tol, (p, counts, horizon)
+
+
 def test_a_steady_team_is_forecast_to_the_day() -> None:
     sample = sample_of([2] * 10)
     for method in ForecastMethod:

@@ -185,6 +185,22 @@ def test_comparing_two_teams_points_is_refused() -> None:
     assert "predictability" in caught.value.instead
 
 
+def test_task_counts_as_a_value_measure_are_refused() -> None:
+    with pytest.raises(AntiMetricError, match="task counts as value") as caught:
+        m.value_from_task_counts(LOG)
+    assert "outcome" in caught.value.why
+    assert "Guidepoint" in caught.value.instead
+
+
+@pytest.mark.parametrize("asked", sorted(m.ANTI_METRICS))
+def test_every_refusal_says_why_and_what_to_use_instead(asked: str) -> None:
+    error = m.refuse(asked)
+    why, instead = m.ANTI_METRICS[asked]
+    assert (error.asked, error.why, error.instead) == (asked, why, instead)
+    assert why in str(error)
+    assert f"use {instead} instead" in str(error)
+
+
 def test_unknown_grouping_is_an_invalid_value() -> None:
     with pytest.raises(InvalidValue, match="unknown grouping"):
         m.throughput(LOG, by="colour")

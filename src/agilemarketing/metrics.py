@@ -101,6 +101,7 @@ __all__ = [
     "refuse",
     "service_level",
     "throughput",
+    "value_from_task_counts",
     "wip",
     "wip_breaches",
     "xmr",
@@ -179,6 +180,17 @@ def compare_teams(*_: Any, **__: Any) -> None:
     agilemarketing.errors.AntiMetricError: story points compared between teams is not offered: ...
     """
     raise refuse("story points compared between teams")
+
+
+def value_from_task_counts(*_: Any, **__: Any) -> None:
+    """Always refuses: how many tasks were done says nothing about the value delivered.
+
+    >>> value_from_task_counts(FlowLog.example())
+    Traceback (most recent call last):
+    ...
+    agilemarketing.errors.AntiMetricError: task counts as value is not offered: ...
+    """
+    raise refuse("task counts as value")
 
 
 def _check_group(by: str | None) -> str | None:
