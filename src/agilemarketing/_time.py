@@ -15,7 +15,11 @@ __all__ = ["ensure_utc", "optional_utc", "parse_timestamp", "utcnow"]
 
 
 def utcnow() -> datetime:
-    """The current time, aware, in UTC."""
+    """The current time, aware, in UTC.
+
+    >>> utcnow().tzinfo
+    datetime.timezone.utc
+    """
     return datetime.now(UTC)
 
 
