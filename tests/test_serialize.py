@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import string
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -409,3 +410,69 @@ def test_every_other_planning_value_round_trips(value: Any) -> None:
     if attrs.has(type(value)) and type(value).__eq__ is not object.__eq__:
         fields = [f.name for f in attrs.fields(type(value)) if f.init]
         assert [getattr(again, f) for f in fields] == [getattr(value, f) for f in fields]
+
+
+def _classes_inside(value: Any, found: set[type]) -> set[type]:
+    if attrs.has(type(value)):
+        found.add(type(value))
+        for field in attrs.fields(type(value)):
+            _classes_inside(getattr(value, field.name), found)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for element in value:
+            _classes_inside(element, found)
+    elif isinstance(value, dict):
+        for key, element in value.items():
+            _classes_inside(key, found)
+            _classes_inside(element, found)
+    return found
+
+
+def test_every_public_planning_class_round_trips_inside_some_tested_value() -> None:
+    # A new planning class that JSON cannot hold (or that no test stores) fails here.
+    gp = Guidepoint(
+        "x", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline", kpis=[Kpi("leads", 50)])]
+    )
+    start = datetime(2026, 4, 6, tzinfo=UTC)
+    run = CycleRun(Cycle("Cycle 1", start, Capacity.items(2)))
+    run.commit([WorkItem("A", "a", story=CustomerStory("owner", "a calculator", "I plan"))])
+    run.complete("A", at=start + timedelta(days=1))
+    report = run.close()
+    intake = Intake("Maya", Backlog(), gp, register=StakeholderRegister())
+    intake.submit(Request("R-1", "Sam", "Send an email to everyone"))
+    intake.send_back("R-1", by="Maya", at=start)
+    ws = PlanningWorkshop(gp, owner="Maya", participants=["Ana"])
+    ws.add_idea("Video", by="Ana", outcome="pipeline")
+    e = Experiment("E", "x", [SuccessCriterion("replies", 3)], started_at=start)
+    e.record("replies", 1, at=start + timedelta(days=7))
+    e.decide("team", at=start + timedelta(days=7), learning="warm contacts first")
+    votes = [
+        PokerSession(WorkItem("P", "p"), ["Ana", "Ben"], rule=rule)
+        for rule in (AdjacentCards(), Unanimous(), Majority(0.5))
+    ]
+    values = [
+        *every_other_planning_value(),
+        *votes,
+        ws,
+        LaunchPlan("App", "pipeline", [LaunchSlice("Teaser", "see it"), ("Page", "sign up")]),
+        plan_cycle([WorkItem("B", "b")], CycleRun(Cycle("Cycle 2", start, Capacity.items(1)))),
+        team_showcase(report, experiments=[e]),
+        PlanningFile(
+            "t", gp, stakeholders=(Stakeholder("Sam", {"asked for work"}),),
+            requests=intake.requests, decisions=intake.decisions, experiments=(e,),
+            cycles=(report,), retrospectives=(Retrospective.for_cycle(report, keep=["x"]),),
+        ),
+        intake,
+    ]  # fmt: skip
+    found: set[type] = set()
+    for value in values:
+        assert dumps(round_trips(value)) == dumps(value)
+        _classes_inside(value, found)
+    names = ("stakeholders", "guidepoint", "poker", "workshop", "experiments", "showcase")
+    modules = [importlib.import_module(f"agilemarketing.{name}") for name in (*names, "serialize")]
+    public = {
+        cls
+        for module in modules
+        for cls in (getattr(module, name) for name in module.__all__)
+        if isinstance(cls, type) and attrs.has(cls)
+    }
+    assert sorted(c.__name__ for c in public - found) == []
