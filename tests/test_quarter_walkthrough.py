@@ -15,6 +15,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import attrs
 import pytest
 from click.testing import CliRunner
 
@@ -249,6 +250,9 @@ def play_quarter() -> SimpleNamespace:
         board.meet(key, "Proofread", "Tracking in place")
         board.pull(key, "Done", at=at(finished))
         run_1.complete(key, at=at(finished))
+    landing_page = board.item("APP-1")
+    link = "https://bank.example/app"
+    board.update(attrs.evolve(landing_page, fields={**landing_page.fields, "link": link}))
     q.flyer = intake.submit(
         Request(
             "REQ-5", "Sam Ortiz", "How about a new product flyer for the trade event next week?"
@@ -438,6 +442,8 @@ def test_one_experiment_is_stopped_and_one_scaled(quarter: Any) -> None:
 def test_showcase_1_summarises_the_cycle(quarter: Any) -> None:
     s = quarter.showcase_1
     assert [w.key for w in s.finished] == ["APP-1", "REQ-6", "APP-2"]
+    assert s.finished[0].link == "https://bank.example/app"
+    assert '<a href="https://bank.example/app">APP-1 Banking app launch' in s.to_html()
     assert s.blueprint_changes == (
         "added Regional trade fair",
         "rescheduled In-app tour for statements: 2026-05 13 -> 2026-06 13",
