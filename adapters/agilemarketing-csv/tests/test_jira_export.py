@@ -14,6 +14,7 @@ from pathlib import Path
 import attrs
 import pytest
 from agilemarketing_csv import ColumnMapping, CsvDialect, read_items_csv, read_jira_csv
+from agilemarketing_csv import mapping as mapping_module
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -439,11 +440,48 @@ def test_an_extra_field_that_is_not_in_the_file_is_named(tmp_path: Path) -> None
 
 
 def test_item_history_fields_are_in_the_order_the_fast_path_passes_them() -> None:
-    # mapping._items builds ItemHistory positionally (keywords cost 15% more per row); if this
-    # fails, ItemHistory changed shape: update the positional call in mapping._items.
+    # mapping._items builds ItemHistory positionally, without its converters; if this fails,
+    # ItemHistory changed shape: the fast path falls back to the checked constructor (correct,
+    # slower) until mapping._in_shape_item_history is updated.
     names = tuple(field.name for field in attrs.fields(ItemHistory))
-    assert names[:12] == (
+    assert names == (
         "key", "summary", "type", "status", "created", "resolved", "points", "labels",
         "sprints", "transitions", "blocked", "rank",
     )  # fmt: skip
-    assert all(field.default is not attrs.NOTHING for field in attrs.fields(ItemHistory)[12:])
+    assert mapping_module._item_history is not ItemHistory
+
+
+_moments = st.none() | st.datetimes(
+    min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+)
+_words = st.lists(st.text(min_size=1, max_size=5), max_size=3).map(tuple)
+
+
+@given(
+    st.text(min_size=1),
+    st.text(),
+    _moments,
+    _moments,
+    st.none() | st.floats(allow_nan=False),
+    _words,
+    _words,
+    st.none() | st.text(),
+)
+def test_the_fast_path_builds_what_the_item_history_constructor_builds(
+    key: str,
+    summary: str,
+    created: datetime | None,
+    resolved: datetime | None,
+    points: float | None,
+    labels: tuple[str, ...],
+    sprints: tuple[str, ...],
+    rank: str | None,
+) -> None:
+    values = (key, summary, "Story", "Done", created, resolved, points, labels, sprints, (), ())
+    fast = mapping_module._item_history(*values, rank)
+    checked = ItemHistory(*values, rank)
+    assert fast == checked
+    assert repr(fast) == repr(checked)
+    assert hash(fast) == hash(checked)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        fast.status = "To Do"  # type: ignore[misc]

@@ -335,6 +335,63 @@ def _record_converter(
     return convert
 
 
+_ITEM_HISTORY_FIELDS = (
+    "key", "summary", "type", "status", "created", "resolved", "points", "labels", "sprints",
+    "transitions", "blocked", "rank",
+)  # fmt: skip
+
+
+def _in_shape_item_history() -> Callable[..., ItemHistory]:
+    """``ItemHistory(key, summary, ..., rank)`` for values already in the shape its converters
+    produce (aware UTC datetimes or None, tuples of str, empty transitions and blocked periods):
+    the fast path's values always are, and skipping six converter calls per row makes the
+    constructor about 2.5 times faster. Each value is stored through the slot's descriptor
+    (frozen classes refuse ``setattr``). ``tests/test_jira_export.py`` checks that it builds
+    what the constructor builds."""
+    names = tuple(field.name for field in attrs.fields(ItemHistory))
+    if names != _ITEM_HISTORY_FIELDS:
+        return ItemHistory  # its shape changed: the checked constructor, until this is updated
+    (set_key, set_summary, set_type, set_status, set_created, set_resolved, set_points,
+     set_labels, set_sprints, set_transitions, set_blocked, set_rank) = (
+        ItemHistory.__dict__[name].__set__ for name in names
+    )  # fmt: skip
+    new = object.__new__
+
+    def make(
+        key: str,
+        summary: str,
+        type: str,
+        status: str,
+        created: Any,
+        resolved: Any,
+        points: float | None,
+        labels: tuple[str, ...],
+        sprints: tuple[str, ...],
+        transitions: tuple[()],
+        blocked: tuple[()],
+        rank: str | None,
+    ) -> ItemHistory:
+        item: ItemHistory = new(ItemHistory)
+        set_key(item, key)
+        set_summary(item, summary)
+        set_type(item, type)
+        set_status(item, status)
+        set_created(item, created)
+        set_resolved(item, resolved)
+        set_points(item, points)
+        set_labels(item, labels)
+        set_sprints(item, sprints)
+        set_transitions(item, transitions)
+        set_blocked(item, blocked)
+        set_rank(item, rank)
+        return item
+
+    return make
+
+
+_item_history = _in_shape_item_history()
+
+
 def _items(
     bound: BoundMapping,
     rows: Iterator[tuple[int, list[str]]],
@@ -373,7 +430,7 @@ def _items(
             key = key.strip()
             if not key:
                 raise ValueError
-            item = ItemHistory(
+            item = _item_history(
                 key,
                 title.strip(),
                 kind.strip(),
