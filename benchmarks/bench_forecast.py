@@ -148,6 +148,15 @@ def generation(items: int) -> None:
         f"memberships; the same table from ItemHistory objects: {baseline * 1e3:.0f} ms "
         f"(ratio {took / baseline:.2f})"
     )
+    from agilemarketing.simulate import stress_board
+
+    t0 = time.perf_counter()
+    dense = stress_board(items=items).table
+    took = time.perf_counter() - t0
+    print(
+        f"stress_board({items:,} items): {took * 1e3:.0f} ms for {dense.n_transitions:,} "
+        f"transitions ({dense.n_transitions / len(dense):.1f} per item)"
+    )
 
 
 def main() -> int:

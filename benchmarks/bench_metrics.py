@@ -35,17 +35,12 @@ from dateutil import parser as dateparser
 
 from agilemarketing import metrics as m
 from agilemarketing.flow import FlowLog
-from agilemarketing.historyio import HistoryTable, read_history, write_history
+from agilemarketing.historyio import read_history, write_history
 from agilemarketing.simulate import stress_board
 from agilemarketing.workdays import WorkCalendar
 
 CALENDAR = WorkCalendar(holidays=["2025-12-25", "2026-01-01"], timezone="Europe/Berlin")
-WORKFLOW = stress_board(items=1).workflow
-
-
-def synthetic_history(n: int, seed: int = 20261123) -> HistoryTable:
-    """``n`` items, ~10 transitions each (:func:`agilemarketing.simulate.stress_board`)."""
-    return stress_board(items=n, seed=seed).table
+WORKFLOW = stress_board(items=1).workflow  # the synthetic rows' workflow
 
 
 METRICS: dict[str, Callable[[FlowLog], Any]] = {
@@ -175,6 +170,33 @@ def run(label: str, path: Path, items: int, repeats: int = 3) -> None:
     )
 
 
+def report_run(path: Path, workflow: Path, items: int) -> None:
+    """The flow report on the same file, charts included (not part of the 2 s target)."""
+    from click.testing import CliRunner
+
+    from agilemarketing.cli import main as cli
+    from agilemarketing.report import FlowReport
+
+    start = time.perf_counter()
+    built = FlowReport.build(str(path), WORKFLOW)
+    t_build = time.perf_counter() - start
+    start = time.perf_counter()
+    charts = built.charts()
+    t_charts = time.perf_counter() - start
+    out = path.parent / f"report-{items}"
+    start = time.perf_counter()
+    result = CliRunner().invoke(
+        cli, ["report", str(path), "--workflow", str(workflow), "--out", str(out)]
+    )
+    t_cli = time.perf_counter() - start
+    assert result.exit_code == 0, result.output
+    print(
+        f"  report: build (load, flow log, metrics, forecasts) {t_build:6.2f} s; "
+        f"{len(charts)} charts {t_charts:6.2f} s; "
+        f"`agilemarketing report` end to end (html, csv, json, png) {t_cli:6.2f} s"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="run 2,000 items only")
@@ -183,15 +205,15 @@ def main() -> int:
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}")
     with tempfile.TemporaryDirectory() as tmp:
         for items in sizes:
-            path = Path(tmp) / f"synthetic-{items}.jsonl"
             start = time.perf_counter()
-            table = synthetic_history(items)
+            board = stress_board(items=items)
             t_gen = time.perf_counter() - start
             start = time.perf_counter()
-            write_history(table, path)
+            path, workflow = board.write(Path(tmp) / f"synthetic-{items}")
             t_write = time.perf_counter() - start
             print(f"\n(generated {items:,} items in {t_gen:.2f} s, wrote JSONL in {t_write:.2f} s)")
             run("synthetic", path, items)
+            report_run(path, workflow, items)
             try:
                 from agilemarketing.simulate import simulate_board
             except ImportError:
