@@ -340,3 +340,20 @@ def test_a_planning_file_adds_campaigns_blueprint_changes_and_suggestions_to_a_h
     assert summary.blueprint_changes == ("added Webinar",)
     assert [r.key for r in summary.suggestions] == ["REQ-9"]
     assert summary.campaigns[0].startswith("Black Friday outreach")
+
+
+def test_history_items_are_finished_only_when_the_planning_file_records_their_done_criteria() -> (
+    None
+):
+    # A history records statuses, not Definition-of-Done checklists: with a Definition of Done,
+    # only items whose criteria the planning file records as met count as finished.
+    workflow = Workflow.from_toml(EXAMPLE / "workflow.toml")
+    report = cycle_from_history(EXAMPLE / "history.jsonl", workflow, "Cycle 26")
+    checked = next(i for i in report.committed if i.key == "MKT-316")
+    plan = PlanningFile(
+        "t", definition_of_done=DOD, items=(checked.with_criteria_met(*DOD.default),)
+    )
+    summary = plan.showcase("Cycle 26", report=report)
+    assert [w.key for w in summary.finished] == ["MKT-316"]
+    assert len(summary.not_ready) == 4
+    assert summary.not_ready[0].startswith("Black Friday: campaign brief and landing page - ")
