@@ -55,6 +55,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from agilemarketing.charts import _pyplot
 from agilemarketing.errors import InvalidValue, MissingExtraError, NoThroughputError
 from agilemarketing.workdays import WorkCalendar
 
@@ -544,19 +545,6 @@ def _pct(confidence: float) -> str:
     return f"{confidence * 100:g}%"
 
 
-def _lazy_pyplot() -> Any:
-    """matplotlib's pyplot on a non-interactive backend (the ``charts`` extra)."""
-    try:
-        import matplotlib
-    except ImportError as exc:  # pragma: no cover - the dev environment has matplotlib
-        raise MissingExtraError("charts", "plot()") from exc
-    if matplotlib.get_backend().lower() not in {"agg", "pdf", "svg", "module://matplotlib_inline"}:
-        matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 def _require_pandas() -> None:
     if importlib.util.find_spec("pandas") is None:  # pragma: no cover - installed in dev
         raise MissingExtraError("pandas", "to_pandas()")
@@ -663,7 +651,7 @@ class WhenForecast:
 
     def plot(self, ax: Any = None) -> Any:
         """Histogram of finishing dates with a line per percentile; returns the Axes."""
-        plt = _lazy_pyplot()
+        plt = _pyplot()
         if ax is None:
             _, ax = plt.subplots(figsize=(9, 4))
         _histogram(ax, self.dates, self.probabilities, "#8fb3d9")
@@ -782,7 +770,7 @@ class HowManyForecast:
 
     def plot(self, ax: Any = None) -> Any:
         """Histogram of item counts with a line per percentile; returns the Axes."""
-        plt = _lazy_pyplot()
+        plt = _pyplot()
         if ax is None:
             _, ax = plt.subplots(figsize=(9, 4))
         _histogram(ax, np.arange(self.probabilities.size), self.probabilities, "#a5d6a7")
@@ -867,7 +855,7 @@ class RankedForecast:
 
     def plot(self, ax: Any = None) -> Any:
         """One bar per entry from its lowest to its highest percentile date; returns the Axes."""
-        plt = _lazy_pyplot()
+        plt = _pyplot()
         if ax is None:
             _, ax = plt.subplots(figsize=(9, 0.5 * len(self.entries) + 1.5))
         names = [e.name for e in self.entries][::-1]
@@ -962,7 +950,7 @@ class ClearanceForecast:
         A cumulative curve stays readable when clearing is unlikely within the horizon (it
         then stays low, and the title says so).
         """
-        plt = _lazy_pyplot()
+        plt = _pyplot()
         if ax is None:
             _, ax = plt.subplots(figsize=(9, 4))
         fc = self.forecast

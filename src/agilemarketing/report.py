@@ -555,9 +555,9 @@ class FlowReport:
 
     def charts(self) -> dict[str, bytes]:
         """Every chart as PNG bytes, by file stem (needs matplotlib)."""
-        from agilemarketing.forecast import _lazy_pyplot
+        from agilemarketing.charts import _pyplot
 
-        plt = _lazy_pyplot()
+        plt = _pyplot()
         out: dict[str, bytes] = {}
         for name, (draw, size) in self._chart_makers().items():
             fig = plt.figure(figsize=size)
