@@ -162,7 +162,7 @@ def test_showcase_from_a_history_with_a_planning_file_adds_campaigns_and_changes
     assert "<h1>Team Showcase: Cycle 20 (10 Aug - 24 Aug 2026)</h1>" in result.output
     assert "Whitepaper chapter: onboarding in ten minutes (unplanned)" in result.output
     assert "<li>Outreach: " in result.output
-    assert "<li>added Webinar</li>" in result.output
+    assert "<li>added Webinar (pipeline; 2026-05 5)</li>" in result.output
     assert "REQ-7 from Ana: Partners want a co-branded kit" in result.output
 
 

@@ -160,7 +160,7 @@ def test_must_review_the_blueprint_at_every_team_showcase() -> None:
         "t", GP, (BlueprintVersion("workshop", before), BlueprintVersion("s1", after, "Cycle 1")),
         cycles=(run.close(),),
     )  # fmt: skip
-    assert plan.showcase("Cycle 1").blueprint_changes == ("added Webinar",)
+    assert plan.showcase("Cycle 1").blueprint_changes == ("added Webinar (pipeline; 2026-05 4)",)
 
 
 def test_must_reveal_planning_poker_votes_all_at_once() -> None:

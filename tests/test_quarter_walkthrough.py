@@ -445,7 +445,7 @@ def test_showcase_1_summarises_the_cycle(quarter: Any) -> None:
     assert s.finished[0].link == "https://bank.example/app"
     assert '<a href="https://bank.example/app">APP-1 Banking app launch' in s.to_html()
     assert s.blueprint_changes == (
-        "added Regional trade fair",
+        "added Regional trade fair (pipeline; 2026-05 13)",
         "rescheduled In-app tour for statements: 2026-05 13 -> 2026-06 13",
     )
     assert s.campaigns[1].startswith("Micro-outreach to webinar sign-ups: running")
@@ -463,7 +463,7 @@ def test_cycle_2_takes_capacity_from_cycle_1(quarter: Any) -> None:
 def test_showcase_2_and_the_kpi(quarter: Any) -> None:
     s = quarter.showcase_2
     assert [w.key for w in s.finished] == ["APP-3"]
-    assert s.blueprint_changes == ("added Small-business landing page",)
+    assert s.blueprint_changes == ("added Small-business landing page (pipeline; 2026-06 5)",)
     # the cold outreach was stopped in cycle 1: it is history, not a campaign in the market
     assert len(s.campaigns) == 1
     assert s.campaigns[0].startswith("Micro-outreach to webinar sign-ups: scaled")

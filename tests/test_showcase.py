@@ -101,7 +101,7 @@ def test_blueprint_changes_since_the_last_showcase() -> None:
     before = Blueprint(GP, "2026-04", 20, [Priority("Launch", "pipeline", {"2026-04": 10})])
     after = before.add(Priority("Webinar", "pipeline", {"2026-05": 5}))
     summary = team_showcase(closed_cycle(), blueprint_before=before, blueprint_after=after)
-    assert summary.blueprint_changes == ("added Webinar",)
+    assert summary.blueprint_changes == ("added Webinar (pipeline; 2026-05 5)",)
     with pytest.raises(InvalidValue, match="before and after"):
         team_showcase(closed_cycle(), blueprint_after=after)
 
@@ -337,7 +337,7 @@ def test_a_planning_file_adds_campaigns_blueprint_changes_and_suggestions_to_a_h
     )  # fmt: skip
     summary = plan.showcase("Cycle 26", report=report)
     assert summary.metrics == team_showcase(report).metrics
-    assert summary.blueprint_changes == ("added Webinar",)
+    assert summary.blueprint_changes == ("added Webinar (pipeline; 2026-05 2)",)
     assert [r.key for r in summary.suggestions] == ["REQ-9"]
     assert summary.campaigns[0].startswith("Black Friday outreach")
 

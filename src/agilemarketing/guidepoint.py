@@ -463,6 +463,8 @@ class BlueprintDiff:
         rescheduled: name -> (old effort, new effort) where the months or amounts changed.
         reranked: name -> (old rank, new rank), 1-based, for priorities in both.
         capacity: month -> (old, new) where the capacity changed.
+        details: name -> ``"outcome; month effort, ..."`` of each added or removed priority,
+            so a showcase reader sees what came in or went out without the calendar.
     """
 
     added: tuple[str, ...]
@@ -470,6 +472,7 @@ class BlueprintDiff:
     rescheduled: Mapping[str, tuple[dict[str, float], dict[str, float]]]
     reranked: Mapping[str, tuple[int, int]]
     capacity: Mapping[str, tuple[float, float]]
+    details: Mapping[str, str] = attrs.field(factory=dict)
 
     @property
     def unchanged(self) -> bool:
@@ -480,8 +483,12 @@ class BlueprintDiff:
 
     def lines(self) -> list[str]:
         """One human sentence per change."""
-        out = [f"added {n}" for n in self.added]
-        out += [f"moved out {n}" for n in self.removed]
+
+        def noted(name: str) -> str:
+            return f"{name} ({self.details[name]})" if name in self.details else name
+
+        out = [f"added {noted(n)}" for n in self.added]
+        out += [f"moved out {noted(n)}" for n in self.removed]
         for name, (old, new) in self.rescheduled.items():
             out.append(f"rescheduled {name}: {_fmt_effort(old)} -> {_fmt_effort(new)}")
         for name, (old_rank, new_rank) in self.reranked.items():
@@ -788,8 +795,8 @@ class Blueprint:
         >>> a = Blueprint(gp, "2026-04", 10, [Priority("Flyers", "pipeline", {"2026-04": 8})])
         >>> b = a.reprioritise(Priority("Video", "pipeline", {"2026-04": 5}), move_out=["Flyers"])
         >>> print(a.diff(b))
-        added Video
-        moved out Flyers
+        added Video (pipeline; 2026-04 5)
+        moved out Flyers (pipeline; 2026-04 8)
         """
         old_rank = {p.name: i for i, p in enumerate(self.priorities, start=1)}
         new_rank = {p.name: i for i, p in enumerate(newer.priorities, start=1)}
@@ -814,13 +821,13 @@ class Blueprint:
             )
             if old != new
         }
-        return BlueprintDiff(
-            added=tuple(n for n in new_rank if n not in old_rank),
-            removed=tuple(n for n in old_rank if n not in new_rank),
-            rescheduled=rescheduled,
-            reranked=reranked,
-            capacity=capacity,
-        )
+        added = tuple(n for n in new_rank if n not in old_rank)
+        removed = tuple(n for n in old_rank if n not in new_rank)
+        details = {
+            p.name: f"{p.outcome}; {_fmt_effort(dict(p.effort))}"
+            for p in (*(new_by[n] for n in added), *(old_by[n] for n in removed))
+        }
+        return BlueprintDiff(added, removed, rescheduled, reranked, capacity, details)
 
     def _capacity_for(self, months: Sequence[str]) -> list[float]:
         return [self.capacity_in(m) if m in self.months else 0.0 for m in months]
