@@ -5,7 +5,11 @@
   ``json.dumps(attrs.asdict(...))`` of the same objects (untyped, no datetimes, no rebuild);
 * checking requests (tactic heuristic, criterion parsing) against only building them;
 * Cycle Planning over a large backlog against slicing the same list;
-* Blueprint capacity checks against summing the same efforts by hand.
+* Blueprint capacity checks against summing the same efforts by hand;
+* the Team Showcase of a board's latest cycle from its history (``cycle_from_history`` and
+  ``team_showcase``, HTML included) against the metrics engine alone (``FlowLog.build`` and
+  ``cycle_report`` over the same history);
+* a planning file stored in the SQLite mirror against the same file on disk.
 
 Run ``python benchmarks/bench_planning.py [--quick]``.
 """
@@ -14,17 +18,24 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import attrs
 
 from agilemarketing.backlog import Backlog
 from agilemarketing.cycles import Capacity, Cycle, CycleRun
+from agilemarketing.flow import FlowLog
 from agilemarketing.guidepoint import Blueprint, Guidepoint, Outcome, Priority
 from agilemarketing.items import Size, WorkItem
+from agilemarketing.metrics import cycle_report
+from agilemarketing.mirror import Mirror
 from agilemarketing.serialize import PlanningFile, dumps, loads
+from agilemarketing.showcase import cycle_from_history, team_showcase
+from agilemarketing.simulate import simulate_board
 from agilemarketing.stakeholders import Request, check_request
 from agilemarketing.workshop import plan_cycle
 
@@ -136,6 +147,35 @@ def main() -> None:
         200,
         hand,
     )
+
+    board = simulate_board(items=n, seed=6)
+
+    def metrics_only() -> object:
+        return cycle_report(FlowLog.build(board.table, board.workflow))
+
+    def history_showcase() -> object:
+        return team_showcase(cycle_from_history(board.table, board.workflow)).to_html()
+
+    engine = best_of(repeat, metrics_only)
+    line(f"baseline: FlowLog.build + cycle_report ({n} items)", engine, n, engine)
+    line("cycle_from_history + team_showcase + HTML", best_of(repeat, history_showcase), n, engine)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        on_disk = Path(tmp) / "planning.json"
+        with Mirror(Path(tmp) / "team.db") as mirror:
+
+            def file_round_trip() -> object:
+                planning.save(on_disk)
+                return PlanningFile.load(on_disk)
+
+            def mirror_round_trip() -> object:
+                planning.save_to_mirror(mirror)
+                return PlanningFile.from_mirror(mirror)
+
+            disk = best_of(repeat, file_round_trip)
+            line("baseline: PlanningFile save + load (JSON file)", disk, 2 * n, disk)
+            line("PlanningFile save_to_mirror + from_mirror", best_of(repeat, mirror_round_trip),
+                 2 * n, disk)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -413,7 +413,10 @@ def cycle_from_history(
             joined.setdefault(int(item), None)
     summaries = dict(zip(table.keys.tolist(), table.summaries, strict=True))
     labels: dict[int, list[str]] = {}
-    for item, code in zip(log.label_item.tolist(), log.label_code.tolist(), strict=True):
+    mine = np.isin(log.label_item, np.fromiter(joined, dtype=np.int64, count=len(joined)))
+    for item, code in zip(
+        log.label_item[mine].tolist(), log.label_code[mine].tolist(), strict=True
+    ):
         labels.setdefault(int(item), []).append(log.label_names[code])
 
     def work_item(row: int) -> WorkItem:
