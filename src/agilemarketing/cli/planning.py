@@ -76,7 +76,10 @@ def _stored_plan(source: str) -> PlanningFile | None:
     help="With a history or mirror: the planning JSON file for campaigns, Blueprint changes "
     "and suggestions (and cycle dates a mirror does not keep).",
 )  # fmt: skip
-@click.option("--cycle", "cycle_name", help="The cycle to summarise (default: the latest).")
+@click.option(
+    "--cycle", "cycle_name",
+    help="The cycle to summarise (default: the latest one that has ended).",
+)  # fmt: skip
 @click.option(
     "--workflow", "workflow_file", type=click.Path(dir_okay=False, path_type=Path),
     help="With a history or mirror: the workflow TOML file (where work is done).",
@@ -114,14 +117,17 @@ def showcase(
 ) -> None:
     """Print the Team Showcase summary of a cycle.
 
-    SOURCE is a planning JSON file (``*.json``, written by PlanningFile.save), a history JSON
-    Lines file, or an adapter URL such as ``mirror:team.db``. From a history or a mirror, the
-    finished customer-ready work, committed vs completed and unplanned work come from the
-    board (give its workflow); ``--planning`` (by default the planning document stored in the
-    mirror, if any) adds how live campaigns do against their success criteria, what changed
-    on the Blueprint and the stakeholders' suggestions. A mirror with a stored planning
-    document and no workflow shows the cycles as planned. Short enough for the next sales
-    update call.
+    SOURCE is a planning JSON file (*.json, written by PlanningFile.save), a history JSON
+    Lines file, or an adapter URL such as mirror:team.db.
+
+    From a history or a mirror (give the board's workflow), the finished customer-ready
+    work, committed vs completed and unplanned work come from the board; --planning (by
+    default the planning document stored in the mirror, if any) adds how live campaigns do
+    against their success criteria, what changed on the Blueprint and the stakeholders'
+    suggestions. A mirror with a stored planning document and no workflow shows the cycles
+    as the planning document recorded them.
+
+    The summary is short enough for the next sales update call.
     """
     if _is_planning_file(source):
         if planning is not None:
@@ -234,7 +240,7 @@ def blueprint(
 ) -> None:
     """Show the Blueprint of a PLANNING file (JSON, or mirror:team.db); check a new priority.
 
-    Capacity is fixed: when ``--check`` does not fit, the command lists what must move out,
+    Capacity is fixed: when --check does not fit, the command lists what must move out,
     and by how much, and exits with status 1.
     """
     plan = _load(planning)
