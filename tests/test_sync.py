@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from agilemarketing.adapter import (
     AnyChange,
     Capabilities,
     ChangeResult,
+    ChangeStatus,
     Cursor,
     HistoryFidelity,
     ItemRecord,
@@ -864,3 +866,32 @@ def test_a_status_map_can_send_statuses_into_the_workflow(mirror: Mirror) -> Non
 def test_a_workflow_that_is_not_a_path_or_table_is_refused() -> None:
     with pytest.raises(SyncConfigError, match="workflow"):
         SyncConfig.from_toml("workflow = 3")
+
+
+class LeakyTarget(InMemoryAdapter):
+    """A target behind a token whose failures quote the request, token and all."""
+
+    name: ClassVar[str] = "leaky"
+
+    def apply(self, change: AnyChange) -> ChangeResult:
+        token = self.secret("LEAKY_TOKEN")
+        if change.key == "MKT-2":
+            error = UnsupportedChange(self.name, f"POST /items?token={token}")
+            return ChangeResult(change, ChangeStatus.FAILED, error=error)
+        return super().apply(change)
+
+
+def test_a_token_in_a_failed_write_reaches_neither_the_report_nor_the_mirror_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = "tok-9b2e-never-written"
+    monkeypatch.setenv("LEAKY_TOKEN", token)
+    source, target = memory("board", sample_histories(3)), LeakyTarget("copy")
+    with Mirror(tmp_path / "state.db") as state:
+        report = sync(source, target, state)
+        journal = state.journal()
+    assert [f.description.split()[1] for f in report.failed] == ["MKT-2"]
+    texts = [repr(report), report.summary(), json.dumps(report.as_dict()), repr(journal)]
+    assert all(token not in text for text in texts)
+    assert "token=***" in json.dumps(report.as_dict())
+    assert all(token.encode() not in path.read_bytes() for path in tmp_path.iterdir())
