@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -242,6 +243,34 @@ def test_prioritise_is_a_stable_sort_by_score(categories: list[MoSCoW]) -> None:
     assert sorted(ranking.keys()) == sorted(i.key for i in items)
     expected = sorted(range(len(items)), key=lambda i: (categories[i], i))
     assert ranking.keys() == [f"K{i}" for i in expected]
+
+
+def numeric_inputs(name: str, a: int, b: int, c: int) -> dict[str, Any]:
+    """Inputs from small integers, so that equal scores (ties) are common."""
+    return {
+        "rice": {"reach": a * 100, "impact": b % 4, "confidence": c / 10, "effort": a},
+        "ice": {"impact": a, "confidence": b, "ease": c},
+        "wsjf": {"business_value": a, "time_criticality": b, "risk_reduction": c, "job_size": a},
+        "value-vs-effort": {"value": b, "effort": a},
+    }[name]
+
+
+@pytest.mark.parametrize("name", ["rice", "ice", "wsjf", "value-vs-effort"])
+@given(inputs=st.lists(st.tuples(*[st.integers(1, 5)] * 3), max_size=15))
+def test_every_numeric_prioritiser_ranks_a_permutation_stably_by_score(
+    name: str, inputs: list[tuple[int, int, int]]
+) -> None:
+    items = [item(f"K{i}", **numeric_inputs(name, *abc)) for i, abc in enumerate(inputs)]
+    prioritiser = {cls.name: cls for cls in BUILTIN_PRIORITISERS}[name]()
+    ranking = prioritise(items, prioritiser)
+    assert sorted(ranking.keys()) == sorted(i.key for i in items)
+    assert [entry.position for entry in ranking] == list(range(len(items)))
+    scores = [entry.score.value for entry in ranking]
+    assert scores == sorted(scores, reverse=True)
+    order = {i.key: n for n, i in enumerate(items)}
+    for above, below in itertools.pairwise(ranking.entries):
+        if above.score.value == below.score.value:
+            assert order[above.key] < order[below.key]
 
 
 # --------------------------------------------------------------------------- consensus
