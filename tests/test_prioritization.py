@@ -247,12 +247,13 @@ def test_prioritise_is_a_stable_sort_by_score(categories: list[MoSCoW]) -> None:
 
 def numeric_inputs(name: str, a: int, b: int, c: int) -> dict[str, Any]:
     """Inputs from small integers, so that equal scores (ties) are common."""
-    return {
+    inputs: dict[str, dict[str, Any]] = {
         "rice": {"reach": a * 100, "impact": b % 4, "confidence": c / 10, "effort": a},
         "ice": {"impact": a, "confidence": b, "ease": c},
         "wsjf": {"business_value": a, "time_criticality": b, "risk_reduction": c, "job_size": a},
         "value-vs-effort": {"value": b, "effort": a},
-    }[name]
+    }
+    return inputs[name]
 
 
 @pytest.mark.parametrize("name", ["rice", "ice", "wsjf", "value-vs-effort"])
