@@ -321,3 +321,33 @@ def test_the_demo_command_works_on_the_example_board(tmp_path: Path) -> None:
     assert 300 <= doc["summary"]["items"] <= 400
     assert doc["forecasts"]["ranked"]["entries"]
     assert doc["forecasts"]["clearance"]["backlog"] == doc["summary"]["open"]
+
+
+def test_forecast_backlog_of_a_board_with_nothing_open_exits_2(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from agilemarketing.history import ItemHistory, Transition
+    from agilemarketing.historyio import HistoryTable, write_history
+
+    t0 = datetime(2026, 11, 2, 9, tzinfo=UTC)
+    done = [
+        ItemHistory(
+            f"MKT-{i}",
+            status="Done",
+            created=t0,
+            transitions=[
+                Transition(t0 + timedelta(days=i), "Backlog", "Ready"),
+                Transition(t0 + timedelta(days=i + 1), "Ready", "Done"),
+            ],
+        )
+        for i in range(4)
+    ]
+    path = tmp_path / "history.jsonl"
+    write_history(HistoryTable.from_histories(done), path)
+    args = ["forecast", path, "--stages", "Backlog,Ready,Done", "--start", "Ready"]
+    code, _, stderr = run(*args, "--backlog")
+    assert code == ReportExit.USAGE
+    assert "the backlog is empty" in stderr
+    code, stdout, _ = run(*args, "--items", "2", "--json")  # the other questions still work
+    assert code == ReportExit.OK
+    assert json.loads(stdout)["items"] == 2

@@ -437,7 +437,6 @@ def forecast(
                     f"no open item has a label starting with {campaign_prefix!r}",
                     where=given.history,
                     fix="label campaign work (campaign:<name>) or pass --campaign-prefix",
-                    value=campaign_prefix,
                 )
             result = ranked_completion(campaigns, sample, **options)
         else:
@@ -447,7 +446,6 @@ def forecast(
                     "the backlog is empty: every item is done or abandoned",
                     where=given.history,
                     fix="nothing to forecast; ask --items N for future work",
-                    value=0,
                 )
             result = backlog_clearance(open_items, sample, scope_growth=scope_growth, **options)
         if as_json:
