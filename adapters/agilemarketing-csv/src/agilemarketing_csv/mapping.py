@@ -293,46 +293,41 @@ def _same(text: str) -> str:
     return text
 
 
-def item_converter(
-    mapping: ColumnMapping, dates: DateParser
-) -> Callable[[Header, str, CsvDialect], Callable[..., Iterator[ItemHistory]]]:
-    """The ``convert`` for :func:`~agilemarketing_csv.records.open_records` reading items."""
+def _converter(
+    mapping: ColumnMapping, dates: DateParser, *, records: bool
+) -> Callable[[Header, str, CsvDialect], Callable[..., Iterator[Any]]]:
+    """The ``convert`` for :func:`~agilemarketing_csv.records.open_records`: items, or (with
+    ``records``) :class:`~agilemarketing.adapter.ItemRecord` values carrying ``mapping.fields``."""
 
-    def convert(
-        header: Header, file: str, dialect: CsvDialect
-    ) -> Callable[..., Iterator[ItemHistory]]:
+    def convert(header: Header, file: str, dialect: CsvDialect) -> Callable[..., Iterator[Any]]:
         bound = BoundMapping.bind(mapping, header, file, dialect, dates)
-        return lambda rows, problems: _items(bound, rows, problems)
+        wrap = _with_fields(mapping.fields, header, file, dialect) if records else None
+        return lambda rows, problems: _items(bound, rows, problems, wrap)
 
     return convert
 
 
-def _record_converter(
-    mapping: ColumnMapping, dates: DateParser
-) -> Callable[[Header, str, CsvDialect], Callable[..., Iterator[ItemRecord]]]:
-    def convert(
-        header: Header, file: str, dialect: CsvDialect
-    ) -> Callable[..., Iterator[ItemRecord]]:
-        bound = BoundMapping.bind(mapping, header, file, dialect, dates)
-        extra = [
-            (name, require_column(header, (name,), file, dialect, role="field")[1])
-            for name in mapping.fields
-        ]
+def _with_fields(
+    names: Sequence[str], header: Header, file: str, dialect: CsvDialect
+) -> Callable[[ItemHistory, list[str]], ItemRecord]:
+    """A row's item as a record whose extra fields are the columns ``names`` (a repeated
+    column gives a tuple of its non-empty cells; an empty single cell is left out)."""
+    extra = [
+        (name, require_column(header, (name,), file, dialect, role="field")[1]) for name in names
+    ]
 
-        def record(history: ItemHistory, cells: list[str]) -> ItemRecord:
-            fields: dict[str, FieldValue] = {}
-            for name, positions in extra:
-                if len(positions) == 1:
-                    text = cells[positions[0]].strip()
-                    if text:
-                        fields[name] = text
-                else:
-                    fields[name] = tuple(filter(None, (cells[p].strip() for p in positions)))
-            return ItemRecord(history, fields=fields)
+    def record(history: ItemHistory, cells: list[str]) -> ItemRecord:
+        fields: dict[str, FieldValue] = {}
+        for name, positions in extra:
+            if len(positions) == 1:
+                text = cells[positions[0]].strip()
+                if text:
+                    fields[name] = text
+            else:
+                fields[name] = tuple(filter(None, (cells[p].strip() for p in positions)))
+        return ItemRecord(history, fields=fields)
 
-        return lambda rows, problems: _items(bound, rows, problems, record)
-
-    return convert
+    return record
 
 
 _ITEM_HISTORY_FIELDS = (
@@ -519,7 +514,7 @@ def read_items_csv(
     dates = DateParser(timezone, mapping.date_formats)
     return open_records(
         path,
-        item_converter(mapping, dates),
+        _converter(mapping, dates, records=False),
         encoding=encoding,
         delimiter=delimiter,
         decimal=decimal,
@@ -552,7 +547,7 @@ def read_records_csv(
     """
     return open_records(
         path,
-        _record_converter(mapping, DateParser(timezone, mapping.date_formats)),
+        _converter(mapping, DateParser(timezone, mapping.date_formats), records=True),
         encoding=encoding,
         delimiter=delimiter,
         decimal=decimal,
