@@ -61,6 +61,9 @@ def test_the_tour_shows_the_definition_of_done_listing_unmet_criteria(output: st
 def test_the_tour_prints_the_huddle_and_the_cycle_report(output: str) -> None:
     assert "Daily Huddle, Fri 06 Mar 2026 09:00 UTC" in output
     assert "waiting for legal to approve the customer quote" in output
+    ageing = output.split("Ageing (2, older than 3d)\n")[1].splitlines()
+    assert ageing[0].split() == ["KEY", "STAGE", "AGE", "OVER", "BY"]
+    assert ageing[1].split() == ["MKT-104", "In", "Progress", "3d", "23h", "23h"]
     assert "Completed     3 of 4   predictability 75%" in output
     assert "Carried over  1 item   MKT-106" in output
 
