@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -351,3 +352,17 @@ def test_forecast_backlog_of_a_board_with_nothing_open_exits_2(tmp_path: Path) -
     code, stdout, _ = run(*args, "--items", "2", "--json")  # the other questions still work
     assert code == ReportExit.OK
     assert json.loads(stdout)["items"] == 2
+
+
+def test_forecast_resamples_the_last_n_days_with_window_days(board: tuple[Path, Path]) -> None:
+    history, workflow = board
+    args = ["forecast", history, "--workflow", workflow, "--items", "3", "--json"]
+    code, stdout, stderr = run(*args, "--window-days", "30")
+    assert code == ReportExit.OK, stderr
+    first, last = json.loads(stdout)["window"].values()
+    assert (date.fromisoformat(last) - date.fromisoformat(first)).days == 29
+    code, _, stderr = run(
+        *args, "--window-days", "30", "--since", "2026-01-01", "--until", "2026-02-01"
+    )
+    assert code == ReportExit.USAGE
+    assert "either --window-days or --since/--until" in stderr

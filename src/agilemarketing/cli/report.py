@@ -101,6 +101,11 @@ def _common(command: F) -> F:
             help="Forecasts resample the daily throughput of the last N weeks.",
         ),
         click.option(
+            "--window-days",
+            type=click.IntRange(min=1),
+            help="Resample the last N days instead of weeks.",
+        ),
+        click.option(
             "--since",
             type=click.DateTime(["%Y-%m-%d"]),
             help="Resample from this date instead (with --until).",
@@ -208,11 +213,15 @@ def _calendar(
     return WorkCalendar(weekmask=working_days or "1111111", holidays=holidays, timezone=timezone)
 
 
-def _window(weeks: int, since: Any, until: Any) -> Window:
+def _window(weeks: int, days: int | None, since: Any, until: Any) -> Window:
     if (since is None) != (until is None):
         raise click.UsageError("give --since and --until together")
     if since is not None:
+        if days is not None:
+            raise click.UsageError("give either --window-days or --since/--until, not both")
         return Window.between(since.date(), until.date())
+    if days is not None:
+        return Window.last(days=days)
     return Window.last(weeks=weeks)
 
 
@@ -266,7 +275,12 @@ class _Inputs:
                 options["waiting"],
             ),
             calendar=_calendar(options["working_days"], options["holidays"], options["timezone"]),
-            window=_window(options["window_weeks"], options["since"], options["until"]),
+            window=_window(
+                options["window_weeks"],
+                options["window_days"],
+                options["since"],
+                options["until"],
+            ),
             trials=options["trials"],
             seed=options["seed"],
         )
