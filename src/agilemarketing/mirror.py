@@ -254,7 +254,9 @@ def _blocked_json(periods: Sequence[BlockedPeriod]) -> str:
 
 
 def _blocked_from(text: str) -> tuple[BlockedPeriod, ...]:
-    return tuple(BlockedPeriod(start, _from_ts(end)) for start, end in _decode(text))
+    return tuple(
+        BlockedPeriod(datetime.fromisoformat(start), _from_ts(end)) for start, end in _decode(text)
+    )
 
 
 _INSERT_ITEM = (
