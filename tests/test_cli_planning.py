@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from agilemarketing.adapter import ItemRecord
 from agilemarketing.cli import main
 from agilemarketing.cycles import Capacity, Cycle, CycleRun
 from agilemarketing.experiments import Experiment
@@ -169,8 +170,13 @@ def test_showcase_from_a_history_with_a_planning_file_adds_campaigns_and_changes
 def test_showcase_from_a_mirror_takes_the_cycle_dates_and_says_what_it_cannot_know(
     tmp_path: Path,
 ) -> None:
+    link = "https://example.com/webinar"
+    records = [
+        ItemRecord(h, fields={"link": link}) if h.key == "MKT-346" else h
+        for h in load_history(EXAMPLE / "history.jsonl").histories()
+    ]
     with Mirror(tmp_path / "team.db") as mirror, mirror.transaction():
-        mirror.save_board(OWN_BOARD, load_history(EXAMPLE / "history.jsonl").histories())
+        mirror.save_board(OWN_BOARD, records)
     url = f"mirror:{tmp_path / 'team.db'}"
     missing = CliRunner().invoke(main, ["showcase", url, *FLOW])
     assert missing.exit_code == 1
@@ -181,6 +187,7 @@ def test_showcase_from_a_mirror_takes_the_cycle_dates_and_says_what_it_cannot_kn
     assert result.exit_code == 0, result.output
     assert "## Team Showcase: Cycle 26 (02 Nov - 16 Nov 2026)" in result.output
     assert "completed 5 of 12 committed (42%); 0 unplanned" in result.output
+    assert f"- [MKT-346 Webinar invitation: the spring product update]({link})" in result.output
     assert "records no cycle memberships" in result.stderr
 
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from agilemarketing.adapter import ItemRecord
 from agilemarketing.backlog import Backlog
 from agilemarketing.cycles import Capacity, Cycle, CycleReport, CycleRun
 from agilemarketing.done import DefinitionOfDone
@@ -357,3 +358,21 @@ def test_history_items_are_finished_only_when_the_planning_file_records_their_do
     assert [w.key for w in summary.finished] == ["MKT-316"]
     assert len(summary.not_ready) == 4
     assert summary.not_ready[0].startswith("Black Friday: campaign brief and landing page - ")
+
+
+def test_mirror_records_bring_links_and_done_criteria_to_the_showcase(tmp_path: Path) -> None:
+    workflow = Workflow.from_toml(EXAMPLE / "workflow.toml")
+    table = load_history(EXAMPLE / "history.jsonl")
+    link = "https://example.com/black-friday"
+    records = [
+        ItemRecord(h, fields={"link": link}, done_criteria=DOD.default) if h.key == "MKT-325" else h
+        for h in table.histories()
+    ]
+    with Mirror(tmp_path / "team.db") as mirror:
+        with mirror.transaction():
+            mirror.save_board(OWN_BOARD, records)
+        report = cycle_from_history(mirror.records(), workflow, "Cycle 26", windows=table.cycles)
+    summary = team_showcase(report, definition_of_done=DOD)
+    assert [(w.key, w.link) for w in summary.finished] == [("MKT-325", link)]
+    assert len(summary.not_ready) == 4  # the others record no Definition-of-Done criteria
+    assert f"[MKT-325 Black Friday: campaign brief and landing page]({link})" in str(summary)

@@ -36,6 +36,7 @@ import attrs
 import numpy as np
 
 from agilemarketing._time import ensure_utc
+from agilemarketing.adapter import ItemRecord
 from agilemarketing.board import Board
 from agilemarketing.cycles import Capacity, Cycle, CycleReport
 from agilemarketing.done import DefinitionOfDone
@@ -334,7 +335,7 @@ def _moment_of(value: np.datetime64) -> datetime | None:
 
 
 def cycle_from_history(
-    history: HistoryTable | str | os.PathLike[str] | Iterable[ItemHistory],
+    history: HistoryTable | str | os.PathLike[str] | Iterable[ItemHistory | ItemRecord],
     workflow: Workflow,
     name: str | None = None,
     *,
@@ -345,7 +346,10 @@ def cycle_from_history(
 
     ``history`` is a history JSON Lines file, an adapter URL such as ``mirror:team.db`` (see
     :func:`agilemarketing.report.load_history`), a
-    :class:`~agilemarketing.historyio.HistoryTable` or item histories. The cycle's members
+    :class:`~agilemarketing.historyio.HistoryTable`, item histories, or adapter records
+    (:class:`~agilemarketing.adapter.ItemRecord`, e.g. ``Mirror.records()``): records also
+    bring each item's extra fields (a ``link`` for the showcase) and the Definition-of-Done
+    criteria it meets. The cycle's members
     are its membership records, plus the items listing it in their ``sprints``; a member is
     *committed* when it joined by ``start + grace`` (or when its joining time is unknown), and
     *unplanned* when it joined later, before the end. It is *completed* when the workflow's
@@ -375,7 +379,15 @@ def cycle_from_history(
     """
     from agilemarketing.report import _as_table  # reads files and adapter URLs alike
 
-    table = _as_table(history)
+    records: dict[str, ItemRecord] = {}
+    source: HistoryTable | str | os.PathLike[str] | list[ItemHistory]
+    if isinstance(history, HistoryTable | str | os.PathLike):
+        source = history
+    else:
+        given = list(history)
+        records = {r.key: r for r in given if isinstance(r, ItemRecord)}
+        source = [r.history if isinstance(r, ItemRecord) else r for r in given]
+    table = _as_table(source)
     known = {w.name for w in table.cycles}
     extra = tuple(w for w in windows if w.name not in known)
     if extra:
@@ -422,12 +434,15 @@ def cycle_from_history(
     def work_item(row: int) -> WorkItem:
         key = str(log.keys[row])
         points = float(log.points[row])
+        record = records.get(key)
         return WorkItem(
             key,
             summaries.get(key) or key,
             kind=log.type_names[log.types[row]] or "task",
             size=Size.points(points) if math.isfinite(points) else None,
             labels=labels.get(row, ()),
+            done_criteria=() if record is None else record.done_criteria,
+            fields={} if record is None else dict(record.fields),
         )
 
     cutoff = window.start + grace

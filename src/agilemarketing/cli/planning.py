@@ -12,11 +12,13 @@ from pathlib import Path
 
 import click
 
+from agilemarketing.adapter import ItemRecord, parse_adapter_url
 from agilemarketing.cli.report import _workflow
 from agilemarketing.cycles import Cycle
 from agilemarketing.errors import AgileMarketingError, InvalidValue, NotFound
 from agilemarketing.guidepoint import Blueprint, Priority
-from agilemarketing.historyio import CycleWindow
+from agilemarketing.historyio import CycleWindow, HistoryTable
+from agilemarketing.mirror import Mirror
 from agilemarketing.report import load_history
 from agilemarketing.serialize import PlanningFile
 from agilemarketing.showcase import ShowcaseSummary, cycle_from_history, team_showcase
@@ -153,8 +155,8 @@ def showcase(
             except AgileMarketingError as exc:
                 raise click.BadParameter(str(exc), param_hint="--dates") from exc
         try:
-            table = load_history(source)
-            report = cycle_from_history(table, flow, cycle_name, windows=windows)
+            history, has_memberships = _board_history(source)
+            report = cycle_from_history(history, flow, cycle_name, windows=windows)
             summary = (
                 team_showcase(report)
                 if plan is None
@@ -162,7 +164,7 @@ def showcase(
             )
         except AgileMarketingError as exc:
             raise click.ClickException(str(exc)) from exc
-        if len(table.cyc_item) == 0:
+        if not has_memberships:
             click.echo(
                 f"note: {source} records no cycle memberships (when items joined a cycle), so "
                 "every item listed in the cycle counts as committed and none as unplanned",
@@ -178,6 +180,19 @@ def _emit(summary: ShowcaseSummary, fmt: str, limit: int, output: Path | None) -
     else:
         output.write_text(text + "\n", encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
+
+
+def _board_history(source: str) -> tuple[HistoryTable | list[ItemRecord], bool]:
+    """The board's history, and whether it records when items joined their cycles.
+
+    A mirror is read as adapter records, so each item's extra fields (its ``link``) and the
+    Definition-of-Done criteria it meets reach the showcase; a mirror keeps no memberships.
+    """
+    if source.startswith(_MIRROR) and not Path(source).is_file():
+        with Mirror(parse_adapter_url(source).location, create=False) as mirror:
+            return list(mirror.records()), False
+    table = load_history(source)
+    return table, len(table.cyc_item) > 0
 
 
 def _window(cycle: Cycle) -> CycleWindow:
