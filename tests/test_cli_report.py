@@ -366,3 +366,37 @@ def test_forecast_resamples_the_last_n_days_with_window_days(board: tuple[Path, 
     )
     assert code == ReportExit.USAGE
     assert "either --window-days or --since/--until" in stderr
+
+
+@pytest.mark.usefixtures("quick_charts")
+def test_report_backwards_option_chooses_how_reopened_items_count(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from agilemarketing.history import ItemHistory, Transition
+    from agilemarketing.historyio import HistoryTable, write_history
+
+    t0 = datetime(2026, 11, 2, 9, tzinfo=UTC)
+    day = timedelta(days=1)
+    reopened = ItemHistory(
+        "MKT-1",
+        status="Done",
+        created=t0,
+        transitions=[
+            Transition(t0, "Backlog", "Doing"),
+            Transition(t0 + 2 * day, "Doing", "Done"),
+            Transition(t0 + 5 * day, "Done", "Doing"),  # reopened
+            Transition(t0 + 6 * day, "Doing", "Done"),
+        ],
+    )
+    path = tmp_path / "history.jsonl"
+    write_history(HistoryTable.from_histories([reopened]), path)
+    days = {}
+    for policy in ("first", "last", "reopened"):
+        out = tmp_path / policy
+        args = ["--stages", "Backlog,Doing,Done", "--start", "Doing", "--backwards", policy]
+        code, _, stderr = run("report", path, *args, "--out", out, "--trials", "200")
+        assert code == ReportExit.OK, stderr
+        doc = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+        assert doc["report"]["backwards"] == policy
+        days[policy] = doc["metrics"]["cycle_time"]["days"]["50"]
+    assert days == {"first": 2.0, "last": 1.0, "reopened": 6.0}

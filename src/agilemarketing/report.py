@@ -50,7 +50,7 @@ from agilemarketing.errors import (
     NoThroughputError,
     ReportOutputError,
 )
-from agilemarketing.flow import FlowLog
+from agilemarketing.flow import FlowLog, FlowPolicy
 from agilemarketing.forecast import (
     DEFAULT_CONFIDENCES,
     ClearanceForecast,
@@ -188,6 +188,8 @@ class ReportSettings:
         seed: the forecasts' random seed (the same data gives the same report).
         sle_percentile: the percentile of the service level expectation.
         as_of: the moment the report describes (default the latest timestamp in the data).
+        policy: how the flow log treats messy histories, e.g. backward moves
+            (:class:`~agilemarketing.flow.FlowPolicy`).
     """
 
     title: str = "Flow report"
@@ -200,6 +202,7 @@ class ReportSettings:
     seed: int = 2026
     sle_percentile: int = 85
     as_of: datetime | None = None
+    policy: FlowPolicy = attrs.field(factory=FlowPolicy)
 
 
 @attrs.frozen(eq=False)
@@ -389,7 +392,7 @@ class FlowReport:
         """Read the histories, build the flow log and compute every metric and forecast."""
         options = settings or ReportSettings()
         table = _as_table(histories)
-        log = FlowLog.build(table, workflow, as_of=options.as_of)
+        log = FlowLog.build(table, workflow, policy=options.policy, as_of=options.as_of)
         metrics = FlowMetrics.compute(
             log, calendar=options.calendar, sle_percentile=options.sle_percentile
         )
@@ -465,6 +468,7 @@ class FlowReport:
                     },
                     "trials": self.settings.trials,
                     "seed": self.settings.seed,
+                    "backwards": self.settings.policy.backwards.value,
                     "files": dict(files or {}),
                 },
                 "workflow": self.workflow_dict(),

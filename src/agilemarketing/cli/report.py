@@ -35,7 +35,7 @@ from agilemarketing.errors import (
     NoThroughputError,
     ReportOutputError,
 )
-from agilemarketing.flow import FlowLog
+from agilemarketing.flow import Backwards, FlowLog, FlowPolicy
 from agilemarketing.forecast import (
     ForecastMethod,
     backlog_clearance,
@@ -111,6 +111,15 @@ def _common(command: F) -> F:
             help="Resample from this date instead (with --until).",
         ),
         click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="... up to this date."),
+        click.option(
+            "--backwards",
+            type=click.Choice([b.value for b in Backwards]),
+            default=Backwards.FIRST_ENTRY.value,
+            show_default=True,
+            help="Backward moves and reopened items: cycle time from the first entry to the first "
+            "done (first), the last entry to the last done (last), or the first entry to the last "
+            "done (reopened).",
+        ),
         click.option(
             "--working-days",
             help='Count working days only, e.g. "Mon Tue Wed Thu Fri" (default: every day).',
@@ -262,6 +271,7 @@ class _Inputs:
     window: Window
     trials: int
     seed: int
+    policy: FlowPolicy
 
     @classmethod
     def of(cls, options: dict[str, Any]) -> _Inputs:
@@ -283,6 +293,7 @@ class _Inputs:
             ),
             trials=options["trials"],
             seed=options["seed"],
+            policy=FlowPolicy(options["backwards"]),
         )
 
 
@@ -344,6 +355,7 @@ def report(
             campaign_prefix=campaign_prefix,
             trials=given.trials,
             seed=given.seed,
+            policy=given.policy,
         )
         built = FlowReport.build(source, given.workflow, settings=settings, source=given.history)
         files = built.write(out)
@@ -426,7 +438,7 @@ def forecast(
     def run() -> None:
         given = _Inputs.of(common)
         table = load_history(given.history)
-        log = FlowLog.build(table, given.workflow)
+        log = FlowLog.build(table, given.workflow, policy=given.policy)
         sample = throughput_sample(
             throughput(log, calendar=given.calendar), given.window, given.calendar
         )
