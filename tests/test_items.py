@@ -68,6 +68,20 @@ def test_customer_story_reads_as_a_sentence() -> None:
     assert str(story) == "As a marketer, I want one list of work, so that priorities are visible."
 
 
+@pytest.mark.parametrize(
+    ("role", "opening"),
+    [
+        ("IT buyer", "As an IT buyer,"),
+        ("event organiser", "As an event organiser,"),
+        ("user of the app", "As a user of the app,"),
+        ("an existing customer", "As an existing customer,"),
+        ("the CFO", "As the CFO,"),
+    ],
+)
+def test_customer_story_puts_the_article_the_role_needs(role: str, opening: str) -> None:
+    assert str(CustomerStory(role, "x", "y")).startswith(opening)
+
+
 def test_items_are_immutable_and_evolve_into_copies() -> None:
     item = WorkItem("K-1", "Email")
     with pytest.raises(attrs.exceptions.FrozenInstanceError):

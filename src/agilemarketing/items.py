@@ -20,7 +20,7 @@ keep the current state.
 >>> item.kind, item.size.value, sorted(item.labels)
 ('campaign', 5.0, ['q2', 'webinar'])
 >>> print(item.story)
-As a IT buyer, I want a clear agenda before I sign up, so that I know it is worth an hour.
+As an IT buyer, I want a clear agenda before I sign up, so that I know it is worth an hour.
 """
 
 from __future__ import annotations
@@ -108,7 +108,19 @@ class CustomerStory:
     so_that: str = attrs.field(converter=_strip, validator=_nonempty)
 
     def __str__(self) -> str:
-        return f"As a {self.as_a}, I want {self.i_want}, so that {self.so_that}."
+        return f"As {_article(self.as_a)}, I want {self.i_want}, so that {self.so_that}."
+
+
+def _article(role: str) -> str:
+    """``role`` with "a" or "an" in front, unless it already has an article or a determiner.
+
+    By the first letter ("an IT buyer", "an event organiser", "a user"): the written rule, not the
+    spoken one, so "a unhappy customer" slips through.
+    """
+    first = role.split(maxsplit=1)[0].casefold()
+    if first in {"a", "an", "the", "one", "every", "each", "any"}:
+        return role
+    return f"an {role}" if first[0] in "aeio" else f"a {role}"
 
 
 @attrs.frozen
