@@ -407,8 +407,13 @@ def _items(
         *(at.get(role, width) for role in ("title", "type", "status", "created", "resolved")),
         *(at.get(role, width) for role in ("points", "rank")),
     )
-    labels_at = (*bound.multi["labels"][1], width) if "labels" in bound.multi else (width,)
-    sprints_at = (*bound.multi["sprints"][1], width) if "sprints" in bound.multi else (width,)
+    labels_at = bound.multi["labels"][1] if "labels" in bound.multi else ()
+    sprints_at = bound.multi["sprints"][1] if "sprints" in bound.multi else ()
+    # An empty cell at `width` pads every row when a column is missing or a multi-value column
+    # is not repeated (an itemgetter of one position gives a str, of two or more a tuple).
+    pad = width in take(range(width + 1)) or min(len(labels_at), len(sprints_at)) < 2
+    if pad:
+        labels_at, sprints_at = (*labels_at, width), (*sprints_at, width)
     take_labels = operator.itemgetter(*labels_at)  # never a single position: always a tuple
     take_sprints = operator.itemgetter(*sprints_at)
     date = bound.dates.parse
@@ -419,7 +424,8 @@ def _items(
             if cells:
                 problems.add(ragged(cells, width, header, file, row))
             continue
-        cells.append("")
+        if pad:
+            cells.append("")
         try:
             key, title, kind, status, created, resolved, points, rank = take(cells)
             key = key.strip()
