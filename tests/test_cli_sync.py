@@ -383,3 +383,11 @@ def test_statuses_outside_the_workflow_are_warned_about_after_the_sync(tmp_path:
     result = run("--config", str(tmp_path / "sync.toml"), source, f"mirror:{tmp_path}/c.db")
     assert result.exit_code == 0
     assert "warning: status 'Review' (1 item(s): MKT-3)" in result.stderr
+
+
+def test_a_read_only_target_is_a_usage_error_exit_2(tmp_path: Path) -> None:
+    export = tmp_path / "jira-export.csv"
+    jira_export(export, {"MKT-101": "Done", "MKT-102": "In Progress", "MKT-103": "To Do"})
+    result = run("--state", str(tmp_path / "s.db"), "memory:a", f"jira-csv:{export}")
+    assert result.exit_code == 2
+    assert "jira-csv" in result.stderr

@@ -112,7 +112,7 @@ class ExitCode(enum.IntEnum):
 
     OK = 0  #: the sync ran (or the dry run planned) with nothing left unresolved
     CONFLICTS = 1  #: conflicts under policy ``fail``: nothing was written
-    USAGE = 2  #: bad command line, URL, configuration file, input file or mirror file
+    USAGE = 2  #: bad command line, URL, configuration file, input or mirror file, read-only target
     FAILED_CHANGES = 3  #: some changes failed at the target; the rest were applied
     ERROR = 4  #: the sync stopped on an adapter error (a server, the disk); run it again
 

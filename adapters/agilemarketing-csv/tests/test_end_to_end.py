@@ -116,7 +116,7 @@ def test_syncing_into_a_jira_export_named_csv_fails_and_leaves_it_untouched(
     )
     args = ["sync", "csv:board.csv", "csv:export.csv", "--state", "sync.db"]
     result = CliRunner().invoke(main, args)
-    assert result.exit_code != 0
+    assert result.exit_code == 2  # a usage error: this target can never be written
     assert "Jira export" in result.output
     assert (tmp_path / "export.csv").read_bytes() == before
 

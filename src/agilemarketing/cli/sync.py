@@ -3,8 +3,9 @@
 Exit codes (also :class:`agilemarketing.sync.ExitCode`): 0 done (or planned, with
 ``--dry-run``); 1 conflicts under policy ``fail`` (nothing written); 2 usage or input error
 (bad URL, option, configuration file, missing secret, missing or unreadable input file or
-mirror); 3 some changes failed at the target (the others were applied); 4 the sync stopped on
-an adapter error (a server, the disk): run it again, it resumes.
+mirror, a target that cannot be written such as a Jira export); 3 some changes failed at the
+target (the others were applied); 4 the sync stopped on an adapter error (a server, the disk):
+run it again, it resumes.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from agilemarketing.errors import (
     MissingSecret,
     NotFound,
     SyncConflictError,
+    UnsupportedChange,
     redact,
 )
 from agilemarketing.mirror import Mirror, MirrorAdapter
@@ -172,7 +174,7 @@ def sync(
                 raise SystemExit(int(report.exit_code))
     except SyncConflictError as exc:
         _fail(clean(str(exc)), ExitCode.CONFLICTS)
-    except (InvalidValue, NotFound, MissingSecret, MirrorError, CsvError) as exc:
+    except (InvalidValue, NotFound, MissingSecret, MirrorError, CsvError, UnsupportedChange) as exc:
         _fail(clean(str(exc)), ExitCode.USAGE)
     except AgileMarketingError as exc:
         _fail(clean(str(exc)), ExitCode.ERROR)
