@@ -930,6 +930,23 @@ class Adapter(abc.ABC):
                 " write to another adapter, or leave this change out of the plan",
             )
 
+    def check_writable(self) -> None:
+        """Raise :class:`~agilemarketing.errors.UnsupportedChange` unless this adapter can be
+        written to. The base class asks :attr:`capabilities`; an adapter whose location decides
+        it (a CSV file that turns out to be a Jira export) adds its own check. A sync calls
+        this before it plans anything.
+
+        >>> from agilemarketing.testing import InMemoryAdapter
+        >>> InMemoryAdapter("demo").check_writable() is None
+        True
+        """
+        if not self.capabilities.write:
+            raise UnsupportedChange(
+                self.name,
+                "writing",
+                fix="this adapter is read-only: sync into a writable target, e.g. mirror:team.db",
+            )
+
     def apply(self, change: AnyChange) -> ChangeResult:
         """Apply one change and report what happened.
 

@@ -77,7 +77,6 @@ from agilemarketing.errors import (
     MirrorError,
     SyncConfigError,
     SyncConflictError,
-    UnsupportedChange,
 )
 from agilemarketing.history import Transition
 from agilemarketing.mirror import OWN_BOARD, JournalEntry, JournalStatus, Mirror, MirrorAdapter
@@ -624,12 +623,7 @@ def plan(
     config = config or SyncConfig()
     chosen = ConflictPolicy(policy) if policy is not None else config.on_conflict
     mapping = config.mapping
-    if not target.capabilities.write:
-        raise UnsupportedChange(
-            target.name,
-            "writing",
-            fix="sync into a writable target, e.g. mirror:team.db",
-        )
+    target.check_writable()
     src, tgt = _side(source), _side(target)
     if src == tgt:
         raise MirrorError(

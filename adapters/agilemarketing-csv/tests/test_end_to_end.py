@@ -119,6 +119,8 @@ def test_syncing_into_a_jira_export_named_csv_fails_and_leaves_it_untouched(
     assert result.exit_code == 2  # a usage error: this target can never be written
     assert "Jira export" in result.output
     assert (tmp_path / "export.csv").read_bytes() == before
+    with Mirror("sync.db") as state:  # refused before planning: nothing journalled
+        assert state.journal() == []
 
 
 def test_report_without_a_workflow_says_so_while_nothing_is_done(

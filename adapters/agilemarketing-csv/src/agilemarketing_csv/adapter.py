@@ -181,7 +181,8 @@ class CsvAdapter(_CsvFile):
             self.path, timezone=self.timezone, encoding=self.encoding, delimiter=self.delimiter
         )
 
-    def _refuse_a_jira_export(self) -> None:
+    def check_writable(self) -> None:
+        """A history CSV (or a file not there yet) can be written; a Jira export cannot."""
         if self._jira_export() is not None:
             raise UnsupportedChange(
                 self.name,
@@ -202,7 +203,7 @@ class CsvAdapter(_CsvFile):
         for change in planned:
             self.check_supports(change)
         if planned:
-            self._refuse_a_jira_export()
+            self.check_writable()
         board = {record.key: record for record in self._records()}
         before = dict(board)
         now = ensure_utc(self._clock(), where="csv adapter clock")
