@@ -18,5 +18,6 @@ __all__ = ["register_adapters"]
 
 @hookimpl
 def register_adapters() -> Sequence[type[Adapter]]:
-    """The CSV adapters: ``csv`` (history CSV, read and write) and ``jira-csv`` (Jira export)."""
+    """The CSV adapters: ``csv`` (a history CSV, read and written; a Jira export, recognised by
+    its ``Issue key`` column, read only) and ``jira-csv`` (a Jira export, read only)."""
     return [CsvAdapter, JiraCsvAdapter]
