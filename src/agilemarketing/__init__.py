@@ -78,7 +78,7 @@ from agilemarketing.prioritization import (
 )
 from agilemarketing.report import FlowReport, load_history
 from agilemarketing.serialize import PlanningFile
-from agilemarketing.showcase import Retrospective, team_showcase
+from agilemarketing.showcase import Retrospective, cycle_from_history, team_showcase
 from agilemarketing.simulate import simulate_board
 from agilemarketing.stakeholders import (
     Intake,
@@ -190,6 +190,7 @@ __all__ = [
     "capacity_from_history",
     "check_request",
     "consensus",
+    "cycle_from_history",
     "get_plugin_manager",
     "hookimpl",
     "how_many_by",
