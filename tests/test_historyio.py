@@ -215,6 +215,23 @@ def test_write_then_read_gives_back_the_same_histories(tmp_path: Path) -> None:
     assert list(iter_histories(path)) == _histories()
 
 
+def test_a_write_that_fails_half_way_leaves_the_existing_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "history.jsonl"
+    write_history([ItemHistory("OLD-1", status="Done")], path)
+    before = path.read_bytes()
+
+    def broken(*args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("agilemarketing.historyio._transition", broken)
+    with pytest.raises(OSError, match="disk full"):
+        write_history(_histories(), path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["history.jsonl"]
+
+
 def test_a_table_round_trips_with_cycles_and_memberships(tmp_path: Path) -> None:
     text = (
         json.dumps(

@@ -27,10 +27,13 @@ period / cycle membership, which :class:`agilemarketing.flow.FlowLog` is built f
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import io
 import itertools
 import os
+import stat
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
@@ -1127,6 +1130,9 @@ def write_history(
     """Write histories as JSON Lines (UTC timestamps with ``Z``); :func:`read_history` reads
     back exactly the same table.
 
+    A path is written atomically: into a temporary file beside it, moved over ``dest`` only
+    once every line is written, so a failure half-way leaves an existing file as it was.
+
     >>> import io
     >>> from agilemarketing.history import ItemHistory
     >>> out = io.StringIO()
@@ -1138,10 +1144,25 @@ def write_history(
         histories if isinstance(histories, HistoryTable) else HistoryTable.from_histories(histories)
     )
     if isinstance(dest, str | os.PathLike):
-        with Path(dest).open("w", encoding="utf-8", newline="\n") as fh:
-            _write(table, fh)
+        _write_atomically(table, Path(dest))
     else:
         _write(table, dest)
+
+
+def _write_atomically(table: HistoryTable, target: Path) -> None:
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.tmp")
+    # os.open applies the umask like a plain open() would (mkstemp would give 0600).
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with open(descriptor, "w", encoding="utf-8", newline="\n") as fh:
+            _write(table, fh)
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(temporary, stat.S_IMODE(os.stat(target).st_mode))
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
 
 
 def _write(t: HistoryTable, out: IO[str]) -> None:
