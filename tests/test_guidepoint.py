@@ -75,6 +75,12 @@ def test_with_kpi_updates_one_current_value(guidepoint: Guidepoint) -> None:
         guidepoint.with_kpi("pipeline", "followers", 1)
 
 
+def test_with_kpi_matches_the_kpi_name_as_it_checks_it(guidepoint: Guidepoint) -> None:
+    # The name is checked ignoring case and surrounding spaces; the update must match it the same.
+    updated = guidepoint.with_kpi("pipeline", "  Qualified Leads ", 50)
+    assert updated.outcome("pipeline").met
+
+
 def test_unserved_lists_items_without_a_current_outcome(guidepoint: Guidepoint) -> None:
     items = [
         WorkItem("A", "Webinar", outcome="pipeline"),

@@ -309,13 +309,19 @@ class Guidepoint:
         True
         """
         target = self.outcome(outcome)
-        names = [k.name.casefold() for k in target.kpis]
-        if kpi.strip().casefold() not in names:
-            raise NotFound("KPI", kpi, where=f"outcome {target.name!r}")
-        kpis = [
-            k.with_current(current) if k.name.casefold() == kpi.casefold() else k
-            for k in target.kpis
-        ]
+        wanted = kpi.strip().casefold()
+        if all(k.name.casefold() != wanted for k in target.kpis):
+            raise NotFound(
+                "KPI",
+                kpi,
+                where=f"outcome {target.name!r}",
+                fix=(
+                    f"use one of {', '.join(k.name for k in target.kpis)}"
+                    if target.kpis
+                    else "give the outcome its KPIs first (Outcome(..., kpis=[...]))"
+                ),
+            )
+        kpis = [k.with_current(current) if k.name.casefold() == wanted else k for k in target.kpis]
         changed = attrs.evolve(target, kpis=kpis)
         return attrs.evolve(self, outcomes=[changed if o is target else o for o in self.outcomes])
 
