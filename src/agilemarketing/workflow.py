@@ -139,6 +139,18 @@ def _stage_tuple(value: Iterable[Stage]) -> tuple[Stage, ...]:
     return tuple(value)
 
 
+def _default_start(done_at: int, count: int) -> int:
+    """Where cycle time starts when no start stage is named: the second of three or more stages."""
+    return min(1, done_at) if count > 2 else 0
+
+
+def _default_category(index: int, start_at: int, done_at: int) -> StageCategory:
+    """A stage's category from its position: "to do" before start, "done" from done on."""
+    if index < start_at:
+        return StageCategory.TODO
+    return StageCategory.DONE if index >= done_at else StageCategory.IN_PROGRESS
+
+
 @attrs.frozen
 class Workflow:
     """Ordered stages, plus the stages where cycle time starts and ends.
@@ -254,26 +266,18 @@ class Workflow:
                 ) from None
 
         done_at = position(done, len(names) - 1, "done stage")
-        start_at = position(start, min(1, done_at) if len(names) > 2 else 0, "start stage")
+        start_at = position(start, _default_start(done_at, len(names)), "start stage")
         limits = {k.casefold(): v for k, v in (wip or {}).items()}
         waiting_set = {w.casefold() for w in waiting}
-        built = []
-        for i, name in enumerate(names):
-            category = (
-                StageCategory.TODO
-                if i < start_at
-                else StageCategory.DONE
-                if i >= done_at
-                else StageCategory.IN_PROGRESS
+        built = [
+            Stage(
+                name,
+                _default_category(i, start_at, done_at),
+                active=name.casefold() not in waiting_set,
+                wip=WipLimit(limits.get(name.casefold())),
             )
-            built.append(
-                Stage(
-                    name,
-                    category,
-                    active=name.casefold() not in waiting_set,
-                    wip=WipLimit(limits.get(name.casefold())),
-                )
-            )
+            for i, name in enumerate(names)
+        ]
         return cls(built, start=names[start_at], done=names[done_at])
 
     @classmethod
@@ -335,18 +339,11 @@ class Workflow:
         if start:
             start_at = folded.index(str(start).strip().casefold())
         else:
-            start_at = min(1, done_at) if len(names) > 2 else 0
+            start_at = _default_start(done_at, len(names))
         stages: list[Stage] = []
         for number, (entry, name) in enumerate(zip(raw, names, strict=True), start=1):
             here = f"{where}, stage {number} ({name})"
-            index = number - 1
-            default = (
-                StageCategory.TODO
-                if index < start_at
-                else StageCategory.DONE
-                if index >= done_at
-                else StageCategory.IN_PROGRESS
-            )
+            default = _default_category(number - 1, start_at, done_at)
             wip = entry.get("wip")
             try:
                 if isinstance(wip, Mapping):
@@ -426,7 +423,7 @@ class Workflow:
 
     def stage_for_status(self, status: str) -> Stage | None:
         """The stage a tool status maps to, or None for an unmapped status (e.g. "Won't Do")."""
-        index = self._by_status.get(status.strip().casefold())
+        index = self.index_for_status(status)
         return None if index is None else self.stages[index]
 
     def index_for_status(self, status: str) -> int | None:
