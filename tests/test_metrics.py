@@ -516,3 +516,9 @@ def test_every_metric_copes_with_almost_no_data(histories: list[ItemHistory]) ->
     document = m.FlowMetrics.compute(log, calendar=WorkCalendar()).to_dict()
     assert document["throughput"]["total"] == 0
     json.dumps(document)
+
+
+@pytest.mark.parametrize("holiday", ["2026-13-01", "Christmas"])
+def test_a_holiday_that_is_not_a_date_is_refused_naming_it(holiday: str) -> None:
+    with pytest.raises(InvalidValue, match=f"holiday is not a date.*{holiday!r}.*ISO date"):
+        WorkCalendar(holidays=["2026-12-25", holiday])

@@ -64,8 +64,19 @@ def _weekmask(value: str | Iterable[str]) -> str:
 
 
 def _holidays(value: Iterable[date | str]) -> tuple[date, ...]:
-    out = {v if isinstance(v, date) else date.fromisoformat(str(v)) for v in value}
-    return tuple(sorted(out))
+    return tuple(sorted({v if isinstance(v, date) else _holiday(str(v)) for v in value}))
+
+
+def _holiday(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidValue(
+            f"a holiday is not a date ({exc})",
+            where="WorkCalendar.holidays",
+            fix="write each holiday as an ISO date such as '2026-12-25'",
+            value=text,
+        ) from exc
 
 
 def _zone(value: str) -> str:
