@@ -102,7 +102,10 @@ def _required(instance: Any, attribute: attrs.Attribute[Any], value: str) -> Non
 def _finite(instance: Any, attribute: attrs.Attribute[Any], value: float | None) -> None:
     if value is not None and value != value:  # NaN
         raise InvalidValue(
-            f"{attribute.name} must be a number", where=type(instance).__name__, value=value
+            f"{attribute.name} must be a number",
+            where=type(instance).__name__,
+            fix=f"give {attribute.name} as a number (NaN is not one)",
+            value=value,
         )
 
 
@@ -614,7 +617,12 @@ class Blueprint:
                 value=per_cycle,
             )
         if cycle_days < 1:
-            raise InvalidValue("cycle_days must be 1 or more", where="Blueprint", value=cycle_days)
+            raise InvalidValue(
+                "cycle_days must be 1 or more",
+                where="Blueprint.from_throughput",
+                fix="give the length of one cycle in days, e.g. 14",
+                value=cycle_days,
+            )
         per_day = statistics.median(history) / cycle_days
         first = month_of(start)
         months = [first, _next_month(first), _next_month(_next_month(first))]

@@ -156,7 +156,10 @@ class Deck:
         """The item :class:`Size` a card stands for."""
         if card.value is None:
             raise InvalidValue(
-                "this card is not an estimate", where=f"deck {self.name!r}", value=card.label
+                "this card is not an estimate",
+                where=f"deck {self.name!r}",
+                fix="size the item with an estimate card; '?' and '☕' are not sizes",
+                value=card.label,
             )
         return Size.tshirt(card.label) if self.tshirt else Size.points(card.value)
 
@@ -431,7 +434,11 @@ class PokerSession:
         if not self._rounds:
             raise VotesHidden(self.item.key, waiting_for=self.waiting_for)
         if not why.strip():
-            raise InvalidValue("an explanation needs words", where=f"{who} on {self.item.key}")
+            raise InvalidValue(
+                "an explanation needs words",
+                where=f"{who} on {self.item.key}",
+                fix="say why you played that card",
+            )
         self._explanations[(self._rounds[-1].number, who)] = why.strip()
 
     @property

@@ -434,7 +434,10 @@ class LaunchPlan:
         """
         if not per_cycle > 0:
             raise InvalidValue(
-                "per-cycle capacity must be positive", where="release_cycles", value=per_cycle
+                "per-cycle capacity must be positive",
+                where="release_cycles",
+                fix="give the points the team finishes in one cycle, more than 0",
+                value=per_cycle,
             )
         done = 0.0
         out: dict[str, int] = {}
