@@ -29,7 +29,6 @@ from agilemarketing.errors import (
     NotFound,
     SyncConflictError,
     UnsupportedChange,
-    redact,
 )
 from agilemarketing.mirror import Mirror, MirrorAdapter
 from agilemarketing.sync import (
@@ -176,10 +175,8 @@ def sync(
         _fail(clean(str(exc)), ExitCode.CONFLICTS)
     except (InvalidValue, NotFound, MissingSecret, MirrorError, CsvError, UnsupportedChange) as exc:
         _fail(clean(str(exc)), ExitCode.USAGE)
-    except AgileMarketingError as exc:
+    except (AgileMarketingError, OSError) as exc:
         _fail(clean(str(exc)), ExitCode.ERROR)
-    except OSError as exc:
-        _fail(clean(redact(str(exc))), ExitCode.ERROR)
     except click.ClickException:
         raise  # usage errors: click prints them and exits 2
     except Exception as exc:  # an adapter's own failure: keep exit code 1 for conflicts only
