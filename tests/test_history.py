@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from dateutil.parser import isoparse as dateutil_isoparse
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -35,6 +36,28 @@ def test_unparseable_timestamp_says_where_and_how_to_write_it() -> None:
     with pytest.raises(InvalidValue, match="line 4, field 'at': not a timestamp") as info:
         parse_timestamp("next tuesday-ish", where="line 4, field 'at'")
     assert "ISO 8601" in str(info.value)
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(1900, 1, 1),
+        max_value=datetime(2200, 1, 1),
+        timezones=st.sampled_from([UTC, timezone(timedelta(hours=5, minutes=30))]),
+    ),
+    st.sampled_from(["T", " "]),
+    st.sampled_from(["auto", "minutes", "milliseconds", "microseconds"]),
+)
+def test_parse_timestamp_reads_iso_strings_as_dateutil_does(
+    moment: datetime, sep: str, timespec: str
+) -> None:
+    text = moment.isoformat(sep=sep, timespec=timespec)
+    expected = dateutil_isoparse(text).astimezone(UTC)
+    assert parse_timestamp(text) == expected
+    assert parse_timestamp(text).tzinfo is UTC
+
+
+def test_parse_timestamp_reads_iso_forms_the_standard_library_does_not() -> None:
+    assert parse_timestamp("2026-03-02T24:00:00Z") == datetime(2026, 3, 3, tzinfo=UTC)
 
 
 def test_ensure_utc_refuses_non_datetimes() -> None:

@@ -36,7 +36,7 @@ import bisect
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Literal, Protocol, overload, runtime_checkable
+from typing import Literal, Protocol, overload, runtime_checkable
 
 import attrs
 
@@ -305,16 +305,6 @@ class PruneRule(Protocol):
         ...
 
 
-def _as_utc(value: Any, *, where: str) -> datetime:
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            return ensure_utc(value, where=where)
-        return ensure_utc(parsed, where=where)
-    return ensure_utc(value, where=where)
-
-
 @attrs.frozen
 class Stale:
     """Items without activity for more than ``days`` days before ``now``.
@@ -359,7 +349,7 @@ class Stale:
         if self.by == "activity":
             updated = item.fields.get("updated_at")
             if updated is not None:
-                at = _as_utc(updated, where=f"item {item.key}, field 'updated_at'")
+                at = ensure_utc(updated, where=f"item {item.key}, field 'updated_at'")
                 return at, "updated"
             if item.started_at is not None:
                 return item.started_at, "started"
