@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from agilemarketing import mirror as mirror_module
 from agilemarketing.adapter import Adapter, ChangeStatus, CreateItem, Rerank
 from agilemarketing.errors import MirrorError
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
@@ -158,6 +159,29 @@ def test_a_version_1_database_is_upgraded_in_place_keeping_its_data(tmp_path: Pa
         assert item.points == 3.0
         assert item.transitions == (Transition(T0, None, "Doing", observed=True),)
         assert upgraded.journal() == []  # the table v2 added
+    with sqlite3.connect(path) as raw:
+        versions = [r[0] for r in raw.execute("SELECT version FROM schema_version ORDER BY 1")]
+    assert versions == list(range(1, SCHEMA_VERSION + 1))
+
+
+def test_two_processes_opening_a_new_file_at_once_both_get_the_schema_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "race.db"
+    real = mirror_module._current_version
+    raced: list[bool] = []
+
+    def version_then_another_process_migrates(conn: sqlite3.Connection) -> int:
+        version = real(conn)
+        if not raced:  # the other process migrates between this read and the write lock
+            raced.append(True)
+            Mirror(path).close()
+        return version
+
+    monkeypatch.setattr(mirror_module, "_current_version", version_then_another_process_migrates)
+    with Mirror(path) as second:
+        assert second.schema_version == SCHEMA_VERSION
+    assert raced
     with sqlite3.connect(path) as raw:
         versions = [r[0] for r in raw.execute("SELECT version FROM schema_version ORDER BY 1")]
     assert versions == list(range(1, SCHEMA_VERSION + 1))

@@ -195,13 +195,16 @@ def _migrate(conn: sqlite3.Connection, *, upto: int = SCHEMA_VERSION, where: str
     for version in range(current + 1, upto + 1):
         conn.execute(_BEGIN_WRITE)
         try:
-            for statement in _MIGRATIONS[version - 1]:
-                conn.execute(statement)
-            conn.execute(
-                "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
-                (version, _ts(utcnow())),
-            )
-            conn.execute(f"PRAGMA user_version = {int(version)}")
+            # Read again under the write lock: another process opening the same file may have
+            # applied this step since `current` was read.
+            if _current_version(conn) < version:
+                for statement in _MIGRATIONS[version - 1]:
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                    (version, _ts(utcnow())),
+                )
+                conn.execute(f"PRAGMA user_version = {int(version)}")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
