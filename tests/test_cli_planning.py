@@ -120,6 +120,23 @@ def test_blueprint_check_needs_an_outcome_on_the_guidepoint(planning: Path) -> N
     assert "MONTH=AMOUNT" in bad.output
 
 
+def test_blueprint_option_mistakes_are_reported_before_anything_is_printed(
+    planning: Path,
+) -> None:
+    for args in (
+        ["--outcome", "pipeline"],
+        ["--check", "Film", "--outcome", "pipeline"],
+        ["--check", "Film", "--outcome", "pipeline", "--effort", "April"],
+    ):
+        result = CliRunner().invoke(main, ["blueprint", str(planning), *args])
+        assert result.exit_code == 2, args
+        assert "Webinar" not in result.output, args
+    unknown = CliRunner().invoke(main, ["blueprint", str(planning), "--since", "kick-off"])
+    assert unknown.exit_code == 1
+    assert "no Blueprint version 'kick-off'; the file has: workshop" in unknown.output
+    assert "Webinar" not in unknown.output
+
+
 def test_a_broken_planning_file_is_reported_with_its_path(tmp_path: Path) -> None:
     bad = tmp_path / "broken.json"
     bad.write_text('{"cycles": 3}', encoding="utf-8")

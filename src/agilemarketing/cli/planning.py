@@ -15,7 +15,7 @@ import click
 from agilemarketing.adapter import ItemRecord, parse_adapter_url
 from agilemarketing.cli.report import _workflow
 from agilemarketing.cycles import Cycle
-from agilemarketing.errors import AgileMarketingError, InvalidValue, NotFound
+from agilemarketing.errors import AgileMarketingError, NotFound
 from agilemarketing.guidepoint import Blueprint, Priority
 from agilemarketing.historyio import CycleWindow, HistoryTable
 from agilemarketing.mirror import Mirror
@@ -258,24 +258,27 @@ def blueprint(
     Capacity is fixed: when --check does not fit, the command lists what must move out,
     and by how much, and exits with status 1.
     """
+    # Every option is checked before anything is printed: an error never follows a calendar.
+    if name is None and (outcome or effort):
+        raise click.UsageError("--outcome and --effort go with --check NAME")
+    if name is not None and (not outcome or not effort):
+        raise click.UsageError("--check needs --outcome and at least one --effort MONTH=AMOUNT")
+    per_month = _effort(effort)
     plan = _load(planning)
     current = _version(plan, label)
+    earlier = None if since is None else _version(plan, since)
     click.echo(current.to_markdown())
-    if since is not None:
+    if earlier is not None:
         click.echo()
         click.echo(f"Changes since {since}:")
-        click.echo(str(_version(plan, since).diff(current)))
-    if name is None:
-        if outcome or effort:
-            raise click.UsageError("--outcome and --effort go with --check NAME")
+        click.echo(str(earlier.diff(current)))
+    if name is None or outcome is None:
         return
-    if not outcome or not effort:
-        raise click.UsageError("--check needs --outcome and at least one --effort MONTH=AMOUNT")
     try:
-        priority = Priority(name, outcome, _effort(effort))
+        priority = Priority(name, outcome, per_month)
         current.guidepoint.require_serves(f"priority {name!r}", outcome)
         check = current.check(priority)
-    except (AgileMarketingError, InvalidValue) as exc:
+    except AgileMarketingError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo()
     click.echo(str(check))
