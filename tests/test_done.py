@@ -88,6 +88,15 @@ def test_duplicate_and_empty_criteria_are_reported_together() -> None:
     assert len(caught.value.exceptions) == 2
 
 
+def test_a_problem_in_the_default_checklist_is_reported_once_not_per_kind() -> None:
+    with pytest.raises(InvalidInputGroup) as caught:
+        DefinitionOfDone(["Proofread", "proofread", ""], per_kind={"email": ["Spam"], "event": []})
+    assert [str(e).split(":")[0] for e in caught.value.exceptions] == [
+        "DefinitionOfDone, default",
+        "DefinitionOfDone, default",
+    ]
+
+
 def test_a_kind_repeating_a_default_criterion_is_refused() -> None:
     with pytest.raises(InvalidValue, match="listed twice"):
         DefinitionOfDone(["Proofread"], per_kind={"email": ["Proofread"]})

@@ -113,11 +113,13 @@ class DefinitionOfDone:
 
     def __attrs_post_init__(self) -> None:
         problems: list[InvalidValue] = []
-        checklists = {"default": self.default} | {
-            f"kind {kind!r}": self.criteria_for(kind) for kind in self.per_kind
-        }
-        for where, names in checklists.items():
-            seen: set[str] = set()
+        shared = {_fold(name) for name in self.default}
+        # Each kind's extras are checked against the default, not the default again: a problem
+        # in the default is reported once, under "default".
+        checklists = [("default", self.default, set[str]())] + [
+            (f"kind {kind!r}", extra, set(shared)) for kind, extra in self.per_kind.items()
+        ]
+        for where, names, seen in checklists:
             for name in names:
                 if not name:
                     problems.append(
