@@ -11,7 +11,7 @@ from agilemarketing_template.adapter import TemplateAdapter, save_board
 
 from agilemarketing.adapter import Adapter, ChangeStatus, MoveStatus
 from agilemarketing.errors import InvalidValue
-from agilemarketing.history import ItemHistory
+from agilemarketing.history import ItemHistory, Transition
 from agilemarketing.plugins import adapter_for_url, get_plugin_manager
 from agilemarketing.testing import AdapterContract, AdapterFactory, read_state, sample_histories
 
@@ -57,3 +57,19 @@ def test_a_file_that_is_not_a_board_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_a_missing_file_is_an_empty_board(tmp_path: Path) -> None:
     assert read_state(TemplateAdapter(str(tmp_path / "new.json"))) == {}
+
+
+def test_observed_transitions_stay_observed(tmp_path: Path) -> None:
+    path = tmp_path / "board.json"
+    history = ItemHistory(
+        "MKT-1",
+        status="Doing",
+        transitions=[
+            Transition("2026-01-05T09:00:00Z", None, "To Do"),
+            Transition("2026-01-06T09:00:00Z", "To Do", "Doing", observed=True),
+        ],
+    )
+    save_board(path, [history])
+    assert read_state(TemplateAdapter(str(path)))["MKT-1"].history.transitions == (
+        history.transitions
+    )

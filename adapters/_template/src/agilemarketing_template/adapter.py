@@ -104,7 +104,8 @@ def record_from_payload(key: str, payload: Payload) -> ItemRecord:
         labels=payload.get("labels", ()),
         sprints=payload.get("sprints", ()),
         transitions=[
-            Transition(t["at"], t["from"], t["to"]) for t in payload.get("transitions", ())
+            Transition(t["at"], t["from"], t["to"], t.get("observed", False))
+            for t in payload.get("transitions", ())
         ],
         blocked=[BlockedPeriod(b["start"], b["end"]) for b in payload.get("blocked", ())],
         rank=payload.get("rank"),
@@ -135,6 +136,7 @@ def payload_from_history(history: ItemHistory) -> Payload:
         "sprints": list(history.sprints),
         "transitions": [
             {"at": t.at.isoformat(), "from": t.from_status, "to": t.to_status}
+            | ({"observed": True} if t.observed else {})
             for t in history.transitions
         ],
         "blocked": [{"start": b.start.isoformat(), "end": _iso(b.end)} for b in history.blocked],
@@ -235,8 +237,9 @@ class TemplateAdapter(Adapter):
         self.check_supports(change)
         document = self._board.load()
         items: dict[str, Payload] = document["items"]
+        now = utcnow()
         try:
-            record = apply_change(change, _Board(items), now=utcnow(), where=self.url)
+            record = apply_change(change, _Board(items), now=now, where=self.url)
         except AgileMarketingError as error:
             return ChangeResult(change, ChangeStatus.FAILED, error=error)
         if record is None:
@@ -245,7 +248,7 @@ class TemplateAdapter(Adapter):
         items[change.key] = {
             **payload_from_record(record),
             "revision": document["revision"],
-            "updated": utcnow().isoformat(),
+            "updated": now.isoformat(),
         }
         document["removed"].pop(change.key, None)
         self._board.save(document)
