@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -273,6 +274,26 @@ def test_every_simulated_cycle_matches_the_metrics_cycle_report(seed: int, items
         moments = [at for _, at in report.completions]
         assert moments == sorted(moments)
         assert all(report.cycle.start <= at < report.cycle.end for at in moments)
+
+
+@pytest.mark.parametrize("unknown_first", [True, False])
+def test_an_item_listed_twice_in_a_cycle_is_committed_whatever_the_order(
+    tmp_path: Path, unknown_first: bool
+) -> None:
+    # One membership without a join time (counts as committed) and one joined mid-cycle.
+    memberships = [{"name": "Cycle 1"}, {"name": "Cycle 1", "joined": "2026-03-05T00:00:00Z"}]
+    lines = [
+        {"cycle": {"name": "Cycle 1", "start": "2026-03-02T00:00:00Z",
+                   "end": "2026-03-16T00:00:00Z"}},
+        {"key": "A-1", "summary": "Webinar", "status": "To Do",
+         "transitions": [{"at": "2026-03-01T00:00:00Z", "from": None, "to": "To Do"}],
+         "cycles": memberships if unknown_first else memberships[::-1]},
+    ]  # fmt: skip
+    path = tmp_path / "history.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    report = cycle_from_history(path, Workflow.from_shorthand("To Do,Doing,Done"), "Cycle 1")
+    assert [i.key for i in report.committed] == ["A-1"]
+    assert report.unplanned == ()
 
 
 def test_the_default_cycle_is_the_latest_that_has_ended() -> None:

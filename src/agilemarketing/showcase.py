@@ -417,8 +417,9 @@ def cycle_from_history(
         code = log.cycle_names.index(window.name)
         for row in np.flatnonzero(log.cyc_code == code).tolist():
             item, at = int(log.cyc_item[row]), _moment_of(log.cyc_joined[row])
+            # An unknown join time counts as committed (as below), so it wins over any moment.
             earlier = joined.get(item, at)
-            joined[item] = at if earlier is None or at is None else min(at, earlier)
+            joined[item] = None if earlier is None or at is None else min(at, earlier)
     if window.name in log.sprint_names:
         code = log.sprint_names.index(window.name)
         for item in log.sprint_item[log.sprint_code == code].tolist():
