@@ -69,7 +69,7 @@ def test_criterion_window_must_be_positive_and_scale_bar_beyond_threshold() -> N
 def test_an_experiment_needs_criteria_up_front() -> None:
     with pytest.raises(InvalidValue, match="up front"):
         Experiment("E", "x", [], started_at=START)
-    with pytest.raises(InvalidValue, match="same metric"):
+    with pytest.raises(InvalidValue, match=r"same metric \('Replies'\)"):
         Experiment("E", "x", ["at least 1 replies", "at most 9 Replies"], started_at=START)
 
 

@@ -284,9 +284,10 @@ class Experiment:
                 fix='add at least one, e.g. "at least 50 qualified leads within 30 days"',
             )
         names = [c.metric.casefold() for c in self.criteria]
-        if len(set(names)) != len(names):
+        repeated = [c.metric for n, c in enumerate(self.criteria) if names.index(names[n]) < n]
+        if repeated:
             raise InvalidValue(
-                "two criteria measure the same metric",
+                f"two criteria measure the same metric ({', '.join(map(repr, repeated))})",
                 where=f"experiment {self.key}",
                 fix="keep one criterion per metric",
             )
