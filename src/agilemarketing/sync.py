@@ -45,7 +45,6 @@ import bisect
 import enum
 import hashlib
 import json
-import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
@@ -56,6 +55,7 @@ import attrs
 
 from agilemarketing._time import ensure_utc, utcnow
 from agilemarketing.adapter import (
+    _SECRET_OPTION,
     CORE_FIELDS,
     Adapter,
     AnyChange,
@@ -102,7 +102,6 @@ Progress = Callable[[str, int, int | None], None]
 
 _COMPARED_CORE: Final = ("summary", "type", "points", "labels")
 _RESERVED: Final = frozenset({"key", "status", "rank", "transitions", "created", "resolved"})
-_SECRET_KEY = re.compile(r"(token|password|passwd|secret|api_?key|credential)", re.I)
 _PROGRESS_EVERY: Final = 200
 
 
@@ -317,7 +316,7 @@ class SyncConfig:
                 raise SyncConfigError("must be a table", path=path, key=section)
         for section in ("source", "target"):
             for name in data.get(section, {}):
-                if _SECRET_KEY.search(name) and not name.endswith("_env"):
+                if _SECRET_OPTION.search(name) and not name.endswith("_env"):
                     # Never echo the value: it may be the secret itself.
                     raise SyncConfigError(
                         "looks like a secret; secrets are read from environment variables only",
