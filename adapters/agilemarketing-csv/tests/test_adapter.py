@@ -138,3 +138,17 @@ def test_the_jira_export_adapter_carries_the_extra_fields_it_is_asked_for(tmp_pa
     [record] = JiraCsvAdapter(str(path), {"fields": "Priority, Component/s"}).read()
     assert dict(record.fields) == {"Priority": "High", "Component/s": ("Web",)}
     assert record.history.status == "Done"
+
+
+def test_a_board_written_with_encoding_and_delimiter_options_reads_back_the_same(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "board.csv"
+    options = {"encoding": "cp1252", "delimiter": ";"}
+    item = ItemHistory("MKT-1", "Café launch", status="To Do")
+    write_history_csv(path, [item], encoding="cp1252", delimiter=";")
+    board = CsvAdapter(str(path), options)
+    result = board.apply(UpdateFields("MKT-1", {"summary": "Café relaunch"}))
+    assert result.error is None
+    assert path.read_bytes().startswith(b"key;summary;")
+    assert [r.history.summary for r in CsvAdapter(str(path), options).read()] == ["Café relaunch"]

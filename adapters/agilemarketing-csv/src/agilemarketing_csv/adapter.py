@@ -209,7 +209,13 @@ class CsvAdapter(_CsvFile):
         now = ensure_utc(self._clock(), where="csv adapter clock")
         results = [self._apply(board, change, now) for change in planned]
         if board != before:
-            write_history_csv(self.path, board.values())
+            # In the encoding and delimiter the adapter reads with, so it can read it back.
+            write_history_csv(
+                self.path,
+                board.values(),
+                delimiter=self.delimiter or ",",
+                encoding=self.encoding or "utf-8",
+            )
         return results
 
     def _apply(

@@ -90,12 +90,16 @@ def write_history_csv(
     histories: Iterable[ItemHistory | ItemRecord],
     *,
     bom: bool = False,
+    delimiter: str = ",",
+    encoding: str = "utf-8",
 ) -> int:
     """Write ``histories`` as a history CSV, atomically; returns the number of rows written.
 
     Every row repeats the item's columns, so the file sorts and filters well in a spreadsheet.
     There are as many ``label`` and ``sprint`` columns as the item with the most of them needs,
-    and one ``field:<name>`` column per extra field of the records given.
+    and one ``field:<name>`` column per extra field of the records given. The file is UTF-8
+    and comma-separated unless ``encoding`` and ``delimiter`` say otherwise (``bom``: see
+    :func:`~agilemarketing_csv.writing.atomic_csv`).
     """
     records = [h if isinstance(h, ItemRecord) else ItemRecord(h) for h in histories]
     names = sorted({name for r in records for name in r.fields})
@@ -107,7 +111,7 @@ def write_history_csv(
         *["label"] * labels,
         *["sprint"] * sprints,
     ]
-    with atomic_csv(path, bom=bom) as out:
+    with atomic_csv(path, bom=bom, delimiter=delimiter, encoding=encoding) as out:
         out.writerow(header)
         for r in records:
             h = r.history

@@ -104,13 +104,17 @@ class _SafeWriter:
 
 @contextlib.contextmanager
 def atomic_csv(
-    path: str | os.PathLike[str], *, bom: bool = False, delimiter: str = ","
+    path: str | os.PathLike[str],
+    *,
+    bom: bool = False,
+    delimiter: str = ",",
+    encoding: str = "utf-8",
 ) -> Iterator[RowWriter]:
     """Write a CSV file atomically: all rows, or (on any exception) no change at all.
 
-    The file is UTF-8 (``bom=True`` adds a byte-order mark, which Excel needs to recognise
-    UTF-8), with ``\\r\\n`` line ends as RFC 4180 says. Cells go through :func:`cell_text`.
-    An existing target keeps its permissions.
+    The file is UTF-8 unless ``encoding`` says otherwise (``bom=True`` writes UTF-8 with a
+    byte-order mark, which Excel needs to recognise UTF-8), with ``\\r\\n`` line ends as
+    RFC 4180 says. Cells go through :func:`cell_text`. An existing target keeps its permissions.
 
     >>> with atomic_csv("plan.csv") as out:
     ...     out.writerow(["key", "title"])
@@ -124,7 +128,7 @@ def atomic_csv(
     # os.open applies the umask like a plain open() would (mkstemp would give 0600).
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        with open(descriptor, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as stream:
+        with open(descriptor, "w", encoding="utf-8-sig" if bom else encoding, newline="") as stream:
             writer = _SafeWriter(csv.writer(stream, delimiter=delimiter))
             yield writer
             stream.flush()
