@@ -519,3 +519,28 @@ def test_apply_change_refuses_to_rank_between_foreign_ranks() -> None:
     board = _board(ItemHistory("A", rank="0|a:"), ItemHistory("B", rank="0|b:"), ItemHistory("C"))
     with pytest.raises(InvalidValue, match="ranks"):
         apply_change(Rerank("C", before="B"), board, now=AT, where="x")
+
+
+def test_appending_at_the_bottom_keeps_ranks_short() -> None:
+    # halving the room above the last rank would add a digit every few appends
+    rank = rank_between(None, None)
+    ranks = [rank]
+    for _ in range(20_000):
+        rank = rank_between(rank, None)
+        ranks.append(rank)
+    assert ranks == sorted(ranks)
+    assert len(set(ranks)) == len(ranks)
+    assert max(len(r) for r in ranks) <= 6
+
+
+def test_seeding_thousands_of_unranked_items_puts_them_at_the_bottom_in_order() -> None:
+    from agilemarketing.testing import InMemoryAdapter
+
+    board = InMemoryAdapter("seeded")
+    board.seed(ItemHistory(f"K-{i}", summary=f"item {i}") for i in range(8_000))
+    records = list(board.read().items)
+    ranks = [r.history.rank or "" for r in records]
+    assert len(ranks) == 8_000
+    assert max(len(r) for r in ranks) <= 6
+    by_rank = [r.key for r in sorted(records, key=lambda r: r.history.rank or "")]
+    assert by_rank == [f"K-{i}" for i in range(8_000)]

@@ -1046,4 +1046,31 @@ def rank_between(low: str | None, high: str | None) -> str:
             where="rank_between",
             fix="pass the lower rank first",
         )
+    if low is not None and high is None:
+        return _step_after(low)
     return _midpoint(low or "", high)
+
+
+#: Appending steps at this digit, so ranks stay short (about 2 billion appends after "i" fit).
+_STEP_WIDTH = 6
+
+
+def _step_after(low: str) -> str:
+    """The rank one step above ``low`` at its sixth digit (or its last digit, if longer).
+
+    Halving the room above ``low`` instead would make ranks grow by a digit every few appends;
+    stepping keeps a bottom-of-the-board append short. Only when every digit up to the width is
+    ``z`` does the rank grow, by one digit.
+
+    >>> _step_after("i"), _step_after("i0000z"), _step_after("zzzzzz")
+    ('i00001', 'i0001', 'zzzzzzi')
+    """
+    width = max(len(low), _STEP_WIDTH)
+    value = int(low.ljust(width, "0"), 36) + 1
+    if value >= 36**width:
+        return _midpoint(low, None)
+    digits = []
+    for _ in range(width):
+        value, digit = divmod(value, 36)
+        digits.append(_DIGITS[digit])
+    return "".join(reversed(digits)).rstrip("0")

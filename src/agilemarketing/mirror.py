@@ -991,28 +991,10 @@ class _Board:
         return self._adapter._ordered(None)
 
 
-_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
-_RANK_WIDTH = 6
-
-
 def _rank_after(last: str | None) -> str:
-    """A rank just below ``last``: one step at the sixth digit (or the last one, if longer).
-
-    :func:`rank_between` with no upper bound halves the remaining room each time, so appending
-    n items makes ranks about n/5 digits long; stepping keeps them short (about 2 billion
-    appends fit in six digits).
+    """A rank just below ``last`` (the bottom of the board): :func:`rank_between` steps there.
 
     >>> _rank_after(None), _rank_after("i"), _rank_after("i0000z"), _rank_after("zzzzzz")
     ('i', 'i00001', 'i0001', 'zzzzzzi')
     """
-    if last is None:
-        return rank_between(None, None)
-    width = max(len(last), _RANK_WIDTH)
-    value = int(last.ljust(width, "0"), 36) + 1
-    if value >= 36**width:
-        return rank_between(last, None)
-    digits = []
-    for _ in range(width):
-        value, digit = divmod(value, 36)
-        digits.append(_DIGITS[digit])
-    return "".join(reversed(digits)).rstrip("0")
+    return rank_between(last, None)

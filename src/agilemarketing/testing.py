@@ -218,11 +218,12 @@ class InMemoryAdapter(Adapter):
 
         A rank :func:`~agilemarketing.adapter.rank_between` cannot work with is refused.
         """
+        last = self._last_rank()
         for item in items:
             record = item if isinstance(item, ItemRecord) else ItemRecord(item)
             rank = record.history.rank
             if rank is None:
-                rank = rank_between(self._last_rank(), None)
+                rank = rank_between(last, None)
                 record = attrs.evolve(record, history=attrs.evolve(record.history, rank=rank))
             elif not is_rank(rank):
                 raise InvalidValue(
@@ -232,6 +233,8 @@ class InMemoryAdapter(Adapter):
                     value=rank,
                 )
             self._store_record(record)
+            if last is None or rank > last:
+                last = rank
 
     def remove(self, key: str) -> None:
         """Delete an item (an incremental read then reports its key in ``removed``)."""
