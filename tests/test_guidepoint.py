@@ -314,3 +314,14 @@ def test_the_guidepoint_gives_the_backlog_its_prune_rule(guidepoint: Guidepoint)
     plan = backlog.plan_prune(guidepoint.prune_rule())
     assert plan.keys == ("B",)
     assert [i.key for i in guidepoint.unserved(backlog).candidates] == ["B"]
+
+
+def test_a_month_given_with_a_day_that_does_not_exist_is_refused() -> None:
+    from agilemarketing.errors import InvalidValue
+    from agilemarketing.guidepoint import month_of
+
+    assert month_of("2024-02-29") == "2024-02"
+    with pytest.raises(InvalidValue, match="not a month"):
+        month_of("2026-04-31")
+    with pytest.raises(InvalidValue, match="not a month"):
+        month_of("2026-02-29")

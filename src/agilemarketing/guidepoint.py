@@ -56,22 +56,27 @@ __all__ = [
     "month_of",
 ]
 
-_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-\d{1,2})?\s*$")
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*$")
 _NORMAL = frozenset(f"{y:04d}-{m:02d}" for y in range(1990, 2100) for m in range(1, 13))
 
 
 def month_of(value: date | str) -> str:
     """Normalise a date or ``"YYYY-MM"`` / ``"YYYY-MM-DD"`` string to a ``"YYYY-MM"`` month.
 
-    >>> month_of("2026-4"), month_of(date(2026, 11, 30))
-    ('2026-04', '2026-11')
+    >>> month_of("2026-4"), month_of(date(2026, 11, 30)), month_of("2026-04-30")
+    ('2026-04', '2026-11', '2026-04')
+    >>> month_of("2026-04-31")
+    Traceback (most recent call last):
+    ...
+    agilemarketing.errors.InvalidValue: Blueprint: not a month (got '2026-04-31'). Fix: write \
+months as YYYY-MM, e.g. 2026-04.
     """
     if isinstance(value, date):
         return f"{value.year:04d}-{value.month:02d}"
     if isinstance(value, str) and value in _NORMAL:
         return value
     match = _MONTH.match(str(value))
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if not match or not _real_day(match):
         raise InvalidValue(
             "not a month",
             where="Blueprint",
@@ -79,6 +84,16 @@ def month_of(value: date | str) -> str:
             value=value,
         )
     return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
+
+
+def _real_day(match: re.Match[str]) -> bool:
+    """Whether the month (and the day, when one is given) exist in the calendar."""
+    year, month, day = int(match.group(1)), int(match.group(2)), match.group(3)
+    try:
+        date(year, month, int(day) if day else 1)
+    except ValueError:
+        return False
+    return True
 
 
 def _next_month(month: str) -> str:
