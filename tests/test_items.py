@@ -100,3 +100,10 @@ def test_labels_are_a_set_of_trimmed_non_blank_strings(labels: list[str]) -> Non
 @given(st.floats(min_value=0, max_value=1e6, allow_nan=False))
 def test_any_non_negative_point_size_is_kept_exactly(points: float) -> None:
     assert WorkItem("K-1", "Email", size=Size.points(points)).points == points
+
+
+def test_a_size_that_is_not_a_number_says_what_to_use() -> None:
+    with pytest.raises(InvalidValue, match="size must be a number") as info:
+        Size.points("abc")  # type: ignore[arg-type]
+    assert info.value.value == "abc"
+    assert Size.points("2.5").value == 2.5  # type: ignore[arg-type]

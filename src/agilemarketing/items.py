@@ -123,6 +123,18 @@ def _article(role: str) -> str:
     return f"an {role}" if first[0] in "aeio" else f"a {role}"
 
 
+def _size_number(value: float | str) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise InvalidValue(
+            "size must be a number",
+            where="Size.value",
+            fix="use a non-negative size such as 0, 1, 2, 3, 5, 8 (or Size.tshirt for XS..XXL)",
+            value=value,
+        ) from None
+
+
 @attrs.frozen
 class Size:
     """A relative size: story points (comparable within one team only) or a t-shirt size.
@@ -138,7 +150,7 @@ class Size:
     """
 
     unit: SizeUnit
-    value: float = attrs.field(converter=float)
+    value: float = attrs.field(converter=_size_number)
     label: str | None = None
 
     @value.validator
