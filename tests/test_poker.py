@@ -223,3 +223,13 @@ def test_no_vote_is_visible_until_the_last_one_is_cast(n: int, data: st.DataObje
             s.reveal()
     s.vote(order[-1], 5)
     assert set(s.reveal().votes) == set(people)
+
+
+def test_revealing_the_same_round_twice_says_the_cards_are_already_up() -> None:
+    s = PokerSession(ITEM, TEAM)
+    for who, card in zip(TEAM, ["2", "5", "13"], strict=True):
+        s.vote(who, card)
+    s.reveal()
+    with pytest.raises(AlreadyDecided, match="round 1: already decided") as caught:
+        s.reveal()
+    assert "vote again" in str(caught.value)

@@ -397,9 +397,16 @@ class PokerSession:
 
         Raises:
             VotesHidden: someone has not voted yet.
+            AlreadyDecided: this round's cards are already face up.
         """
         self._open()
-        if not self._voting or self.waiting_for:
+        if not self._voting:
+            raise AlreadyDecided(
+                f"planning poker on {self.item.key}, round {len(self._rounds)}",
+                decision="revealed without agreement",
+                fix="let the outliers explain, then vote again (the first vote starts the re-vote)",
+            )
+        if self.waiting_for:
             raise VotesHidden(self.item.key, waiting_for=self.waiting_for)
         votes = {p: self._hidden[p] for p in self.participants}
         self._hidden = {}
