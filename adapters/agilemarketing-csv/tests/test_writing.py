@@ -245,3 +245,26 @@ def test_a_bad_backlog_row_names_its_column(tmp_path: Path) -> None:
     with pytest.raises(CsvRowError) as caught:
         read_backlog_csv(target).read_all()
     assert (caught.value.row, caught.value.column, caught.value.value) == (2, "size", "huge")
+
+
+def test_a_character_the_encoding_cannot_hold_names_the_row_and_leaves_the_file_alone(
+    tmp_path: Path,
+) -> None:
+    from agilemarketing_csv.writing import atomic_csv
+
+    target = tmp_path / "plan.csv"
+    before = "key,title\r\nMKT-0,before\r\n".encode("cp1252")
+    target.write_bytes(before)
+
+    def write() -> None:
+        with atomic_csv(target, encoding="cp1252") as out:
+            out.writerow(["key", "title"])
+            out.writerow(["MKT-1", "Café launch 🚀"])
+
+    with pytest.raises(CsvRowError) as caught:
+        write()
+    assert caught.value.row == 2
+    assert "cp1252" in str(caught.value)
+    assert "🚀" in str(caught.value)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.csv"]

@@ -34,6 +34,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from agilemarketing.errors import CsvRowError
+
 __all__ = [
     "FORMULA_TRIGGERS",
     "RowWriter",
@@ -93,12 +95,23 @@ class RowWriter(Protocol):
 
 
 class _SafeWriter:
-    def __init__(self, writer: Any) -> None:
+    def __init__(self, writer: Any, *, file: str, encoding: str) -> None:
         self._writer = writer
+        self._file = file
+        self._encoding = encoding
         self.rows = 0
 
     def writerow(self, row: Sequence[Any], /) -> None:
-        self._writer.writerow([cell_text(value) for value in row])
+        try:
+            self._writer.writerow([cell_text(value) for value in row])
+        except UnicodeEncodeError as exc:
+            raise CsvRowError(
+                f"a character cannot be written in {self._encoding}",
+                file=self._file,
+                row=self.rows + 1,
+                value=exc.object[exc.start : exc.end],
+                fix="write the file as UTF-8 (encoding='utf-8'), or remove the character",
+            ) from None
         self.rows += 1
 
 
@@ -129,7 +142,11 @@ def atomic_csv(
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with open(descriptor, "w", encoding="utf-8-sig" if bom else encoding, newline="") as stream:
-            writer = _SafeWriter(csv.writer(stream, delimiter=delimiter))
+            writer = _SafeWriter(
+                csv.writer(stream, delimiter=delimiter),
+                file=str(target),
+                encoding="utf-8-sig" if bom else encoding,
+            )
             yield writer
             stream.flush()
             os.fsync(stream.fileno())
