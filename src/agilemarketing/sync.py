@@ -55,7 +55,6 @@ import attrs
 
 from agilemarketing._time import ensure_utc, utcnow
 from agilemarketing.adapter import (
-    _SECRET_OPTION,
     CORE_FIELDS,
     Adapter,
     AnyChange,
@@ -70,6 +69,7 @@ from agilemarketing.adapter import (
     UpdateFields,
     change_from_dict,
 )
+from agilemarketing.adapter.secrets import is_secret_option
 from agilemarketing.errors import (
     AgileMarketingError,
     InvalidCursor,
@@ -316,7 +316,7 @@ class SyncConfig:
                 raise SyncConfigError("must be a table", path=path, key=section)
         for section in ("source", "target"):
             for name in data.get(section, {}):
-                if _SECRET_OPTION.search(name) and not name.endswith("_env"):
+                if is_secret_option(name):
                     # Never echo the value: it may be the secret itself.
                     raise SyncConfigError(
                         "looks like a secret; secrets are read from environment variables only",
