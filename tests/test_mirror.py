@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agilemarketing import mirror as mirror_module
 from agilemarketing.adapter import Adapter, ChangeStatus, CreateItem, Rerank
 from agilemarketing.errors import MirrorError
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
@@ -22,6 +21,7 @@ from agilemarketing.mirror import (
     JournalStatus,
     Mirror,
     MirrorAdapter,
+    schema,
 )
 from agilemarketing.testing import AdapterContract, AdapterFactory
 
@@ -168,7 +168,7 @@ def test_two_processes_opening_a_new_file_at_once_both_get_the_schema_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "race.db"
-    real = mirror_module._current_version
+    real = schema.current_version
     raced: list[bool] = []
 
     def version_then_another_process_migrates(conn: sqlite3.Connection) -> int:
@@ -178,7 +178,7 @@ def test_two_processes_opening_a_new_file_at_once_both_get_the_schema_once(
             Mirror(path).close()
         return version
 
-    monkeypatch.setattr(mirror_module, "_current_version", version_then_another_process_migrates)
+    monkeypatch.setattr(schema, "current_version", version_then_another_process_migrates)
     with Mirror(path) as second:
         assert second.schema_version == SCHEMA_VERSION
     assert raced
@@ -343,10 +343,10 @@ def test_items_created_one_after_another_keep_short_ranks_in_creation_order(
 @given(st.text(alphabet="0123456789abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=9))
 def test_a_rank_appended_after_any_rank_sorts_after_it_and_is_valid(last: str) -> None:
     from agilemarketing.adapter import is_rank
-    from agilemarketing.mirror import _rank_after
+    from agilemarketing.mirror.adapter import rank_after
 
     last = last.rstrip("0") or "1"
-    after = _rank_after(last)
+    after = rank_after(last)
     assert after > last
     assert is_rank(after)
 
