@@ -765,9 +765,9 @@ def test_a_sync_process_killed_mid_run_is_resumed_by_the_next_run(tmp_path: Path
 def test_the_simulated_target_order_moves_items_like_a_list_does(
     keys: list[str], moves: list[tuple[int, int]]
 ) -> None:
-    from agilemarketing.sync import _Order
+    from agilemarketing.sync.reranks import KeyOrder
 
-    order, reference = _Order(keys), list(keys)
+    order, reference = KeyOrder(keys), list(keys)
     for pick, after in moves:
         key = reference[pick % len(reference)]
         reference.remove(key)
