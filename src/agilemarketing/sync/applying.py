@@ -41,8 +41,7 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
 
     Raises :class:`~agilemarketing.errors.SyncConflictError` (writing nothing) when the policy
     is ``fail`` and the plan has conflicts. If the target raises halfway (a crash, a lost
-    connection), what was done so far is kept: run :func:`~agilemarketing.sync.plan` and
-    :func:`apply` again.
+    connection), what was done so far is kept: run :func:`plan` and :func:`apply` again.
     """
     if the_plan.blocked_by_conflicts:
         raise SyncConflictError(the_plan.conflicts)

@@ -1,4 +1,4 @@
-"""What :func:`~agilemarketing.sync.apply` did (:class:`SyncReport`), and the CLI's exit codes."""
+"""What :func:`apply` did (:class:`SyncReport`), and the CLI's exit codes."""
 
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ class SyncPlan:
     """The changes a sync will make, the conflicts it found, and how many items need nothing.
 
     Print it for a dry run (``str(plan)``), or serialise it with :meth:`as_dict`. It is applied
-    once, with :func:`~agilemarketing.sync.apply`.
+    once, with :func:`apply`.
 
     Attributes:
         source: the source's URL (secrets redacted).
@@ -49,7 +49,8 @@ class SyncPlan:
         unmapped_statuses: with a workflow in the config, the target statuses (after
             ``status_map``) that no stage of the workflow holds, with the keys of their items:
             the metrics cannot place those items until the workflow or the map names them.
-        context: what :func:`~agilemarketing.sync.apply` works with (:class:`PlanContext`).
+        context: what :func:`apply` works with: the plan of each item, the adapters, the
+            mirror (a :class:`PlanContext`).
     """
 
     source: str
