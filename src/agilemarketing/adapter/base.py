@@ -126,7 +126,7 @@ class Adapter(abc.ABC):
             f"expected {type(default).__name__}", where=where, fix="correct the option", value=text
         )
 
-    # -- secrets --------------------------------------------------------------------------
+    # --- secrets ----------------------------------------------------------------------------------
 
     def secret(self, variable: str) -> str:
         """The value of the environment variable ``variable``; it is redacted from then on
@@ -142,14 +142,14 @@ class Adapter(abc.ABC):
         """``text`` with every secret this adapter has read replaced by ``***``."""
         return redact(text, *self._secrets)
 
-    # -- reading --------------------------------------------------------------------------
+    # --- reading ----------------------------------------------------------------------------------
 
     @abc.abstractmethod
     def read(self, since: Cursor | None = None) -> ReadResult:
         """Read items with their history: all of them (``since=None``), or those changed since
         the cursor when :attr:`Capabilities.incremental_read` (otherwise a full read)."""
 
-    # -- writing --------------------------------------------------------------------------
+    # --- writing ----------------------------------------------------------------------------------
 
     def check_supports(self, change: Change) -> None:
         """Raise :class:`~agilemarketing.errors.UnsupportedChange` if the capabilities exclude
@@ -205,7 +205,7 @@ class Adapter(abc.ABC):
             self.check_supports(change)
         return [self.apply(change) for change in planned]
 
-    # -- lifetime -------------------------------------------------------------------------
+    # --- lifetime ---------------------------------------------------------------------------------
 
     def close(self) -> None:  # noqa: B027 - a no-op default that subclasses may override
         """Release connections and files. The base class holds none."""

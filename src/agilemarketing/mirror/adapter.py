@@ -91,7 +91,7 @@ class MirrorAdapter(Adapter):
         if self._owns_mirror:
             self.mirror.close()
 
-    # -- reading ---------------------------------------------------------------------------
+    # --- reading ----------------------------------------------------------------------------------
 
     def _token(self, revision: int) -> str:
         return f"rev:{revision}"
@@ -113,7 +113,7 @@ class MirrorAdapter(Adapter):
             records.update(self._pending)
         return sorted(records.values(), key=rank_order)
 
-    # -- writing ---------------------------------------------------------------------------
+    # --- writing ----------------------------------------------------------------------------------
 
     def write(self, changes: Iterable[AnyChange]) -> list[ChangeResult]:
         """Apply ``changes`` in order in one transaction, one result each; the records they

@@ -87,7 +87,7 @@ class Mirror:
             self._conn.close()
             raise
 
-    # -- lifecycle ---------------------------------------------------------------------------
+    # --- lifecycle --------------------------------------------------------------------------------
 
     @classmethod
     def at_version(cls, path: str | Path, version: int) -> None:
@@ -158,7 +158,7 @@ class Mirror:
                 fix="wrap the write in `with mirror.transaction():`",
             )
 
-    # -- documents ---------------------------------------------------------------------------
+    # --- documents --------------------------------------------------------------------------------
 
     def save_document(self, name: str, body: str) -> None:
         """Store the JSON text ``body`` under ``name``, replacing an earlier one.
@@ -177,7 +177,7 @@ class Mirror:
         row = self._conn.execute("SELECT body FROM documents WHERE name = ?", (name,)).fetchone()
         return None if row is None else str(row[0])
 
-    # -- boards ------------------------------------------------------------------------------
+    # --- boards -----------------------------------------------------------------------------------
 
     def sources(self) -> list[str]:
         """The names of the boards the mirror holds (adapter URLs, and :data:`OWN_BOARD`)."""
@@ -368,7 +368,7 @@ class Mirror:
         row = self._conn.execute("SELECT COUNT(*) FROM items WHERE source = ?", (name,))
         return int(row.fetchone()[0])
 
-    # -- journal -----------------------------------------------------------------------------
+    # --- journal ----------------------------------------------------------------------------------
 
     def record_planned(self, target: str, entries: Iterable[JournalEntry]) -> int:
         """Journal changes as *planned*, before they are sent; return how many rows are new.
