@@ -19,9 +19,9 @@ from agilemarketing import hookspecs
 ROOT = Path(__file__).resolve().parent.parent
 DOC = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
 TESTS = {
-    path.name: path.read_text(encoding="utf-8")
-    for path in (ROOT / "tests").glob("test_*.py")
-    if path.name != Path(__file__).name
+    str(path.relative_to(ROOT)): path.read_text(encoding="utf-8")
+    for path in (ROOT / "tests").rglob("test_*.py")
+    if path != Path(__file__).resolve()
 }
 
 

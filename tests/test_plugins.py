@@ -84,7 +84,7 @@ def manager() -> PluginManager:
     return get_plugin_manager(load_entrypoints=False)
 
 
-# --- the factory --------------------------------------------------------------------------
+# --- the factory ----------------------------------------------------------------------------------
 
 
 def test_every_call_builds_a_fresh_manager_with_only_the_builtins(
@@ -131,7 +131,7 @@ def test_the_builtin_prioritisers_and_metrics_are_registered(manager: PluginMana
     assert all(r.distribution == "agilemarketing" for r in registry)
 
 
-# --- clashes and lookups ------------------------------------------------------------------
+# --- clashes and lookups --------------------------------------------------------------------------
 
 
 def test_two_classes_with_one_name_is_an_error_naming_both(manager: PluginManager) -> None:
@@ -190,7 +190,7 @@ def test_adapter_for_url_builds_the_named_adapter_with_options(manager: PluginMa
         adapter_for_url("no-scheme-here", manager=manager)
 
 
-# --- entry points and broken plugins ------------------------------------------------------
+# --- entry points and broken plugins --------------------------------------------------------------
 
 
 class _FakeDist:
@@ -378,7 +378,7 @@ def test_a_module_plugin_registered_by_hand_works(manager: PluginManager) -> Non
     assert get_metric("lead-time", manager=manager) is LeadTime
 
 
-# --- the `agilemarketing plugins` command -------------------------------------------------
+# --- the `agilemarketing plugins` command ---------------------------------------------------------
 
 
 def test_the_plugins_command_lists_classes_with_their_distribution() -> None:

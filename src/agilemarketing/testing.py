@@ -162,7 +162,7 @@ def read_state(adapter: Adapter) -> dict[str, ItemRecord]:
     return {record.key: record for record in adapter.read(None)}
 
 
-# --- the in-memory adapter ------------------------------------------------------------------
+# --- the in-memory adapter ------------------------------------------------------------------------
 
 
 class InMemoryAdapter(Adapter):
@@ -211,7 +211,7 @@ class InMemoryAdapter(Adapter):
         self._removed: dict[str, int] = {}
         self._applied: dict[str, str] = {}
 
-    # -- seeding (tests build a starting state with these) ---------------------------------
+    # --- seeding (tests build a starting state with these) ----------------------------------------
 
     def seed(self, items: Iterable[ItemHistory | ItemRecord]) -> None:
         """Add items as they are (histories kept verbatim); unranked ones go to the bottom.
@@ -248,7 +248,7 @@ class InMemoryAdapter(Adapter):
     def __len__(self) -> int:
         return len(self._items)
 
-    # -- reading ---------------------------------------------------------------------------
+    # --- reading ----------------------------------------------------------------------------------
 
     def read(self, since: Cursor | None = None) -> ReadResult:
         """Every item in rank order, or (with a cursor) those changed since, plus removals."""
@@ -280,7 +280,7 @@ class InMemoryAdapter(Adapter):
         ranks = [r.history.rank for r in self._items.values() if r.history.rank]
         return max(ranks) if ranks else None
 
-    # -- writing ---------------------------------------------------------------------------
+    # --- writing ----------------------------------------------------------------------------------
 
     def apply(self, change: AnyChange) -> ChangeResult:
         """Apply one change; see :class:`~agilemarketing.adapter.Adapter.apply`."""
@@ -312,7 +312,7 @@ class InMemoryAdapter(Adapter):
         return ensure_utc(self._clock(), where="memory adapter clock")
 
 
-# --- the contract ---------------------------------------------------------------------------
+# --- the contract ---------------------------------------------------------------------------------
 
 _ALL_FIELDS = frozenset(
     {
@@ -421,7 +421,7 @@ class AdapterContract:
     preserved_fields: ClassVar[frozenset[str]] = _ALL_FIELDS
     large_count: ClassVar[int] = 250
 
-    # -- helpers --------------------------------------------------------------------------
+    # --- helpers ----------------------------------------------------------------------------------
 
     def _adapter(self, make_adapter: AdapterFactory, count: int = 6) -> Adapter:
         return make_adapter(sample_histories(count))
@@ -451,7 +451,7 @@ class AdapterContract:
             moves = [(t.from_status, t.to_status) for t in got.transitions]
             assert moves == [(t.from_status, t.to_status) for t in want.transitions]
 
-    # -- reading --------------------------------------------------------------------------
+    # --- reading ----------------------------------------------------------------------------------
 
     def test_reads_back_every_seeded_item_unchanged(self, make_adapter: AdapterFactory) -> None:
         seeded = sample_histories(12)
@@ -521,7 +521,7 @@ class AdapterContract:
             adapter.read(Cursor("not-a-cursor-of-this-adapter"))
         assert "not-a-cursor-of-this-adapter" in str(caught.value)
 
-    # -- writing --------------------------------------------------------------------------
+    # --- writing ----------------------------------------------------------------------------------
 
     def test_a_created_item_reads_back_equal(self, make_adapter: AdapterFactory) -> None:
         adapter = self._adapter(make_adapter)
@@ -648,7 +648,7 @@ class AdapterContract:
             order = sorted(state, key=lambda k: (state[k].history.rank or "", k))
             assert order == [r.key for r in reference.read()]
 
-    # -- errors ---------------------------------------------------------------------------
+    # --- errors -----------------------------------------------------------------------------------
 
     def test_a_change_to_an_unknown_item_fails_naming_it_and_changes_nothing(
         self, make_adapter: AdapterFactory
@@ -693,7 +693,7 @@ class AdapterContract:
         assert isinstance(result.error, ChangeConflict)
         assert read_state(adapter) == state
 
-    # -- capabilities ---------------------------------------------------------------------
+    # --- capabilities -----------------------------------------------------------------------------
 
     def test_a_read_only_adapter_refuses_writes_clearly(self, make_adapter: AdapterFactory) -> None:
         adapter = self._adapter(make_adapter)

@@ -1,0 +1,222 @@
+"""The adapter base class: what every adapter is built from and must do.
+
+Subclass :class:`Adapter`, set its ``name`` and ``capabilities``, implement ``read`` and, for a
+writable source, ``apply``. The base class builds adapters from URLs, converts options, keeps
+secrets out of options, reprs and errors, and refuses changes the capabilities exclude.
+"""
+
+from __future__ import annotations
+
+import abc
+import os
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType, TracebackType
+from typing import ClassVar, Self, TypeVar
+
+from agilemarketing.adapter.capabilities import Capabilities
+from agilemarketing.adapter.changes import CHANGE_TYPES, AnyChange, Change, ChangeResult, Rerank
+from agilemarketing.adapter.records import Cursor, ReadResult
+from agilemarketing.adapter.secrets import is_secret_option
+from agilemarketing.adapter.urls import parse_adapter_url
+from agilemarketing.errors import (
+    AdapterUrlError,
+    InvalidValue,
+    MissingSecret,
+    UnsupportedChange,
+    redact,
+)
+
+__all__ = ["Adapter"]
+
+_T = TypeVar("_T")
+_BOOLEANS = {
+    "1": True,
+    "true": True,
+    "yes": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "off": False,
+}
+
+
+def _options(value: Mapping[str, object] | None) -> Mapping[str, object]:
+    return MappingProxyType(dict(value or {}))
+
+
+class Adapter(abc.ABC):
+    """Base class of every adapter: subclass it, set :attr:`name` and :attr:`capabilities`,
+    implement :meth:`read` and, for a writable source, :meth:`apply`.
+
+    Args:
+        location: where the data is (a file path, a site URL, a board id), the part after
+            ``<name>:`` in an adapter URL.
+        options: adapter-specific settings. Secret values are refused here: name the
+            environment variable instead (``token_env="JIRA_TOKEN"``) and read it with
+            :meth:`secret`.
+
+    A subclass that writes should recognise a change it already applied (from the item's state,
+    or from a record of applied :attr:`Change.change_id` values) and report ``ALREADY_APPLIED``
+    without touching anything; a change that cannot be applied is reported ``FAILED`` with the
+    error, and nothing of it is applied. :mod:`agilemarketing.testing` checks all of this.
+    """
+
+    #: The adapter's unique name, the scheme of its URLs (``"csv"`` in ``csv:board.csv``).
+    name: ClassVar[str]
+    #: What the adapter can do.
+    capabilities: ClassVar[Capabilities] = Capabilities()
+
+    def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
+        self.location = location
+        self.options = _options(options)
+        self._secrets: list[str] = []
+        for option in self.options:
+            if is_secret_option(option):
+                raise InvalidValue(
+                    f"option {option!r} looks like a secret",
+                    where=f"{self.name} adapter options",
+                    fix=f"put the secret in an environment variable and pass {option}_env="
+                    "<VARIABLE NAME> instead",
+                )
+
+    @classmethod
+    def from_url(cls, url: str, options: Mapping[str, object] | None = None) -> Self:
+        """Build the adapter from ``"<name>:<location>"``; the name must be this adapter's."""
+        parsed = parse_adapter_url(url)
+        if parsed.name != cls.name:
+            raise AdapterUrlError(url, what=f"this is not a {cls.name!r} adapter URL")
+        return cls(parsed.location, options)
+
+    @property
+    def url(self) -> str:
+        """``"<name>:<location>"``."""
+        return f"{self.name}:{self.location}"
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.redact(self.url)!r}>"
+
+    def option(self, name: str, default: _T) -> _T:
+        """The option ``name`` as the type of ``default``, or ``default`` when not given.
+
+        Options typed on a command line or in a URL arrive as strings; ``"50"`` becomes ``50``
+        for an int default, ``"yes"``/``"no"`` a bool. A value that does not convert is an
+        :class:`~agilemarketing.errors.InvalidValue` naming the option.
+        """
+        if name not in self.options:
+            return default
+        value = self.options[name]
+        if isinstance(value, type(default)) and not (
+            isinstance(value, bool) and not isinstance(default, bool)
+        ):
+            return value
+        where = f"{self.name} adapter option {name!r}"
+        text = str(value).strip()
+        try:
+            if isinstance(default, bool):
+                flag = text.lower()
+                if flag not in _BOOLEANS:
+                    raise ValueError(text)
+                return _BOOLEANS[flag]  # type: ignore[return-value]
+            if isinstance(default, int | float | str):
+                return type(default)(text)
+        except ValueError:
+            pass
+        raise InvalidValue(
+            f"expected {type(default).__name__}", where=where, fix="correct the option", value=text
+        )
+
+    # --- secrets ----------------------------------------------------------------------------------
+
+    def secret(self, variable: str) -> str:
+        """The value of the environment variable ``variable``; it is redacted from then on
+        (:meth:`redact`). Raises :class:`~agilemarketing.errors.MissingSecret` if unset."""
+        value = os.environ.get(variable)
+        if not value:
+            raise MissingSecret(variable, adapter=self.name)
+        if value not in self._secrets:
+            self._secrets.append(value)
+        return value
+
+    def redact(self, text: str) -> str:
+        """``text`` with every secret this adapter has read replaced by ``***``."""
+        return redact(text, *self._secrets)
+
+    # --- reading ----------------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def read(self, since: Cursor | None = None) -> ReadResult:
+        """Read items with their history: all of them (``since=None``), or those changed since
+        the cursor when :attr:`Capabilities.incremental_read` (otherwise a full read)."""
+
+    # --- writing ----------------------------------------------------------------------------------
+
+    def check_supports(self, change: Change) -> None:
+        """Raise :class:`~agilemarketing.errors.UnsupportedChange` if the capabilities exclude
+        ``change``, and :class:`~agilemarketing.errors.InvalidValue` for anything that is not
+        one of the four change types."""
+        if type(change) not in CHANGE_TYPES.values():
+            raise InvalidValue(
+                f"{type(change).__name__} is not a change this library defines",
+                where=f"adapter {self.name!r}",
+                fix="plan one of CreateItem, UpdateFields, MoveStatus, Rerank",
+            )
+        if not self.capabilities.supports(change):
+            operation = "re-ranking" if isinstance(change, Rerank) else "writing"
+            raise UnsupportedChange(
+                self.name,
+                operation,
+                fix=f"this adapter is {'read-only' if not self.capabilities.write else 'unranked'};"
+                " write to another adapter, or leave this change out of the plan",
+            )
+
+    def check_writable(self) -> None:
+        """Raise :class:`~agilemarketing.errors.UnsupportedChange` unless this adapter can be
+        written to. The base class asks :attr:`capabilities`; an adapter whose location decides
+        it (a CSV file that turns out to be a Jira export) adds its own check. A sync calls
+        this before it plans anything.
+
+        >>> from agilemarketing.testing import InMemoryAdapter
+        >>> InMemoryAdapter("demo").check_writable() is None
+        True
+        """
+        if not self.capabilities.write:
+            raise UnsupportedChange(
+                self.name,
+                "writing",
+                fix="this adapter is read-only: sync into a writable target, e.g. mirror:team.db",
+            )
+
+    def apply(self, change: AnyChange) -> ChangeResult:
+        """Apply one change and report what happened.
+
+        A failure of the change itself (unknown key, conflict) is a ``FAILED`` result, not an
+        exception; exceptions mean the adapter as a whole cannot work (unsupported change,
+        connection lost). The base class refuses every change: read-only adapters keep it.
+        """
+        self.check_supports(change)
+        raise UnsupportedChange(self.name, f"applying {change.kind} changes")
+
+    def write(self, changes: Iterable[AnyChange]) -> list[ChangeResult]:
+        """Apply ``changes`` in order, one :class:`ChangeResult` each. Unsupported changes are
+        refused before any change is applied."""
+        planned = list(changes)
+        for change in planned:
+            self.check_supports(change)
+        return [self.apply(change) for change in planned]
+
+    # --- lifetime ---------------------------------------------------------------------------------
+
+    def close(self) -> None:  # noqa: B027 - a no-op default that subclasses may override
+        """Release connections and files. The base class holds none."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

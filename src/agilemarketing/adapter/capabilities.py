@@ -1,0 +1,54 @@
+"""What an adapter can do (:class:`Capabilities`) and how exact its history is."""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from agilemarketing.adapter.changes import Change, Rerank
+
+__all__ = ["Capabilities", "HistoryFidelity"]
+
+
+class HistoryFidelity(enum.StrEnum):
+    """How trustworthy the transition times an adapter reads are.
+
+    ``EXACT``: the source records when each status change happened (Jira's changelog, Trello's
+    actions). ``OBSERVED``: the source only has the current status, so transitions carry the
+    time a read *saw* the change (``Transition.observed`` is True). ``NONE``: no transitions.
+    """
+
+    EXACT = "exact"
+    OBSERVED = "observed"
+    NONE = "none"
+
+
+@attrs.frozen
+class Capabilities:
+    """What an adapter can do. Callers check these; adapters refuse what they exclude.
+
+    Attributes:
+        read: reads items at all.
+        incremental_read: honours a cursor (otherwise every read is a full, ``complete`` one).
+        write: applies :class:`CreateItem`, :class:`UpdateFields` and :class:`MoveStatus`.
+        rank: keeps a backlog order (``ItemHistory.rank``) and applies :class:`Rerank`.
+        history: how exact the transition times it reads are.
+
+    >>> from agilemarketing.adapter import MoveStatus
+    >>> caps = Capabilities(write=True)
+    >>> caps.supports(MoveStatus("MKT-1", "Done")), caps.supports(Rerank("MKT-1", after="MKT-2"))
+    (True, False)
+    """
+
+    read: bool = True
+    incremental_read: bool = False
+    write: bool = False
+    rank: bool = False
+    history: HistoryFidelity = attrs.field(default=HistoryFidelity.EXACT, converter=HistoryFidelity)
+
+    def supports(self, change: Change) -> bool:
+        """Whether an adapter with these capabilities can apply ``change``."""
+        if isinstance(change, Rerank):
+            return self.write and self.rank
+        return self.write

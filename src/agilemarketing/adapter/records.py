@@ -1,0 +1,108 @@
+"""What an adapter reads: :class:`ItemRecord` values, a :class:`Cursor`, a :class:`ReadResult`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
+
+import attrs
+
+from agilemarketing._time import optional_utc
+from agilemarketing.adapter.fields import CORE_FIELDS, FieldValue, frozen_fields
+from agilemarketing.history import ItemHistory
+
+__all__ = ["Cursor", "ItemRecord", "ReadResult"]
+
+
+def _frozenset_of_str(value: Iterable[str] | None) -> frozenset[str]:
+    return frozenset() if value is None else frozenset(str(v) for v in value)
+
+
+@attrs.frozen
+class ItemRecord:
+    """One item as an adapter reads it: the :class:`ItemHistory` core plus what a sync needs.
+
+    Attributes:
+        history: the item and its status changes (the core every consumer understands).
+        fields: extra fields by name (description, due date, RICE inputs...), read-only view.
+        done_criteria: the Definition-of-Done criteria the item meets (checklist state).
+        version: the source's change marker for this item (an etag, an ``updated`` stamp, a
+            revision), compared by the mirror to notice that an item changed; None if unknown.
+        updated: when the item last changed at the source (UTC), if known.
+
+    >>> from agilemarketing.history import ItemHistory, Transition
+    >>> record = ItemRecord(ItemHistory("MKT-1", summary="Launch email", status="To Do"),
+    ...                     fields={"channel": "email"})
+    >>> record.key, record.get("summary"), record.get("channel"), record.get("missing")
+    ('MKT-1', 'Launch email', 'email', None)
+    """
+
+    history: ItemHistory
+    fields: Mapping[str, FieldValue] = attrs.field(
+        factory=dict, converter=frozen_fields, hash=False
+    )
+    done_criteria: frozenset[str] = attrs.field(factory=frozenset, converter=_frozenset_of_str)
+    version: str | None = None
+    updated: datetime | None = attrs.field(default=None, converter=optional_utc)
+
+    @property
+    def key(self) -> str:
+        """The item's key in its source system."""
+        return self.history.key
+
+    def get(self, name: str) -> FieldValue:
+        """A field by name: ``summary``, ``type``, ``status``, ``points``, ``labels``, ``rank``
+        come from the history core, anything else from :attr:`fields` (None when absent)."""
+        if name in CORE_FIELDS or name in ("status", "rank"):
+            value: FieldValue = getattr(self.history, name)
+            return value
+        return self.fields.get(name)
+
+
+@attrs.frozen
+class Cursor:
+    """An opaque position in an adapter's stream of changes, returned by :meth:`Adapter.read`.
+
+    Only the adapter that produced a cursor understands its ``token``; everyone else stores it
+    as text (``cursor.token``) and gives it back later (``Cursor(token)``).
+
+    >>> Cursor("rev:42").token
+    'rev:42'
+    """
+
+    token: str = attrs.field(converter=str)
+
+
+def _iterator(value: Iterable[ItemRecord]) -> Iterator[ItemRecord]:
+    return iter(value)
+
+
+def _key_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(eq=False)
+class ReadResult:
+    """What one :meth:`Adapter.read` returns.
+
+    Attributes:
+        items: the records, lazily (iterate once; a large source pages behind this iterator).
+        cursor: where the next incremental read starts. It is fixed when ``read`` returns
+            (a high-water mark taken at the *start* of the read), so an item changed during the
+            read may come again next time: consumers must treat records as upserts.
+        complete: True when ``items`` is the whole source (a full read), so a key missing from
+            it has been deleted; False for an incremental read.
+        removed: keys deleted since the cursor (incremental reads of sources that know it).
+
+    >>> result = ReadResult(iter([]), Cursor("rev:0"), complete=True)
+    >>> list(result), result.cursor.token
+    ([], 'rev:0')
+    """
+
+    items: Iterator[ItemRecord] = attrs.field(converter=_iterator)
+    cursor: Cursor
+    complete: bool
+    removed: tuple[str, ...] = attrs.field(default=(), converter=_key_tuple)
+
+    def __iter__(self) -> Iterator[ItemRecord]:
+        return self.items

@@ -1,0 +1,185 @@
+"""The mirror's database schema: ordered migration steps, the connection, the write lock.
+
+The schema is versioned (a ``schema_version`` table, mirrored in ``PRAGMA user_version``) and
+upgraded in place by :func:`migrate`, one transaction per step. :func:`connect` opens a file in
+WAL mode with foreign keys on. The SQL is standard (no SQLite-only upserts), so a fleet of sync
+jobs could later point the same schema at a server database.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Final
+
+from agilemarketing._time import utcnow
+from agilemarketing.errors import MirrorError
+from agilemarketing.mirror.rows import timestamp
+
+__all__ = ["BEGIN_WRITE", "MIGRATIONS", "SCHEMA_VERSION", "connect", "current_version", "migrate"]
+
+# Each step takes the schema from version N-1 to N. Steps are append-only: never edit a released
+# step, add a new one. Standard SQL only (CREATE TABLE / ALTER TABLE ADD COLUMN / CREATE INDEX).
+
+_V1: Final = (
+    """CREATE TABLE schema_version (
+        version INTEGER NOT NULL PRIMARY KEY,
+        applied_at VARCHAR(40) NOT NULL
+    )""",
+    """CREATE TABLE sources (
+        name VARCHAR(1000) NOT NULL PRIMARY KEY,
+        cursor_value VARCHAR(1000),
+        synced_at VARCHAR(40)
+    )""",
+    """CREATE TABLE items (
+        source VARCHAR(1000) NOT NULL REFERENCES sources (name) ON DELETE CASCADE,
+        item_key VARCHAR(255) NOT NULL,
+        summary TEXT NOT NULL,
+        item_type VARCHAR(255) NOT NULL,
+        status VARCHAR(255) NOT NULL,
+        created VARCHAR(40),
+        resolved VARCHAR(40),
+        points DOUBLE PRECISION,
+        labels TEXT NOT NULL,
+        sprints TEXT NOT NULL,
+        item_rank VARCHAR(255),
+        blocked TEXT NOT NULL,
+        seen_at VARCHAR(40) NOT NULL,
+        PRIMARY KEY (source, item_key)
+    )""",
+    """CREATE TABLE transitions (
+        source VARCHAR(1000) NOT NULL,
+        item_key VARCHAR(255) NOT NULL,
+        seq INTEGER NOT NULL,
+        at VARCHAR(40) NOT NULL,
+        from_status VARCHAR(255),
+        to_status VARCHAR(255) NOT NULL,
+        observed SMALLINT NOT NULL,
+        PRIMARY KEY (source, item_key, seq),
+        FOREIGN KEY (source, item_key) REFERENCES items (source, item_key) ON DELETE CASCADE
+    )""",
+    "CREATE INDEX transitions_by_time ON transitions (source, at)",
+)
+
+# v2: the change journal (resumable write-back) and the peer each board is synced with.
+_V2: Final = (
+    "ALTER TABLE sources ADD COLUMN peer VARCHAR(1000)",
+    """CREATE TABLE journal (
+        target VARCHAR(1000) NOT NULL,
+        change_id VARCHAR(128) NOT NULL,
+        kind VARCHAR(20) NOT NULL,
+        item_key VARCHAR(255) NOT NULL,
+        payload TEXT NOT NULL,
+        status VARCHAR(10) NOT NULL CHECK (status IN ('planned', 'applied', 'failed')),
+        result TEXT,
+        planned_at VARCHAR(40) NOT NULL,
+        finished_at VARCHAR(40),
+        PRIMARY KEY (target, change_id)
+    )""",
+    "CREATE INDEX journal_by_status ON journal (target, status)",
+)
+
+# v3: full adapter records (extra fields, Definition-of-Done state, version marker) and a
+# revision counter per board, so the mirror can serve incremental reads as an adapter.
+_V3: Final = (
+    "ALTER TABLE items ADD COLUMN extra_fields TEXT NOT NULL DEFAULT '{}'",
+    "ALTER TABLE items ADD COLUMN done_criteria TEXT NOT NULL DEFAULT '[]'",
+    "ALTER TABLE items ADD COLUMN item_version VARCHAR(255)",
+    "ALTER TABLE items ADD COLUMN updated VARCHAR(40)",
+    "ALTER TABLE items ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE sources ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",
+    "CREATE INDEX items_by_revision ON items (source, revision)",
+)
+
+# v4: the board order, so the adapter finds the lowest-priority rank without a scan.
+_V4: Final = ("CREATE INDEX items_by_rank ON items (source, item_rank)",)
+
+# v5: named JSON documents beside the boards (a team's PlanningFile, see
+# agilemarketing.serialize.PlanningFile.save_to_mirror), so plans persist where the board does.
+_V5: Final = (
+    """CREATE TABLE documents (
+        name VARCHAR(255) NOT NULL PRIMARY KEY,
+        body TEXT NOT NULL,
+        saved_at VARCHAR(40) NOT NULL
+    )""",
+)
+
+#: The migration steps in order: step N takes the schema from version N-1 to N.
+MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3, _V4, _V5)
+
+#: The schema version this code writes; older databases are upgraded when opened.
+SCHEMA_VERSION: Final = len(MIGRATIONS)
+
+
+# The one dialect-specific statement besides the PRAGMAs in connect(): SQLite takes the write
+# lock up front, so two sync jobs on one file queue (busy timeout) instead of deadlocking on a
+# read-to-write upgrade. A server database would say START TRANSACTION.
+BEGIN_WRITE: Final = "BEGIN IMMEDIATE"
+
+
+def migrate(conn: sqlite3.Connection, *, upto: int = SCHEMA_VERSION, where: str) -> int:
+    """Apply the missing migration steps, each in its own transaction; return the version."""
+    current = current_version(conn)
+    if current > SCHEMA_VERSION:
+        raise MirrorError(
+            f"the mirror has schema version {current}, newer than this agilemarketing "
+            f"understands ({SCHEMA_VERSION})",
+            where=where,
+            fix="upgrade agilemarketing, or sync into a new mirror file",
+        )
+    for version in range(current + 1, upto + 1):
+        conn.execute(BEGIN_WRITE)
+        try:
+            # Read again under the write lock: another process opening the same file may have
+            # applied this step since `current` was read.
+            if current_version(conn) < version:
+                for statement in MIGRATIONS[version - 1]:
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                    (version, timestamp(utcnow())),
+                )
+                conn.execute(f"PRAGMA user_version = {int(version)}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        current = version
+    return current
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    """The schema version of the database (0 for a new, empty file)."""
+    exists = conn.execute(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def connect(path: str) -> sqlite3.Connection:
+    """Open ``path`` in autocommit mode (transactions are explicit) with WAL and foreign keys."""
+    try:
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+    except (OSError, sqlite3.Error) as exc:
+        raise MirrorError(
+            f"cannot open the mirror database ({exc})",
+            where=f"mirror {path}",
+            fix="check that the folder exists and is writable",
+        ) from exc
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise MirrorError(
+            f"not a mirror database ({exc})",
+            where=f"mirror {path}",
+            fix="point at a mirror file made by agilemarketing, or at a new file name",
+        ) from exc
+    return conn

@@ -1,0 +1,225 @@
+"""Applying a plan (:func:`apply`): journalled batches, the new merge bases, resuming a crash.
+
+Each batch is journalled as *planned* in the mirror (one transaction) before it is sent, and as
+*applied* or *failed* after it (another transaction), together with the new merge base of its
+items. A run that was killed is simply run again: journal entries it left *planned* are settled
+(sent again if the new plan still has them, else found applied or superseded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from agilemarketing._time import utcnow
+from agilemarketing.adapter import (
+    Adapter,
+    AnyChange,
+    ChangeResult,
+    ChangeStatus,
+    CreateItem,
+    ItemRecord,
+    MoveStatus,
+    UpdateFields,
+    change_from_dict,
+)
+from agilemarketing.errors import AgileMarketingError, SyncConflictError
+from agilemarketing.mirror import JournalEntry, JournalStatus, Mirror, MirrorAdapter
+from agilemarketing.sync.history import adopt_histories
+from agilemarketing.sync.itemplan import ItemPlan
+from agilemarketing.sync.progress import Progress
+from agilemarketing.sync.report import FailedChange, SyncReport
+from agilemarketing.sync.syncplan import SyncPlan
+
+__all__ = ["apply"]
+
+
+def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport:
+    """Send the plan's changes to the target, journalled, and store the new merge base.
+
+    Raises :class:`~agilemarketing.errors.SyncConflictError` (writing nothing) when the policy
+    is ``fail`` and the plan has conflicts. If the target raises halfway (a crash, a lost
+    connection), what was done so far is kept: run :func:`plan` and :func:`apply` again.
+    """
+    if the_plan.blocked_by_conflicts:
+        raise SyncConflictError(the_plan.conflicts)
+    work = the_plan.context
+    resumed = _settle_interrupted(the_plan)
+    tally = _Tally()
+    adopted: list[ItemRecord] = []
+    total, done = len(the_plan.changes), 0
+    for batch in _batches(work.items, work.batch_size):
+        changes = [c for item in batch for c in item.changes]
+        results = _send(changes, work.mirror, work.target_adapter, the_plan.target)
+        failed_keys = tally.count(results, work.target_adapter)
+        done_items = [i for i in batch if i.key not in failed_keys and not i.blocked]
+        _record_batch(the_plan, results, done_items)
+        adopted += [i.adopt for i in done_items if i.adopt is not None]
+        done += len(changes)
+        if progress is not None and changes:
+            progress("apply", done, total)
+    if adopted and isinstance(work.target_adapter, MirrorAdapter):
+        adopt_histories(work.target_adapter, adopted)
+    if not any(i.blocked for i in work.items) and not tally.failed:
+        _store_cursor(the_plan)
+    return SyncReport(
+        source=the_plan.source,
+        target=the_plan.target,
+        applied=tally.applied,
+        already_applied=tally.already_applied,
+        failed=tuple(tally.failed),
+        conflicts=the_plan.conflicts,
+        resumed=resumed,
+        by_kind=tally.by_kind,
+    )
+
+
+@attrs.define
+class _Tally:
+    """What the target did with the changes sent so far."""
+
+    applied: int = 0
+    already_applied: int = 0
+    failed: list[FailedChange] = attrs.Factory(list)
+    by_kind: dict[str, int] = attrs.Factory(dict)
+
+    def count(self, results: Iterable[ChangeResult], target: Adapter) -> set[str]:
+        """Count ``results`` in; return the keys of the items a change failed for."""
+        failed_keys = set()
+        for result in results:
+            if result.status is ChangeStatus.FAILED:
+                failed_keys.add(result.change.key)
+                self.failed.append(
+                    FailedChange(
+                        result.change_id,
+                        result.change.describe(),
+                        target.redact(str(result.error)),
+                    )
+                )
+                continue
+            if result.status is ChangeStatus.APPLIED:
+                self.applied += 1
+            else:
+                self.already_applied += 1
+            self.by_kind[result.change.kind] = self.by_kind.get(result.change.kind, 0) + 1
+        return failed_keys
+
+
+def _batches(items: Iterable[ItemPlan], size: int) -> Iterator[list[ItemPlan]]:
+    """Consecutive groups of whole items holding about ``size`` changes each."""
+    batch: list[ItemPlan] = []
+    count = 0
+    for item in items:
+        batch.append(item)
+        count += len(item.changes)
+        if count >= size:
+            yield batch
+            batch, count = [], 0
+    if batch:
+        yield batch
+
+
+def _send(
+    changes: list[AnyChange], mirror: Mirror, target: Adapter, tgt: str
+) -> list[ChangeResult]:
+    """Journal ``changes`` as planned (one transaction), then send them to the target."""
+    if not changes:
+        return []
+    planned_at = utcnow()
+    with mirror.transaction():
+        mirror.record_planned(
+            tgt,
+            [
+                JournalEntry(
+                    tgt, c.change_id, c.kind, c.key, c.as_dict(), JournalStatus.PLANNED, planned_at
+                )
+                for c in changes
+            ],
+        )
+    return target.write(changes)
+
+
+def _record_batch(
+    the_plan: SyncPlan, results: Iterable[ChangeResult], done_items: list[ItemPlan]
+) -> None:
+    """Journal what became of a batch's changes and store the new merge bases of the items
+    done, in one transaction."""
+    mirror, target = the_plan.context.mirror, the_plan.context.target_adapter
+    rows = [_journal_row(result, target) for result in results]
+    with mirror.transaction():
+        mirror.record_results(the_plan.target, rows)
+        mirror.save_board(
+            the_plan.source, [i.source_base for i in done_items if i.source_base is not None]
+        )
+        mirror.save_board(
+            the_plan.target, [i.target_base for i in done_items if i.target_base is not None]
+        )
+
+
+def _store_cursor(the_plan: SyncPlan) -> None:
+    """Store where the next incremental read of the source starts, and its peer, if changed."""
+    mirror, cursor = the_plan.context.mirror, the_plan.context.source_cursor
+    src, tgt = the_plan.source, the_plan.target
+    if mirror.cursor(src) != cursor or mirror.peer(src) != tgt:
+        with mirror.transaction():
+            mirror.set_cursor(src, cursor, peer=tgt)
+
+
+def _journal_row(
+    result: ChangeResult, target: Adapter
+) -> tuple[str, JournalStatus, Mapping[str, Any] | None]:
+    if result.status is ChangeStatus.FAILED:
+        return (
+            result.change_id,
+            JournalStatus.FAILED,
+            {"error": target.redact(str(result.error))},
+        )
+    return (
+        result.change_id,
+        JournalStatus.APPLIED,
+        {"status": result.status.value, "key": result.key},
+    )
+
+
+def _settle_interrupted(the_plan: SyncPlan) -> int:
+    """Settle journal entries an interrupted run left *planned*; return how many.
+
+    A change the new plan still contains is sent again (same id: the target recognises it).
+    Any other was either applied before the interruption (the target holds it) or superseded.
+    """
+    if not the_plan.interrupted:
+        return 0
+    planned_ids = {c.change_id for c in the_plan.changes}
+    rows: list[tuple[str, JournalStatus, Mapping[str, Any] | None]] = []
+    for entry in the_plan.interrupted:
+        if entry.change_id in planned_ids:
+            continue
+        try:
+            change = change_from_dict(entry.payload)
+        except AgileMarketingError:
+            rows.append((entry.change_id, JournalStatus.FAILED, {"error": "unreadable entry"}))
+            continue
+        record = the_plan.context.target_now.get(change.key)
+        held = record is not None and _holds(change, record)
+        rows.append(
+            (entry.change_id, JournalStatus.APPLIED, {"status": "found applied on resume"})
+            if held
+            else (
+                entry.change_id,
+                JournalStatus.FAILED,
+                {"error": "not applied; superseded by a newer plan"},
+            )
+        )
+    if rows:
+        with the_plan.context.mirror.transaction():
+            the_plan.context.mirror.record_results(the_plan.target, rows)
+    return len(the_plan.interrupted)
+
+
+def _holds(change: AnyChange, record: ItemRecord) -> bool:
+    match change:
+        case CreateItem() | UpdateFields() | MoveStatus():
+            return change.satisfied_by(record)
+    return False

@@ -1,0 +1,85 @@
+"""History a sync keeps that change types do not carry.
+
+A source without history (a plain CSV export) still accrues one in the mirror:
+:func:`accrue_history` records each status change a sync sees, at the time it saw it, marked
+``observed``. A mirror target gets the source's own history carried over
+(:func:`adopt_histories`), since the four change types hold none.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from agilemarketing.adapter import ItemRecord
+from agilemarketing.history import Transition
+from agilemarketing.mirror import OWN_BOARD, MirrorAdapter
+
+__all__ = ["accrue_history", "adopt_histories", "history_of"]
+
+
+def accrue_history(base: ItemRecord | None, now: ItemRecord, seen_at: datetime) -> ItemRecord:
+    """``now`` with the history the mirror accrued for it: observed transitions kept from
+    ``base``, plus one for a status change the source's own history does not explain, dated
+    ``seen_at`` and marked ``observed``.
+
+    >>> from datetime import datetime, UTC
+    >>> from agilemarketing.history import ItemHistory
+    >>> t1, t2 = datetime(2026, 3, 2, tzinfo=UTC), datetime(2026, 3, 9, tzinfo=UTC)
+    >>> first = accrue_history(None, ItemRecord(ItemHistory("M-1", status="To Do")), t1)
+    >>> later = accrue_history(first, ItemRecord(ItemHistory("M-1", status="Doing")), t2)
+    >>> [(t.from_status, t.to_status, t.at.day, t.observed) for t in later.history.transitions]
+    [(None, 'To Do', 2, True), ('To Do', 'Doing', 9, True)]
+    """
+    own = list(now.history.transitions)
+    known = set(own)
+    carried = [
+        t for t in (base.history.transitions if base else ()) if t.observed and t not in known
+    ]
+    merged = sorted([*own, *carried], key=lambda t: t.at)
+    status = now.history.status
+    last = merged[-1].to_status if merged else None
+    if status and last != status:
+        at = max(seen_at, merged[-1].at) if merged else seen_at
+        merged.append(Transition(at, last, status, observed=True))
+    if merged == own:
+        return now
+    return attrs.evolve(now, history=attrs.evolve(now.history, transitions=merged))
+
+
+def history_of(record: ItemRecord) -> tuple[Any, ...]:
+    """The history of ``record`` that change types do not carry: created, resolved, cycles,
+    transitions and blocked periods (equal tuples: nothing to carry over)."""
+    h = record.history
+    return (h.created, h.resolved, h.sprints, h.transitions, h.blocked)
+
+
+def adopt_histories(target: MirrorAdapter, sources: list[ItemRecord]) -> None:
+    """Carry the source's history (created, resolved, cycles, transitions, blocked periods) onto
+    the mirror's own board: change types carry no history, and the mirror keeps it."""
+    board = target.mirror
+    updated = []
+    current_board = board.board(OWN_BOARD) if len(sources) > 50 else None  # one read for many
+    for s in sources:
+        current = (
+            current_board.get(s.key)
+            if current_board is not None
+            else board.board_item(OWN_BOARD, s.key)
+        )
+        if current is None or history_of(current) == history_of(s):
+            continue
+        h = s.history
+        history = attrs.evolve(
+            current.history,
+            created=h.created,
+            resolved=h.resolved,
+            sprints=h.sprints,
+            transitions=h.transitions,
+            blocked=h.blocked,
+        )
+        updated.append(attrs.evolve(current, history=history))
+    if updated:
+        with board.transaction():
+            board.save_board(OWN_BOARD, updated)
