@@ -492,7 +492,7 @@ def test_outside_outcomes_keeps_work_serving_the_guidepoint() -> None:
 def test_outside_outcomes_reads_a_guidepoints_outcomes() -> None:
     from datetime import date
 
-    from agilemarketing.guidepoint import Guidepoint, Outcome
+    from agilemarketing.planning.guidepoint import Guidepoint, Outcome
 
     guidepoint = Guidepoint(
         "More pipeline", date(2026, 4, 1), date(2026, 6, 30), [Outcome("Pipeline")]
@@ -513,7 +513,7 @@ def test_a_guidepoints_unserved_report_and_the_prune_plan_select_the_same_items(
 ) -> None:
     from datetime import date
 
-    from agilemarketing.guidepoint import Guidepoint, Outcome
+    from agilemarketing.planning.guidepoint import Guidepoint, Outcome
 
     guidepoint = Guidepoint(
         "More pipeline", date(2026, 4, 1), date(2026, 6, 30), [Outcome("Pipeline")]

@@ -16,8 +16,9 @@ from agilemarketing.errors import (
     InvalidValue,
     NotFound,
 )
-from agilemarketing.guidepoint import Blueprint, Guidepoint, Kpi, Outcome, Priority, month_of
 from agilemarketing.items import WorkItem
+from agilemarketing.planning.blueprint import Blueprint, Priority, month_of
+from agilemarketing.planning.guidepoint import Guidepoint, Kpi, Outcome
 
 MONTHS = ("2026-04", "2026-05", "2026-06")
 
@@ -318,7 +319,7 @@ def test_the_guidepoint_gives_the_backlog_its_prune_rule(guidepoint: Guidepoint)
 
 def test_a_month_given_with_a_day_that_does_not_exist_is_refused() -> None:
     from agilemarketing.errors import InvalidValue
-    from agilemarketing.guidepoint import month_of
+    from agilemarketing.planning.blueprint import month_of
 
     assert month_of("2024-02-29") == "2024-02"
     with pytest.raises(InvalidValue, match="not a month"):

@@ -16,16 +16,17 @@ from agilemarketing.backlog import Backlog
 from agilemarketing.cycles import Capacity, Cycle, CycleReport, CycleRun
 from agilemarketing.done import DefinitionOfDone
 from agilemarketing.errors import InvalidValue, NotFound
-from agilemarketing.experiments import Experiment
 from agilemarketing.flow import FlowLog
-from agilemarketing.guidepoint import Blueprint, Guidepoint, Outcome, Priority
 from agilemarketing.items import Size, WorkItem
 from agilemarketing.metrics import CycleReport as MetricsCycleReport
 from agilemarketing.metrics import cycle_report
 from agilemarketing.mirror import OWN_BOARD, Mirror
-from agilemarketing.report import load_history
-from agilemarketing.serialize import BlueprintVersion, PlanningFile
-from agilemarketing.showcase import (
+from agilemarketing.planning.blueprint import Blueprint, Priority
+from agilemarketing.planning.experiments import Experiment
+from agilemarketing.planning.file import BlueprintVersion, PlanningFile
+from agilemarketing.planning.guidepoint import Guidepoint, Outcome
+from agilemarketing.planning.intake import Intake
+from agilemarketing.planning.showcase import (
     CycleMetrics,
     FinishedWork,
     Retrospective,
@@ -33,8 +34,9 @@ from agilemarketing.showcase import (
     cycle_from_history,
     team_showcase,
 )
+from agilemarketing.planning.stakeholders import Request
+from agilemarketing.report import load_history
 from agilemarketing.simulate import simulate_board
-from agilemarketing.stakeholders import Intake, Request
 from agilemarketing.workflow import Workflow
 
 START = datetime(2026, 4, 6, tzinfo=UTC)
@@ -228,7 +230,7 @@ def test_campaigns_closed_before_the_cycle_are_not_shown_again() -> None:
 
 # --- a cycle from a board's history (history JSON Lines or a mirror) --------------------------
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "board"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "board"
 
 
 def _counts(report: CycleReport) -> tuple[int, int, int, int, float]:

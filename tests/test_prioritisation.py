@@ -18,7 +18,7 @@ from agilemarketing.errors import (
     InvalidValue,
 )
 from agilemarketing.items import Size, WorkItem
-from agilemarketing.prioritization import (
+from agilemarketing.prioritisation import (
     BUILTIN_PRIORITISERS,
     ICE,
     RICE,

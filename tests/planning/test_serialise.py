@@ -18,35 +18,32 @@ from agilemarketing.backlog import Backlog
 from agilemarketing.cycles import Capacity, Cycle, CycleReport, CycleRun
 from agilemarketing.done import DefinitionOfDone
 from agilemarketing.errors import BlueprintOverCapacity, MirrorError, NotFound, SerializationError
-from agilemarketing.experiments import Experiment, SuccessCriterion
-from agilemarketing.guidepoint import Blueprint, Guidepoint, Kpi, Outcome, Priority
 from agilemarketing.items import CustomerStory, Size, WorkItem
 from agilemarketing.mirror import Mirror
-from agilemarketing.poker import AdjacentCards, Deck, Majority, PokerSession, PokerTable, Unanimous
-from agilemarketing.serialize import (
-    BlueprintVersion,
-    PlanningFile,
-    dumps,
-    load,
-    loads,
-    register,
-    save,
-    structure,
-    unstructure,
+from agilemarketing.planning.blueprint import Blueprint, Priority
+from agilemarketing.planning.experiments import Experiment, SuccessCriterion
+from agilemarketing.planning.file import BlueprintVersion, PlanningFile, load, save
+from agilemarketing.planning.guidepoint import Guidepoint, Kpi, Outcome
+from agilemarketing.planning.intake import Intake, TriageDecision, Verdict
+from agilemarketing.planning.poker import (
+    AdjacentCards,
+    Deck,
+    Majority,
+    PokerSession,
+    PokerTable,
+    Unanimous,
 )
-from agilemarketing.showcase import CycleMetrics, Retrospective, team_showcase
-from agilemarketing.stakeholders import (
+from agilemarketing.planning.serialise import dumps, loads, register, structure, unstructure
+from agilemarketing.planning.showcase import CycleMetrics, Retrospective, team_showcase
+from agilemarketing.planning.stakeholders import (
     ImperativeTactic,
-    Intake,
     Reason,
     Request,
     Stakeholder,
     StakeholderRegister,
-    TriageDecision,
-    Verdict,
     check_request,
 )
-from agilemarketing.workshop import LaunchPlan, LaunchSlice, PlanningWorkshop, plan_cycle
+from agilemarketing.planning.workshop import LaunchPlan, LaunchSlice, PlanningWorkshop, plan_cycle
 
 words = st.text(alphabet=string.ascii_letters + string.digits + " -'é", min_size=1, max_size=20)
 names = words.filter(lambda s: s.strip() and s == " ".join(s.split()))
@@ -467,8 +464,9 @@ def test_every_public_planning_class_round_trips_inside_some_tested_value() -> N
     for value in values:
         assert dumps(round_trips(value)) == dumps(value)
         _classes_inside(value, found)
-    names = ("stakeholders", "guidepoint", "poker", "workshop", "experiments", "showcase")
-    modules = [importlib.import_module(f"agilemarketing.{name}") for name in (*names, "serialize")]
+    names = ("stakeholders", "intake", "guidepoint", "blueprint", "poker", "workshop")
+    names += ("experiments", "showcase", "file", "serialise")
+    modules = [importlib.import_module(f"agilemarketing.planning.{name}") for name in names]
     public = {
         cls
         for module in modules

@@ -18,12 +18,12 @@ from agilemarketing.errors import (
     NotFound,
     NotMarketingOwner,
 )
-from agilemarketing.guidepoint import Guidepoint, Outcome
 from agilemarketing.items import Size, WorkItem
-from agilemarketing.poker import Deck, PokerTable
-from agilemarketing.prioritization import MoSCoW
+from agilemarketing.planning.guidepoint import Guidepoint, Outcome
+from agilemarketing.planning.poker import Deck, PokerTable
+from agilemarketing.planning.workshop import LaunchPlan, LaunchSlice, PlanningWorkshop, plan_cycle
+from agilemarketing.prioritisation import MoSCoW
 from agilemarketing.workflow import Workflow
-from agilemarketing.workshop import LaunchPlan, LaunchSlice, PlanningWorkshop, plan_cycle
 
 GP = Guidepoint(
     "Pipeline and retention",
@@ -127,7 +127,7 @@ def test_blueprint_draft_fills_capacity_and_explains_what_is_left_out() -> None:
 
 
 def test_blueprint_draft_starts_from_priorities_already_agreed() -> None:
-    from agilemarketing.guidepoint import Priority
+    from agilemarketing.planning.blueprint import Priority
 
     ws = PlanningWorkshop(GP, owner="Maya", participants=["Ana"])
     ws.add_idea("Video", by="Ana", outcome="pipeline")
@@ -252,7 +252,7 @@ def test_a_plan_never_exceeds_capacity_and_is_a_prefix_of_the_backlog(
 
 
 def test_dot_voting_ballots_work_too() -> None:
-    from agilemarketing.prioritization import Ballot
+    from agilemarketing.prioritisation import Ballot
 
     ws = workshop()
     result = ws.prioritise_by_votes(

@@ -18,19 +18,17 @@ from agilemarketing.errors import (
     NotMarketingOwner,
     RequestIncomplete,
 )
-from agilemarketing.guidepoint import Guidepoint, Outcome
 from agilemarketing.items import Size, WorkItem
-from agilemarketing.stakeholders import (
+from agilemarketing.planning.guidepoint import Guidepoint, Outcome
+from agilemarketing.planning.intake import Intake, TriageDecision, Verdict
+from agilemarketing.planning.stakeholders import (
     IDENTIFICATION_QUESTIONS,
     ImperativeTactic,
-    Intake,
     Reason,
     Request,
     Stakeholder,
     StakeholderRegister,
     TacticDetector,
-    TriageDecision,
-    Verdict,
     check_request,
 )
 
