@@ -493,11 +493,11 @@ def test_the_planning_file_and_the_command_line(quarter: Any, tmp_path: Path) ->
 
 
 def test_the_page_tells_this_same_quarter(
-    quarter: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    quarter: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project_root: Path
 ) -> None:
     # docs/quarter.md runs on its own in tests/test_docs.py; here its results must be the ones
     # asserted above, so the page and this specification cannot drift apart.
-    page = Path(__file__).resolve().parents[2] / "docs" / "quarter.md"
+    page = project_root / "docs" / "quarter.md"
     blocks = re.findall(r"^```python\n(.*?)^```", page.read_text(encoding="utf-8"), re.S | re.M)
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, Any] = {"__name__": "__docs__"}
