@@ -29,15 +29,17 @@ import attrs
 from agilemarketing.backlog import Backlog
 from agilemarketing.cycles import Capacity, Cycle, CycleRun
 from agilemarketing.flow import FlowLog
-from agilemarketing.guidepoint import Blueprint, Guidepoint, Outcome, Priority
 from agilemarketing.items import Size, WorkItem
 from agilemarketing.metrics import cycle_report
 from agilemarketing.mirror import Mirror
-from agilemarketing.serialize import PlanningFile, dumps, loads
-from agilemarketing.showcase import cycle_from_history, team_showcase
+from agilemarketing.planning.blueprint import Blueprint, Priority
+from agilemarketing.planning.file import PlanningFile
+from agilemarketing.planning.guidepoint import Guidepoint, Outcome
+from agilemarketing.planning.serialise import dumps, loads
+from agilemarketing.planning.showcase import cycle_from_history, team_showcase
+from agilemarketing.planning.stakeholders import Request, check_request
+from agilemarketing.planning.workshop import plan_cycle
 from agilemarketing.simulate import simulate_board
-from agilemarketing.stakeholders import Request, check_request
-from agilemarketing.workshop import plan_cycle
 
 START = datetime(2026, 4, 6, tzinfo=UTC)
 GP = Guidepoint("x", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline"), Outcome("a")])

@@ -34,7 +34,7 @@ from agilemarketing.cycles import (
 from agilemarketing.done import DefinitionOfDone
 from agilemarketing.errors import NotDone, WipBreach
 from agilemarketing.items import CustomerStory, Size, WorkItem
-from agilemarketing.prioritization import RICE, MoSCoWPrioritiser, prioritise
+from agilemarketing.prioritisation import RICE, MoSCoWPrioritiser, prioritise
 from agilemarketing.workflow import Workflow
 
 BACKLOG_FILE = Path(__file__).with_name("backlog.toml")

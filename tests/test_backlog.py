@@ -80,7 +80,7 @@ def lis_length(values: list[int]) -> int:
     return max(best, default=0)
 
 
-# --------------------------------------------------------------------------- ranking
+# --- ranking --------------------------------------------------------------------------------------
 
 
 def test_items_keep_the_order_they_were_given_in() -> None:
@@ -345,7 +345,7 @@ def test_a_long_random_session_keeps_blocks_consistent() -> None:
         assert backlog.keys() == model
 
 
-# --------------------------------------------------------------------------- properties
+# --- properties -----------------------------------------------------------------------------------
 
 KEYS = [f"M-{i}" for i in range(24)]
 operation = st.one_of(
@@ -451,7 +451,7 @@ def test_reorder_reaches_the_new_order_on_the_backlog(
         assert order == list(new)
 
 
-# --------------------------------------------------------------------------- pruning
+# --- pruning --------------------------------------------------------------------------------------
 
 
 def aged(key: str, days: int, **kwargs: object) -> WorkItem:
@@ -492,7 +492,7 @@ def test_outside_outcomes_keeps_work_serving_the_guidepoint() -> None:
 def test_outside_outcomes_reads_a_guidepoints_outcomes() -> None:
     from datetime import date
 
-    from agilemarketing.guidepoint import Guidepoint, Outcome
+    from agilemarketing.planning.guidepoint import Guidepoint, Outcome
 
     guidepoint = Guidepoint(
         "More pipeline", date(2026, 4, 1), date(2026, 6, 30), [Outcome("Pipeline")]
@@ -513,7 +513,7 @@ def test_a_guidepoints_unserved_report_and_the_prune_plan_select_the_same_items(
 ) -> None:
     from datetime import date
 
-    from agilemarketing.guidepoint import Guidepoint, Outcome
+    from agilemarketing.planning.guidepoint import Guidepoint, Outcome
 
     guidepoint = Guidepoint(
         "More pipeline", date(2026, 4, 1), date(2026, 6, 30), [Outcome("Pipeline")]

@@ -296,7 +296,7 @@ def test_the_huddle_reports_stages_over_maximum_and_under_minimum() -> None:
     assert "Under WIP minimum (1)" in text
 
 
-# -- properties -----------------------------------------------------------------------------
+# --- properties -----------------------------------------------------------------------------------
 
 STAGES = ["Backlog", "Ready", "Doing", "Review", "Done"]
 REASON = WipOverride("deliberate exception", by="Marketing Owner")

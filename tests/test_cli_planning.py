@@ -11,14 +11,15 @@ from click.testing import CliRunner
 from agilemarketing.adapter import ItemRecord
 from agilemarketing.cli import main
 from agilemarketing.cycles import Capacity, Cycle, CycleRun
-from agilemarketing.experiments import Experiment
-from agilemarketing.guidepoint import Blueprint, Guidepoint, Outcome, Priority
 from agilemarketing.items import Size, WorkItem
 from agilemarketing.mirror import OWN_BOARD, Mirror
+from agilemarketing.planning.blueprint import Blueprint, Priority
+from agilemarketing.planning.experiments import Experiment
+from agilemarketing.planning.file import BlueprintVersion, PlanningFile
+from agilemarketing.planning.guidepoint import Guidepoint, Outcome
+from agilemarketing.planning.showcase import cycle_from_history
+from agilemarketing.planning.stakeholders import Request
 from agilemarketing.report import load_history
-from agilemarketing.serialize import BlueprintVersion, PlanningFile
-from agilemarketing.showcase import cycle_from_history
-from agilemarketing.stakeholders import Request
 from agilemarketing.workflow import Workflow
 
 GP = Guidepoint("Pipeline", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])

@@ -258,7 +258,7 @@ def test_capacity_needs_some_history_and_a_sensible_percentile() -> None:
         capacity_from_history([closed("C1", START, [1])], last=0)
 
 
-# -- properties -----------------------------------------------------------------------------
+# --- properties -----------------------------------------------------------------------------------
 
 
 @st.composite

@@ -33,25 +33,31 @@ from agilemarketing.errors import (
     VotesHidden,
     WipBreach,
 )
-from agilemarketing.experiments import Decision, Experiment, SuccessCriterion, summarise
 from agilemarketing.flow import FlowLog
 from agilemarketing.forecast import ThroughputSample, backlog_clearance
-from agilemarketing.guidepoint import Blueprint, Guidepoint, Kpi, Outcome, Priority
 from agilemarketing.history import ItemHistory, Transition
 from agilemarketing.items import CustomerStory, Size, WorkItem
-from agilemarketing.poker import PokerSession
-from agilemarketing.serialize import BlueprintVersion, PlanningFile
-from agilemarketing.showcase import CycleMetrics, Retrospective, ShowcaseSummary, team_showcase
-from agilemarketing.stakeholders import (
+from agilemarketing.planning.blueprint import Blueprint, Priority
+from agilemarketing.planning.experiments import Decision, Experiment, SuccessCriterion, summarise
+from agilemarketing.planning.file import BlueprintVersion, PlanningFile
+from agilemarketing.planning.guidepoint import Guidepoint, Kpi, Outcome
+from agilemarketing.planning.intake import Intake
+from agilemarketing.planning.poker import PokerSession
+from agilemarketing.planning.showcase import (
+    CycleMetrics,
+    Retrospective,
+    ShowcaseSummary,
+    team_showcase,
+)
+from agilemarketing.planning.stakeholders import (
     IDENTIFICATION_QUESTIONS,
-    Intake,
     Reason,
     Request,
     StakeholderRegister,
     check_request,
 )
+from agilemarketing.planning.workshop import LaunchPlan, PlanningWorkshop, plan_cycle
 from agilemarketing.workflow import Workflow
-from agilemarketing.workshop import LaunchPlan, PlanningWorkshop, plan_cycle
 
 GP = Guidepoint(
     "Sales has a pipeline it can follow up",

@@ -29,7 +29,7 @@ from agilemarketing.plugins import (
     get_prioritiser,
     load_registry,
 )
-from agilemarketing.prioritization import BUILTIN_PRIORITISERS, Score
+from agilemarketing.prioritisation import BUILTIN_PRIORITISERS, Score
 from agilemarketing.testing import InMemoryAdapter
 
 
@@ -215,7 +215,7 @@ PLUGIN_SOURCES = {
 from agilemarketing.hookspecs import hookimpl
 from agilemarketing.items import WorkItem
 from agilemarketing.metrics import BUILTIN_METRICS
-from agilemarketing.prioritization import BUILTIN_PRIORITISERS, Score
+from agilemarketing.prioritisation import BUILTIN_PRIORITISERS, Score
 from agilemarketing.testing import InMemoryAdapter
 
 class GoodAdapter(InMemoryAdapter):
@@ -230,7 +230,7 @@ def register_adapters():
 from agilemarketing.hookspecs import hookimpl
 from agilemarketing.items import WorkItem
 from agilemarketing.metrics import BUILTIN_METRICS
-from agilemarketing.prioritization import BUILTIN_PRIORITISERS, Score
+from agilemarketing.prioritisation import BUILTIN_PRIORITISERS, Score
 
 @hookimpl
 def register_adaptors():
@@ -240,7 +240,7 @@ def register_adaptors():
 from agilemarketing.hookspecs import hookimpl
 from agilemarketing.items import WorkItem
 from agilemarketing.metrics import BUILTIN_METRICS
-from agilemarketing.prioritization import BUILTIN_PRIORITISERS, Score
+from agilemarketing.prioritisation import BUILTIN_PRIORITISERS, Score
 
 @hookimpl
 def register_metrics():
@@ -260,7 +260,7 @@ def register_prioritisers():
 from agilemarketing.hookspecs import hookimpl
 from agilemarketing.items import WorkItem
 from agilemarketing.metrics import BUILTIN_METRICS
-from agilemarketing.prioritization import BUILTIN_PRIORITISERS, Score
+from agilemarketing.prioritisation import BUILTIN_PRIORITISERS, Score
 
 @hookimpl
 def register_adapters():
@@ -270,7 +270,7 @@ def register_adapters():
 from agilemarketing.hookspecs import hookimpl
 from agilemarketing.items import WorkItem
 from agilemarketing.metrics import BUILTIN_METRICS
-from agilemarketing.prioritization import BUILTIN_PRIORITISERS, Score
+from agilemarketing.prioritisation import BUILTIN_PRIORITISERS, Score
 
 class Nameless:
     pass

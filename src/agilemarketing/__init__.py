@@ -5,6 +5,10 @@ The public API is re-exported here; every name lives in a module named after its
 Errors live in ``agilemarketing.errors``.
 """
 
+from typing import TYPE_CHECKING
+
+from agilemarketing._moved import install as _install_old_paths
+from agilemarketing._moved import old_module as _old_module
 from agilemarketing._version import __version__
 from agilemarketing.adapter import (
     Adapter,
@@ -42,7 +46,6 @@ from agilemarketing.errors import (
     OverCommitted,
     WipBreach,
 )
-from agilemarketing.experiments import Experiment, SuccessCriterion
 from agilemarketing.flow import Backwards, DataQualityReport, FlowLog, FlowPolicy
 from agilemarketing.forecast import (
     ForecastMethod,
@@ -52,16 +55,28 @@ from agilemarketing.forecast import (
     ranked_completion,
     when_done,
 )
-from agilemarketing.guidepoint import Blueprint, Guidepoint, Kpi, Outcome, Priority
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
 from agilemarketing.historyio import HistoryTable, read_history, write_history
 from agilemarketing.hookspecs import hookimpl
 from agilemarketing.items import CustomerStory, Size, SizeUnit, TShirt, WorkItem
 from agilemarketing.metrics import FlowMetrics, Metric, Window
 from agilemarketing.mirror import Mirror, MirrorAdapter
+from agilemarketing.planning.blueprint import Blueprint, Priority
+from agilemarketing.planning.experiments import Experiment, SuccessCriterion
+from agilemarketing.planning.file import PlanningFile
+from agilemarketing.planning.guidepoint import Guidepoint, Kpi, Outcome
+from agilemarketing.planning.intake import Intake
+from agilemarketing.planning.poker import Deck, PokerSession, PokerTable
+from agilemarketing.planning.showcase import Retrospective, cycle_from_history, team_showcase
+from agilemarketing.planning.stakeholders import (
+    Request,
+    Stakeholder,
+    StakeholderRegister,
+    check_request,
+)
+from agilemarketing.planning.workshop import LaunchPlan, PlanningWorkshop, plan_cycle
 from agilemarketing.plugins import adapter_for_url, get_plugin_manager
-from agilemarketing.poker import Deck, PokerSession, PokerTable
-from agilemarketing.prioritization import (
+from agilemarketing.prioritisation import (
     ICE,
     RICE,
     WSJF,
@@ -77,20 +92,14 @@ from agilemarketing.prioritization import (
     prioritise,
 )
 from agilemarketing.report import FlowReport, load_history
-from agilemarketing.serialize import PlanningFile
-from agilemarketing.showcase import Retrospective, cycle_from_history, team_showcase
 from agilemarketing.simulate import simulate_board
-from agilemarketing.stakeholders import (
-    Intake,
-    Request,
-    Stakeholder,
-    StakeholderRegister,
-    check_request,
-)
 from agilemarketing.sync import ConflictPolicy, SyncConfig
 from agilemarketing.workdays import WorkCalendar
 from agilemarketing.workflow import Stage, StageCategory, WipLimit, Workflow
-from agilemarketing.workshop import LaunchPlan, PlanningWorkshop, plan_cycle
+
+_install_old_paths()
+if not TYPE_CHECKING:  # type checkers keep refusing unknown names
+    __getattr__ = _old_module  # agilemarketing.poker etc.: the moved modules' old names
 
 __all__ = [
     "ICE",

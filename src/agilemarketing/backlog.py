@@ -26,6 +26,9 @@ Pruning is first-class: :meth:`Backlog.plan_prune` reports which items no longer
 without changing anything; :meth:`Backlog.apply_prune` removes exactly those, and refuses if the
 backlog changed in between.
 
+Rank changes live in :mod:`agilemarketing.ranks` and the prune rules in
+:mod:`agilemarketing.pruning`; both are re-exported here.
+
 The order is kept in blocks of a few hundred keys with a key -> block map, so looking up the
 position of a key, inserting and moving cost O(sqrt(n)) rather than a scan of the whole list.
 """
@@ -35,12 +38,10 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import datetime, timedelta
-from typing import Literal, Protocol, overload, runtime_checkable
+from typing import Literal, overload
 
 import attrs
 
-from agilemarketing._time import ensure_utc, utcnow
 from agilemarketing.errors import (
     AgileMarketingError,
     DuplicateItem,
@@ -53,7 +54,15 @@ from agilemarketing.errors import (
     raise_all,
 )
 from agilemarketing.items import WorkItem
-from agilemarketing.prioritization import MoSCoW
+from agilemarketing.pruning import (
+    OutsideOutcomes,
+    PruneCandidate,
+    PrunePlan,
+    PruneRule,
+    Stale,
+    WontHave,
+)
+from agilemarketing.ranks import RankChange, rank_changes
 
 __all__ = [
     "Backlog",
@@ -68,43 +77,7 @@ __all__ = [
 ]
 
 
-# --------------------------------------------------------------------------- rank changes
-
-
-@attrs.frozen
-class RankChange:
-    """One item placed at a new rank: what an external board needs to reproduce the move.
-
-    Positions are 0-based (0 is the top). ``after`` is the key of the item now directly above
-    (Jira's ``rankAfterIssue``), ``before`` the key of the item now directly below (Jira's
-    ``rankBeforeIssue``); for Trello, a numeric ``pos`` between the two neighbours' positions
-    reproduces it. Either neighbour alone is enough to replay the change; ``None`` means the top
-    (``after``) or the bottom (``before``) of the list.
-
-    >>> RankChange("MKT-4", new_position=0, old_position=3, before="MKT-1").moved
-    True
-    >>> RankChange("MKT-9", new_position=5).inserted
-    True
-    """
-
-    key: str
-    new_position: int
-    old_position: int | None = None
-    after: str | None = None
-    before: str | None = None
-
-    @property
-    def inserted(self) -> bool:
-        """True when the item was new to the list (no old position)."""
-        return self.old_position is None
-
-    @property
-    def moved(self) -> bool:
-        """True when the order changed (an insert, or a move to a different position)."""
-        return self.old_position != self.new_position
-
-
-# --------------------------------------------------------------------------- blocked order
+# --- blocked order --------------------------------------------------------------------------------
 
 _LOAD = 512  # target block size; a block splits above 2 * _LOAD and merges below _LOAD // 4
 
@@ -282,219 +255,7 @@ class _Order:
         return out
 
 
-# --------------------------------------------------------------------------- pruning
-
-
-@runtime_checkable
-class PruneRule(Protocol):
-    """A reason to prune: called with an item, returns why it should go, or ``None`` to keep it.
-
-    Any callable of that shape is a rule; :class:`Stale`, :class:`OutsideOutcomes` and
-    :class:`WontHave` are the ready ones. A rule raises
-    :class:`~agilemarketing.errors.InvalidValue` (naming the item) when an item's data is
-    unusable; :meth:`Backlog.plan_prune` reports all such problems together.
-
-    >>> def no_owner(item):
-    ...     return None if item.stakeholder else "nobody asked for it"
-    >>> isinstance(no_owner, PruneRule)
-    True
-    """
-
-    def __call__(self, item: WorkItem) -> str | None:
-        """The reason to prune ``item``, or ``None`` to keep it."""
-        ...
-
-
-@attrs.frozen
-class Stale:
-    """Items without activity for more than ``days`` days before ``now``.
-
-    An item's *last activity* (``by="activity"``, the default) is, in this order of preference:
-    ``item.fields["updated_at"]`` (an aware datetime or an ISO-8601 string with an offset, as an
-    adapter records the tool's "last updated" time), else ``started_at``, else ``created_at``.
-    With ``by="created"`` only ``created_at`` counts (age since the idea was logged). Items with
-    no usable timestamp are kept: staleness cannot be told.
-
-    >>> from datetime import UTC, datetime
-    >>> rule = Stale(90, now=datetime(2026, 6, 1, tzinfo=UTC))
-    >>> rule(WorkItem("MKT-1", "Old idea", created_at=datetime(2025, 1, 5, tzinfo=UTC)))
-    'no activity for 512 days (last: created 2025-01-05)'
-    >>> rule(WorkItem("MKT-2", "Fresh idea", created_at=datetime(2026, 5, 1, tzinfo=UTC))) is None
-    True
-    """
-
-    days: float = attrs.field(converter=float)
-    now: datetime = attrs.field(factory=utcnow, converter=ensure_utc)
-    by: Literal["activity", "created"] = attrs.field(default="activity")
-
-    @days.validator
-    def _check_days(self, attribute: attrs.Attribute[float], value: float) -> None:
-        if not value >= 0:
-            raise InvalidValue(
-                "days must be 0 or more", where="Stale", fix="give a number of days", value=value
-            )
-
-    @by.validator
-    def _check_by(self, attribute: attrs.Attribute[str], value: str) -> None:
-        if value not in ("activity", "created"):
-            raise InvalidValue(
-                "unknown activity source",
-                where="Stale.by",
-                fix="use 'activity' or 'created'",
-                value=value,
-            )
-
-    def last_activity(self, item: WorkItem) -> tuple[datetime, str] | None:
-        """The timestamp this rule judges ``item`` by, and where it came from."""
-        if self.by == "activity":
-            updated = item.fields.get("updated_at")
-            if updated is not None:
-                at = ensure_utc(updated, where=f"item {item.key}, field 'updated_at'")
-                return at, "updated"
-            if item.started_at is not None:
-                return item.started_at, "started"
-        if item.created_at is not None:
-            return item.created_at, "created"
-        return None
-
-    def __call__(self, item: WorkItem) -> str | None:
-        """The reason to prune ``item``, or ``None``."""
-        found = self.last_activity(item)
-        if found is None:
-            return None
-        at, source = found
-        age = self.now - at
-        if age <= timedelta(days=self.days):
-            return None
-        return f"no activity for {age.days} days (last: {source} {at.date().isoformat()})"
-
-
-class _HasOutcomes(Protocol):
-    @property
-    def outcome_names(self) -> tuple[str, ...]: ...
-
-
-def _outcomes(value: Iterable[str] | _HasOutcomes) -> frozenset[str]:
-    if isinstance(value, str):
-        value = [value]
-    elif not isinstance(value, Iterable):
-        value = value.outcome_names
-    return frozenset(o.strip().casefold() for o in value if o.strip())
-
-
-@attrs.frozen
-class OutsideOutcomes:
-    """Items whose ``outcome`` is not one of the current Guidepoint outcomes (or is unset).
-
-    ``outcomes`` is a collection of outcome names or a
-    :class:`~agilemarketing.guidepoint.Guidepoint` (anything with ``outcome_names``). Outcomes
-    are compared ignoring case and surrounding spaces.
-
-    >>> rule = OutsideOutcomes({"50 qualified leads", "Brand awareness in DACH"})
-    >>> rule(WorkItem("MKT-1", "Lead magnet", outcome="50 Qualified Leads")) is None
-    True
-    >>> rule(WorkItem("MKT-2", "Old trade fair", outcome="Trade fair presence"))
-    "serves 'Trade fair presence', not a current Guidepoint outcome"
-    >>> rule(WorkItem("MKT-3", "Random idea"))
-    'linked to no Guidepoint outcome'
-    """
-
-    outcomes: frozenset[str] = attrs.field(converter=_outcomes)
-
-    def __call__(self, item: WorkItem) -> str | None:
-        """The reason to prune ``item``, or ``None``."""
-        if item.outcome is None:
-            return "linked to no Guidepoint outcome"
-        if item.outcome.casefold() in self.outcomes:
-            return None
-        return f"serves {item.outcome!r}, not a current Guidepoint outcome"
-
-
-@attrs.frozen
-class WontHave:
-    """Items categorised *Won't* in MoSCoW (``item.fields["moscow"]``).
-
-    Items without a MoSCoW category are kept; an unreadable category is reported as an error.
-
-    >>> rule = WontHave()
-    >>> rule(WorkItem("MKT-1", "Fax campaign", fields={"moscow": "won't"}))
-    "categorised Won't (MoSCoW)"
-    >>> rule(WorkItem("MKT-2", "Webinar", fields={"moscow": "must"})) is None
-    True
-    """
-
-    def __call__(self, item: WorkItem) -> str | None:
-        """The reason to prune ``item``, or ``None``."""
-        raw = item.fields.get("moscow")
-        if raw is None:
-            return None
-        category = MoSCoW.parse(raw, key=item.key)
-        return "categorised Won't (MoSCoW)" if category is MoSCoW.WONT else None
-
-
-@attrs.frozen
-class PruneCandidate:
-    """One item a prune plan would remove, and every reason that selected it.
-
-    >>> backlog = Backlog([WorkItem("A-1", "Fax blast", fields={"moscow": "W"})])
-    >>> (candidate,) = backlog.plan_prune(WontHave())
-    >>> candidate.key, candidate.position, candidate.reasons
-    ('A-1', 0, ("categorised Won't (MoSCoW)",))
-    """
-
-    key: str
-    title: str
-    position: int
-    reasons: tuple[str, ...]
-
-
-@attrs.frozen
-class PrunePlan:
-    """What :meth:`Backlog.plan_prune` would remove, and why; nothing is changed until
-    :meth:`Backlog.apply_prune`.
-
-    Attributes:
-        candidates: the items to remove, in rank order, each with its reasons.
-        total: how many items the backlog held when the plan was made.
-        version: the backlog version the plan was made against.
-
-    >>> backlog = Backlog([WorkItem("A-1", "Webinar", outcome="leads"), WorkItem("A-2", "Flyer")])
-    >>> plan = backlog.plan_prune(OutsideOutcomes({"leads"}))
-    >>> plan.keys, len(plan), plan.share
-    (('A-2',), 1, 0.5)
-    """
-
-    candidates: tuple[PruneCandidate, ...]
-    total: int
-    version: int
-    _backlog_id: int = attrs.field(alias="backlog_id", repr=False)
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        """The keys to remove, in rank order."""
-        return tuple(c.key for c in self.candidates)
-
-    @property
-    def share(self) -> float:
-        """The fraction of the backlog the plan removes (0.0 for an empty backlog)."""
-        return len(self.candidates) / self.total if self.total else 0.0
-
-    def __len__(self) -> int:
-        return len(self.candidates)
-
-    def __iter__(self) -> Iterator[PruneCandidate]:
-        return iter(self.candidates)
-
-    def summary(self) -> str:
-        """A human-readable report: one line per item with its reasons."""
-        lines = [
-            f"Prune {len(self.candidates)} of {self.total} items ({self.share:.0%}):",
-            *(f"  {c.key} {c.title!r}: {'; '.join(c.reasons)}" for c in self.candidates),
-        ]
-        return "\n".join(lines)
-
-
-# --------------------------------------------------------------------------- the backlog
+# --- the backlog ----------------------------------------------------------------------------------
 
 _backlog_ids = itertools.count(1)
 
@@ -525,7 +286,7 @@ class Backlog:
         self.__attrs_init__({}, _Order(), 0, next(_backlog_ids))
         self.extend(items)
 
-    # -- reading ---------------------------------------------------------------------------
+    # --- reading ----------------------------------------------------------------------------------
 
     @property
     def version(self) -> int:
@@ -603,7 +364,7 @@ class Backlog:
             raise ItemNotInBacklog(key)
         return self._order.position(key)
 
-    # -- changing ----------------------------------------------------------------------------
+    # --- changing ---------------------------------------------------------------------------------
 
     def _bump(self) -> None:
         self._version += 1
@@ -756,7 +517,7 @@ class Backlog:
         self._bump()
         return old
 
-    # -- pruning -----------------------------------------------------------------------------
+    # --- pruning ----------------------------------------------------------------------------------
 
     def plan_prune(self, *rules: PruneRule, match: Literal["any", "all"] = "any") -> PrunePlan:
         """Select what to prune, without changing anything.
@@ -832,160 +593,3 @@ class Backlog:
         self._order.discard_many(set(keys))  # many: one O(n) rebuild of the order
         self._bump()
         return [self._items.pop(key) for key in keys]
-
-
-# --------------------------------------------------------------------------- rank_changes
-
-
-def _check_permutation(old: Sequence[str], new: Sequence[str]) -> None:
-    if len(old) == len(new) and len(set(new)) == len(new) and set(old) == set(new):
-        return
-    old_set = set(old)
-    new_set = set(new)
-    seen: set[str] = set()
-    repeated = []
-    for key in new:
-        if key in seen:
-            repeated.append(key)
-        seen.add(key)
-    raise NotAReordering(
-        missing=[k for k in old if k not in new_set],
-        unknown=[k for k in new if k not in old_set],
-        repeated=repeated,
-        where="rank_changes",
-    )
-
-
-def _longest_increasing(values: Sequence[int]) -> list[int]:
-    """Indices of one longest strictly increasing subsequence of ``values`` (patience sort)."""
-    tails: list[int] = []  # tails[length - 1] = smallest tail value of an increasing run
-    tail_index: list[int] = []
-    parent = [-1] * len(values)
-    for index, value in enumerate(values):
-        length = bisect.bisect_left(tails, value)
-        if length == len(tails):
-            tails.append(value)
-            tail_index.append(index)
-        else:
-            tails[length] = value
-            tail_index[length] = index
-        parent[index] = tail_index[length - 1] if length else -1
-    out: list[int] = []
-    index = tail_index[-1] if tail_index else -1
-    while index != -1:
-        out.append(index)
-        index = parent[index]
-    out.reverse()
-    return out
-
-
-class _Fenwick:
-    """Counts of present slots, for prefix sums and k-th lookups in O(log n)."""
-
-    __slots__ = ("_size", "_tree")
-
-    def __init__(self, present: Sequence[int]) -> None:
-        self._size = len(present)
-        tree = [0, *present]
-        for i in range(1, self._size + 1):
-            parent = i + (i & -i)
-            if parent <= self._size:
-                tree[parent] += tree[i]
-        self._tree = tree
-
-    def add(self, slot: int, delta: int) -> None:
-        i = slot + 1
-        while i <= self._size:
-            self._tree[i] += delta
-            i += i & -i
-
-    def before(self, slot: int) -> int:
-        """How many present slots lie before ``slot``."""
-        total, i = 0, slot
-        while i > 0:
-            total += self._tree[i]
-            i -= i & -i
-        return total
-
-    def kth(self, k: int) -> int:
-        """The slot holding the ``k``-th present element (0-based)."""
-        position, remaining = 0, k + 1
-        step = 1 << self._size.bit_length()
-        while step:
-            nxt = position + step
-            if nxt <= self._size and self._tree[nxt] < remaining:
-                position = nxt
-                remaining -= self._tree[nxt]
-            step >>= 1
-        return position
-
-
-def rank_changes(old_order: Sequence[str], new_order: Sequence[str]) -> list[RankChange]:
-    """The fewest moves that turn ``old_order`` into ``new_order``, to apply in the given order.
-
-    The items on a longest increasing subsequence (of their new positions, read in old order)
-    stay; every other item moves once, directly after its new upper neighbour (or to the top).
-    That is ``n - LIS`` moves, the minimum possible, found in O(n log n). Each
-    :class:`RankChange` carries the positions and neighbours at the moment it is applied, so an
-    external board replays them one by one (e.g. Jira ``rankAfterIssue``).
-
-    >>> [(c.key, c.after) for c in rank_changes(list("ABCDE"), list("BADEC"))]
-    [('A', 'B'), ('C', 'E')]
-    >>> rank_changes(["A", "B"], ["A", "B"])
-    []
-    """
-    _check_permutation(old_order, new_order)
-    n = len(new_order)
-    new_index = {key: i for i, key in enumerate(new_order)}
-    sequence = [new_index[key] for key in old_order]
-    stay = {old_order[i] for i in _longest_increasing(sequence)}
-    if len(stay) == n:
-        return []
-    # Lay out one "master" sequence of slots so that, at every step, the current order is the
-    # subsequence of present slots. Each gap starts at a staying item (or the top) and holds the
-    # new slots of the movers that land in it (new order), then the old slots of the movers that
-    # were in it (old order): a mover is placed right after its new upper neighbour, ahead of
-    # movers not yet moved.
-    gap_of_old: list[int] = []
-    gap = 0
-    stay_rank: dict[str, int] = {}
-    for key in old_order:
-        if key in stay:
-            gap += 1
-            stay_rank[key] = gap
-        gap_of_old.append(gap)
-    gap_of_new: dict[str, int] = {}
-    gap = 0
-    for key in new_order:
-        if key in stay:
-            gap = stay_rank[key]
-        else:
-            gap_of_new[key] = gap
-    # Sort slots by (gap, kind, order): kind 0 = the staying item, 1 = new slot, 2 = old slot.
-    slots: list[tuple[int, int, int, str]] = []
-    for i, key in enumerate(old_order):
-        kind = 0 if key in stay else 2
-        slots.append((gap_of_old[i], kind, i, key))
-    for key, g in gap_of_new.items():
-        slots.append((g, 1, new_index[key], key))
-    slots.sort()
-    old_slot: dict[str, int] = {}
-    new_slot: dict[str, int] = {}
-    for number, (_, kind, _, key) in enumerate(slots):
-        (new_slot if kind == 1 else old_slot)[key] = number
-    present = [0 if kind == 1 else 1 for (_, kind, _, _) in slots]
-    tree = _Fenwick(present)
-    slot_key = [key for (_, _, _, key) in slots]
-    changes: list[RankChange] = []
-    for key in new_order:
-        if key in stay:
-            continue
-        source, target = old_slot[key], new_slot[key]
-        old_position = tree.before(source)
-        tree.add(source, -1)
-        new_position = tree.before(target)
-        tree.add(target, 1)
-        after = slot_key[tree.kth(new_position - 1)] if new_position > 0 else None
-        before = slot_key[tree.kth(new_position + 1)] if new_position + 1 < n else None
-        changes.append(RankChange(key, new_position, old_position, after, before))
-    return changes

@@ -399,7 +399,7 @@ class Board:
     def _empty_stages(self) -> list[dict[str, None]]:
         return [{} for _ in self.workflow.stages]
 
-    # -- changes -----------------------------------------------------------------------------
+    # --- changes ----------------------------------------------------------------------------------
 
     def add(
         self,
@@ -561,7 +561,7 @@ class Board:
         self._blocked_log.pop(key, None)
         return self._items.pop(key)
 
-    # -- queries -----------------------------------------------------------------------------
+    # --- queries ----------------------------------------------------------------------------------
 
     def _require(self, key: str) -> None:
         if key not in self._items:

@@ -32,7 +32,7 @@ import pluggy
 if TYPE_CHECKING:
     from agilemarketing.adapter import Adapter
     from agilemarketing.metrics import Metric
-    from agilemarketing.prioritization import Prioritiser
+    from agilemarketing.prioritisation import Prioritiser
 
 __all__ = [
     "PROJECT_NAME",

@@ -34,7 +34,7 @@ from agilemarketing.hookspecs import PROJECT_NAME, hookimpl
 
 if TYPE_CHECKING:
     from agilemarketing.metrics import Metric
-    from agilemarketing.prioritization import Prioritiser
+    from agilemarketing.prioritisation import Prioritiser
 
 __all__ = [
     "ENTRY_POINT_GROUP",

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 from agilemarketing.hookspecs import hookimpl
 
 if TYPE_CHECKING:
-    from agilemarketing.prioritization import Prioritiser
+    from agilemarketing.prioritisation import Prioritiser
 
 
 @hookimpl
 def register_prioritisers() -> Sequence[type[Prioritiser]]:
     """Every built-in prioritiser, by its ``name``."""
-    from agilemarketing.prioritization import BUILTIN_PRIORITISERS
+    from agilemarketing.prioritisation import BUILTIN_PRIORITISERS
 
     return list(BUILTIN_PRIORITISERS)

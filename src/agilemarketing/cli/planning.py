@@ -16,12 +16,12 @@ from agilemarketing.adapter import ItemRecord, parse_adapter_url
 from agilemarketing.cli.report import _workflow
 from agilemarketing.cycles import Cycle
 from agilemarketing.errors import AgileMarketingError, NotFound
-from agilemarketing.guidepoint import Blueprint, Priority
 from agilemarketing.historyio import CycleWindow, HistoryTable
 from agilemarketing.mirror import Mirror
+from agilemarketing.planning.blueprint import Blueprint, Priority
+from agilemarketing.planning.file import PlanningFile
+from agilemarketing.planning.showcase import ShowcaseSummary, cycle_from_history, team_showcase
 from agilemarketing.report import load_history
-from agilemarketing.serialize import PlanningFile
-from agilemarketing.showcase import ShowcaseSummary, cycle_from_history, team_showcase
 
 __all__ = ["blueprint", "showcase"]
 

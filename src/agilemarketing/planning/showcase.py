@@ -4,9 +4,9 @@ At the end of each cycle the team shows what it *finished* (customer-ready work:
 of Done holds), how live campaigns do against their success criteria, what changed on the
 Blueprint, and records stakeholders' suggestions as new requests for the Marketing Owner. It is
 not an approval meeting: nothing here approves or rejects finished work, and a suggestion never
-changes what was delivered; it becomes a :class:`~agilemarketing.stakeholders.Request` like any
-other. The :class:`ShowcaseSummary` is short enough for a sales update call and renders as
-Markdown or a self-contained HTML page.
+changes what was delivered; it becomes a :class:`~agilemarketing.planning.stakeholders.Request`
+like any other. The :class:`ShowcaseSummary` is short enough for a sales update call and renders
+as Markdown or a self-contained HTML page.
 
 Team Improvement (the retrospective) is a :class:`Retrospective`: keep / change / try, tied to
 the cycle's team-level :class:`CycleMetrics`.
@@ -41,13 +41,14 @@ from agilemarketing.board import Board
 from agilemarketing.cycles import Capacity, Cycle, CycleReport
 from agilemarketing.done import DefinitionOfDone
 from agilemarketing.errors import InvalidValue, NotFound
-from agilemarketing.experiments import Decision, Experiment
 from agilemarketing.flow import FlowLog
-from agilemarketing.guidepoint import Blueprint
 from agilemarketing.history import ItemHistory
 from agilemarketing.historyio import CycleWindow, HistoryTable
 from agilemarketing.items import Size, WorkItem
-from agilemarketing.stakeholders import Intake, Request, RequestCheck
+from agilemarketing.planning.blueprint import Blueprint
+from agilemarketing.planning.experiments import Decision, Experiment
+from agilemarketing.planning.intake import Intake
+from agilemarketing.planning.stakeholders import Request, RequestCheck
 
 if TYPE_CHECKING:
     from agilemarketing.workflow import Workflow
@@ -377,6 +378,27 @@ def cycle_from_history(
     >>> report.completed_committed, report.predictability
     (('V-1',), 1.0)
     """
+    table, records = _history_table(history)
+    known = {w.name for w in table.cycles}
+    extra = tuple(w for w in windows if w.name not in known)
+    if extra:
+        table = attrs.evolve(table, cycles=(*table.cycles, *extra))
+    log = FlowLog.build(table, workflow)
+    window = _cycle_window(log, name)
+    joined = _joined(log, window)
+    source = _ItemSource(
+        log,
+        dict(zip(table.keys.tolist(), table.summaries, strict=True)),
+        _labels(log, joined),
+        records,
+    )
+    return _cycle_report(window, joined, source, grace)
+
+
+def _history_table(
+    history: HistoryTable | str | os.PathLike[str] | Iterable[ItemHistory | ItemRecord],
+) -> tuple[HistoryTable, dict[str, ItemRecord]]:
+    """The history as a table, and the adapter records among it by key (none for a file)."""
     from agilemarketing.report import _as_table  # reads files and adapter URLs alike
 
     records: dict[str, ItemRecord] = {}
@@ -387,12 +409,11 @@ def cycle_from_history(
         given = list(history)
         records = {r.key: r for r in given if isinstance(r, ItemRecord)}
         source = [r.history if isinstance(r, ItemRecord) else r for r in given]
-    table = _as_table(source)
-    known = {w.name for w in table.cycles}
-    extra = tuple(w for w in windows if w.name not in known)
-    if extra:
-        table = attrs.evolve(table, cycles=(*table.cycles, *extra))
-    log = FlowLog.build(table, workflow)
+    return _as_table(source), records
+
+
+def _cycle_window(log: FlowLog, name: str | None) -> CycleWindow:
+    """The cycle called ``name``, or the latest one ended by the last timestamp in the data."""
     ordered = sorted(log.cycles, key=lambda w: w.start)
     if not ordered:
         raise NotFound(
@@ -403,15 +424,18 @@ def cycle_from_history(
     if name is None:
         as_of = _moment_of(log.as_of)
         ended = [w for w in ordered if as_of is None or w.end <= as_of]
-        window = (ended or ordered)[-1]
-    else:
-        found = [w for w in ordered if w.name.casefold() == name.strip().casefold()]
-        if not found:
-            raise NotFound(
-                "cycle", name, where="history",
-                fix=f"use one of {', '.join(w.name for w in ordered)}",
-            )  # fmt: skip
-        window = found[0]
+        return (ended or ordered)[-1]
+    found = [w for w in ordered if w.name.casefold() == name.strip().casefold()]
+    if not found:
+        raise NotFound(
+            "cycle", name, where="history",
+            fix=f"use one of {', '.join(w.name for w in ordered)}",
+        )  # fmt: skip
+    return found[0]
+
+
+def _joined(log: FlowLog, window: CycleWindow) -> dict[int, datetime | None]:
+    """The cycle's members (flow-log rows) and when each joined (None: unknown)."""
     joined: dict[int, datetime | None] = {}
     if window.name in log.cycle_names:
         code = log.cycle_names.index(window.name)
@@ -424,28 +448,54 @@ def cycle_from_history(
         code = log.sprint_names.index(window.name)
         for item in log.sprint_item[log.sprint_code == code].tolist():
             joined.setdefault(int(item), None)
-    summaries = dict(zip(table.keys.tolist(), table.summaries, strict=True))
+    return joined
+
+
+def _labels(log: FlowLog, joined: Mapping[int, datetime | None]) -> dict[int, list[str]]:
+    """The labels of the cycle's members, by flow-log row."""
     labels: dict[int, list[str]] = {}
     mine = np.isin(log.label_item, np.fromiter(joined, dtype=np.int64, count=len(joined)))
     for item, code in zip(
         log.label_item[mine].tolist(), log.label_code[mine].tolist(), strict=True
     ):
         labels.setdefault(int(item), []).append(log.label_names[code])
+    return labels
 
-    def work_item(row: int) -> WorkItem:
+
+@attrs.frozen
+class _ItemSource:
+    """What a member's work item is made of: the flow log, summaries, labels, records."""
+
+    log: FlowLog
+    summaries: Mapping[str, str]
+    labels: Mapping[int, list[str]]
+    records: Mapping[str, ItemRecord]
+
+    def item(self, row: int) -> WorkItem:
+        """The work item of flow-log row ``row``."""
+        log = self.log
         key = str(log.keys[row])
         points = float(log.points[row])
-        record = records.get(key)
+        record = self.records.get(key)
         return WorkItem(
             key,
-            summaries.get(key) or key,
+            self.summaries.get(key) or key,
             kind=log.type_names[log.types[row]] or "task",
             size=Size.points(points) if math.isfinite(points) else None,
-            labels=labels.get(row, ()),
+            labels=self.labels.get(row, ()),
             done_criteria=() if record is None else record.done_criteria,
             fields={} if record is None else dict(record.fields),
         )
 
+
+def _cycle_report(
+    window: CycleWindow,
+    joined: Mapping[int, datetime | None],
+    source: _ItemSource,
+    grace: timedelta,
+) -> CycleReport:
+    """Members joined by ``start + grace`` are committed, later ones unplanned; completions are
+    the done stage reached inside the window."""
     cutoff = window.start + grace
     committed: list[WorkItem] = []
     unplanned: list[WorkItem] = []
@@ -454,9 +504,9 @@ def cycle_from_history(
         at = joined[row]
         if at is not None and at > cutoff and at >= window.end:
             continue
-        work = work_item(row)
+        work = source.item(row)
         (committed if at is None or at <= cutoff else unplanned).append(work)
-        done = _moment_of(log.done[row])
+        done = _moment_of(source.log.done[row])
         if done is not None and window.start <= done < window.end:
             completions.append((work.key, done))
     completions.sort(key=lambda pair: pair[1])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
@@ -18,24 +18,20 @@ from agilemarketing.errors import (
     NotFound,
     NotMarketingOwner,
 )
-from agilemarketing.guidepoint import Guidepoint, Outcome
 from agilemarketing.items import Size, WorkItem
-from agilemarketing.poker import Deck, PokerTable
-from agilemarketing.prioritization import MoSCoW
+from agilemarketing.planning.guidepoint import Guidepoint
+from agilemarketing.planning.poker import Deck, PokerTable
+from agilemarketing.planning.workshop import LaunchPlan, LaunchSlice, PlanningWorkshop, plan_cycle
+from agilemarketing.prioritisation import MoSCoW
 from agilemarketing.workflow import Workflow
-from agilemarketing.workshop import LaunchPlan, LaunchSlice, PlanningWorkshop, plan_cycle
 
-GP = Guidepoint(
-    "Pipeline and retention",
-    date(2026, 4, 1),
-    date(2026, 6, 30),
-    [Outcome("pipeline"), Outcome("retention")],
-)
 START = datetime(2026, 4, 6, tzinfo=UTC)
 
 
-def workshop() -> PlanningWorkshop:
-    ws = PlanningWorkshop(GP, owner="Maya", participants=["Ana", "Ben", "Sam", "Priya"])
+@pytest.fixture
+def workshop(guidepoint: Guidepoint) -> PlanningWorkshop:
+    """Maya's workshop: five ideas from four participants, one serving no outcome."""
+    ws = PlanningWorkshop(guidepoint, owner="Maya", participants=["Ana", "Ben", "Sam", "Priya"])
     ws.brainstorm(
         {"Ana": ["App videos", "Webinar"], "Sam": ["Sales one-pager"]}, outcome="pipeline"
     )
@@ -44,76 +40,74 @@ def workshop() -> PlanningWorkshop:
     return ws
 
 
-def test_everyone_in_the_room_contributes_ideas() -> None:
-    ws = workshop()
-    assert [(i.key, i.by) for i in ws.ideas] == [
+def test_everyone_in_the_room_contributes_ideas(workshop: PlanningWorkshop) -> None:
+    assert [(i.key, i.by) for i in workshop.ideas] == [
         ("I1", "Ana"), ("I2", "Ana"), ("I3", "Sam"), ("I4", "Priya"), ("I5", "Ben"),
     ]  # fmt: skip
-    assert "Maya" in ws.participants
+    assert "Maya" in workshop.participants
     with pytest.raises(NotFound):
-        ws.add_idea("Skywriting", by="a passer-by")
+        workshop.add_idea("Skywriting", by="a passer-by")
     with pytest.raises(DoesNotServeGuidepoint):
-        ws.add_idea("Brand film", by="Ana", outcome="awareness")
+        workshop.add_idea("Brand film", by="Ana", outcome="awareness")
 
 
-def test_vote_based_prioritisation_reuses_borda_and_schulze() -> None:
-    ws = workshop()
+def test_vote_based_prioritisation_reuses_borda_and_schulze(workshop: PlanningWorkshop) -> None:
     ballots = {
         "Ana": ["I1", "I2", "I3", "I4", "I5"],
         "Sam": ["I3", "I1", "I2", "I4", "I5"],
         "Priya": ["I4", "I1", "I3", "I2", "I5"],
     }
-    result = ws.prioritise_by_votes(ballots)
+    result = workshop.prioritise_by_votes(ballots)
     assert result.order[0] == "I1"
-    assert [i.key for i in ws.ideas] == list(result.order)
-    schulze = ws.prioritise_by_votes(ballots, method="schulze")
+    assert [i.key for i in workshop.ideas] == list(result.order)
+    schulze = workshop.prioritise_by_votes(ballots, method="schulze")
     assert schulze.method == "schulze"
     with pytest.raises(NotFound):
-        ws.prioritise_by_votes({"Stranger": ["I1"]})
+        workshop.prioritise_by_votes({"Stranger": ["I1"]})
 
 
-def test_moscow_sorts_an_existing_pile_and_wont_never_wins() -> None:
-    ws = workshop()
+def test_moscow_sorts_an_existing_pile_and_wont_never_wins(workshop: PlanningWorkshop) -> None:
     with pytest.raises(InvalidValue, match="MoSCoW"):
-        ws.prioritise_by_moscow({"I1": "must"})
-    ranking = ws.prioritise_by_moscow(
+        workshop.prioritise_by_moscow({"I1": "must"})
+    ranking = workshop.prioritise_by_moscow(
         {"I1": "should", "I2": "could", "I3": "must", "I4": "must", "I5": "won't"}
     )
     assert ranking.keys() == ["I3", "I4", "I1", "I2", "I5"]
-    assert [i.key for i in ws.winners()] == ["I3", "I4", "I1", "I2"]
-    assert ws.idea("I5").moscow is MoSCoW.WONT
+    assert [i.key for i in workshop.winners()] == ["I3", "I4", "I1", "I2"]
+    assert workshop.idea("I5").moscow is MoSCoW.WONT
 
 
-def test_the_owner_has_the_final_say_on_the_order() -> None:
-    ws = workshop()
-    ws.prioritise_by_votes({"Ana": ["I1", "I2", "I3", "I4", "I5"]})
+def test_the_owner_has_the_final_say_on_the_order(workshop: PlanningWorkshop) -> None:
+    workshop.prioritise_by_votes({"Ana": ["I1", "I2", "I3", "I4", "I5"]})
     with pytest.raises(NotMarketingOwner):
-        ws.owner_orders(["I4"], by="Sam")
-    ws.owner_orders(["I4"], by="Maya")
-    assert [i.key for i in ws.ideas][:2] == ["I4", "I1"]
+        workshop.owner_orders(["I4"], by="Sam")
+    workshop.owner_orders(["I4"], by="Maya")
+    assert [i.key for i in workshop.ideas][:2] == ["I4", "I1"]
 
 
-def test_sizing_with_planning_poker_and_winners_into_the_single_backlog() -> None:
-    ws = workshop()
-    ws.prioritise_by_votes({"Ana": ["I1", "I3", "I2", "I4", "I5"]})
+def test_sizing_with_planning_poker_and_winners_into_the_single_backlog(
+    workshop: PlanningWorkshop,
+) -> None:
+    workshop.prioritise_by_votes({"Ana": ["I1", "I3", "I2", "I4", "I5"]})
     table = PokerTable(["Ana", "Ben"], Deck.fibonacci())
-    for idea, card in zip(ws.winners(3), [8, 3, 5], strict=True):
+    for idea, card in zip(workshop.winners(3), [8, 3, 5], strict=True):
         table.play(WorkItem(idea.key, idea.title), [{"Ana": card, "Ben": card}])
-    ws.apply_estimates(table.results)
-    assert [i.size.value if i.size else None for i in ws.ideas][:4] == [8, 3, 5, None]
+    workshop.apply_estimates(table.results)
+    assert [i.size.value if i.size else None for i in workshop.ideas][:4] == [8, 3, 5, None]
     backlog = Backlog([WorkItem("MKT-1", "Existing work", outcome="pipeline")])
-    ws.to_backlog(backlog, n=3)
+    workshop.to_backlog(backlog, n=3)
     assert backlog.keys() == ["MKT-1", "I1", "I3", "I2"]
     assert backlog.find("I1").outcome == "pipeline"
 
 
-def test_blueprint_draft_fills_capacity_and_explains_what_is_left_out() -> None:
-    ws = workshop()
-    ws.prioritise_by_votes({"Ana": ["I1", "I5", "I3", "I2", "I4"]})
+def test_blueprint_draft_fills_capacity_and_explains_what_is_left_out(
+    workshop: PlanningWorkshop,
+) -> None:
+    workshop.prioritise_by_votes({"Ana": ["I1", "I5", "I3", "I2", "I4"]})
     sizes = {"I1": 13, "I5": 3, "I3": 20, "I2": 21, "I4": 5}
     for key, points in sizes.items():
-        ws.size(key, Size.points(points))
-    draft = ws.draft_blueprint("2026-04", capacity=15)
+        workshop.size(key, Size.points(points))
+    draft = workshop.draft_blueprint("2026-04", capacity=15)
     names = [p.name for p in draft.blueprint.priorities]
     assert names == ["App videos", "Sales one-pager", "Churn survey"]
     # the sales one-pager (20) did not fit in April after the videos (13): it spreads over months
@@ -126,10 +120,10 @@ def test_blueprint_draft_fills_capacity_and_explains_what_is_left_out() -> None:
     assert "Not in this Blueprint" in str(draft)
 
 
-def test_blueprint_draft_starts_from_priorities_already_agreed() -> None:
-    from agilemarketing.guidepoint import Priority
+def test_blueprint_draft_starts_from_priorities_already_agreed(guidepoint: Guidepoint) -> None:
+    from agilemarketing.planning.blueprint import Priority
 
-    ws = PlanningWorkshop(GP, owner="Maya", participants=["Ana"])
+    ws = PlanningWorkshop(guidepoint, owner="Maya", participants=["Ana"])
     ws.add_idea("Video", by="Ana", outcome="pipeline")
     ws.size("I1", Size.points(8))
     agreed = Priority("App launch", "pipeline", {"2026-04": 10})
@@ -138,8 +132,8 @@ def test_blueprint_draft_starts_from_priorities_already_agreed() -> None:
     assert draft.blueprint.priority("Video").effort == (("2026-04", 2.0), ("2026-05", 6.0))
 
 
-def test_blueprint_draft_keeps_to_a_few_priorities() -> None:
-    ws = PlanningWorkshop(GP, owner="Maya", participants=["Ana"])
+def test_blueprint_draft_keeps_to_a_few_priorities(guidepoint: Guidepoint) -> None:
+    ws = PlanningWorkshop(guidepoint, owner="Maya", participants=["Ana"])
     for n in range(7):
         ws.add_idea(f"Idea {n}", by="Ana", outcome="pipeline")
     for idea in ws.ideas:
@@ -149,7 +143,7 @@ def test_blueprint_draft_keeps_to_a_few_priorities() -> None:
     assert len(draft.left_out) == 4
 
 
-# -- minimum viable launch ---------------------------------------------------------------
+# --- minimum viable launch ------------------------------------------------------------------------
 
 
 def test_a_launch_must_be_split_into_valuable_slices() -> None:
@@ -190,7 +184,7 @@ def test_release_order_follows_slice_order(sizes: list[int], per_cycle: int) -> 
     assert cycles[0] == min(cycles)
 
 
-# -- cycle planning ----------------------------------------------------------------------
+# --- cycle planning -------------------------------------------------------------------------------
 
 
 def sized(key: str, points: float | None) -> WorkItem:
@@ -251,11 +245,10 @@ def test_a_plan_never_exceeds_capacity_and_is_a_prefix_of_the_backlog(
         assert plan.left_out[0].key == items[len(plan.committed)].key
 
 
-def test_dot_voting_ballots_work_too() -> None:
-    from agilemarketing.prioritization import Ballot
+def test_dot_voting_ballots_work_too(workshop: PlanningWorkshop) -> None:
+    from agilemarketing.prioritisation import Ballot
 
-    ws = workshop()
-    result = ws.prioritise_by_votes(
+    result = workshop.prioritise_by_votes(
         [
             Ballot.dots("Ana", {"I4": 3, "I1": 1}),
             Ballot.dots("Sam", {"I4": 2, "I2": 2}),
@@ -264,4 +257,4 @@ def test_dot_voting_ballots_work_too() -> None:
         method="schulze",
     )
     assert result.order[0] == "I4"
-    assert ws.ideas[0].key == "I4"
+    assert workshop.ideas[0].key == "I4"

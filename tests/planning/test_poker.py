@@ -15,7 +15,7 @@ from agilemarketing.errors import (
     VotesHidden,
 )
 from agilemarketing.items import SizeUnit, WorkItem
-from agilemarketing.poker import (
+from agilemarketing.planning.poker import (
     AdjacentCards,
     ConvergenceRule,
     Deck,

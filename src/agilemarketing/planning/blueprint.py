@@ -1,16 +1,13 @@
-"""The Guidepoint (what success means this period) and the Blueprint (a three-month calendar).
-
-A :class:`Guidepoint` is the north-star statement a team agrees with its stakeholders at the
-strategic level: a few :class:`Outcome` s, each shown by :class:`Kpi` s with targets and current
-values. Work is judged by the outcome it serves (``WorkItem.outcome``); backlog items that serve
-no current outcome are pruning candidates (:meth:`Guidepoint.unserved`).
+"""The Blueprint: a three-month calendar of a few priorities against a fixed capacity.
 
 A :class:`Blueprint` is the agreed three-month calendar of a *few* high-level priorities, each
-tied to a Guidepoint outcome, drawn against the team's fixed capacity per month. Capacity does not
-stretch: :meth:`Blueprint.add` refuses a priority that does not fit and says what must move out,
-and by how much; :meth:`Blueprint.reprioritise` is the only way to make room.
+tied to an outcome of the :class:`~agilemarketing.planning.guidepoint.Guidepoint`, drawn against
+the team's fixed capacity per month. Capacity does not stretch: :meth:`Blueprint.add` refuses a
+priority that does not fit and says what must move out, and by how much;
+:meth:`Blueprint.reprioritise` is the only way to make room.
 
 >>> from datetime import date
+>>> from agilemarketing.planning.guidepoint import Guidepoint, Kpi, Outcome
 >>> gp = Guidepoint(
 ...     "Sales has a pipeline it can follow up",
 ...     starts=date(2026, 4, 1), ends=date(2026, 6, 30),
@@ -27,10 +24,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
+from agilemarketing._text import required
+from agilemarketing.cycles import CycleReport, capacity_from_history
 from agilemarketing.errors import (
     BlueprintOverCapacity,
     DoesNotServeGuidepoint,
@@ -38,23 +37,9 @@ from agilemarketing.errors import (
     NotFound,
     raise_all,
 )
-from agilemarketing.items import WorkItem
+from agilemarketing.planning.guidepoint import Guidepoint
 
-if TYPE_CHECKING:
-    from agilemarketing.backlog import OutsideOutcomes
-    from agilemarketing.cycles import CycleReport
-
-__all__ = [
-    "Blueprint",
-    "BlueprintDiff",
-    "CapacityCheck",
-    "Guidepoint",
-    "Kpi",
-    "Outcome",
-    "Priority",
-    "PruningReport",
-    "month_of",
-]
+__all__ = ["Blueprint", "BlueprintDiff", "CapacityCheck", "Priority", "month_of"]
 
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*$")
 _NORMAL = frozenset(f"{y:04d}-{m:02d}" for y in range(1990, 2100) for m in range(1, 13))
@@ -105,277 +90,6 @@ def _text(value: str) -> str:
     return str(value).strip()
 
 
-def _required(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-    if not value:
-        raise InvalidValue(
-            f"{attribute.name} must not be empty",
-            where=type(instance).__name__,
-            fix=f"give the {attribute.name}",
-        )
-
-
-def _finite(instance: Any, attribute: attrs.Attribute[Any], value: float | None) -> None:
-    if value is not None and value != value:  # NaN
-        raise InvalidValue(
-            f"{attribute.name} must be a number",
-            where=type(instance).__name__,
-            fix=f"give {attribute.name} as a number (NaN is not one)",
-            value=value,
-        )
-
-
-@attrs.frozen
-class Kpi:
-    """A key performance indicator with a target and (optionally) its current value.
-
-    ``higher_is_better=False`` is for KPIs such as cost per lead.
-
-    >>> k = Kpi("qualified leads", target=50, current=20)
-    >>> k.met, k.progress
-    (False, 0.4)
-    >>> k.with_current(55).met
-    True
-    """
-
-    name: str = attrs.field(converter=_text, validator=_required)
-    target: float = attrs.field(converter=float, validator=_finite)
-    current: float | None = attrs.field(
-        default=None, converter=attrs.converters.optional(float), validator=_finite
-    )
-    unit: str = ""
-    higher_is_better: bool = True
-
-    @property
-    def met(self) -> bool:
-        """Whether the current value reaches the target (False while unknown)."""
-        if self.current is None:
-            return False
-        if self.higher_is_better:
-            return self.current >= self.target
-        return self.current <= self.target
-
-    @property
-    def progress(self) -> float | None:
-        """Current over target (target over current when lower is better); None while unknown."""
-        if self.current is None:
-            return None
-        if self.higher_is_better:
-            return self.current / self.target if self.target else 1.0
-        return self.target / self.current if self.current else 1.0
-
-    def with_current(self, value: float) -> Kpi:
-        """A copy with a new current value."""
-        return attrs.evolve(self, current=value)
-
-    def __str__(self) -> str:
-        now = "?" if self.current is None else f"{self.current:g}"
-        unit = f" {self.unit}" if self.unit else ""
-        return f"{self.name}: {now} of {self.target:g}{unit}"
-
-
-def _kpis(value: Iterable[Kpi]) -> tuple[Kpi, ...]:
-    return tuple(value)
-
-
-@attrs.frozen
-class Outcome:
-    """A business outcome the Guidepoint names, shown by its KPIs.
-
-    ``owner`` is the stakeholder who owns the business goal (optional).
-
-    >>> Outcome("pipeline", "Sales can follow up", [Kpi("qualified leads", 50)]).kpis[0].target
-    50.0
-    """
-
-    name: str = attrs.field(converter=_text, validator=_required)
-    description: str = ""
-    kpis: tuple[Kpi, ...] = attrs.field(factory=tuple, converter=_kpis)
-    owner: str | None = None
-
-    @property
-    def met(self) -> bool:
-        """Whether every KPI of the outcome meets its target (False without KPIs)."""
-        return bool(self.kpis) and all(k.met for k in self.kpis)
-
-
-def _outcomes(value: Iterable[Outcome]) -> tuple[Outcome, ...]:
-    return tuple(value)
-
-
-def _names(value: Iterable[str]) -> frozenset[str]:
-    return frozenset(v.strip() for v in value if v.strip())
-
-
-@attrs.frozen
-class PruningReport:
-    """Backlog items that serve no current Guidepoint outcome: candidates for pruning.
-
-    Attributes:
-        candidates: the items, in the order given.
-        reasons: item key -> why it is a candidate.
-        total: how many items were examined.
-    """
-
-    candidates: tuple[WorkItem, ...]
-    reasons: Mapping[str, str]
-    total: int
-
-    @property
-    def share(self) -> float:
-        """The fraction of examined items that are candidates (0 for an empty backlog).
-
-        >>> PruningReport((), {}, 0).share
-        0.0
-        """
-        return len(self.candidates) / self.total if self.total else 0.0
-
-    def __str__(self) -> str:
-        lines = [
-            f"{len(self.candidates)} of {self.total} items serve no current outcome "
-            f"({self.share:.0%})"
-        ]
-        lines += [f"- {i.key} {i.title}: {self.reasons[i.key]}" for i in self.candidates]
-        return "\n".join(lines)
-
-
-@attrs.frozen
-class Guidepoint:
-    """The period's statement of success: outcomes and the KPIs that show them.
-
-    Rules: at least one outcome; outcome names are unique; the period ends after it starts.
-
-    >>> gp = Guidepoint("More pipeline", date(2026, 4, 1), date(2026, 6, 30),
-    ...                 [Outcome("pipeline"), Outcome("retention")])
-    >>> gp.serves("pipeline"), gp.serves("brand awareness"), gp.serves(None)
-    (True, False, False)
-    """
-
-    statement: str = attrs.field(converter=_text, validator=_required)
-    starts: date
-    ends: date
-    outcomes: tuple[Outcome, ...] = attrs.field(converter=_outcomes)
-    agreed_with: frozenset[str] = attrs.field(factory=frozenset, converter=_names)
-
-    def __attrs_post_init__(self) -> None:
-        problems: list[InvalidValue] = []
-        if not self.outcomes:
-            problems.append(
-                InvalidValue(
-                    "a Guidepoint needs at least one outcome",
-                    where="Guidepoint",
-                    fix="name the outcomes the stakeholders want from marketing this period",
-                )
-            )
-        seen: set[str] = set()
-        for outcome in self.outcomes:
-            if outcome.name.casefold() in seen:
-                problems.append(
-                    InvalidValue(
-                        f"outcome {outcome.name!r} appears twice",
-                        where="Guidepoint",
-                        fix="give each outcome its own name",
-                    )
-                )
-            seen.add(outcome.name.casefold())
-        if self.ends <= self.starts:
-            problems.append(
-                InvalidValue(
-                    f"the period ends ({self.ends}) before it starts ({self.starts})",
-                    where="Guidepoint",
-                    fix="check the dates",
-                )
-            )
-        raise_all(problems, "invalid Guidepoint")
-
-    @property
-    def outcome_names(self) -> tuple[str, ...]:
-        """The outcomes' names, in order."""
-        return tuple(o.name for o in self.outcomes)
-
-    def serves(self, outcome: str | None) -> bool:
-        """Whether ``outcome`` names a current outcome (case-insensitive)."""
-        if outcome is None:
-            return False
-        return outcome.strip().casefold() in {n.casefold() for n in self.outcome_names}
-
-    def outcome(self, name: str) -> Outcome:
-        """The outcome called ``name`` (case-insensitive).
-
-        >>> Guidepoint("x", date(2026, 1, 1), date(2026, 3, 31), [Outcome("a")]).outcome("A").name
-        'a'
-        """
-        for outcome in self.outcomes:
-            if outcome.name.casefold() == name.strip().casefold():
-                return outcome
-        raise NotFound(
-            "outcome", name, where="Guidepoint", fix=f"use one of {', '.join(self.outcome_names)}"
-        )
-
-    def require_serves(self, subject: str, outcome: str | None) -> str:
-        """Return the canonical outcome name, or raise :class:`DoesNotServeGuidepoint`."""
-        if not self.serves(outcome):
-            raise DoesNotServeGuidepoint(subject, outcome=outcome, outcomes=self.outcome_names)
-        assert outcome is not None
-        return self.outcome(outcome).name
-
-    def with_kpi(self, outcome: str, kpi: str, current: float) -> Guidepoint:
-        """A copy where the KPI ``kpi`` of ``outcome`` has a new current value.
-
-        >>> gp = Guidepoint("x", date(2026, 1, 1), date(2026, 3, 31),
-        ...                 [Outcome("a", kpis=[Kpi("leads", 50)])])
-        >>> gp.with_kpi("a", "leads", 51).outcome("a").met
-        True
-        """
-        target = self.outcome(outcome)
-        wanted = kpi.strip().casefold()
-        if all(k.name.casefold() != wanted for k in target.kpis):
-            raise NotFound(
-                "KPI",
-                kpi,
-                where=f"outcome {target.name!r}",
-                fix=(
-                    f"use one of {', '.join(k.name for k in target.kpis)}"
-                    if target.kpis
-                    else "give the outcome its KPIs first (Outcome(..., kpis=[...]))"
-                ),
-            )
-        kpis = [k.with_current(current) if k.name.casefold() == wanted else k for k in target.kpis]
-        changed = attrs.evolve(target, kpis=kpis)
-        return attrs.evolve(self, outcomes=[changed if o is target else o for o in self.outcomes])
-
-    def prune_rule(self) -> OutsideOutcomes:
-        """The backlog's prune rule for items outside this Guidepoint's outcomes.
-
-        >>> from agilemarketing.backlog import Backlog
-        >>> gp = Guidepoint("x", date(2026, 1, 1), date(2026, 3, 31), [Outcome("pipeline")])
-        >>> backlog = Backlog([WorkItem("A", "Webinar", outcome="pipeline"), WorkItem("B", "Fax")])
-        >>> backlog.plan_prune(gp.prune_rule()).keys
-        ('B',)
-        """
-        from agilemarketing.backlog import OutsideOutcomes
-
-        return OutsideOutcomes(set(self.outcome_names))
-
-    def unserved(self, items: Iterable[WorkItem]) -> PruningReport:
-        """Items serving no current outcome (none named, or one no longer on the Guidepoint).
-
-        The items are judged by the backlog's own prune rule (:meth:`prune_rule`), so this
-        report and ``Backlog.plan_prune(gp.prune_rule())`` always select the same items.
-
-        >>> gp = Guidepoint("x", date(2026, 1, 1), date(2026, 3, 31), [Outcome("pipeline")])
-        >>> report = gp.unserved([WorkItem("A", "Webinar", outcome="pipeline"),
-        ...                       WorkItem("B", "Old flyer"),
-        ...                       WorkItem("C", "Trade fair", outcome="awareness 2025")])
-        >>> [i.key for i in report.candidates], report.reasons["C"]
-        (['B', 'C'], "serves 'awareness 2025', not a current Guidepoint outcome")
-        """
-        examined = list(items)
-        rule = self.prune_rule()
-        reasons = {item.key: why for item in examined if (why := rule(item)) is not None}
-        candidates = tuple(item for item in examined if item.key in reasons)
-        return PruningReport(candidates, reasons, len(examined))
-
-
 def _effort(
     value: Mapping[str, float] | Iterable[tuple[str, float]],
 ) -> tuple[tuple[str, float], ...]:
@@ -399,8 +113,8 @@ class Priority:
     (8.0, 3.0, ('2026-04', '2026-05'))
     """
 
-    name: str = attrs.field(converter=_text, validator=_required)
-    outcome: str = attrs.field(converter=_text, validator=_required)
+    name: str = attrs.field(converter=_text, validator=required)
+    outcome: str = attrs.field(converter=_text, validator=required)
     effort: tuple[tuple[str, float], ...] = attrs.field(converter=_effort)
     note: str = ""
 
@@ -539,6 +253,7 @@ class Blueprint:
     raises :class:`~agilemarketing.errors.BlueprintOverCapacity`.
 
     >>> from datetime import date
+    >>> from agilemarketing.planning.guidepoint import Outcome
     >>> gp = Guidepoint("x", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])
     >>> bp = Blueprint(gp, "2026-04", capacity=[10, 10, 8])
     >>> bp.months
@@ -616,6 +331,7 @@ class Blueprint:
         capacity is a forecast from the team's own history, never a stretch goal.
 
         >>> from datetime import date
+        >>> from agilemarketing.planning.guidepoint import Outcome
         >>> gp = Guidepoint("x", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])
         >>> Blueprint.from_throughput(gp, "2026-04", [10, 12, 8, 11]).capacity
         (22.0, 23.0, 22.0)
@@ -667,6 +383,7 @@ class Blueprint:
         >>> from datetime import datetime, UTC
         >>> from agilemarketing.cycles import Capacity, Cycle, CycleRun
         >>> from agilemarketing.items import WorkItem
+        >>> from agilemarketing.planning.guidepoint import Outcome
         >>> run = CycleRun(Cycle("C1", datetime(2026, 3, 2, tzinfo=UTC), Capacity.items(9)))
         >>> run.commit([WorkItem(f"K{i}", "x") for i in range(7)])
         >>> for i in range(7):
@@ -675,8 +392,6 @@ class Blueprint:
         >>> Blueprint.from_history(gp, "2026-04", [run.close()], unit="items").capacity
         (15.0, 15.0, 15.0)
         """
-        from agilemarketing.cycles import capacity_from_history
-
         past = sorted(reports, key=lambda r: r.cycle.start)
         per_cycle = capacity_from_history(past, unit=unit, percentile=percentile, last=last)
         days = max(1, round(past[-1].cycle.length / timedelta(days=1)))
@@ -791,6 +506,7 @@ class Blueprint:
         (for example the part of a priority that moves to a later month).
 
         >>> from datetime import date
+        >>> from agilemarketing.planning.guidepoint import Outcome
         >>> gp = Guidepoint("x", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])
         >>> bp = Blueprint(gp, "2026-04", 10, [Priority("Flyers", "pipeline", {"2026-04": 10})])
         >>> bp = bp.reprioritise(Priority("Video", "pipeline", {"2026-04": 6}),
@@ -820,6 +536,7 @@ class Blueprint:
         """What changed from this Blueprint to ``newer``.
 
         >>> from datetime import date
+        >>> from agilemarketing.planning.guidepoint import Outcome
         >>> gp = Guidepoint("x", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])
         >>> a = Blueprint(gp, "2026-04", 10, [Priority("Flyers", "pipeline", {"2026-04": 8})])
         >>> b = a.reprioritise(Priority("Video", "pipeline", {"2026-04": 5}), move_out=["Flyers"])

@@ -30,15 +30,18 @@ from agilemarketing.errors import (
     NotMarketingOwner,
     VotesHidden,
 )
-from agilemarketing.experiments import Decision, Experiment, SuccessCriterion, summarise
-from agilemarketing.guidepoint import Blueprint, Guidepoint, Kpi, Outcome, Priority
 from agilemarketing.items import Size, WorkItem
-from agilemarketing.poker import Deck, PokerTable
-from agilemarketing.serialize import BlueprintVersion, PlanningFile, dumps
-from agilemarketing.showcase import Retrospective, team_showcase
-from agilemarketing.stakeholders import Intake, Request, StakeholderRegister, Verdict
+from agilemarketing.planning.blueprint import Blueprint, Priority
+from agilemarketing.planning.experiments import Decision, Experiment, SuccessCriterion, summarise
+from agilemarketing.planning.file import BlueprintVersion, PlanningFile
+from agilemarketing.planning.guidepoint import Guidepoint, Kpi, Outcome
+from agilemarketing.planning.intake import Intake, Verdict
+from agilemarketing.planning.poker import Deck, PokerTable
+from agilemarketing.planning.serialise import dumps
+from agilemarketing.planning.showcase import Retrospective, team_showcase
+from agilemarketing.planning.stakeholders import Request, StakeholderRegister
+from agilemarketing.planning.workshop import LaunchPlan, LaunchSlice, PlanningWorkshop, plan_cycle
 from agilemarketing.workflow import Workflow
-from agilemarketing.workshop import LaunchPlan, LaunchSlice, PlanningWorkshop, plan_cycle
 
 TEAM = ["Ana (content)", "Ben (design)", "Cy (digital)"]
 
@@ -490,11 +493,11 @@ def test_the_planning_file_and_the_command_line(quarter: Any, tmp_path: Path) ->
 
 
 def test_the_page_tells_this_same_quarter(
-    quarter: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    quarter: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project_root: Path
 ) -> None:
     # docs/quarter.md runs on its own in tests/test_docs.py; here its results must be the ones
     # asserted above, so the page and this specification cannot drift apart.
-    page = Path(__file__).resolve().parents[1] / "docs" / "quarter.md"
+    page = project_root / "docs" / "quarter.md"
     blocks = re.findall(r"^```python\n(.*?)^```", page.read_text(encoding="utf-8"), re.S | re.M)
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, Any] = {"__name__": "__docs__"}

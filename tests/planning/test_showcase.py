@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,16 +16,17 @@ from agilemarketing.backlog import Backlog
 from agilemarketing.cycles import Capacity, Cycle, CycleReport, CycleRun
 from agilemarketing.done import DefinitionOfDone
 from agilemarketing.errors import InvalidValue, NotFound
-from agilemarketing.experiments import Experiment
 from agilemarketing.flow import FlowLog
-from agilemarketing.guidepoint import Blueprint, Guidepoint, Outcome, Priority
 from agilemarketing.items import Size, WorkItem
 from agilemarketing.metrics import CycleReport as MetricsCycleReport
 from agilemarketing.metrics import cycle_report
 from agilemarketing.mirror import OWN_BOARD, Mirror
-from agilemarketing.report import load_history
-from agilemarketing.serialize import BlueprintVersion, PlanningFile
-from agilemarketing.showcase import (
+from agilemarketing.planning.blueprint import Blueprint, Priority
+from agilemarketing.planning.experiments import Experiment
+from agilemarketing.planning.file import BlueprintVersion, PlanningFile
+from agilemarketing.planning.guidepoint import Guidepoint
+from agilemarketing.planning.intake import Intake
+from agilemarketing.planning.showcase import (
     CycleMetrics,
     FinishedWork,
     Retrospective,
@@ -33,16 +34,18 @@ from agilemarketing.showcase import (
     cycle_from_history,
     team_showcase,
 )
+from agilemarketing.planning.stakeholders import Request
+from agilemarketing.report import load_history
 from agilemarketing.simulate import simulate_board
-from agilemarketing.stakeholders import Intake, Request
 from agilemarketing.workflow import Workflow
 
 START = datetime(2026, 4, 6, tzinfo=UTC)
-GP = Guidepoint("Pipeline", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])
 DOD = DefinitionOfDone(["Proofread", "Tracking in place"])
 
 
+@pytest.fixture
 def closed_cycle() -> CycleReport:
+    """Cycle 1: three committed items and an unplanned flyer; three completed, two ready."""
     run = CycleRun(Cycle("Cycle 1", START, Capacity.points(13)))
     ready = ["Proofread", "Tracking in place"]
     run.commit(
@@ -63,8 +66,8 @@ def closed_cycle() -> CycleReport:
     return run.close()
 
 
-def test_only_customer_ready_work_counts_as_finished() -> None:
-    summary = team_showcase(closed_cycle(), definition_of_done=DOD)
+def test_only_customer_ready_work_counts_as_finished(closed_cycle: CycleReport) -> None:
+    summary = team_showcase(closed_cycle, definition_of_done=DOD)
     assert [w.key for w in summary.finished] == ["F-1", "V-1"]
     assert summary.finished[0].unplanned
     assert summary.finished[1].link == "https://example.com/v1"
@@ -73,14 +76,14 @@ def test_only_customer_ready_work_counts_as_finished() -> None:
     assert "Tracking in place" in summary.not_ready[0]
 
 
-def test_without_a_definition_of_done_every_completion_is_shown() -> None:
-    summary = team_showcase(closed_cycle(), links={"L-1": "https://example.com/lp"})
+def test_without_a_definition_of_done_every_completion_is_shown(closed_cycle: CycleReport) -> None:
+    summary = team_showcase(closed_cycle, links={"L-1": "https://example.com/lp"})
     assert [w.key for w in summary.finished] == ["F-1", "V-1", "L-1"]
     assert summary.finished[2].link == "https://example.com/lp"
 
 
-def test_metrics_are_team_level_committed_versus_completed() -> None:
-    metrics = team_showcase(closed_cycle()).metrics
+def test_metrics_are_team_level_committed_versus_completed(closed_cycle: CycleReport) -> None:
+    metrics = team_showcase(closed_cycle).metrics
     assert metrics.committed == 3
     assert metrics.completed_committed == 2
     assert metrics.unplanned == 1
@@ -89,32 +92,38 @@ def test_metrics_are_team_level_committed_versus_completed() -> None:
     assert metrics.line() == "completed 2 of 3 committed (67%); 1 unplanned; throughput 3"
 
 
-def test_campaigns_are_shown_against_their_success_criteria() -> None:
+def test_campaigns_are_shown_against_their_success_criteria(closed_cycle: CycleReport) -> None:
     e = Experiment("X", "Video series", ["at least 20 demo requests within 14 days"],
                    started_at=START)  # fmt: skip
     e.record("demo requests", 7, at="2026-04-12T00:00:00Z")
-    summary = team_showcase(closed_cycle(), experiments=[e], at="2026-04-13T00:00:00Z")
+    summary = team_showcase(closed_cycle, experiments=[e], at="2026-04-13T00:00:00Z")
     assert summary.campaigns == (
         "Video series: running; demo requests: 7 (at least 20 demo requests within 14 days; open)",
     )
 
 
-def test_blueprint_changes_since_the_last_showcase() -> None:
-    before = Blueprint(GP, "2026-04", 20, [Priority("Launch", "pipeline", {"2026-04": 10})])
+def test_blueprint_changes_since_the_last_showcase(
+    pipeline_guidepoint: Guidepoint, closed_cycle: CycleReport
+) -> None:
+    before = Blueprint(
+        pipeline_guidepoint, "2026-04", 20, [Priority("Launch", "pipeline", {"2026-04": 10})]
+    )
     after = before.add(Priority("Webinar", "pipeline", {"2026-05": 5}))
-    summary = team_showcase(closed_cycle(), blueprint_before=before, blueprint_after=after)
+    summary = team_showcase(closed_cycle, blueprint_before=before, blueprint_after=after)
     assert summary.blueprint_changes == ("added Webinar (pipeline; 2026-05 5)",)
     with pytest.raises(InvalidValue, match="before and after"):
-        team_showcase(closed_cycle(), blueprint_after=after)
+        team_showcase(closed_cycle, blueprint_after=after)
 
 
-def test_suggestions_become_requests_for_the_owner_not_approvals() -> None:
+def test_suggestions_become_requests_for_the_owner_not_approvals(
+    closed_cycle: CycleReport, pipeline_guidepoint: Guidepoint
+) -> None:
     suggestion = Request(
         "REQ-20", "Sam", "How did customers react to the blue button? Test another colour",
         desired_outcome="more demo requests", success="at least 10 more demo requests",
     )  # fmt: skip
-    summary = team_showcase(closed_cycle(), suggestions=[suggestion])
-    intake = Intake("Maya", Backlog(), GP)
+    summary = team_showcase(closed_cycle, suggestions=[suggestion])
+    intake = Intake("Maya", Backlog(), pipeline_guidepoint)
     checks = summary.submit_suggestions(intake)
     assert [r.key for r in intake.pending] == ["REQ-20"]
     assert checks[0].missing == ("customer or market", "business goal or Guidepoint outcome")
@@ -133,8 +142,8 @@ def test_markdown_is_short_enough_for_a_sales_call() -> None:
     assert len(text.splitlines()) <= 20
 
 
-def test_markdown_layout() -> None:
-    text = team_showcase(closed_cycle(), definition_of_done=DOD).to_markdown()
+def test_markdown_layout(closed_cycle: CycleReport) -> None:
+    text = team_showcase(closed_cycle, definition_of_done=DOD).to_markdown()
     assert text.splitlines()[0] == "## Team Showcase: Cycle 1 (06 Apr - 20 Apr 2026)"
     assert "- [V-1 App teaser video (pipeline)](https://example.com/v1)" in text
     assert "- F-1 Trade-fair flyer (unplanned)" in text
@@ -172,8 +181,10 @@ def test_any_title_is_escaped_in_html(title: str) -> None:
     assert body.count("<li>") == body.count("</li>")
 
 
-def test_retrospective_links_keep_change_try_to_the_cycle_metrics() -> None:
-    report = closed_cycle()
+def test_retrospective_links_keep_change_try_to_the_cycle_metrics(
+    closed_cycle: CycleReport,
+) -> None:
+    report = closed_cycle
     e = Experiment("X", "Cold outreach", ["at least 20 replies within 7 days"], started_at=START)
     e.record("replies", 2, at="2026-04-13T00:00:00Z")
     e.decide("team", at="2026-04-13T00:00:00Z", learning="cold messages get no replies")
@@ -213,7 +224,7 @@ def test_the_live_board_says_which_completed_work_is_customer_ready() -> None:
     assert same == summary
 
 
-def test_campaigns_closed_before_the_cycle_are_not_shown_again() -> None:
+def test_campaigns_closed_before_the_cycle_are_not_shown_again(closed_cycle: CycleReport) -> None:
     old = Experiment("OLD", "Last month's outreach", ["at least 5 replies within 7 days"],
                      started_at=START - timedelta(days=30))  # fmt: skip
     old.record("replies", 1, at=START - timedelta(days=23))
@@ -222,13 +233,23 @@ def test_campaigns_closed_before_the_cycle_are_not_shown_again() -> None:
                        started_at=START + timedelta(days=30))  # fmt: skip
     live = Experiment("NOW", "This cycle's test", ["at least 5 replies within 7 days"],
                       started_at=START)  # fmt: skip
-    summary = team_showcase(closed_cycle(), experiments=[old, later, live])
+    summary = team_showcase(closed_cycle, experiments=[old, later, live])
     assert [c.split(":")[0] for c in summary.campaigns] == ["This cycle's test"]
 
 
-# --- a cycle from a board's history (history JSON Lines or a mirror) --------------------------
+# --- a cycle from a board's history (history JSON Lines or a mirror) ------------------------------
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "board"
+
+@pytest.fixture(scope="module")
+def example_board(project_root: Path) -> Path:
+    """The example board's folder: its workflow.toml and history.jsonl."""
+    return project_root / "examples" / "board"
+
+
+@pytest.fixture(scope="module")
+def example_workflow(example_board: Path) -> Workflow:
+    """The example board's workflow."""
+    return Workflow.from_toml(example_board / "workflow.toml")
 
 
 def _counts(report: CycleReport) -> tuple[int, int, int, int, float]:
@@ -251,13 +272,14 @@ def _metric_counts(cycles: MetricsCycleReport, k: int) -> tuple[int, int, int, i
     )
 
 
-def test_a_cycle_from_the_history_counts_what_the_metrics_cycle_report_counts() -> None:
-    workflow = Workflow.from_toml(EXAMPLE / "workflow.toml")
-    table = load_history(EXAMPLE / "history.jsonl")
-    cycles = cycle_report(FlowLog.build(table, workflow))
+def test_a_cycle_from_the_history_counts_what_the_metrics_cycle_report_counts(
+    example_board: Path, example_workflow: Workflow
+) -> None:
+    table = load_history(example_board / "history.jsonl")
+    cycles = cycle_report(FlowLog.build(table, example_workflow))
     assert len(cycles.names) == 27
     for k, name in enumerate(cycles.names):
-        report = cycle_from_history(table, workflow, name)
+        report = cycle_from_history(table, example_workflow, name)
         assert _counts(report) == _metric_counts(cycles, k), name
         assert set(report.completed) <= {i.key for i in (*report.committed, *report.unplanned)}
 
@@ -296,9 +318,10 @@ def test_an_item_listed_twice_in_a_cycle_is_committed_whatever_the_order(
     assert report.unplanned == ()
 
 
-def test_the_default_cycle_is_the_latest_that_has_ended() -> None:
-    workflow = Workflow.from_toml(EXAMPLE / "workflow.toml")
-    report = cycle_from_history(str(EXAMPLE / "history.jsonl"), workflow)
+def test_the_default_cycle_is_the_latest_that_has_ended(
+    example_workflow: Workflow, example_board: Path
+) -> None:
+    report = cycle_from_history(str(example_board / "history.jsonl"), example_workflow)
     # The data runs to 20 Nov 2026: Cycle 27 (16 Nov - 30 Nov) is still running.
     assert report.cycle.name == "Cycle 26"
     assert report.closed_at == datetime(2026, 11, 16, tzinfo=UTC)
@@ -309,31 +332,34 @@ def test_the_default_cycle_is_the_latest_that_has_ended() -> None:
     assert summary.metrics.line() == "completed 5 of 10 committed (50%); 2 unplanned; throughput 5"
 
 
-def test_unplanned_work_from_the_history_is_marked_in_the_showcase() -> None:
-    workflow = Workflow.from_toml(EXAMPLE / "workflow.toml")
-    report = cycle_from_history(EXAMPLE / "history.jsonl", workflow, "cycle 20")
+def test_unplanned_work_from_the_history_is_marked_in_the_showcase(
+    example_workflow: Workflow, example_board: Path
+) -> None:
+    report = cycle_from_history(example_board / "history.jsonl", example_workflow, "cycle 20")
     summary = team_showcase(report)
     unplanned = [w.key for w in summary.finished if w.unplanned]
     assert unplanned == ["MKT-287"]
     assert "MKT-287 Whitepaper chapter: onboarding in ten minutes (unplanned)" in str(summary)
 
 
-def test_an_unknown_cycle_in_the_history_names_the_known_ones() -> None:
-    workflow = Workflow.from_toml(EXAMPLE / "workflow.toml")
+def test_an_unknown_cycle_in_the_history_names_the_known_ones(
+    example_workflow: Workflow, example_board: Path
+) -> None:
     with pytest.raises(NotFound, match="Cycle 1, Cycle 2, Cycle 3"):
-        cycle_from_history(EXAMPLE / "history.jsonl", workflow, "Cycle 99")
+        cycle_from_history(example_board / "history.jsonl", example_workflow, "Cycle 99")
 
 
-def test_a_mirror_keeps_no_cycle_dates_so_they_are_given(tmp_path: Path) -> None:
-    workflow = Workflow.from_toml(EXAMPLE / "workflow.toml")
-    table = load_history(EXAMPLE / "history.jsonl")
+def test_a_mirror_keeps_no_cycle_dates_so_they_are_given(
+    tmp_path: Path, example_workflow: Workflow, example_board: Path
+) -> None:
+    table = load_history(example_board / "history.jsonl")
     with Mirror(tmp_path / "team.db") as mirror, mirror.transaction():
         mirror.save_board(OWN_BOARD, table.histories())
     url = f"mirror:{tmp_path / 'team.db'}"
     with pytest.raises(NotFound, match="give the cycle's dates"):
-        cycle_from_history(url, workflow, "Cycle 26")
-    report = cycle_from_history(url, workflow, "Cycle 26", windows=table.cycles)
-    from_file = cycle_from_history(table, workflow, "Cycle 26")
+        cycle_from_history(url, example_workflow, "Cycle 26")
+    report = cycle_from_history(url, example_workflow, "Cycle 26", windows=table.cycles)
+    from_file = cycle_from_history(table, example_workflow, "Cycle 26")
     assert report.completed == from_file.completed
     # Without membership records every listed item counts as committed: the two unplanned
     # items of the file are committed here, so predictability reads lower.
@@ -341,10 +367,13 @@ def test_a_mirror_keeps_no_cycle_dates_so_they_are_given(tmp_path: Path) -> None
     assert report.unplanned == ()
 
 
-def test_a_planning_file_adds_campaigns_blueprint_changes_and_suggestions_to_a_history() -> None:
-    workflow = Workflow.from_toml(EXAMPLE / "workflow.toml")
-    report = cycle_from_history(EXAMPLE / "history.jsonl", workflow, "Cycle 26")
-    before = Blueprint(GP, "2026-04", 10, [Priority("Launch", "pipeline", {"2026-04": 8})])
+def test_a_planning_file_adds_campaigns_blueprint_changes_and_suggestions_to_a_history(
+    example_workflow: Workflow, pipeline_guidepoint: Guidepoint, example_board: Path
+) -> None:
+    report = cycle_from_history(example_board / "history.jsonl", example_workflow, "Cycle 26")
+    before = Blueprint(
+        pipeline_guidepoint, "2026-04", 10, [Priority("Launch", "pipeline", {"2026-04": 8})]
+    )
     after = before.add(Priority("Webinar", "pipeline", {"2026-05": 2}))
     criteria = ["at least 50 qualified leads within 14 days"]
     trial = Experiment(
@@ -352,7 +381,7 @@ def test_a_planning_file_adds_campaigns_blueprint_changes_and_suggestions_to_a_h
     )
     trial.record("qualified leads", 61, at="2026-11-12T00:00:00Z")
     plan = PlanningFile(
-        "Demand gen", GP,
+        "Demand gen", pipeline_guidepoint,
         (BlueprintVersion("workshop", before), BlueprintVersion("showcase 26", after, "Cycle 26")),
         requests=(Request("REQ-9", "Sam", "Customers ask about annual billing"),),
         experiments=(trial,), suggestions={"Cycle 26": ("REQ-9",)},
@@ -364,13 +393,12 @@ def test_a_planning_file_adds_campaigns_blueprint_changes_and_suggestions_to_a_h
     assert summary.campaigns[0].startswith("Black Friday outreach")
 
 
-def test_history_items_are_finished_only_when_the_planning_file_records_their_done_criteria() -> (
-    None
-):
+def test_history_items_are_finished_only_when_the_planning_file_records_their_done_criteria(
+    example_workflow: Workflow, example_board: Path
+) -> None:
     # A history records statuses, not Definition-of-Done checklists: with a Definition of Done,
     # only items whose criteria the planning file records as met count as finished.
-    workflow = Workflow.from_toml(EXAMPLE / "workflow.toml")
-    report = cycle_from_history(EXAMPLE / "history.jsonl", workflow, "Cycle 26")
+    report = cycle_from_history(example_board / "history.jsonl", example_workflow, "Cycle 26")
     checked = next(i for i in report.committed if i.key == "MKT-316")
     plan = PlanningFile(
         "t", definition_of_done=DOD, items=(checked.with_criteria_met(*DOD.default),)
@@ -381,9 +409,10 @@ def test_history_items_are_finished_only_when_the_planning_file_records_their_do
     assert summary.not_ready[0].startswith("Black Friday: campaign brief and landing page - ")
 
 
-def test_mirror_records_bring_links_and_done_criteria_to_the_showcase(tmp_path: Path) -> None:
-    workflow = Workflow.from_toml(EXAMPLE / "workflow.toml")
-    table = load_history(EXAMPLE / "history.jsonl")
+def test_mirror_records_bring_links_and_done_criteria_to_the_showcase(
+    tmp_path: Path, example_board: Path, example_workflow: Workflow
+) -> None:
+    table = load_history(example_board / "history.jsonl")
     link = "https://example.com/black-friday"
     records = [
         ItemRecord(h, fields={"link": link}, done_criteria=DOD.default) if h.key == "MKT-325" else h
@@ -392,7 +421,9 @@ def test_mirror_records_bring_links_and_done_criteria_to_the_showcase(tmp_path: 
     with Mirror(tmp_path / "team.db") as mirror:
         with mirror.transaction():
             mirror.save_board(OWN_BOARD, records)
-        report = cycle_from_history(mirror.records(), workflow, "Cycle 26", windows=table.cycles)
+        report = cycle_from_history(
+            mirror.records(), example_workflow, "Cycle 26", windows=table.cycles
+        )
     summary = team_showcase(report, definition_of_done=DOD)
     assert [(w.key, w.link) for w in summary.finished] == [("MKT-325", link)]
     assert len(summary.not_ready) == 4  # the others record no Definition-of-Done criteria

@@ -17,36 +17,33 @@ from hypothesis import strategies as st
 from agilemarketing.backlog import Backlog
 from agilemarketing.cycles import Capacity, Cycle, CycleReport, CycleRun
 from agilemarketing.done import DefinitionOfDone
-from agilemarketing.errors import BlueprintOverCapacity, MirrorError, NotFound, SerializationError
-from agilemarketing.experiments import Experiment, SuccessCriterion
-from agilemarketing.guidepoint import Blueprint, Guidepoint, Kpi, Outcome, Priority
+from agilemarketing.errors import BlueprintOverCapacity, SerializationError
 from agilemarketing.items import CustomerStory, Size, WorkItem
 from agilemarketing.mirror import Mirror
-from agilemarketing.poker import AdjacentCards, Deck, Majority, PokerSession, PokerTable, Unanimous
-from agilemarketing.serialize import (
-    BlueprintVersion,
-    PlanningFile,
-    dumps,
-    load,
-    loads,
-    register,
-    save,
-    structure,
-    unstructure,
+from agilemarketing.planning.blueprint import Blueprint, Priority
+from agilemarketing.planning.experiments import Experiment, SuccessCriterion
+from agilemarketing.planning.file import BlueprintVersion, PlanningFile, load
+from agilemarketing.planning.guidepoint import Guidepoint, Kpi, Outcome
+from agilemarketing.planning.intake import Intake, TriageDecision, Verdict
+from agilemarketing.planning.poker import (
+    AdjacentCards,
+    Deck,
+    Majority,
+    PokerSession,
+    PokerTable,
+    Unanimous,
 )
-from agilemarketing.showcase import CycleMetrics, Retrospective, team_showcase
-from agilemarketing.stakeholders import (
+from agilemarketing.planning.serialise import dumps, loads, register, structure, unstructure
+from agilemarketing.planning.showcase import CycleMetrics, Retrospective, team_showcase
+from agilemarketing.planning.stakeholders import (
     ImperativeTactic,
-    Intake,
     Reason,
     Request,
     Stakeholder,
     StakeholderRegister,
-    TriageDecision,
-    Verdict,
     check_request,
 )
-from agilemarketing.workshop import LaunchPlan, LaunchSlice, PlanningWorkshop, plan_cycle
+from agilemarketing.planning.workshop import LaunchPlan, LaunchSlice, PlanningWorkshop, plan_cycle
 
 words = st.text(alphabet=string.ascii_letters + string.digits + " -'é", min_size=1, max_size=20)
 names = words.filter(lambda s: s.strip() and s == " ".join(s.split()))
@@ -251,8 +248,8 @@ def test_an_intake_round_trips_with_its_backlog_and_decisions(
     assert again.detectors == (ImperativeTactic(),)
 
 
-def test_workshops_launch_plans_and_cycle_plans_round_trip() -> None:
-    gp = Guidepoint("x", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])
+def test_workshops_launch_plans_and_cycle_plans_round_trip(pipeline_guidepoint: Guidepoint) -> None:
+    gp = pipeline_guidepoint
     ws = PlanningWorkshop(gp, owner="Maya", participants=["Ana"])
     ws.add_idea("Video", by="Ana", outcome="pipeline")
     ws.prioritise_by_moscow({"I1": "must"})
@@ -291,35 +288,6 @@ def test_a_planning_file_round_trips_through_the_sqlite_mirror(
         assert dumps(PlanningFile.from_mirror(mirror)) == dumps(planning)
 
 
-def test_a_planning_document_in_a_mirror_file_is_replaced_and_read_by_url(tmp_path: Path) -> None:
-    gp = Guidepoint("x", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])
-    db = tmp_path / "team.db"
-    PlanningFile("Old name", gp).save_to_mirror(db)
-    PlanningFile("Team", gp).save_to_mirror(db)
-    PlanningFile("Other team", gp).save_to_mirror(db, name="other")
-    assert load(f"mirror:{db}") == PlanningFile("Team", gp)
-    assert PlanningFile.from_mirror(db, name="other").team == "Other team"
-    with pytest.raises(NotFound, match="planning document named 'q3'"):
-        PlanningFile.from_mirror(db, name="q3")
-    with pytest.raises(MirrorError, match="no mirror database"):
-        load(f"mirror:{tmp_path / 'missing.db'}")
-
-
-def test_a_broken_planning_document_names_the_mirror_and_the_json_path(tmp_path: Path) -> None:
-    with Mirror(tmp_path / "team.db") as mirror:
-        with mirror.transaction():
-            mirror.save_document("planning", '{"team": 5}')
-        with pytest.raises(SerializationError, match=r"document planning, \$\.team"):
-            PlanningFile.from_mirror(mirror)
-
-
-def test_save_and_load_a_planning_file(tmp_path: Path) -> None:
-    gp = Guidepoint("x", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])
-    path = save(PlanningFile("Team", gp), tmp_path / "plan.json")
-    assert load(path) == PlanningFile("Team", gp)
-    assert path.read_text(encoding="utf-8").startswith("{\n")
-
-
 def test_errors_name_the_json_path_and_the_file(tmp_path: Path) -> None:
     with pytest.raises(SerializationError) as caught:
         loads(b'{"statement": "x", "starts": "2026-04-01", "ends": "2026-06-30",'
@@ -336,10 +304,8 @@ def test_errors_name_the_json_path_and_the_file(tmp_path: Path) -> None:
         load(bad)
 
 
-def test_model_rules_apply_when_loading() -> None:
-    data = unstructure(Blueprint(
-        Guidepoint("x", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")]), "2026-04", 5
-    ))  # fmt: skip
+def test_model_rules_apply_when_loading(pipeline_guidepoint: Guidepoint) -> None:
+    data = unstructure(Blueprint(pipeline_guidepoint, "2026-04", 5))
     data["priorities"] = [{"name": "Big", "outcome": "pipeline", "effort": [["2026-04", 9]]}]
     with pytest.raises(SerializationError, match="overbooks"):
         structure(data, Blueprint)
@@ -467,8 +433,9 @@ def test_every_public_planning_class_round_trips_inside_some_tested_value() -> N
     for value in values:
         assert dumps(round_trips(value)) == dumps(value)
         _classes_inside(value, found)
-    names = ("stakeholders", "guidepoint", "poker", "workshop", "experiments", "showcase")
-    modules = [importlib.import_module(f"agilemarketing.{name}") for name in (*names, "serialize")]
+    names = ("stakeholders", "intake", "guidepoint", "blueprint", "poker", "workshop")
+    names += ("experiments", "showcase", "file", "serialise")
+    modules = [importlib.import_module(f"agilemarketing.planning.{name}") for name in names]
     public = {
         cls
         for module in modules

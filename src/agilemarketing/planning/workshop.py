@@ -1,11 +1,11 @@
 """The Collaborative Planning Workshop, minimum viable launches, and Cycle Planning.
 
 **The workshop** (once a quarter or project): stakeholders and the team meet around the
-:class:`~agilemarketing.guidepoint.Guidepoint`, brainstorm ideas (everyone contributes), rank
-them together (a vote combined by Borda or Schulze, or MoSCoW when sorting an existing pile of
-requests; both from :mod:`agilemarketing.prioritization`), size the winners with Planning Poker
-(:mod:`agilemarketing.poker`) and leave with a Blueprint draft. The Marketing Owner has the final
-say on the order.
+:class:`~agilemarketing.planning.guidepoint.Guidepoint`, brainstorm ideas (everyone
+contributes), rank them together (a vote combined by Borda or Schulze, or MoSCoW when sorting
+an existing pile of requests; both from :mod:`agilemarketing.prioritisation`), size the winners
+with Planning Poker (:mod:`agilemarketing.planning.poker`) and leave with a Blueprint draft. The
+Marketing Owner has the final say on the order.
 
 **Minimum viable launch**: a campaign is split into slices that are each valuable on their own,
 released in order, the first one earliest (:class:`LaunchPlan`). Not all-or-nothing.
@@ -16,7 +16,7 @@ WIP limit of the stage the committed work waits in; the :class:`CyclePlan` expla
 not fit and why (:func:`plan_cycle`).
 
 >>> from datetime import date
->>> from agilemarketing.guidepoint import Guidepoint, Outcome
+>>> from agilemarketing.planning.guidepoint import Guidepoint, Outcome
 >>> gp = Guidepoint("Pipeline", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])
 >>> ws = PlanningWorkshop(gp, owner="Maya", participants=["Maya", "Ana", "Sam"])
 >>> ws.brainstorm({"Ana": ["Short app videos"], "Sam": ["Branch posters", "Webinar"]},
@@ -44,10 +44,11 @@ from agilemarketing.errors import (
     NotMarketingOwner,
     raise_all,
 )
-from agilemarketing.guidepoint import Blueprint, Guidepoint, Priority, month_of
 from agilemarketing.items import Size, WorkItem
-from agilemarketing.poker import PokerResult
-from agilemarketing.prioritization import (
+from agilemarketing.planning.blueprint import Blueprint, Priority, month_of
+from agilemarketing.planning.guidepoint import Guidepoint
+from agilemarketing.planning.poker import PokerResult
+from agilemarketing.prioritisation import (
     Ballot,
     Consensus,
     MoSCoW,
@@ -144,7 +145,7 @@ class PlanningWorkshop:
         if self.owner.casefold() not in {p.casefold() for p in self.participants}:
             self.participants = (self.owner, *self.participants)
 
-    # -- brainstorm -------------------------------------------------------------------------
+    # --- brainstorm -------------------------------------------------------------------------------
 
     @property
     def ideas(self) -> tuple[Idea, ...]:
@@ -190,7 +191,7 @@ class PlanningWorkshop:
         self._ideas[key] = linked
         return linked
 
-    # -- prioritise -------------------------------------------------------------------------
+    # --- prioritise -------------------------------------------------------------------------------
 
     def prioritise_by_votes(
         self,
@@ -201,7 +202,7 @@ class PlanningWorkshop:
         """Rank the ideas from everyone's ballots, by Borda count or the Schulze method.
 
         ``ballots`` maps each participant to idea keys, best first, or is a list of
-        :class:`~agilemarketing.prioritization.Ballot` (rankings, approval or dot votes). Only
+        :class:`~agilemarketing.prioritisation.Ballot` (rankings, approval or dot votes). Only
         people in the room vote. The result becomes the workshop's order; the Owner can still
         adjust it with :meth:`owner_orders`.
         """
@@ -253,7 +254,7 @@ class PlanningWorkshop:
         ranked = [i for i in self.ideas if i.moscow is not MoSCoW.WONT]
         return tuple(ranked if n is None else ranked[:n])
 
-    # -- size -------------------------------------------------------------------------------
+    # --- size -------------------------------------------------------------------------------------
 
     def apply_estimates(self, results: Iterable[PokerResult]) -> None:
         """Record Planning Poker estimates on the ideas they sized."""
@@ -277,7 +278,7 @@ class PlanningWorkshop:
         for offset, item in enumerate(self.items(n)):
             backlog.insert(item, at=position + offset)
 
-    # -- blueprint --------------------------------------------------------------------------
+    # --- blueprint --------------------------------------------------------------------------------
 
     def draft_blueprint(
         self,
@@ -338,7 +339,7 @@ class PlanningWorkshop:
         return BlueprintDraft(blueprint, tuple(left))
 
 
-# --------------------------------------------------------------------------- launches
+# --- launches -------------------------------------------------------------------------------------
 
 
 def _slice_text(value: str) -> str:
@@ -447,7 +448,7 @@ class LaunchPlan:
         return out
 
 
-# --------------------------------------------------------------------------- cycle planning
+# --- cycle planning -------------------------------------------------------------------------------
 
 
 @attrs.frozen

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from agilemarketing.errors import AlreadyDecided, InvalidValue, NotFound
-from agilemarketing.experiments import (
+from agilemarketing.planning.experiments import (
     Comparison,
     Decision,
     Experiment,

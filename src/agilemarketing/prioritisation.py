@@ -21,33 +21,37 @@ True
 
 Many people's orderings become one with :func:`consensus` (Borda count or Schulze), which also
 reports how far each participant is from the result and how much the group agrees.
+
+The parts live in modules of their own and are re-exported here: the MoSCoW categories
+(:mod:`agilemarketing.moscow`), a prioritiser's score (:mod:`agilemarketing.scores`) and
+collaborative ranking (:mod:`agilemarketing.ballots`).
 """
 
 from __future__ import annotations
 
-import enum
-import functools
 import math
-import statistics
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, runtime_checkable
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import attrs
-import numpy as np
 
+from agilemarketing.ballots import Ballot, Consensus, PositionSpread, consensus
 from agilemarketing.errors import (
     AgileMarketingError,
     DuplicateItem,
-    InvalidBallot,
     InvalidInputGroup,
     InvalidPriorityInput,
     InvalidValue,
     raise_all,
 )
 from agilemarketing.items import WorkItem
+from agilemarketing.moscow import EXPECTED as MOSCOW_EXPECTED
+from agilemarketing.moscow import MoSCoW
+from agilemarketing.scores import Score, number_text
 
 if TYPE_CHECKING:
-    from agilemarketing.backlog import Backlog, RankChange
+    from agilemarketing.backlog import Backlog
+    from agilemarketing.ranks import RankChange
 
 __all__ = [
     "BUILTIN_PRIORITISERS",
@@ -67,119 +71,6 @@ __all__ = [
     "consensus",
     "prioritise",
 ]
-
-
-_MOSCOW_EXPECTED = "one of Must, Should, Could, Won't (or M, S, C, W)"
-
-
-@functools.total_ordering
-class MoSCoW(enum.Enum):
-    """The MoSCoW categories, ordered Must first and Won't last (``MoSCoW.MUST < MoSCoW.WONT``).
-
-    Sorting a list of categories puts the most important first; :attr:`weight` gives the
-    category as a number where higher means more important (Must 3 ... Won't 0).
-
-    >>> sorted([MoSCoW.COULD, MoSCoW.MUST, MoSCoW.WONT])
-    [<MoSCoW.MUST: 'Must'>, <MoSCoW.COULD: 'Could'>, <MoSCoW.WONT: "Won't">]
-    >>> MoSCoW.parse("S"), MoSCoW.SHOULD.weight
-    (<MoSCoW.SHOULD: 'Should'>, 2)
-    """
-
-    MUST = "Must"
-    SHOULD = "Should"
-    COULD = "Could"
-    WONT = "Won't"
-
-    @property
-    def weight(self) -> int:
-        """Must 3, Should 2, Could 1, Won't 0."""
-        return _MOSCOW_WEIGHT[self]
-
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, MoSCoW):
-            return NotImplemented
-        return self.weight > other.weight
-
-    @classmethod
-    def parse(cls, value: Any, *, key: str = "?") -> MoSCoW:
-        """Read a category from a member, a name or a letter, ignoring case and spaces.
-
-        Accepted: ``Must``/``M``, ``Should``/``S``, ``Could``/``C``, ``Won't``/``Wont``/
-        ``Will not``/``W`` (straight or curly apostrophe). ``key`` names the item in the error.
-        """
-        if isinstance(value, MoSCoW):
-            return value
-        if isinstance(value, str):
-            found = _MOSCOW_NAMES.get(value.strip().casefold().replace("\u2019", "'"))
-            if found is not None:
-                return found
-        raise InvalidPriorityInput(
-            key, "moscow", expected=_MOSCOW_EXPECTED, prioritiser="moscow", value=value
-        )
-
-
-_MOSCOW_WEIGHT = {MoSCoW.MUST: 3, MoSCoW.SHOULD: 2, MoSCoW.COULD: 1, MoSCoW.WONT: 0}
-_MOSCOW_NAMES = {
-    "must": MoSCoW.MUST,
-    "m": MoSCoW.MUST,
-    "must have": MoSCoW.MUST,
-    "should": MoSCoW.SHOULD,
-    "s": MoSCoW.SHOULD,
-    "should have": MoSCoW.SHOULD,
-    "could": MoSCoW.COULD,
-    "c": MoSCoW.COULD,
-    "could have": MoSCoW.COULD,
-    "won't": MoSCoW.WONT,
-    "wont": MoSCoW.WONT,
-    "will not": MoSCoW.WONT,
-    "w": MoSCoW.WONT,
-    "won't have": MoSCoW.WONT,
-}
-
-
-# --------------------------------------------------------------------------- scores
-
-
-def _number_text(value: float) -> str:
-    """A number for an explanation: whole numbers plainly, others to about 4 significant digits.
-
-    >>> [_number_text(v) for v in (800.0, 7.3333, 12345.678, 0.25, 2.5e9)]
-    ['800', '7.333', '12345.7', '0.25', '2500000000']
-    """
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return f"{value:.4g}" if abs(value) < 1e4 else f"{value:.1f}"
-
-
-def _float_map(value: Mapping[str, float]) -> dict[str, float]:
-    return {str(k): float(v) for k, v in value.items()}
-
-
-@attrs.frozen
-class Score:
-    """A prioritiser's verdict on one item: a number (higher ranks first) and why.
-
-    Attributes:
-        value: the score; higher means more important.
-        explanation: the calculation in words, e.g.
-            ``"RICE = reach 2000 x impact 2 x confidence 80% / effort 4 = 800"``.
-        prioritiser: the prioritiser's ``name``.
-        inputs: the numbers the score was computed from, by field name.
-        label: a category, where the method has one (the MoSCoW category, a value/effort
-            quadrant), else ``None``.
-
-    >>> Score(800.0, "RICE = ... = 800", "rice", {"reach": 2000.0}).value
-    800.0
-    """
-
-    value: float
-    explanation: str
-    prioritiser: str
-    inputs: Mapping[str, float] = attrs.field(factory=dict, converter=_float_map)
-    label: str | None = None
-
-    def __str__(self) -> str:
-        return self.explanation
 
 
 @runtime_checkable
@@ -308,7 +199,7 @@ def _percent(value: float) -> str:
     return f"{value * 100:.4g}%"
 
 
-# --------------------------------------------------------------------------- the methods
+# --- the methods ----------------------------------------------------------------------------------
 
 
 @attrs.frozen
@@ -331,7 +222,7 @@ class MoSCoWPrioritiser:
         raw = self.inputs.get(item.key, {}).get("moscow", item.fields.get("moscow"))
         if raw is None:
             raise InvalidPriorityInput(
-                item.key, "moscow", expected=_MOSCOW_EXPECTED, prioritiser=self.name, missing=True
+                item.key, "moscow", expected=MOSCOW_EXPECTED, prioritiser=self.name, missing=True
             )
         category = MoSCoW.parse(raw, key=item.key)
         return Score(
@@ -385,8 +276,8 @@ class RICE:
         value = reach * impact * confidence / effort
         return Score(
             value,
-            f"RICE = reach {_number_text(reach)} x impact {_number_text(impact)} x confidence "
-            f"{_percent(confidence)} / effort {_number_text(effort)} = {_number_text(value)}",
+            f"RICE = reach {number_text(reach)} x impact {number_text(impact)} x confidence "
+            f"{_percent(confidence)} / effort {number_text(effort)} = {number_text(value)}",
             self.name,
             {"reach": reach, "impact": impact, "confidence": confidence, "effort": effort},
         )
@@ -420,8 +311,8 @@ class ICE:
         value = impact * confidence * ease
         return Score(
             value,
-            f"ICE = impact {_number_text(impact)} x confidence {_number_text(confidence)} "
-            f"x ease {_number_text(ease)} = {_number_text(value)}",
+            f"ICE = impact {number_text(impact)} x confidence {number_text(confidence)} "
+            f"x ease {number_text(ease)} = {number_text(value)}",
             self.name,
             {"impact": impact, "confidence": confidence, "ease": ease},
         )
@@ -464,9 +355,9 @@ class WSJF:
         result = delay / size
         return Score(
             result,
-            f"WSJF = cost of delay (value {_number_text(value)} + time criticality "
-            f"{_number_text(critical)} + risk reduction {_number_text(risk)} = "
-            f"{_number_text(delay)}) / job size {_number_text(size)} = {_number_text(result)}",
+            f"WSJF = cost of delay (value {number_text(value)} + time criticality "
+            f"{number_text(critical)} + risk reduction {number_text(risk)} = "
+            f"{number_text(delay)}) / job size {number_text(size)} = {number_text(result)}",
             self.name,
             {
                 "business_value": value,
@@ -521,8 +412,8 @@ class ValueVsEffort:
         quadrant = self.quadrant(value, effort)
         return Score(
             result,
-            f"value {_number_text(value)} / effort {_number_text(effort)} = "
-            f"{_number_text(result)} ({quadrant})",
+            f"value {number_text(value)} / effort {number_text(effort)} = "
+            f"{number_text(result)} ({quadrant})",
             self.name,
             {"value": value, "effort": effort},
             label=quadrant,
@@ -539,7 +430,7 @@ BUILTIN_PRIORITISERS: tuple[type[Prioritiser], ...] = (
 """The built-in prioritiser classes, for the plugin system to register by ``name``."""
 
 
-# --------------------------------------------------------------------------- rankings
+# --- rankings -------------------------------------------------------------------------------------
 
 
 @attrs.frozen
@@ -662,297 +553,3 @@ def prioritise(items: Iterable[WorkItem], prioritiser: Prioritiser) -> Ranking:
         prioritiser.name,
         tuple(RankedItem(i, item, score) for i, (_, _, item, score) in enumerate(scored)),
     )
-
-
-# --------------------------------------------------------------------------- collaborative
-
-
-@attrs.frozen
-class Ballot:
-    """One participant's view: tiers of item keys, best first; keys within a tier are tied.
-
-    Build one with :meth:`ranking` (a strict order), :meth:`approval` (approved versus not) or
-    :meth:`dots` (dot voting: more dots, higher tier). Items a ballot does not name count as
-    tied below everything it names.
-
-    >>> Ballot.dots("Ana", {"MKT-1": 3, "MKT-2": 1, "MKT-3": 3}).tiers
-    (('MKT-1', 'MKT-3'), ('MKT-2',))
-    """
-
-    participant: str
-    tiers: tuple[tuple[str, ...], ...]
-
-    def __attrs_post_init__(self) -> None:
-        if not self.participant.strip():
-            raise InvalidBallot(
-                self.participant, "the participant has no name", fix="name every participant"
-            )
-        listed = [key for tier in self.tiers for key in tier]
-        repeated = sorted({k for k in listed if listed.count(k) > 1})
-        if repeated:
-            raise InvalidBallot(
-                self.participant,
-                f"names {', '.join(repeated)} more than once",
-                fix="name each item at most once per ballot",
-            )
-
-    @classmethod
-    def ranking(cls, participant: str, keys: Sequence[str]) -> Ballot:
-        """A strict order, best first."""
-        return cls(participant, tuple((key,) for key in keys))
-
-    @classmethod
-    def approval(cls, participant: str, approved: Iterable[str]) -> Ballot:
-        """Approval voting: the approved items tie above all others."""
-        keys = tuple(sorted(set(approved)))
-        return cls(participant, (keys,) if keys else ())
-
-    @classmethod
-    def dots(cls, participant: str, dots: Mapping[str, int]) -> Ballot:
-        """Dot voting: items with more dots rank higher; equal dots tie; 0 dots = not named.
-
-        Dots only order one participant's own preferences, so putting every dot on one item
-        does not outweigh anyone else's ballot.
-        """
-        bad = sorted(
-            k for k, n in dots.items() if isinstance(n, bool) or not isinstance(n, int) or n < 0
-        )
-        if bad:
-            raise InvalidBallot(
-                participant,
-                f"dots for {', '.join(bad)} are not whole numbers 0 or more",
-                fix="give each item a whole number of dots",
-            )
-        counts = sorted({n for n in dots.values() if n > 0}, reverse=True)
-        tiers = tuple(tuple(sorted(k for k, n in dots.items() if n == c)) for c in counts)
-        return cls(participant, tiers)
-
-    @property
-    def listed(self) -> tuple[str, ...]:
-        """Every key the ballot names, best tier first."""
-        return tuple(key for tier in self.tiers for key in tier)
-
-
-@attrs.frozen
-class PositionSpread:
-    """Where the participants put one item (ranks are 1-based; a tie shares its mean rank).
-
-    >>> votes = {"Ana": ["webinar", "ebook"], "Ben": ["ebook", "webinar"], "Cy": ["webinar"]}
-    >>> spread = consensus(votes).spreads["webinar"]
-    >>> spread.best, spread.worst, spread.range
-    (1.0, 2.0, 1.0)
-    """
-
-    key: str
-    best: float
-    worst: float
-    mean: float
-    stdev: float
-
-    @property
-    def range(self) -> float:
-        """``worst - best``: 0 when everyone agrees on the item's place."""
-        return self.worst - self.best
-
-
-@attrs.frozen
-class Consensus:
-    """One order made from many ballots, and how much the participants disagree with it.
-
-    Attributes:
-        method: ``"borda"`` or ``"schulze"``.
-        order: every item, best first.
-        scores: per item, its Borda points, or for Schulze the number of items it beats.
-        distances: per participant, the normalised Kendall tau distance to the consensus: the
-            share of the pairs they ordered (tied pairs do not count) that the consensus
-            orders the other way; 0 = fully agrees, 1 = exactly reversed.
-        spreads: per item, the ranks participants gave it.
-        agreement: ``1 - mean(distances)``; 1 when everyone agrees with the consensus.
-
-    >>> result = consensus({"Ana": ["webinar", "ebook"], "Ben": ["ebook", "webinar"],
-    ...                     "Cy": ["webinar", "ebook"]})
-    >>> print(result.report())
-    Consensus (borda), agreement 67%:
-      1. webinar (score 2; ranked 1..2)
-      2. ebook (score 1; ranked 1..2)
-    Distance to the consensus:
-      Ana: 0.00
-      Ben: 1.00
-      Cy: 0.00
-    """
-
-    method: str
-    order: tuple[str, ...]
-    scores: Mapping[str, float]
-    distances: Mapping[str, float]
-    spreads: Mapping[str, PositionSpread]
-    agreement: float
-
-    def report(self) -> str:
-        """The consensus and the disagreement, as text for the workshop wall."""
-        lines = [f"Consensus ({self.method}), agreement {self.agreement:.0%}:"]
-        for rank, key in enumerate(self.order, start=1):
-            spread = self.spreads[key]
-            lines.append(
-                f"  {rank}. {key} (score {_number_text(self.scores[key])}; ranked "
-                f"{_number_text(spread.best)}..{_number_text(spread.worst)})"
-            )
-        lines.append("Distance to the consensus:")
-        lines.extend(f"  {who}: {d:.2f}" for who, d in self.distances.items())
-        return "\n".join(lines)
-
-    def apply_to(self, backlog: Backlog) -> list[RankChange]:
-        """Reorder ``backlog`` to the consensus with the fewest moves (see
-        :meth:`~agilemarketing.backlog.Backlog.reorder`)."""
-        return backlog.reorder(list(self.order))
-
-
-Method = Literal["borda", "schulze"]
-
-
-def _ballots(ballots: Iterable[Ballot] | Mapping[str, Sequence[str]]) -> list[Ballot]:
-    if isinstance(ballots, Mapping):
-        return [Ballot.ranking(who, keys) for who, keys in ballots.items()]
-    return list(ballots)
-
-
-def consensus(
-    ballots: Iterable[Ballot] | Mapping[str, Sequence[str]],
-    *,
-    method: Method = "borda",
-    items: Sequence[str] | None = None,
-) -> Consensus:
-    """Combine participants' ballots into one order, and measure the disagreement.
-
-    Methods (both treat every participant equally and handle ties and partial ballots):
-
-    - ``"borda"``: an item gets, from each ballot, one point for every item ranked below it and
-      half a point for every item tied with it; most points first.
-    - ``"schulze"``: the beat-path method. ``d[a][b]`` is how many participants prefer ``a`` to
-      ``b``; the strength of a path is its weakest link, ``a`` beats ``b`` when its strongest
-      path to ``b`` is stronger than the reverse; items are ordered by how many others they
-      beat. It elects the Condorcet winner whenever one exists.
-
-    Ties are broken deterministically: for Schulze first by Borda points; then, for both, by
-    the order of ``items`` when given (e.g. the current backlog order, so a tie keeps the status
-    quo), otherwise by key. ``items`` also fixes the set of items: a ballot naming anything else
-    is refused; without it, the items are all those any ballot names.
-
-    ``ballots`` is a list of :class:`Ballot` or a mapping participant -> ordered keys.
-
-    >>> result = consensus({
-    ...     "Ana": ["webinar", "ebook", "podcast"],
-    ...     "Ben": ["ebook", "webinar", "podcast"],
-    ...     "Caro": ["webinar", "podcast", "ebook"],
-    ... })
-    >>> result.order, dict(result.scores)
-    (('webinar', 'ebook', 'podcast'), {'webinar': 5.0, 'ebook': 3.0, 'podcast': 1.0})
-    >>> {who: round(d, 2) for who, d in result.distances.items()}, round(result.agreement, 2)
-    ({'Ana': 0.0, 'Ben': 0.33, 'Caro': 0.33}, 0.78)
-    """
-    if method not in ("borda", "schulze"):
-        raise InvalidValue(
-            "unknown consensus method",
-            where="consensus",
-            fix="use 'borda' or 'schulze'",
-            value=method,
-        )
-    votes = _ballots(ballots)
-    if not votes:
-        raise InvalidValue("no ballots", where="consensus", fix="collect at least one ballot")
-    problems: list[AgileMarketingError] = []
-    participants = [b.participant for b in votes]
-    problems.extend(
-        InvalidBallot(who, "has more than one ballot", fix="keep one ballot per participant")
-        for who in sorted({p for p in participants if participants.count(p) > 1})
-    )
-    if items is not None:
-        universe = list(dict.fromkeys(items))
-        known = set(universe)
-        for ballot in votes:
-            unknown = [k for k in ballot.listed if k not in known]
-            if unknown:
-                problems.append(
-                    InvalidBallot(
-                        ballot.participant,
-                        f"names unknown items {', '.join(unknown)}",
-                        fix="vote only on the items being ranked",
-                    )
-                )
-    else:
-        universe = sorted({k for ballot in votes for k in ballot.listed})
-    raise_all(problems, "ballots cannot be counted")
-    n = len(universe)
-    index = {key: i for i, key in enumerate(universe)}
-    # ranks[p, i]: the tier of item i on ballot p (unnamed items share the last tier).
-    ranks = np.empty((len(votes), n), dtype=np.int64)
-    for p, ballot in enumerate(votes):
-        ranks[p, :] = len(ballot.tiers)
-        for tier, keys in enumerate(ballot.tiers):
-            for key in keys:
-                ranks[p, index[key]] = tier
-    prefer = np.zeros((n, n), dtype=np.int64)  # prefer[a, b]: how many rank a above b
-    for row in ranks:
-        prefer += row[:, None] < row[None, :]
-    ties = len(votes) - prefer - prefer.T
-    np.fill_diagonal(ties, 0)
-    borda = prefer.sum(axis=1) + 0.5 * ties.sum(axis=1)
-    tiebreak = np.arange(n)
-    if method == "borda":
-        scores = borda.astype(float)
-        order_index = np.lexsort((tiebreak, -borda))
-    else:
-        wins = _schulze_wins(prefer)
-        scores = wins.astype(float)
-        order_index = np.lexsort((tiebreak, -borda, -wins))
-    order = tuple(universe[i] for i in order_index)
-    position = np.empty(n, dtype=np.int64)
-    position[order_index] = np.arange(n)
-    distances: dict[str, float] = {}
-    for p, ballot in enumerate(votes):
-        stated = ranks[p, :, None] < ranks[p, None, :]
-        overruled = stated & (position[:, None] > position[None, :])
-        total = int(stated.sum())
-        distances[ballot.participant] = float(overruled.sum()) / total if total else 0.0
-    spreads = _spreads(universe, votes, ranks)
-    agreement = 1.0 - statistics.fmean(distances.values())
-    return Consensus(
-        method,
-        order,
-        {universe[i]: float(scores[i]) for i in order_index},
-        distances,
-        {key: spreads[key] for key in order},
-        agreement,
-    )
-
-
-def _schulze_wins(prefer: np.ndarray[Any, np.dtype[np.int64]]) -> np.ndarray[Any, Any]:
-    """How many items each item beats by the Schulze (widest path) method."""
-    strength = np.where(prefer > prefer.T, prefer, 0)
-    for k in range(len(strength)):
-        strength = np.maximum(strength, np.minimum(strength[:, k : k + 1], strength[k : k + 1, :]))
-    np.fill_diagonal(strength, 0)
-    wins: np.ndarray[Any, Any] = (strength > strength.T).sum(axis=1)
-    return wins
-
-
-def _spreads(
-    universe: list[str], votes: list[Ballot], ranks: np.ndarray[Any, np.dtype[np.int64]]
-) -> dict[str, PositionSpread]:
-    n = len(universe)
-    given = np.empty((len(votes), n), dtype=float)
-    for p in range(len(votes)):
-        counts = np.bincount(ranks[p], minlength=int(ranks[p].max()) + 1)
-        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-        # A tier holding c items from rank s + 1 on gives each of them the mean rank s + (c+1)/2.
-        given[p] = starts[ranks[p]] + (counts[ranks[p]] + 1) / 2
-    return {
-        key: PositionSpread(
-            key,
-            float(given[:, i].min()),
-            float(given[:, i].max()),
-            float(given[:, i].mean()),
-            float(given[:, i].std()),
-        )
-        for i, key in enumerate(universe)
-    }
