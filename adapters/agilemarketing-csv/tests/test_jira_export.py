@@ -15,10 +15,11 @@ import attrs
 import pytest
 from agilemarketing_csv import ColumnMapping, CsvDialect, read_items_csv, read_jira_csv
 from agilemarketing_csv import mapping as mapping_module
+from agilemarketing_csv.errors import CsvError, CsvFileError, CsvRowError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agilemarketing.errors import CsvError, CsvFileError, CsvRowError, InvalidInputGroup
+from agilemarketing.errors import InvalidInputGroup
 from agilemarketing.history import ItemHistory
 
 HEADER = (

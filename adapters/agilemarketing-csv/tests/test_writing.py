@@ -19,11 +19,12 @@ from agilemarketing_csv import (
     write_backlog_csv,
     write_table_csv,
 )
+from agilemarketing_csv.errors import CsvFileError, CsvRowError
 from agilemarketing_csv.writing import FORMULA_TRIGGERS
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agilemarketing.errors import CsvFileError, CsvRowError, InvalidValue
+from agilemarketing.errors import InvalidValue
 from agilemarketing.items import CustomerStory, Size, WorkItem
 
 # Any text a user can type: commas, quotes, line breaks, unicode, leading = + - @ and tabs.

@@ -22,11 +22,11 @@ import click
 from agilemarketing.adapter import Adapter, parse_adapter_url
 from agilemarketing.errors import (
     AgileMarketingError,
-    CsvError,
     InvalidValue,
     MirrorError,
     MissingSecret,
     NotFound,
+    SourceError,
     SyncConflictError,
     UnsupportedChange,
 )
@@ -173,7 +173,14 @@ def sync(
                 raise SystemExit(int(report.exit_code))
     except SyncConflictError as exc:
         _fail(clean(str(exc)), ExitCode.CONFLICTS)
-    except (InvalidValue, NotFound, MissingSecret, MirrorError, CsvError, UnsupportedChange) as exc:
+    except (
+        InvalidValue,
+        NotFound,
+        MissingSecret,
+        MirrorError,
+        SourceError,
+        UnsupportedChange,
+    ) as exc:
         _fail(clean(str(exc)), ExitCode.USAGE)
     except (AgileMarketingError, OSError) as exc:
         _fail(clean(str(exc)), ExitCode.ERROR)

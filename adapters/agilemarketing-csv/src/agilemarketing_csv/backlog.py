@@ -21,10 +21,10 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from agilemarketing.errors import CsvRowError
 from agilemarketing.items import CustomerStory, Size, SizeUnit, WorkItem
 from agilemarketing_csv._dates import DateParser
 from agilemarketing_csv.dialect import CsvDialect
+from agilemarketing_csv.errors import CsvRowError
 from agilemarketing_csv.records import (
     DEFAULT_MAX_PROBLEMS,
     CsvRecords,

@@ -39,10 +39,10 @@ from typing import Any
 import attrs
 
 from agilemarketing.adapter import FieldValue, ItemRecord
-from agilemarketing.errors import CsvRowError
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
 from agilemarketing_csv._dates import DateParser
 from agilemarketing_csv.dialect import CsvDialect
+from agilemarketing_csv.errors import CsvRowError
 from agilemarketing_csv.mapping import BoundMapping, ColumnMapping
 from agilemarketing_csv.records import (
     DEFAULT_MAX_PROBLEMS,
