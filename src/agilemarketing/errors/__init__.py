@@ -35,64 +35,68 @@ import sys
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from agilemarketing.errors.adapter import (
-    AdapterUrlError,
-    ChangeConflict,
-    InvalidCursor,
-    MissingSecret,
-    PluginConflict,
-    UnknownPlugin,
-    UnsupportedChange,
-)
+# The base and shared errors first, then one module per area in the order of the layers (the
+# reference page lists them in this order).
+# isort: off
 from agilemarketing.errors.base import (
     AgileMarketingError,
-    AntiMetricError,
-    InvalidInputGroup,
     InvalidValue,
-    MissingExtraError,
     NotFound,
+    AntiMetricError,
+    MissingExtraError,
     SourceError,
+    InvalidInputGroup,
     raise_all,
     redact,
+)
+from agilemarketing.errors.model import (
+    ItemNotInBacklog,
+    DuplicateItem,
+    SelfRelativeMove,
+    PositionOutOfRange,
+    NotAReordering,
+    StalePrunePlan,
+    InvalidPriorityInput,
+    InvalidBallot,
+    NotDone,
+    WipBreach,
+    OverCommitted,
+    CycleStateError,
+)
+from agilemarketing.errors.planning import (
+    NotMarketingOwner,
+    RequestIncomplete,
+    DoesNotServeGuidepoint,
+    AlreadyDecided,
+    BlueprintOverCapacity,
+    VotesHidden,
+    OutliersMustExplain,
+    NotConverged,
+    SerializationError,
 )
 from agilemarketing.errors.history import (
     HistoryFormatError,
 )
-from agilemarketing.errors.model import (
-    CycleStateError,
-    DuplicateItem,
-    InvalidBallot,
-    InvalidPriorityInput,
-    ItemNotInBacklog,
-    NotAReordering,
-    NotDone,
-    OverCommitted,
-    PositionOutOfRange,
-    SelfRelativeMove,
-    StalePrunePlan,
-    WipBreach,
-)
-from agilemarketing.errors.planning import (
-    AlreadyDecided,
-    BlueprintOverCapacity,
-    DoesNotServeGuidepoint,
-    NotConverged,
-    NotMarketingOwner,
-    OutliersMustExplain,
-    RequestIncomplete,
-    SerializationError,
-    VotesHidden,
-)
-from agilemarketing.errors.report import (
-    HistorySourceError,
-    NoThroughputError,
-    ReportOutputError,
+from agilemarketing.errors.adapter import (
+    AdapterUrlError,
+    UnknownPlugin,
+    PluginConflict,
+    UnsupportedChange,
+    InvalidCursor,
+    ChangeConflict,
+    MissingSecret,
 )
 from agilemarketing.errors.sync import (
     MirrorError,
     SyncConfigError,
     SyncConflictError,
 )
+from agilemarketing.errors.report import (
+    NoThroughputError,
+    HistorySourceError,
+    ReportOutputError,
+)
+# isort: on
 
 __all__ = [
     "AdapterUrlError",
