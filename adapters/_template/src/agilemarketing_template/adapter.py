@@ -20,13 +20,12 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
 import attrs
 
-from agilemarketing._time import ensure_utc, utcnow
 from agilemarketing.adapter import (
     Adapter,
     AnyChange,
@@ -42,6 +41,7 @@ from agilemarketing.adapter import (
 )
 from agilemarketing.errors import AgileMarketingError, InvalidCursor, InvalidValue
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
+from agilemarketing_template.errors import BoardFileError
 
 __all__ = ["BoardFile", "TemplateAdapter", "save_board"]
 
@@ -64,9 +64,9 @@ class BoardFile:
         try:
             document: Payload = json.loads(self.path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
-            raise InvalidValue(
+            raise BoardFileError(
                 f"not a board file: {exc.msg} at line {exc.lineno}",
-                where=f"file {self.path}",
+                file=str(self.path),
                 fix="point the adapter at a file it wrote, or at a new path",
             ) from exc
         return document
@@ -87,19 +87,17 @@ class BoardFile:
 # --- 2. Translation: the tool's payloads to and from records. No business rules here. ------
 
 
-def _time(value: str | None) -> datetime | None:
-    return None if value is None else ensure_utc(value)
-
-
 def record_from_payload(key: str, payload: Payload) -> ItemRecord:
     """One item of the board file as a record (the adapter's only reading job)."""
+    # Timestamps stay ISO strings here: ItemHistory, Transition and ItemRecord turn them into aware
+    # UTC datetimes themselves (and refuse one without an offset).
     history = ItemHistory(
         key=key,
         summary=payload.get("summary", ""),
         type=payload.get("type", ""),
         status=payload.get("status", ""),
-        created=_time(payload.get("created")),
-        resolved=_time(payload.get("resolved")),
+        created=payload.get("created"),
+        resolved=payload.get("resolved"),
         points=payload.get("points"),
         labels=payload.get("labels", ()),
         sprints=payload.get("sprints", ()),
@@ -115,7 +113,7 @@ def record_from_payload(key: str, payload: Payload) -> ItemRecord:
         fields=payload.get("fields", {}),
         done_criteria=payload.get("done_criteria", ()),
         version=str(payload["revision"]),
-        updated=_time(payload.get("updated")),
+        updated=payload.get("updated"),
     )
 
 
@@ -237,7 +235,7 @@ class TemplateAdapter(Adapter):
         self.check_supports(change)
         document = self._board.load()
         items: dict[str, Payload] = document["items"]
-        now = utcnow()
+        now = datetime.now(UTC)
         try:
             record = apply_change(change, _Board(items), now=now, where=self.url)
         except AgileMarketingError as error:
