@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from agilemarketing import sync
 from agilemarketing.cli import main
-from agilemarketing.cli.exit_codes import CommandError, ExitCode, fail
+from agilemarketing.cli.exit_codes import ExitCode, command_error, fail
 from agilemarketing.cli.report import ReportExit
 
 
@@ -35,8 +36,10 @@ def test_fail_prints_the_error_and_exits_with_its_code(capsys: pytest.CaptureFix
 
 
 def test_a_command_error_carries_its_exit_code() -> None:
-    assert CommandError("no such cycle").exit_code == ExitCode.USAGE
-    assert CommandError("does not fit", ExitCode.CONFLICTS).exit_code == 1
+    error = command_error("no such cycle")
+    assert isinstance(error, click.ClickException)
+    assert error.exit_code == ExitCode.USAGE
+    assert command_error("does not fit", ExitCode.CONFLICTS).exit_code == 1
 
 
 @pytest.mark.parametrize("command", ["report", "forecast", "sync", "showcase", "blueprint"])

@@ -24,7 +24,7 @@ from typing import NoReturn
 
 import click
 
-__all__ = ["CommandError", "ExitCode", "fail"]
+__all__ = ["ExitCode", "command_error", "fail"]
 
 
 class ExitCode(enum.IntEnum):
@@ -44,10 +44,12 @@ def fail(message: str, code: ExitCode) -> NoReturn:
     raise SystemExit(int(code))
 
 
-class CommandError(click.ClickException):
-    """A message for the user (click prints ``Error: ...``) that exits with a code of the table."""
+def command_error(message: str, code: ExitCode = ExitCode.USAGE) -> click.ClickException:
+    """A message for the user (click prints ``Error: message``) that exits with ``code``.
 
-    def __init__(self, message: str, code: ExitCode = ExitCode.USAGE) -> None:
-        super().__init__(message)
-        # click declares exit_code a ClassVar but reads it from the instance (e.exit_code)
-        self.exit_code = int(code)  # type: ignore[misc]
+    ``raise command_error(...)`` from a command; click's own exception, so no new error class.
+    """
+    error = click.ClickException(message)
+    # click declares exit_code a ClassVar but reads it from the instance (e.exit_code)
+    error.exit_code = int(code)  # type: ignore[misc]
+    return error

@@ -19,7 +19,7 @@ import click
 
 from agilemarketing.adapter import ItemRecord, parse_adapter_url
 from agilemarketing.cli._options import workflow_from, workflow_options
-from agilemarketing.cli.exit_codes import CommandError, ExitCode
+from agilemarketing.cli.exit_codes import ExitCode, command_error
 from agilemarketing.cycles import Cycle
 from agilemarketing.errors import AgileMarketingError, DoesNotServeGuidepoint, NotFound
 from agilemarketing.guidepoint import Blueprint, Priority
@@ -57,7 +57,7 @@ def _load(source: str) -> PlanningFile:
     try:
         return PlanningFile.load(source)
     except AgileMarketingError as exc:
-        raise CommandError(str(exc)) from exc
+        raise command_error(str(exc)) from exc
 
 
 def _is_planning_file(source: str) -> bool:
@@ -74,7 +74,7 @@ def _stored_plan(source: str) -> PlanningFile | None:
     except NotFound:
         return None
     except AgileMarketingError as exc:
-        raise CommandError(str(exc)) from exc
+        raise command_error(str(exc)) from exc
 
 
 @click.command("showcase")
@@ -167,7 +167,7 @@ def showcase(
                 else plan.showcase(report.cycle.name, report=report)
             )
         except AgileMarketingError as exc:
-            raise CommandError(str(exc)) from exc
+            raise command_error(str(exc)) from exc
         if not has_memberships:
             click.echo(
                 f"note: {source} records no cycle memberships (when items joined a cycle), so "
@@ -205,11 +205,11 @@ def _window(cycle: Cycle) -> CycleWindow:
 
 def _planned_showcase(plan: PlanningFile, cycle_name: str | None, source: str) -> ShowcaseSummary:
     if not plan.cycles:
-        raise CommandError(f"{Path(source).name}: no closed cycle to summarise yet")
+        raise command_error(f"{Path(source).name}: no closed cycle to summarise yet")
     try:
         return plan.showcase(cycle_name or plan.cycles[-1].cycle.name)
     except AgileMarketingError as exc:
-        raise CommandError(str(exc)) from exc
+        raise command_error(str(exc)) from exc
 
 
 def _effort(values: tuple[str, ...]) -> dict[str, float]:
@@ -229,14 +229,14 @@ def _effort(values: tuple[str, ...]) -> dict[str, float]:
 
 def _version(plan: PlanningFile, label: str | None) -> Blueprint:
     if not plan.blueprints:
-        raise CommandError("the planning file holds no Blueprint yet")
+        raise command_error("the planning file holds no Blueprint yet")
     if label is None:
         return plan.blueprints[-1].blueprint
     for version in plan.blueprints:
         if version.label.casefold() == label.strip().casefold():
             return version.blueprint
     known = ", ".join(v.label for v in plan.blueprints)
-    raise CommandError(f"no Blueprint version {label!r}; the file has: {known}")
+    raise command_error(f"no Blueprint version {label!r}; the file has: {known}")
 
 
 @click.command("blueprint")
@@ -283,9 +283,9 @@ def blueprint(
         current.guidepoint.require_serves(f"priority {name!r}", outcome)
         check = current.check(priority)
     except DoesNotServeGuidepoint as exc:
-        raise CommandError(str(exc), ExitCode.CONFLICTS) from exc
+        raise command_error(str(exc), ExitCode.CONFLICTS) from exc
     except AgileMarketingError as exc:
-        raise CommandError(str(exc)) from exc
+        raise command_error(str(exc)) from exc
     click.echo()
     click.echo(str(check))
     if not check.fits:

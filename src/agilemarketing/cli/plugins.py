@@ -12,7 +12,7 @@ import attrs
 import click
 
 from agilemarketing.cli._options import json_option
-from agilemarketing.cli.exit_codes import CommandError, ExitCode
+from agilemarketing.cli.exit_codes import ExitCode, command_error
 from agilemarketing.errors import PluginConflict
 from agilemarketing.plugins import get_plugin_manager, load_registry
 
@@ -29,7 +29,7 @@ def plugins(as_json: bool) -> None:
     try:
         registry = load_registry(get_plugin_manager())
     except PluginConflict as conflict:
-        raise CommandError(str(conflict), ExitCode.CONFLICTS) from conflict
+        raise command_error(str(conflict), ExitCode.CONFLICTS) from conflict
     entries = [entry.as_dict() for entry in registry]
     broken = [attrs.asdict(b) for b in registry.broken]
     if as_json:
