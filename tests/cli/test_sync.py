@@ -158,7 +158,7 @@ def test_memory_boards_sync_with_an_explicit_state_file(tmp_path: Path) -> None:
     assert "0 applied" in result.output
 
 
-# --- secrets --------------------------------------------------------------------------------
+# --- secrets --------------------------------------------------------------------------------------
 
 SECRET = "tok-5f3a9c-very-secret"
 
@@ -237,7 +237,7 @@ def test_there_is_no_command_line_option_for_a_secret() -> None:
     assert "--password" not in help_text
 
 
-# --- end to end with a Jira CSV export ----------------------------------------------------------
+# --- end to end with a Jira CSV export ------------------------------------------------------------
 
 JIRA_HEADER = (
     "Summary,Issue key,Issue id,Issue Type,Status,Priority,Created,Updated,Resolved,"

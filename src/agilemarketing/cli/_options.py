@@ -124,7 +124,7 @@ def backwards_option() -> Callable[[F], F]:
     )
 
 
-# --- The forecast window and the team's calendar -------------------------------------------------
+# --- The forecast window and the team's calendar --------------------------------------------------
 
 
 def window_options() -> Callable[[F], F]:

@@ -77,7 +77,7 @@ class FlowReport:
             forecasts=build_forecasts(table, log, metrics, options),
         )
 
-    # -- numbers ---------------------------------------------------------------------------
+    # --- numbers ----------------------------------------------------------------------------------
 
     def summary(self) -> dict[str, Any]:
         """The headline numbers of the summary section."""
@@ -252,7 +252,7 @@ class FlowReport:
         """The self-contained page (charts embedded; rendered now when not given)."""
         return render_page(self, self.charts() if charts is None else charts)
 
-    # -- writing ---------------------------------------------------------------------------
+    # --- writing ----------------------------------------------------------------------------------
 
     def write(self, directory: str | os.PathLike[str]) -> ReportFiles:
         """Write report.html, metrics.json, tables/*.csv and charts/*.png into ``directory``.

@@ -119,7 +119,7 @@ class Page:
             "CSV files next to this page.</footer></body></html>\n"
         )
 
-    # -- sections --------------------------------------------------------------------------
+    # --- sections ---------------------------------------------------------------------------------
 
     def s_summary(self) -> str:
         r, s = self.report, self.report.summary()

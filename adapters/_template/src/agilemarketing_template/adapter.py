@@ -48,7 +48,7 @@ __all__ = ["BoardFile", "TemplateAdapter", "save_board"]
 Payload = dict[str, Any]
 
 
-# --- 1. The tool's side. Replace this with your tool's client. -----------------------------
+# --- 1. The tool's side. Replace this with your tool's client. ------------------------------------
 
 
 class BoardFile:
@@ -84,7 +84,7 @@ class BoardFile:
             raise
 
 
-# --- 2. Translation: the tool's payloads to and from records. No business rules here. ------
+# --- 2. Translation: the tool's payloads to and from records. No business rules here. -------------
 
 
 def record_from_payload(key: str, payload: Payload) -> ItemRecord:
@@ -165,7 +165,7 @@ def save_board(path: str | os.PathLike[str], histories: Iterable[ItemHistory]) -
     BoardFile(Path(path)).save({"revision": 1, "items": items, "removed": {}})
 
 
-# --- 3. The adapter. ------------------------------------------------------------------------
+# --- 3. The adapter. ------------------------------------------------------------------------------
 
 
 class TemplateAdapter(Adapter):
@@ -192,7 +192,7 @@ class TemplateAdapter(Adapter):
         # A tool behind a login reads its secret from the environment, never from options:
         #     self._token = self.secret(self.option("token_env", "TEMPLATE_TOKEN"))
 
-    # -- reading ---------------------------------------------------------------------------
+    # --- reading ----------------------------------------------------------------------------------
 
     def read(self, since: Cursor | None = None) -> ReadResult:
         """Every item in rank order, or those changed since ``since``."""
@@ -222,7 +222,7 @@ class TemplateAdapter(Adapter):
             raise InvalidCursor(self.name, cursor.token, why="newer than the board")
         return int(number)
 
-    # -- writing ---------------------------------------------------------------------------
+    # --- writing ----------------------------------------------------------------------------------
 
     def apply(self, change: AnyChange) -> ChangeResult:
         """Apply one change; a failed change leaves the file untouched.
