@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from agilemarketing_template import plugin
 from agilemarketing_template.adapter import TemplateAdapter, save_board
+from agilemarketing_template.errors import BoardFileError
 
 from agilemarketing.adapter import Adapter, ChangeStatus, MoveStatus
-from agilemarketing.errors import InvalidValue
+from agilemarketing.errors import InvalidValue, SourceError
 from agilemarketing.history import ItemHistory, Transition
 from agilemarketing.plugins import adapter_for_url, get_plugin_manager
 from agilemarketing.testing import AdapterContract, AdapterFactory, read_state, sample_histories
@@ -51,8 +52,11 @@ def test_a_failed_change_leaves_the_file_untouched(tmp_path: Path) -> None:
 def test_a_file_that_is_not_a_board_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "board.json"
     path.write_text("{not json", encoding="utf-8")
-    with pytest.raises(InvalidValue, match=r"board\.json"):
+    with pytest.raises(BoardFileError, match=r"board\.json") as raised:
         TemplateAdapter(str(path)).read()
+    assert isinstance(raised.value, SourceError)  # the command line reports it as input error
+    assert isinstance(raised.value, InvalidValue)
+    assert raised.value.file == str(path)
 
 
 def test_a_missing_file_is_an_empty_board(tmp_path: Path) -> None:

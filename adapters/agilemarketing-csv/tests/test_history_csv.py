@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 from agilemarketing_csv import ColumnMapping, read_history_csv, write_history_csv
+from agilemarketing_csv.errors import CsvRowError
 from agilemarketing_csv.history import read_history_records_csv
 from hypothesis import given
 from hypothesis import strategies as st
 
 from agilemarketing.adapter import FieldValue, ItemRecord
-from agilemarketing.errors import CsvRowError, InvalidInputGroup
+from agilemarketing.errors import InvalidInputGroup
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
 from agilemarketing.testing import sample_histories
 

@@ -15,10 +15,11 @@ import attrs
 import pytest
 from agilemarketing_csv import ColumnMapping, CsvDialect, read_items_csv, read_jira_csv
 from agilemarketing_csv import mapping as mapping_module
+from agilemarketing_csv.errors import CsvError, CsvFileError, CsvRowError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agilemarketing.errors import CsvError, CsvFileError, CsvRowError, InvalidInputGroup
+from agilemarketing.errors import InvalidInputGroup
 from agilemarketing.history import ItemHistory
 
 HEADER = (
@@ -303,7 +304,7 @@ def test_an_unknown_reading_option_is_refused(tmp_path: Path) -> None:
         read_jira_csv(export(tmp_path / "e.csv", ROW), on_error="ignore")  # type: ignore[arg-type]
 
 
-# --- generic CSV through a column mapping --------------------------------------------------
+# --- generic CSV through a column mapping ---------------------------------------------------------
 
 
 def test_a_generic_csv_reads_through_a_mapping_with_its_own_date_format(tmp_path: Path) -> None:
@@ -344,7 +345,7 @@ def test_column_names_match_ignoring_case_and_spaces(tmp_path: Path) -> None:
     assert [(i.key, i.summary) for i in read_jira_csv(path)] == [("MKT-1", "A")]
 
 
-# --- hypothesis: any rows Jira could write read back as the items they describe -------------
+# --- hypothesis: any rows Jira could write read back as the items they describe -------------------
 
 _text = st.text(
     st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30

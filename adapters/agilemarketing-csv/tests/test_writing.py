@@ -19,11 +19,12 @@ from agilemarketing_csv import (
     write_backlog_csv,
     write_table_csv,
 )
+from agilemarketing_csv.errors import CsvFileError, CsvRowError
 from agilemarketing_csv.writing import FORMULA_TRIGGERS
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agilemarketing.errors import CsvFileError, CsvRowError, InvalidValue
+from agilemarketing.errors import InvalidValue
 from agilemarketing.items import CustomerStory, Size, WorkItem
 
 # Any text a user can type: commas, quotes, line breaks, unicode, leading = + - @ and tabs.
@@ -36,7 +37,7 @@ def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
 
 
-# --- atomic -------------------------------------------------------------------------------
+# --- atomic ---------------------------------------------------------------------------------------
 
 
 def failing_rows(after: int) -> Iterator[dict[str, Any]]:
@@ -102,7 +103,7 @@ def test_a_byte_order_mark_is_written_on_request_and_read_back(tmp_path: Path) -
     assert list(read_table_csv(target)) == [{"Titel": "Gr\u00fc\u00dfe"}]
 
 
-# --- formula safety -------------------------------------------------------------------------
+# --- formula safety -------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("trigger", sorted(FORMULA_TRIGGERS))
@@ -132,7 +133,7 @@ def test_restore_undoes_neutralise_for_any_text(text: str) -> None:
     assert restore_formula(safe) == text
 
 
-# --- tables ------------------------------------------------------------------------------
+# --- tables ---------------------------------------------------------------------------------------
 
 
 @given(rows=st.lists(st.tuples(any_text, any_text, any_text), max_size=6))
@@ -182,7 +183,7 @@ def test_reading_a_table_with_repeated_columns_is_refused(tmp_path: Path) -> Non
         read_table_csv(tmp_path / "t.csv")
 
 
-# --- backlogs ---------------------------------------------------------------------------
+# --- backlogs -------------------------------------------------------------------------------------
 
 _word = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20).filter(
     lambda s: bool(s.strip())

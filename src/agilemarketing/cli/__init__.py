@@ -19,8 +19,7 @@ def main() -> None:
     """Backlogs, flow metrics, forecasts and sync for agile marketing teams."""
 
 
-# Command modules register here, one line each (keep sorted):
-# --- commands ---
+# --- Commands: each module registers here, one line each (keep sorted) ----------------------------
 from agilemarketing.cli.planning import blueprint as blueprint_command  # noqa: E402
 from agilemarketing.cli.planning import showcase as showcase_command  # noqa: E402
 from agilemarketing.cli.plugins import plugins as plugins_command  # noqa: E402

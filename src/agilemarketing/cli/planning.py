@@ -3,6 +3,11 @@
 Both read the JSON a team writes with :meth:`agilemarketing.serialize.PlanningFile.save`;
 ``showcase`` also reads a cycle from a board's history (a history JSON Lines file or an
 adapter URL such as ``mirror:team.db``), optionally with a planning file beside it.
+
+Exit codes (:class:`~agilemarketing.cli.exit_codes.ExitCode`): 0 done; 1 ``blueprint --check``:
+the priority does not fit (capacity, or no Guidepoint outcome); 2 usage or input error (an
+option, a planning file or history that cannot be read, a cycle or Blueprint version that does
+not exist).
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ from pathlib import Path
 import click
 
 from agilemarketing.adapter import ItemRecord, parse_adapter_url
-from agilemarketing.cli.report import _workflow
+from agilemarketing.cli._options import workflow_from, workflow_options
+from agilemarketing.cli.exit_codes import ExitCode, command_error
 from agilemarketing.cycles import Cycle
-from agilemarketing.errors import AgileMarketingError, NotFound
+from agilemarketing.errors import AgileMarketingError, DoesNotServeGuidepoint, NotFound
 from agilemarketing.historyio import CycleWindow, HistoryTable
 from agilemarketing.mirror import Mirror
 from agilemarketing.planning.blueprint import Blueprint, Priority
@@ -51,7 +57,7 @@ def _load(source: str) -> PlanningFile:
     try:
         return PlanningFile.load(source)
     except AgileMarketingError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise command_error(str(exc)) from exc
 
 
 def _is_planning_file(source: str) -> bool:
@@ -68,7 +74,7 @@ def _stored_plan(source: str) -> PlanningFile | None:
     except NotFound:
         return None
     except AgileMarketingError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise command_error(str(exc)) from exc
 
 
 @click.command("showcase")
@@ -82,15 +88,13 @@ def _stored_plan(source: str) -> PlanningFile | None:
     "--cycle", "cycle_name",
     help="The cycle to summarise (default: the latest one that has ended).",
 )  # fmt: skip
-@click.option(
-    "--workflow", "workflow_file", type=click.Path(dir_okay=False, path_type=Path),
-    help="With a history or mirror: the workflow TOML file (where work is done).",
-)  # fmt: skip
-@click.option(
-    "--stages", help='With a history or mirror, instead of --workflow: "Backlog,Doing,Done".'
+@workflow_options(
+    workflow="With a history or mirror: the workflow TOML file (where work is done).",
+    stages='With a history or mirror, instead of --workflow: "Backlog,Doing,Done".',
+    start="With --stages: where work starts.",
+    done="With --stages: where work is done.",
+    waiting=False,
 )
-@click.option("--start", "start_stage", help="With --stages: where work starts.")
-@click.option("--done", "done_stage", help="With --stages: where work is done.")
 @click.option(
     "--dates", nargs=2, type=click.DateTime(["%Y-%m-%d"]), metavar="START END",
     help="With --cycle: the cycle's first day and the day after its last (a mirror keeps "
@@ -144,7 +148,7 @@ def showcase(
             summary = _planned_showcase(plan, cycle_name, source)
             _emit(summary, fmt, limit, output)
             return
-        flow = _workflow(workflow_file, stages, start_stage, done_stage, ())
+        flow = workflow_from(workflow_file, stages, start_stage, done_stage)
         windows = [] if plan is None else [_window(r.cycle) for r in plan.cycles]
         if dates:
             if not cycle_name:
@@ -163,7 +167,7 @@ def showcase(
                 else plan.showcase(report.cycle.name, report=report)
             )
         except AgileMarketingError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise command_error(str(exc)) from exc
         if not has_memberships:
             click.echo(
                 f"note: {source} records no cycle memberships (when items joined a cycle), so "
@@ -201,11 +205,11 @@ def _window(cycle: Cycle) -> CycleWindow:
 
 def _planned_showcase(plan: PlanningFile, cycle_name: str | None, source: str) -> ShowcaseSummary:
     if not plan.cycles:
-        raise click.ClickException(f"{Path(source).name}: no closed cycle to summarise yet")
+        raise command_error(f"{Path(source).name}: no closed cycle to summarise yet")
     try:
         return plan.showcase(cycle_name or plan.cycles[-1].cycle.name)
     except AgileMarketingError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise command_error(str(exc)) from exc
 
 
 def _effort(values: tuple[str, ...]) -> dict[str, float]:
@@ -225,14 +229,14 @@ def _effort(values: tuple[str, ...]) -> dict[str, float]:
 
 def _version(plan: PlanningFile, label: str | None) -> Blueprint:
     if not plan.blueprints:
-        raise click.ClickException("the planning file holds no Blueprint yet")
+        raise command_error("the planning file holds no Blueprint yet")
     if label is None:
         return plan.blueprints[-1].blueprint
     for version in plan.blueprints:
         if version.label.casefold() == label.strip().casefold():
             return version.blueprint
     known = ", ".join(v.label for v in plan.blueprints)
-    raise click.ClickException(f"no Blueprint version {label!r}; the file has: {known}")
+    raise command_error(f"no Blueprint version {label!r}; the file has: {known}")
 
 
 @click.command("blueprint")
@@ -278,9 +282,11 @@ def blueprint(
         priority = Priority(name, outcome, per_month)
         current.guidepoint.require_serves(f"priority {name!r}", outcome)
         check = current.check(priority)
+    except DoesNotServeGuidepoint as exc:
+        raise command_error(str(exc), ExitCode.CONFLICTS) from exc
     except AgileMarketingError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise command_error(str(exc)) from exc
     click.echo()
     click.echo(str(check))
     if not check.fits:
-        raise SystemExit(1)
+        raise SystemExit(int(ExitCode.CONFLICTS))

@@ -1,4 +1,8 @@
-"""``agilemarketing plugins``: what is installed, from which distribution, and what is broken."""
+"""``agilemarketing plugins``: what is installed, from which distribution, and what is broken.
+
+Exit codes (:class:`~agilemarketing.cli.exit_codes.ExitCode`): 0 listed; 1 two plugins claim
+the same name (nothing is listed).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ import json
 import attrs
 import click
 
+from agilemarketing.cli._options import json_option
+from agilemarketing.cli.exit_codes import ExitCode, command_error
 from agilemarketing.errors import PluginConflict
 from agilemarketing.plugins import get_plugin_manager, load_registry
 
@@ -14,7 +20,7 @@ __all__ = ["plugins"]
 
 
 @click.command("plugins")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@json_option("Print JSON instead of a table.")
 def plugins(as_json: bool) -> None:
     """List installed adapters, prioritisers and metrics, and plugins that failed to load.
 
@@ -23,7 +29,7 @@ def plugins(as_json: bool) -> None:
     try:
         registry = load_registry(get_plugin_manager())
     except PluginConflict as conflict:
-        raise click.ClickException(str(conflict)) from conflict
+        raise command_error(str(conflict), ExitCode.CONFLICTS) from conflict
     entries = [entry.as_dict() for entry in registry]
     broken = [attrs.asdict(b) for b in registry.broken]
     if as_json:

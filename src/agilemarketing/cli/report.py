@@ -12,9 +12,10 @@ as the ``--stages`` shorthand, to copy and adjust.
 them in backlog rank order?) or ``--backlog`` (when does the whole open backlog clear,
 optionally ``--scope-growth`` at the observed arrival rate?).
 
-Exit codes (:class:`ReportExit`): 0 done; 2 usage or input error (bad option, missing or
-invalid history or workflow); 3 no forecast possible (no item finished in the throughput
-window); 4 the report could not be written (output directory, disk).
+Exit codes (:class:`~agilemarketing.cli.exit_codes.ExitCode`, the table every command shares):
+0 done; 2 usage or input error (bad option, missing or invalid history or workflow); 4 the
+report could not be written (output directory, disk); 5 no forecast possible (no item finished
+in the throughput window).
 """
 
 from __future__ import annotations
@@ -22,12 +23,26 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any
 
 import attrs
 import click
 
+from agilemarketing.cli._options import (
+    backwards_option,
+    calendar_from,
+    calendar_options,
+    json_option,
+    simulation_options,
+    stack,
+    window_from,
+    window_options,
+    workflow_from,
+    workflow_options,
+)
+from agilemarketing.cli.exit_codes import ExitCode, fail
 from agilemarketing.errors import (
     AgileMarketingError,
     InvalidInputGroup,
@@ -35,9 +50,10 @@ from agilemarketing.errors import (
     NoThroughputError,
     ReportOutputError,
 )
-from agilemarketing.flow import Backwards, FlowLog, FlowPolicy
+from agilemarketing.flow import FlowLog, FlowPolicy
 from agilemarketing.forecast import (
     ForecastMethod,
+    ThroughputSample,
     backlog_clearance,
     how_many_by,
     ranked_completion,
@@ -58,112 +74,30 @@ from agilemarketing.workflow import Workflow
 
 __all__ = ["ReportExit", "forecast", "report"]
 
-F = TypeVar("F", bound=Callable[..., Any])
-
 
 class ReportExit(enum.IntEnum):
-    """What ``agilemarketing report`` and ``agilemarketing forecast`` return to the shell."""
+    """The exit codes of ``report`` and ``forecast`` under their old names.
 
-    OK = 0  #: the report was written / the forecast printed
-    USAGE = 2  #: bad command line, or a history or workflow that cannot be read
-    NO_FORECAST = 3  #: no item finished in the throughput window: widen it
-    OUTPUT = 4  #: the report could not be written
+    Deprecated: use :class:`~agilemarketing.cli.exit_codes.ExitCode`, the one table of every
+    command (``OUTPUT`` is its ``ERROR``; ``NO_FORECAST`` is now 5, it was 3).
+    """
 
-
-def _fail(message: str, code: ReportExit) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    raise SystemExit(int(code))
-
-
-def _common(command: F) -> F:
-    """Options shared by both commands: source, workflow, calendar, window, simulation."""
-    options = [
-        click.argument("history"),
-        click.option(
-            "--workflow",
-            "workflow_file",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="Workflow TOML file (stages, start, done, WIP limits).",
-        ),
-        click.option("--stages", help='Shorthand workflow: "Backlog,Ready,Doing,Done".'),
-        click.option("--start", "start_stage", help="With --stages: where cycle time starts."),
-        click.option("--done", "done_stage", help="With --stages: where cycle time ends."),
-        click.option(
-            "--waiting",
-            multiple=True,
-            help="With --stages: a waiting (inactive) stage; repeat for several.",
-        ),
-        click.option(
-            "--window-weeks",
-            type=click.IntRange(min=1),
-            default=12,
-            show_default=True,
-            help="Forecasts resample the daily throughput of the last N weeks.",
-        ),
-        click.option(
-            "--window-days",
-            type=click.IntRange(min=1),
-            help="Resample the last N days instead of weeks.",
-        ),
-        click.option(
-            "--since",
-            type=click.DateTime(["%Y-%m-%d"]),
-            help="Resample from this date instead (with --until).",
-        ),
-        click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="... up to this date."),
-        click.option(
-            "--backwards",
-            type=click.Choice([b.value for b in Backwards]),
-            default=Backwards.FIRST_ENTRY.value,
-            show_default=True,
-            help="Backward moves and reopened items: cycle time from the first entry to the first "
-            "done (first), the last entry to the last done (last), or the first entry to the last "
-            "done (reopened).",
-        ),
-        click.option(
-            "--working-days",
-            help='Count working days only, e.g. "Mon Tue Wed Thu Fri" (default: every day).',
-        ),
-        click.option(
-            "--holiday",
-            "holidays",
-            multiple=True,
-            help="A non-working date (YYYY-MM-DD); repeat for several.",
-        ),
-        click.option("--timezone", default="UTC", show_default=True, help="The team's time zone."),
-        click.option(
-            "--trials",
-            type=click.IntRange(min=100),
-            default=10_000,
-            show_default=True,
-            help="Monte Carlo trials.",
-        ),
-        click.option("--seed", type=int, default=2026, show_default=True, help="Random seed."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+    OK = ExitCode.OK  #: the report was written / the forecast printed
+    USAGE = ExitCode.USAGE  #: bad command line, or a history or workflow that cannot be read
+    NO_FORECAST = ExitCode.NO_FORECAST  #: no item finished in the throughput window: widen it
+    OUTPUT = ExitCode.ERROR  #: the report could not be written
 
 
-def _workflow(
-    path: Path | None,
-    stages: str | None,
-    start: str | None,
-    done: str | None,
-    waiting: tuple[str, ...],
-) -> Workflow:
-    if path is not None and stages:
-        raise click.UsageError("give either --workflow or --stages, not both")
-    if path is not None:
-        if not path.is_file():
-            raise click.UsageError(f"workflow file {str(path)!r} does not exist")
-        return Workflow.from_toml(path)
-    if stages:
-        return Workflow.from_shorthand(stages, start=start, done=done, waiting=waiting)
-    raise click.UsageError(
-        'say how the board flows: --workflow FILE.toml, or --stages "Backlog,Doing,Done" '
-        "(with --start and --done)"
-    )
+_common = stack(
+    click.argument("history"),
+    workflow_options(),
+    window_options(),
+    backwards_option(),
+    calendar_options(),
+    simulation_options(),
+)
+"""Options shared by both commands: source, workflow, window, backward moves, calendar,
+simulation."""
 
 
 _TO_DO = {"backlog", "to do", "todo", "open", "new", "selected for development", "ready", "idea"}
@@ -214,26 +148,6 @@ def _shorthand(workflow: Workflow) -> str:
     )
 
 
-def _calendar(
-    working_days: str | None, holidays: tuple[str, ...], timezone: str
-) -> WorkCalendar | None:
-    if working_days is None and not holidays and timezone == "UTC":
-        return None
-    return WorkCalendar(weekmask=working_days or "1111111", holidays=holidays, timezone=timezone)
-
-
-def _window(weeks: int, days: int | None, since: Any, until: Any) -> Window:
-    if (since is None) != (until is None):
-        raise click.UsageError("give --since and --until together")
-    if since is not None:
-        if days is not None:
-            raise click.UsageError("give either --window-days or --since/--until, not both")
-        return Window.between(since.date(), until.date())
-    if days is not None:
-        return Window.last(days=days)
-    return Window.last(weeks=weeks)
-
-
 def _guard(run: Callable[[], None]) -> None:
     """Run a command body, turning library errors into messages and exit codes."""
     try:
@@ -241,16 +155,16 @@ def _guard(run: Callable[[], None]) -> None:
     except click.ClickException:
         raise
     except NoThroughputError as exc:
-        _fail(str(exc), ReportExit.NO_FORECAST)
+        fail(str(exc), ExitCode.NO_FORECAST)
     except ReportOutputError as exc:
-        _fail(str(exc), ReportExit.OUTPUT)
+        fail(str(exc), ExitCode.ERROR)
     except InvalidInputGroup as group:
         lines = [str(group)] + [f"  {problem}" for problem in group.exceptions]
-        _fail("\n".join(lines), ReportExit.USAGE)
+        fail("\n".join(lines), ExitCode.USAGE)
     except AgileMarketingError as exc:
-        _fail(str(exc), ReportExit.USAGE)
+        fail(str(exc), ExitCode.USAGE)
     except OSError as exc:
-        _fail(str(exc), ReportExit.OUTPUT)
+        fail(str(exc), ExitCode.ERROR)
 
 
 _campaign_prefix = click.option(
@@ -277,15 +191,17 @@ class _Inputs:
     def of(cls, options: dict[str, Any]) -> _Inputs:
         return cls(
             history=options["history"],
-            workflow=_workflow(
+            workflow=workflow_from(
                 options["workflow_file"],
                 options["stages"],
                 options["start_stage"],
                 options["done_stage"],
                 options["waiting"],
             ),
-            calendar=_calendar(options["working_days"], options["holidays"], options["timezone"]),
-            window=_window(
+            calendar=calendar_from(
+                options["working_days"], options["holidays"], options["timezone"]
+            ),
+            window=window_from(
                 options["window_weeks"],
                 options["window_days"],
                 options["since"],
@@ -406,7 +322,7 @@ def report(
     type=click.DateTime(["%Y-%m-%d"]),
     help="First day of work (default: the day after the history's last day).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the forecast as JSON.")
+@json_option("Print the forecast as JSON.")
 def forecast(
     items: int | None,
     by_date: Any,
@@ -451,29 +367,8 @@ def forecast(
             "seed": given.seed,
             "calendar": given.calendar,
         }
-        result: Any
-        if items is not None:
-            result = when_done(items, sample, **options)
-        elif by_date is not None:
-            result = how_many_by(by_date.date(), sample, **options)
-        elif ranked:
-            campaigns = open_campaigns(table, log, campaign_prefix)
-            if not campaigns:
-                raise InvalidValue(
-                    f"no open item has a label starting with {campaign_prefix!r}",
-                    where=given.history,
-                    fix="label campaign work (campaign:<name>) or pass --campaign-prefix",
-                )
-            result = ranked_completion(campaigns, sample, **options)
-        else:
-            open_items = int((~log.is_done & ~log.abandoned).sum())
-            if open_items == 0:
-                raise InvalidValue(
-                    "the backlog is empty: every item is done or abandoned",
-                    where=given.history,
-                    fix="nothing to forecast; ask --items N for future work",
-                )
-            result = backlog_clearance(open_items, sample, scope_growth=scope_growth, **options)
+        question = _Question(items, by_date, ranked, backlog, scope_growth, campaign_prefix)
+        result = _answer(question, table, log, sample, options, where=given.history)
         if as_json:
             click.echo(json.dumps(result.to_dict(), indent=2))
             return
@@ -485,3 +380,48 @@ def forecast(
             click.echo(f"  {line}")
 
     _guard(run)
+
+
+@attrs.frozen
+class _Question:
+    """The one question a ``forecast`` run asks, as its options say it."""
+
+    items: int | None
+    by_date: datetime | None
+    ranked: bool
+    backlog: bool
+    scope_growth: bool
+    campaign_prefix: str
+
+
+def _answer(
+    question: _Question,
+    table: HistoryTable,
+    log: FlowLog,
+    sample: ThroughputSample,
+    options: dict[str, Any],
+    *,
+    where: str,
+) -> Any:
+    """The forecast answering ``question``: when, how many, ranked campaigns or clearance."""
+    if question.items is not None:
+        return when_done(question.items, sample, **options)
+    if question.by_date is not None:
+        return how_many_by(question.by_date.date(), sample, **options)
+    if question.ranked:
+        campaigns = open_campaigns(table, log, question.campaign_prefix)
+        if not campaigns:
+            raise InvalidValue(
+                f"no open item has a label starting with {question.campaign_prefix!r}",
+                where=where,
+                fix="label campaign work (campaign:<name>) or pass --campaign-prefix",
+            )
+        return ranked_completion(campaigns, sample, **options)
+    open_items = int((~log.is_done & ~log.abandoned).sum())
+    if open_items == 0:
+        raise InvalidValue(
+            "the backlog is empty: every item is done or abandoned",
+            where=where,
+            fix="nothing to forecast; ask --items N for future work",
+        )
+    return backlog_clearance(open_items, sample, scope_growth=question.scope_growth, **options)

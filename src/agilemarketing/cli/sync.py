@@ -1,6 +1,7 @@
 """``agilemarketing sync SOURCE TARGET``: plan, print or apply a sync between two adapters.
 
-Exit codes (also :class:`agilemarketing.sync.ExitCode`): 0 done (or planned, with
+Exit codes (:class:`~agilemarketing.cli.exit_codes.ExitCode`, the table every command shares;
+the same numbers as :class:`agilemarketing.sync.ExitCode`): 0 done (or planned, with
 ``--dry-run``); 1 conflicts under policy ``fail`` (nothing written); 2 usage or input error
 (bad URL, option, configuration file, missing secret, missing or unreadable input file or
 mirror, a target that cannot be written such as a Jira export); 3 some changes failed at the
@@ -20,22 +21,22 @@ from typing import Any
 import click
 
 from agilemarketing.adapter import Adapter, parse_adapter_url
+from agilemarketing.cli._options import config_option, json_option, load_config
+from agilemarketing.cli.exit_codes import ExitCode, fail
 from agilemarketing.errors import (
     AgileMarketingError,
-    CsvError,
     InvalidValue,
     MirrorError,
     MissingSecret,
     NotFound,
+    SourceError,
     SyncConflictError,
     UnsupportedChange,
 )
 from agilemarketing.mirror import Mirror, MirrorAdapter
 from agilemarketing.sync import (
     ConflictPolicy,
-    ExitCode,
     Progress,
-    SyncConfig,
     SyncPlan,
     apply,
     plan,
@@ -80,11 +81,6 @@ def _progress(enabled: bool) -> Iterator[Progress | None]:
         yield report
 
 
-def _fail(message: str, code: ExitCode) -> None:
-    click.echo(f"error: {message}", err=True)
-    raise SystemExit(int(code))
-
-
 @click.command("sync")
 @click.argument("source")
 @click.argument("target")
@@ -94,20 +90,14 @@ def _fail(message: str, code: ExitCode) -> None:
     help="Mirror file holding the sync state (default: the target if it is mirror:..., "
     "else the source if it is).",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="TOML file: status_map, fields, ignore, on_conflict, batch_size, [source]/[target] "
-    "adapter options (secrets only as *_env variable names).",
-)
+@config_option()
 @click.option(
     "--on-conflict",
     type=click.Choice(_POLICIES),
     help="What to do with fields changed on both sides (default: the config's, else fail).",
 )
 @click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+@json_option("Print JSON for machines.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 def sync(
     source: str,
@@ -135,7 +125,7 @@ def sync(
         return text
 
     try:
-        config = SyncConfig.load(config_path) if config_path else SyncConfig()
+        config = load_config(config_path)
         source_adapter = _adapter(source, dict(config.source_options), source=True)
         adapters.append(source_adapter)
         target_adapter = _adapter(target, dict(config.target_options))
@@ -169,18 +159,26 @@ def sync(
                 click.echo(str(report))
                 for warning in the_plan.warnings():
                     click.echo(warning, err=True)
-            if report.exit_code is not ExitCode.OK:
-                raise SystemExit(int(report.exit_code))
+            code = ExitCode(report.exit_code)  # the engine's codes are the table's
+            if code is not ExitCode.OK:
+                raise SystemExit(int(code))
     except SyncConflictError as exc:
-        _fail(clean(str(exc)), ExitCode.CONFLICTS)
-    except (InvalidValue, NotFound, MissingSecret, MirrorError, CsvError, UnsupportedChange) as exc:
-        _fail(clean(str(exc)), ExitCode.USAGE)
+        fail(clean(str(exc)), ExitCode.CONFLICTS)
+    except (
+        InvalidValue,
+        NotFound,
+        MissingSecret,
+        MirrorError,
+        SourceError,
+        UnsupportedChange,
+    ) as exc:
+        fail(clean(str(exc)), ExitCode.USAGE)
     except (AgileMarketingError, OSError) as exc:
-        _fail(clean(str(exc)), ExitCode.ERROR)
+        fail(clean(str(exc)), ExitCode.ERROR)
     except click.ClickException:
         raise  # usage errors: click prints them and exits 2
     except Exception as exc:  # an adapter's own failure: keep exit code 1 for conflicts only
-        _fail(f"{type(exc).__name__}: {clean(str(exc))}", ExitCode.ERROR)
+        fail(f"{type(exc).__name__}: {clean(str(exc))}", ExitCode.ERROR)
 
 
 def _state(state: Path | None, source: Adapter, target: Adapter) -> Mirror:

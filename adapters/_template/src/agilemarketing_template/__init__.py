@@ -5,5 +5,6 @@ tool's API. See README.md and the "Writing an adapter" guide.
 """
 
 from agilemarketing_template.adapter import TemplateAdapter, save_board
+from agilemarketing_template.errors import BoardFileError
 
-__all__ = ["TemplateAdapter", "save_board"]
+__all__ = ["BoardFileError", "TemplateAdapter", "save_board"]

@@ -20,13 +20,12 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
 import attrs
 
-from agilemarketing._time import ensure_utc, utcnow
 from agilemarketing.adapter import (
     Adapter,
     AnyChange,
@@ -42,13 +41,14 @@ from agilemarketing.adapter import (
 )
 from agilemarketing.errors import AgileMarketingError, InvalidCursor, InvalidValue
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
+from agilemarketing_template.errors import BoardFileError
 
 __all__ = ["BoardFile", "TemplateAdapter", "save_board"]
 
 Payload = dict[str, Any]
 
 
-# --- 1. The tool's side. Replace this with your tool's client. -----------------------------
+# --- 1. The tool's side. Replace this with your tool's client. ------------------------------------
 
 
 class BoardFile:
@@ -64,9 +64,9 @@ class BoardFile:
         try:
             document: Payload = json.loads(self.path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
-            raise InvalidValue(
+            raise BoardFileError(
                 f"not a board file: {exc.msg} at line {exc.lineno}",
-                where=f"file {self.path}",
+                file=str(self.path),
                 fix="point the adapter at a file it wrote, or at a new path",
             ) from exc
         return document
@@ -84,22 +84,20 @@ class BoardFile:
             raise
 
 
-# --- 2. Translation: the tool's payloads to and from records. No business rules here. ------
-
-
-def _time(value: str | None) -> datetime | None:
-    return None if value is None else ensure_utc(value)
+# --- 2. Translation: the tool's payloads to and from records. No business rules here. -------------
 
 
 def record_from_payload(key: str, payload: Payload) -> ItemRecord:
     """One item of the board file as a record (the adapter's only reading job)."""
+    # Timestamps stay ISO strings here: ItemHistory, Transition and ItemRecord turn them into aware
+    # UTC datetimes themselves (and refuse one without an offset).
     history = ItemHistory(
         key=key,
         summary=payload.get("summary", ""),
         type=payload.get("type", ""),
         status=payload.get("status", ""),
-        created=_time(payload.get("created")),
-        resolved=_time(payload.get("resolved")),
+        created=payload.get("created"),
+        resolved=payload.get("resolved"),
         points=payload.get("points"),
         labels=payload.get("labels", ()),
         sprints=payload.get("sprints", ()),
@@ -115,7 +113,7 @@ def record_from_payload(key: str, payload: Payload) -> ItemRecord:
         fields=payload.get("fields", {}),
         done_criteria=payload.get("done_criteria", ()),
         version=str(payload["revision"]),
-        updated=_time(payload.get("updated")),
+        updated=payload.get("updated"),
     )
 
 
@@ -167,7 +165,7 @@ def save_board(path: str | os.PathLike[str], histories: Iterable[ItemHistory]) -
     BoardFile(Path(path)).save({"revision": 1, "items": items, "removed": {}})
 
 
-# --- 3. The adapter. ------------------------------------------------------------------------
+# --- 3. The adapter. ------------------------------------------------------------------------------
 
 
 class TemplateAdapter(Adapter):
@@ -194,7 +192,7 @@ class TemplateAdapter(Adapter):
         # A tool behind a login reads its secret from the environment, never from options:
         #     self._token = self.secret(self.option("token_env", "TEMPLATE_TOKEN"))
 
-    # -- reading ---------------------------------------------------------------------------
+    # --- reading ----------------------------------------------------------------------------------
 
     def read(self, since: Cursor | None = None) -> ReadResult:
         """Every item in rank order, or those changed since ``since``."""
@@ -224,7 +222,7 @@ class TemplateAdapter(Adapter):
             raise InvalidCursor(self.name, cursor.token, why="newer than the board")
         return int(number)
 
-    # -- writing ---------------------------------------------------------------------------
+    # --- writing ----------------------------------------------------------------------------------
 
     def apply(self, change: AnyChange) -> ChangeResult:
         """Apply one change; a failed change leaves the file untouched.
@@ -237,7 +235,7 @@ class TemplateAdapter(Adapter):
         self.check_supports(change)
         document = self._board.load()
         items: dict[str, Payload] = document["items"]
-        now = utcnow()
+        now = datetime.now(UTC)
         try:
             record = apply_change(change, _Board(items), now=now, where=self.url)
         except AgileMarketingError as error:

@@ -4,12 +4,14 @@ Read Jira CSV exports (:func:`read_jira_csv`), any tool's CSV through a :class:`
 (:func:`read_items_csv`) and history CSVs with one row per status change
 (:func:`read_history_csv`); write backlogs, metric tables and histories atomically and safe to
 open in a spreadsheet. The :class:`~agilemarketing_csv.adapter.CsvAdapter` plugs all of this
-into agilemarketing's sync as the ``csv`` adapter.
+into agilemarketing's sync as the ``csv`` adapter. Its errors (:class:`CsvError`,
+:class:`CsvFileError`, :class:`CsvRowError`) name file, row and column.
 """
 
 from agilemarketing_csv.adapter import CsvAdapter, JiraCsvAdapter
 from agilemarketing_csv.backlog import read_backlog_csv, write_backlog_csv
 from agilemarketing_csv.dialect import CsvDialect
+from agilemarketing_csv.errors import CsvError, CsvFileError, CsvRowError
 from agilemarketing_csv.history import (
     read_history_csv,
     read_history_records_csv,
@@ -29,7 +31,10 @@ __all__ = [
     "ColumnMapping",
     "CsvAdapter",
     "CsvDialect",
+    "CsvError",
+    "CsvFileError",
     "CsvRecords",
+    "CsvRowError",
     "Header",
     "JiraCsvAdapter",
     "atomic_csv",

@@ -191,7 +191,7 @@ class CsvAdapter(_CsvFile):
                 "history CSV) and make changes there",
             )
 
-    # -- writing ---------------------------------------------------------------------------
+    # --- writing ----------------------------------------------------------------------------------
 
     def apply(self, change: AnyChange) -> ChangeResult:
         """Apply one change and rewrite the file (see :meth:`write` for a batch)."""

@@ -21,10 +21,10 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from agilemarketing.errors import CsvRowError
 from agilemarketing.items import CustomerStory, Size, SizeUnit, WorkItem
 from agilemarketing_csv._dates import DateParser
 from agilemarketing_csv.dialect import CsvDialect
+from agilemarketing_csv.errors import CsvRowError
 from agilemarketing_csv.records import (
     DEFAULT_MAX_PROBLEMS,
     CsvRecords,
@@ -108,15 +108,7 @@ def _convert(header: Header, file: str, dialect: CsvDialect) -> Callable[..., It
     dates = DateParser()
 
     def problem(row: int, column: str | None, what: str, value: str | None, expected: str) -> Any:
-        return CsvRowError(
-            what,
-            file=file,
-            row=row,
-            column=column,
-            value=value,
-            expected=expected,
-            fix="correct the cell, or read with on_error='collect' to skip the row",
-        )
+        return _row_problem(file, row, column, what, value, expected)
 
     def item(row: int, cells: list[str], errors: list[CsvRowError]) -> tuple[float, WorkItem]:
         text = {name: restore_formula(cells[at]) for name, at in single.items()}
@@ -174,25 +166,52 @@ def _convert(header: Header, file: str, dialect: CsvDialect) -> Callable[..., It
             raise _Skip from None
 
     def items(rows: Iterator[tuple[int, list[str]]], problems: Problems) -> Iterator[WorkItem]:
-        ranked: list[tuple[float, int, WorkItem]] = []
-        for row, cells in rows:
-            if len(cells) != len(header):
-                if cells:
-                    problems.add(ragged(cells, len(header), header, file, row))
-                continue
-            errors: list[CsvRowError] = []
-            try:
-                rank, work = item(row, cells, errors)
-            except _Skip:
-                for error in errors:
-                    problems.add(error)
-                continue
-            ranked.append((rank, row, work))
-        ranked.sort(key=lambda entry: entry[:2])
-        for _, _, work in ranked:
-            yield work
+        return _in_rank_order(item, rows, problems, header, file)
 
     return items
+
+
+def _row_problem(
+    file: str, row: int, column: str | None, what: str, value: str | None, expected: str
+) -> CsvRowError:
+    """The error of one bad cell (or row) of a backlog CSV."""
+    return CsvRowError(
+        what,
+        file=file,
+        row=row,
+        column=column,
+        value=value,
+        expected=expected,
+        fix="correct the cell, or read with on_error='collect' to skip the row",
+    )
+
+
+def _in_rank_order(
+    item: Callable[[int, list[str], list[CsvRowError]], tuple[float, WorkItem]],
+    rows: Iterator[tuple[int, list[str]]],
+    problems: Problems,
+    header: Header,
+    file: str,
+) -> Iterator[WorkItem]:
+    """The rows' work items in rank order (unranked ones last, in file order); bad rows skipped
+    with their problems added to ``problems``."""
+    ranked: list[tuple[float, int, WorkItem]] = []
+    for row, cells in rows:
+        if len(cells) != len(header):
+            if cells:
+                problems.add(ragged(cells, len(header), header, file, row))
+            continue
+        errors: list[CsvRowError] = []
+        try:
+            rank, work = item(row, cells, errors)
+        except _Skip:
+            for error in errors:
+                problems.add(error)
+            continue
+        ranked.append((rank, row, work))
+    ranked.sort(key=lambda entry: entry[:2])
+    for _, _, work in ranked:
+        yield work
 
 
 class _Skip(Exception):

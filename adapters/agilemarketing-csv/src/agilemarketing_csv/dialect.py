@@ -29,7 +29,7 @@ from pathlib import Path
 
 import attrs
 
-from agilemarketing.errors import CsvFileError
+from agilemarketing_csv.errors import CsvFileError
 
 __all__ = ["DELIMITERS", "SAMPLE_BYTES", "CsvDialect", "raise_field_size_limit"]
 

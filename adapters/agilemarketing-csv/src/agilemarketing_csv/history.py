@@ -39,10 +39,10 @@ from typing import Any
 import attrs
 
 from agilemarketing.adapter import FieldValue, ItemRecord
-from agilemarketing.errors import CsvRowError
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
 from agilemarketing_csv._dates import DateParser
 from agilemarketing_csv.dialect import CsvDialect
+from agilemarketing_csv.errors import CsvRowError
 from agilemarketing_csv.mapping import BoundMapping, ColumnMapping
 from agilemarketing_csv.records import (
     DEFAULT_MAX_PROBLEMS,
@@ -193,47 +193,8 @@ def _histories(
         observed = values.pop("observed", False)
         blocked_start = values.pop("blocked_start", None)
         blocked_end = values.pop("blocked_end", None)
-        if blocked_end is not None and blocked_start is None and "blocked_start" in bound.single:
-            errors.append(
-                bound.problem(
-                    row,
-                    bound.single["blocked_start"][0],
-                    "a blocked period without its start",
-                    None,
-                    bound.dates.expected,
-                )
-            )
-        if at is not None and to_status is None:
-            name = bound.single["to_status"][0]
-            errors.append(
-                bound.problem(
-                    row, name, "a transition without the status it moved to", None, "the new status"
-                )
-            )
-        at_column = bound.single["at"][0]
-        if at is None and to_status is not None and at_column not in {e.column for e in errors}:
-            errors.append(
-                bound.problem(
-                    row, at_column, "a transition without its time", None, bound.dates.expected
-                )
-            )
-        fields_here: dict[str, FieldValue] = {}
-        for name, at_field in extra:
-            text = cells[at_field]
-            if text.strip():
-                try:
-                    fields_here[name] = _field_value(restore_formula(text))
-                except (ValueError, RecursionError):
-                    errors.append(
-                        bound.problem(
-                            row,
-                            FIELD_PREFIX + name,
-                            "not a field value",
-                            text,
-                            "JSON: a text in double quotes, a number, true/false, null or a list "
-                            'of texts such as ["a", "b"]',
-                        )
-                    )
+        _check_row(bound, row, errors, at, to_status, blocked_start, blocked_end)
+        fields_here = _extra_fields(bound, row, cells, extra, errors)
         if errors:
             for error in errors:
                 problems.add(error)
@@ -255,6 +216,77 @@ def _histories(
                 blocked.append(BlockedPeriod(blocked_start, blocked_end))
             except ValueError as exc:
                 problems.add(bound.problem(row, None, str(exc), None, "a blocked period"))
+    yield from _built(bound, items, problems, records)
+
+
+def _check_row(
+    bound: BoundMapping,
+    row: int,
+    errors: list[CsvRowError],
+    at: Any,
+    to_status: Any,
+    blocked_start: Any,
+    blocked_end: Any,
+) -> None:
+    """Add the problems of one row's transition and blocked period to ``errors``."""
+    if blocked_end is not None and blocked_start is None and "blocked_start" in bound.single:
+        errors.append(
+            bound.problem(
+                row,
+                bound.single["blocked_start"][0],
+                "a blocked period without its start",
+                None,
+                bound.dates.expected,
+            )
+        )
+    if at is not None and to_status is None:
+        name = bound.single["to_status"][0]
+        errors.append(
+            bound.problem(
+                row, name, "a transition without the status it moved to", None, "the new status"
+            )
+        )
+    at_column = bound.single["at"][0]
+    if at is None and to_status is not None and at_column not in {e.column for e in errors}:
+        errors.append(
+            bound.problem(
+                row, at_column, "a transition without its time", None, bound.dates.expected
+            )
+        )
+
+
+def _extra_fields(
+    bound: BoundMapping,
+    row: int,
+    cells: list[str],
+    extra: list[tuple[str, int]],
+    errors: list[CsvRowError],
+) -> dict[str, FieldValue]:
+    """The row's ``field:*`` cells as field values; a cell that is not one goes to ``errors``."""
+    fields_here: dict[str, FieldValue] = {}
+    for name, at_field in extra:
+        text = cells[at_field]
+        if text.strip():
+            try:
+                fields_here[name] = _field_value(restore_formula(text))
+            except (ValueError, RecursionError):
+                errors.append(
+                    bound.problem(
+                        row,
+                        FIELD_PREFIX + name,
+                        "not a field value",
+                        text,
+                        "JSON: a text in double quotes, a number, true/false, null or a list "
+                        'of texts such as ["a", "b"]',
+                    )
+                )
+    return fields_here
+
+
+def _built(
+    bound: BoundMapping, items: dict[str, _Item], problems: Problems, records: bool
+) -> Iterator[Any]:
+    """Each gathered item as an ``ItemHistory`` (or an ``ItemRecord`` with its extra fields)."""
     for key, entry in items.items():
         fields, transitions = entry.fields, entry.transitions
         if "status" not in fields and transitions:

@@ -30,10 +30,10 @@ from typing import Any
 import attrs
 
 from agilemarketing.adapter import FieldValue, ItemRecord
-from agilemarketing.errors import CsvRowError
 from agilemarketing.history import ItemHistory
 from agilemarketing_csv._dates import DateParser
 from agilemarketing_csv.dialect import CsvDialect
+from agilemarketing_csv.errors import CsvRowError
 from agilemarketing_csv.records import (
     DEFAULT_MAX_PROBLEMS,
     CsvRecords,

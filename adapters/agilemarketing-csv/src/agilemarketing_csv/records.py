@@ -28,13 +28,9 @@ from typing import Generic, Literal, TypeAlias, TypeVar
 
 import attrs
 
-from agilemarketing.errors import (
-    AgileMarketingError,
-    CsvFileError,
-    CsvRowError,
-    raise_all,
-)
+from agilemarketing.errors import AgileMarketingError, raise_all
 from agilemarketing_csv.dialect import CsvDialect, raise_field_size_limit
+from agilemarketing_csv.errors import CsvFileError, CsvRowError
 
 __all__ = ["DEFAULT_MAX_PROBLEMS", "CsvRecords", "Header", "OnError"]
 

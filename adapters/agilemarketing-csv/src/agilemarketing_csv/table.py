@@ -19,8 +19,9 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from agilemarketing.errors import CsvFileError, InvalidValue
+from agilemarketing.errors import InvalidValue
 from agilemarketing_csv.dialect import CsvDialect
+from agilemarketing_csv.errors import CsvFileError
 from agilemarketing_csv.records import (
     DEFAULT_MAX_PROBLEMS,
     CsvRecords,

@@ -34,7 +34,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from agilemarketing.errors import CsvRowError
+from agilemarketing_csv.errors import CsvRowError
 
 __all__ = [
     "FORMULA_TRIGGERS",

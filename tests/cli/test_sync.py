@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import ClassVar
 
@@ -12,27 +12,23 @@ from click.testing import CliRunner, Result
 
 from agilemarketing.adapter import Adapter, Capabilities, Cursor, ReadResult
 from agilemarketing.cli import main
-from agilemarketing.errors import AgileMarketingError
+from agilemarketing.cli.exit_codes import ExitCode
+from agilemarketing.errors import AgileMarketingError, SourceError
 from agilemarketing.history import ItemHistory
-from agilemarketing.mirror import OWN_BOARD, JournalStatus, Mirror
+from agilemarketing.mirror import JournalStatus, Mirror
 from agilemarketing.testing import sample_histories
-
-
-def board(path: Path, histories: Sequence[ItemHistory]) -> str:
-    """A mirror file whose own board holds ``histories``; returns its ``mirror:`` URL."""
-    with Mirror(path) as m, m.transaction():
-        m.save_board(OWN_BOARD, histories)
-    return f"mirror:{path}"
 
 
 def run(*args: str, env: Mapping[str, str] | None = None) -> Result:
     return CliRunner().invoke(main, ["sync", *args], env=env, catch_exceptions=False)
 
 
-def test_sync_fills_the_target_mirror_and_reports_what_it_did(tmp_path: Path) -> None:
-    source = board(tmp_path / "team.db", sample_histories(5))
+def test_sync_fills_the_target_mirror_and_reports_what_it_did(
+    tmp_path: Path, mirror_of: Callable[..., str]
+) -> None:
+    source = mirror_of(tmp_path / "team.db", sample_histories(5))
     result = run(source, f"mirror:{tmp_path / 'copy.db'}")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == ExitCode.OK, result.output
     assert "5 created" in result.output
     with Mirror(tmp_path / "copy.db") as copy:
         assert [h.key for h in copy.histories()] == [f"MKT-{i}" for i in range(1, 6)]
@@ -41,10 +37,12 @@ def test_sync_fills_the_target_mirror_and_reports_what_it_did(tmp_path: Path) ->
         ]
 
 
-def test_a_dry_run_prints_the_plan_and_writes_nothing(tmp_path: Path) -> None:
-    source = board(tmp_path / "team.db", sample_histories(3))
+def test_a_dry_run_prints_the_plan_and_writes_nothing(
+    tmp_path: Path, mirror_of: Callable[..., str]
+) -> None:
+    source = mirror_of(tmp_path / "team.db", sample_histories(3))
     result = run("--dry-run", source, f"mirror:{tmp_path / 'copy.db'}")
-    assert result.exit_code == 0
+    assert result.exit_code == ExitCode.OK
     assert "3 creates" in result.output
     assert "create MKT-1 'Marketing work item 1' in 'To Do'" in result.output
     with Mirror(tmp_path / "copy.db") as copy:
@@ -52,8 +50,10 @@ def test_a_dry_run_prints_the_plan_and_writes_nothing(tmp_path: Path) -> None:
         assert copy.journal() == []
 
 
-def test_json_output_carries_the_plan_and_the_report(tmp_path: Path) -> None:
-    source = board(tmp_path / "team.db", sample_histories(2))
+def test_json_output_carries_the_plan_and_the_report(
+    tmp_path: Path, mirror_of: Callable[..., str]
+) -> None:
+    source = mirror_of(tmp_path / "team.db", sample_histories(2))
     result = run("--json", source, f"mirror:{tmp_path / 'copy.db'}")
     data = json.loads(result.output)
     assert data["plan"]["counts"]["create"] == 2
@@ -61,8 +61,8 @@ def test_json_output_carries_the_plan_and_the_report(tmp_path: Path) -> None:
     assert data["report"]["exit_code"] == 0
 
 
-def test_a_second_run_changes_nothing(tmp_path: Path) -> None:
-    source, target = board(tmp_path / "team.db", sample_histories(4)), f"mirror:{tmp_path}/c.db"
+def test_a_second_run_changes_nothing(tmp_path: Path, mirror_of: Callable[..., str]) -> None:
+    source, target = mirror_of(tmp_path / "team.db", sample_histories(4)), f"mirror:{tmp_path}/c.db"
     run(source, target)
     result = run("--json", source, target)
     assert json.loads(result.output)["plan"]["changes"] == []
@@ -70,17 +70,17 @@ def test_a_second_run_changes_nothing(tmp_path: Path) -> None:
         assert len(copy.journal()) == 4
 
 
-def test_quiet_prints_nothing_on_success(tmp_path: Path) -> None:
-    source = board(tmp_path / "team.db", sample_histories(2))
+def test_quiet_prints_nothing_on_success(tmp_path: Path, mirror_of: Callable[..., str]) -> None:
+    source = mirror_of(tmp_path / "team.db", sample_histories(2))
     result = run("--quiet", source, f"mirror:{tmp_path / 'copy.db'}")
-    assert result.exit_code == 0
+    assert result.exit_code == ExitCode.OK
     assert result.output == ""
 
 
 @pytest.fixture
-def conflicting(tmp_path: Path) -> tuple[str, str]:
-    source = board(tmp_path / "a.db", [ItemHistory("MKT-1", summary="Ours", status="To Do")])
-    target = board(tmp_path / "b.db", [ItemHistory("MKT-1", summary="Theirs", status="To Do")])
+def conflicting(tmp_path: Path, mirror_of: Callable[..., str]) -> tuple[str, str]:
+    source = mirror_of(tmp_path / "a.db", [ItemHistory("MKT-1", summary="Ours", status="To Do")])
+    target = mirror_of(tmp_path / "b.db", [ItemHistory("MKT-1", summary="Theirs", status="To Do")])
     return source, target
 
 
@@ -88,7 +88,7 @@ def test_conflicts_under_policy_fail_exit_1_and_write_nothing(
     conflicting: tuple[str, str], tmp_path: Path
 ) -> None:
     result = run(*conflicting)
-    assert result.exit_code == 1
+    assert result.exit_code == ExitCode.CONFLICTS
     assert "MKT-1 summary" in result.stderr
     assert "Ours" in result.stderr
     assert "Theirs" in result.stderr
@@ -101,7 +101,7 @@ def test_a_conflict_policy_on_the_command_line_settles_them(
     conflicting: tuple[str, str], tmp_path: Path
 ) -> None:
     result = run("--on-conflict", "prefer-source", *conflicting)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == ExitCode.OK, result.output
     assert "(source)" in result.output
     with Mirror(tmp_path / "b.db") as target:
         assert target.board()["MKT-1"].history.summary == "Ours"
@@ -114,14 +114,14 @@ def test_the_conflict_policy_can_come_from_the_config_file(
     config = tmp_path / "sync.toml"
     config.write_text('on_conflict = "prefer-target"\n')
     result = run("--config", str(config), *conflicting)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == ExitCode.OK, result.output
     with Mirror(tmp_path / "b.db") as target:
         assert target.board()["MKT-1"].history.summary == "Theirs"
 
 
 def test_a_missing_export_file_is_an_input_error(tmp_path: Path) -> None:
     result = run(f"jira-csv:{tmp_path / 'missing.csv'}", f"mirror:{tmp_path / 'team.db'}")
-    assert result.exit_code == 2
+    assert result.exit_code == ExitCode.USAGE
     assert "missing.csv" in result.stderr
 
 
@@ -140,7 +140,7 @@ def test_usage_and_input_errors_exit_2(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["sync", *args])
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == ExitCode.USAGE, result.output
     assert "Traceback" not in result.output
 
 
@@ -148,17 +148,17 @@ def test_a_state_file_that_is_not_a_mirror_is_an_input_error(tmp_path: Path) -> 
     state = tmp_path / "notes.db"
     state.write_text("not a database\n" * 50)
     result = run("--state", str(state), "memory:a", "memory:b")
-    assert result.exit_code == 2
+    assert result.exit_code == ExitCode.USAGE
     assert "notes.db" in result.stderr
 
 
 def test_memory_boards_sync_with_an_explicit_state_file(tmp_path: Path) -> None:
     result = run("--state", str(tmp_path / "s.db"), "memory:a", "memory:b")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == ExitCode.OK, result.output
     assert "0 applied" in result.output
 
 
-# --- secrets --------------------------------------------------------------------------------
+# --- secrets --------------------------------------------------------------------------------------
 
 SECRET = "tok-5f3a9c-very-secret"
 
@@ -199,18 +199,35 @@ def vault(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 def test_a_secret_is_read_from_the_environment_and_never_shown(vault: Path, tmp_path: Path) -> None:
     env = {"VAULT_TOKEN": SECRET}
     ok = run("--config", str(vault), "--json", "vault:items", f"mirror:{tmp_path}/t.db", env=env)
-    assert ok.exit_code == 0, ok.output
+    assert ok.exit_code == ExitCode.OK, ok.output
     failed = run("--config", str(vault), "vault:broken", f"mirror:{tmp_path}/t.db", env=env)
-    assert failed.exit_code == 4
+    assert failed.exit_code == ExitCode.ERROR
     assert "token=***" in failed.stderr
     for output in (ok.output, ok.stderr, failed.output, failed.stderr):
         assert SECRET not in output
     assert SECRET.encode() not in (tmp_path / "t.db").read_bytes()
 
 
+class VaultFileError(SourceError):
+    """An adapter's own error for a file it cannot read (the CLI does not know this class)."""
+
+
+def test_an_adapters_own_source_error_is_an_input_error_exit_2(
+    vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unreadable(self: Vault, since: Cursor | None = None) -> ReadResult:
+        raise VaultFileError("not a vault export", file="items.vault", row=3, column="id")
+
+    monkeypatch.setattr(Vault, "read", unreadable)
+    env = {"VAULT_TOKEN": SECRET}
+    result = run("--config", str(vault), "vault:items", f"mirror:{tmp_path}/t.db", env=env)
+    assert result.exit_code == ExitCode.USAGE
+    assert "error: file items.vault, row 3, column 'id': not a vault export" in result.stderr
+
+
 def test_a_missing_secret_names_the_variable_and_exits_2(vault: Path, tmp_path: Path) -> None:
     result = run("--config", str(vault), "vault:items", f"mirror:{tmp_path}/t.db", env={})
-    assert result.exit_code == 2
+    assert result.exit_code == ExitCode.USAGE
     assert "VAULT_TOKEN" in result.stderr
 
 
@@ -220,7 +237,7 @@ def test_there_is_no_command_line_option_for_a_secret() -> None:
     assert "--password" not in help_text
 
 
-# --- end to end with a Jira CSV export ----------------------------------------------------------
+# --- end to end with a Jira CSV export ------------------------------------------------------------
 
 JIRA_HEADER = (
     "Summary,Issue key,Issue id,Issue Type,Status,Priority,Created,Updated,Resolved,"
@@ -266,7 +283,7 @@ def test_a_jira_export_synced_three_times_gives_the_mirror_an_observed_history(
     for statuses in days:
         jira_export(export, statuses)
         result = run(f"jira-csv:{export}", f"mirror:{team}")
-        assert result.exit_code == 0, result.output + result.stderr
+        assert result.exit_code == ExitCode.OK, result.output + result.stderr
     again = run("--json", f"jira-csv:{export}", f"mirror:{team}")
     assert json.loads(again.output)["plan"]["changes"] == []
     with Mirror(team) as mirror:
@@ -290,7 +307,7 @@ def test_a_source_mirror_that_does_not_exist_is_an_error_not_an_empty_board(
     tmp_path: Path,
 ) -> None:
     result = run(f"mirror:{tmp_path / 'typo.db'}", f"mirror:{tmp_path / 'copy.db'}")
-    assert result.exit_code == 2
+    assert result.exit_code == ExitCode.USAGE
     assert "no mirror database" in result.stderr
     assert not (tmp_path / "typo.db").exists()
 
@@ -315,7 +332,7 @@ def test_a_synced_jira_export_feeds_the_flow_report(tmp_path: Path) -> None:
         {"MKT-101": "Done", "MKT-102": "In Progress", "MKT-103": "To Do"},
     ):
         jira_export(export, statuses)
-        assert run(f"jira-csv:{export}", f"mirror:{team}").exit_code == 0
+        assert run(f"jira-csv:{export}", f"mirror:{team}").exit_code == ExitCode.OK
     report = CliRunner().invoke(
         main,
         [
@@ -333,7 +350,7 @@ def test_a_synced_jira_export_feeds_the_flow_report(tmp_path: Path) -> None:
             "100",
         ],
     )
-    assert report.exit_code == 0, report.output
+    assert report.exit_code == ExitCode.OK, report.output
     summary = json.loads((out / "metrics.json").read_text())["summary"]
     assert (summary["items"], summary["done"], summary["in_progress"]) == (3, 1, 1)
     assert (out / "report.html").is_file()
@@ -354,7 +371,7 @@ def test_an_unexpected_adapter_failure_exits_4_with_the_secret_redacted(
         f"mirror:{tmp_path}/t.db",
         env={"VAULT_TOKEN": SECRET},
     )
-    assert result.exit_code == 4
+    assert result.exit_code == ExitCode.ERROR
     assert "RuntimeError: client library bug while sending token ***" in result.stderr
     assert SECRET not in result.stderr
 
@@ -364,24 +381,26 @@ def test_syncing_the_same_export_again_does_not_write_to_the_mirror(tmp_path: Pa
 
     export, team = tmp_path / "jira-export.csv", tmp_path / "team.db"
     jira_export(export, {"MKT-101": "Done", "MKT-102": "In Progress", "MKT-103": "To Do"})
-    assert run(f"jira-csv:{export}", f"mirror:{team}").exit_code == 0
+    assert run(f"jira-csv:{export}", f"mirror:{team}").exit_code == ExitCode.OK
     watcher = sqlite3.connect(team)
     before = watcher.execute("PRAGMA data_version").fetchone()[0]
     again = run(f"jira-csv:{export}", f"mirror:{team}")
-    assert again.exit_code == 0
+    assert again.exit_code == ExitCode.OK
     assert "0 applied" in again.output
     assert watcher.execute("PRAGMA data_version").fetchone()[0] == before
     watcher.close()
 
 
-def test_statuses_outside_the_workflow_are_warned_about_after_the_sync(tmp_path: Path) -> None:
+def test_statuses_outside_the_workflow_are_warned_about_after_the_sync(
+    tmp_path: Path, mirror_of: Callable[..., str]
+) -> None:
     (tmp_path / "sync.toml").write_text(
         'workflow = { start = "In Progress", stages = [{ name = "To Do" }, '
         '{ name = "In Progress" }, { name = "Done" }] }\n'
     )
-    source = board(tmp_path / "team.db", sample_histories(4))
+    source = mirror_of(tmp_path / "team.db", sample_histories(4))
     result = run("--config", str(tmp_path / "sync.toml"), source, f"mirror:{tmp_path}/c.db")
-    assert result.exit_code == 0
+    assert result.exit_code == ExitCode.OK
     assert "warning: status 'Review' (1 item(s): MKT-3)" in result.stderr
 
 
@@ -389,5 +408,5 @@ def test_a_read_only_target_is_a_usage_error_exit_2(tmp_path: Path) -> None:
     export = tmp_path / "jira-export.csv"
     jira_export(export, {"MKT-101": "Done", "MKT-102": "In Progress", "MKT-103": "To Do"})
     result = run("--state", str(tmp_path / "s.db"), "memory:a", f"jira-csv:{export}")
-    assert result.exit_code == 2
+    assert result.exit_code == ExitCode.USAGE
     assert "jira-csv" in result.stderr

@@ -1,0 +1,55 @@
+"""What every ``agilemarketing`` command returns to the shell: one table, one meaning per number.
+
+- ``0`` ``OK``: the command did what was asked (``sync --dry-run``: the plan was printed).
+- ``1`` ``CONFLICTS``: something conflicts, so nothing was changed: fields changed on both sides
+  since the last sync (``sync``, policy ``fail``); a priority that does not fit the Blueprint's
+  capacity or serve its Guidepoint (``blueprint --check``); two plugins claiming one name
+  (``plugins``).
+- ``2`` ``USAGE``: a usage or input error: a bad option, URL, configuration or planning file; a
+  missing or invalid history, workflow, mirror or secret; a cycle or Blueprint version that does
+  not exist; a target that cannot be written as asked (a Jira export).
+- ``3`` ``FAILED_CHANGES``: ``sync`` applied some changes and the target refused others.
+- ``4`` ``ERROR``: the command stopped on an error outside its input: the output could not be
+  written (``report``: a directory holding other files, a full disk) or a system failed (an
+  adapter's server, the disk). Fix that and run it again; a sync resumes where it stopped.
+- ``5`` ``NO_FORECAST``: ``forecast`` found no finished item in the throughput window; widen it.
+
+``sync`` keeps the numbers of :class:`agilemarketing.sync.ExitCode` (the same names and values).
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import NoReturn
+
+import click
+
+__all__ = ["ExitCode", "command_error", "fail"]
+
+
+class ExitCode(enum.IntEnum):
+    """What an ``agilemarketing`` command returns to the shell (the table above)."""
+
+    OK = 0  #: the command did what was asked
+    CONFLICTS = 1  #: a conflict (sync fields, Blueprint capacity, plugin names): nothing changed
+    USAGE = 2  #: bad command line or input (option, URL, file, mirror, secret, read-only target)
+    FAILED_CHANGES = 3  #: sync: some changes failed at the target; the rest were applied
+    ERROR = 4  #: stopped on an error outside the input (output, disk, server): fix, run again
+    NO_FORECAST = 5  #: no item finished in the throughput window: widen it
+
+
+def fail(message: str, code: ExitCode) -> NoReturn:
+    """Print ``error: message`` on standard error and exit with ``code``."""
+    click.echo(f"error: {message}", err=True)
+    raise SystemExit(int(code))
+
+
+def command_error(message: str, code: ExitCode = ExitCode.USAGE) -> click.ClickException:
+    """A message for the user (click prints ``Error: message``) that exits with ``code``.
+
+    ``raise command_error(...)`` from a command; click's own exception, so no new error class.
+    """
+    error = click.ClickException(message)
+    # click declares exit_code a ClassVar but reads it from the instance (e.exit_code)
+    error.exit_code = int(code)  # type: ignore[misc]
+    return error

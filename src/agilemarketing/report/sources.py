@@ -1,0 +1,72 @@
+"""Reading a report's source: a history JSON Lines file, an adapter URL or item histories."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from agilemarketing.errors import HistorySourceError
+from agilemarketing.history import ItemHistory
+from agilemarketing.historyio import HistoryTable, read_history
+
+__all__ = ["as_table", "load_history"]
+
+_URL_LIKE = re.compile(r"^[a-z][a-z0-9_-]+:", re.I)
+
+
+def load_history(source: str | os.PathLike[str]) -> HistoryTable:
+    """Read histories from a history JSON Lines file or from an adapter URL.
+
+    An existing path is read as history JSON Lines; ``mirror:team.db`` reads the mirror's
+    board, and any other ``<adapter>:<location>`` goes through the installed adapters
+    (``csv:board.csv``...). Every adapter's items come with their history, so the report does
+    not care where they came from.
+
+    Raises:
+        HistorySourceError: the file does not exist and the text is no adapter URL.
+    """
+    text = os.fspath(source)
+    path = Path(text)
+    if path.is_file():
+        return read_history(path)
+    if path.is_dir():
+        raise HistorySourceError(
+            text, "is a directory", fix="name the history JSON Lines file inside it"
+        )
+    if _URL_LIKE.match(text) and not re.match(r"^[a-z]:[\\/]", text, re.I):
+        return _from_adapter(text)
+    raise HistorySourceError(
+        text,
+        "no such file",
+        fix="give a history JSON Lines file, or an adapter URL such as mirror:team.db",
+    )
+
+
+def _from_adapter(url: str) -> HistoryTable:
+    from agilemarketing.adapter import Adapter, parse_adapter_url
+
+    adapter: Adapter
+    if parse_adapter_url(url).name == "mirror":
+        from agilemarketing.mirror import MirrorAdapter
+
+        adapter = MirrorAdapter.from_url(url, {"create": False})
+    else:
+        from agilemarketing.plugins import adapter_for_url
+
+        adapter = adapter_for_url(url)
+    with adapter:
+        return HistoryTable.from_histories(record.history for record in adapter.read())
+
+
+def as_table(
+    histories: HistoryTable | str | os.PathLike[str] | Iterable[ItemHistory],
+) -> HistoryTable:
+    """``histories`` as a :class:`~agilemarketing.historyio.HistoryTable`: a table as it is, a
+    path or adapter URL through :func:`load_history`, item histories gathered into a table."""
+    if isinstance(histories, HistoryTable):
+        return histories
+    if isinstance(histories, str | os.PathLike):
+        return load_history(histories)
+    return HistoryTable.from_histories(histories)

@@ -1,0 +1,62 @@
+"""The report page: every section, self-contained, text from the data escaped."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+
+from agilemarketing.history import ItemHistory, Transition
+from agilemarketing.report import SECTIONS, FlowReport, ReportSettings
+from agilemarketing.workflow import Workflow
+
+
+def test_the_page_has_every_section_and_embeds_every_chart(written: Path) -> None:
+    page = (written / "report.html").read_text(encoding="utf-8")
+    for anchor, title in SECTIONS:
+        assert f'<section id="{anchor}"><h2>' in page, anchor
+        assert f'href="#{anchor}"' in page
+        assert title.split(",")[0].replace("'", "&#x27;") in page
+    images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
+    assert len(images) == len(list((written / "charts").glob("*.png")))
+
+
+def test_the_page_needs_nothing_from_the_network(written: Path) -> None:
+    page = (written / "report.html").read_text(encoding="utf-8")
+    assert "://" not in page
+    for attribute in re.findall(r'(?:src|href)="([^"]*)"', page):
+        assert attribute.startswith(("data:", "#")), attribute
+    assert "<link" not in page
+    assert "@import" not in page
+
+
+def test_text_from_the_data_is_escaped(tmp_path: Path) -> None:
+    items = [
+        ItemHistory(
+            "MKT-<1>",
+            summary="<script>alert(1)</script>",
+            status="Done",
+            created="2026-03-02T09:00Z",
+            transitions=[
+                Transition("2026-03-02T09:00Z", None, "To Do"),
+                Transition("2026-03-03T09:00Z", "To Do", "Doing"),
+                Transition("2026-03-05T09:00Z", "Doing", "Done"),
+            ],
+        )
+    ]
+    report = FlowReport.build(
+        items,
+        Workflow.from_shorthand("To Do,Doing,Done"),
+        settings=ReportSettings(title="<b>Q1</b>", trials=500),
+    )
+    page = report.to_html()
+    assert "<b>Q1</b>" not in page
+    assert "&lt;b&gt;Q1&lt;/b&gt;" in page
+    assert "MKT-<1>" not in page
+
+
+def test_the_stylesheet_is_a_package_file_inlined_in_the_page(written: Path) -> None:
+    css = resources.files("agilemarketing.report").joinpath("report.css").read_text("utf-8")
+    assert css.startswith(":root {")
+    page = (written / "report.html").read_text(encoding="utf-8")
+    assert f"<style>\n{css}</style>" in page
