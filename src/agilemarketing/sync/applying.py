@@ -26,7 +26,13 @@ from agilemarketing.adapter import (
     change_from_dict,
 )
 from agilemarketing.errors import AgileMarketingError, SyncConflictError
-from agilemarketing.mirror import JournalEntry, JournalStatus, Mirror, MirrorAdapter
+from agilemarketing.mirror import (
+    JournalEntry,
+    JournalStatus,
+    Mirror,
+    MirrorAdapter,
+    target_base,
+)
 from agilemarketing.sync.history import adopt_histories
 from agilemarketing.sync.itemplan import ItemPlan
 from agilemarketing.sync.progress import Progress
@@ -154,7 +160,8 @@ def _record_batch(
             the_plan.source, [i.source_base for i in done_items if i.source_base is not None]
         )
         mirror.save_board(
-            the_plan.target, [i.target_base for i in done_items if i.target_base is not None]
+            target_base(the_plan.target),
+            [i.target_base for i in done_items if i.target_base is not None],
         )
 
 

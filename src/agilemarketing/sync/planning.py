@@ -15,7 +15,7 @@ from typing import Final, NamedTuple
 from agilemarketing._time import ensure_utc, utcnow
 from agilemarketing.adapter import Adapter, Cursor, ItemRecord, rank_order
 from agilemarketing.errors import InvalidCursor, MirrorError
-from agilemarketing.mirror import JournalStatus, Mirror, MirrorAdapter
+from agilemarketing.mirror import JournalStatus, Mirror, MirrorAdapter, target_base
 from agilemarketing.sync.config import FieldMapping, SyncConfig
 from agilemarketing.sync.conflicts import Conflict, ConflictPolicy
 from agilemarketing.sync.history import accrue_history
@@ -135,7 +135,7 @@ def _read_sides(
 ) -> _Sides:
     src, tgt = pair
     base_s = mirror.board(src)
-    base_t = mirror.board(tgt)
+    base_t = mirror.board(target_base(tgt))  # never the base of tgt as some sync's source
     revisions = mirror.item_revisions(src)
     read_s, source_cursor, _ = _read_all(source, mirror.cursor(src), "read source", progress)
     target_now, _, _ = _read_all(target, None, "read target", progress)
