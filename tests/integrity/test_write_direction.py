@@ -72,7 +72,7 @@ def test_every_transition_of_an_exact_history_survives_the_export(
 
     from agilemarketing.historyio import read_history
 
-    write_history_csv(source, read_history(history))
+    write_history_csv(source, read_history(history).histories())
     assert cli("sync", "csv:board.csv", "mirror:m.db").exit_code == 0
     assert cli("sync", "mirror:m.db", "csv:out.csv").exit_code == 0
 
