@@ -32,6 +32,7 @@ AdapterUrl(name='csv', location='exports/board.csv')
 from agilemarketing.adapter.applying import RecordBoard, apply_change
 from agilemarketing.adapter.base import Adapter
 from agilemarketing.adapter.capabilities import Capabilities, HistoryFidelity
+from agilemarketing.adapter.carried import CarriedHistory
 from agilemarketing.adapter.changes import (
     AnyChange,
     Change,
@@ -55,6 +56,7 @@ __all__ = [
     "AdapterUrl",
     "AnyChange",
     "Capabilities",
+    "CarriedHistory",
     "Change",
     "ChangeResult",
     "ChangeStatus",

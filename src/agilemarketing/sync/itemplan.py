@@ -17,6 +17,7 @@ import attrs
 
 from agilemarketing.adapter import (
     AnyChange,
+    CarriedHistory,
     CreateItem,
     FieldValue,
     ItemRecord,
@@ -118,6 +119,7 @@ def _create(item: _Sides) -> CreateItem:
         labels=h.labels if "labels" in fields else (),
         fields={k: v for k, v in item.s.fields.items() if k in fields},
         origin=item.origin,
+        history=CarriedHistory.of(h),  # what the source knows: the target invents none
     )
 
 
@@ -165,7 +167,13 @@ def _plan_edits(
         changes.append(UpdateFields(key, values, origin=item.origin))
     if status is not None:
         changes.append(
-            MoveStatus(key, str(status), from_status=t.history.status or None, origin=item.origin)
+            MoveStatus(
+                key,
+                str(status),
+                from_status=t.history.status or None,
+                origin=item.origin,
+                history=CarriedHistory.of(s.history),  # the source's times and flags
+            )
         )
     expected = _expected(t, values, status)
     # The target's base changes only when a compared field does (not its rank, version...).
