@@ -25,6 +25,7 @@ from agilemarketing.cli._options import config_option, json_option, load_config
 from agilemarketing.cli.exit_codes import ExitCode, fail
 from agilemarketing.errors import (
     AgileMarketingError,
+    InvalidInputGroup,
     InvalidValue,
     MirrorError,
     MissingSecret,
@@ -164,6 +165,9 @@ def sync(
                 raise SystemExit(int(code))
     except SyncConflictError as exc:
         fail(clean(str(exc)), ExitCode.CONFLICTS)
+    except InvalidInputGroup as group:  # several bad rows of an input: each on its own line
+        lines = [group.message, *(f"  {problem}" for problem in group.exceptions)]
+        fail(clean("\n".join(lines)), ExitCode.USAGE)
     except (
         InvalidValue,
         NotFound,
