@@ -189,7 +189,12 @@ class InMemoryAdapter(Adapter):
 
     name: ClassVar[str] = "memory"
     capabilities: ClassVar[Capabilities] = Capabilities(
-        read=True, incremental_read=True, write=True, rank=True, history=HistoryFidelity.EXACT
+        read=True,
+        incremental_read=True,
+        write=True,
+        rank=True,
+        history=HistoryFidelity.EXACT,
+        missing_is_deleted=True,  # only remove() takes an item away
     )
 
     def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:

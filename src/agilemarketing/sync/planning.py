@@ -8,7 +8,7 @@ merge bases the mirror holds (:func:`~agilemarketing.sync.itemplan.plan_item`), 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Final, NamedTuple
 
@@ -40,6 +40,7 @@ class _Sides(NamedTuple):
     read_s: dict[str, ItemRecord]
     source_cursor: str
     target_now: dict[str, ItemRecord]
+    target_deleted: Callable[[str], bool]  # whether the target says it deleted a missing key
 
 
 def plan(
@@ -90,6 +91,7 @@ def plan(
         unchanged=unchanged,
         interrupted=interrupted,
         unmapped_statuses=unmapped,
+        recreated=tuple(sorted(i.key for i in items if i.recreated)),
         context=PlanContext(
             items=tuple(items),
             source_adapter=source,
@@ -137,14 +139,31 @@ def _read_sides(
     base_s = mirror.board(src)
     base_t = mirror.board(target_base(tgt))  # never the base of tgt as some sync's source
     revisions = mirror.item_revisions(src)
-    read_s, source_cursor, _ = _read_all(source, mirror.cursor(src), "read source", progress)
-    target_now, _, _ = _read_all(target, None, "read target", progress)
-    return _Sides(base_s, base_t, revisions, read_s, source_cursor, target_now)
+    read_s, source_cursor, complete, gone = _read_all(
+        source, mirror.cursor(src), "read source", progress
+    )
+    target_now, _, _, removed = _read_all(target, None, "read target", progress)
+    if target.capabilities.missing_is_deleted:
+        deleted: Callable[[str], bool] = lambda key: True  # noqa: E731 - the tool deletes
+    else:
+        deleted = frozenset(removed).__contains__  # only what the read reports
+    if not complete:
+        # An incremental read leaves out what did not change at the source; an item the target
+        # lost meanwhile is planned from its base (its state at the source, by that cursor).
+        read_s = {
+            **{
+                k: base_s[k]
+                for k in base_t
+                if k in base_s and k not in target_now and not deleted(k) and k not in gone
+            },
+            **read_s,
+        }
+    return _Sides(base_s, base_t, revisions, read_s, source_cursor, target_now, deleted)
 
 
 def _read_all(
     adapter: Adapter, since: str | None, phase: str, progress: Progress | None
-) -> tuple[dict[str, ItemRecord], str, bool]:
+) -> tuple[dict[str, ItemRecord], str, bool, tuple[str, ...]]:
     try:
         result = adapter.read(None if since is None else Cursor(since))
     except InvalidCursor:
@@ -156,7 +175,7 @@ def _read_all(
             progress(phase, number, None)
     if progress is not None:
         progress(phase, len(records), len(records))
-    return records, result.cursor.token, result.complete
+    return records, result.cursor.token, result.complete, result.removed
 
 
 def _plan_items(
@@ -184,6 +203,7 @@ def _plan_items(
             policy,
             f"{src}@{sides.revisions.get(key, 0)}",
             adopt_history,
+            deleted=key not in sides.target_now and sides.target_deleted(key),
         )
         conflicts += found
         items.append(item)
