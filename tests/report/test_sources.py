@@ -42,10 +42,8 @@ def test_a_report_reads_a_mirror(tmp_path: Path) -> None:
     assert table.n_transitions >= 2
 
 
-def test_the_old_private_name_still_reads_a_source(tmp_path: Path) -> None:
-    from agilemarketing.report import _as_table
+def test_a_table_is_its_own_source(tmp_path: Path) -> None:
     from agilemarketing.report.sources import as_table
 
-    assert _as_table is as_table
     table = HistoryTable.from_histories([])
     assert as_table(table) is table
