@@ -27,6 +27,7 @@ Start one by hand (see the README): ``python tests/fake_trello.py``.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import re
@@ -741,7 +742,7 @@ class FakeTrello:
         if not parts or parts[0] != "1":
             raise _HttpError(404, "Cannot " + method + " " + path)
         parts = parts[1:]
-        params = {**q, **{k: v for k, v in body.items()}}
+        params = {**q, **body}
         match method, parts:
             case "GET", ["boards", ref]:
                 return self.get_board(ref, q)
@@ -949,6 +950,7 @@ def _newer(action: dict[str, Any], ref: str) -> bool:
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeTrello
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         return
@@ -960,10 +962,8 @@ class _Handler(BaseHTTPRequestHandler):
             status, answer = self.fake.serve(self.command, self.path, self.headers, body)
         except _Drop:
             self.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             return
         data = (answer if isinstance(answer, str) else json.dumps(answer)).encode("utf-8")
         try:

@@ -125,9 +125,10 @@ class BoardReader:
                 if len(page) == PAGE:
                     more = self.actions(f"/cards/{card_id}/actions", HISTORY_FILTER)
                     page = more
-                found[card_id] = [
+                kept = [
                     a for a in page if a.data.board is None or a.data.board.id in ("", board_id)
                 ]
+                found[card_id] = sorted(kept, key=lambda a: (a.date, a.id))
         return found
 
     # -- reads ----------------------------------------------------------------------------------
