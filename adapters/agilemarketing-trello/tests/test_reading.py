@@ -6,13 +6,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fake_trello import Fault, FakeTrello
+from agilemarketing_trello.adapter import TrelloAdapter
+from agilemarketing_trello.errors import TrelloDataError
+from fake_trello import FakeTrello, Fault
 
 from agilemarketing.adapter import Cursor
 from agilemarketing.history import ItemHistory, Transition
 from agilemarketing.testing import read_state, sample_histories
-from agilemarketing_trello.adapter import TrelloAdapter
-from agilemarketing_trello.errors import TrelloDataError
 
 Connect = Callable[..., TrelloAdapter]
 START = datetime(2026, 1, 5, 9, tzinfo=UTC)
@@ -54,8 +54,10 @@ def test_a_read_is_one_snapshot_then_the_history(fake: FakeTrello, connect: Conn
     paths = [(e.method, e.path) for e in fake.log]
     assert paths[0] == ("GET", f"/1/boards/{board}")
     snapshot = fake.log[0].query
-    assert snapshot["cards"] == "all" and snapshot["lists"] == "all"
-    assert snapshot["card_checklists"] == "all" and snapshot["card_customFieldItems"] == "true"
+    assert snapshot["cards"] == "all"
+    assert snapshot["lists"] == "all"
+    assert snapshot["card_checklists"] == "all"
+    assert snapshot["card_customFieldItems"] == "true"
     assert paths[1:] == [("GET", f"/1/boards/{board}/actions")]
 
 
@@ -91,7 +93,8 @@ def test_conventions_of_labels_fields_and_checklists(fake: FakeTrello, connect: 
         (None, "Ideas"),
         ("Ideas", "In Progress"),
     ]
-    assert len(h.blocked) == 1 and h.blocked[0].end is None
+    assert len(h.blocked) == 1
+    assert h.blocked[0].end is None
     assert record.fields["moscow"] == "Must"
     assert record.fields["description"] == "The brief."
     assert record.fields["due"] == "2026-04-01T12:00:00+00:00"
@@ -154,7 +157,8 @@ def test_nothing_changed_is_one_request(fake: FakeTrello, connect: Connect) -> N
     list(first)
     before = len(fake.log)
     again = adapter.read(first.cursor)
-    assert list(again) == [] and again.cursor == first.cursor
+    assert list(again) == []
+    assert again.cursor == first.cursor
     assert len(fake.log) == before + 1
 
 
@@ -194,7 +198,7 @@ def test_a_cursor_of_another_board_is_refused(fake: FakeTrello, connect: Connect
     from agilemarketing.errors import InvalidCursor
 
     board = fake.seed(sample_histories(2))
-    with pytest.raises(InvalidCursor, match="another|board"):
+    with pytest.raises(InvalidCursor, match=r"another|board"):
         connect(board).read(Cursor(f"trello:zzzzzzzz:{'0' * 24}:0"))
 
 
