@@ -29,11 +29,12 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTrello]:
     monkeypatch.setenv("TRELLO_KEY", KEY)
     monkeypatch.setenv("TRELLO_TOKEN", TOKEN)
-    with FakeTrello() as server:
+    # generous limits: the rate-limit tests start fakes of their own with Trello's
+    with FakeTrello(token_limit=100_000, key_limit=100_000) as server:
         yield server
 
 
-def fast_limiter(window: float = 10.0) -> RateLimiter:
+def fast_limiter(window: float = 0.05) -> RateLimiter:
     """A limiter of its own (not the process-wide one), Trello's counts over ``window`` s."""
     return RateLimiter(SlidingWindow(100, window), SlidingWindow(300, window))
 

@@ -244,7 +244,7 @@ class TrelloAdapter(Adapter):
         match change:
             case CreateItem():
                 list_id = self._list_for(change.status, index)
-                return lambda: self._create(change, list_id, change_id)
+                return lambda: self._create(change, list_id, change_id, index)
             case UpdateFields():
                 card = index.cards[change.key]
                 return lambda: self._update(card, change.values, index)
@@ -312,8 +312,9 @@ class TrelloAdapter(Adapter):
         self._update(card, values, index)
         return ChangeResult(change, ChangeStatus.APPLIED)
 
-    def _create(self, change: CreateItem, list_id: str, change_id: str) -> None:
-        index = self._index()
+    def _create(
+        self, change: CreateItem, list_id: str, change_id: str, index: BoardIndex
+    ) -> None:
         body: dict[str, Any] = {
             "idList": list_id,
             "name": change.summary,
