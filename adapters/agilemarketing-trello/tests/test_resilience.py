@@ -6,12 +6,12 @@ import logging
 from collections.abc import Callable
 
 import pytest
-from fake_trello import KEY, TOKEN, Fault, FakeTrello
-
-from agilemarketing.testing import read_state, sample_histories
 from agilemarketing_trello.adapter import TrelloAdapter
 from agilemarketing_trello.errors import TrelloAuthenticationFailed, TrelloRemoteError
 from agilemarketing_trello.limiter import RateLimiter, SlidingWindow
+from fake_trello import KEY, TOKEN, FakeTrello, Fault
+
+from agilemarketing.testing import read_state, sample_histories
 
 Connect = Callable[..., TrelloAdapter]
 
@@ -35,9 +35,14 @@ def test_a_shared_token_over_trellos_limit_is_waited_out(fake: FakeTrello) -> No
     with FakeTrello(window=window) as server:
         board = server.seed(sample_histories(2))
         adapters = [
-            TrelloAdapter(board, {"api_url": server.url, "key_prefix": "MKT",
-                                  "limiter": RateLimiter(SlidingWindow(100, window),
-                                                         SlidingWindow(300, window))})
+            TrelloAdapter(
+                board,
+                {
+                    "api_url": server.url,
+                    "key_prefix": "MKT",
+                    "limiter": RateLimiter(SlidingWindow(100, window), SlidingWindow(300, window)),
+                },
+            )
             for _ in range(2)
         ]
         for _ in range(60):
@@ -63,8 +68,10 @@ def test_a_read_that_keeps_failing_is_a_remote_error_and_the_cursor_stays(
     adapter = connect(fake.seed(sample_histories(2)), retries=2)
     first = adapter.read()
     list(first)
-    fake.move_card(fake.card_by_short(next(iter(fake.boards)), 1)["id"],
-                   fake.list_named(next(iter(fake.boards)), "Done"))
+    fake.move_card(
+        fake.card_by_short(next(iter(fake.boards)), 1)["id"],
+        fake.list_named(next(iter(fake.boards)), "Done"),
+    )
     fake.faults.append(Fault("GET", r"/batch$", "500", times=50))
     with pytest.raises(TrelloRemoteError) as caught:
         adapter.read(first.cursor)
@@ -83,11 +90,11 @@ def test_slow_answers_time_out_and_are_retried(fake: FakeTrello, connect: Connec
         read_state(connect(board, read_timeout=0.2, retries=1))
 
 
-@pytest.mark.parametrize(("variable", "value"), [("TRELLO_KEY", "wrong-key"),
-                                                 ("TRELLO_TOKEN", "wrong-token")])
+@pytest.mark.parametrize(
+    ("variable", "value"), [("TRELLO_KEY", "wrong-key"), ("TRELLO_TOKEN", "wrong-token")]
+)
 def test_an_invalid_key_or_token_names_its_variable(
-    fake: FakeTrello, connect: Connect, monkeypatch: pytest.MonkeyPatch, variable: str,
-    value: str
+    fake: FakeTrello, connect: Connect, monkeypatch: pytest.MonkeyPatch, variable: str, value: str
 ) -> None:
     monkeypatch.setenv(variable, value)
     board = fake.seed(sample_histories(1))

@@ -6,14 +6,13 @@ import time
 from collections.abc import Callable
 
 import pytest
-from fake_trello import KEY, TOKEN, Fault, FakeTrello
+from agilemarketing_trello.adapter import TrelloAdapter
+from agilemarketing_trello.errors import TrelloRemoteError
+from conftest import fast_limiter
+from fake_trello import KEY, TOKEN, FakeTrello, Fault
 
 from agilemarketing.adapter import ChangeStatus, CreateItem, Rerank, UpdateFields
 from agilemarketing.testing import read_state, sample_histories
-from agilemarketing_trello.adapter import TrelloAdapter
-from agilemarketing_trello.errors import TrelloRemoteError
-
-from conftest import fast_limiter
 
 Connect = Callable[..., TrelloAdapter]
 

@@ -312,9 +312,7 @@ class TrelloAdapter(Adapter):
         self._update(card, values, index)
         return ChangeResult(change, ChangeStatus.APPLIED)
 
-    def _create(
-        self, change: CreateItem, list_id: str, change_id: str, index: BoardIndex
-    ) -> None:
+    def _create(self, change: CreateItem, list_id: str, change_id: str, index: BoardIndex) -> None:
         body: dict[str, Any] = {
             "idList": list_id,
             "name": change.summary,
