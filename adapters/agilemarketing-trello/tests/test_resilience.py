@@ -86,7 +86,7 @@ def test_slow_answers_time_out_and_are_retried(fake: FakeTrello, connect: Connec
     adapter = connect(board, read_timeout=0.2)
     assert sorted(read_state(adapter)) == ["MKT-1", "MKT-2"]
     fake.faults.append(Fault("GET", rf"^/1/boards/{board}$", "slow", delay=0.6, times=10))
-    with pytest.raises(TrelloRemoteError, match="timed out|dropped"):
+    with pytest.raises(TrelloRemoteError, match=r"timed out|dropped"):
         read_state(connect(board, read_timeout=0.2, retries=1))
 
 
