@@ -50,6 +50,7 @@ BATCH_SIZE = 10
 
 log = logging.getLogger("agilemarketing_trello.client")
 
+_RETRIED = frozenset({500, 502, 503, 504})
 _batch = msgspec.json.Decoder(list[dict[str, msgspec.Raw]])
 
 
@@ -110,7 +111,7 @@ class TrelloClient:
             other=retries,
             backoff_factor=backoff,
             backoff_jitter=backoff / 2,
-            status_forcelist=(500, 502, 503, 504),
+            status_forcelist=sorted(_RETRIED),
             allowed_methods=frozenset({"GET", "PUT", "DELETE"}),
             respect_retry_after_header=False,
             raise_on_status=False,
@@ -206,6 +207,8 @@ class TrelloClient:
                 return TrelloAuthenticationFailed(self.key_env, board=self.board, what="key")
             return TrelloAuthenticationFailed(self.token_env, board=self.board)
         fix = None
+        if response.status_code in _RETRIED and method != "POST":
+            attempt = self.retries + 1  # urllib3 retried it before handing it back
         if response.status_code == 404:
             fix = f"check the board id or short link ({self.board}) and that the token can see it"
         elif response.status_code == 429:

@@ -18,8 +18,10 @@ logged, and a card whose earlier moves fell off keeps a first entry at its creat
 ...                  "data": {"card": {"id": "5f0c1a2b3c4d5e6f70819204"},
 ...                           "listBefore": {"id": "l1", "name": "To Do"},
 ...                           "listAfter": {"id": "l2", "name": "Done"}}}]}
->>> _ = open("export.json", "w").write(json.dumps(board))
->>> record = next(iter(TrelloJsonAdapter("export.json", {"key_prefix": "MKT"}).read()))
+>>> import tempfile
+>>> path = Path(tempfile.mkdtemp()) / "export.json"
+>>> _ = path.write_text(json.dumps(board), encoding="utf-8")
+>>> record = next(iter(TrelloJsonAdapter(str(path), {"key_prefix": "MKT"}).read()))
 >>> record.key, record.history.status, [t.to_status for t in record.history.transitions]
 ('MKT-1', 'Done', ['To Do', 'Done'])
 """

@@ -199,7 +199,7 @@ def creation_time(object_id: str) -> datetime | None:
     """When a Trello object was created: its id's first 8 hex digits are a Unix time.
 
     >>> creation_time("5f0c1a2b3c4d5e6f70819203").isoformat()
-    '2020-07-13T08:29:31+00:00'
+    '2020-07-13T08:24:11+00:00'
     >>> creation_time("not-an-id") is None
     True
     """

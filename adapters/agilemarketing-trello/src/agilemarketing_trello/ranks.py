@@ -10,7 +10,7 @@ Trello orders cards by ``pos`` within a list. The rank keeps that order, and sin
 ``pos`` is one number, ranks of cards in different lists compare as their positions do.
 
 >>> rank_from_pos(16384), rank_from_pos(16384.5)
-('0000000cmo', '0000000cmoi')
+('0000000cn4', '0000000cn4i')
 >>> pos_from_rank(rank_from_pos(12288.75)) == 12288.75
 True
 >>> pos_between(16384.0, 32768.0), pos_between(None, 100.0), pos_between(100.0, None)
