@@ -1520,7 +1520,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"fake Jira ({args.flavour}) at {url}: "
         f"adapter URL jira:{url}?project={fake.project}&board=1"
     )
-    print(f"export JIRA_TOKEN={fake.token}   # {auth}")
+    print(f"export JIRA_TOKEN={fake.token}   # {auth}", flush=True)
     try:
         time.sleep(max(0.0, args.seconds))
     except KeyboardInterrupt:

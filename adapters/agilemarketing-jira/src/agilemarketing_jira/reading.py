@@ -126,33 +126,44 @@ class Reader:
     # -- records -----------------------------------------------------------------------------
 
     def records(self, jql: str) -> Iterator[ItemRecord]:
-        """Every issue matching ``jql`` as a record with its complete history, page by page."""
+        """Every issue matching ``jql`` as a record with its complete history.
+
+        Issues whose inline changelog is complete are yielded page by page. On Cloud, those
+        that need the bulk changelog wait until 1,000 of them are gathered (or the search
+        ends), so the bulk pages are as full as the API allows: records then come in two
+        streams, not in key order."""
         fields = self.site.fields
+        pending: list[Issue] = []
         for page in self.search(jql, fields.read_fields(), changelog=True):
-            histories = self.complete_histories(page)
-            for issue in page:
-                yield record_from_issue(issue, histories[issue["key"]], fields)
+            complete = [i for i in page if not _short(i)]
+            short = [i for i in page if _short(i)]
+            for issue in complete:
+                yield record_from_issue(issue, _inline(issue), fields)
+            if not self.site.cloud:
+                for issue in short:
+                    yield record_from_issue(issue, self._per_issue(issue), fields)
+                continue
+            pending += short
+            if len(pending) >= BULK_ISSUES:
+                yield from self._bulk_records(pending[:BULK_ISSUES])
+                pending = pending[BULK_ISSUES:]
+        if pending:
+            yield from self._bulk_records(pending)
+
+    def _bulk_records(self, issues: Sequence[Issue]) -> Iterator[ItemRecord]:
+        histories = self._bulk(issues)
+        for issue in issues:
+            yield record_from_issue(issue, histories[issue["key"]], self.site.fields)
 
     def complete_histories(self, issues: Sequence[Issue]) -> dict[str, list[Mapping[str, Any]]]:
         """Every issue's complete changelog (filtered to what histories need when it had to be
         fetched), by key."""
-        result: dict[str, list[Mapping[str, Any]]] = {}
-        missing: list[Issue] = []
-        for issue in issues:
-            log = issue.get("changelog") or {}
-            inline = list(log.get("histories") or ())
-            total = log.get("total")
-            if total is None or len(inline) >= int(total):
-                result[issue["key"]] = inline
-            else:
-                missing.append(issue)
-        if not missing:
-            return result
-        if self.site.cloud:
-            result.update(self._bulk(missing))
+        result = {i["key"]: _inline(i) for i in issues if not _short(i)}
+        short = [i for i in issues if _short(i)]
+        if self.site.cloud and short:
+            result.update(self._bulk(short))
         else:
-            for issue in missing:
-                result[issue["key"]] = self._per_issue(issue)
+            result.update((i["key"], self._per_issue(i)) for i in short)
         return result
 
     def _bulk(self, issues: Sequence[Issue]) -> dict[str, list[Mapping[str, Any]]]:
@@ -229,6 +240,17 @@ class Reader:
         )
         histories = (data.get("changelog") or {}).get("histories") or ()
         return {str(h.get("id")): h for h in histories}
+
+
+def _inline(issue: Issue) -> list[Mapping[str, Any]]:
+    return list((issue.get("changelog") or {}).get("histories") or ())
+
+
+def _short(issue: Issue) -> bool:
+    """Whether the issue's inline changelog holds fewer entries than the issue has."""
+    log = issue.get("changelog") or {}
+    total = log.get("total")
+    return total is not None and len(log.get("histories") or ()) < int(total)
 
 
 def _too_many_pages(path: str, site: str) -> JiraAdapterError:

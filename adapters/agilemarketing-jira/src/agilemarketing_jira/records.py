@@ -30,7 +30,7 @@ from agilemarketing_jira.fields import FieldMap
 from agilemarketing_jira.sprints import parse_sprints
 from agilemarketing_jira.timestamps import parse_jira_time
 
-__all__ = ["history_sort_key", "record_from_issue", "relevant_histories"]
+__all__ = ["record_from_issue", "relevant_histories"]
 
 
 def _name(value: Any) -> str:
@@ -45,29 +45,25 @@ def _points(value: Any) -> float | None:
     return float(value)
 
 
-def history_sort_key(history: Mapping[str, Any]) -> tuple[datetime, int, str]:
-    """Changelog entries in time order, ties by their numeric id."""
-    identifier = str(history.get("id", ""))
-    number = int(identifier) if identifier.isdigit() else -1
-    return parse_jira_time(history["created"], where="changelog entry"), number, identifier
-
-
 def relevant_histories(
     histories: Iterable[Mapping[str, Any]], fields: FieldMap
-) -> list[Mapping[str, Any]]:
-    """The entries touching a field the history is made of (status, Flagged), in order."""
+) -> list[tuple[datetime, Mapping[str, Any]]]:
+    """The entries touching a field the history is made of (status, Flagged), each with its
+    time, in order (time, then numeric id)."""
     wanted = set(fields.history_fields())
-    kept = [
-        h
-        for h in histories
-        if any(
-            (i.get("fieldId") or i.get("field")) in wanted
-            or (fields.blocked and i.get("field") == "Flagged")
-            for i in h.get("items") or ()
-        )
-    ]
-    kept.sort(key=history_sort_key)
-    return kept
+    if fields.blocked:
+        wanted.add("Flagged")
+    kept = []
+    for h in histories:
+        for item in h.get("items") or ():
+            if item.get("fieldId") in wanted or item.get("field") in wanted:
+                identifier = str(h.get("id", ""))
+                number = int(identifier) if identifier.isdigit() else -1
+                at = parse_jira_time(h["created"], where="changelog entry")
+                kept.append((at, number, identifier, h))
+                break
+    kept.sort(key=lambda k: k[:3])
+    return [(at, h) for at, _, _, h in kept]
 
 
 def _epic(value: Any) -> str | None:
@@ -96,8 +92,7 @@ def record_from_issue(
     flagged_since: datetime | None = None
     first: str | None = None
     blocked_id = fields.blocked
-    for entry in relevant_histories(histories, fields):
-        at = parse_jira_time(entry["created"], where=where)
+    for at, entry in relevant_histories(histories, fields):
         for item in entry.get("items") or ():
             field = item.get("fieldId") or item.get("field")
             if field == "status":
