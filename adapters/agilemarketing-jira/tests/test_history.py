@@ -54,6 +54,18 @@ def test_noise_in_the_changelog_is_left_out_and_the_status_history_is_complete(
     _check_complete(fake, seeded)
 
 
+def test_a_bulk_answer_that_leaves_an_issue_out_is_completed_issue_by_issue(
+    fakes: Callable[..., FakeJira],
+) -> None:
+    fake = fakes("cloud")
+    seeded = _seeded(fake)
+    fake.bulk_drops = {"MKT-9"}  # 127 entries; the bulk answer says nothing about it
+    _check_complete(fake, seeded)
+    assert [r.path for r in fake.requests("GET", r"/changelog$")] == [
+        "/rest/api/3/issue/MKT-9/changelog"
+    ]
+
+
 def test_without_the_bulk_endpoint_cloud_pages_each_issue_changelog(
     fakes: Callable[..., FakeJira],
 ) -> None:

@@ -168,7 +168,6 @@ class JiraAdapter(Adapter):
             base, user=user, secret=secret, settings=settings, redact=self.redact
         )
         self._site: Site | None = None
-        self._fresh_info: Mapping[str, Any] | None = None
         self._board_scope: str | None = None
 
     # -- the site --------------------------------------------------------------------------
@@ -193,25 +192,30 @@ class JiraAdapter(Adapter):
     def site(self) -> Site:
         """The site's kind, time zone and fields (asked once, on first use)."""
         if self._site is None:
-            info = self.transport.server_info()
-            myself = self.transport.myself()
-            fields = self.transport.fields()
-            self._site = Site.from_answers(
-                info,
-                myself,
-                fields,
-                base=self.base,
-                points=self.option("points_field", "") or None,
-                blocked=self.option("blocked_field", "") or None,
-                epic=self.option("epic_field", "") or None,
-            )
-            self._fresh_info = info
+            self._discover(self.transport.server_info())
+        assert self._site is not None
         return self._site
 
-    def _server_time(self) -> datetime:
-        info = self._fresh_info or self.transport.server_info()
-        self._fresh_info = None
-        return parse_jira_time(info["serverTime"], where=f"Jira {self.base}, serverInfo")
+    def _discover(self, info: Mapping[str, Any]) -> Site:
+        myself = self.transport.myself()
+        fields = self.transport.fields()
+        self._site = Site.from_answers(
+            info,
+            myself,
+            fields,
+            base=self.base,
+            points=self.option("points_field", "") or None,
+            blocked=self.option("blocked_field", "") or None,
+            epic=self.option("epic_field", "") or None,
+        )
+        return self._site
+
+    def _start(self) -> tuple[Site, datetime]:
+        """The site, and the server's clock now (one ``serverInfo`` per read)."""
+        info = self.transport.server_info()
+        site = self._site or self._discover(info)
+        started = parse_jira_time(info["serverTime"], where=f"Jira {self.base}, serverInfo")
+        return site, started
 
     @property
     def _scope_id(self) -> str:
@@ -240,8 +244,7 @@ class JiraAdapter(Adapter):
             if since is not None
             else None
         )
-        site = self.site()
-        started = self._server_time()
+        site, started = self._start()
         reader = self._reader()
         seen = self._recent(reader, started - self.overlap, site)
         cursor = Cursor(ReadCursor(self._scope_id, started, seen).encode())

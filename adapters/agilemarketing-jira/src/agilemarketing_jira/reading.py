@@ -23,7 +23,7 @@ from typing import Any
 
 from agilemarketing.adapter import ItemRecord
 from agilemarketing_jira.errors import HistoryIncomplete, JiraAdapterError, RemoteError
-from agilemarketing_jira.records import record_from_issue
+from agilemarketing_jira.records import record_from_issue, relevant_histories
 from agilemarketing_jira.site import Site
 from agilemarketing_jira.transport import JiraTransport
 
@@ -197,8 +197,18 @@ class Reader:
                 for issue in chunk:
                     result[issue["key"]] = self._per_issue(issue)
                 continue
-            result.update(collected)
+            for issue in chunk:
+                got = {str(h.get("id")) for h in collected[issue["key"]]}
+                inline = {str(h.get("id")) for h in self._relevant(_inline(issue))}
+                if inline <= got:
+                    result[issue["key"]] = collected[issue["key"]]
+                else:  # the bulk answer left out entries the search showed: ask the issue
+                    LOG.info("bulk changelog incomplete for %s; reading it alone", issue["key"])
+                    result[issue["key"]] = self._per_issue(issue)
         return result
+
+    def _relevant(self, histories: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+        return [h for _, h in relevant_histories(histories, self.site.fields)]
 
     def _per_issue(self, issue: Issue) -> list[Mapping[str, Any]]:
         key = issue["key"]
