@@ -64,8 +64,24 @@ def jira_time(value: datetime) -> str:
 
 def jql_time(value: datetime, zone: tzinfo) -> str:
     """``value`` as a JQL date-time literal in ``zone``, floored to the minute (JQL has no
-    seconds, and a floor keeps a ``>=`` query on the safe, wider side)."""
+    seconds, and a floor keeps a ``>=`` query on the safe, wider side).
+
+    In the hour a clock falls back, a wall time happens twice and Jira may read it as the later
+    one; the literal is then moved back by the shift, so either reading is on the safe side.
+
+    >>> from zoneinfo import ZoneInfo
+    >>> berlin = ZoneInfo("Europe/Berlin")  # clocks fell back at 03:00 on 2026-10-25
+    >>> jql_time(datetime(2026, 10, 25, 0, 30, tzinfo=UTC), berlin)  # 02:30, the first time
+    '2026-10-25 01:30'
+    >>> jql_time(datetime(2026, 10, 25, 3, 30, tzinfo=UTC), berlin)  # an ordinary hour
+    '2026-10-25 04:30'
+    """
     local = value.astimezone(zone)
+    wall = local.replace(tzinfo=None)
+    first = wall.replace(tzinfo=zone, fold=0).utcoffset()
+    second = wall.replace(tzinfo=zone, fold=1).utcoffset()
+    if first is not None and second is not None and first != second:
+        local = (value - abs(first - second)).astimezone(zone)
     return local.strftime("%Y-%m-%d %H:%M")
 
 
