@@ -19,7 +19,7 @@ The package is a leaf: it reads results through the Protocols of
 >>> ax = plot_xmr(xmr([3, 4, 3, 5, 4, 12], label="weekly throughput"))
 >>> ax.get_title()
 'Process behaviour: weekly throughput'
->>> _pyplot().close(ax.figure)
+>>> pyplot().close(ax.figure)
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ __all__ = ["ThroughputSample", "as_date"]
 
 
 def as_date(value: np.datetime64) -> date:
+    """A ``datetime64`` day as a ``date``."""
     result = value.astype("datetime64[D]").astype(object)
     assert isinstance(result, date)
     return result
