@@ -18,8 +18,7 @@ from agilemarketing.done import DefinitionOfDone
 from agilemarketing.errors import HistorySourceError, InvalidValue, NotFound
 from agilemarketing.flow import FlowLog
 from agilemarketing.items import Size, WorkItem
-from agilemarketing.metrics import CycleReport as MetricsCycleReport
-from agilemarketing.metrics import cycle_report
+from agilemarketing.metrics import CyclePredictability, cycle_report
 from agilemarketing.mirror import OWN_BOARD, Mirror
 from agilemarketing.planning.blueprint import Blueprint, Priority
 from agilemarketing.planning.experiments import Experiment
@@ -262,7 +261,7 @@ def _counts(report: CycleReport) -> tuple[int, int, int, int, float]:
     )
 
 
-def _metric_counts(cycles: MetricsCycleReport, k: int) -> tuple[int, int, int, int, float]:
+def _metric_counts(cycles: CyclePredictability, k: int) -> tuple[int, int, int, int, float]:
     return (
         int(cycles.committed[k]),
         int(cycles.completed[k]),

@@ -1,41 +1,58 @@
-"""Charts of metric results with matplotlib (the ``charts`` extra), imported only when used.
+"""The charts of the flow metrics, one function per result of :mod:`agilemarketing.metrics`.
 
-Every function takes a result from :mod:`agilemarketing.metrics` and an optional Axes, draws a
-readable default (title, labelled axes, percentile lines, formatted dates) and returns the
-Axes. The results' ``plot(ax=None)`` methods call these. Without a display, the Agg backend is
-used, so charts work on servers and in CI.
+Each takes a result (any object of the shape in :mod:`agilemarketing.charts.shapes`) and an
+optional Axes, draws a readable default (title, labelled axes, percentile lines, formatted
+dates) and returns the Axes; the results' ``plot(ax=None)`` methods call these.
 
+>>> from agilemarketing.extras import pyplot
 >>> from agilemarketing.metrics import xmr
 >>> ax = plot_xmr(xmr([3, 4, 3, 5, 4, 12], label="weekly throughput"))
 >>> ax.get_title()
 'Process behaviour: weekly throughput'
->>> _pyplot().close(ax.figure)
+>>> pyplot().close(ax.figure)
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from agilemarketing.errors import MissingExtraError
-
-if TYPE_CHECKING:
-    from agilemarketing.metrics import (
-        AgeingWip,
-        BlockedTime,
-        Burnup,
-        CumulativeFlow,
-        CycleReport,
-        CycleTimes,
-        FlowEfficiency,
-        NetFlow,
-        ProcessBehaviour,
-        ServiceLevel,
-        Throughput,
-        Wip,
-        WipBreaches,
-    )
+from agilemarketing.charts.axes import (
+    axes,
+    date_axis,
+    dates,
+    dot_size,
+    labelled,
+    percentile_lines,
+    sparse_ticks,
+)
+from agilemarketing.charts.palette import (
+    BLUE,
+    DARK_GREY,
+    GREEN,
+    GREY,
+    LIGHT_GREY,
+    ORANGE,
+    RED,
+    STATUS_COLOURS,
+    VERMILION,
+)
+from agilemarketing.charts.shapes import (
+    AgeingLike,
+    BlockedLike,
+    BurnupLike,
+    CfdLike,
+    CyclesLike,
+    CycleTimesLike,
+    FlowEfficiencyLike,
+    NetFlowLike,
+    ServiceLevelLike,
+    ThroughputLike,
+    WipBreachesLike,
+    WipLike,
+    XmrLike,
+)
 
 __all__ = [
     "plot_ageing",
@@ -53,99 +70,23 @@ __all__ = [
     "plot_xmr",
 ]
 
-_PERCENTILE_COLOURS = {50: "#2b8a3e", 70: "#e8a317", 85: "#d9480f", 95: "#a61e4d"}
 
-
-def _pyplot() -> Any:
-    try:
-        import matplotlib
-    except ImportError as exc:  # pragma: no cover - the dev environment has matplotlib
-        raise MissingExtraError("charts", "plot()") from exc
-    if matplotlib.get_backend().lower() not in {"agg", "pdf", "svg", "module://matplotlib_inline"}:
-        matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def _axes(ax: Any, size: tuple[float, float] = (9, 4)) -> Any:
-    if ax is not None:
-        return ax
-    _, ax = _pyplot().subplots(figsize=size)
-    return ax
-
-
-def _dates(days: Any) -> Any:
-    return np.asarray(days).astype("datetime64[D]").astype("datetime64[ms]").astype(object)
-
-
-def _date_axis(ax: Any) -> None:
-    import matplotlib.dates as mdates
-
-    locator = mdates.AutoDateLocator()  # type: ignore[no-untyped-call]
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
-
-
-def _labelled(
-    ax: Any,
-    title: str,
-    xlabel: str,
-    ylabel: str,
-    *,
-    legend: str | None = None,
-    dates: bool = False,
-) -> Any:
-    """Title, axis labels, an optional legend (at ``legend``) and date ticks; returns ``ax``."""
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if legend is not None:
-        ax.legend(loc=legend, fontsize=8)
-    if dates:
-        _date_axis(ax)
-    return ax
-
-
-def _dot_size(n: int, size: float) -> tuple[float, float]:
-    """Marker size and alpha for ``n`` dots: smaller and lighter past a few hundred."""
-    if n <= 500:
-        return size, 0.8
-    return max(1.0, size * float(np.sqrt(500 / n))), 0.35
-
-
-def _sparse_ticks(ax: Any, labels: list[str], *, most: int = 30, **style: Any) -> None:
-    """One tick per label, but at most about ``most`` of them labelled (every k-th)."""
-    step = max(1, -(-len(labels) // most))
-    ax.set_xticks(
-        range(len(labels)), [t if k % step == 0 else "" for k, t in enumerate(labels)], **style
-    )
-
-
-def _percentile_lines(ax: Any, values: dict[int, float], *, horizontal: bool = True) -> None:
-    for p, v in values.items():
-        if not np.isfinite(v):
-            continue
-        colour = _PERCENTILE_COLOURS.get(p, "grey")
-        draw = ax.axhline if horizontal else ax.axvline
-        draw(v, color=colour, linestyle="--", linewidth=1, label=f"{p}th percentile: {v:g}")
-
-
-def plot_cycle_times(result: CycleTimes, ax: Any = None) -> Any:
+def plot_cycle_times(result: CycleTimesLike, ax: Any = None) -> Any:
     """Scatter of cycle time (calendar days) by finishing date, with percentile lines.
 
+    >>> from agilemarketing.extras import pyplot
     >>> from agilemarketing.flow import FlowLog
     >>> from agilemarketing.metrics import cycle_times
     >>> ax = plot_cycle_times(cycle_times(FlowLog.example()))
     >>> ax.get_title()
     'Cycle time (2 items)'
-    >>> _pyplot().close(ax.figure)
+    >>> pyplot().close(ax.figure)
     """
-    ax = _axes(ax)
-    size, alpha = _dot_size(len(result), 12)
-    ax.scatter(_dates(result.done), result.calendar_days, s=size, alpha=alpha, color="#1c7ed6")
-    _percentile_lines(ax, result.percentiles())
-    return _labelled(
+    ax = axes(ax)
+    size, alpha = dot_size(len(result), 12)
+    ax.scatter(dates(result.done), result.calendar_days, s=size, alpha=alpha, color=BLUE)
+    percentile_lines(ax, result.percentiles())
+    return labelled(
         ax,
         f"Cycle time ({len(result):,} items)",
         "finished on",
@@ -155,20 +96,21 @@ def plot_cycle_times(result: CycleTimes, ax: Any = None) -> Any:
     )
 
 
-def plot_throughput(result: Throughput, ax: Any = None) -> Any:
+def plot_throughput(result: ThroughputLike, ax: Any = None) -> Any:
     """Items finished per week.
 
+    >>> from agilemarketing.extras import pyplot
     >>> from agilemarketing.flow import FlowLog
     >>> from agilemarketing.metrics import throughput
     >>> ax = plot_throughput(throughput(FlowLog.example()))
     >>> ax.get_title()
     'Throughput per week (2 items)'
-    >>> _pyplot().close(ax.figure)
+    >>> pyplot().close(ax.figure)
     """
-    ax = _axes(ax)
+    ax = axes(ax)
     weeks, counts = result.weekly()
-    ax.bar(_dates(weeks), counts, width=6, align="edge", color="#1c7ed6")
-    return _labelled(
+    ax.bar(dates(weeks), counts, width=6, align="edge", color=BLUE)
+    return labelled(
         ax,
         f"Throughput per week ({result.total:,} items)",
         "week starting",
@@ -177,37 +119,39 @@ def plot_throughput(result: Throughput, ax: Any = None) -> Any:
     )
 
 
-def plot_net_flow(result: NetFlow, ax: Any = None) -> Any:
+def plot_net_flow(result: NetFlowLike, ax: Any = None) -> Any:
     """Cumulative arrivals and departures (the gap between the lines is WIP growth).
 
+    >>> from agilemarketing.extras import pyplot
     >>> from agilemarketing.flow import FlowLog
     >>> from agilemarketing.metrics import net_flow
     >>> ax = plot_net_flow(net_flow(FlowLog.example()))
     >>> ax.get_title()
     'Net flow: items started vs finished'
-    >>> _pyplot().close(ax.figure)
+    >>> pyplot().close(ax.figure)
     """
-    ax = _axes(ax)
-    days = _dates(result.days)
-    ax.plot(days, np.cumsum(result.arrivals), label="started (cumulative)", color="#e8590c")
-    ax.plot(days, np.cumsum(result.departures), label="finished (cumulative)", color="#2b8a3e")
-    return _labelled(
+    ax = axes(ax)
+    days = dates(result.days)
+    ax.plot(days, np.cumsum(result.arrivals), label="started (cumulative)", color=VERMILION)
+    ax.plot(days, np.cumsum(result.departures), label="finished (cumulative)", color=GREEN)
+    return labelled(
         ax, "Net flow: items started vs finished", "date", "items", legend="upper left", dates=True
     )
 
 
-def plot_wip(result: Wip, ax: Any = None) -> Any:
+def plot_wip(result: WipLike, ax: Any = None) -> Any:
     """Items in progress per day, stacked by stage.
 
+    >>> from agilemarketing.extras import pyplot
     >>> from agilemarketing.flow import FlowLog
     >>> from agilemarketing.metrics import wip
     >>> ax = plot_wip(wip(FlowLog.example()))
     >>> ax.get_title()
     'Work in progress'
-    >>> _pyplot().close(ax.figure)
+    >>> pyplot().close(ax.figure)
     """
-    ax = _axes(ax)
-    days = _dates(result.days)
+    ax = axes(ax)
+    days = dates(result.days)
     used = [k for k in range(len(result.stages)) if result.per_stage[:, k].any()]
     if used:
         ax.stackplot(
@@ -217,21 +161,22 @@ def plot_wip(result: Wip, ax: Any = None) -> Any:
             alpha=0.85,
         )
     legend = "upper left" if used else None
-    return _labelled(ax, "Work in progress", "date", "items in progress", legend=legend, dates=True)
+    return labelled(ax, "Work in progress", "date", "items in progress", legend=legend, dates=True)
 
 
-def plot_cfd(result: CumulativeFlow, ax: Any = None) -> Any:
+def plot_cfd(result: CfdLike, ax: Any = None) -> Any:
     """The cumulative flow diagram: one band per stage, done at the bottom.
 
+    >>> from agilemarketing.extras import pyplot
     >>> from agilemarketing.flow import FlowLog
     >>> from agilemarketing.metrics import cumulative_flow
     >>> ax = plot_cfd(cumulative_flow(FlowLog.example()))
     >>> ax.get_title()
     'Cumulative flow'
-    >>> _pyplot().close(ax.figure)
+    >>> pyplot().close(ax.figure)
     """
-    ax = _axes(ax)
-    days = _dates(result.days)
+    ax = axes(ax)
+    days = dates(result.days)
     bands = result.bands
     order = list(range(len(result.stages)))[::-1]
     ax.stackplot(
@@ -242,32 +187,33 @@ def plot_cfd(result: CumulativeFlow, ax: Any = None) -> Any:
     ax.set_ylabel("items (cumulative)")
     handles, labels = ax.get_legend_handles_labels()
     ax.legend(handles[::-1], labels[::-1], loc="upper left", fontsize=8)
-    _date_axis(ax)
+    date_axis(ax)
     return ax
 
 
-def plot_ageing(result: AgeingWip, ax: Any = None) -> Any:
+def plot_ageing(result: AgeingLike, ax: Any = None) -> Any:
     """Age of each item in progress per stage, with cycle-time percentile lines.
 
+    >>> from agilemarketing.extras import pyplot
     >>> from agilemarketing.flow import FlowLog
     >>> from agilemarketing.metrics import ageing_wip
     >>> ax = plot_ageing(ageing_wip(FlowLog.example()))
     >>> ax.get_title()
     'Ageing work in progress (1 items)'
-    >>> _pyplot().close(ax.figure)
+    >>> pyplot().close(ax.figure)
     """
-    ax = _axes(ax)
+    ax = axes(ax)
     stages = list(result.board) or list(dict.fromkeys(result.stages.tolist()))
     x = np.array([stages.index(s) for s in result.stages.tolist()], dtype=float)
     jitter = np.random.default_rng(0).uniform(-0.3, 0.3, len(x))
-    size, alpha = _dot_size(len(x), 16)
-    ax.scatter(x + jitter, result.age_days, s=size, alpha=alpha, color="#1c7ed6")
-    _percentile_lines(ax, dict(result.thresholds))
+    size, alpha = dot_size(len(x), 16)
+    ax.scatter(x + jitter, result.age_days, s=size, alpha=alpha, color=BLUE)
+    percentile_lines(ax, dict(result.thresholds))
     counts = np.bincount(x.astype(np.int64), minlength=len(stages)) if len(x) else [0] * len(stages)
     ax.set_xticks(
         range(len(stages)), [f"{s}\n({n:,})" for s, n in zip(stages, counts, strict=True)]
     )
-    return _labelled(
+    return labelled(
         ax,
         f"Ageing work in progress ({len(result.keys):,} items)",
         "stage (items in it)",
@@ -276,162 +222,168 @@ def plot_ageing(result: AgeingWip, ax: Any = None) -> Any:
     )
 
 
-def plot_burnup(result: Burnup, ax: Any = None) -> Any:
+def plot_burnup(result: BurnupLike, ax: Any = None) -> Any:
     """Done and total scope over time.
 
+    >>> from agilemarketing.extras import pyplot
     >>> from agilemarketing.flow import FlowLog
     >>> from agilemarketing.metrics import burnup
     >>> ax = plot_burnup(burnup(FlowLog.example()))
     >>> ax.get_title()
     'Burnup: done vs scope'
-    >>> _pyplot().close(ax.figure)
+    >>> pyplot().close(ax.figure)
     """
-    ax = _axes(ax)
-    days = _dates(result.days)
-    ax.plot(days, result.scope, label="scope", color="#868e96", drawstyle="steps-post")
-    ax.plot(days, result.done, label="done", color="#2b8a3e", drawstyle="steps-post")
-    return _labelled(ax, "Burnup: done vs scope", "date", "items", legend="upper left", dates=True)
+    ax = axes(ax)
+    days = dates(result.days)
+    ax.plot(days, result.scope, label="scope", color=GREY, drawstyle="steps-post")
+    ax.plot(days, result.done, label="done", color=GREEN, drawstyle="steps-post")
+    return labelled(ax, "Burnup: done vs scope", "date", "items", legend="upper left", dates=True)
 
 
-def plot_cycles(result: CycleReport, ax: Any = None) -> Any:
+def plot_cycles(result: CyclesLike, ax: Any = None) -> Any:
     """Committed vs completed items per cycle (or velocity when no cycle windows are known).
 
+    >>> from agilemarketing.extras import pyplot
     >>> from agilemarketing.flow import FlowLog
     >>> from agilemarketing.metrics import cycle_report
     >>> ax = plot_cycles(cycle_report(FlowLog.example()))
     >>> ax.get_title()
     'Velocity per cycle'
-    >>> _pyplot().close(ax.figure)
+    >>> pyplot().close(ax.figure)
     """
-    ax = _axes(ax)
+    ax = axes(ax)
     x = np.arange(len(result.names))
     if len(x) and (result.committed >= 0).all():
-        ax.bar(x - 0.2, result.committed, width=0.4, label="committed", color="#adb5bd")
-        ax.bar(x + 0.2, result.completed, width=0.4, label="completed", color="#2b8a3e")
+        ax.bar(x - 0.2, result.committed, width=0.4, label="committed", color=LIGHT_GREY)
+        ax.bar(x + 0.2, result.completed, width=0.4, label="completed", color=GREEN)
         ax.set_ylabel("items")
         ax.set_title("Predictability: committed vs completed per cycle")
         ax.legend(loc="upper left", fontsize=8)
     else:
-        ax.bar(x, result.velocity, color="#1c7ed6")
+        ax.bar(x, result.velocity, color=BLUE)
         ax.set_ylabel("points finished")
         ax.set_title("Velocity per cycle")
-    _sparse_ticks(ax, list(result.names), rotation=45, ha="right")
+    sparse_ticks(ax, list(result.names), rotation=45, ha="right")
     ax.set_xlabel("cycle")
     return ax
 
 
-def plot_flow_efficiency(result: FlowEfficiency, ax: Any = None) -> Any:
+def plot_flow_efficiency(result: FlowEfficiencyLike, ax: Any = None) -> Any:
     """Histogram of per-item flow efficiency with the team's overall value.
 
+    >>> from agilemarketing.extras import pyplot
     >>> from agilemarketing.flow import FlowLog
     >>> from agilemarketing.metrics import flow_efficiency
     >>> ax = plot_flow_efficiency(flow_efficiency(FlowLog.example()))
     >>> ax.get_title()
     'Flow efficiency (active time / cycle time)'
-    >>> _pyplot().close(ax.figure)
+    >>> pyplot().close(ax.figure)
     """
-    ax = _axes(ax)
+    ax = axes(ax)
     values = result.per_item[np.isfinite(result.per_item)] * 100
-    ax.hist(values, bins=20, range=(0, 100), color="#1c7ed6")
+    ax.hist(values, bins=20, range=(0, 100), color=BLUE)
     if np.isfinite(result.overall):
         ax.axvline(
             result.overall * 100,
-            color="#d9480f",
+            color=ORANGE,
             linestyle="--",
             label=f"overall {result.overall:.0%}",
         )
         ax.legend(loc="upper right", fontsize=8)
-    return _labelled(
+    return labelled(
         ax, "Flow efficiency (active time / cycle time)", "flow efficiency (%)", "items"
     )
 
 
-def plot_blocked(result: BlockedTime, ax: Any = None, *, top: int = 20) -> Any:
+def plot_blocked(result: BlockedLike, ax: Any = None, *, top: int = 20) -> Any:
     """The ``top`` most blocked items and their blocked days.
 
+    >>> from agilemarketing.extras import pyplot
     >>> from agilemarketing.flow import FlowLog
     >>> from agilemarketing.metrics import blocked_time
     >>> ax = plot_blocked(blocked_time(FlowLog.example()))
     >>> ax.get_title()
     'Blocked time per item'
-    >>> _pyplot().close(ax.figure)
+    >>> pyplot().close(ax.figure)
     """
-    ax = _axes(ax)
+    ax = axes(ax)
     order = np.argsort(-result.blocked_days, kind="stable")[:top]
     order = order[result.blocked_days[order] > 0]
-    ax.barh(result.keys[order][::-1], result.blocked_days[order][::-1], color="#e03131")
-    return _labelled(ax, "Blocked time per item", "blocked days", "item")
+    ax.barh(result.keys[order][::-1], result.blocked_days[order][::-1], color=RED)
+    return labelled(ax, "Blocked time per item", "blocked days", "item")
 
 
-def plot_wip_breaches(result: WipBreaches, ax: Any = None) -> Any:
+def plot_wip_breaches(result: WipBreachesLike, ax: Any = None) -> Any:
     """Daily count of each WIP-limited stage, with its maximum.
 
+    >>> from agilemarketing.extras import pyplot
     >>> from agilemarketing.flow import FlowLog
     >>> from agilemarketing.metrics import wip_breaches
     >>> ax = plot_wip_breaches(wip_breaches(FlowLog.example()))
     >>> ax.get_title()
     'WIP against limits (dotted)'
-    >>> _pyplot().close(ax.figure)
+    >>> pyplot().close(ax.figure)
     """
-    ax = _axes(ax)
-    days = _dates(result.days)
+    ax = axes(ax)
+    days = dates(result.days)
     for k, stage in enumerate(result.stages):
         line = ax.plot(days, result.counts[:, k], label=stage)[0]
         if result.maximum[k] >= 0:
             ax.axhline(result.maximum[k], color=line.get_color(), linestyle=":", linewidth=1)
     legend = "upper left" if len(result.stages) else None
-    return _labelled(
+    return labelled(
         ax, "WIP against limits (dotted)", "date", "items in stage", legend=legend, dates=True
     )
 
 
-def plot_service_level(result: ServiceLevel, ax: Any = None, *, top: int = 40) -> Any:
+def plot_service_level(result: ServiceLevelLike, ax: Any = None, *, top: int = 40) -> Any:
     """Ages of the ``top`` oldest items in progress against the SLE, coloured by status.
 
+    >>> from agilemarketing.extras import pyplot
     >>> from agilemarketing.flow import FlowLog
     >>> from agilemarketing.metrics import service_level
     >>> ax = plot_service_level(service_level(FlowLog.example()))
     >>> ax.get_title()
     'Service level expectation: items in progress'
-    >>> _pyplot().close(ax.figure)
+    >>> pyplot().close(ax.figure)
     """
-    ax = _axes(ax)
-    colours = {"on track": "#2b8a3e", "at risk": "#e8a317", "breached": "#e03131"}
+    ax = axes(ax)
     order = np.argsort(-result.age_days, kind="stable")[:top]
     status = [str(s) for s in result.status[order].tolist()]
     x = np.arange(len(order))
-    ax.bar(x, result.age_days[order], color=[colours[s] for s in status])
-    sle = ax.axhline(result.days, color="#495057", linestyle="--", label=str(result))
+    ax.bar(x, result.age_days[order], color=[STATUS_COLOURS[s] for s in status])
+    sle = ax.axhline(result.days, color=DARK_GREY, linestyle="--", label=str(result))
     from matplotlib.patches import Patch
 
     everyone = [str(s) for s in result.status.tolist()]
     counts = [  # the legend counts every item in progress, shown or not
         Patch(color=colour, label=f"{name}: {everyone.count(name):,}")
-        for name, colour in colours.items()
+        for name, colour in STATUS_COLOURS.items()
     ]
     ax.legend(handles=[sle, *counts], loc="upper right", fontsize=8)
     ax.set_xticks(x, result.keys[order].tolist(), rotation=90)
     shown = f" (oldest {len(order)} of {len(result.keys):,})" if len(result.keys) > top else ""
-    return _labelled(
+    return labelled(
         ax, f"Service level expectation: items in progress{shown}", "item", "age (calendar days)"
     )
 
 
-def plot_xmr(result: ProcessBehaviour, ax: Any = None) -> Any:
+def plot_xmr(result: XmrLike, ax: Any = None) -> Any:
     """The X chart: values, mean, natural process limits, signals in red.
 
+    >>> from agilemarketing.extras import pyplot
     >>> from agilemarketing.metrics import xmr
     >>> ax = plot_xmr(xmr([3, 4, 3, 9]))
-    >>> ax.get_ylabel(), _pyplot().close(ax.figure)
+    >>> ax.get_ylabel(), pyplot().close(ax.figure)
     ('value', None)
     """
-    ax = _axes(ax)
-    x = _dates(result.x) if result.x.dtype.kind == "M" else result.x
-    ax.plot(x, result.values, marker="o", markersize=3, color="#1c7ed6", linewidth=1)
+    ax = axes(ax)
+    x = dates(result.x) if result.x.dtype.kind == "M" else result.x
+    ax.plot(x, result.values, marker="o", markersize=3, color=BLUE, linewidth=1)
     signals = result.signals
     if signals.any():
         xs = np.asarray(x)[signals]
-        ax.scatter(xs, result.values[signals], color="#e03131", zorder=3, label="signal")
+        ax.scatter(xs, result.values[signals], color=RED, zorder=3, label="signal")
     for value, text, style in (
         (result.mean, "mean", "-"),
         (result.upper, "upper limit", "--"),
@@ -439,10 +391,10 @@ def plot_xmr(result: ProcessBehaviour, ax: Any = None) -> Any:
     ):
         if np.isfinite(value):
             ax.axhline(
-                value, color="#495057", linestyle=style, linewidth=1, label=f"{text} {value:.1f}"
+                value, color=DARK_GREY, linestyle=style, linewidth=1, label=f"{text} {value:.1f}"
             )
     dated = result.x.dtype.kind == "M"
-    return _labelled(
+    return labelled(
         ax,
         f"Process behaviour: {result.label}" if result.label else "Process behaviour",
         "date" if dated else "point",
