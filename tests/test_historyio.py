@@ -153,9 +153,9 @@ def test_read_history_caps_the_number_of_errors_reported() -> None:
 
 
 def test_read_history_streams_across_block_boundaries(monkeypatch: pytest.MonkeyPatch) -> None:
-    import agilemarketing.historyio as historyio
+    import agilemarketing.historyio.lines as lines
 
-    monkeypatch.setattr(historyio, "_BLOCK_BYTES", 64)
+    monkeypatch.setattr(lines, "_BLOCK_BYTES", 64)
     text = "".join(_line(key=f"A-{i}", created="2026-01-05T09:00:00Z") + "\n" for i in range(40))
     text += _line(key="A-bad", created="nope")  # last line without newline
     with pytest.raises(HistoryFormatError) as caught:
@@ -225,7 +225,9 @@ def test_a_write_that_fails_half_way_leaves_the_existing_file_as_it_was(
     def broken(*args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("agilemarketing.historyio._transition", broken)
+    import agilemarketing.historyio.writing as writing
+
+    monkeypatch.setattr(writing, "_transition", broken)
     with pytest.raises(OSError, match="disk full"):
         write_history(_histories(), path)
     assert path.read_bytes() == before
