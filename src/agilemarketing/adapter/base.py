@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType, TracebackType
 from typing import ClassVar, Self, TypeVar
 
+from agilemarketing._redaction import Redactor, redactor_for
 from agilemarketing.adapter.capabilities import Capabilities
 from agilemarketing.adapter.changes import CHANGE_TYPES, AnyChange, Change, ChangeResult, Rerank
 from agilemarketing.adapter.records import Cursor, ReadResult
@@ -23,7 +24,6 @@ from agilemarketing.errors import (
     InvalidValue,
     MissingSecret,
     UnsupportedChange,
-    redact,
 )
 
 __all__ = ["Adapter"]
@@ -138,9 +138,17 @@ class Adapter(abc.ABC):
             self._secrets.append(value)
         return value
 
+    @property
+    def redactor(self) -> Redactor:
+        """What hides every secret this adapter has read so far, in every usual encoding
+        (URL-encoded, base64 as in an HTTP Basic header, JSON- and HTML-escaped): call it on
+        a text. It is false while the adapter holds no secret, and its repr shows none."""
+        return redactor_for(self._secrets)
+
     def redact(self, text: str) -> str:
-        """``text`` with every secret this adapter has read replaced by ``***``."""
-        return redact(text, *self._secrets)
+        """``text`` with every secret this adapter has read replaced by ``***``, in every usual
+        encoding (:attr:`redactor`)."""
+        return self.redactor(text)
 
     # --- reading ----------------------------------------------------------------------------------
 
