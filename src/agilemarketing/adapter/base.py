@@ -18,7 +18,7 @@ from agilemarketing.adapter.capabilities import Capabilities
 from agilemarketing.adapter.changes import CHANGE_TYPES, AnyChange, Change, ChangeResult, Rerank
 from agilemarketing.adapter.records import Cursor, ReadResult
 from agilemarketing.adapter.secrets import is_secret_option
-from agilemarketing.adapter.urls import parse_adapter_url
+from agilemarketing.adapter.urls import check_no_credentials, parse_adapter_url
 from agilemarketing.errors import (
     AdapterUrlError,
     InvalidValue,
@@ -68,6 +68,7 @@ class Adapter(abc.ABC):
     capabilities: ClassVar[Capabilities] = Capabilities()
 
     def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
+        check_no_credentials(f"{self.name}:{location}")
         self.location = location
         self.options = _options(options)
         self._secrets: list[str] = []
