@@ -36,13 +36,15 @@ Replacing can join the text around a secret into a new occurrence (``a`` + ``a**
 from __future__ import annotations
 
 import binascii
+import contextlib
+import contextvars
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Final
 from urllib.parse import unquote
 
-__all__ = ["MARK", "Redactor", "redactor_for"]
+__all__ = ["MARK", "Redactor", "note_secret", "redactor_for", "secrets_seen"]
 
 #: What a secret is replaced by.
 MARK: Final = "***"
@@ -189,3 +191,36 @@ def _cached(secrets: tuple[str, ...]) -> Redactor:
 def redactor_for(secrets: Iterable[str | None]) -> Redactor:
     """The :class:`Redactor` of ``secrets`` (compiled once per set of secrets, then reused)."""
     return _cached(tuple(sorted({s for s in secrets if s})))
+
+
+# --- the secrets a command has seen ---------------------------------------------------------------
+
+_SEEN: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar(
+    "agilemarketing_secrets_seen", default=None
+)
+
+
+def note_secret(secret: str) -> None:
+    """Record that ``secret`` was read (:meth:`~agilemarketing.adapter.Adapter.secret` calls
+    this), for the :func:`secrets_seen` block around it, if any."""
+    seen = _SEEN.get()
+    if seen is not None:
+        seen.add(secret)
+
+
+@contextlib.contextmanager
+def secrets_seen() -> Iterator[Callable[[], Redactor]]:
+    """A block that records every secret adapters read inside it; yields a function returning
+    the :class:`Redactor` of those seen so far. A command wraps its body in one, so an error
+    from an adapter it never got hold of (one failing as it is built) is redacted too.
+
+    >>> with secrets_seen() as seen:
+    ...     note_secret("s3cr3t")
+    ...     seen()("token=s3cr3t")
+    'token=***'
+    """
+    token = _SEEN.set(set())
+    try:
+        yield lambda: redactor_for(_SEEN.get() or ())
+    finally:
+        _SEEN.reset(token)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType, TracebackType
 from typing import ClassVar, Self, TypeVar
 
-from agilemarketing._redaction import Redactor, redactor_for
+from agilemarketing._redaction import Redactor, note_secret, redactor_for
 from agilemarketing.adapter.capabilities import Capabilities
 from agilemarketing.adapter.changes import CHANGE_TYPES, AnyChange, Change, ChangeResult, Rerank
 from agilemarketing.adapter.records import Cursor, ReadResult
@@ -150,6 +150,7 @@ class Adapter(abc.ABC):
             raise MissingSecret(variable, adapter=self.name)
         if value not in self._secrets:
             self._secrets.append(value)
+        note_secret(value)
         return value
 
     @property
