@@ -14,12 +14,13 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
+from agilemarketing._redaction import Redactor, secrets_seen
 from agilemarketing.adapter import Adapter, parse_adapter_url
 from agilemarketing.cli._options import config_option, json_option, load_config
 from agilemarketing.cli.exit_codes import ExitCode, fail
@@ -117,12 +118,30 @@ def sync(
     Exit codes: 0 ok, 1 conflicts under policy fail, 2 usage or input error, 3 some changes
     failed at the target, 4 the sync stopped (run it again to resume).
     """
+    with secrets_seen() as seen:
+        _sync(source, target, state, config_path, on_conflict, dry_run, as_json, quiet, seen)
+
+
+def _sync(
+    source: str,
+    target: str,
+    state: Path | None,
+    config_path: Path | None,
+    on_conflict: str | None,
+    dry_run: bool,
+    as_json: bool,
+    quiet: bool,
+    seen: Callable[[], Redactor],
+) -> None:
     adapters: list[Adapter] = []
 
     def clean(text: str) -> str:
+        """``text`` without a secret of the adapters, or of any adapter that failed as it was
+        built (before it could join ``adapters``)."""
+        hide = seen()
         for adapter in adapters:
-            text = adapter.redact(text)
-        return text
+            hide += adapter.redactor
+        return hide(text)
 
     try:
         config = load_config(config_path)
