@@ -28,10 +28,10 @@ from typing import Any, NamedTuple, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from agilemarketing._time import ensure_utc
 from agilemarketing.flow.policy import Backwards, FlowPolicy
 from agilemarketing.flow.quality import ISSUES, DataQualityReport, QualityIssue
 from agilemarketing.historyio import HistoryTable
+from agilemarketing.utc import ensure_utc
 from agilemarketing.workflow import Workflow
 
 __all__ = ["NEVER", "FlowColumns", "flow_columns"]

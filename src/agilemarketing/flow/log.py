@@ -15,12 +15,12 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from agilemarketing._time import ensure_utc
 from agilemarketing.flow.building import flow_columns
 from agilemarketing.flow.policy import FlowPolicy
 from agilemarketing.flow.quality import DataQualityReport
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
 from agilemarketing.historyio import CycleWindow, HistoryTable, read_history
+from agilemarketing.utc import ensure_utc
 from agilemarketing.workflow import Workflow
 
 __all__ = ["FlowLog"]

@@ -21,9 +21,9 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from agilemarketing._time import ensure_utc
 from agilemarketing.errors import InvalidValue
 from agilemarketing.historyio.timestamps import Times
+from agilemarketing.utc import ensure_utc
 
 __all__ = ["CycleWindow", "HistoryColumns", "Ints", "intern_codes", "recode", "rows_by_item"]
 

@@ -18,9 +18,9 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from agilemarketing._time import ensure_utc
 from agilemarketing.historyio.columns import HistoryColumns, Ints
 from agilemarketing.historyio.timestamps import NAT, Times, to_datetime64
+from agilemarketing.utc import ensure_utc
 
 __all__ = ["rewind"]
 

@@ -2,7 +2,7 @@
 
 :func:`parse_timestamps` parses a whole column of timestamp strings at once, with numpy
 arithmetic on the bytes (and numpy's C date parser) instead of one ``datetime`` per value; the
-few values in an unusual layout go through :func:`agilemarketing._time.parse_timestamp`. The
+few values in an unusual layout go through :func:`agilemarketing.utc.parse_timestamp`. The
 converters between aware ``datetime`` objects and ``datetime64[us]`` columns are here too.
 
 >>> parse_timestamps(["2026-03-02T09:30:00+01:00"]).tolist()
@@ -18,8 +18,8 @@ from typing import Any, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from agilemarketing._time import parse_timestamp
 from agilemarketing.errors import AgileMarketingError, InvalidValue
+from agilemarketing.utc import parse_timestamp
 
 __all__ = [
     "EPOCH",

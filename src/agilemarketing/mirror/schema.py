@@ -12,9 +12,9 @@ import sqlite3
 from pathlib import Path
 from typing import Final
 
-from agilemarketing._time import utcnow
 from agilemarketing.errors import MirrorError
 from agilemarketing.mirror.rows import timestamp
+from agilemarketing.utc import utcnow
 
 __all__ = ["BEGIN_WRITE", "MIGRATIONS", "SCHEMA_VERSION", "connect", "current_version", "migrate"]
 

@@ -19,7 +19,6 @@ from typing import Any, Final
 
 import attrs
 
-from agilemarketing._time import utcnow
 from agilemarketing.adapter import ItemRecord
 from agilemarketing.errors import MirrorError
 from agilemarketing.history import ItemHistory, Transition
@@ -42,6 +41,7 @@ from agilemarketing.mirror.rows import (
     timestamp,
 )
 from agilemarketing.mirror.schema import BEGIN_WRITE, connect, current_version, migrate
+from agilemarketing.utc import utcnow
 
 __all__ = ["OWN_BOARD", "Mirror"]
 

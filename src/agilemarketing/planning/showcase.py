@@ -36,7 +36,6 @@ from typing import TYPE_CHECKING
 import attrs
 import numpy as np
 
-from agilemarketing._time import ensure_utc
 from agilemarketing.adapter import ItemRecord
 from agilemarketing.board import Board
 from agilemarketing.cycles import Capacity, Cycle, CycleReport
@@ -50,6 +49,7 @@ from agilemarketing.planning.blueprint import Blueprint
 from agilemarketing.planning.experiments import Decision, Experiment
 from agilemarketing.planning.intake import Intake
 from agilemarketing.planning.stakeholders import Request, RequestCheck
+from agilemarketing.utc import ensure_utc
 
 if TYPE_CHECKING:
     from agilemarketing.workflow import Workflow

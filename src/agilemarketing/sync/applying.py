@@ -13,7 +13,6 @@ from typing import Any
 
 import attrs
 
-from agilemarketing._time import utcnow
 from agilemarketing.adapter import (
     Adapter,
     AnyChange,
@@ -32,6 +31,7 @@ from agilemarketing.sync.itemplan import ItemPlan
 from agilemarketing.sync.progress import Progress
 from agilemarketing.sync.report import FailedChange, SyncReport
 from agilemarketing.sync.syncplan import SyncPlan
+from agilemarketing.utc import utcnow
 
 __all__ = ["apply"]
 

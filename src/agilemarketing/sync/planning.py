@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Final, NamedTuple
 
 from agilemarketing._redaction import Redactor
-from agilemarketing._time import ensure_utc, utcnow
 from agilemarketing.adapter import Adapter, Cursor, ItemRecord, rank_order, redact_record
 from agilemarketing.errors import InvalidCursor, MirrorError
 from agilemarketing.mirror import JournalStatus, Mirror, MirrorAdapter
@@ -24,6 +23,7 @@ from agilemarketing.sync.itemplan import ItemPlan, plan_item
 from agilemarketing.sync.progress import Progress
 from agilemarketing.sync.reranks import plan_reranks
 from agilemarketing.sync.syncplan import PlanContext, SyncPlan
+from agilemarketing.utc import ensure_utc, utcnow
 from agilemarketing.workflow import Workflow
 
 __all__ = ["plan"]

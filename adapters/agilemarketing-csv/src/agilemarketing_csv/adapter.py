@@ -36,7 +36,6 @@ from typing import ClassVar
 
 import attrs
 
-from agilemarketing._time import ensure_utc, utcnow
 from agilemarketing.adapter import (
     Adapter,
     AnyChange,
@@ -51,6 +50,7 @@ from agilemarketing.adapter import (
 )
 from agilemarketing.errors import AgileMarketingError, InvalidValue, UnsupportedChange
 from agilemarketing.history import ItemHistory
+from agilemarketing.utc import ensure_utc, utcnow
 from agilemarketing_csv.dialect import CsvDialect
 from agilemarketing_csv.history import read_history_records_csv, write_history_csv
 from agilemarketing_csv.mapping import ColumnMapping, read_records_csv

@@ -1,4 +1,5 @@
-"""Timezone rules: every timestamp inside the library is an aware ``datetime`` in UTC.
+"""Timezone rules: every timestamp inside the library is an aware ``datetime`` in UTC (public,
+for adapters: ``from agilemarketing.utc import ensure_utc``).
 
 Conversion happens at the edges (parsing files, talking to servers) with python-dateutil.
 """
