@@ -106,3 +106,12 @@ def test_a_report_source_read_from_an_adapter_holds_none_of_its_secrets(leaky_ur
         load_history("leaky:broken")
     assert _TOKEN not in str(caught.value)
     assert "token=***" in str(caught.value)
+
+
+def test_a_report_of_a_csv_file_that_is_not_there_is_an_error_not_an_empty_board(
+    tmp_path: Path,
+) -> None:
+    from agilemarketing_csv.errors import CsvFileError
+
+    with pytest.raises(CsvFileError, match=r"missing\.csv does not exist"):
+        load_history(f"csv:{tmp_path / 'missing.csv'}")

@@ -33,6 +33,7 @@ so a fleet of sync jobs could later point the same schema at a server database.
 """
 
 from agilemarketing.mirror.adapter import MirrorAdapter
+from agilemarketing.mirror.integrity import MirrorCheck, check_mirror
 from agilemarketing.mirror.journal import JournalEntry, JournalStatus
 from agilemarketing.mirror.schema import SCHEMA_VERSION
 from agilemarketing.mirror.store import OWN_BOARD, Mirror
@@ -44,4 +45,6 @@ __all__ = [
     "JournalStatus",
     "Mirror",
     "MirrorAdapter",
+    "MirrorCheck",
+    "check_mirror",
 ]

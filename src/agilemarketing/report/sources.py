@@ -59,6 +59,7 @@ def _from_adapter(url: str) -> HistoryTable:
 
         adapter = adapter_for_url(url)
     with adapter, redacted_errors(adapter):
+        adapter.check_readable()  # a mistyped file is an error, not an empty board
         # The secrets as the adapter holds them when each record arrives: it read a secret
         # before it could put it in a record.
         return HistoryTable.from_histories(
