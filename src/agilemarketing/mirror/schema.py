@@ -104,8 +104,42 @@ _V5: Final = (
     )""",
 )
 
+# v6: a board's merge base as a sync target apart from its base as a source (see
+# agilemarketing.mirror.bases). Until v5 one board held both, so a board fed by one sync and
+# feeding another lost the edits in between. Every board that was a target (some board's peer,
+# or named in the journal) is copied to its target-side name; one that was a target only (no
+# cursor, no peer of its own) is then removed under its plain name, which is a source's base.
+# The SQL spells the set of former targets out each time: a migration step is constant text.
+# ' (as target)' is agilemarketing.mirror.bases.TARGET_SIDE (a test checks the two agree).
+_V6: Final = (
+    "INSERT INTO sources (name, cursor_value, synced_at, peer, revision) "
+    "SELECT name || ' (as target)', NULL, synced_at, NULL, revision FROM sources "
+    "WHERE name IN (SELECT peer FROM sources WHERE peer IS NOT NULL "
+    "UNION SELECT target FROM journal)",
+    "INSERT INTO items (source, item_key, summary, item_type, status, created, resolved, "
+    "points, labels, sprints, item_rank, blocked, seen_at, extra_fields, done_criteria, "
+    "item_version, updated, revision) "
+    "SELECT source || ' (as target)', item_key, summary, item_type, status, created, resolved, "
+    "points, labels, sprints, item_rank, blocked, seen_at, extra_fields, done_criteria, "
+    "item_version, updated, revision FROM items "
+    "WHERE source IN (SELECT peer FROM sources WHERE peer IS NOT NULL "
+    "UNION SELECT target FROM journal)",
+    "INSERT INTO transitions (source, item_key, seq, at, from_status, to_status, observed) "
+    "SELECT source || ' (as target)', item_key, seq, at, from_status, to_status, observed "
+    "FROM transitions WHERE source IN (SELECT peer FROM sources WHERE peer IS NOT NULL "
+    "UNION SELECT target FROM journal)",
+    "DELETE FROM transitions WHERE source IN (SELECT name FROM sources WHERE peer IS NULL "
+    "AND cursor_value IS NULL AND name IN (SELECT peer FROM sources WHERE peer IS NOT NULL "
+    "UNION SELECT target FROM journal))",
+    "DELETE FROM items WHERE source IN (SELECT name FROM sources WHERE peer IS NULL "
+    "AND cursor_value IS NULL AND name IN (SELECT peer FROM sources WHERE peer IS NOT NULL "
+    "UNION SELECT target FROM journal))",
+    "DELETE FROM sources WHERE peer IS NULL AND cursor_value IS NULL AND name IN "
+    "(SELECT peer FROM sources WHERE peer IS NOT NULL UNION SELECT target FROM journal)",
+)
+
 #: The migration steps in order: step N takes the schema from version N-1 to N.
-MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3, _V4, _V5)
+MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3, _V4, _V5, _V6)
 
 #: The schema version this code writes; older databases are upgraded when opened.
 SCHEMA_VERSION: Final = len(MIGRATIONS)
