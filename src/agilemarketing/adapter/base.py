@@ -8,22 +8,25 @@ secrets out of options, reprs and errors, and refuses changes the capabilities e
 from __future__ import annotations
 
 import abc
+import contextlib
 import os
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
+from pathlib import Path
 from types import MappingProxyType, TracebackType
 from typing import ClassVar, Self, TypeVar
 
+from agilemarketing._redaction import Redactor, note_secret, redactor_for
 from agilemarketing.adapter.capabilities import Capabilities
 from agilemarketing.adapter.changes import CHANGE_TYPES, AnyChange, Change, ChangeResult, Rerank
 from agilemarketing.adapter.records import Cursor, ReadResult
-from agilemarketing.adapter.secrets import is_secret_option
-from agilemarketing.adapter.urls import parse_adapter_url
+from agilemarketing.adapter.secrets import secret_options
+from agilemarketing.adapter.urls import check_no_credentials, parse_adapter_url
 from agilemarketing.errors import (
     AdapterUrlError,
     InvalidValue,
     MissingSecret,
     UnsupportedChange,
-    redact,
 )
 
 __all__ = ["Adapter"]
@@ -39,6 +42,12 @@ _BOOLEANS = {
     "no": False,
     "off": False,
 }
+
+
+def _env_option(path: str) -> str:
+    """The ``*_env`` option to name instead of the secret option at ``path``."""
+    last = path.rsplit(".", 1)[-1].split("[", 1)[0]
+    return f"{last}_env"
 
 
 def _options(value: Mapping[str, object] | None) -> Mapping[str, object]:
@@ -71,17 +80,25 @@ class Adapter(abc.ABC):
     rewrites_whole_target: ClassVar[bool] = False
 
     def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
+        check_no_credentials(f"{self.name}:{location}")
         self.location = location
         self.options = _options(options)
         self._secrets: list[str] = []
-        for option in self.options:
-            if is_secret_option(option):
+        for option, why in secret_options(self.options):
+            # Never echo the value: it may be the secret itself.
+            if why == "url":
                 raise InvalidValue(
-                    f"option {option!r} looks like a secret",
+                    f"option {option!r} is a URL carrying credentials",
                     where=f"{self.name} adapter options",
-                    fix=f"put the secret in an environment variable and pass {option}_env="
-                    "<VARIABLE NAME> instead",
+                    fix="take the user name and secret out of the URL, put the secret in an "
+                    "environment variable and name it with the adapter's *_env option",
                 )
+            raise InvalidValue(
+                f"option {option!r} looks like a secret",
+                where=f"{self.name} adapter options",
+                fix="put the secret in an environment variable and pass "
+                f"{_env_option(option)}=<VARIABLE NAME> instead",
+            )
 
     @classmethod
     def from_url(cls, url: str, options: Mapping[str, object] | None = None) -> Self:
@@ -95,6 +112,34 @@ class Adapter(abc.ABC):
     def url(self) -> str:
         """``"<name>:<location>"``."""
         return f"{self.name}:{self.location}"
+
+    @property
+    def identity(self) -> str:
+        """The board's name in a mirror: what tells this board from every other one.
+
+        The base class gives the URL, secrets redacted. An adapter whose location is a file
+        gives the file's resolved absolute path (:meth:`file_identity`), so ``csv:e1.csv`` run
+        in one folder and ``csv:../e1.csv`` run in another are one board. Messages show
+        :attr:`url`, what the user typed.
+
+        >>> from agilemarketing.testing import InMemoryAdapter
+        >>> InMemoryAdapter("demo").identity
+        'memory:demo'
+        """
+        return self.redact(self.url)
+
+    def file_identity(self) -> str:
+        """``"<name>:<resolved absolute path>"`` of a location that is a file (a location with
+        ``://`` in it is a web address and stays as it is): the :attr:`identity` of a
+        file-backed adapter.
+
+        >>> from agilemarketing.testing import InMemoryAdapter
+        >>> InMemoryAdapter("/data/../data/board.csv").file_identity()
+        'memory:/data/board.csv'
+        """
+        if "://" in self.location or not self.location.strip():
+            return self.redact(self.url)
+        return self.redact(f"{self.name}:{Path(self.location).expanduser().resolve()}")
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.redact(self.url)!r}>"
@@ -139,13 +184,29 @@ class Adapter(abc.ABC):
             raise MissingSecret(variable, adapter=self.name)
         if value not in self._secrets:
             self._secrets.append(value)
+        note_secret(value)
         return value
 
+    @property
+    def redactor(self) -> Redactor:
+        """What hides every secret this adapter has read so far, in every usual encoding
+        (URL-encoded, base64 as in an HTTP Basic header, JSON- and HTML-escaped): call it on
+        a text. It is false while the adapter holds no secret, and its repr shows none."""
+        return redactor_for(self._secrets)
+
     def redact(self, text: str) -> str:
-        """``text`` with every secret this adapter has read replaced by ``***``."""
-        return redact(text, *self._secrets)
+        """``text`` with every secret this adapter has read replaced by ``***``, in every usual
+        encoding (:attr:`redactor`)."""
+        return self.redactor(text)
 
     # --- reading ----------------------------------------------------------------------------------
+
+    def check_readable(self) -> None:  # noqa: B027 - a no-op default that subclasses may override
+        """Raise an :class:`~agilemarketing.errors.AgileMarketingError` (a
+        :class:`~agilemarketing.errors.SourceError` for a file) if this adapter cannot be a sync's
+        source as it stands: a file that does not exist, say. A sync calls this before it plans
+        anything, so a mistyped source is an error rather than an empty board. The base class
+        accepts every source."""
 
     @abc.abstractmethod
     def read(self, since: Cursor | None = None) -> ReadResult:
@@ -207,6 +268,23 @@ class Adapter(abc.ABC):
         for change in planned:
             self.check_supports(change)
         return [self.apply(change) for change in planned]
+
+    # --- locking ----------------------------------------------------------------------------------
+
+    def lock(self, wait: float = 0.0) -> AbstractContextManager[None]:
+        """Hold this adapter's board for the block, so no other sync writes it meanwhile.
+
+        A sync holds its target's lock (and the mirror's) from the first read of its plan to
+        the last write of its apply. Waits up to ``wait`` seconds for another holder, then
+        raises :class:`~agilemarketing.errors.SyncLocked`. Re-entrant within a thread. The base
+        class holds nothing (a server keeps its own order); an adapter over a file locks it with
+        :func:`agilemarketing.adapter.locking.file_lock`.
+
+        >>> from agilemarketing.testing import InMemoryAdapter
+        >>> with InMemoryAdapter("demo").lock():
+        ...     pass
+        """
+        return contextlib.nullcontext()
 
     # --- lifetime ---------------------------------------------------------------------------------
 

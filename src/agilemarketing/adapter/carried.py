@@ -24,9 +24,9 @@ from typing import Any
 
 import attrs
 
-from agilemarketing._time import optional_utc
 from agilemarketing.errors import InvalidValue
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
+from agilemarketing.utc import optional_utc
 
 __all__ = ["CarriedHistory"]
 

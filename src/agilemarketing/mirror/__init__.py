@@ -34,8 +34,8 @@ so a fleet of sync jobs could later point the same schema at a server database.
 
 from agilemarketing.mirror.adapter import MirrorAdapter
 from agilemarketing.mirror.bases import TARGET_SIDE, target_base
+from agilemarketing.mirror.integrity import MirrorCheck, check_mirror
 from agilemarketing.mirror.journal import JournalEntry, JournalStatus
-from agilemarketing.mirror.rows import INSERT_ITEM, item_row, timestamp
 from agilemarketing.mirror.schema import SCHEMA_VERSION
 from agilemarketing.mirror.store import OWN_BOARD, Mirror
 
@@ -47,11 +47,7 @@ __all__ = [
     "JournalStatus",
     "Mirror",
     "MirrorAdapter",
+    "MirrorCheck",
+    "check_mirror",
     "target_base",
 ]
-
-# Old names that benchmarks/bench_sync.py imports from here; new code imports the public names
-# from agilemarketing.mirror.rows.
-_INSERT_ITEM = INSERT_ITEM
-_item_row = item_row
-_ts = timestamp

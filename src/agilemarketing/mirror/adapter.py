@@ -9,7 +9,6 @@ from typing import ClassVar
 
 import attrs
 
-from agilemarketing._time import utcnow
 from agilemarketing.adapter import (
     Adapter,
     AnyChange,
@@ -28,6 +27,7 @@ from agilemarketing.adapter import (
 )
 from agilemarketing.errors import AgileMarketingError, InvalidCursor, MirrorError
 from agilemarketing.mirror.store import OWN_BOARD, Mirror
+from agilemarketing.utc import utcnow
 
 __all__ = ["MirrorAdapter", "rank_after"]
 
@@ -90,6 +90,17 @@ class MirrorAdapter(Adapter):
         """Close the database if this adapter opened it."""
         if self._owns_mirror:
             self.mirror.close()
+
+    @property
+    def identity(self) -> str:
+        """``mirror:`` and the database file's resolved path (``mirror::memory:`` as it is)."""
+        if self.location == ":memory:":
+            return self.url
+        return self.file_identity()
+
+    def lock(self, wait: float = 0.0) -> contextlib.AbstractContextManager[None]:
+        """Hold the mirror file for the block (:meth:`Mirror.lock`)."""
+        return self.mirror.lock(wait)
 
     # --- reading ----------------------------------------------------------------------------------
 

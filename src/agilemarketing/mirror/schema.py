@@ -1,22 +1,22 @@
-"""The mirror's database schema: ordered migration steps, the connection, the write lock.
+"""The mirror's database schema: ordered migration steps and the write lock.
 
 The schema is versioned (a ``schema_version`` table, mirrored in ``PRAGMA user_version``) and
-upgraded in place by :func:`migrate`, one transaction per step. :func:`connect` opens a file in
-WAL mode with foreign keys on. The SQL is standard (no SQLite-only upserts), so a fleet of sync
-jobs could later point the same schema at a server database.
+upgraded in place by :func:`migrate`, one transaction per step
+(:func:`agilemarketing.mirror.connection.connect` opens a file). The SQL is standard (no
+SQLite-only upserts), so a fleet of sync jobs could later point the same schema at a server
+database.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 from typing import Final
 
-from agilemarketing._time import utcnow
 from agilemarketing.errors import MirrorError
 from agilemarketing.mirror.rows import timestamp
+from agilemarketing.utc import utcnow
 
-__all__ = ["BEGIN_WRITE", "MIGRATIONS", "SCHEMA_VERSION", "connect", "current_version", "migrate"]
+__all__ = ["BEGIN_WRITE", "MIGRATIONS", "SCHEMA_VERSION", "current_version", "migrate"]
 
 # Each step takes the schema from version N-1 to N. Steps are append-only: never edit a released
 # step, add a new one. Standard SQL only (CREATE TABLE / ALTER TABLE ADD COLUMN / CREATE INDEX).
@@ -191,29 +191,3 @@ def current_version(conn: sqlite3.Connection) -> int:
         return 0
     row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
     return int(row[0] or 0)
-
-
-def connect(path: str) -> sqlite3.Connection:
-    """Open ``path`` in autocommit mode (transactions are explicit) with WAL and foreign keys."""
-    try:
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
-    except (OSError, sqlite3.Error) as exc:
-        raise MirrorError(
-            f"cannot open the mirror database ({exc})",
-            where=f"mirror {path}",
-            fix="check that the folder exists and is writable",
-        ) from exc
-    try:
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise MirrorError(
-            f"not a mirror database ({exc})",
-            where=f"mirror {path}",
-            fix="point at a mirror file made by agilemarketing, or at a new file name",
-        ) from exc
-    return conn
