@@ -35,7 +35,7 @@ def planning(tmp_path: Path) -> Path:
     ):
         run = CycleRun(Cycle(f"Cycle {n + 1}", start, Capacity.points(8)))
         run.commit([WorkItem(f"V-{n}", f"Video <{n}>", size=Size.points(3),
-                             fields={"link": f"https://example.com/{n}"})])  # fmt: skip
+                             fields={"link": f"https://example.com/{n}"})], at=start)  # fmt: skip
         run.complete(f"V-{n}", at=start.replace(day=start.day + 2))
         runs.append(run.close())
     e = Experiment("X", "Outreach", ["at least 10 replies within 7 days"],

@@ -16,7 +16,7 @@ import pytest
 from agilemarketing import metrics
 from agilemarketing.backlog import Backlog, OutsideOutcomes
 from agilemarketing.board import Board
-from agilemarketing.cycles import Capacity, Cycle, CycleRun, capacity_from_history
+from agilemarketing.cycles import Capacity, Cycle, CycleRun, ManualClock, capacity_from_history
 from agilemarketing.done import DefinitionOfDone
 from agilemarketing.errors import (
     AntiMetricError,
@@ -248,7 +248,7 @@ def test_must_decline_with_a_reason() -> None:
 
 def test_must_not_interrupt_a_running_cycle_with_ad_hoc_requests() -> None:
     run = CycleRun(Cycle("Cycle 1", START, Capacity.points(10)))
-    run.commit([WorkItem("A", "a", size=Size.points(3))])
+    run.commit([WorkItem("A", "a", size=Size.points(3))], at=run.cycle.start)
     run.complete("A", at=START + timedelta(days=1))
     i = intake()
     i.submit(problem())
@@ -260,8 +260,12 @@ def test_must_not_interrupt_a_running_cycle_with_ad_hoc_requests() -> None:
 
 
 def test_must_track_work_added_to_a_running_cycle_as_unplanned() -> None:
+    # "Work added to a running cycle is tracked as unplanned": a cycle runs from its start, busy
+    # or not, so work committed nine days into the fortnight is refused as a commitment.
     run = CycleRun(Cycle("Cycle 1", START, Capacity.points(10)))
-    run.commit([WorkItem("A", "a", size=Size.points(3))])
+    run.commit([WorkItem("A", "a", size=Size.points(3))], at=run.cycle.start)
+    with pytest.raises(CycleStateError, match="unplanned"):
+        run.commit([WorkItem("B", "b", size=Size.points(1))], at=START + timedelta(days=9))
     i = intake()
     i.submit(problem())
     i.accept_unplanned("REQ-1", by="Maya", cycle=run, reason="CEO demo", at=START)
@@ -275,7 +279,7 @@ def test_must_track_work_added_to_a_running_cycle_as_unplanned() -> None:
 def test_must_plan_a_cycle_from_the_top_of_the_backlog_within_capacity() -> None:
     run = CycleRun(Cycle("Cycle 1", START, Capacity.points(5)))
     backlog = [WorkItem(k, k, size=Size.points(p)) for k, p in [("A", 3), ("B", 3), ("C", 1)]]
-    plan = plan_cycle(backlog, run)
+    plan = plan_cycle(backlog, run, at=run.cycle.start)
     assert [x.key for x in plan.committed] == ["A"]
     assert plan.left_out[0].key == "B"
 
@@ -284,7 +288,9 @@ def test_must_take_capacity_from_the_teams_own_throughput() -> None:
     reports = []
     for n in range(3):
         run = CycleRun(Cycle(f"C{n}", START + timedelta(days=14 * n), Capacity.items(9)))
-        run.commit([WorkItem(f"K{n}-{j}", "x", size=Size.points(2)) for j in range(6)])
+        run.commit(
+            [WorkItem(f"K{n}-{j}", "x", size=Size.points(2)) for j in range(6)], at=run.cycle.start
+        )
         for j in range(n + 3):
             run.complete(f"K{n}-{j}", at=START + timedelta(days=14 * n + 1))
         reports.append(run.close())
@@ -299,6 +305,19 @@ def test_must_timebox_a_cycle_fortnightly_by_default() -> None:
     assert cycle.following("Cycle 2").start == cycle.end
     with pytest.raises(InvalidValue, match="longer than zero"):
         Cycle("Cycle 0", START, Capacity.items(5), length=timedelta(0))
+
+
+def test_must_keep_the_timebox_and_say_why_when_a_cycle_ends_early() -> None:
+    clock = ManualClock(START - timedelta(days=3))
+    run = CycleRun(Cycle("Cycle 1", START, Capacity.items(5)), clock=clock)
+    run.commit([WorkItem("A", "a")])
+    clock.advance(timedelta(days=8))
+    with pytest.raises(InvalidValue, match="needs a reason"):
+        run.close()
+    report = run.close(reason="the product launch moved to June")
+    assert report.early_close == "the product launch moved to June"
+    assert "Closed early" in str(report)
+    assert "launch moved to June" in str(report)
 
 
 def test_must_show_in_progress_blocked_and_ageing_work_at_the_daily_huddle() -> None:
@@ -352,7 +371,7 @@ def test_must_only_call_an_item_done_when_its_definition_of_done_holds() -> None
     with pytest.raises(NotDone):
         board.pull("A", "Done", at=START)
     run = CycleRun(Cycle("C", START, Capacity.items(1)))
-    run.commit([WorkItem("A", "a")])
+    run.commit([WorkItem("A", "a")], at=run.cycle.start)
     run.complete("A", at=START)
     assert team_showcase(run.close(), definition_of_done=dod).finished == ()
 
@@ -365,7 +384,7 @@ def test_must_compare_story_points_within_a_team_only() -> None:
 def test_must_showcase_finished_work_not_approve_it() -> None:
     assert not [f for f in ShowcaseSummary.__attrs_attrs__ if "approv" in f.name]
     run = CycleRun(Cycle("C", START, Capacity.items(1)))
-    run.commit([WorkItem("A", "a")])
+    run.commit([WorkItem("A", "a")], at=run.cycle.start)
     run.complete("A", at=START)
     suggestion = Request("REQ-3", "Sam", "Make the button red")
     summary = team_showcase(run.close(), suggestions=[suggestion])
@@ -377,7 +396,7 @@ def test_must_showcase_finished_work_not_approve_it() -> None:
 
 def test_must_make_the_showcase_summary_ready_for_a_sales_update_call() -> None:
     run = CycleRun(Cycle("C", START, Capacity.items(40)))
-    run.commit([WorkItem(f"K{n}", f"post {n}") for n in range(40)])
+    run.commit([WorkItem(f"K{n}", f"post {n}") for n in range(40)], at=run.cycle.start)
     for n in range(40):
         run.complete(f"K{n}", at=START)
     assert len(team_showcase(run.close()).to_markdown().splitlines()) <= 20
@@ -428,7 +447,7 @@ def test_must_record_stopping_as_learning_not_failure() -> None:
 def test_must_measure_predictability_as_committed_versus_completed() -> None:
     def predictability(committed: int, completed: int) -> float | None:
         run = CycleRun(Cycle("C", START, Capacity.items(20)))
-        run.commit([WorkItem(f"K{n}", "x") for n in range(committed)])
+        run.commit([WorkItem(f"K{n}", "x") for n in range(committed)], at=run.cycle.start)
         for n in range(completed):
             run.complete(f"K{n}", at=START)
         return run.close().predictability

@@ -13,7 +13,8 @@ unplanned, carried over, predictability and velocity, all team-level.
 '2026-03-16'
 >>> run = CycleRun(cycle)
 >>> run.commit([WorkItem("C-1", "Webinar page", size=Size.points(5)),
-...             WorkItem("C-2", "Invite email", size=Size.points(3))])
+...             WorkItem("C-2", "Invite email", size=Size.points(3))],
+...            at="2026-02-27T15:00Z")  # Cycle Planning, the Friday before
 >>> run.add_unplanned(WorkItem("C-9", "Fix pricing typo", size=Size.points(1)),
 ...                   at="2026-03-04T10:00Z")
 >>> run.complete("C-1", at="2026-03-06T16:00Z")
@@ -29,8 +30,9 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import attrs
 import numpy as np
@@ -54,6 +56,7 @@ __all__ = [
     "Cycle",
     "CycleReport",
     "CycleRun",
+    "ManualClock",
     "capacity_from_history",
 ]
 
@@ -61,6 +64,42 @@ FORTNIGHT = timedelta(days=14)
 """The default cycle length."""
 
 _EPSILON = 1e-9
+
+
+def _clock_time(value: datetime | str) -> datetime:
+    return ensure_utc(value, where="ManualClock.now")
+
+
+@attrs.define
+class ManualClock:
+    """A clock that says the time you set: for tests, examples and replaying a past cycle.
+
+    A :class:`CycleRun` asks its clock (by default the current time) when a change is given no
+    ``at=``; pass a ``ManualClock`` to run a cycle on a calendar of your own.
+
+    >>> from datetime import UTC
+    >>> clock = ManualClock(datetime(2026, 3, 13, 9, tzinfo=UTC))
+    >>> clock().isoformat(), clock.advance(timedelta(days=3)).isoformat()
+    ('2026-03-13T09:00:00+00:00', '2026-03-16T09:00:00+00:00')
+    """
+
+    now: datetime = attrs.field(converter=_clock_time)
+
+    def __call__(self) -> datetime:
+        """The time set."""
+        return self.now
+
+    def advance(self, by: timedelta) -> datetime:
+        """Move the clock forward by ``by``; return the new time."""
+        if not isinstance(by, timedelta) or by < timedelta(0):
+            raise InvalidValue(
+                "a clock only moves forward",
+                where="ManualClock.advance",
+                fix="give a duration of 0 or more, e.g. timedelta(days=1)",
+                value=by,
+            )
+        self.now = self.now + by
+        return self.now
 
 
 class CapacityUnit(enum.StrEnum):
@@ -180,7 +219,7 @@ class CapacityOverride:
     >>> from datetime import UTC
     >>> from agilemarketing.items import Size
     >>> run = CycleRun(Cycle("Cycle 8", datetime(2026, 3, 16, tzinfo=UTC), Capacity.points(5)))
-    >>> run.commit([WorkItem("A", "Webinar", size=Size.points(8))],
+    >>> run.commit([WorkItem("A", "Webinar", size=Size.points(8))], at="2026-03-13T15:00Z",
     ...            override=CapacityOverride("the trade show date is fixed", by="Maya"))
     >>> run.planned, run.overrides[0].by
     (8.0, 'Maya')
@@ -210,7 +249,7 @@ class CycleReport:
     >>> from agilemarketing.items import Size
     >>> run = CycleRun(Cycle("Cycle 8", datetime(2026, 3, 16, tzinfo=UTC), Capacity.points(8)))
     >>> run.commit([WorkItem("A", "Webinar", size=Size.points(5)),
-    ...             WorkItem("B", "Ebook", size=Size.points(3))])
+    ...             WorkItem("B", "Ebook", size=Size.points(3))], at="2026-03-13T15:00Z")
     >>> run.complete("A", at="2026-03-20T10:00Z")
     >>> run.add_unplanned(WorkItem("U", "Typo fix", size=Size.points(1)), at="2026-03-21T10:00Z")
     >>> report = run.close(at="2026-03-30T09:00Z")
@@ -231,6 +270,7 @@ class CycleReport:
     unplanned: tuple[WorkItem, ...] = attrs.field(default=(), converter=_items)
     completions: tuple[tuple[str, datetime], ...] = attrs.field(default=(), converter=_completions)
     overrides: tuple[CapacityOverride, ...] = ()
+    early_close: str | None = None
 
     @property
     def completed(self) -> tuple[str, ...]:
@@ -312,7 +352,11 @@ class CycleReport:
         head = f"{c.name}: {c.start:%d %b} - {c.end:%d %b %Y}, capacity {c.capacity}" + (
             f", {count(len(self.overrides), 'capacity override')}" if self.overrides else ""
         )
-        return "\n".join([head, *table(["", "", ""], rows)[1:]])
+        lines = [head, *table(["", "", ""], rows)[1:]]
+        if self.closed_at < c.end:  # same width as the "Carried over" label above
+            why = self.early_close or "no reason recorded"
+            lines.append(f"  Closed early  {self.closed_at:%d %b %Y}: {why}")
+        return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.to_text()
@@ -322,24 +366,31 @@ class CycleReport:
 class CycleRun:
     """A cycle in progress: plan (``commit``), run (``add_unplanned``, ``complete``), ``close``.
 
-    The plan is open until the cycle starts running, which is when the first item is completed
-    or added as unplanned work; after that :meth:`commit` refuses, because work taken on
-    mid-cycle is unplanned by definition. A closed run refuses every change.
+    The run knows the clock: every change takes an ``at=`` and, without one, asks ``clock``
+    (the current time unless you inject one, e.g. a :class:`ManualClock`). The plan is open
+    until the cycle starts, at ``cycle.start`` (or earlier, at its first completion or
+    unplanned add); after that :meth:`commit` refuses, because work taken on mid-cycle is
+    unplanned by definition: :meth:`add_unplanned` records it as such. Closing before the
+    cycle's end needs a reason, which the report shows. A closed run refuses every change.
 
     >>> from datetime import UTC
     >>> from agilemarketing.items import Size
-    >>> run = CycleRun(Cycle("Cycle 8", datetime(2026, 3, 16, tzinfo=UTC), Capacity.points(5)))
+    >>> clock = ManualClock(datetime(2026, 3, 13, 15, tzinfo=UTC))  # the Friday before
+    >>> run = CycleRun(Cycle("Cycle 8", datetime(2026, 3, 16, tzinfo=UTC), Capacity.points(5)),
+    ...                clock=clock)
     >>> [i.key for i in run.plan_from([WorkItem("A", "Webinar", size=Size.points(3)),
     ...                                WorkItem("B", "Ebook", size=Size.points(3))])]
     ['A']
     >>> run.remaining, run.state
     (2.0, 'planning')
-    >>> run.complete("A", at="2026-03-20T10:00Z")
+    >>> _ = clock.advance(timedelta(days=4))
+    >>> run.complete("A")
     >>> run.state, run
     ('running', <CycleRun 'Cycle 8' running: 1 committed, 0 unplanned, 1 completed>)
     """
 
     cycle: Cycle
+    clock: Callable[[], datetime] = attrs.field(default=utcnow, kw_only=True)
     _committed: dict[str, WorkItem] = attrs.field(init=False, factory=dict)
     _unplanned: dict[str, WorkItem] = attrs.field(init=False, factory=dict)
     _added_at: dict[str, datetime] = attrs.field(init=False, factory=dict)
@@ -348,12 +399,28 @@ class CycleRun:
     _running: bool = attrs.field(init=False, default=False)
     _report: CycleReport | None = attrs.field(init=False, default=None)
 
+    @clock.validator
+    def _callable(self, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not callable(value):
+            raise InvalidValue(
+                "clock must be a function that returns the current time",
+                where=f"CycleRun of {self.cycle.name!r}, clock",
+                fix="leave it out (the current time), or pass e.g. ManualClock(...)",
+                value=type(value).__name__,
+            )
+
+    def now(self) -> datetime:
+        """The time on the run's clock (aware, UTC)."""
+        return ensure_utc(self.clock(), where=f"cycle {self.cycle.name!r}, clock")
+
     @property
     def state(self) -> str:
-        """``"planning"``, ``"running"`` or ``"closed"``."""
+        """``"planning"``, ``"running"`` or ``"closed"``, by the clock and what was recorded."""
         if self._report is not None:
             return "closed"
-        return "running" if self._running else "planning"
+        if self._running or self.now() > self.cycle.start:
+            return "running"
+        return "planning"
 
     def __repr__(self) -> str:
         return (
@@ -428,18 +495,44 @@ class CycleRun:
                 )
         raise_all(problems, f"cannot {where} in cycle {self.cycle.name!r}")
 
+    def _planning_at(self, at: datetime | str | None, where: str) -> datetime:
+        """When a commitment is made; refused once the cycle has started or runs."""
+        self._refuse_unless("planning", "running")
+        if self._running:
+            self._refuse_unless("planning")
+        moment = self.now() if at is None else ensure_utc(at, where=f"{where}(at=...)")
+        if moment > self.cycle.start:
+            raise CycleStateError(
+                self.cycle.name,
+                "running",
+                f"the cycle started at {self.cycle.start.isoformat()}, so work taken on at "
+                f"{moment.isoformat()} is unplanned, not committed",
+                fix="add_unplanned(item, at=...) if the team takes it on now, or put it in the "
+                "backlog for a later cycle; a commitment made at Cycle Planning takes at= "
+                "the time of the planning",
+            )
+        return moment
+
     def commit(
-        self, items: Iterable[WorkItem], *, override: CapacityOverride | None = None
+        self,
+        items: Iterable[WorkItem],
+        *,
+        at: datetime | str | None = None,
+        override: CapacityOverride | None = None,
     ) -> None:
         """Commit ``items`` to the cycle at planning (adds to anything committed before).
+
+        ``at`` is when the commitment is made (default: the run's clock); it must be no later
+        than the cycle's start.
 
         Raises:
             OverCommitted: the plan would exceed the capacity and no ``override`` was given;
                 the error says by how much.
             InvalidValue: an item is listed twice or, for a capacity in points, unsized.
-            CycleStateError: the cycle is already running or closed.
+            CycleStateError: the cycle has started (the work is unplanned: use
+                :meth:`add_unplanned`), runs or is closed.
         """
-        self._refuse_unless("planning")
+        self._planning_at(at, "commit")
         batch = list(items)
         self._check_new(batch, "commit")
         capacity = self.cycle.capacity
@@ -457,14 +550,16 @@ class CycleRun:
         for item in batch:
             self._committed[item.key] = item
 
-    def plan_from(self, ranked: Iterable[WorkItem]) -> tuple[WorkItem, ...]:
+    def plan_from(
+        self, ranked: Iterable[WorkItem], *, at: datetime | str | None = None
+    ) -> tuple[WorkItem, ...]:
         """Commit items from the top of a ranked list while they fit the remaining capacity.
 
         Planning stops at the first item that does not fit: the order is the Marketing Owner's,
         so the plan does not skip ahead to smaller items further down. Returns what was
-        committed.
+        committed. ``at`` is as for :meth:`commit`.
         """
-        self._refuse_unless("planning")
+        moment = self._planning_at(at, "plan_from")
         capacity = self.cycle.capacity
         taken: list[WorkItem] = []
         room = self.remaining
@@ -475,11 +570,11 @@ class CycleRun:
                 break
             taken.append(item)
             room -= need
-        self.commit(taken)
+        self.commit(taken, at=moment)
         return tuple(taken)
 
     def _moment(self, at: datetime | str | None, where: str) -> datetime:
-        moment = utcnow() if at is None else ensure_utc(at, where=where)
+        moment = self.now() if at is None else ensure_utc(at, where=where)
         if not self.cycle.contains(moment):
             raise InvalidValue(
                 f"the time is outside the cycle ({self.cycle.start.isoformat()} to "
@@ -536,10 +631,22 @@ class CycleRun:
         self._running = True
         self._completed[key] = moment
 
-    def close(self, at: datetime | str | None = None) -> CycleReport:
-        """End the cycle (at its end unless ``at`` is given) and report what it delivered."""
+    def close(self, at: datetime | str | None = None, *, reason: str = "") -> CycleReport:
+        """End the cycle and report what it delivered.
+
+        Without ``at`` the cycle closes now by its clock, or at its end when that has passed
+        (a timebox ends at its end, whenever the report is made). Closing before the end is
+        an early close: it needs a ``reason``, which the report keeps and shows.
+
+        Raises:
+            InvalidValue: an early close without a reason, a reason for a close that is not
+                early, or a close before the last completion.
+        """
         self._refuse_unless("planning", "running")
-        moment = self.cycle.end if at is None else ensure_utc(at, where="close")
+        if at is None:
+            moment = min(self.now(), self.cycle.end)
+        else:
+            moment = ensure_utc(at, where=f"cycle {self.cycle.name!r}, close")
         last = max(self._completed.values(), default=self.cycle.start)
         if moment < last:
             raise InvalidValue(
@@ -548,6 +655,23 @@ class CycleRun:
                 fix=f"close at {last.isoformat()} or later",
                 value=moment.isoformat(),
             )
+        why = one_line(reason)
+        early = moment < self.cycle.end
+        if early and not why:
+            raise InvalidValue(
+                f"closing before the cycle's end ({self.cycle.end.isoformat()}) needs a reason",
+                where=f"cycle {self.cycle.name!r}, close",
+                fix='say why the timebox ends early, e.g. close(reason="the launch was '
+                'cancelled"); the report shows it',
+                value=moment.isoformat(),
+            )
+        if why and not early:
+            raise InvalidValue(
+                "a reason is only recorded for an early close, and this one is not early",
+                where=f"cycle {self.cycle.name!r}, close",
+                fix="leave reason out",
+                value=why,
+            )
         self._report = CycleReport(
             self.cycle,
             moment,
@@ -555,6 +679,7 @@ class CycleRun:
             self._unplanned.values(),
             sorted(self._completed.items(), key=lambda kv: kv[1]),
             tuple(self._overrides),
+            why or None,
         )
         return self._report
 
@@ -586,7 +711,8 @@ def capacity_from_history(
     >>> for n, done in enumerate([4, 6, 5], start=1):
     ...     cycle = Cycle(f"C{n}", start + (n - 1) * FORTNIGHT, Capacity.items(6))
     ...     run = CycleRun(cycle)
-    ...     run.commit([WorkItem(f"X{n}-{i}", "x", size=Size.points(2)) for i in range(6)])
+    ...     run.commit([WorkItem(f"X{n}-{i}", "x", size=Size.points(2)) for i in range(6)],
+    ...                at=cycle.start)
     ...     for i in range(done):
     ...         run.complete(f"X{n}-{i}", at=cycle.start + timedelta(days=1))
     ...     reports.append(run.close())

@@ -240,7 +240,9 @@ def test_capacity_from_closed_cycles_reuses_the_cycle_history(
     for n, done in enumerate([4, 6, 5]):
         cycle = Cycle(f"C{n}", start + timedelta(days=14 * n), Capacity.points(30))
         run = CycleRun(cycle)
-        run.commit([WorkItem(f"K{n}-{i}", "x", size=Size.points(2)) for i in range(6)])
+        run.commit(
+            [WorkItem(f"K{n}-{i}", "x", size=Size.points(2)) for i in range(6)], at=run.cycle.start
+        )
         for i in range(done):
             run.complete(f"K{n}-{i}", at=cycle.start + timedelta(days=1))
         reports.append(run.close())

@@ -168,7 +168,7 @@ def test_a_decided_request_key_cannot_be_resubmitted(
 
 def running_cycle() -> CycleRun:
     run = CycleRun(Cycle("Cycle 3", datetime(2026, 4, 1, tzinfo=UTC), Capacity.points(10)))
-    run.commit([WorkItem("MKT-7", "Webinar page", size=Size.points(5))])
+    run.commit([WorkItem("MKT-7", "Webinar page", size=Size.points(5))], at=run.cycle.start)
     run.complete("MKT-7", at=AT)  # the cycle is running
     return run
 

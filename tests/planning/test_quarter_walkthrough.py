@@ -230,7 +230,7 @@ def play_quarter() -> SimpleNamespace:
     cycle_1 = Cycle("Cycle 1", at("2026-04-06T08:00"),
                     Capacity.points(statistics.median(past_cycles)))  # fmt: skip
     run_1 = CycleRun(cycle_1)
-    q.plan_1 = plan_cycle(backlog, run_1, board=board, look_ahead=1)
+    q.plan_1 = plan_cycle(backlog, run_1, board=board, look_ahead=1, at=run_1.cycle.start)
 
     cold = Experiment(
         "EXP-1", "LinkedIn outreach to 2nd-degree contacts at 1,000+ employee firms",
@@ -309,7 +309,7 @@ def play_quarter() -> SimpleNamespace:
     # cycle 2
     cycle_2 = cycle_1.following("Cycle 2", capacity=capacity_from_history([report_1]))
     run_2 = CycleRun(cycle_2)
-    q.plan_2 = plan_cycle(backlog, run_2, board=board, look_ahead=0)
+    q.plan_2 = plan_cycle(backlog, run_2, board=board, look_ahead=0, at=run_2.cycle.start)
     board.pull("APP-3", "Doing", at=at("2026-04-21T09:00"))
     board.meet("APP-3", "Proofread", "Tracking in place")
     board.pull("APP-3", "Done", at=at("2026-04-30T17:00"))

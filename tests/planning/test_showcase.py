@@ -54,7 +54,8 @@ def closed_cycle() -> CycleReport:
                      done_criteria=ready, fields={"link": "https://example.com/v1"}),
             WorkItem("L-1", "Landing page", size=Size.points(5), done_criteria=["Proofread"]),
             WorkItem("E-1", "Nurture email", size=Size.points(3)),
-        ]
+        ],
+        at=START,
     )  # fmt: skip
     run.add_unplanned(
         WorkItem("F-1", "Trade-fair flyer", size=Size.points(1), done_criteria=ready),
@@ -134,7 +135,7 @@ def test_suggestions_become_requests_for_the_owner_not_approvals(
 
 def test_markdown_is_short_enough_for_a_sales_call() -> None:
     run = CycleRun(Cycle("Big cycle", START, Capacity.items(60)))
-    run.commit([WorkItem(f"K-{n}", f"Social post {n}") for n in range(50)])
+    run.commit([WorkItem(f"K-{n}", f"Social post {n}") for n in range(50)], at=run.cycle.start)
     for n in range(50):
         run.complete(f"K-{n}", at="2026-04-10T10:00:00Z")
     text = team_showcase(run.close()).to_markdown()
@@ -155,7 +156,7 @@ def test_html_is_self_contained_and_escaped() -> None:
         WorkItem("X-1", "<script>alert('x')</script> & more",
                  fields={"link": "javascript:alert(1)"}),
         WorkItem("X-2", "Safe", fields={"link": 'https://example.com/a"b'}),
-    ])  # fmt: skip
+    ], at=START)  # fmt: skip
     run.complete("X-1", at="2026-04-10T10:00:00Z")
     run.complete("X-2", at="2026-04-10T11:00:00Z")
     page = team_showcase(run.close()).to_html()
@@ -173,7 +174,7 @@ def test_any_title_is_escaped_in_html(title: str) -> None:
     run = CycleRun(Cycle("C", START, Capacity.items(1)))
     if not title.strip():
         return
-    run.commit([WorkItem("K", title)])
+    run.commit([WorkItem("K", title)], at=run.cycle.start)
     run.complete("K", at="2026-04-10T10:00:00Z")
     page = team_showcase(run.close()).to_html()
     body = page.split("<body>", 1)[1]
@@ -207,7 +208,7 @@ def test_the_live_board_says_which_completed_work_is_customer_ready() -> None:
     board = Board(Workflow.from_shorthand("Ready,Doing,Done"), definition_of_done=DOD)
     run = CycleRun(Cycle("Cycle 1", START, Capacity.items(2)))
     work = [WorkItem("A", "Teaser"), WorkItem("B", "Landing page")]
-    run.commit(work)
+    run.commit(work, at=run.cycle.start)
     for item in work:
         board.add(item, "Ready", at=START)
     board.meet("A", "Proofread", "Tracking in place")

@@ -385,7 +385,7 @@ class Blueprint:
         >>> from agilemarketing.items import WorkItem
         >>> from agilemarketing.planning.guidepoint import Outcome
         >>> run = CycleRun(Cycle("C1", datetime(2026, 3, 2, tzinfo=UTC), Capacity.items(9)))
-        >>> run.commit([WorkItem(f"K{i}", "x") for i in range(7)])
+        >>> run.commit([WorkItem(f"K{i}", "x") for i in range(7)], at="2026-02-27T15:00:00Z")
         >>> for i in range(7):
         ...     run.complete(f"K{i}", at="2026-03-05T10:00:00Z")
         >>> gp = Guidepoint("x", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])

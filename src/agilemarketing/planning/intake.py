@@ -315,7 +315,7 @@ class Intake:
                 fix="say why it cannot wait for the next cycle",
             )
         self._ready(request)
-        when = utcnow() if at is None else ensure_utc(at)
+        when = cycle.now() if at is None else ensure_utc(at)
         work = item if item is not None else request.to_item()
         cycle.add_unplanned(work, at=when)
         return self._record(

@@ -16,7 +16,8 @@ the cycle's team-level :class:`CycleMetrics`.
 >>> from agilemarketing.items import Size, WorkItem
 >>> run = CycleRun(Cycle("Cycle 1", datetime(2026, 4, 6, tzinfo=UTC), Capacity.points(8)))
 >>> run.commit([WorkItem("V-1", "App teaser video", size=Size.points(3),
-...                      fields={"link": "https://example.com/teaser"})])
+...                      fields={"link": "https://example.com/teaser"})],
+...            at="2026-04-03T14:00:00Z")
 >>> run.complete("V-1", at="2026-04-14T10:00:00Z")
 >>> summary = team_showcase(run.close())
 >>> print(summary.to_markdown().splitlines()[0])

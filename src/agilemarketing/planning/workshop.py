@@ -30,10 +30,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Literal
 
 import attrs
 
+from agilemarketing._time import ensure_utc
 from agilemarketing.backlog import Backlog
 from agilemarketing.board import Board
 from agilemarketing.cycles import CapacityUnit, CycleRun
@@ -480,6 +482,7 @@ def plan_cycle(
     board: Board | None = None,
     stage: str | None = None,
     look_ahead: int = 5,
+    at: datetime | str | None = None,
 ) -> CyclePlan:
     """Commit work from the top of the backlog within capacity and the WIP limit; explain the rest.
 
@@ -489,18 +492,23 @@ def plan_cycle(
     board's first stage, where committed work waits). That item and the next ``look_ahead``
     items are reported as left out, each with its reason. The committed items go into ``run``
     (:meth:`~agilemarketing.cycles.CycleRun.commit`) and, with a board, onto it in ``stage``.
+    ``at`` is when the planning happens (default: the run's clock); planning after the cycle
+    has started is refused, because work taken on then is unplanned
+    (:class:`~agilemarketing.errors.CycleStateError`).
 
     >>> from datetime import datetime, UTC
     >>> from agilemarketing.cycles import Capacity, Cycle
     >>> run = CycleRun(Cycle("Cycle 1", datetime(2026, 4, 6, tzinfo=UTC), Capacity.points(8)))
     >>> plan = plan_cycle([WorkItem("A", "Video", size=Size.points(5)),
     ...                    WorkItem("B", "Landing page", size=Size.points(5)),
-    ...                    WorkItem("C", "Post", size=Size.points(1))], run)
+    ...                    WorkItem("C", "Post", size=Size.points(1))], run,
+    ...                   at="2026-04-03T14:00:00Z")
     >>> [i.key for i in plan.committed], [x.key for x in plan.left_out]
     (['A'], ['B', 'C'])
     >>> print(plan.left_out[0].reason)
     needs 5 pt, 3 pt of capacity left
     """
+    moment = run.now() if at is None else ensure_utc(at, where="plan_cycle(at=...)")
     capacity = run.cycle.capacity
     room = run.remaining
     wip_room: float = math.inf
@@ -544,7 +552,7 @@ def plan_cycle(
             continue
         taken.append(item)
         room -= capacity.measure([item])
-    run.commit(taken)
+    run.commit(taken, at=moment)
     if isinstance(backlog, Backlog):
         for item in taken:
             backlog.remove(item.key)
