@@ -155,7 +155,7 @@ def test_showcase_from_a_history_file_summarises_the_latest_ended_cycle() -> Non
     assert result.exit_code == 0, result.output
     assert result.output.startswith("## Team Showcase: Cycle 26 (02 Nov - 16 Nov 2026)")
     assert "- MKT-325 Black Friday: campaign brief and landing page" in result.output
-    assert "completed 5 of 10 committed (50%); 2 unplanned; throughput 5" in result.output
+    assert "completed 5 of 10 committed (50%; Definition of Done not checked)" in result.output
 
 
 def test_showcase_from_a_history_with_a_planning_file_adds_campaigns_and_changes(
@@ -204,7 +204,7 @@ def test_showcase_from_a_mirror_takes_the_cycle_dates_and_says_what_it_cannot_kn
     )
     assert result.exit_code == 0, result.output
     assert "## Team Showcase: Cycle 26 (02 Nov - 16 Nov 2026)" in result.output
-    assert "completed 5 of 12 committed (42%); 0 unplanned" in result.output
+    assert "completed 5 of 12 committed (42%; Definition of Done not checked)" in result.output
     assert f"- [MKT-346 Webinar invitation: the spring product update]({link})" in result.output
     assert "records no cycle memberships" in result.stderr
 
@@ -244,7 +244,7 @@ def test_a_planning_document_stored_in_the_mirror_completes_the_mirror_showcase(
     # Without a workflow, the cycles as the stored plan recorded them.
     planned = CliRunner().invoke(main, ["showcase", url])
     assert planned.exit_code == 0, planned.output
-    assert "completed 5 of 10 committed (50%); 2 unplanned; throughput 5" in planned.output
+    assert "completed 5 of 10 committed (50%; Definition of Done not checked)" in planned.output
     shown = CliRunner().invoke(main, ["blueprint", url, "--since", "workshop"])
     assert shown.exit_code == 0, shown.output
     assert "Changes since workshop:\nadded Fair" in shown.output

@@ -19,10 +19,12 @@ from agilemarketing.cycles import (
     ManualClock,
     capacity_from_history,
 )
+from agilemarketing.done import DefinitionOfDone
 from agilemarketing.errors import (
     CycleStateError,
     InvalidInputGroup,
     InvalidValue,
+    NotDone,
     NotFound,
     OverCommitted,
 )
@@ -376,3 +378,72 @@ def test_a_cycle_closed_after_its_end_is_closed_at_its_end_without_a_reason() ->
 def test_a_clock_must_be_a_function() -> None:
     with pytest.raises(InvalidValue, match="clock"):
         CycleRun(Cycle("Cycle 7", START, Capacity.points(20)), clock="now")  # type: ignore[arg-type]
+
+
+# --- completed means done by the Definition of Done -----------------------------------------------
+
+DOD = DefinitionOfDone(["Proofread", "Tracking in place"])
+
+
+def ready(key: str, points: float = 3) -> WorkItem:
+    return item(key, points).with_criteria_met("Proofread", "Tracking in place")
+
+
+def test_a_run_with_a_definition_of_done_completes_only_done_work() -> None:
+    run = CycleRun(Cycle("Cycle 7", START, Capacity.points(20)), definition_of_done=DOD)
+    run.commit([item("A"), ready("B")], at=START)
+    with pytest.raises(NotDone, match="'Tracking in place'") as caught:
+        run.complete("A", at=START + DAY)
+    assert caught.value.key == "A"
+    run.complete("B", at=START + DAY)
+    check = run.meet("A", "Proofread", "tracking  in place")
+    assert check is not None
+    assert check.is_done
+    run.complete("A", at=START + 2 * DAY)
+    report = run.close()
+    assert (report.completed, report.not_done, report.predictability) == (("B", "A"), (), 1.0)
+
+
+def test_a_report_judged_by_the_definition_of_done_counts_only_done_work() -> None:
+    run = run_with(Capacity.points(20))
+    run.commit([ready("A", 5), item("B", 3), item("C", 2)], at=START)
+    run.add_unplanned(item("X", 1), at=START + DAY)
+    for key in ("A", "B", "X"):
+        run.complete(key, at=START + 2 * DAY)
+    marked = run.close()
+    assert (marked.predictability, marked.throughput, marked.velocity) == (2 / 3, 3, 9.0)
+    report = marked.judged(DOD)
+    assert report.completed == ("A",)
+    assert report.not_done == ("B", "X")
+    assert report.marked_complete == ("A", "B", "X")  # the old count, by its own name
+    assert report.completed_committed == ("A",)
+    assert report.carried_over == ("B", "C")
+    assert (report.predictability, report.throughput, report.velocity) == (1 / 3, 1, 5.0)
+    assert capacity_from_history([report]).amount == 5
+    text = report.to_text()
+    assert "Done          1 of 3" in text
+    assert "Not done      2 items  B, X (completed, Definition of Done unmet)" in text
+    assert "DoD not checked" in marked.to_text()
+
+
+def test_judging_takes_the_criteria_the_items_meet_now() -> None:
+    run = run_with(Capacity.points(20), "A")
+    run.complete("A", at=START + DAY)
+    report = run.close()
+    assert report.judged(DOD).completed == ()
+    assert report.judged(DOD, items=[ready("A")]).completed == ("A",)
+
+
+@given(cycle_runs(), st.lists(st.booleans(), min_size=12, max_size=12))
+def test_judged_counts_never_exceed_marked_ones(report: CycleReport, met: list[bool]) -> None:
+    items = [
+        i.with_criteria_met("Proofread", "Tracking in place") if ok else i
+        for i, ok in zip((*report.committed, *report.unplanned), met, strict=False)
+    ]
+    judged = report.judged(DOD, items=items)
+    assert judged.throughput + len(judged.not_done) == report.throughput
+    assert set(judged.completed) | set(judged.not_done) == set(report.marked_complete)
+    assert judged.velocity <= report.velocity
+    assert (judged.predictability or 0) <= (report.predictability or 0)
+    committed = {i.key for i in judged.committed}
+    assert committed == set(judged.completed_committed) | set(judged.carried_over)

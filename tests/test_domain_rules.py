@@ -373,7 +373,16 @@ def test_must_only_call_an_item_done_when_its_definition_of_done_holds() -> None
     run = CycleRun(Cycle("C", START, Capacity.items(1)))
     run.commit([WorkItem("A", "a")], at=run.cycle.start)
     run.complete("A", at=START)
-    assert team_showcase(run.close(), definition_of_done=dod).finished == ()
+    summary = team_showcase(run.close(), definition_of_done=dod)
+    assert summary.finished == ()
+    # ... in every count: predictability, throughput and velocity say the same as the list
+    assert (summary.metrics.completed_committed, summary.metrics.throughput) == (0, 0)
+    assert summary.metrics.predictability == 0.0
+    assert "done 0 of 1 committed" in summary.metrics.line()
+    strict = CycleRun(Cycle("C2", START, Capacity.items(1)), definition_of_done=dod)
+    strict.commit([WorkItem("B", "b")], at=START)
+    with pytest.raises(NotDone):
+        strict.complete("B", at=START)
 
 
 def test_must_compare_story_points_within_a_team_only() -> None:

@@ -499,8 +499,23 @@ class Board:
         return self.placement(item.key)
 
     def update(self, item: WorkItem) -> Placement:
-        """Replace the details of an item already on the board (same key); its place is kept."""
+        """Replace the details of an item already on the board (same key); its place is kept.
+
+        Raises:
+            NotDone: the item is in a done stage and the new version's Definition of Done does
+                not hold (an item is only done when it holds; move it back first).
+        """
         self._require(item.key)
+        stage = self.stage_of(item.key)
+        if stage.category is StageCategory.DONE and self.definition_of_done is not None:
+            check = self.definition_of_done.check(item)
+            if not check.is_done:
+                raise NotDone(
+                    item.key,
+                    check.unmet,
+                    check.met,
+                    where=f"item {item.key}, update in {stage.name!r}",
+                )
         self._items[item.key] = item
         return self.placement(item.key)
 

@@ -39,9 +39,11 @@ import numpy as np
 
 from agilemarketing._text import count, one_line, required, table
 from agilemarketing._time import ensure_utc, utcnow
+from agilemarketing.done import DefinitionOfDone, DoneCheck
 from agilemarketing.errors import (
     CycleStateError,
     InvalidValue,
+    NotDone,
     NotFound,
     OverCommitted,
     raise_all,
@@ -245,6 +247,13 @@ class CycleReport:
     cycle ran. Unplanned work is never counted as committed, so it cannot flatter
     predictability; it shows up in velocity and throughput (it was delivered) and on its own line.
 
+    **Completed means done.** ``completions`` are the items marked complete; when the report
+    knows the team's ``definition_of_done`` (from the run, or :meth:`judged`), an item whose
+    checklist does not hold is *not done* (:attr:`not_done`): it counts in none of
+    :attr:`completed`, :attr:`predictability`, :attr:`velocity` or :attr:`throughput`, and is
+    carried over. Without a Definition of Done every completion counts, and the text says so
+    ("DoD not checked"). :attr:`marked_complete` keeps the count of everything marked complete.
+
     >>> from datetime import UTC
     >>> from agilemarketing.items import Size
     >>> run = CycleRun(Cycle("Cycle 8", datetime(2026, 3, 16, tzinfo=UTC), Capacity.points(8)))
@@ -256,12 +265,16 @@ class CycleReport:
     >>> print(report)
     Cycle 8: 16 Mar - 30 Mar 2026, capacity 8 pt
       Committed     2 items  8 pt
-      Completed     1 of 2   predictability 50%
+      Completed     1 of 2   predictability 50%, DoD not checked
       Unplanned     1 item   0 completed
       Carried over  1 item   B
       Velocity      5 pt     throughput 1 item
     >>> len(report.committed) == len(report.completed_committed) + len(report.carried_over)
     True
+    >>> from agilemarketing.done import DefinitionOfDone
+    >>> judged = report.judged(DefinitionOfDone(["Proofread"]))
+    >>> judged.completed, judged.not_done, judged.predictability, judged.marked_complete
+    ((), ('A',), 0.0, ('A',))
     """
 
     cycle: Cycle
@@ -271,11 +284,58 @@ class CycleReport:
     completions: tuple[tuple[str, datetime], ...] = attrs.field(default=(), converter=_completions)
     overrides: tuple[CapacityOverride, ...] = ()
     early_close: str | None = None
+    definition_of_done: DefinitionOfDone | None = None
+
+    def judged(
+        self, definition_of_done: DefinitionOfDone, *, items: Iterable[WorkItem] | None = None
+    ) -> CycleReport:
+        """This report with every count judged by ``definition_of_done``.
+
+        ``items`` are the items' current versions (what their checklists say now, e.g. from
+        the board); the report's own copies are used for the others.
+        """
+        if not isinstance(definition_of_done, DefinitionOfDone):
+            raise InvalidValue(
+                "expected a DefinitionOfDone",
+                where=f"cycle {self.cycle.name!r}, judged",
+                fix="pass the team's DefinitionOfDone([...])",
+                value=type(definition_of_done).__name__,
+            )
+        current = {i.key: i for i in items or () if isinstance(i, WorkItem)}
+
+        def now(work: tuple[WorkItem, ...]) -> list[WorkItem]:
+            return [current.get(i.key, i) for i in work]
+
+        return attrs.evolve(
+            self,
+            committed=now(self.committed),
+            unplanned=now(self.unplanned),
+            definition_of_done=definition_of_done,
+        )
+
+    @property
+    def marked_complete(self) -> tuple[str, ...]:
+        """Keys of every item marked complete, done by the Definition of Done or not, in order."""
+        return tuple(key for key, _ in self.completions)
+
+    @property
+    def not_done(self) -> tuple[str, ...]:
+        """Keys marked complete whose Definition of Done does not hold (none without one)."""
+        dod = self.definition_of_done
+        if dod is None:
+            return ()
+        by_key = {i.key: i for i in (*self.committed, *self.unplanned)}
+        return tuple(
+            key
+            for key in self.marked_complete
+            if key in by_key and not dod.check(by_key[key]).is_done
+        )
 
     @property
     def completed(self) -> tuple[str, ...]:
-        """Keys of every item completed in the cycle (committed and unplanned), in order."""
-        return tuple(key for key, _ in self.completions)
+        """Keys of every item completed (and done) in the cycle, committed and unplanned."""
+        gone = set(self.not_done)
+        return tuple(key for key in self.marked_complete if key not in gone)
 
     @property
     def completed_committed(self) -> tuple[str, ...]:
@@ -328,7 +388,7 @@ class CycleReport:
     @property
     def throughput(self) -> int:
         """Items completed in the cycle, committed and unplanned."""
-        return len(self.completions)
+        return len(self.completed)
 
     def to_text(self) -> str:
         """A short, aligned summary for the Team Showcase or a chat message."""
@@ -337,9 +397,10 @@ class CycleReport:
         rows = [
             ["Committed", count(len(self.committed), "item"), f"{self.committed_points:g} pt"],
             [
-                "Completed",
+                "Completed" if self.definition_of_done is None else "Done",
                 f"{len(self.completed_committed)} of {len(self.committed)}",
-                f"predictability {pct}",
+                f"predictability {pct}"
+                + (", DoD not checked" if self.definition_of_done is None else ""),
             ],
             [
                 "Unplanned",
@@ -347,6 +408,17 @@ class CycleReport:
                 f"{len(self.completed_unplanned)} completed",
             ],
             ["Carried over", count(len(self.carried_over), "item"), ", ".join(self.carried_over)],
+            *(
+                [
+                    [
+                        "Not done",
+                        count(len(self.not_done), "item"),
+                        ", ".join(self.not_done) + " (completed, Definition of Done unmet)",
+                    ]
+                ]
+                if self.not_done
+                else []
+            ),
             ["Velocity", f"{self.velocity:g} pt", f"throughput {count(self.throughput, 'item')}"],
         ]
         head = f"{c.name}: {c.start:%d %b} - {c.end:%d %b %Y}, capacity {c.capacity}" + (
@@ -390,6 +462,7 @@ class CycleRun:
     """
 
     cycle: Cycle
+    definition_of_done: DefinitionOfDone | None = attrs.field(default=None, kw_only=True)
     clock: Callable[[], datetime] = attrs.field(default=utcnow, kw_only=True)
     _committed: dict[str, WorkItem] = attrs.field(init=False, factory=dict)
     _unplanned: dict[str, WorkItem] = attrs.field(init=False, factory=dict)
@@ -398,6 +471,16 @@ class CycleRun:
     _overrides: list[CapacityOverride] = attrs.field(init=False, factory=list)
     _running: bool = attrs.field(init=False, default=False)
     _report: CycleReport | None = attrs.field(init=False, default=None)
+
+    @definition_of_done.validator
+    def _a_checklist(self, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None and not isinstance(value, DefinitionOfDone):
+            raise InvalidValue(
+                "expected a DefinitionOfDone",
+                where=f"CycleRun of {self.cycle.name!r}, definition_of_done",
+                fix="pass the team's DefinitionOfDone([...]), or leave it out",
+                value=type(value).__name__,
+            )
 
     @clock.validator
     def _callable(self, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -603,8 +686,37 @@ class CycleRun:
         self._unplanned[item.key] = item
         self._added_at[item.key] = moment
 
+    def meet(self, key: str, *criteria: str) -> DoneCheck | None:
+        """Record that the item ``key`` meets Definition-of-Done ``criteria``; return its check.
+
+        Returns None when the run has no Definition of Done.
+        """
+        self._refuse_unless("planning", "running")
+        pool = self._committed if key in self._committed else self._unplanned
+        if key not in pool:
+            raise NotFound(
+                "item",
+                key,
+                where=f"cycle {self.cycle.name!r}",
+                fix="only committed or unplanned items meet criteria here",
+            )
+        item = pool[key]
+        if self.definition_of_done is not None:
+            criteria = self.definition_of_done.criteria_named(criteria, item)
+        pool[key] = item.with_criteria_met(*criteria)
+        if self.definition_of_done is None:
+            return None
+        return self.definition_of_done.check(pool[key])
+
     def complete(self, key: str, *, at: datetime | str | None = None) -> None:
-        """Record that the item ``key`` was finished at ``at`` (default: now)."""
+        """Record that the item ``key`` was finished at ``at`` (default: the clock).
+
+        With a ``definition_of_done`` the item must meet it (:meth:`meet`): an item is only
+        done when its Definition of Done holds.
+
+        Raises:
+            NotDone: its Definition of Done does not hold; the error lists what is unmet.
+        """
         self._refuse_unless("planning", "running")
         if key not in self._committed and key not in self._unplanned:
             raise NotFound(
@@ -628,6 +740,16 @@ class CycleRun:
                 fix=f"give a time after {added.isoformat()}",
                 value=moment.isoformat(),
             )
+        if self.definition_of_done is not None:
+            item = self._committed.get(key) or self._unplanned[key]
+            check = self.definition_of_done.check(item)
+            if not check.is_done:
+                raise NotDone(
+                    key,
+                    check.unmet,
+                    check.met,
+                    where=f"item {key}, complete in cycle {self.cycle.name!r}",
+                )
         self._running = True
         self._completed[key] = moment
 
@@ -680,6 +802,7 @@ class CycleRun:
             sorted(self._completed.items(), key=lambda kv: kv[1]),
             tuple(self._overrides),
             why or None,
+            self.definition_of_done,
         )
         return self._report
 

@@ -77,6 +77,36 @@ def test_only_customer_ready_work_counts_as_finished(closed_cycle: CycleReport) 
     assert "Tracking in place" in summary.not_ready[0]
 
 
+def test_with_a_definition_of_done_every_number_counts_done_work(
+    closed_cycle: CycleReport,
+) -> None:
+    # Issue 15: "completed 2 of 3" while listing one as "completed but not done yet".
+    summary = team_showcase(closed_cycle, definition_of_done=DOD)
+    metrics = summary.metrics
+    assert metrics.completed_committed == 1  # V-1; L-1 is completed but its checklist fails
+    assert metrics.throughput == 2  # V-1 and the unplanned F-1
+    assert metrics.velocity == 6.0
+    assert metrics.predictability == pytest.approx(1 / 3)
+    assert metrics.not_done == 1
+    assert metrics.carried_over == ("L-1", "E-1")
+    assert metrics.line() == (
+        "done 1 of 3 committed (33%) by the Definition of Done; 1 completed but not done; "
+        "1 unplanned; throughput 2"
+    )
+    assert metrics.completed_committed == len([w for w in summary.finished if not w.unplanned])
+    assert metrics.throughput == len(summary.finished)
+    assert "- done 1 of 3 committed (33%) by the Definition of Done" in summary.to_markdown()
+
+
+def test_a_report_that_knows_its_definition_of_done_needs_none_at_the_showcase() -> None:
+    run = CycleRun(Cycle("Cycle 1", START, Capacity.items(2)), definition_of_done=DOD)
+    run.commit([WorkItem("A", "a", done_criteria=["Proofread", "Tracking in place"])], at=START)
+    run.complete("A", at=START + timedelta(days=1))
+    summary = team_showcase(run.close())
+    assert summary.metrics.by_definition_of_done
+    assert summary.metrics.line().startswith("done 1 of 1 committed (100%) by the Definition")
+
+
 def test_without_a_definition_of_done_every_completion_is_shown(closed_cycle: CycleReport) -> None:
     summary = team_showcase(closed_cycle, links={"L-1": "https://example.com/lp"})
     assert [w.key for w in summary.finished] == ["F-1", "V-1", "L-1"]
@@ -90,7 +120,10 @@ def test_metrics_are_team_level_committed_versus_completed(closed_cycle: CycleRe
     assert metrics.unplanned == 1
     assert metrics.throughput == 3
     assert metrics.carried_over == ("E-1",)
-    assert metrics.line() == "completed 2 of 3 committed (67%); 1 unplanned; throughput 3"
+    assert metrics.line() == (
+        "completed 2 of 3 committed (67%; Definition of Done not checked); 1 unplanned; "
+        "throughput 3"
+    )
 
 
 def test_campaigns_are_shown_against_their_success_criteria(closed_cycle: CycleReport) -> None:
@@ -223,6 +256,7 @@ def test_the_live_board_says_which_completed_work_is_customer_ready() -> None:
     )
     same = team_showcase(report, definition_of_done=DOD, items=[board.item("A"), board.item("B")])
     assert same == summary
+    assert (summary.metrics.completed_committed, summary.metrics.throughput) == (1, 1)
 
 
 def test_campaigns_closed_before_the_cycle_are_not_shown_again(closed_cycle: CycleReport) -> None:
@@ -330,7 +364,10 @@ def test_the_default_cycle_is_the_latest_that_has_ended(
     assert summary.finished[0] == FinishedWork(
         "MKT-325", "Black Friday: campaign brief and landing page"
     )
-    assert summary.metrics.line() == "completed 5 of 10 committed (50%); 2 unplanned; throughput 5"
+    assert summary.metrics.line() == (
+        "completed 5 of 10 committed (50%; Definition of Done not checked); 2 unplanned; "
+        "throughput 5"
+    )
 
 
 def test_unplanned_work_from_the_history_is_marked_in_the_showcase(
@@ -429,3 +466,9 @@ def test_mirror_records_bring_links_and_done_criteria_to_the_showcase(
     assert [(w.key, w.link) for w in summary.finished] == [("MKT-325", link)]
     assert len(summary.not_ready) == 4  # the others record no Definition-of-Done criteria
     assert f"[MKT-325 Black Friday: campaign brief and landing page]({link})" in str(summary)
+    assert summary.metrics.throughput == 1
+    judged = cycle_from_history(
+        records, example_workflow, "Cycle 26", windows=table.cycles, definition_of_done=DOD
+    )
+    assert (judged.throughput, len(judged.not_done)) == (1, 4)
+    assert CycleMetrics.from_report(judged) == summary.metrics
