@@ -19,6 +19,7 @@ from agilemarketing.board import Board
 from agilemarketing.cycles import Capacity, Cycle, CycleRun, ManualClock, capacity_from_history
 from agilemarketing.done import DefinitionOfDone
 from agilemarketing.errors import (
+    AlreadyDecided,
     AntiMetricError,
     BlueprintOverCapacity,
     CycleStateError,
@@ -27,6 +28,7 @@ from agilemarketing.errors import (
     InvalidValue,
     NotConverged,
     NotDone,
+    NotFound,
     NotMarketingOwner,
     OutliersMustExplain,
     RequestIncomplete,
@@ -425,8 +427,11 @@ def test_must_set_success_criteria_up_front() -> None:
     with pytest.raises(InvalidValue, match="up front"):
         Experiment("E", "outreach", [], started_at=START)
     e = Experiment("E", "outreach", ["at least 5 replies within 7 days"], started_at=START)
-    with pytest.raises(Exception, match="set up front"):
+    with pytest.raises(NotFound, match="set up front"):
         e.record("likes", 100, at=START)
+    e.record("replies", 1, at=START + timedelta(days=7))
+    with pytest.raises(AlreadyDecided, match="new experiment"):  # up front: frozen once results
+        e.criteria = (SuccessCriterion("replies", 1),)
 
 
 def test_must_stop_a_campaign_that_falls_below_its_criteria() -> None:

@@ -248,13 +248,34 @@ def _criteria(value: Iterable[SuccessCriterion | str]) -> tuple[SuccessCriterion
     return tuple(v if isinstance(v, SuccessCriterion) else SuccessCriterion.parse(v) for v in value)
 
 
+def _up_front(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> Any:
+    """on_setattr: what an experiment is judged by cannot change once results are in."""
+    recorded = instance._measurements or instance._decisions
+    if recorded:
+        first = min([m.at for m in instance._measurements] + [d.at for d in instance._decisions])
+        raise AlreadyDecided(
+            f"experiment {instance.key}, {attribute.name}",
+            decision=f"success criteria are fixed up front; results are recorded since "
+            f"{first.isoformat()}",
+            fix="start a new experiment with the new criteria (Experiment(...)), and keep this "
+            "one's results as they are",
+        )
+    return value
+
+
+_FROZEN_ONCE_RESULTS = attrs.setters.pipe(_up_front, attrs.setters.convert, attrs.setters.validate)
+
+
 @attrs.define
 class Experiment:
     """A small, measured test of a tactic; decided by its up-front success criteria.
 
-    ``criteria`` (at least one, metric names unique) cannot change once it runs: success is
-    defined before the results are in. ``decide`` records stop / continue / scale; stop and
-    scale close the experiment, continue opens a new evaluation window from that moment.
+    ``criteria`` (at least one, metric names unique) and ``started_at`` are frozen once a
+    result or a decision is recorded: success is defined before the results are in, and a
+    new experiment is the way to change it (assigning them then raises
+    :class:`~agilemarketing.errors.AlreadyDecided`). ``decide`` records stop / continue /
+    scale; stop and scale close the experiment, continue opens a new evaluation window from
+    that moment.
 
     >>> from datetime import datetime, UTC
     >>> cold = Experiment("EXP-0", "Cold outreach to 2nd-degree contacts",
@@ -269,22 +290,27 @@ class Experiment:
 
     key: str = attrs.field(converter=_text)
     name: str = attrs.field(converter=_text)
-    criteria: tuple[SuccessCriterion, ...] = attrs.field(converter=_criteria)
-    started_at: datetime = attrs.field(converter=ensure_utc)
+    criteria: tuple[SuccessCriterion, ...] = attrs.field(
+        converter=_criteria, on_setattr=_FROZEN_ONCE_RESULTS
+    )
+    started_at: datetime = attrs.field(converter=ensure_utc, on_setattr=_FROZEN_ONCE_RESULTS)
     hypothesis: str = ""
     outcome: str | None = None
     _measurements: list[Measurement] = attrs.field(factory=list, alias="measurements")
     _decisions: list[ExperimentDecision] = attrs.field(factory=list, alias="decisions")
 
-    def __attrs_post_init__(self) -> None:
-        if not self.criteria:
+    @criteria.validator
+    def _check_criteria(
+        self, attribute: attrs.Attribute[Any], value: tuple[SuccessCriterion, ...]
+    ) -> None:
+        if not value:
             raise InvalidValue(
                 "an experiment needs its success criteria up front",
                 where=f"experiment {self.key}",
                 fix='add at least one, e.g. "at least 50 qualified leads within 30 days"',
             )
-        names = [c.metric.casefold() for c in self.criteria]
-        repeated = [c.metric for n, c in enumerate(self.criteria) if names.index(names[n]) < n]
+        names = [c.metric.casefold() for c in value]
+        repeated = [c.metric for n, c in enumerate(value) if names.index(names[n]) < n]
         if repeated:
             raise InvalidValue(
                 f"two criteria measure the same metric ({', '.join(map(repr, repeated))})",
