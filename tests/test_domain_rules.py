@@ -28,6 +28,7 @@ from agilemarketing.errors import (
     InvalidValue,
     NotConverged,
     NotDone,
+    NotFacilitator,
     NotFound,
     NotMarketingOwner,
     OutliersMustExplain,
@@ -190,12 +191,15 @@ def test_must_let_poker_outliers_explain_before_the_revote() -> None:
 
 
 def test_must_revote_until_the_votes_converge() -> None:
-    s = PokerSession(WorkItem("A", "a"), ["Ana", "Ben"])
+    s = PokerSession(WorkItem("A", "a"), ["Ana", "Ben"], facilitator="Cy")
     s.vote("Ana", 1)
     s.vote("Ben", 13)
     s.reveal()
     with pytest.raises(NotConverged):
         s.result()
+    with pytest.raises(NotFacilitator):  # round 1 of 3: only the Agile Champion may cut it short
+        s.settle(5, by="Ana", reason="we are out of time")
+    assert s.settle(5, by="Cy", reason="we are out of time").early
 
 
 def test_must_make_launches_not_all_or_nothing() -> None:

@@ -40,6 +40,7 @@ __all__ = [
     "MissingExtraError",
     "MissingSecret",
     "NotDone",
+    "NotFacilitator",
     "NotFound",
     "OverCommitted",
     "PluginConflict",
@@ -631,7 +632,8 @@ class NotConverged(AgileMarketingError):
         super().__init__(
             f"the votes have not converged ({shown})",
             where=f"planning poker on {item}",
-            fix="let the outliers explain and vote again, or settle() with a recorded reason",
+            fix="let the outliers explain and vote again; after the last round the team (before "
+            "it, only the facilitator) may settle() with a recorded reason",
         )
 
 
@@ -651,6 +653,37 @@ class SerializationError(InvalidValue):
             where=path,
             fix="write the document with agilemarketing.serialize.dumps, or fix that value",
             value=value,
+        )
+
+
+class NotFacilitator(AgileMarketingError, PermissionError):
+    """Someone other than the facilitator (the Agile Champion) cut a Planning Poker vote short.
+
+    Votes are revealed, the outliers explain and the team votes again until the votes converge;
+    only the facilitator may settle an estimate before that (or before the last round).
+
+    Attributes:
+        who: who tried.
+        facilitator: the session's facilitator (None when it names none).
+        item: the item being sized.
+    """
+
+    def __init__(self, who: str, *, facilitator: str | None, item: str, rounds: str) -> None:
+        self.who = who
+        self.facilitator = facilitator
+        self.item = item
+        fix = (
+            f"vote again until the votes converge, or let {facilitator} (the facilitator) "
+            "settle it with a reason"
+            if facilitator
+            else "vote again until the votes converge or the last round is played, or name the "
+            "Agile Champion: PokerSession(..., facilitator='<name>')"
+        )
+        super().__init__(
+            f"{who!r} cannot settle the estimate after {rounds}: before the votes converge or "
+            "the last round, only the facilitator (the Agile Champion) may",
+            where=f"planning poker on {item}",
+            fix=fix,
         )
 
 
