@@ -96,6 +96,11 @@ def test_must_marketing_owner_alone_orders_the_backlog() -> None:
     ws.add_idea("Video", by="Ana")
     with pytest.raises(NotMarketingOwner):
         ws.owner_orders(["I1"], by="Sam")
+    backlog = Backlog([WorkItem("A", "a"), WorkItem("B", "b")], owner="Maya")
+    with pytest.raises(NotMarketingOwner):  # a team can require the Owner on backlog moves too
+        backlog.move_to_top("B", by="Ana")
+    backlog.move_to_top("B", by="Maya")
+    assert [(m.key, m.by) for m in backlog.moves] == [("B", "Maya")]
 
 
 def test_must_marketing_owner_accepts_defers_or_declines_requests() -> None:

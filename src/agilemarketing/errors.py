@@ -473,19 +473,32 @@ class NotMarketingOwner(AgileMarketingError, PermissionError):
     to the Owner rather than to a team member.
 
     Attributes:
-        who: who tried.
+        who: who tried (None when no one was named).
         owner: the Marketing Owner.
         action: what they tried to do.
     """
 
-    def __init__(self, who: str, *, owner: str, action: str) -> None:
+    def __init__(
+        self,
+        who: str | None,
+        *,
+        owner: str,
+        action: str,
+        where: str = "triage",
+        fix: str | None = None,
+    ) -> None:
         self.who = who
         self.owner = owner
         self.action = action
+        what = (
+            f"no one was named to {action}: only the Marketing Owner ({owner!r}) decides"
+            if who is None
+            else f"{who!r} cannot {action}: only the Marketing Owner ({owner!r}) decides"
+        )
         super().__init__(
-            f"{who!r} cannot {action}: only the Marketing Owner ({owner!r}) decides",
-            where="triage",
-            fix=f"bring the request to {owner}, who accepts, defers or declines it",
+            what,
+            where=where,
+            fix=fix or f"bring the request to {owner}, who accepts, defers or declines it",
         )
 
 

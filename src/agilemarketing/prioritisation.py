@@ -491,14 +491,15 @@ class Ranking:
             f"{e.position + 1}. {e.key} {e.item.title}: {e.score.explanation}" for e in self.entries
         )
 
-    def apply_to(self, backlog: Backlog) -> list[RankChange]:
+    def apply_to(self, backlog: Backlog, *, by: str | None = None) -> list[RankChange]:
         """Reorder ``backlog`` to this ranking with the fewest moves; return the moves.
 
         When the ranking covers only some of the backlog's items, they are rearranged among
         the positions they occupy and the rest stay put (see
-        :meth:`~agilemarketing.backlog.Backlog.reorder`).
+        :meth:`~agilemarketing.backlog.Backlog.reorder`). A score suggests an order; ``by``
+        is who adopts it (a backlog with an ``owner`` needs the Marketing Owner).
         """
-        return backlog.reorder(self.keys())
+        return backlog.reorder(self.keys(), by=by)
 
 
 def prioritise(items: Iterable[WorkItem], prioritiser: Prioritiser) -> Ranking:

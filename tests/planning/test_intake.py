@@ -245,3 +245,13 @@ def test_the_backlog_only_ever_changes_through_the_owners_accepts(
 def test_decision_verdict_text_values() -> None:
     d = TriageDecision("R", "Sam", "deferred", "Maya", AT)
     assert d.verdict is Verdict.DEFERRED
+
+
+def test_accepting_into_an_owned_backlog_records_the_owners_move(
+    guidepoint: Guidepoint, good_request: Callable[..., Request]
+) -> None:
+    backlog = Backlog([WorkItem("MKT-1", "Webinar")], owner="Maya")
+    intake = Intake("Maya", backlog, guidepoint)
+    intake.submit(good_request())
+    intake.accept("REQ-1", by="maya", position=0, at=datetime(2026, 4, 2, tzinfo=UTC))
+    assert [str(m) for m in backlog.moves] == ["REQ-1 inserted at #1 by Maya"]

@@ -250,6 +250,15 @@ def test_an_intake_round_trips_with_its_backlog_and_decisions(
     assert again.detectors == (ImperativeTactic(),)
 
 
+def test_a_backlog_keeps_its_owner_and_record_of_moves() -> None:
+    plain = Backlog([WorkItem("A", "a"), WorkItem("B", "b")])
+    assert unstructure(plain) == [unstructure(i) for i in plain]  # the plain form stays a list
+    owned = Backlog([WorkItem("A", "a"), WorkItem("B", "b")], owner="Maya")
+    owned.move_to_top("B", by="Maya")
+    again = round_trips(owned)
+    assert (again.owner, again.keys(), again.moves) == ("Maya", ["B", "A"], owned.moves)
+
+
 def test_workshops_launch_plans_and_cycle_plans_round_trip(pipeline_guidepoint: Guidepoint) -> None:
     gp = pipeline_guidepoint
     ws = PlanningWorkshop(gp, owner="Maya", participants=["Ana"])

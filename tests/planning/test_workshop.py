@@ -98,6 +98,11 @@ def test_sizing_with_planning_poker_and_winners_into_the_single_backlog(
     workshop.to_backlog(backlog, n=3)
     assert backlog.keys() == ["MKT-1", "I1", "I3", "I2"]
     assert backlog.find("I1").outcome == "pipeline"
+    owned = Backlog([WorkItem("MKT-1", "Existing work", outcome="pipeline")], owner="Maya")
+    with pytest.raises(NotMarketingOwner):
+        workshop.to_backlog(owned, n=1, at=0, by="Ana")
+    workshop.to_backlog(owned, n=2, at=0, by="Maya")
+    assert [(m.key, m.by) for m in owned.moves] == [("I1", "Maya"), ("I3", "Maya")]
 
 
 def test_blueprint_draft_fills_capacity_and_explains_what_is_left_out(

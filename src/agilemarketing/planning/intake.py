@@ -276,7 +276,7 @@ class Intake:
         work = item if item is not None else request.to_item()
         if work.outcome is None or not self.guidepoint or not self.guidepoint.serves(work.outcome):
             work = attrs.evolve(work, outcome=outcome)
-        change = self.backlog.insert(work, at=position)
+        change = self.backlog.insert(work, at=position, by=by.strip())
         return self._record(
             TriageDecision(
                 request.key,

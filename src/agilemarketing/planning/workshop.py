@@ -274,11 +274,22 @@ class PlanningWorkshop:
         """The winners as backlog items, best first."""
         return [i.to_item() for i in self.winners(n)]
 
-    def to_backlog(self, backlog: Backlog, *, n: int | None = None, at: int | None = None) -> None:
-        """Put the winners into the single backlog, in order, starting at position ``at``."""
+    def to_backlog(
+        self,
+        backlog: Backlog,
+        *,
+        n: int | None = None,
+        at: int | None = None,
+        by: str | None = None,
+    ) -> None:
+        """Put the winners into the single backlog, in order, starting at position ``at``.
+
+        ``by`` is who places them; a backlog with an ``owner`` needs the Marketing Owner to
+        place them anywhere but the bottom (:class:`~agilemarketing.backlog.Backlog`).
+        """
         position = len(backlog) if at is None else at
         for offset, item in enumerate(self.items(n)):
-            backlog.insert(item, at=position + offset)
+            backlog.insert(item, at=position + offset, by=by)
 
     # --- blueprint --------------------------------------------------------------------------------
 
