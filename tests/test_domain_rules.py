@@ -152,6 +152,17 @@ def test_must_tie_every_blueprint_priority_to_a_guidepoint_outcome() -> None:
         Blueprint(GP, "2026-04", 10).add(Priority("Brand film", "awareness", {"2026-04": 2}))
 
 
+def test_must_keep_the_blueprint_to_a_few_priorities_inside_the_guidepoints_horizon() -> None:
+    # "a three-month calendar of a few high-level priorities ... Not a task list."
+    bp = Blueprint(GP, "2026-04", 100)
+    for n in range(5):
+        bp = bp.add(Priority(f"P{n}", "pipeline", {"2026-04": 1}))
+    with pytest.raises(InvalidValue, match="a few"):
+        bp.add(Priority("P5", "pipeline", {"2026-04": 1}))
+    with pytest.raises(InvalidValue, match="after the Guidepoint ends"):
+        Blueprint(GP, "2026-05", 100).add(Priority("Later", "pipeline", {"2026-07": 1}))
+
+
 def test_must_not_add_blueprint_work_without_something_moving_out() -> None:
     # "Changing it re-prioritises: no work is added without something else moving out".
     bp = Blueprint(GP, "2026-04", 10, [Priority("Launch", "pipeline", {"2026-04": 10})])

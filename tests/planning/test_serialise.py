@@ -20,7 +20,7 @@ from agilemarketing.done import DefinitionOfDone
 from agilemarketing.errors import BlueprintOverCapacity, SerializationError
 from agilemarketing.items import CustomerStory, Size, WorkItem
 from agilemarketing.mirror import Mirror
-from agilemarketing.planning.blueprint import Blueprint, Priority
+from agilemarketing.planning.blueprint import Blueprint, Priority, month_of
 from agilemarketing.planning.experiments import Experiment, SuccessCriterion
 from agilemarketing.planning.file import BlueprintVersion, PlanningFile, load
 from agilemarketing.planning.guidepoint import Guidepoint, Kpi, Outcome
@@ -100,9 +100,11 @@ def guidepoints(draw: st.DrawFn) -> Guidepoint:
 @st.composite
 def blueprints(draw: st.DrawFn) -> Blueprint:
     gp = draw(guidepoints())
-    bp = Blueprint(gp, "2026-04", draw(st.lists(st.integers(0, 30), min_size=3, max_size=3)))
+    bp = Blueprint(gp, month_of(gp.starts),
+                   draw(st.lists(st.integers(0, 30), min_size=3, max_size=3)))  # fmt: skip
+    horizon = [m for m in bp.months if m <= month_of(gp.ends)]  # the Guidepoint's months
     for n in range(draw(st.integers(0, 5))):
-        effort = draw(st.dictionaries(st.sampled_from(bp.months), st.integers(1, 10), min_size=1))
+        effort = draw(st.dictionaries(st.sampled_from(horizon), st.integers(1, 10), min_size=1))
         with contextlib.suppress(BlueprintOverCapacity):
             bp = bp.add(Priority(f"P{n}", draw(st.sampled_from(gp.outcome_names)), effort))
     return bp

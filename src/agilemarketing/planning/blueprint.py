@@ -39,7 +39,10 @@ from agilemarketing.errors import (
 )
 from agilemarketing.planning.guidepoint import Guidepoint
 
-__all__ = ["Blueprint", "BlueprintDiff", "CapacityCheck", "Priority", "month_of"]
+__all__ = ["MAX_PRIORITIES", "Blueprint", "BlueprintDiff", "CapacityCheck", "Priority", "month_of"]
+
+MAX_PRIORITIES = 5
+"""How many priorities a Blueprint holds at most: a *few* high-level ones, not a task list."""
 
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*$")
 _NORMAL = frozenset(f"{y:04d}-{m:02d}" for y in range(1990, 2100) for m in range(1, 13))
@@ -247,8 +250,9 @@ def _fmt_effort(effort: Mapping[str, float]) -> str:
 class Blueprint:
     """A three-month calendar of a few high-level priorities against a fixed capacity.
 
-    ``priorities`` are in priority order (first = most important); each must serve an outcome
-    of the ``guidepoint`` and take effort only within the three months from ``start``. The
+    ``priorities`` are in priority order (first = most important); there are at most
+    :data:`MAX_PRIORITIES` of them, each must serve an outcome of the ``guidepoint`` and take
+    effort only within the three months from ``start`` and within the Guidepoint's period. The
     Blueprint is never overbooked: constructing one whose load exceeds a month's ``capacity``
     raises :class:`~agilemarketing.errors.BlueprintOverCapacity`.
 
@@ -290,6 +294,9 @@ class Blueprint:
                         outcomes=self.guidepoint.outcome_names,
                     )
                 )
+            horizon = self._outside_guidepoint(p)
+            if horizon:
+                problems.append(horizon)
             outside = [m for m in p.months if m not in months]
             if outside:
                 problems.append(
@@ -300,6 +307,16 @@ class Blueprint:
                         fix="a Blueprint covers three months; plan later work in the next one",
                     )
                 )
+        if len(self.priorities) > MAX_PRIORITIES:
+            problems.append(
+                InvalidValue(
+                    f"a Blueprint holds a few high-level priorities, at most {MAX_PRIORITIES} "
+                    f"priorities, not {len(self.priorities)}",
+                    where="Blueprint",
+                    fix="move one out to make room (Blueprint.reprioritise(new, move_out=[...])), "
+                    "or keep the smaller work in the backlog",
+                )
+            )
         raise_all(
             [p for p in problems if isinstance(p, InvalidValue | DoesNotServeGuidepoint)],
             "invalid Blueprint",
@@ -313,6 +330,30 @@ class Blueprint:
             last = self.priorities[-1].name
             check = attrs.evolve(self, priorities=self.priorities[:-1]).check(self.priorities[-1])
             raise BlueprintOverCapacity(last, shortfall=over, must_move_out=check.must_move_out)
+
+    def _outside_guidepoint(self, priority: Priority) -> InvalidValue | None:
+        """A problem when ``priority`` takes effort outside the Guidepoint's period."""
+        first, last = month_of(self.guidepoint.starts), month_of(self.guidepoint.ends)
+        mine = [m for m in priority.months if m in self.months]  # the others: reported apart
+        before = [m for m in mine if m < first]
+        after = [m for m in mine if m > last]
+        if not (before or after):
+            return None
+        what = []
+        if before:
+            what.append(
+                f"in {', '.join(before)}, before the Guidepoint starts ({self.guidepoint.starts})"
+            )
+        if after:
+            what.append(
+                f"in {', '.join(after)}, after the Guidepoint ends ({self.guidepoint.ends})"
+            )
+        return InvalidValue(
+            "effort " + " and ".join(what),
+            where=f"priority {priority.name!r}",
+            fix=f"plan it within {first} to {last}; later work belongs to the next Guidepoint "
+            "and its Blueprint",
+        )
 
     @classmethod
     def from_throughput(

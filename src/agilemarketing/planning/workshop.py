@@ -47,7 +47,7 @@ from agilemarketing.errors import (
     raise_all,
 )
 from agilemarketing.items import Size, WorkItem
-from agilemarketing.planning.blueprint import Blueprint, Priority, month_of
+from agilemarketing.planning.blueprint import MAX_PRIORITIES, Blueprint, Priority, month_of
 from agilemarketing.planning.guidepoint import Guidepoint
 from agilemarketing.planning.poker import PokerResult
 from agilemarketing.prioritisation import (
@@ -299,7 +299,7 @@ class PlanningWorkshop:
         capacity: float | Sequence[float],
         *,
         first: Iterable[Priority] = (),
-        max_priorities: int = 5,
+        max_priorities: int = MAX_PRIORITIES,
         unit: str = "points",
     ) -> BlueprintDraft:
         """A Blueprint draft from the sized winners, best first, each from the earliest month.
@@ -311,6 +311,13 @@ class PlanningWorkshop:
         ``max_priorities`` (a Blueprint holds a *few* priorities), are listed as left out with
         the reason.
         """
+        if not 1 <= max_priorities <= MAX_PRIORITIES:
+            raise InvalidValue(
+                f"a Blueprint holds 1 to {MAX_PRIORITIES} priorities",
+                where="draft_blueprint(max_priorities=...)",
+                fix=f"give a number from 1 to {MAX_PRIORITIES}; keep the rest in the backlog",
+                value=max_priorities,
+            )
         blueprint = Blueprint(self.guidepoint, month_of(start), capacity, first, unit=unit)
         left: list[LeftOut] = []
         for idea in self.winners():
