@@ -43,6 +43,7 @@ from typing import Literal, overload
 
 import attrs
 
+from agilemarketing._checks import sequence
 from agilemarketing._time import utcnow
 from agilemarketing.errors import (
     AgileMarketingError,
@@ -332,7 +333,7 @@ class Backlog:
                 value=owner,
             )
         self.__attrs_init__({}, _Order(), 0, next(_backlog_ids), name, [])
-        self.extend(items)
+        self.extend(sequence(items, "Backlog(items)", fix="give a list of WorkItem values"))
 
     @property
     def owner(self) -> str | None:
@@ -491,6 +492,14 @@ class Backlog:
         Choosing a position (other than the bottom) orders the backlog: with an :attr:`owner`
         it needs ``by=`` the Owner, and it is recorded in :attr:`moves`.
         """
+        if not isinstance(item, WorkItem):
+            raise InvalidValue(
+                "expected a WorkItem",
+                where="Backlog.insert",
+                fix='insert the item itself, e.g. Backlog.insert(WorkItem("MKT-9", "Webinar")); '
+                "move an item that is already there with move_to()",
+                value=item if isinstance(item, str | int) else type(item).__name__,
+            )
         if item.key in self._items:
             raise DuplicateItem(item.key)
         size = len(self)

@@ -28,7 +28,6 @@ unplanned, carried over, predictability and velocity, all team-level.
 
 from __future__ import annotations
 
-import enum
 import math
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
@@ -37,6 +36,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from agilemarketing._checks import Choices, a, choice, instances, number
 from agilemarketing._text import count, one_line, required, table
 from agilemarketing._time import ensure_utc, utcnow
 from agilemarketing.done import DefinitionOfDone, DoneCheck
@@ -104,7 +104,7 @@ class ManualClock:
         return self.now
 
 
-class CapacityUnit(enum.StrEnum):
+class CapacityUnit(Choices):
     """What a capacity counts: story points, or whole items (throughput).
 
     >>> Capacity.items(6).unit is CapacityUnit.ITEMS, CapacityUnit("points")
@@ -113,6 +113,20 @@ class CapacityUnit(enum.StrEnum):
 
     POINTS = "points"
     ITEMS = "items"
+
+
+_CAPACITY_AMOUNT = number("Capacity.amount", fix="give the team's capacity as a number, e.g. 20")
+
+
+def _capacity_amount(value: Any) -> float:
+    return _CAPACITY_AMOUNT(value)
+
+
+_CAPACITY_UNIT = choice(CapacityUnit, "Capacity.unit")
+
+
+def _capacity_unit(value: Any) -> CapacityUnit:
+    return _CAPACITY_UNIT(value)
 
 
 @attrs.frozen
@@ -126,8 +140,8 @@ Capacity(amount=6.0, unit=<CapacityUnit.ITEMS: 'items'>))
     21 pt
     """
 
-    amount: float = attrs.field(converter=float)
-    unit: CapacityUnit = attrs.field(default=CapacityUnit.POINTS, converter=CapacityUnit)
+    amount: float = attrs.field(converter=_capacity_amount)
+    unit: CapacityUnit = attrs.field(default=CapacityUnit.POINTS, converter=_capacity_unit)
 
     @amount.validator
     def _check(self, attribute: attrs.Attribute[float], value: float) -> None:
@@ -186,11 +200,28 @@ class Cycle:
 
     name: str = attrs.field(converter=one_line, validator=required)
     start: datetime = attrs.field(converter=_utc)
-    capacity: Capacity
+    capacity: Capacity = attrs.field()
     length: timedelta = attrs.field(default=FORTNIGHT)
+
+    @capacity.validator
+    def _a_capacity(self, attribute: attrs.Attribute[Capacity], value: object) -> None:
+        if not isinstance(value, Capacity):
+            raise InvalidValue(
+                "expected a Capacity",
+                where=f"cycle {self.name!r}, capacity",
+                fix="give Capacity.points(20) or Capacity.items(6)",
+                value=type(value).__name__,
+            )
 
     @length.validator
     def _positive(self, attribute: attrs.Attribute[timedelta], value: timedelta) -> None:
+        if not isinstance(value, timedelta):
+            raise InvalidValue(
+                "expected a duration",
+                where=f"cycle {self.name!r}, length",
+                fix="give a timedelta, e.g. timedelta(days=14)",
+                value=type(value).__name__,
+            )
         if value <= timedelta(0):
             raise InvalidValue(
                 "a cycle must last longer than zero",
@@ -231,12 +262,28 @@ class CapacityOverride:
     by: str = attrs.field(converter=one_line, validator=required)
 
 
-def _items(value: Iterable[WorkItem]) -> tuple[WorkItem, ...]:
-    return tuple(value)
+_ITEMS = instances(WorkItem, "CycleReport items", fix="give the cycle's WorkItem values")
+
+
+def _items(value: Any) -> tuple[WorkItem, ...]:
+    return _ITEMS(value)
 
 
 def _completions(value: Iterable[tuple[str, datetime]]) -> tuple[tuple[str, datetime], ...]:
-    return tuple(value)
+    pairs = []
+    for entry in instances(tuple, "CycleReport.completions", fix=_PAIRS)(value):
+        if len(entry) != 2 or not isinstance(entry[0], str):
+            raise InvalidValue("expected (key, time) pairs", where="CycleReport.completions",
+                               fix=_PAIRS, value=entry)  # fmt: skip
+        pairs.append((entry[0], ensure_utc(entry[1], where=f"completion of {entry[0]}")))
+    return tuple(pairs)
+
+
+def _closed_at(value: datetime | str) -> datetime:
+    return ensure_utc(value, where="CycleReport.closed_at")
+
+
+_PAIRS = "give (item key, completed at) pairs, as CycleRun.close() records them"
 
 
 @attrs.frozen
@@ -277,8 +324,10 @@ class CycleReport:
     ((), ('A',), 0.0, ('A',))
     """
 
-    cycle: Cycle
-    closed_at: datetime
+    cycle: Cycle = attrs.field(
+        validator=a(Cycle, "CycleReport.cycle", fix="give the Cycle the report is about")
+    )
+    closed_at: datetime = attrs.field(converter=_closed_at)
     committed: tuple[WorkItem, ...] = attrs.field(default=(), converter=_items)
     unplanned: tuple[WorkItem, ...] = attrs.field(default=(), converter=_items)
     completions: tuple[tuple[str, datetime], ...] = attrs.field(default=(), converter=_completions)
@@ -461,7 +510,7 @@ class CycleRun:
     ('running', <CycleRun 'Cycle 8' running: 1 committed, 0 unplanned, 1 completed>)
     """
 
-    cycle: Cycle
+    cycle: Cycle = attrs.field()
     definition_of_done: DefinitionOfDone | None = attrs.field(default=None, kw_only=True)
     clock: Callable[[], datetime] = attrs.field(default=utcnow, kw_only=True)
     _committed: dict[str, WorkItem] = attrs.field(init=False, factory=dict)
@@ -471,6 +520,16 @@ class CycleRun:
     _overrides: list[CapacityOverride] = attrs.field(init=False, factory=list)
     _running: bool = attrs.field(init=False, default=False)
     _report: CycleReport | None = attrs.field(init=False, default=None)
+
+    @cycle.validator
+    def _a_cycle(self, attribute: attrs.Attribute[Cycle], value: object) -> None:
+        if not isinstance(value, Cycle):
+            raise InvalidValue(
+                "expected a Cycle",
+                where="CycleRun(cycle)",
+                fix='give Cycle("Cycle 1", start, Capacity.points(20))',
+                value=type(value).__name__,
+            )
 
     @definition_of_done.validator
     def _a_checklist(self, attribute: attrs.Attribute[Any], value: object) -> None:

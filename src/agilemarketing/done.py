@@ -26,6 +26,7 @@ from typing import Any
 
 import attrs
 
+from agilemarketing._checks import sequence
 from agilemarketing.errors import InvalidValue, NotDone, NotFound, raise_all
 from agilemarketing.items import WorkItem
 
@@ -36,15 +37,26 @@ def _fold(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+_FIX = 'list the criteria by name, e.g. ["Copy proofread", "Links tested"]'
+
+
 def _criteria(value: Iterable[str]) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
-    return tuple(" ".join(str(c).split()) for c in value)
+    names = sequence(value, "DefinitionOfDone criteria", fix=_FIX)
+    return tuple(" ".join(str(c).split()) for c in names)
 
 
 def _per_kind(value: Mapping[str, Iterable[str]] | None) -> Mapping[str, tuple[str, ...]]:
     if value is None:
         return {}
+    if not isinstance(value, Mapping):
+        raise InvalidValue(
+            "expected a mapping of item kind to criteria",
+            where="DefinitionOfDone.per_kind",
+            fix='give e.g. {"email": ["Spam check passed"]}',
+            value=type(value).__name__,
+        )
     return {str(kind).strip().lower(): _criteria(names) for kind, names in value.items()}
 
 

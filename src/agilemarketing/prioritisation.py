@@ -102,7 +102,15 @@ Inputs = Mapping[str, Mapping[str, Any]]
 
 
 def _inputs(value: Inputs | None) -> dict[str, dict[str, Any]]:
-    return {str(k): dict(v) for k, v in (value or {}).items()}
+    given = value or {}
+    if not isinstance(given, Mapping) or not all(isinstance(v, Mapping) for v in given.values()):
+        raise InvalidValue(
+            "expected inputs by item key",
+            where="prioritiser inputs",
+            fix='give {item key: {input name: value}}, e.g. {"MKT-1": {"reach": 800}}',
+            value=type(given).__name__,
+        )
+    return {str(k): dict(v) for k, v in given.items()}
 
 
 class _Reader:
@@ -530,13 +538,22 @@ def prioritise(items: Iterable[WorkItem], prioritiser: Prioritiser) -> Ranking:
             continue
         seen.add(item.key)
         try:
-            score = prioritiser.score(item)
+            score: object = prioritiser.score(item)  # a plug-in may return anything
         except InvalidInputGroup as group:
             problems.extend(e for e in group.exceptions if isinstance(e, AgileMarketingError))
             continue
         except AgileMarketingError as exc:
             problems.append(exc)
             continue
+        if not isinstance(score, Score):
+            name = getattr(prioritiser, "name", type(prioritiser).__name__)
+            raise InvalidValue(
+                f"the prioritiser returned a {type(score).__name__}, not a Score",
+                where=f"prioritiser {name!r}, item {item.key}",
+                fix="return Score(value, explanation, prioritiser name) from its score() "
+                "method, so the ranking can say why",
+                value=score if isinstance(score, int | float | str) else None,
+            )
         if not math.isfinite(score.value):
             problems.append(
                 InvalidValue(

@@ -28,6 +28,7 @@ from typing import Any
 
 import attrs
 
+from agilemarketing._checks import a, instances, number, sequence
 from agilemarketing._text import required
 from agilemarketing.cycles import CycleReport, capacity_from_history
 from agilemarketing.errors import (
@@ -96,12 +97,28 @@ def _text(value: str) -> str:
 def _effort(
     value: Mapping[str, float] | Iterable[tuple[str, float]],
 ) -> tuple[tuple[str, float], ...]:
-    pairs = value.items() if isinstance(value, Mapping) else value
+    pairs = (
+        value.items()
+        if isinstance(value, Mapping)
+        else sequence(value, "Priority.effort", fix=_EFFORT)
+    )
     merged: dict[str, float] = {}
-    for month, points in pairs:
-        key = month_of(month)
-        merged[key] = merged.get(key, 0.0) + float(points)
+    for pair in pairs:
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            raise InvalidValue(
+                "expected (month, effort) pairs", where="Priority.effort", fix=_EFFORT, value=pair
+            )
+        key = month_of(pair[0])
+        merged[key] = merged.get(key, 0.0) + _points(pair[1])
     return tuple(sorted(merged.items()))
+
+
+_EFFORT = 'give effort per month, e.g. {"2026-04": 5}'
+_POINTS = number("Priority.effort", fix=_EFFORT)
+
+
+def _points(value: Any) -> float:
+    return _POINTS(value)
 
 
 @attrs.frozen
@@ -179,7 +196,11 @@ class CapacityCheck:
 
 
 def _capacity(value: float | Sequence[float]) -> tuple[float, float, float]:
-    values = [float(value)] * 3 if isinstance(value, int | float) else [float(v) for v in value]
+    each = number("Blueprint.capacity", fix="give one number (the same each month) or three")
+    if isinstance(value, int | float | str):
+        values = [each(value)] * 3
+    else:
+        values = [each(v) for v in sequence(value, "Blueprint.capacity", fix=_THREE)]
     if len(values) != 3 or any(not v == v or v < 0 for v in values):
         raise InvalidValue(
             "capacity is three non-negative numbers, one per month",
@@ -190,8 +211,12 @@ def _capacity(value: float | Sequence[float]) -> tuple[float, float, float]:
     return (values[0], values[1], values[2])
 
 
-def _priorities(value: Iterable[Priority]) -> tuple[Priority, ...]:
-    return tuple(value)
+_THREE = "give one number (the same each month) or three"
+_PRIORITIES = instances(Priority, "Blueprint.priorities", fix="give Priority values, best first")
+
+
+def _priorities(value: Any) -> tuple[Priority, ...]:
+    return _PRIORITIES(value)
 
 
 @attrs.frozen
@@ -266,7 +291,9 @@ class Blueprint:
     {'2026-06': 1.0}
     """
 
-    guidepoint: Guidepoint
+    guidepoint: Guidepoint = attrs.field(
+        validator=a(Guidepoint, "Blueprint(guidepoint)", fix="give the Guidepoint it serves")
+    )
     start: str = attrs.field(converter=month_of)
     capacity: tuple[float, float, float] = attrs.field(converter=_capacity)
     priorities: tuple[Priority, ...] = attrs.field(factory=tuple, converter=_priorities)
@@ -514,11 +541,13 @@ class Blueprint:
             DoesNotServeGuidepoint: it serves no Guidepoint outcome.
         """
         self.guidepoint.require_serves(f"Blueprint priority {priority.name!r}", priority.outcome)
-        if any(p.name.casefold() == priority.name.casefold() for p in self.priorities):
+        same = [p for p in self.priorities if p.name.casefold() == priority.name.casefold()]
+        if same:
             raise InvalidValue(
-                f"priority {priority.name!r} is already on the Blueprint",
+                f"priority {same[0].name!r} is already on the Blueprint",
                 where="Blueprint.add",
-                fix="use reschedule() to change its effort",
+                fix=f"change its effort with Blueprint.reschedule({same[0].name!r}, effort), or "
+                "give the new priority its own name",
             )
         check = self.check(priority)
         if not check.fits:
@@ -567,6 +596,33 @@ class Blueprint:
         for replacement in replacements:
             result = result.add(replacement)
         return result
+
+    def reschedule(
+        self, name: str, effort: Mapping[str, float] | Iterable[tuple[str, float]]
+    ) -> Blueprint:
+        """A copy where the priority called ``name`` takes ``effort`` instead, keeping its rank.
+
+        The new effort must fit the capacity left by the other priorities.
+
+        >>> from datetime import date
+        >>> from agilemarketing.planning.guidepoint import Outcome
+        >>> gp = Guidepoint("x", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])
+        >>> bp = Blueprint(gp, "2026-04", 10, [Priority("Flyers", "pipeline", {"2026-04": 8})])
+        >>> print(bp.diff(bp.reschedule("flyers", {"2026-05": 8})))
+        rescheduled Flyers: 2026-04 8 -> 2026-05 8
+
+        Raises:
+            NotFound: no priority has that name.
+            BlueprintOverCapacity: the new effort does not fit; the error says what must move out.
+        """
+        old = self.priority(name)
+        new = attrs.evolve(old, effort=effort)
+        check = self.check(new)
+        if not check.fits:
+            raise BlueprintOverCapacity(
+                new.name, shortfall=dict(check.shortfall), must_move_out=check.must_move_out
+            )
+        return attrs.evolve(self, priorities=[new if p is old else p for p in self.priorities])
 
     def remove(self, name: str) -> Blueprint:
         """A copy without the priority called ``name``."""

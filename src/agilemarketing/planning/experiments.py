@@ -20,7 +20,6 @@ aborted", a good decision that is recorded as learning), **scale** when every cr
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -28,6 +27,7 @@ from typing import Any
 
 import attrs
 
+from agilemarketing._checks import Choices, number, optional_number, sequence
 from agilemarketing._time import ensure_utc
 from agilemarketing.errors import AlreadyDecided, InvalidValue, NotFound
 
@@ -44,14 +44,14 @@ __all__ = [
 ]
 
 
-class Comparison(enum.StrEnum):
+class Comparison(Choices):
     """Which side of the threshold is success."""
 
     AT_LEAST = "at least"
     AT_MOST = "at most"
 
 
-class Decision(enum.StrEnum):
+class Decision(Choices):
     """What to do with an experiment after looking at its results."""
 
     STOP = "stop"
@@ -81,8 +81,45 @@ def _positive_window(instance: Any, attribute: attrs.Attribute[Any], value: time
         )
 
 
+_DAYS = number("SuccessCriterion.window", finite=True, fix="give days after launch, e.g. 7")
+
+
+def _days(value: Any) -> float:
+    return _DAYS(value)
+
+
 def _window(value: timedelta | float) -> timedelta:
-    return value if isinstance(value, timedelta) else timedelta(days=float(value))
+    if isinstance(value, timedelta):
+        return value
+    days = _days(value)
+    if abs(days) > 36_500:
+        raise InvalidValue(
+            "the evaluation window is longer than a century",
+            where="SuccessCriterion.window",
+            fix="give days after launch, e.g. 7",
+            value=days,
+        )
+    return timedelta(days=days)
+
+
+_SUCCESSCRITERION_THRESHOLD = number(
+    "SuccessCriterion.threshold", finite=True, fix="give a number, e.g. 50"
+)
+
+
+def _successcriterion_threshold(value: Any) -> float:
+    return _SUCCESSCRITERION_THRESHOLD(value)
+
+
+_SUCCESSCRITERION_SCALE_AT = optional_number(
+    "SuccessCriterion.scale_at",
+    finite=True,
+    fix="give the scale-up bar as a number, or leave it out",
+)
+
+
+def _successcriterion_scale_at(value: Any) -> float | None:
+    return _SUCCESSCRITERION_SCALE_AT(value)
 
 
 @attrs.frozen
@@ -98,12 +135,15 @@ class SuccessCriterion:
     """
 
     metric: str = attrs.field(converter=_text)
-    threshold: float = attrs.field(converter=float)
+    threshold: float = attrs.field(converter=_successcriterion_threshold)
     comparison: Comparison = attrs.field(default=Comparison.AT_LEAST, converter=Comparison)
     window: timedelta = attrs.field(
         default=timedelta(days=7), converter=_window, validator=_positive_window
     )
-    scale_at: float | None = attrs.field(default=None, converter=attrs.converters.optional(float))
+    scale_at: float | None = attrs.field(
+        default=None,
+        converter=_successcriterion_scale_at,
+    )  # fmt: skip
 
     def __attrs_post_init__(self) -> None:
         if not self.metric:
@@ -135,7 +175,7 @@ class SuccessCriterion:
         Raises:
             InvalidValue: the text holds no number and metric ("more leads" is not measurable).
         """
-        match = _CRITERION.match(text)
+        match = _CRITERION.match(text) if isinstance(text, str) else None
         if not match:
             raise InvalidValue(
                 "not a measurable success criterion",
@@ -181,12 +221,23 @@ class SuccessCriterion:
         return f"{self.comparison} {self.threshold:g} {self.metric} within {days:g} days"
 
 
+_MEASUREMENT_VALUE = number(
+    "Measurement.value", finite=True, fix="record the metric's value so far as a number, e.g. 14"
+)
+
+
+def _measurement_value(value: Any) -> float:
+    return _MEASUREMENT_VALUE(value)
+
+
 @attrs.frozen
 class Measurement:
     """A result observed at a moment: the metric's value so far (cumulative)."""
 
     metric: str
-    value: float = attrs.field(converter=float)
+    value: float = attrs.field(
+        converter=_measurement_value
+    )  # fmt: skip
     at: datetime = attrs.field(converter=ensure_utc)
 
 
@@ -245,7 +296,9 @@ class ExperimentDecision:
 
 
 def _criteria(value: Iterable[SuccessCriterion | str]) -> tuple[SuccessCriterion, ...]:
-    return tuple(v if isinstance(v, SuccessCriterion) else SuccessCriterion.parse(v) for v in value)
+    given = sequence(value, "Experiment.criteria", fix='give criteria such as ["at least 50 '
+                     'qualified leads within 30 days"]')  # fmt: skip
+    return tuple(v if isinstance(v, SuccessCriterion) else SuccessCriterion.parse(v) for v in given)
 
 
 def _up_front(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> Any:

@@ -24,11 +24,12 @@ in :mod:`agilemarketing.planning.stakeholders`.
 
 from __future__ import annotations
 
-import enum
+from collections.abc import Iterable
 from datetime import date, datetime
 
 import attrs
 
+from agilemarketing._checks import Choices, sequence
 from agilemarketing._time import ensure_utc, utcnow
 from agilemarketing.backlog import Backlog
 from agilemarketing.cycles import CycleRun
@@ -52,7 +53,7 @@ def _text(value: str) -> str:
     return str(value).strip()
 
 
-class Verdict(enum.StrEnum):
+class Verdict(Choices):
     """What the Marketing Owner decided about a request."""
 
     ACCEPTED = "accepted"
@@ -131,6 +132,20 @@ class TriageDecision:
         return f"{text}: {self.reason}." if self.reason else f"{text}."
 
 
+def _detectors(value: Iterable[TacticDetector]) -> tuple[TacticDetector, ...]:
+    fix = "give functions that take a Request and return a reason or None (TacticDetector)"
+    found = tuple(sequence(value, "Intake.detectors", fix=fix))
+    for detector in found:
+        if not callable(detector):
+            raise InvalidValue(
+                "a tactic detector must be callable",
+                where="Intake.detectors",
+                fix=fix,
+                value=type(detector).__name__,
+            )
+    return found
+
+
 @attrs.define
 class Intake:
     """The request intake of one team: submissions, and the Marketing Owner's triage.
@@ -155,7 +170,9 @@ class Intake:
     backlog: Backlog = attrs.field(factory=Backlog)
     guidepoint: Guidepoint | None = None
     register: StakeholderRegister | None = None
-    detectors: tuple[TacticDetector, ...] = attrs.field(default=DEFAULT_DETECTORS, converter=tuple)
+    detectors: tuple[TacticDetector, ...] = attrs.field(
+        default=DEFAULT_DETECTORS, converter=_detectors
+    )
     _requests: dict[str, Request] = attrs.field(factory=dict, init=False)
     _decisions: list[TriageDecision] = attrs.field(factory=list, init=False)
     _state: dict[str, TriageDecision | None] = attrs.field(factory=dict, init=False)

@@ -28,6 +28,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
+from agilemarketing._checks import instances, optional_number, texts
 from agilemarketing.errors import (
     AlreadyDecided,
     InvalidValue,
@@ -56,12 +57,24 @@ _UNSURE = "?"
 _BREAK = "☕"
 
 
+_CARD_VALUE = optional_number(
+    "Card.value", finite=True, fix="give the card's points, or None for '?'"
+)
+
+
+def _card_value(value: Any) -> float | None:
+    return _CARD_VALUE(value)
+
+
 @attrs.frozen
 class Card:
     """One card: its label and its value in points (None for ``?`` and ``☕``)."""
 
     label: str
-    value: float | None = attrs.field(default=None, converter=attrs.converters.optional(float))
+    value: float | None = attrs.field(
+        default=None,
+        converter=_card_value,
+    )
 
     @property
     def numeric(self) -> bool:
@@ -69,8 +82,11 @@ class Card:
         return self.value is not None
 
 
-def _cards(value: Iterable[Card]) -> tuple[Card, ...]:
-    return tuple(value)
+_CARDS = instances(Card, "Deck.cards", fix='give Card values, e.g. [Card("1", 1), Card("2", 2)]')
+
+
+def _cards(value: Any) -> tuple[Card, ...]:
+    return _CARDS(value)
 
 
 @attrs.frozen
@@ -286,7 +302,7 @@ class PokerResult:
 
 
 def _names(value: Iterable[str]) -> tuple[str, ...]:
-    names = tuple(v.strip() for v in value if v.strip())
+    names = texts("Planning Poker participants", fix="name the people who vote")(value)
     return tuple(dict.fromkeys(names))
 
 

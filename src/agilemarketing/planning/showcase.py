@@ -31,11 +31,12 @@ import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 
+from agilemarketing._checks import instances, sequence
 from agilemarketing._time import ensure_utc
 from agilemarketing.adapter import ItemRecord
 from agilemarketing.board import Board
@@ -158,15 +159,22 @@ def _safe_link(link: str | None) -> str | None:
 
 
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(" ".join(str(v).split()) for v in value if str(v).strip())
+    lines = sequence(value, "showcase or retrospective lines", fix="give a list of short lines")
+    return tuple(" ".join(str(v).split()) for v in lines if str(v).strip())
 
 
-def _requests(value: Iterable[Request]) -> tuple[Request, ...]:
-    return tuple(value)
+_REQUESTS = instances(Request, "ShowcaseSummary.suggestions", fix="give Request values")
 
 
-def _finished(value: Iterable[FinishedWork]) -> tuple[FinishedWork, ...]:
-    return tuple(value)
+def _requests(value: Any) -> tuple[Request, ...]:
+    return _REQUESTS(value)
+
+
+_FINISHED = instances(FinishedWork, "ShowcaseSummary.finished", fix="give FinishedWork values")
+
+
+def _finished(value: Any) -> tuple[FinishedWork, ...]:
+    return _FINISHED(value)
 
 
 @attrs.frozen

@@ -35,6 +35,7 @@ from typing import Literal
 
 import attrs
 
+from agilemarketing._checks import sequence, texts
 from agilemarketing._time import ensure_utc
 from agilemarketing.backlog import Backlog
 from agilemarketing.board import Board
@@ -125,7 +126,8 @@ class BlueprintDraft:
 
 
 def _participants(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(_text(v) for v in value if _text(v)))
+    names = texts("PlanningWorkshop.participants", fix="name the people in the room")(value)
+    return tuple(dict.fromkeys(_text(v) for v in names if _text(v)))
 
 
 @attrs.define
@@ -378,7 +380,22 @@ class LaunchSlice:
 def _slices(
     value: Iterable[LaunchSlice | tuple[str, str] | tuple[str, str, Size]],
 ) -> tuple[LaunchSlice, ...]:
-    return tuple(s if isinstance(s, LaunchSlice) else LaunchSlice(*s) for s in value)
+    slices = []
+    for s in sequence(value, "LaunchPlan.slices", fix=_SLICES):
+        if isinstance(s, LaunchSlice):
+            slices.append(s)
+            continue
+        if not isinstance(s, tuple | list) or not 2 <= len(s) <= 3:
+            raise InvalidValue(
+                "expected a LaunchSlice or a (name, value[, size]) tuple",
+                where="LaunchPlan.slices", fix=_SLICES,
+                value=s if isinstance(s, str) else type(s).__name__,
+            )  # fmt: skip
+        slices.append(LaunchSlice(*s))
+    return tuple(slices)
+
+
+_SLICES = 'give slices such as [("Teaser video", "prospects see the app in 30 seconds"), ...]'
 
 
 @attrs.frozen
