@@ -25,7 +25,6 @@ As an IT buyer, I want a clear agenda before I sign up, so that I know it is wor
 
 from __future__ import annotations
 
-import enum
 import itertools
 import math
 from collections.abc import Iterable
@@ -34,13 +33,14 @@ from typing import Any
 
 import attrs
 
+from agilemarketing._checks import Choices, optional_text, texts
 from agilemarketing.errors import InvalidValue
 from agilemarketing.utc import optional_utc
 
 __all__ = ["CustomerStory", "Size", "SizeUnit", "TShirt", "WorkItem"]
 
 
-class TShirt(enum.StrEnum):
+class TShirt(Choices):
     """T-shirt sizes, smallest first. ``TShirt.M.points`` gives a conventional point equivalent.
 
     >>> TShirt("l".upper()), TShirt.L.points, TShirt.S < TShirt.XL
@@ -70,7 +70,7 @@ _TSHIRT_POINTS = {
 }
 
 
-class SizeUnit(enum.StrEnum):
+class SizeUnit(Choices):
     """How an item's size is expressed.
 
     >>> Size.tshirt("M").unit is SizeUnit.TSHIRT
@@ -188,23 +188,31 @@ class Size:
         return f"{self.value:g} pt"
 
 
+_NAMES = texts("WorkItem labels or done_criteria", fix="give a list of names, e.g. ['q2']")
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    return _NAMES(value)
+
+
 def _labels(value: Iterable[str] | None) -> frozenset[str]:
-    if value is None:
-        return frozenset()
-    if isinstance(value, str):
-        value = [value]
-    return frozenset(label.strip() for label in value if label.strip())
+    return frozenset() if value is None else frozenset(_names(value))
 
 
 def _kind(value: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidValue(
+            "expected text", where="WorkItem.kind", fix="name the kind, e.g. 'email'",
+            value=type(value).__name__,
+        )  # fmt: skip
     return value.strip().lower() or "task"
 
 
-def _optional_text(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    return value or None
+_OPTIONAL_TEXT = optional_text("WorkItem stakeholder or outcome")
+
+
+def _optional_text(value: Any) -> str | None:
+    return _OPTIONAL_TEXT(value)
 
 
 @attrs.frozen

@@ -23,14 +23,14 @@ The Marketing Owner's triage of requests is the :class:`~agilemarketing.planning
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
+from agilemarketing._checks import Choices, choice, instances, sequence, texts
 from agilemarketing.errors import InvalidValue, NotFound, RequestIncomplete
 from agilemarketing.items import Size, WorkItem
 from agilemarketing.planning.experiments import SuccessCriterion
@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 
-class Reason(enum.StrEnum):
+class Reason(Choices):
     """Why someone is a stakeholder of the team (the four identification questions)."""
 
     ASKED_FOR_WORK = "asked for work"
@@ -76,14 +76,23 @@ def _text(value: str) -> str:
     return str(value).strip()
 
 
+_REASONS = "use the four questions' reasons: " + ", ".join(repr(r.value) for r in Reason)
+_ONE_REASON = choice(Reason, "Stakeholder.reasons, reason")
+
+
+def _one_reason(value: Any) -> Reason:
+    return _ONE_REASON(value)
+
+
 def _reasons(value: Iterable[Reason | str]) -> frozenset[Reason]:
-    return frozenset(Reason(v) for v in value)
+    given = (
+        [value] if isinstance(value, str) else sequence(value, "Stakeholder.reasons", fix=_REASONS)
+    )
+    return frozenset(_one_reason(v) for v in given)
 
 
 def _goals(value: Iterable[str]) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    return tuple(dict.fromkeys(g.strip() for g in value if g.strip()))
+    return tuple(dict.fromkeys(texts("Stakeholder.goals", fix="name the goals they own")(value)))
 
 
 @attrs.frozen
@@ -128,7 +137,8 @@ class Stakeholder:
 
 def _by_name(value: Iterable[Stakeholder]) -> dict[str, Stakeholder]:
     people = value.values() if isinstance(value, dict) else value
-    return {s.name.casefold(): s for s in people}
+    known = instances(Stakeholder, "StakeholderRegister(people)", fix="give Stakeholder values")
+    return {s.name.casefold(): s for s in known(people)}
 
 
 @attrs.define

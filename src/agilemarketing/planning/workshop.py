@@ -30,10 +30,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Literal
 
 import attrs
 
+from agilemarketing._checks import sequence, texts
 from agilemarketing.backlog import Backlog
 from agilemarketing.board import Board
 from agilemarketing.cycles import CapacityUnit, CycleRun
@@ -45,7 +47,7 @@ from agilemarketing.errors import (
     raise_all,
 )
 from agilemarketing.items import Size, WorkItem
-from agilemarketing.planning.blueprint import Blueprint, Priority, month_of
+from agilemarketing.planning.blueprint import MAX_PRIORITIES, Blueprint, Priority, month_of
 from agilemarketing.planning.guidepoint import Guidepoint
 from agilemarketing.planning.poker import PokerResult
 from agilemarketing.prioritisation import (
@@ -57,6 +59,7 @@ from agilemarketing.prioritisation import (
     consensus,
     prioritise,
 )
+from agilemarketing.utc import ensure_utc
 
 __all__ = [
     "BlueprintDraft",
@@ -123,7 +126,8 @@ class BlueprintDraft:
 
 
 def _participants(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(_text(v) for v in value if _text(v)))
+    names = texts("PlanningWorkshop.participants", fix="name the people in the room")(value)
+    return tuple(dict.fromkeys(_text(v) for v in names if _text(v)))
 
 
 @attrs.define
@@ -272,11 +276,22 @@ class PlanningWorkshop:
         """The winners as backlog items, best first."""
         return [i.to_item() for i in self.winners(n)]
 
-    def to_backlog(self, backlog: Backlog, *, n: int | None = None, at: int | None = None) -> None:
-        """Put the winners into the single backlog, in order, starting at position ``at``."""
+    def to_backlog(
+        self,
+        backlog: Backlog,
+        *,
+        n: int | None = None,
+        at: int | None = None,
+        by: str | None = None,
+    ) -> None:
+        """Put the winners into the single backlog, in order, starting at position ``at``.
+
+        ``by`` is who places them; a backlog with an ``owner`` needs the Marketing Owner to
+        place them anywhere but the bottom (:class:`~agilemarketing.backlog.Backlog`).
+        """
         position = len(backlog) if at is None else at
         for offset, item in enumerate(self.items(n)):
-            backlog.insert(item, at=position + offset)
+            backlog.insert(item, at=position + offset, by=by)
 
     # --- blueprint --------------------------------------------------------------------------------
 
@@ -286,7 +301,7 @@ class PlanningWorkshop:
         capacity: float | Sequence[float],
         *,
         first: Iterable[Priority] = (),
-        max_priorities: int = 5,
+        max_priorities: int = MAX_PRIORITIES,
         unit: str = "points",
     ) -> BlueprintDraft:
         """A Blueprint draft from the sized winners, best first, each from the earliest month.
@@ -298,6 +313,13 @@ class PlanningWorkshop:
         ``max_priorities`` (a Blueprint holds a *few* priorities), are listed as left out with
         the reason.
         """
+        if not 1 <= max_priorities <= MAX_PRIORITIES:
+            raise InvalidValue(
+                f"a Blueprint holds 1 to {MAX_PRIORITIES} priorities",
+                where="draft_blueprint(max_priorities=...)",
+                fix=f"give a number from 1 to {MAX_PRIORITIES}; keep the rest in the backlog",
+                value=max_priorities,
+            )
         blueprint = Blueprint(self.guidepoint, month_of(start), capacity, first, unit=unit)
         left: list[LeftOut] = []
         for idea in self.winners():
@@ -358,7 +380,22 @@ class LaunchSlice:
 def _slices(
     value: Iterable[LaunchSlice | tuple[str, str] | tuple[str, str, Size]],
 ) -> tuple[LaunchSlice, ...]:
-    return tuple(s if isinstance(s, LaunchSlice) else LaunchSlice(*s) for s in value)
+    slices = []
+    for s in sequence(value, "LaunchPlan.slices", fix=_SLICES):
+        if isinstance(s, LaunchSlice):
+            slices.append(s)
+            continue
+        if not isinstance(s, tuple | list) or not 2 <= len(s) <= 3:
+            raise InvalidValue(
+                "expected a LaunchSlice or a (name, value[, size]) tuple",
+                where="LaunchPlan.slices", fix=_SLICES,
+                value=s if isinstance(s, str) else type(s).__name__,
+            )  # fmt: skip
+        slices.append(LaunchSlice(*s))
+    return tuple(slices)
+
+
+_SLICES = 'give slices such as [("Teaser video", "prospects see the app in 30 seconds"), ...]'
 
 
 @attrs.frozen
@@ -480,6 +517,7 @@ def plan_cycle(
     board: Board | None = None,
     stage: str | None = None,
     look_ahead: int = 5,
+    at: datetime | str | None = None,
 ) -> CyclePlan:
     """Commit work from the top of the backlog within capacity and the WIP limit; explain the rest.
 
@@ -489,18 +527,23 @@ def plan_cycle(
     board's first stage, where committed work waits). That item and the next ``look_ahead``
     items are reported as left out, each with its reason. The committed items go into ``run``
     (:meth:`~agilemarketing.cycles.CycleRun.commit`) and, with a board, onto it in ``stage``.
+    ``at`` is when the planning happens (default: the run's clock); planning after the cycle
+    has started is refused, because work taken on then is unplanned
+    (:class:`~agilemarketing.errors.CycleStateError`).
 
     >>> from datetime import datetime, UTC
     >>> from agilemarketing.cycles import Capacity, Cycle
     >>> run = CycleRun(Cycle("Cycle 1", datetime(2026, 4, 6, tzinfo=UTC), Capacity.points(8)))
     >>> plan = plan_cycle([WorkItem("A", "Video", size=Size.points(5)),
     ...                    WorkItem("B", "Landing page", size=Size.points(5)),
-    ...                    WorkItem("C", "Post", size=Size.points(1))], run)
+    ...                    WorkItem("C", "Post", size=Size.points(1))], run,
+    ...                   at="2026-04-03T14:00:00Z")
     >>> [i.key for i in plan.committed], [x.key for x in plan.left_out]
     (['A'], ['B', 'C'])
     >>> print(plan.left_out[0].reason)
     needs 5 pt, 3 pt of capacity left
     """
+    moment = run.now() if at is None else ensure_utc(at, where="plan_cycle(at=...)")
     capacity = run.cycle.capacity
     room = run.remaining
     wip_room: float = math.inf
@@ -544,7 +587,7 @@ def plan_cycle(
             continue
         taken.append(item)
         room -= capacity.measure([item])
-    run.commit(taken)
+    run.commit(taken, at=moment)
     if isinstance(backlog, Backlog):
         for item in taken:
             backlog.remove(item.key)
