@@ -88,8 +88,13 @@ from agilemarketing.errors.adapter import (
 )
 from agilemarketing.errors.sync import (
     MirrorError,
+    MirrorCorrupt,
+    NotAMirror,
+    MirrorReadOnly,
+    MirrorDiskError,
     SyncConfigError,
     SyncConflictError,
+    SyncLocked,
 )
 from agilemarketing.errors.report import (
     NoThroughputError,
@@ -116,10 +121,14 @@ __all__ = [
     "InvalidPriorityInput",
     "InvalidValue",
     "ItemNotInBacklog",
+    "MirrorCorrupt",
+    "MirrorDiskError",
     "MirrorError",
+    "MirrorReadOnly",
     "MissingExtraError",
     "MissingSecret",
     "NoThroughputError",
+    "NotAMirror",
     "NotAReordering",
     "NotConverged",
     "NotDone",
@@ -137,6 +146,7 @@ __all__ = [
     "StalePrunePlan",
     "SyncConfigError",
     "SyncConflictError",
+    "SyncLocked",
     "UnknownPlugin",
     "UnsupportedChange",
     "VotesHidden",
