@@ -8,8 +8,11 @@ secrets out of options, reprs and errors, and refuses changes the capabilities e
 from __future__ import annotations
 
 import abc
+import contextlib
 import os
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
+from pathlib import Path
 from types import MappingProxyType, TracebackType
 from typing import ClassVar, Self, TypeVar
 
@@ -93,6 +96,34 @@ class Adapter(abc.ABC):
         """``"<name>:<location>"``."""
         return f"{self.name}:{self.location}"
 
+    @property
+    def identity(self) -> str:
+        """The board's name in a mirror: what tells this board from every other one.
+
+        The base class gives the URL, secrets redacted. An adapter whose location is a file
+        gives the file's resolved absolute path (:meth:`file_identity`), so ``csv:e1.csv`` run
+        in one folder and ``csv:../e1.csv`` run in another are one board. Messages show
+        :attr:`url`, what the user typed.
+
+        >>> from agilemarketing.testing import InMemoryAdapter
+        >>> InMemoryAdapter("demo").identity
+        'memory:demo'
+        """
+        return self.redact(self.url)
+
+    def file_identity(self) -> str:
+        """``"<name>:<resolved absolute path>"`` of a location that is a file (a location with
+        ``://`` in it is a web address and stays as it is): the :attr:`identity` of a
+        file-backed adapter.
+
+        >>> from agilemarketing.testing import InMemoryAdapter
+        >>> InMemoryAdapter("/data/../data/board.csv").file_identity()
+        'memory:/data/board.csv'
+        """
+        if "://" in self.location or not self.location.strip():
+            return self.redact(self.url)
+        return self.redact(f"{self.name}:{Path(self.location).expanduser().resolve()}")
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.redact(self.url)!r}>"
 
@@ -143,6 +174,13 @@ class Adapter(abc.ABC):
         return redact(text, *self._secrets)
 
     # --- reading ----------------------------------------------------------------------------------
+
+    def check_readable(self) -> None:  # noqa: B027 - a no-op default that subclasses may override
+        """Raise an :class:`~agilemarketing.errors.AgileMarketingError` (a
+        :class:`~agilemarketing.errors.SourceError` for a file) if this adapter cannot be a sync's
+        source as it stands: a file that does not exist, say. A sync calls this before it plans
+        anything, so a mistyped source is an error rather than an empty board. The base class
+        accepts every source."""
 
     @abc.abstractmethod
     def read(self, since: Cursor | None = None) -> ReadResult:
@@ -204,6 +242,23 @@ class Adapter(abc.ABC):
         for change in planned:
             self.check_supports(change)
         return [self.apply(change) for change in planned]
+
+    # --- locking ----------------------------------------------------------------------------------
+
+    def lock(self, wait: float = 0.0) -> AbstractContextManager[None]:
+        """Hold this adapter's board for the block, so no other sync writes it meanwhile.
+
+        A sync holds its target's lock (and the mirror's) from the first read of its plan to
+        the last write of its apply. Waits up to ``wait`` seconds for another holder, then
+        raises :class:`~agilemarketing.errors.SyncLocked`. Re-entrant within a thread. The base
+        class holds nothing (a server keeps its own order); an adapter over a file locks it with
+        :func:`agilemarketing.adapter.locking.file_lock`.
+
+        >>> from agilemarketing.testing import InMemoryAdapter
+        >>> with InMemoryAdapter("demo").lock():
+        ...     pass
+        """
+        return contextlib.nullcontext()
 
     # --- lifetime ---------------------------------------------------------------------------------
 

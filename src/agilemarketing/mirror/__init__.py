@@ -33,6 +33,7 @@ so a fleet of sync jobs could later point the same schema at a server database.
 """
 
 from agilemarketing.mirror.adapter import MirrorAdapter
+from agilemarketing.mirror.integrity import MirrorCheck, check_mirror
 from agilemarketing.mirror.journal import JournalEntry, JournalStatus
 from agilemarketing.mirror.rows import INSERT_ITEM, item_row, timestamp
 from agilemarketing.mirror.schema import SCHEMA_VERSION
@@ -45,6 +46,8 @@ __all__ = [
     "JournalStatus",
     "Mirror",
     "MirrorAdapter",
+    "MirrorCheck",
+    "check_mirror",
 ]
 
 # Old names that benchmarks/bench_sync.py imports from here; new code imports the public names

@@ -91,6 +91,17 @@ class MirrorAdapter(Adapter):
         if self._owns_mirror:
             self.mirror.close()
 
+    @property
+    def identity(self) -> str:
+        """``mirror:`` and the database file's resolved path (``mirror::memory:`` as it is)."""
+        if self.location == ":memory:":
+            return self.url
+        return self.file_identity()
+
+    def lock(self, wait: float = 0.0) -> contextlib.AbstractContextManager[None]:
+        """Hold the mirror file for the block (:meth:`Mirror.lock`)."""
+        return self.mirror.lock(wait)
+
     # --- reading ----------------------------------------------------------------------------------
 
     def _token(self, revision: int) -> str:

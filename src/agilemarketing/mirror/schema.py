@@ -14,7 +14,9 @@ from typing import Final
 
 from agilemarketing._time import utcnow
 from agilemarketing.errors import MirrorError
+from agilemarketing.mirror.integrity import check_before_use, check_file_type
 from agilemarketing.mirror.rows import timestamp
+from agilemarketing.mirror.sqlerrors import sqlite_errors
 
 __all__ = ["BEGIN_WRITE", "MIGRATIONS", "SCHEMA_VERSION", "connect", "current_version", "migrate"]
 
@@ -160,7 +162,14 @@ def current_version(conn: sqlite3.Connection) -> int:
 
 
 def connect(path: str) -> sqlite3.Connection:
-    """Open ``path`` in autocommit mode (transactions are explicit) with WAL and foreign keys."""
+    """Open ``path`` in autocommit mode (transactions are explicit) with WAL and foreign keys.
+
+    Before anything is written to an existing file, it is checked
+    (:func:`~agilemarketing.mirror.integrity.check_before_use`): a file that is not a mirror
+    is refused and left as it was, a damaged one is refused with what to do.
+    """
+    if path != ":memory:":
+        check_file_type(path)
     try:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -172,9 +181,12 @@ def connect(path: str) -> sqlite3.Connection:
             fix="check that the folder exists and is writable",
         ) from exc
     try:
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        if path != ":memory:":
+            check_before_use(conn, path, newest=SCHEMA_VERSION)
+        with sqlite_errors(path):
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise MirrorError(
@@ -182,4 +194,7 @@ def connect(path: str) -> sqlite3.Connection:
             where=f"mirror {path}",
             fix="point at a mirror file made by agilemarketing, or at a new file name",
         ) from exc
+    except BaseException:
+        conn.close()
+        raise
     return conn

@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -21,6 +22,7 @@ import attrs
 
 from agilemarketing._time import utcnow
 from agilemarketing.adapter import ItemRecord
+from agilemarketing.adapter.locking import file_lock
 from agilemarketing.errors import MirrorError
 from agilemarketing.history import ItemHistory, Transition
 from agilemarketing.mirror.journal import (
@@ -42,6 +44,7 @@ from agilemarketing.mirror.rows import (
     timestamp,
 )
 from agilemarketing.mirror.schema import BEGIN_WRITE, connect, current_version, migrate
+from agilemarketing.mirror.sqlerrors import guard_methods, sqlite_errors, translate
 
 __all__ = ["OWN_BOARD", "Mirror"]
 
@@ -49,6 +52,7 @@ __all__ = ["OWN_BOARD", "Mirror"]
 OWN_BOARD: Final = "mirror"
 
 
+@guard_methods("transaction")
 @attrs.define
 class Mirror:
     """A mirror database, opened (and created or upgraded) at ``path``.
@@ -82,7 +86,8 @@ class Mirror:
             )
         self._conn = connect(self.path)
         try:
-            migrate(self._conn, where=self._where)
+            with sqlite_errors(self.path):
+                migrate(self._conn, where=self._where)
         except BaseException:
             self._conn.close()
             raise
@@ -139,16 +144,23 @@ class Mirror:
             finally:
                 self._depth -= 1
             return
-        self._conn.execute(BEGIN_WRITE)
+        with sqlite_errors(self.path):
+            self._conn.execute(BEGIN_WRITE)
         self._depth = 1
         try:
             yield
-        except BaseException:
             self._depth = 0
-            self._conn.execute("ROLLBACK")
+            with sqlite_errors(self.path):
+                self._conn.execute("COMMIT")
+        except BaseException as exc:
+            self._depth = 0
+            if self._conn.in_transaction:  # SQLite rolls some failures back by itself
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.execute("ROLLBACK")
+            error = translate(exc, self.path) if isinstance(exc, sqlite3.Error) else None
+            if error is not None:
+                raise error from exc
             raise
-        self._depth = 0
-        self._conn.execute("COMMIT")
 
     def _require_transaction(self, action: str) -> None:
         if not self._depth:
@@ -183,6 +195,62 @@ class Mirror:
         """The names of the boards the mirror holds (adapter URLs, and :data:`OWN_BOARD`)."""
         rows = self._conn.execute("SELECT name FROM sources ORDER BY name")
         return [name for (name,) in rows]
+
+    def boards(self) -> list[str]:
+        """The names of the boards the mirror holds: :meth:`sources` under its plainer name.
+
+        A file-backed board is named by its adapter and the file's resolved path
+        (``csv:/home/ana/exports/board.csv``, see
+        :attr:`agilemarketing.adapter.Adapter.identity`), whatever folder a sync named it from.
+        """
+        return self.sources()
+
+    def rename_board(self, old: str, new: str) -> bool:
+        """Give the board ``old`` the name ``new``: its items, history, cursor, journal and the
+        boards that name it as their peer; return False (and change nothing) when there is no
+        board ``old`` or there is one named ``new`` already. Must run inside
+        :meth:`transaction`.
+
+        A sync renames a board stored under the text a user typed by an earlier release
+        (``csv:exports/board.csv``) to its identity (the resolved path) the first time it
+        syncs it again.
+        """
+        self._require_transaction("rename_board")
+        names = set(self.sources())
+        if old not in names or new in names or old == new:
+            return False
+        self._conn.execute(
+            "INSERT INTO sources (name, cursor_value, synced_at, peer, revision) "
+            "SELECT ?, cursor_value, synced_at, peer, revision FROM sources WHERE name = ?",
+            (new, old),
+        )
+        for table in ("items", "transitions"):  # every column, whatever a migration added
+            columns = [
+                str(row[1])
+                for row in self._conn.execute(f"PRAGMA table_info({table})")
+                if row[1] != "source"
+            ]
+            listed = ", ".join(columns)
+            self._conn.execute(
+                f"INSERT INTO {table} (source, {listed}) "  # noqa: S608 - names of our own tables
+                f"SELECT ?, {listed} FROM {table} WHERE source = ?",
+                (new, old),
+            )
+        self._conn.execute("DELETE FROM transitions WHERE source = ?", (old,))
+        self._conn.execute("DELETE FROM items WHERE source = ?", (old,))
+        self._conn.execute("DELETE FROM sources WHERE name = ?", (old,))
+        self._conn.execute("UPDATE sources SET peer = ? WHERE peer = ?", (new, old))
+        self._conn.execute("UPDATE journal SET target = ? WHERE target = ?", (new, old))
+        return True
+
+    def lock(self, wait: float = 0.0) -> AbstractContextManager[None]:
+        """Hold the mirror file for the block, so no other sync uses it meanwhile: the OS lock
+        of ``<file>.lock`` beside it (:func:`agilemarketing.adapter.locking.file_lock`).
+        Re-entrant; waits up to ``wait`` seconds for another holder, then raises
+        :class:`~agilemarketing.errors.SyncLocked`. A ``":memory:"`` mirror holds nothing."""
+        if self.path == ":memory:":
+            return contextlib.nullcontext()
+        return file_lock(self.path, wait=wait)
 
     def cursor(self, source: str) -> str | None:
         """Where the next incremental read of ``source`` starts (None: read everything)."""
