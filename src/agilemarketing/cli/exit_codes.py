@@ -10,9 +10,13 @@
   not exist; a target that cannot be written as asked (a Jira export).
 - ``3`` ``FAILED_CHANGES``: ``sync`` applied some changes and the target refused others.
 - ``4`` ``ERROR``: the command stopped on an error outside its input: the output could not be
-  written (``report``: a directory holding other files, a full disk) or a system failed (an
-  adapter's server, the disk). Fix that and run it again; a sync resumes where it stopped.
+  written (``report``: a directory holding other files, a full disk; ``sync``: a full disk under
+  the mirror) or a system failed (an adapter's server, the disk). Fix that and run it again; a
+  sync resumes where it stopped.
 - ``5`` ``NO_FORECAST``: ``forecast`` found no finished item in the throughput window; widen it.
+- ``6`` ``BUSY``: ``sync``: another sync holds the target or the mirror (its lock), so nothing was
+  changed; the message names the process holding it and since when. Run again once it is done,
+  or let the command wait for it (``--wait SECONDS``).
 
 ``sync`` keeps the numbers of :class:`agilemarketing.sync.ExitCode` (the same names and values).
 """
@@ -36,6 +40,7 @@ class ExitCode(enum.IntEnum):
     FAILED_CHANGES = 3  #: sync: some changes failed at the target; the rest were applied
     ERROR = 4  #: stopped on an error outside the input (output, disk, server): fix, run again
     NO_FORECAST = 5  #: no item finished in the throughput window: widen it
+    BUSY = 6  #: another sync holds the target or the mirror: nothing changed; run again later
 
 
 def fail(message: str, code: ExitCode) -> NoReturn:

@@ -4,9 +4,13 @@ Exit codes (:class:`~agilemarketing.cli.exit_codes.ExitCode`, the table every co
 the same numbers as :class:`agilemarketing.sync.ExitCode`): 0 done (or planned, with
 ``--dry-run``); 1 conflicts under policy ``fail`` (nothing written); 2 usage or input error
 (bad URL, option, configuration file, missing secret, missing or unreadable input file or
-mirror, a target that cannot be written such as a Jira export); 3 some changes failed at the
-target (the others were applied); 4 the sync stopped on an adapter error (a server, the disk):
-run it again, it resumes.
+mirror, a target that cannot be written such as a Jira export, a read-only or corrupt mirror);
+3 some changes failed at the target (the others were applied); 4 the sync stopped on an adapter
+error (a server, the disk, a full disk under the mirror): run it again, it resumes; 6 another
+sync holds the target or the mirror (after waiting ``--wait`` seconds): nothing was changed.
+
+A sync holds its target and its mirror for its whole run, plan and apply
+(:func:`agilemarketing.sync.locked`).
 """
 
 from __future__ import annotations
@@ -26,11 +30,13 @@ from agilemarketing.cli.exit_codes import ExitCode, fail
 from agilemarketing.errors import (
     AgileMarketingError,
     InvalidValue,
+    MirrorDiskError,
     MirrorError,
     MissingSecret,
     NotFound,
     SourceError,
     SyncConflictError,
+    SyncLocked,
     UnsupportedChange,
 )
 from agilemarketing.mirror import Mirror, MirrorAdapter
@@ -39,6 +45,7 @@ from agilemarketing.sync import (
     Progress,
     SyncPlan,
     apply,
+    locked,
     plan,
 )
 
@@ -97,6 +104,14 @@ def _progress(enabled: bool) -> Iterator[Progress | None]:
     help="What to do with fields changed on both sides (default: the config's, else fail).",
 )
 @click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another sync holding the target or the mirror (then exit 6).",
+)
 @json_option("Print JSON for machines.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 def sync(
@@ -106,6 +121,7 @@ def sync(
     config_path: Path | None,
     on_conflict: str | None,
     dry_run: bool,
+    wait: float,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -115,7 +131,8 @@ def sync(
     Secrets (API tokens) come from environment variables only, named in the config file.
 
     Exit codes: 0 ok, 1 conflicts under policy fail, 2 usage or input error, 3 some changes
-    failed at the target, 4 the sync stopped (run it again to resume).
+    failed at the target, 4 the sync stopped (run it again to resume), 6 another sync holds the
+    target or the mirror (nothing changed; run again later, or --wait longer).
     """
     adapters: list[Adapter] = []
 
@@ -137,6 +154,8 @@ def sync(
             if state is not None:
                 stack.enter_context(mirror)
             show = not quiet and not as_json and sys.stdout.isatty()
+            target_adapter.check_writable()  # before a lock file is made beside a Jira export
+            stack.enter_context(locked(target_adapter, mirror, wait=wait))
             with _progress(show) as progress:
                 the_plan = plan(
                     source_adapter,
@@ -164,6 +183,10 @@ def sync(
                 raise SystemExit(int(code))
     except SyncConflictError as exc:
         fail(clean(str(exc)), ExitCode.CONFLICTS)
+    except SyncLocked as exc:
+        fail(clean(str(exc)), ExitCode.BUSY)
+    except MirrorDiskError as exc:
+        fail(clean(str(exc)), ExitCode.ERROR)
     except (
         InvalidValue,
         NotFound,

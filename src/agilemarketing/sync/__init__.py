@@ -43,6 +43,7 @@ from agilemarketing.sync.applying import apply
 from agilemarketing.sync.config import FieldMapping, SyncConfig
 from agilemarketing.sync.conflicts import Conflict, ConflictPolicy
 from agilemarketing.sync.history import accrue_history
+from agilemarketing.sync.locking import locked
 from agilemarketing.sync.planning import plan
 from agilemarketing.sync.progress import Progress
 from agilemarketing.sync.report import ExitCode, FailedChange, SyncReport
@@ -60,5 +61,6 @@ __all__ = [
     "SyncReport",
     "accrue_history",
     "apply",
+    "locked",
     "plan",
 ]

@@ -29,6 +29,7 @@ from agilemarketing.errors import AgileMarketingError, SyncConflictError
 from agilemarketing.mirror import JournalEntry, JournalStatus, Mirror, MirrorAdapter
 from agilemarketing.sync.history import adopt_histories
 from agilemarketing.sync.itemplan import ItemPlan
+from agilemarketing.sync.locking import holding_locks
 from agilemarketing.sync.progress import Progress
 from agilemarketing.sync.report import FailedChange, SyncReport
 from agilemarketing.sync.syncplan import SyncPlan
@@ -36,6 +37,7 @@ from agilemarketing.sync.syncplan import SyncPlan
 __all__ = ["apply"]
 
 
+@holding_locks("the_plan.context.target_adapter", "the_plan.context.mirror")
 def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport:
     """Send the plan's changes to the target, journalled, and store the new merge base.
 
@@ -46,13 +48,14 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
     if the_plan.blocked_by_conflicts:
         raise SyncConflictError(the_plan.conflicts)
     work = the_plan.context
+    _rename_boards(the_plan)
     resumed = _settle_interrupted(the_plan)
     tally = _Tally()
     adopted: list[ItemRecord] = []
     total, done = len(the_plan.changes), 0
     for batch in _batches(work.items, work.batch_size):
         changes = [c for item in batch for c in item.changes]
-        results = _send(changes, work.mirror, work.target_adapter, the_plan.target)
+        results = _send(changes, work.mirror, work.target_adapter, work.target_board)
         failed_keys = tally.count(results, work.target_adapter)
         done_items = [i for i in batch if i.key not in failed_keys and not i.blocked]
         _record_batch(the_plan, results, done_items)
@@ -148,20 +151,17 @@ def _record_batch(
     done, in one transaction."""
     mirror, target = the_plan.context.mirror, the_plan.context.target_adapter
     rows = [_journal_row(result, target) for result in results]
+    src, tgt = the_plan.context.source_board, the_plan.context.target_board
     with mirror.transaction():
-        mirror.record_results(the_plan.target, rows)
-        mirror.save_board(
-            the_plan.source, [i.source_base for i in done_items if i.source_base is not None]
-        )
-        mirror.save_board(
-            the_plan.target, [i.target_base for i in done_items if i.target_base is not None]
-        )
+        mirror.record_results(tgt, rows)
+        mirror.save_board(src, [i.source_base for i in done_items if i.source_base is not None])
+        mirror.save_board(tgt, [i.target_base for i in done_items if i.target_base is not None])
 
 
 def _store_cursor(the_plan: SyncPlan) -> None:
     """Store where the next incremental read of the source starts, and its peer, if changed."""
     mirror, cursor = the_plan.context.mirror, the_plan.context.source_cursor
-    src, tgt = the_plan.source, the_plan.target
+    src, tgt = the_plan.context.source_board, the_plan.context.target_board
     if mirror.cursor(src) != cursor or mirror.peer(src) != tgt:
         with mirror.transaction():
             mirror.set_cursor(src, cursor, peer=tgt)
@@ -181,6 +181,15 @@ def _journal_row(
         JournalStatus.APPLIED,
         {"status": result.status.value, "key": result.key},
     )
+
+
+def _rename_boards(the_plan: SyncPlan) -> None:
+    """Rename the boards an earlier release stored under the URL as typed to their identity."""
+    mirror = the_plan.context.mirror
+    if the_plan.context.renames:
+        with mirror.transaction():
+            for old, new in the_plan.context.renames:
+                mirror.rename_board(old, new)
 
 
 def _settle_interrupted(the_plan: SyncPlan) -> int:
@@ -214,7 +223,7 @@ def _settle_interrupted(the_plan: SyncPlan) -> int:
         )
     if rows:
         with the_plan.context.mirror.transaction():
-            the_plan.context.mirror.record_results(the_plan.target, rows)
+            the_plan.context.mirror.record_results(the_plan.context.target_board, rows)
     return len(the_plan.interrupted)
 
 

@@ -20,6 +20,7 @@ from agilemarketing.sync.config import FieldMapping, SyncConfig
 from agilemarketing.sync.conflicts import Conflict, ConflictPolicy
 from agilemarketing.sync.history import accrue_history
 from agilemarketing.sync.itemplan import ItemPlan, plan_item
+from agilemarketing.sync.locking import holding_locks
 from agilemarketing.sync.progress import Progress
 from agilemarketing.sync.reranks import plan_reranks
 from agilemarketing.sync.syncplan import PlanContext, SyncPlan
@@ -42,6 +43,7 @@ class _Sides(NamedTuple):
     target_now: dict[str, ItemRecord]
 
 
+@holding_locks("target", "mirror")
 def plan(
     source: Adapter,
     target: Adapter,
@@ -58,12 +60,17 @@ def plan(
     that is where conflicts are found) and writes nothing. ``policy`` overrides the one in
     ``config`` (default ``fail``). ``seen_at`` is when the source was read (default: now): the
     time given to status changes the sync observes in a source without history.
+
+    Holds the target's and the mirror's locks while it reads (:func:`~agilemarketing.sync.locked`;
+    hold them across :func:`plan` and :func:`apply` with it), and refuses a source that cannot
+    be read (:meth:`~agilemarketing.adapter.Adapter.check_readable`: a file that is not there).
     """
     config = config or SyncConfig()
     chosen = ConflictPolicy(policy) if policy is not None else config.on_conflict
     target.check_writable()
-    src, tgt = _pair(source, target, mirror)
-    sides = _read_sides(source, target, mirror, (src, tgt), progress)
+    source.check_readable()
+    src, tgt, stored = _pair(source, target, mirror)
+    sides = _read_sides(source, target, mirror, stored, progress)
     seen_at = utcnow() if seen_at is None else ensure_utc(seen_at, where="plan(seen_at=...)")
     adopt_history = isinstance(target, MirrorAdapter)
     items, conflicts = _plan_items(sides, config.mapping, chosen, src, seen_at, adopt_history)
@@ -79,11 +86,11 @@ def plan(
     ]
     # Creates first (a rerank or a later change may name a new item), reranks last.
     items.sort(key=_batch_order)
-    interrupted = tuple(mirror.journal(tgt, status=JournalStatus.PLANNED))
+    interrupted = tuple(mirror.journal(stored[1], status=JournalStatus.PLANNED))
     unmapped = _unmapped_statuses(sides.read_s.values(), config.mapping, config.workflow)
     return SyncPlan(
-        source=src,
-        target=tgt,
+        source=_side(source),
+        target=_side(target),
         policy=chosen,
         changes=tuple(c for i in items for c in i.changes),
         conflicts=tuple(conflicts),
@@ -98,28 +105,46 @@ def plan(
             source_cursor=sides.source_cursor,
             batch_size=config.batch_size,
             target_now=sides.target_now,
+            source_board=src,
+            target_board=tgt,
+            renames=tuple(
+                (old, new) for old, new in zip(stored, (src, tgt), strict=True) if old != new
+            ),
         ),
     )
 
 
-def _pair(source: Adapter, target: Adapter, mirror: Mirror) -> tuple[str, str]:
-    """The source's and the target's names in the mirror (their URLs, secrets redacted), once
-    it is clear that this mirror may sync them."""
-    src, tgt = _side(source), _side(target)
+def _pair(source: Adapter, target: Adapter, mirror: Mirror) -> tuple[str, str, tuple[str, str]]:
+    """The source's and the target's boards in the mirror (their identities: a file's resolved
+    path), once it is clear that this mirror may sync them, and the names the mirror holds them
+    under now (an earlier release named a board by its URL as typed; :func:`apply` renames it).
+    """
+    src, tgt = source.identity, target.identity
     if src == tgt:
         raise MirrorError(
             "the source and the target are the same board",
-            where=f"sync {src} -> {tgt}",
+            where=f"sync {_side(source)} -> {_side(target)}",
             fix="name two different boards",
         )
-    peer = mirror.peer(src)
-    if peer is not None and peer != tgt:
+    boards = set(mirror.boards())
+    stored_s, stored_t = (_stored(a, boards) for a in (source, target))
+    peer = mirror.peer(stored_s)
+    if peer is not None and peer not in (tgt, stored_t):
         raise MirrorError(
-            f"{src} is synced with {peer} in this mirror, not with {tgt}",
+            f"{_side(source)} is synced with {peer} in this mirror, not with {_side(target)}",
             where=f"mirror {mirror.path}",
             fix="keep one mirror file (--state) per source and target pair",
         )
-    return src, tgt
+    return src, tgt, (stored_s, stored_t)
+
+
+def _stored(adapter: Adapter, boards: set[str]) -> str:
+    """The name the mirror holds ``adapter``'s board under: its identity, or the URL as typed
+    when only an earlier release's board of that name is there."""
+    legacy = _side(adapter)
+    if adapter.identity not in boards and legacy in boards:
+        return legacy
+    return adapter.identity
 
 
 def _side(adapter: Adapter) -> str:

@@ -21,6 +21,7 @@ class ExitCode(enum.IntEnum):
     USAGE = 2  #: bad command line, URL, configuration file, input or mirror file, read-only target
     FAILED_CHANGES = 3  #: some changes failed at the target; the rest were applied
     ERROR = 4  #: the sync stopped on an adapter error (a server, the disk); run it again
+    BUSY = 6  #: another sync holds the target or the mirror: nothing changed; run again later
 
 
 @attrs.frozen

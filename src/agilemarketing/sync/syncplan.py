@@ -19,7 +19,10 @@ __all__ = ["PlanContext", "SyncPlan"]
 class PlanContext:
     """What applying a plan works with besides what the plan shows: the plan of every item (its
     changes and the merge bases to store after them), both adapters, the mirror, the source
-    cursor to store once everything is applied, the batch size and the target as it was read."""
+    cursor to store once everything is applied, the batch size, the target as it was read, the
+    names of both boards in the mirror (their identities, see
+    :attr:`agilemarketing.adapter.Adapter.identity`) and the boards to rename to them first
+    (``(old, new)`` pairs: boards an earlier release stored under the URL as typed)."""
 
     items: tuple[ItemPlan, ...]
     source_adapter: Adapter
@@ -28,6 +31,9 @@ class PlanContext:
     source_cursor: str | None
     batch_size: int
     target_now: Mapping[str, ItemRecord]
+    source_board: str
+    target_board: str
+    renames: tuple[tuple[str, str], ...] = ()
 
 
 @attrs.frozen(eq=False)
@@ -38,8 +44,8 @@ class SyncPlan:
     once, with :func:`apply`.
 
     Attributes:
-        source: the source's URL (secrets redacted).
-        target: the target's URL (secrets redacted).
+        source: the source's URL as given (secrets redacted).
+        target: the target's URL as given (secrets redacted).
         policy: the conflict policy the plan was made under.
         changes: every change, in the order it will be sent.
         conflicts: every field changed on both sides, with what the policy decided.
