@@ -24,7 +24,8 @@ from pathlib import Path
 
 from agilemarketing.adapter import ItemRecord
 from agilemarketing.history import ItemHistory
-from agilemarketing.mirror import _INSERT_ITEM, OWN_BOARD, Mirror, MirrorAdapter, _item_row, _ts
+from agilemarketing.mirror import OWN_BOARD, Mirror, MirrorAdapter
+from agilemarketing.mirror.rows import INSERT_ITEM, item_row, timestamp
 from agilemarketing.sync import SyncConfig, apply, plan
 from agilemarketing.testing import InMemoryAdapter, sample_histories
 
@@ -42,17 +43,17 @@ def per_row_in_one_transaction(path: Path, histories: list[ItemHistory]) -> floa
     conn.execute("INSERT INTO sources (name) VALUES ('rows')")
 
     def run() -> None:
-        stamp = _ts(datetime.now(UTC))
+        stamp = timestamp(datetime.now(UTC))
         conn.execute("BEGIN IMMEDIATE")
         for h in histories:
             conn.execute("DELETE FROM transitions WHERE source = 'rows' AND item_key = ?", (h.key,))
             conn.execute("DELETE FROM items WHERE source = 'rows' AND item_key = ?", (h.key,))
         for h in histories:
-            conn.execute(_INSERT_ITEM, _item_row("rows", ItemRecord(h), stamp, 1))
+            conn.execute(INSERT_ITEM, item_row("rows", ItemRecord(h), stamp, 1))
             for seq, t in enumerate(h.transitions):
                 conn.execute(
                     "INSERT INTO transitions VALUES ('rows', ?, ?, ?, ?, ?, ?)",
-                    (h.key, seq, _ts(t.at), t.from_status, t.to_status, int(t.observed)),
+                    (h.key, seq, timestamp(t.at), t.from_status, t.to_status, int(t.observed)),
                 )
         conn.execute("COMMIT")
 

@@ -9,9 +9,9 @@ from dateutil.parser import isoparse as dateutil_isoparse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agilemarketing._time import ensure_utc, parse_timestamp
 from agilemarketing.errors import AgileMarketingError, InvalidValue, NotFound, raise_all, redact
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
+from agilemarketing.utc import ensure_utc, parse_timestamp
 
 
 def test_transitions_are_stored_in_utc() -> None:

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agilemarketing import adapter
 from agilemarketing.errors import InvalidValue
 from agilemarketing.ranks import is_rank, rank_between
 
@@ -53,19 +52,3 @@ def test_ranks_grow_slowly_when_inserting_at_the_top_again_and_again() -> None:
 def test_rank_between_refuses_bad_bounds(low: str | None, high: str | None) -> None:
     with pytest.raises(InvalidValue):
         rank_between(low, high)
-
-
-@given(st.none() | ranks, st.none() | ranks)
-def test_the_adapter_contract_ranks_exactly_as_the_model_does(
-    low: str | None, high: str | None
-) -> None:
-    # agilemarketing.adapter still has its own copy of the rank strings; until it re-exports
-    # these, the two must agree on every bound (and refuse the same ones).
-    try:
-        expected = adapter.rank_between(low, high)
-    except InvalidValue:
-        with pytest.raises(InvalidValue):
-            rank_between(low, high)
-        return
-    assert rank_between(low, high) == expected
-    assert is_rank(expected) == adapter.is_rank(expected)

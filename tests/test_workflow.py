@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -116,3 +118,65 @@ def test_an_unknown_stage_category_is_an_invalid_value_saying_which_exist() -> N
     assert "'to do', 'in progress' or 'done'" in str(caught.value)
     with pytest.raises(InvalidValue, match=r"stage 2 \(Doing\), key 'category'"):
         Workflow.from_mapping({"stages": [{"name": "To Do"}, {"name": "Doing", "category": "wip"}]})
+
+
+# --- The workflow file ----------------------------------------------------------------------------
+
+WORKFLOW_TOML = """
+start = "Doing"
+done = "Done"
+
+[[stages]]
+name = "To Do"
+statuses = ["Backlog", "To Do"]
+
+[[stages]]
+name = "Doing"
+wip = 3
+
+[[stages]]
+name = "Approval"
+active = false
+wip = {max = 2, min = 1}
+
+[[stages]]
+name = "Done"
+statuses = ["Done", "Released"]
+"""
+
+
+def test_a_workflow_file_defines_stages_statuses_wip_and_waiting(tmp_path: Path) -> None:
+    path = tmp_path / "workflow.toml"
+    path.write_text(WORKFLOW_TOML, encoding="utf-8")
+    wf = Workflow.from_toml(path)
+    assert wf.names == ("To Do", "Doing", "Approval", "Done")
+    assert wf.stage_for_status("backlog") == wf.stage("To Do")
+    assert wf.stage("Approval").wip.maximum == 2
+    assert wf.stage("Approval").wip.minimum == 1
+    assert not wf.stage("Approval").active
+    assert [s.category.value for s in wf.stages] == ["to do", "in progress", "in progress", "done"]
+
+
+def test_a_workflow_file_reports_every_problem_with_its_place(tmp_path: Path) -> None:
+    path = tmp_path / "workflow.toml"
+    path.write_text(
+        '[[stages]]\nname = "A"\nwip = "lots"\n[[stages]]\nname = "B"\ncategory = "later"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ExceptionGroup) as caught:
+        Workflow.from_toml(path)
+    messages = [str(e) for e in caught.value.exceptions]
+    assert any("stage 1 (A), key 'wip'" in m for m in messages)
+    assert any("stage 2 (B), key 'category'" in m for m in messages)
+
+
+def test_a_workflow_file_with_an_unknown_start_stage_is_refused() -> None:
+    with pytest.raises(InvalidValue, match="start stage 'Doing' is not one of the stages"):
+        Workflow.from_mapping({"start": "Doing", "stages": [{"name": "A"}, {"name": "B"}]})
+
+
+def test_a_broken_toml_file_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text("[[stages]\n", encoding="utf-8")
+    with pytest.raises(InvalidValue, match=r"bad\.toml"):
+        Workflow.from_toml(path)

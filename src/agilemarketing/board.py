@@ -41,11 +41,11 @@ from datetime import datetime, timedelta
 import attrs
 
 from agilemarketing._text import duration, one_line, required, table
-from agilemarketing._time import ensure_utc, utcnow
 from agilemarketing.done import DefinitionOfDone, DoneCheck
 from agilemarketing.errors import InvalidValue, NotDone, NotFound, WipBreach
 from agilemarketing.history import BlockedPeriod
 from agilemarketing.items import WorkItem
+from agilemarketing.utc import ensure_utc, utcnow
 from agilemarketing.workflow import Stage, StageCategory, Workflow
 
 __all__ = [

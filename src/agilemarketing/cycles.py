@@ -36,7 +36,6 @@ import attrs
 import numpy as np
 
 from agilemarketing._text import count, one_line, required, table
-from agilemarketing._time import ensure_utc, utcnow
 from agilemarketing.errors import (
     CycleStateError,
     InvalidValue,
@@ -45,6 +44,7 @@ from agilemarketing.errors import (
     raise_all,
 )
 from agilemarketing.items import WorkItem
+from agilemarketing.utc import ensure_utc, utcnow
 
 __all__ = [
     "FORTNIGHT",

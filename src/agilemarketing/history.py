@@ -23,7 +23,7 @@ from datetime import datetime
 
 import attrs
 
-from agilemarketing._time import ensure_utc, optional_utc
+from agilemarketing.utc import ensure_utc, optional_utc
 
 __all__ = ["BlockedPeriod", "ItemHistory", "Transition"]
 

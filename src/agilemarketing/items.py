@@ -34,8 +34,8 @@ from typing import Any
 
 import attrs
 
-from agilemarketing._time import optional_utc
 from agilemarketing.errors import InvalidValue
+from agilemarketing.utc import optional_utc
 
 __all__ = ["CustomerStory", "Size", "SizeUnit", "TShirt", "WorkItem"]
 

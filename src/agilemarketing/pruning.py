@@ -19,10 +19,10 @@ from typing import Literal, Protocol, runtime_checkable
 
 import attrs
 
-from agilemarketing._time import ensure_utc, utcnow
 from agilemarketing.errors import InvalidValue
 from agilemarketing.items import WorkItem
 from agilemarketing.moscow import MoSCoW
+from agilemarketing.utc import ensure_utc, utcnow
 
 __all__ = ["OutsideOutcomes", "PruneCandidate", "PrunePlan", "PruneRule", "Stale", "WontHave"]
 

@@ -40,7 +40,6 @@ from typing import Any, ClassVar, TypeAlias
 
 import attrs
 
-from agilemarketing._time import ensure_utc, utcnow
 from agilemarketing.adapter import (
     Adapter,
     AnyChange,
@@ -69,6 +68,7 @@ from agilemarketing.errors import (
     UnsupportedChange,
 )
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
+from agilemarketing.utc import ensure_utc, utcnow
 
 __all__ = [
     "AdapterContract",

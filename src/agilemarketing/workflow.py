@@ -308,70 +308,14 @@ class Workflow:
                 where=where,
                 fix="add a [[stages]] table per stage, in board order, each with a name",
             )
-        problems: list[InvalidValue] = []
-        names: list[str] = []
-        for number, entry in enumerate(raw, start=1):
-            name = entry.get("name") if isinstance(entry, Mapping) else None
-            if not isinstance(name, str) or not name.strip():
-                problems.append(
-                    InvalidValue(
-                        "a stage has no name",
-                        where=f"{where}, stage {number}",
-                        fix='give every stage a name = "..."',
-                    )
-                )
-                name = f"#{number}"
-            names.append(name.strip())
-        raise_all(problems, f"invalid workflow in {where}")
-        folded = [n.casefold() for n in names]
-        start, done = data.get("start"), data.get("done")
-        for option, value in (("start", start), ("done", done)):
-            if value is not None and str(value).strip().casefold() not in folded:
-                problems.append(
-                    InvalidValue(
-                        f"{option} stage {value!r} is not one of the stages",
-                        where=f"{where}, key {option!r}",
-                        fix=f"use one of {', '.join(names)}",
-                    )
-                )
-        raise_all(problems, f"invalid workflow in {where}")
-        done_at = folded.index(str(done).strip().casefold()) if done else len(names) - 1
-        if start:
-            start_at = folded.index(str(start).strip().casefold())
-        else:
-            start_at = _default_start(done_at, len(names))
+        names = _stage_names(raw, where)
+        start_at, done_at = _start_and_done(data, names, where)
         stages: list[Stage] = []
+        problems: list[InvalidValue] = []
         for number, (entry, name) in enumerate(zip(raw, names, strict=True), start=1):
-            here = f"{where}, stage {number} ({name})"
             default = _default_category(number - 1, start_at, done_at)
-            wip = entry.get("wip")
             try:
-                if isinstance(wip, Mapping):
-                    limit = WipLimit(wip.get("max"), wip.get("min"))
-                elif wip is None or (isinstance(wip, int) and not isinstance(wip, bool)):
-                    limit = WipLimit(wip)
-                else:
-                    raise InvalidValue(
-                        "wip must be a whole number or a table {max = .., min = ..}",
-                        where=f"{here}, key 'wip'",
-                        fix="write wip = 3 or wip = {max = 3, min = 1}",
-                        value=wip,
-                    )
-                category = StageCategory.parse(
-                    entry.get("category", default), where=f"{here}, key 'category'"
-                )
-                statuses = entry.get("statuses", ())
-                if isinstance(statuses, str):
-                    statuses = [statuses]
-                stages.append(
-                    Stage(
-                        name,
-                        category,
-                        active=bool(entry.get("active", True)),
-                        statuses=statuses,
-                        wip=limit,
-                    )
-                )
+                stages.append(_stage_of_entry(entry, name, default, f"{where}, stage {number}"))
             except InvalidValue as exc:
                 problems.append(exc)
         raise_all(problems, f"invalid workflow in {where}")
@@ -444,3 +388,72 @@ class Workflow:
     def names(self) -> tuple[str, ...]:
         """Stage names in board order."""
         return tuple(s.name for s in self.stages)
+
+
+# --- Reading a workflow from plain data (the TOML file) -------------------------------------------
+
+
+def _stage_names(raw: list[Any], where: str) -> list[str]:
+    """The name of each stage table; every stage without one is reported (all at once)."""
+    problems: list[InvalidValue] = []
+    names: list[str] = []
+    for number, entry in enumerate(raw, start=1):
+        name = entry.get("name") if isinstance(entry, Mapping) else None
+        if not isinstance(name, str) or not name.strip():
+            problems.append(
+                InvalidValue(
+                    "a stage has no name",
+                    where=f"{where}, stage {number}",
+                    fix='give every stage a name = "..."',
+                )
+            )
+            name = f"#{number}"
+        names.append(name.strip())
+    raise_all(problems, f"invalid workflow in {where}")
+    return names
+
+
+def _start_and_done(data: Mapping[str, Any], names: list[str], where: str) -> tuple[int, int]:
+    """Positions of the ``start`` and ``done`` stages (by default the second of three or more
+    stages, and the last one); names that are not stages are reported (all at once)."""
+    folded = [n.casefold() for n in names]
+    start, done = data.get("start"), data.get("done")
+    problems: list[InvalidValue] = []
+    for option, value in (("start", start), ("done", done)):
+        if value is not None and str(value).strip().casefold() not in folded:
+            problems.append(
+                InvalidValue(
+                    f"{option} stage {value!r} is not one of the stages",
+                    where=f"{where}, key {option!r}",
+                    fix=f"use one of {', '.join(names)}",
+                )
+            )
+    raise_all(problems, f"invalid workflow in {where}")
+    done_at = folded.index(str(done).strip().casefold()) if done else len(names) - 1
+    if start:
+        return folded.index(str(start).strip().casefold()), done_at
+    return _default_start(done_at, len(names)), done_at
+
+
+def _stage_of_entry(entry: Any, name: str, default: StageCategory, where: str) -> Stage:
+    """One stage table as a :class:`Stage` (``default``: its category when none is given)."""
+    here = f"{where} ({name})"
+    wip = entry.get("wip")
+    if isinstance(wip, Mapping):
+        limit = WipLimit(wip.get("max"), wip.get("min"))
+    elif wip is None or (isinstance(wip, int) and not isinstance(wip, bool)):
+        limit = WipLimit(wip)
+    else:
+        raise InvalidValue(
+            "wip must be a whole number or a table {max = .., min = ..}",
+            where=f"{here}, key 'wip'",
+            fix="write wip = 3 or wip = {max = 3, min = 1}",
+            value=wip,
+        )
+    category = StageCategory.parse(entry.get("category", default), where=f"{here}, key 'category'")
+    statuses = entry.get("statuses", ())
+    if isinstance(statuses, str):
+        statuses = [statuses]
+    return Stage(
+        name, category, active=bool(entry.get("active", True)), statuses=statuses, wip=limit
+    )

@@ -46,6 +46,29 @@ def test_secret_values_are_refused_as_options(option: str) -> None:
     assert "hunter2" not in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("options", "env_option"),
+    [
+        ({"api-key": "hunter2"}, "api-key_env"),
+        ({"pat": "hunter2"}, "pat_env"),
+        ({"http": {"headers": {"Authorization": "Basic hunter2"}}}, "Authorization_env"),
+        ({"auth": {"user": "me", "password": "hunter2"}}, "auth_env"),
+        ({"base_url": "https://me:hunter2@host/"}, "the URL.*_env option"),
+    ],
+)
+def test_secret_options_are_refused_at_any_depth_and_in_urls(
+    options: dict[str, object], env_option: str
+) -> None:
+    with pytest.raises(InvalidValue, match=env_option) as caught:
+        TokenAdapter("x", options)
+    assert "hunter2" not in str(caught.value)
+
+
+def test_ordinary_options_are_kept() -> None:
+    adapter = TokenAdapter("x", {"path": "a.csv", "pattern": "*", "author": "me", "token_env": "T"})
+    assert adapter.option("author", "") == "me"
+
+
 def test_a_secret_comes_from_the_environment_and_never_shows(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

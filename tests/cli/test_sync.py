@@ -237,6 +237,26 @@ def test_there_is_no_command_line_option_for_a_secret() -> None:
     assert "--password" not in help_text
 
 
+@pytest.mark.parametrize(
+    "urls",
+    [
+        ("csv:https://bob:TOKEN123@host/x.csv", "mirror:{db}"),
+        ("--state", "{db}", "memory:a", "csv:https://bob:TOKEN123@host/out.csv"),
+        ("jira:https://u:TOKEN123@example.atlassian.net", "mirror:{db}"),
+    ],
+)
+def test_credentials_in_either_url_are_refused_before_anything_is_stored(
+    urls: tuple[str, ...], tmp_path: Path
+) -> None:
+    db = tmp_path / "t.db"
+    result = run(*(u.format(db=db) for u in urls))
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert "TOKEN123" not in result.output + result.stderr
+    assert "carries credentials" in result.stderr
+    assert "_env" in result.stderr
+    assert not db.exists()
+
+
 # --- end to end with a Jira CSV export ------------------------------------------------------------
 
 JIRA_HEADER = (

@@ -15,11 +15,10 @@ from agilemarketing.adapter import ItemRecord
 from agilemarketing.backlog import Backlog
 from agilemarketing.cycles import Capacity, Cycle, CycleReport, CycleRun
 from agilemarketing.done import DefinitionOfDone
-from agilemarketing.errors import InvalidValue, NotFound
+from agilemarketing.errors import HistorySourceError, InvalidValue, NotFound
 from agilemarketing.flow import FlowLog
 from agilemarketing.items import Size, WorkItem
-from agilemarketing.metrics import CycleReport as MetricsCycleReport
-from agilemarketing.metrics import cycle_report
+from agilemarketing.metrics import CyclePredictability, cycle_report
 from agilemarketing.mirror import OWN_BOARD, Mirror
 from agilemarketing.planning.blueprint import Blueprint, Priority
 from agilemarketing.planning.experiments import Experiment
@@ -262,7 +261,7 @@ def _counts(report: CycleReport) -> tuple[int, int, int, int, float]:
     )
 
 
-def _metric_counts(cycles: MetricsCycleReport, k: int) -> tuple[int, int, int, int, float]:
+def _metric_counts(cycles: CyclePredictability, k: int) -> tuple[int, int, int, int, float]:
     return (
         int(cycles.committed[k]),
         int(cycles.completed[k]),
@@ -355,16 +354,23 @@ def test_a_mirror_keeps_no_cycle_dates_so_they_are_given(
     table = load_history(example_board / "history.jsonl")
     with Mirror(tmp_path / "team.db") as mirror, mirror.transaction():
         mirror.save_board(OWN_BOARD, table.histories())
-    url = f"mirror:{tmp_path / 'team.db'}"
+    mirrored = load_history(f"mirror:{tmp_path / 'team.db'}")
     with pytest.raises(NotFound, match="give the cycle's dates"):
-        cycle_from_history(url, example_workflow, "Cycle 26")
-    report = cycle_from_history(url, example_workflow, "Cycle 26", windows=table.cycles)
+        cycle_from_history(mirrored, example_workflow, "Cycle 26")
+    report = cycle_from_history(mirrored, example_workflow, "Cycle 26", windows=table.cycles)
     from_file = cycle_from_history(table, example_workflow, "Cycle 26")
     assert report.completed == from_file.completed
     # Without membership records every listed item counts as committed: the two unplanned
     # items of the file are committed here, so predictability reads lower.
     assert len(report.committed) == len(from_file.committed) + len(from_file.unplanned)
     assert report.unplanned == ()
+
+
+def test_an_adapter_url_is_read_by_the_report_layer_not_by_the_showcase(
+    example_workflow: Workflow,
+) -> None:
+    with pytest.raises(HistorySourceError, match="load_history"):
+        cycle_from_history("mirror:team.db", example_workflow, "Cycle 26")
 
 
 def test_a_planning_file_adds_campaigns_blueprint_changes_and_suggestions_to_a_history(

@@ -132,3 +132,48 @@ def test_a_status_map_can_send_statuses_into_the_workflow(
 def test_a_workflow_that_is_not_a_path_or_table_is_refused() -> None:
     with pytest.raises(SyncConfigError, match="workflow"):
         SyncConfig.from_toml("workflow = 3")
+
+
+@pytest.mark.parametrize(
+    ("toml", "key"),
+    [
+        ('[source]\napi-key = "s3cr3t-value"\n', "source.api-key"),
+        ('[source]\nAccess_Key = "s3cr3t-value"\n', "source.Access_Key"),
+        ('[target]\nprivateKey = "s3cr3t-value"\n', "target.privateKey"),
+        ('[source]\npat = "s3cr3t-value"\n', "source.pat"),
+        ('[source]\nbearer = "s3cr3t-value"\n', "source.bearer"),
+        ('[source]\nsession = "s3cr3t-value"\n', "source.session"),
+        ('[source]\ncookie = "s3cr3t-value"\n', "source.cookie"),
+        ('[source.auth]\ntoken = "s3cr3t-value"\n', "source.auth"),
+        (
+            '[source.http]\ntimeout = 5\n[source.http.headers]\nAuthorization = "s3cr3t-value"\n',
+            "source.http.headers.Authorization",
+        ),
+        ('[target.credentials]\nvalue = "s3cr3t-value"\n', "target.credentials"),
+        (
+            '[[source.hooks]]\nname = "a"\n[[source.hooks]]\nsignature = "s3cr3t-value"\n',
+            "source.hooks[1].signature",
+        ),
+        ('[source]\nsite = "https://bob:s3cr3t-value@example.atlassian.net"\n', "source.site"),
+    ],
+)
+def test_a_secret_looking_option_at_any_depth_is_refused_without_echoing_it(
+    toml: str, key: str
+) -> None:
+    with pytest.raises(SyncConfigError, match="environment variables only") as info:
+        SyncConfig.from_toml(toml, path="sync.toml")
+    message = str(info.value)
+    assert "s3cr3t-value" not in message
+    assert "bob" not in message
+    assert info.value.key == key
+    assert "_env" in message
+
+
+def test_ordinary_options_and_variable_names_pass() -> None:
+    config = SyncConfig.from_toml(
+        '[source]\npath = "x.csv"\npattern = "*.csv"\nauthor = "me"\nuser = "bot"\n'
+        'project = "MKT"\ntoken_env = "JIRA_TOKEN"\nsite = "https://example.net/me@corp"\n'
+        "[source.http]\ntimeout = 5\n"
+    )
+    assert config.source_options["author"] == "me"
+    assert config.source_options["token_env"] == "JIRA_TOKEN"

@@ -269,3 +269,23 @@ def test_a_character_the_encoding_cannot_hold_names_the_row_and_leaves_the_file_
     assert "🚀" in str(caught.value)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["plan.csv"]
+
+
+def test_a_write_killed_midway_leaves_no_temporary_file_after_the_next_write(
+    tmp_path: Path,
+) -> None:
+    from agilemarketing_csv import CsvAdapter
+
+    from agilemarketing.adapter import CreateItem
+
+    target = tmp_path / "out.csv"
+    # What a kill -9 between creating the temporary file and replacing the target leaves.
+    leftover = tmp_path / ".out.csv.0123456789ab.tmp"
+    leftover.write_text("Key,Summary\nMKT-1,half")
+    unrelated = tmp_path / ".out.csv.notmine.tmp"
+    unrelated.write_text("someone else's")
+    adapter = CsvAdapter(str(target))
+    adapter.write([CreateItem("MKT-1", {"summary": "Launch email", "status": "To Do"})])
+    assert not leftover.exists()
+    assert unrelated.exists()
+    assert [r.key for r in adapter.read()] == ["MKT-1"]

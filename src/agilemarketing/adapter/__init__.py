@@ -18,7 +18,8 @@ and from the library's records, and nothing else: no metrics, no business rules.
 
 Adapters are built from a *location* (the part after ``csv:`` in ``csv:exports/board.csv``) and
 an options mapping. Secrets come from environment variables only (:meth:`Adapter.secret`) and
-never appear in a repr or an error.
+never appear in a repr or an error; :func:`redact_record` and :func:`redacted_errors` keep them
+out of what is read from an adapter too.
 
 >>> change = MoveStatus("MKT-1", "In Progress", from_status="To Do")
 >>> change.kind, len(change.change_id)
@@ -47,6 +48,7 @@ from agilemarketing.adapter.fields import CORE_FIELDS as CORE_FIELDS  # importab
 from agilemarketing.adapter.fields import FieldValue
 from agilemarketing.adapter.ranks import is_rank, rank_between, rank_order
 from agilemarketing.adapter.records import Cursor, ItemRecord, ReadResult
+from agilemarketing.adapter.redaction import redact_record, redacted_errors
 from agilemarketing.adapter.urls import AdapterUrl, parse_adapter_url
 from agilemarketing.errors import AdapterUrlError as AdapterUrlError  # importable here as before
 
@@ -74,4 +76,6 @@ __all__ = [
     "parse_adapter_url",
     "rank_between",
     "rank_order",
+    "redact_record",
+    "redacted_errors",
 ]

@@ -16,17 +16,17 @@ from pathlib import Path
 from types import MappingProxyType, TracebackType
 from typing import ClassVar, Self, TypeVar
 
+from agilemarketing._redaction import Redactor, note_secret, redactor_for
 from agilemarketing.adapter.capabilities import Capabilities
 from agilemarketing.adapter.changes import CHANGE_TYPES, AnyChange, Change, ChangeResult, Rerank
 from agilemarketing.adapter.records import Cursor, ReadResult
-from agilemarketing.adapter.secrets import is_secret_option
-from agilemarketing.adapter.urls import parse_adapter_url
+from agilemarketing.adapter.secrets import secret_options
+from agilemarketing.adapter.urls import check_no_credentials, parse_adapter_url
 from agilemarketing.errors import (
     AdapterUrlError,
     InvalidValue,
     MissingSecret,
     UnsupportedChange,
-    redact,
 )
 
 __all__ = ["Adapter"]
@@ -42,6 +42,12 @@ _BOOLEANS = {
     "no": False,
     "off": False,
 }
+
+
+def _env_option(path: str) -> str:
+    """The ``*_env`` option to name instead of the secret option at ``path``."""
+    last = path.rsplit(".", 1)[-1].split("[", 1)[0]
+    return f"{last}_env"
 
 
 def _options(value: Mapping[str, object] | None) -> Mapping[str, object]:
@@ -71,17 +77,25 @@ class Adapter(abc.ABC):
     capabilities: ClassVar[Capabilities] = Capabilities()
 
     def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
+        check_no_credentials(f"{self.name}:{location}")
         self.location = location
         self.options = _options(options)
         self._secrets: list[str] = []
-        for option in self.options:
-            if is_secret_option(option):
+        for option, why in secret_options(self.options):
+            # Never echo the value: it may be the secret itself.
+            if why == "url":
                 raise InvalidValue(
-                    f"option {option!r} looks like a secret",
+                    f"option {option!r} is a URL carrying credentials",
                     where=f"{self.name} adapter options",
-                    fix=f"put the secret in an environment variable and pass {option}_env="
-                    "<VARIABLE NAME> instead",
+                    fix="take the user name and secret out of the URL, put the secret in an "
+                    "environment variable and name it with the adapter's *_env option",
                 )
+            raise InvalidValue(
+                f"option {option!r} looks like a secret",
+                where=f"{self.name} adapter options",
+                fix="put the secret in an environment variable and pass "
+                f"{_env_option(option)}=<VARIABLE NAME> instead",
+            )
 
     @classmethod
     def from_url(cls, url: str, options: Mapping[str, object] | None = None) -> Self:
@@ -167,11 +181,20 @@ class Adapter(abc.ABC):
             raise MissingSecret(variable, adapter=self.name)
         if value not in self._secrets:
             self._secrets.append(value)
+        note_secret(value)
         return value
 
+    @property
+    def redactor(self) -> Redactor:
+        """What hides every secret this adapter has read so far, in every usual encoding
+        (URL-encoded, base64 as in an HTTP Basic header, JSON- and HTML-escaped): call it on
+        a text. It is false while the adapter holds no secret, and its repr shows none."""
+        return redactor_for(self._secrets)
+
     def redact(self, text: str) -> str:
-        """``text`` with every secret this adapter has read replaced by ``***``."""
-        return redact(text, *self._secrets)
+        """``text`` with every secret this adapter has read replaced by ``***``, in every usual
+        encoding (:attr:`redactor`)."""
+        return self.redactor(text)
 
     # --- reading ----------------------------------------------------------------------------------
 

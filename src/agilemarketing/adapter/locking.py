@@ -42,8 +42,8 @@ from typing import Final
 
 import attrs
 
-from agilemarketing._time import utcnow
 from agilemarketing.errors import SourceError, SyncLocked
+from agilemarketing.utc import utcnow
 
 try:
     import fcntl

@@ -7,9 +7,9 @@ from datetime import datetime
 
 import attrs
 
-from agilemarketing._time import optional_utc
 from agilemarketing.adapter.fields import CORE_FIELDS, FieldValue, frozen_fields
 from agilemarketing.history import ItemHistory
+from agilemarketing.utc import optional_utc
 
 __all__ = ["Cursor", "ItemRecord", "ReadResult"]
 

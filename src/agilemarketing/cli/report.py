@@ -30,6 +30,7 @@ from typing import Any
 import attrs
 import click
 
+from agilemarketing._redaction import secrets_seen
 from agilemarketing.cli._options import (
     backwards_option,
     calendar_from,
@@ -149,22 +150,24 @@ def _shorthand(workflow: Workflow) -> str:
 
 
 def _guard(run: Callable[[], None]) -> None:
-    """Run a command body, turning library errors into messages and exit codes."""
-    try:
-        run()
-    except click.ClickException:
-        raise
-    except NoThroughputError as exc:
-        fail(str(exc), ExitCode.NO_FORECAST)
-    except ReportOutputError as exc:
-        fail(str(exc), ExitCode.ERROR)
-    except InvalidInputGroup as group:
-        lines = [str(group)] + [f"  {problem}" for problem in group.exceptions]
-        fail("\n".join(lines), ExitCode.USAGE)
-    except AgileMarketingError as exc:
-        fail(str(exc), ExitCode.USAGE)
-    except OSError as exc:
-        fail(str(exc), ExitCode.ERROR)
+    """Run a command body, turning library errors into messages and exit codes; no message
+    shows a secret an adapter read (from an adapter URL source)."""
+    with secrets_seen() as seen:
+        try:
+            run()
+        except click.ClickException:
+            raise
+        except NoThroughputError as exc:
+            fail(seen()(str(exc)), ExitCode.NO_FORECAST)
+        except ReportOutputError as exc:
+            fail(seen()(str(exc)), ExitCode.ERROR)
+        except InvalidInputGroup as group:
+            lines = [str(group)] + [f"  {problem}" for problem in group.exceptions]
+            fail(seen()("\n".join(lines)), ExitCode.USAGE)
+        except AgileMarketingError as exc:
+            fail(seen()(str(exc)), ExitCode.USAGE)
+        except OSError as exc:
+            fail(seen()(str(exc)), ExitCode.ERROR)
 
 
 _campaign_prefix = click.option(

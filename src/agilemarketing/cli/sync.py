@@ -18,12 +18,13 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
+from agilemarketing._redaction import Redactor, secrets_seen
 from agilemarketing.adapter import Adapter, parse_adapter_url
 from agilemarketing.cli._options import config_option, json_option, load_config
 from agilemarketing.cli.exit_codes import ExitCode, fail
@@ -134,12 +135,43 @@ def sync(
     failed at the target, 4 the sync stopped (run it again to resume), 6 another sync holds the
     target or the mirror (nothing changed; run again later, or --wait longer).
     """
+    with secrets_seen() as seen:
+        _sync(
+            source,
+            target,
+            state,
+            config_path,
+            on_conflict,
+            dry_run,
+            as_json,
+            quiet,
+            seen,
+            wait=wait,
+        )
+
+
+def _sync(
+    source: str,
+    target: str,
+    state: Path | None,
+    config_path: Path | None,
+    on_conflict: str | None,
+    dry_run: bool,
+    as_json: bool,
+    quiet: bool,
+    seen: Callable[[], Redactor],
+    *,
+    wait: float,
+) -> None:
     adapters: list[Adapter] = []
 
     def clean(text: str) -> str:
+        """``text`` without a secret of the adapters, or of any adapter that failed as it was
+        built (before it could join ``adapters``)."""
+        hide = seen()
         for adapter in adapters:
-            text = adapter.redact(text)
-        return text
+            hide += adapter.redactor
+        return hide(text)
 
     try:
         config = load_config(config_path)

@@ -18,18 +18,20 @@ __all__ = [
 
 
 class AdapterUrlError(InvalidValue):
-    """An adapter URL is not of the form ``<adapter name>:<location>``.
+    """An adapter URL is not of the form ``<adapter name>:<location>``, or carries credentials
+    (``https://user:token@host``: secrets come from environment variables only).
 
     Attributes:
-        url: the URL as given.
+        url: the URL as given (credentials in it shown as ``***``).
     """
 
-    def __init__(self, url: str, *, what: str) -> None:
+    def __init__(self, url: str, *, what: str, fix: str | None = None) -> None:
         self.url = url
         super().__init__(
             what,
             where=f"adapter URL {url!r}",
-            fix="write it as <adapter>:<location>, e.g. csv:exports/board.csv or memory:demo",
+            fix=fix
+            or "write it as <adapter>:<location>, e.g. csv:exports/board.csv or memory:demo",
         )
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from agilemarketing._redaction import redactor_for
+
 __all__ = [
     "AgileMarketingError",
     "AntiMetricError",
@@ -182,12 +184,13 @@ def raise_all(problems: Sequence[AgileMarketingError], summary: str) -> None:
 
 
 def redact(text: str, *secrets: str | None) -> str:
-    """Return ``text`` with every non-empty secret replaced by ``***``.
+    """Return ``text`` with every non-empty secret replaced by ``***``: as itself and in the
+    usual encodings (URL-encoded, base64 as in an HTTP Basic header for any user name,
+    JSON- and HTML-escaped; :mod:`agilemarketing._redaction` says how each is found).
 
     >>> redact("GET /1/boards?token=s3cr3t failed", "s3cr3t")
     'GET /1/boards?token=*** failed'
+    >>> redact("GET /1/boards?token=s3cr%2Ft failed, auth Basic Ym90OnMzY3IvdA==", "s3cr/t")
+    'GET /1/boards?token=*** failed, auth Basic ***'
     """
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
+    return redactor_for(secrets)(text)

@@ -35,7 +35,6 @@ so a fleet of sync jobs could later point the same schema at a server database.
 from agilemarketing.mirror.adapter import MirrorAdapter
 from agilemarketing.mirror.integrity import MirrorCheck, check_mirror
 from agilemarketing.mirror.journal import JournalEntry, JournalStatus
-from agilemarketing.mirror.rows import INSERT_ITEM, item_row, timestamp
 from agilemarketing.mirror.schema import SCHEMA_VERSION
 from agilemarketing.mirror.store import OWN_BOARD, Mirror
 
@@ -49,9 +48,3 @@ __all__ = [
     "MirrorCheck",
     "check_mirror",
 ]
-
-# Old names that benchmarks/bench_sync.py imports from here; new code imports the public names
-# from agilemarketing.mirror.rows.
-_INSERT_ITEM = INSERT_ITEM
-_item_row = item_row
-_ts = timestamp

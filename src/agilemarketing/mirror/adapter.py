@@ -9,7 +9,6 @@ from typing import ClassVar
 
 import attrs
 
-from agilemarketing._time import utcnow
 from agilemarketing.adapter import (
     Adapter,
     AnyChange,
@@ -28,6 +27,7 @@ from agilemarketing.adapter import (
 )
 from agilemarketing.errors import AgileMarketingError, InvalidCursor, MirrorError
 from agilemarketing.mirror.store import OWN_BOARD, Mirror
+from agilemarketing.utc import utcnow
 
 __all__ = ["MirrorAdapter", "rank_after"]
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import attrs
 
-from agilemarketing._time import utcnow
 from agilemarketing.mirror.rows import parse_timestamp, timestamp
+from agilemarketing.utc import utcnow
 
 __all__ = ["JournalEntry", "JournalStatus", "finish_entries", "plan_entries", "read_journal"]
 

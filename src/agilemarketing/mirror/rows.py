@@ -14,9 +14,9 @@ from typing import Any
 
 import msgspec
 
-from agilemarketing._time import ensure_utc
 from agilemarketing.adapter import ItemRecord
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
+from agilemarketing.utc import ensure_utc
 
 __all__ = [
     "INSERT_ITEM",

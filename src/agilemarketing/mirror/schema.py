@@ -12,11 +12,11 @@ import sqlite3
 from pathlib import Path
 from typing import Final
 
-from agilemarketing._time import utcnow
 from agilemarketing.errors import MirrorError
 from agilemarketing.mirror.integrity import check_before_use, check_file_type
 from agilemarketing.mirror.rows import timestamp
 from agilemarketing.mirror.sqlerrors import sqlite_errors
+from agilemarketing.utc import utcnow
 
 __all__ = ["BEGIN_WRITE", "MIGRATIONS", "SCHEMA_VERSION", "connect", "current_version", "migrate"]
 

@@ -20,7 +20,6 @@ from typing import Any, Final
 
 import attrs
 
-from agilemarketing._time import utcnow
 from agilemarketing.adapter import ItemRecord
 from agilemarketing.adapter.locking import file_lock
 from agilemarketing.errors import MirrorError
@@ -45,6 +44,7 @@ from agilemarketing.mirror.rows import (
 )
 from agilemarketing.mirror.schema import BEGIN_WRITE, connect, current_version, migrate
 from agilemarketing.mirror.sqlerrors import guard_methods, sqlite_errors, translate
+from agilemarketing.utc import utcnow
 
 __all__ = ["OWN_BOARD", "Mirror"]
 

@@ -28,8 +28,8 @@ from typing import Any
 
 import attrs
 
-from agilemarketing._time import ensure_utc
 from agilemarketing.errors import AlreadyDecided, InvalidValue, NotFound
+from agilemarketing.utc import ensure_utc
 
 __all__ = [
     "Comparison",

@@ -29,7 +29,6 @@ from datetime import date, datetime
 
 import attrs
 
-from agilemarketing._time import ensure_utc, utcnow
 from agilemarketing.backlog import Backlog
 from agilemarketing.cycles import CycleRun
 from agilemarketing.errors import AlreadyDecided, InvalidValue, NotFound, NotMarketingOwner
@@ -44,6 +43,7 @@ from agilemarketing.planning.stakeholders import (
     TacticDetector,
     check_request,
 )
+from agilemarketing.utc import ensure_utc, utcnow
 
 __all__ = ["NEXT_PLANNING", "Intake", "TriageDecision", "Verdict"]
 

@@ -40,7 +40,6 @@ import attrs
 import msgspec
 
 from agilemarketing import cycles, done, items, workflow
-from agilemarketing._time import ensure_utc
 from agilemarketing.backlog import Backlog
 from agilemarketing.errors import AgileMarketingError, SerializationError
 from agilemarketing.items import WorkItem
@@ -54,6 +53,7 @@ from agilemarketing.planning import (
     stakeholders,
     workshop,
 )
+from agilemarketing.utc import ensure_utc
 
 __all__ = ["dumps", "loads", "register", "structure", "unstructure"]
 

@@ -30,25 +30,26 @@ import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
 
-from agilemarketing._time import ensure_utc
 from agilemarketing.adapter import ItemRecord
 from agilemarketing.board import Board
 from agilemarketing.cycles import Capacity, Cycle, CycleReport
 from agilemarketing.done import DefinitionOfDone
-from agilemarketing.errors import InvalidValue, NotFound
+from agilemarketing.errors import HistorySourceError, InvalidValue, NotFound
 from agilemarketing.flow import FlowLog
 from agilemarketing.history import ItemHistory
-from agilemarketing.historyio import CycleWindow, HistoryTable
+from agilemarketing.historyio import CycleWindow, HistoryTable, read_history
 from agilemarketing.items import Size, WorkItem
 from agilemarketing.planning.blueprint import Blueprint
 from agilemarketing.planning.experiments import Decision, Experiment
 from agilemarketing.planning.intake import Intake
 from agilemarketing.planning.stakeholders import Request, RequestCheck
+from agilemarketing.utc import ensure_utc
 
 if TYPE_CHECKING:
     from agilemarketing.workflow import Workflow
@@ -345,9 +346,9 @@ def cycle_from_history(
 ) -> CycleReport:
     """A closed cycle as a :class:`~agilemarketing.cycles.CycleReport`, from a board's history.
 
-    ``history`` is a history JSON Lines file, an adapter URL such as ``mirror:team.db`` (see
-    :func:`agilemarketing.report.load_history`), a
-    :class:`~agilemarketing.historyio.HistoryTable`, item histories, or adapter records
+    ``history`` is a history JSON Lines file, a
+    :class:`~agilemarketing.historyio.HistoryTable` (read a board behind an adapter URL with
+    :func:`agilemarketing.report.load_history`), item histories, or adapter records
     (:class:`~agilemarketing.adapter.ItemRecord`, e.g. ``Mirror.records()``): records also
     bring each item's extra fields (a ``link`` for the showcase) and the Definition-of-Done
     criteria it meets. The cycle's members
@@ -399,17 +400,21 @@ def _history_table(
     history: HistoryTable | str | os.PathLike[str] | Iterable[ItemHistory | ItemRecord],
 ) -> tuple[HistoryTable, dict[str, ItemRecord]]:
     """The history as a table, and the adapter records among it by key (none for a file)."""
-    from agilemarketing.report import _as_table  # reads files and adapter URLs alike
-
-    records: dict[str, ItemRecord] = {}
-    source: HistoryTable | str | os.PathLike[str] | list[ItemHistory]
-    if isinstance(history, HistoryTable | str | os.PathLike):
-        source = history
-    else:
-        given = list(history)
-        records = {r.key: r for r in given if isinstance(r, ItemRecord)}
-        source = [r.history if isinstance(r, ItemRecord) else r for r in given]
-    return _as_table(source), records
+    if isinstance(history, HistoryTable):
+        return history, {}
+    if isinstance(history, str | os.PathLike):
+        if not Path(history).is_file():
+            raise HistorySourceError(
+                os.fspath(history),
+                "no such history file",
+                fix="name a history JSON Lines file; read a board behind an adapter URL "
+                "(mirror:team.db) with agilemarketing.report.load_history(url) and pass the table",
+            )
+        return read_history(history), {}
+    given = list(history)
+    records = {r.key: r for r in given if isinstance(r, ItemRecord)}
+    histories = [r.history if isinstance(r, ItemRecord) else r for r in given]
+    return HistoryTable.from_histories(histories), records
 
 
 def _cycle_window(log: FlowLog, name: str | None) -> CycleWindow:

@@ -31,11 +31,11 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-from agilemarketing._time import optional_utc
 from agilemarketing.errors import InvalidValue, NotFound, RequestIncomplete
 from agilemarketing.items import Size, WorkItem
 from agilemarketing.planning.experiments import SuccessCriterion
 from agilemarketing.planning.guidepoint import Guidepoint
+from agilemarketing.utc import optional_utc
 
 __all__ = [
     "DEFAULT_DETECTORS",

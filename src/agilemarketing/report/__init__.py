@@ -37,7 +37,7 @@ from agilemarketing.report.flowreport import FlowReport
 from agilemarketing.report.forecasts import ReportForecasts, open_campaigns, throughput_sample
 from agilemarketing.report.page import SECTIONS
 from agilemarketing.report.settings import ReportSettings
-from agilemarketing.report.sources import as_table, load_history
+from agilemarketing.report.sources import load_history
 
 __all__ = [
     "SCHEMA",
@@ -51,5 +51,4 @@ __all__ = [
     "throughput_sample",
 ]
 
-_as_table = as_table
 """The old private name of :func:`agilemarketing.report.sources.as_table` (showcase.py uses it)."""

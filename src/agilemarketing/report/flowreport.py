@@ -228,9 +228,9 @@ class FlowReport:
 
     def charts(self) -> dict[str, bytes]:
         """Every chart as PNG bytes, by file stem (needs matplotlib)."""
-        from agilemarketing.charts import _pyplot
+        from agilemarketing.extras import pyplot
 
-        plt = _pyplot()
+        plt = pyplot()
         out: dict[str, bytes] = {}
         for name, (draw, size) in self._chart_makers().items():
             fig = plt.figure(figsize=size)

@@ -45,7 +45,9 @@ def load_history(source: str | os.PathLike[str]) -> HistoryTable:
 
 
 def _from_adapter(url: str) -> HistoryTable:
-    from agilemarketing.adapter import Adapter, parse_adapter_url
+    """The histories an adapter URL reads, without the adapter's secrets (in the records and in
+    the errors raised while reading)."""
+    from agilemarketing.adapter import Adapter, parse_adapter_url, redact_record, redacted_errors
 
     adapter: Adapter
     if parse_adapter_url(url).name == "mirror":
@@ -56,8 +58,14 @@ def _from_adapter(url: str) -> HistoryTable:
         from agilemarketing.plugins import adapter_for_url
 
         adapter = adapter_for_url(url)
-    with adapter:
-        return HistoryTable.from_histories(record.history for record in adapter.read())
+    with adapter, redacted_errors(adapter):
+        adapter.check_readable()  # a mistyped file is an error, not an empty board
+        # The secrets as the adapter holds them when each record arrives: it read a secret
+        # before it could put it in a record.
+        return HistoryTable.from_histories(
+            redact_record(record, adapter.redactor, board=adapter.redact(adapter.url)).history
+            for record in adapter.read()
+        )
 
 
 def as_table(

@@ -13,7 +13,6 @@ from typing import Any
 
 import attrs
 
-from agilemarketing._time import utcnow
 from agilemarketing.adapter import (
     Adapter,
     AnyChange,
@@ -33,6 +32,7 @@ from agilemarketing.sync.locking import holding_locks
 from agilemarketing.sync.progress import Progress
 from agilemarketing.sync.report import FailedChange, SyncReport
 from agilemarketing.sync.syncplan import SyncPlan
+from agilemarketing.utc import utcnow
 
 __all__ = ["apply"]
 

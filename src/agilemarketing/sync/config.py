@@ -1,8 +1,9 @@
 """The settings of a sync: :class:`SyncConfig` (usually a TOML file) and its :class:`FieldMapping`.
 
 Secrets never live in a configuration: adapter options name environment variables instead, and
-an option that looks like a secret (``agilemarketing.adapter.secrets.is_secret_option``) is
-refused without echoing its value.
+an option that looks like a secret (``agilemarketing.adapter.secrets.is_secret_option``), at any
+depth of ``[source]`` and ``[target]`` (``[source.auth]``, ``[target.credentials]``), or a URL
+carrying credentials, is refused without echoing its value.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import attrs
 
 from agilemarketing.adapter import FieldValue, ItemRecord
 from agilemarketing.adapter.fields import CORE_FIELDS, RESERVED_FIELDS
-from agilemarketing.adapter.secrets import is_secret_option
+from agilemarketing.adapter.secrets import secret_options
 from agilemarketing.errors import InvalidValue, SyncConfigError
 from agilemarketing.history import Transition
 from agilemarketing.sync.conflicts import ConflictPolicy
@@ -208,16 +209,7 @@ class SyncConfig:
             if not isinstance(data.get(section, {}), Mapping):
                 raise SyncConfigError("must be a table", path=path, key=section)
         for section in ("source", "target"):
-            for name in data.get(section, {}):
-                if is_secret_option(name):
-                    # Never echo the value: it may be the secret itself.
-                    raise SyncConfigError(
-                        "looks like a secret; secrets are read from environment variables only",
-                        path=path,
-                        key=f"{section}.{name}",
-                        fix=f"delete it, export the secret, and set {name}_env = "
-                        '"<VARIABLE NAME>" instead',
-                    )
+            _refuse_secrets(data.get(section, {}), section, path)
         ignore = data.get("ignore", [])
         if not isinstance(ignore, list) or not all(isinstance(n, str) for n in ignore):
             raise SyncConfigError("must be a list of field names", path=path, key="ignore")
@@ -245,6 +237,31 @@ class SyncConfig:
             if path is None or exc.path is not None:
                 raise
             raise SyncConfigError(exc.what, path=path, key=exc.key, fix=exc.fix) from None
+
+
+def _refuse_secrets(options: Mapping[str, Any], section: str, path: str | None) -> None:
+    """Refuse the first secret-looking option of a ``[source]``/``[target]`` table, at any depth
+    (a nested table whose name looks like a secret is refused whole), without echoing it."""
+    for key, why in secret_options(options, f"{section}."):
+        name = key.rsplit(".", 1)[-1].split("[", 1)[0]
+        if why == "url":
+            what = "is a URL carrying credentials; secrets are read from environment variables only"
+            fix = (
+                "take the user name and secret out of the URL, export the secret, and name its "
+                'variable with the adapter\'s *_env option (e.g. token_env = "JIRA_TOKEN")'
+            )
+        elif why == "table":
+            what = "is a table that looks like it holds secrets; secrets are read from "
+            what += "environment variables only"
+            fix = (
+                "delete the table, export each secret in it, and name each variable with an "
+                f'*_env option instead (e.g. {name}_env = "<VARIABLE NAME>" in [{section}])'
+            )
+        else:
+            what = "looks like a secret; secrets are read from environment variables only"
+            fix = f'delete it, export the secret, and set {name}_env = "<VARIABLE NAME>" instead'
+        # Never echo the value: it may be the secret itself.
+        raise SyncConfigError(what, path=path, key=key, fix=fix)
 
 
 def _workflow(value: object, path: str | None) -> Workflow | None:

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Final, NamedTuple
 
-from agilemarketing._time import ensure_utc, utcnow
-from agilemarketing.adapter import Adapter, Cursor, ItemRecord, rank_order
+from agilemarketing._redaction import Redactor
+from agilemarketing.adapter import Adapter, Cursor, ItemRecord, rank_order, redact_record
 from agilemarketing.errors import InvalidCursor, MirrorError
 from agilemarketing.mirror import JournalStatus, Mirror, MirrorAdapter
 from agilemarketing.sync.config import FieldMapping, SyncConfig
@@ -24,6 +24,7 @@ from agilemarketing.sync.locking import holding_locks
 from agilemarketing.sync.progress import Progress
 from agilemarketing.sync.reranks import plan_reranks
 from agilemarketing.sync.syncplan import PlanContext, SyncPlan
+from agilemarketing.utc import ensure_utc, utcnow
 from agilemarketing.workflow import Workflow
 
 __all__ = ["plan"]
@@ -39,7 +40,7 @@ class _Sides(NamedTuple):
     base_t: dict[str, ItemRecord]
     revisions: dict[str, int]
     read_s: dict[str, ItemRecord]
-    source_cursor: str
+    source_cursor: str | None
     target_now: dict[str, ItemRecord]
 
 
@@ -162,9 +163,22 @@ def _read_sides(
     base_s = mirror.board(src)
     base_t = mirror.board(tgt)
     revisions = mirror.item_revisions(src)
-    read_s, source_cursor, _ = _read_all(source, mirror.cursor(src), "read source", progress)
+    read_s, cursor, _ = _read_all(source, mirror.cursor(src), "read source", progress)
+    source_cursor: str | None = cursor
     target_now, _, _ = _read_all(target, None, "read target", progress)
+    # Both adapters' secrets (those read during the reads included) leave both sides before
+    # anything is compared, stored or printed; without secrets this costs nothing.
+    hide = source.redactor + target.redactor
+    if hide:
+        read_s = _redacted(read_s, hide, src)
+        target_now = _redacted(target_now, hide, tgt)
+        if hide(cursor) != cursor:
+            source_cursor = None  # never stored: the next sync reads the source in full
     return _Sides(base_s, base_t, revisions, read_s, source_cursor, target_now)
+
+
+def _redacted(records: dict[str, ItemRecord], hide: Redactor, board: str) -> dict[str, ItemRecord]:
+    return {key: redact_record(record, hide, board=board) for key, record in records.items()}
 
 
 def _read_all(

@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
 import attrs
 
-from agilemarketing._time import ensure_utc, utcnow
 from agilemarketing.adapter import (
     Adapter,
     AnyChange,
@@ -49,12 +49,16 @@ from agilemarketing.adapter import (
     ReadResult,
     apply_change,
 )
+from agilemarketing.adapter.locking import file_lock
 from agilemarketing.errors import AgileMarketingError, InvalidValue, UnsupportedChange
 from agilemarketing.history import ItemHistory
+from agilemarketing.utc import ensure_utc, utcnow
 from agilemarketing_csv.dialect import CsvDialect
+from agilemarketing_csv.errors import CsvFileError
 from agilemarketing_csv.history import read_history_records_csv, write_history_csv
 from agilemarketing_csv.mapping import ColumnMapping, read_records_csv
 from agilemarketing_csv.records import Header, read_header
+from agilemarketing_csv.writing import remove_leftovers
 
 __all__ = ["CsvAdapter", "JiraCsvAdapter"]
 
@@ -86,6 +90,24 @@ class _CsvFile(Adapter):
         self.timezone = self.option("timezone", "UTC")
         self.encoding: str | None = self.option("encoding", "") or None
         self.delimiter: str | None = self.option("delimiter", "") or None
+
+    @property
+    def identity(self) -> str:
+        """The file's resolved absolute path: ``csv:e1.csv`` named from one folder and
+        ``csv:../e1.csv`` from another are one board in a mirror."""
+        return self.file_identity()
+
+    def check_readable(self) -> None:
+        """A sync's source must exist: a missing file is an error, not an empty board."""
+        if not self.path.is_file():
+            what = "is a folder" if self.path.is_dir() else "does not exist"
+            raise CsvFileError(
+                f"{self.location} {what}",
+                file=self.location,
+                reason="io",
+                fix="check the path (it is read from the folder the command runs in); a sync "
+                "creates a CSV file only as a target",
+            )
 
     @abc.abstractmethod
     def _histories(self) -> Iterable[ItemHistory]:
@@ -191,6 +213,11 @@ class CsvAdapter(_CsvFile):
                 "history CSV) and make changes there",
             )
 
+    def lock(self, wait: float = 0.0) -> AbstractContextManager[None]:
+        """Hold the file's lock (``<file>.lock`` beside it) so no other sync writes it meanwhile;
+        every :meth:`write` takes it too, so two writers never interleave a read and a rewrite."""
+        return file_lock(self.path, wait=wait, shown=self.location)
+
     # --- writing ----------------------------------------------------------------------------------
 
     def apply(self, change: AnyChange) -> ChangeResult:
@@ -204,6 +231,11 @@ class CsvAdapter(_CsvFile):
             self.check_supports(change)
         if planned:
             self.check_writable()
+        with self.lock():
+            return self._write_locked(planned)
+
+    def _write_locked(self, planned: list[AnyChange]) -> list[ChangeResult]:
+        remove_leftovers(self.path)  # a write killed midway left its temporary file
         board = {record.key: record for record in self._records()}
         before = dict(board)
         now = ensure_utc(self._clock(), where="csv adapter clock")

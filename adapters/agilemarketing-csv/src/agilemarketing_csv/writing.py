@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import glob
 import numbers
 import os
 import secrets
@@ -137,7 +138,7 @@ def atomic_csv(
     MKT-1,'=cmd|' /C calc'!A0
     """
     target = Path(path)
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(_TOKEN_BYTES)}.tmp")
     # os.open applies the umask like a plain open() would (mkstemp would give 0600).
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
@@ -157,3 +158,29 @@ def atomic_csv(
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+_TOKEN_BYTES = 6
+
+
+def remove_leftovers(path: str | os.PathLike[str]) -> list[Path]:
+    """Delete the temporary files a killed :func:`atomic_csv` left beside ``path`` (named
+    ``.<name>.<12 hex digits>.tmp``) and return them. Call it only while holding the file's
+    lock (:meth:`agilemarketing_csv.CsvAdapter.lock`), when no other writer can be midway.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / ".board.csv.0123456789ab.tmp").write_text("half a file")
+    >>> [p.name for p in remove_leftovers(folder / "board.csv")]
+    ['.board.csv.0123456789ab.tmp']
+    """
+    target = Path(path)
+    prefix, hex_digits = f".{target.name}.", set("0123456789abcdef")
+    removed = []
+    for candidate in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        token = candidate.name[len(prefix) : -len(".tmp")]
+        if len(token) == 2 * _TOKEN_BYTES and set(token) <= hex_digits and candidate.is_file():
+            with contextlib.suppress(FileNotFoundError):
+                candidate.unlink()
+                removed.append(candidate)
+    return removed

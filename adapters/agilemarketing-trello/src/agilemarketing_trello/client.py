@@ -1,0 +1,238 @@
+"""A small typed client of Trello's REST API, on ``requests`` with urllib3's ``Retry``.
+
+What it does, and who does it:
+
+* **Authentication**: the key and token travel in the ``Authorization: OAuth
+  oauth_consumer_key="...", oauth_token="..."`` header only, never in a URL, a log line or an
+  error. A 401 becomes :class:`~agilemarketing_trello.errors.TrelloAuthenticationFailed`
+  naming the environment variable that holds the refused secret.
+* **Rate limits**: every request first takes a place in the process-wide
+  :mod:`~agilemarketing_trello.limiter` (100 requests per 10 s per token, 300 per key). A 429
+  still happens when other programs share the token; Trello sends no Retry-After, so the
+  client waits for the window to turn, with jitter, and tries again (a bounded number of
+  times). A 429 means Trello did nothing, so any method may be sent again.
+* **Transport**: every request has a connect and a read time-out. urllib3's ``Retry`` retries
+  GET, PUT and DELETE on 5xx answers, dropped connections and time-outs, with exponential
+  back-off and jitter, a bounded number of times. POST (a create) is never retried here: the
+  adapter first looks for what a lost POST may have made.
+* After the retries, a :class:`~agilemarketing_trello.errors.TrelloRemoteError`.
+
+>>> client = TrelloClient("https://api.trello.com/1", key="k3y", token="t0ken")
+>>> client.session.headers["Authorization"]
+'OAuth oauth_consumer_key="k3y", oauth_token="t0ken"'
+>>> "t0ken" in repr(client)
+False
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import msgspec
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from agilemarketing.errors import redact
+from agilemarketing_trello.errors import TrelloAuthenticationFailed, TrelloRemoteError
+from agilemarketing_trello.limiter import RateLimiter, shared_limiter
+
+__all__ = ["DEFAULT_API_URL", "TrelloClient"]
+
+DEFAULT_API_URL = "https://api.trello.com/1"
+#: Trello's batch endpoint takes at most this many GET routes.
+BATCH_SIZE = 10
+
+log = logging.getLogger("agilemarketing_trello.client")
+
+_RETRIED = frozenset({500, 502, 503, 504})
+_batch = msgspec.json.Decoder(list[dict[str, msgspec.Raw]])
+
+
+class TrelloClient:
+    """Requests to one Trello API root with one key and token.
+
+    Args:
+        api_url: the API root, ``https://api.trello.com/1`` (a fake on 127.0.0.1 in tests).
+        key, token: the secrets (from the environment, read by the adapter).
+        key_env, token_env: the names of their variables, for error messages.
+        board: the board's id, for error messages.
+        timeout: (connect, read) seconds for every request.
+        retries: how many times urllib3 retries a GET/PUT/DELETE on a 5xx, a drop or a
+            time-out; and how many times a 429 is waited out.
+        backoff: urllib3's back-off factor (seconds; doubled on every retry).
+        limiter: the rate limiter; the process-wide one of this key and token by default.
+        sleep: how to wait after a 429 (tests pass a fast one).
+    """
+
+    def __init__(
+        self,
+        api_url: str,
+        *,
+        key: str,
+        token: str,
+        key_env: str = "TRELLO_KEY",
+        token_env: str = "TRELLO_TOKEN",  # noqa: S107 - the name of a variable
+        board: str = "?",
+        timeout: tuple[float, float] = (5.0, 30.0),
+        retries: int = 4,
+        backoff: float = 0.5,
+        limiter: RateLimiter | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.api_url = api_url.rstrip("/")
+        self._base_path = urlsplit(self.api_url).path.rstrip("/")
+        self._secrets = (key, token)
+        self.key_env = key_env
+        self.token_env = token_env
+        self.board = board
+        self.timeout = timeout
+        self.retries = retries
+        self.limiter = limiter or shared_limiter(self.api_url, key, token)
+        self._sleep = sleep
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not a secret
+        self.requests = 0
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = (
+            f'OAuth oauth_consumer_key="{key}", oauth_token="{token}"'
+        )
+        self.session.headers["Accept"] = "application/json"
+        retry = Retry(
+            total=retries,
+            connect=retries,
+            read=retries,
+            status=retries,
+            other=retries,
+            backoff_factor=backoff,
+            backoff_jitter=backoff / 2,
+            status_forcelist=sorted(_RETRIED),
+            allowed_methods=frozenset({"GET", "PUT", "DELETE"}),
+            respect_retry_after_header=False,
+            raise_on_status=False,
+        )
+        transport = HTTPAdapter(max_retries=retry)
+        self.session.mount("http://", transport)
+        self.session.mount("https://", transport)
+
+    def __repr__(self) -> str:
+        return f"<TrelloClient {self.api_url!r}>"
+
+    def redact(self, text: str) -> str:
+        """``text`` without the key and token."""
+        return redact(text, *self._secrets)
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self.session.close()
+
+    # -- requests ---------------------------------------------------------------------------
+
+    def get(self, path: str, params: Mapping[str, str | int] | None = None) -> bytes:
+        """The body of ``GET {api_url}{path}?{params}``."""
+        return self.request("GET", path, params=params)
+
+    def post(self, path: str, body: Mapping[str, Any]) -> bytes:
+        """The body of ``POST {api_url}{path}`` with a JSON body (never retried on a drop)."""
+        return self.request("POST", path, body=body)
+
+    def put(self, path: str, body: Mapping[str, Any]) -> bytes:
+        """The body of ``PUT {api_url}{path}`` with a JSON body."""
+        return self.request("PUT", path, body=body)
+
+    def batch(self, routes: Sequence[str]) -> list[tuple[int, bytes]]:
+        """Up to 10 GET routes (``/cards/{id}/actions?...``) in one request: each answer's
+        status and body, in order."""
+        if not 0 < len(routes) <= BATCH_SIZE:
+            raise ValueError(f"a batch takes 1 to {BATCH_SIZE} routes")
+        raw = self.get("/batch", {"urls": ",".join(routes)})
+        answers = []
+        for entry in _batch.decode(raw):
+            ((status, body),) = entry.items()
+            answers.append((int(status), bytes(body)))
+        return answers
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        body: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        """Send one request (waiting for the rate limiter, retrying as the module says) and
+        return the body of its 2xx answer."""
+        url = self.api_url + path
+        shown = self._base_path + path
+        for attempt in range(1, self.retries + 2):
+            self.limiter.acquire()
+            started = time.monotonic()
+            self.requests += 1
+            try:
+                response = self.session.request(
+                    method, url, params=params, json=body, timeout=self.timeout
+                )
+            except requests.RequestException as exc:
+                log.debug("%s %s: no answer (%s)", method, shown, type(exc).__name__)
+                raise TrelloRemoteError(
+                    method,
+                    shown,
+                    status=None,
+                    reason=self.redact(_reason(exc)),
+                    attempts=self.retries + 1 if method != "POST" else attempt,
+                ) from None
+            elapsed = time.monotonic() - started
+            log.debug("%s %s -> %s (%.3f s)", method, shown, response.status_code, elapsed)
+            if response.status_code == 429 and attempt <= self.retries:
+                wait = self.limiter.after_429(rng=self._rng)
+                log.info("%s %s: Trello's rate limit (429); waiting %.2f s", method, shown, wait)
+                self._sleep(wait)
+                continue
+            if response.status_code >= 400:
+                raise self._error(method, shown, response, attempt)
+            return response.content
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _error(
+        self, method: str, path: str, response: requests.Response, attempt: int
+    ) -> TrelloRemoteError:
+        text = self.redact(response.text.strip())[:300]
+        if response.status_code == 401:
+            if "key" in text.lower() and "token" not in text.lower():
+                return TrelloAuthenticationFailed(self.key_env, board=self.board, what="key")
+            return TrelloAuthenticationFailed(self.token_env, board=self.board)
+        fix = None
+        if response.status_code in _RETRIED and method != "POST":
+            attempt = self.retries + 1  # urllib3 retried it before handing it back
+        if response.status_code == 404:
+            fix = f"check the board id or short link ({self.board}) and that the token can see it"
+        elif response.status_code == 429:
+            fix = "another program shares this token or key; wait a minute and run again"
+        return TrelloRemoteError(
+            method,
+            path,
+            status=response.status_code,
+            reason=text or "no reason given",
+            attempts=attempt,
+            fix=fix,
+        )
+
+
+def _reason(exc: requests.RequestException) -> str:
+    if isinstance(exc, requests.Timeout):
+        return "timed out"
+    if isinstance(exc, requests.exceptions.RetryError):
+        return "Trello kept answering with server errors"
+    if isinstance(exc, requests.ConnectionError):
+        return "the connection was dropped or refused"
+    return type(exc).__name__
+
+
+def route(path: str, params: Mapping[str, str | int]) -> str:
+    """A batch route: ``/cards/abc/actions?filter=...`` (no API version, no secrets)."""
+    return f"{path}?{urlencode(params)}"

@@ -1,0 +1,404 @@
+"""The charts of the flow metrics, one function per result of :mod:`agilemarketing.metrics`.
+
+Each takes a result (any object of the shape in :mod:`agilemarketing.charts.shapes`) and an
+optional Axes, draws a readable default (title, labelled axes, percentile lines, formatted
+dates) and returns the Axes; the results' ``plot(ax=None)`` methods call these.
+
+>>> from agilemarketing.extras import pyplot
+>>> from agilemarketing.metrics import xmr
+>>> ax = plot_xmr(xmr([3, 4, 3, 5, 4, 12], label="weekly throughput"))
+>>> ax.get_title()
+'Process behaviour: weekly throughput'
+>>> pyplot().close(ax.figure)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from agilemarketing.charts.axes import (
+    axes,
+    date_axis,
+    dates,
+    dot_size,
+    labelled,
+    percentile_lines,
+    sparse_ticks,
+)
+from agilemarketing.charts.palette import (
+    BLUE,
+    DARK_GREY,
+    GREEN,
+    GREY,
+    LIGHT_GREY,
+    ORANGE,
+    RED,
+    STATUS_COLOURS,
+    VERMILION,
+)
+from agilemarketing.charts.shapes import (
+    AgeingLike,
+    BlockedLike,
+    BurnupLike,
+    CfdLike,
+    CyclesLike,
+    CycleTimesLike,
+    FlowEfficiencyLike,
+    NetFlowLike,
+    ServiceLevelLike,
+    ThroughputLike,
+    WipBreachesLike,
+    WipLike,
+    XmrLike,
+)
+
+__all__ = [
+    "plot_ageing",
+    "plot_blocked",
+    "plot_burnup",
+    "plot_cfd",
+    "plot_cycle_times",
+    "plot_cycles",
+    "plot_flow_efficiency",
+    "plot_net_flow",
+    "plot_service_level",
+    "plot_throughput",
+    "plot_wip",
+    "plot_wip_breaches",
+    "plot_xmr",
+]
+
+
+def plot_cycle_times(result: CycleTimesLike, ax: Any = None) -> Any:
+    """Scatter of cycle time (calendar days) by finishing date, with percentile lines.
+
+    >>> from agilemarketing.extras import pyplot
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import cycle_times
+    >>> ax = plot_cycle_times(cycle_times(FlowLog.example()))
+    >>> ax.get_title()
+    'Cycle time (2 items)'
+    >>> pyplot().close(ax.figure)
+    """
+    ax = axes(ax)
+    size, alpha = dot_size(len(result), 12)
+    ax.scatter(dates(result.done), result.calendar_days, s=size, alpha=alpha, color=BLUE)
+    percentile_lines(ax, result.percentiles())
+    return labelled(
+        ax,
+        f"Cycle time ({len(result):,} items)",
+        "finished on",
+        "cycle time (calendar days)",
+        legend="upper left" if len(result) else None,
+        dates=True,
+    )
+
+
+def plot_throughput(result: ThroughputLike, ax: Any = None) -> Any:
+    """Items finished per week.
+
+    >>> from agilemarketing.extras import pyplot
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import throughput
+    >>> ax = plot_throughput(throughput(FlowLog.example()))
+    >>> ax.get_title()
+    'Throughput per week (2 items)'
+    >>> pyplot().close(ax.figure)
+    """
+    ax = axes(ax)
+    weeks, counts = result.weekly()
+    ax.bar(dates(weeks), counts, width=6, align="edge", color=BLUE)
+    return labelled(
+        ax,
+        f"Throughput per week ({result.total:,} items)",
+        "week starting",
+        "items finished",
+        dates=True,
+    )
+
+
+def plot_net_flow(result: NetFlowLike, ax: Any = None) -> Any:
+    """Cumulative arrivals and departures (the gap between the lines is WIP growth).
+
+    >>> from agilemarketing.extras import pyplot
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import net_flow
+    >>> ax = plot_net_flow(net_flow(FlowLog.example()))
+    >>> ax.get_title()
+    'Net flow: items started vs finished'
+    >>> pyplot().close(ax.figure)
+    """
+    ax = axes(ax)
+    days = dates(result.days)
+    ax.plot(days, np.cumsum(result.arrivals), label="started (cumulative)", color=VERMILION)
+    ax.plot(days, np.cumsum(result.departures), label="finished (cumulative)", color=GREEN)
+    return labelled(
+        ax, "Net flow: items started vs finished", "date", "items", legend="upper left", dates=True
+    )
+
+
+def plot_wip(result: WipLike, ax: Any = None) -> Any:
+    """Items in progress per day, stacked by stage.
+
+    >>> from agilemarketing.extras import pyplot
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import wip
+    >>> ax = plot_wip(wip(FlowLog.example()))
+    >>> ax.get_title()
+    'Work in progress'
+    >>> pyplot().close(ax.figure)
+    """
+    ax = axes(ax)
+    days = dates(result.days)
+    used = [k for k in range(len(result.stages)) if result.per_stage[:, k].any()]
+    if used:
+        ax.stackplot(
+            days,
+            *(result.per_stage[:, k] for k in used),
+            labels=[result.stages[k] for k in used],
+            alpha=0.85,
+        )
+    legend = "upper left" if used else None
+    return labelled(ax, "Work in progress", "date", "items in progress", legend=legend, dates=True)
+
+
+def plot_cfd(result: CfdLike, ax: Any = None) -> Any:
+    """The cumulative flow diagram: one band per stage, done at the bottom.
+
+    >>> from agilemarketing.extras import pyplot
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import cumulative_flow
+    >>> ax = plot_cfd(cumulative_flow(FlowLog.example()))
+    >>> ax.get_title()
+    'Cumulative flow'
+    >>> pyplot().close(ax.figure)
+    """
+    ax = axes(ax)
+    days = dates(result.days)
+    bands = result.bands
+    order = list(range(len(result.stages)))[::-1]
+    ax.stackplot(
+        days, *(bands[:, k] for k in order), labels=[result.stages[k] for k in order], alpha=0.9
+    )
+    ax.set_title("Cumulative flow")
+    ax.set_xlabel("date")
+    ax.set_ylabel("items (cumulative)")
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles[::-1], labels[::-1], loc="upper left", fontsize=8)
+    date_axis(ax)
+    return ax
+
+
+def plot_ageing(result: AgeingLike, ax: Any = None) -> Any:
+    """Age of each item in progress per stage, with cycle-time percentile lines.
+
+    >>> from agilemarketing.extras import pyplot
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import ageing_wip
+    >>> ax = plot_ageing(ageing_wip(FlowLog.example()))
+    >>> ax.get_title()
+    'Ageing work in progress (1 items)'
+    >>> pyplot().close(ax.figure)
+    """
+    ax = axes(ax)
+    stages = list(result.board) or list(dict.fromkeys(result.stages.tolist()))
+    x = np.array([stages.index(s) for s in result.stages.tolist()], dtype=float)
+    jitter = np.random.default_rng(0).uniform(-0.3, 0.3, len(x))
+    size, alpha = dot_size(len(x), 16)
+    ax.scatter(x + jitter, result.age_days, s=size, alpha=alpha, color=BLUE)
+    percentile_lines(ax, dict(result.thresholds))
+    counts = np.bincount(x.astype(np.int64), minlength=len(stages)) if len(x) else [0] * len(stages)
+    ax.set_xticks(
+        range(len(stages)), [f"{s}\n({n:,})" for s, n in zip(stages, counts, strict=True)]
+    )
+    return labelled(
+        ax,
+        f"Ageing work in progress ({len(result.keys):,} items)",
+        "stage (items in it)",
+        "age (calendar days)",
+        legend="upper left" if len(result.keys) else None,
+    )
+
+
+def plot_burnup(result: BurnupLike, ax: Any = None) -> Any:
+    """Done and total scope over time.
+
+    >>> from agilemarketing.extras import pyplot
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import burnup
+    >>> ax = plot_burnup(burnup(FlowLog.example()))
+    >>> ax.get_title()
+    'Burnup: done vs scope'
+    >>> pyplot().close(ax.figure)
+    """
+    ax = axes(ax)
+    days = dates(result.days)
+    ax.plot(days, result.scope, label="scope", color=GREY, drawstyle="steps-post")
+    ax.plot(days, result.done, label="done", color=GREEN, drawstyle="steps-post")
+    return labelled(ax, "Burnup: done vs scope", "date", "items", legend="upper left", dates=True)
+
+
+def plot_cycles(result: CyclesLike, ax: Any = None) -> Any:
+    """Committed vs completed items per cycle (or velocity when no cycle windows are known).
+
+    >>> from agilemarketing.extras import pyplot
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import cycle_report
+    >>> ax = plot_cycles(cycle_report(FlowLog.example()))
+    >>> ax.get_title()
+    'Velocity per cycle'
+    >>> pyplot().close(ax.figure)
+    """
+    ax = axes(ax)
+    x = np.arange(len(result.names))
+    if len(x) and (result.committed >= 0).all():
+        ax.bar(x - 0.2, result.committed, width=0.4, label="committed", color=LIGHT_GREY)
+        ax.bar(x + 0.2, result.completed, width=0.4, label="completed", color=GREEN)
+        ax.set_ylabel("items")
+        ax.set_title("Predictability: committed vs completed per cycle")
+        ax.legend(loc="upper left", fontsize=8)
+    else:
+        ax.bar(x, result.velocity, color=BLUE)
+        ax.set_ylabel("points finished")
+        ax.set_title("Velocity per cycle")
+    sparse_ticks(ax, list(result.names), rotation=45, ha="right")
+    ax.set_xlabel("cycle")
+    return ax
+
+
+def plot_flow_efficiency(result: FlowEfficiencyLike, ax: Any = None) -> Any:
+    """Histogram of per-item flow efficiency with the team's overall value.
+
+    >>> from agilemarketing.extras import pyplot
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import flow_efficiency
+    >>> ax = plot_flow_efficiency(flow_efficiency(FlowLog.example()))
+    >>> ax.get_title()
+    'Flow efficiency (active time / cycle time)'
+    >>> pyplot().close(ax.figure)
+    """
+    ax = axes(ax)
+    values = result.per_item[np.isfinite(result.per_item)] * 100
+    ax.hist(values, bins=20, range=(0, 100), color=BLUE)
+    if np.isfinite(result.overall):
+        ax.axvline(
+            result.overall * 100,
+            color=ORANGE,
+            linestyle="--",
+            label=f"overall {result.overall:.0%}",
+        )
+        ax.legend(loc="upper right", fontsize=8)
+    return labelled(
+        ax, "Flow efficiency (active time / cycle time)", "flow efficiency (%)", "items"
+    )
+
+
+def plot_blocked(result: BlockedLike, ax: Any = None, *, top: int = 20) -> Any:
+    """The ``top`` most blocked items and their blocked days.
+
+    >>> from agilemarketing.extras import pyplot
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import blocked_time
+    >>> ax = plot_blocked(blocked_time(FlowLog.example()))
+    >>> ax.get_title()
+    'Blocked time per item'
+    >>> pyplot().close(ax.figure)
+    """
+    ax = axes(ax)
+    order = np.argsort(-result.blocked_days, kind="stable")[:top]
+    order = order[result.blocked_days[order] > 0]
+    ax.barh(result.keys[order][::-1], result.blocked_days[order][::-1], color=RED)
+    return labelled(ax, "Blocked time per item", "blocked days", "item")
+
+
+def plot_wip_breaches(result: WipBreachesLike, ax: Any = None) -> Any:
+    """Daily count of each WIP-limited stage, with its maximum.
+
+    >>> from agilemarketing.extras import pyplot
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import wip_breaches
+    >>> ax = plot_wip_breaches(wip_breaches(FlowLog.example()))
+    >>> ax.get_title()
+    'WIP against limits (dotted)'
+    >>> pyplot().close(ax.figure)
+    """
+    ax = axes(ax)
+    days = dates(result.days)
+    for k, stage in enumerate(result.stages):
+        line = ax.plot(days, result.counts[:, k], label=stage)[0]
+        if result.maximum[k] >= 0:
+            ax.axhline(result.maximum[k], color=line.get_color(), linestyle=":", linewidth=1)
+    legend = "upper left" if len(result.stages) else None
+    return labelled(
+        ax, "WIP against limits (dotted)", "date", "items in stage", legend=legend, dates=True
+    )
+
+
+def plot_service_level(result: ServiceLevelLike, ax: Any = None, *, top: int = 40) -> Any:
+    """Ages of the ``top`` oldest items in progress against the SLE, coloured by status.
+
+    >>> from agilemarketing.extras import pyplot
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import service_level
+    >>> ax = plot_service_level(service_level(FlowLog.example()))
+    >>> ax.get_title()
+    'Service level expectation: items in progress'
+    >>> pyplot().close(ax.figure)
+    """
+    ax = axes(ax)
+    order = np.argsort(-result.age_days, kind="stable")[:top]
+    status = [str(s) for s in result.status[order].tolist()]
+    x = np.arange(len(order))
+    ax.bar(x, result.age_days[order], color=[STATUS_COLOURS[s] for s in status])
+    sle = ax.axhline(result.days, color=DARK_GREY, linestyle="--", label=str(result))
+    from matplotlib.patches import Patch
+
+    everyone = [str(s) for s in result.status.tolist()]
+    counts = [  # the legend counts every item in progress, shown or not
+        Patch(color=colour, label=f"{name}: {everyone.count(name):,}")
+        for name, colour in STATUS_COLOURS.items()
+    ]
+    ax.legend(handles=[sle, *counts], loc="upper right", fontsize=8)
+    ax.set_xticks(x, result.keys[order].tolist(), rotation=90)
+    shown = f" (oldest {len(order)} of {len(result.keys):,})" if len(result.keys) > top else ""
+    return labelled(
+        ax, f"Service level expectation: items in progress{shown}", "item", "age (calendar days)"
+    )
+
+
+def plot_xmr(result: XmrLike, ax: Any = None) -> Any:
+    """The X chart: values, mean, natural process limits, signals in red.
+
+    >>> from agilemarketing.extras import pyplot
+    >>> from agilemarketing.metrics import xmr
+    >>> ax = plot_xmr(xmr([3, 4, 3, 9]))
+    >>> ax.get_ylabel(), pyplot().close(ax.figure)
+    ('value', None)
+    """
+    ax = axes(ax)
+    x = dates(result.x) if result.x.dtype.kind == "M" else result.x
+    ax.plot(x, result.values, marker="o", markersize=3, color=BLUE, linewidth=1)
+    signals = result.signals
+    if signals.any():
+        xs = np.asarray(x)[signals]
+        ax.scatter(xs, result.values[signals], color=RED, zorder=3, label="signal")
+    for value, text, style in (
+        (result.mean, "mean", "-"),
+        (result.upper, "upper limit", "--"),
+        (result.lower, "lower limit", "--"),
+    ):
+        if np.isfinite(value):
+            ax.axhline(
+                value, color=DARK_GREY, linestyle=style, linewidth=1, label=f"{text} {value:.1f}"
+            )
+    dated = result.x.dtype.kind == "M"
+    return labelled(
+        ax,
+        f"Process behaviour: {result.label}" if result.label else "Process behaviour",
+        "date" if dated else "point",
+        result.label or "value",
+        legend="upper left",
+        dates=dated,
+    )

@@ -1,0 +1,124 @@
+"""Data quality: what the flow log found (and fixed) in the histories, with item keys per issue.
+
+:data:`ISSUES` names every kind of problem the build looks for; a :class:`DataQualityReport`
+holds one :class:`QualityIssue` per kind.
+
+>>> sorted(ISSUES)[:3]
+['abandoned', 'backwards_move', 'created_done']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from agilemarketing.errors import NotFound
+
+__all__ = ["ISSUES", "DataQualityReport", "QualityIssue"]
+
+ISSUES: Mapping[str, str] = {
+    "unmapped_status": "moved to a status the workflow does not map",
+    "abandoned": "ended in a status outside the workflow (e.g. Won't Do): not counted as done",
+    "skipped_stage": "moved forward past one or more stages",
+    "backwards_move": "moved back to an earlier stage",
+    "reopened": "left a done stage for an earlier one",
+    "out_of_order": "transitions not in time order in the input (sorted)",
+    "duplicate_event": "the same transition twice at the same time (kept once)",
+    "status_gap": "a transition's 'from' is not the previous transition's 'to'",
+    "done_without_start": "done without passing an in-progress stage (no cycle time)",
+    "created_done": "already done when first seen (no cycle time)",
+    "truncated": "history looks cut short (starts mid-workflow, no created date, or the "
+    "current status differs from the last transition)",
+}
+
+
+def _str_array(value: Any) -> npt.NDArray[np.str_]:
+    return np.asarray(value, dtype=np.str_) if len(value) else np.empty(0, dtype=np.str_)
+
+
+@attrs.frozen
+class QualityIssue:
+    """One kind of data problem and the items it affects.
+
+    >>> QualityIssue("reopened", "left a done stage", ("M-2",)).count
+    1
+    """
+
+    name: str
+    description: str
+    item_keys: npt.NDArray[np.str_] = attrs.field(converter=_str_array, eq=False, repr=False)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The keys of the affected items, in item order."""
+        return tuple(self.item_keys.tolist())
+
+    @property
+    def count(self) -> int:
+        """How many items have this issue."""
+        return len(self.item_keys)
+
+
+@attrs.frozen
+class DataQualityReport:
+    """What the flow log found (and fixed) in the histories, with item keys per issue.
+
+    ``unmapped_statuses`` maps each status the workflow does not know to the items that used it.
+
+    >>> report = DataQualityReport(
+    ...     n_items=3, issues=(QualityIssue("reopened", "left done", ("M-2",)),))
+    >>> report["reopened"].keys, report.ok
+    (('M-2',), False)
+    """
+
+    n_items: int
+    issues: tuple[QualityIssue, ...]
+    unmapped_statuses: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+
+    def __getitem__(self, name: str) -> QualityIssue:
+        for issue in self.issues:
+            if issue.name == name:
+                return issue
+        if name in ISSUES:
+            return QualityIssue(name, ISSUES[name], ())
+        raise NotFound("data-quality issue", name, fix=f"use one of {', '.join(ISSUES)}")
+
+    @property
+    def ok(self) -> bool:
+        """True when no issue affects any item."""
+        return all(issue.count == 0 for issue in self.issues)
+
+    def to_dict(self, *, max_keys: int = 50) -> dict[str, Any]:
+        """A JSON-ready summary: counts plus up to ``max_keys`` example keys per issue."""
+        return {
+            "items": self.n_items,
+            "issues": {
+                i.name: {
+                    "description": i.description,
+                    "count": i.count,
+                    "keys": i.item_keys[:max_keys].tolist(),
+                }
+                for i in self.issues
+            },
+            "unmapped_statuses": {
+                status: {"count": len(keys), "keys": list(keys[:max_keys])}
+                for status, keys in self.unmapped_statuses.items()
+            },
+        }
+
+    def __str__(self) -> str:
+        lines = [f"data quality: {self.n_items} items"]
+        for issue in self.issues:
+            if issue.count:
+                shown = ", ".join(issue.item_keys[:5].tolist())
+                shown += ", ..." if issue.count > 5 else ""
+                lines.append(f"  {issue.name}: {issue.count} ({issue.description}): {shown}")
+        for status, keys in self.unmapped_statuses.items():
+            lines.append(f"  status {status!r} not in the workflow: {len(keys)} items")
+        if len(lines) == 1:
+            lines.append("  no issues")
+        return "\n".join(lines)

@@ -1,0 +1,166 @@
+"""History JSON Lines as msgspec structs, read in blocks of whole lines.
+
+Timestamps stay strings here: :mod:`agilemarketing.historyio.reading` parses a whole block's
+timestamps at once. A block that does not decode in one call is decoded line by line, so that
+every bad line becomes a :class:`~agilemarketing.errors.HistoryFormatError` naming its line and
+field.
+
+>>> import io
+>>> [(first, count) for first, count, _ in blocks(io.StringIO('{"key": "A"}\\n{"key": "B"}'))]
+[(1, 1), (2, 1)]
+>>> lines, numbers = decode_block("<stream>", 1, 1, b'{"key": "A", "points": 2}\\n', [])
+>>> lines[0].key, lines[0].points, list(numbers)
+('A', 2.0, [1])
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, TypeAlias
+
+import msgspec
+
+from agilemarketing.errors import AgileMarketingError, HistoryFormatError
+
+__all__ = [
+    "CycleLine",
+    "Line",
+    "MembershipLine",
+    "PeriodLine",
+    "Source",
+    "TransitionLine",
+    "blocks",
+    "decode_block",
+    "name_of",
+]
+
+Source: TypeAlias = "str | os.PathLike[str] | IO[str] | IO[bytes]"
+
+_BLOCK_BYTES = 4 << 20
+"""How much of the file is read (and decoded) at a time."""
+
+
+class TransitionLine(msgspec.Struct, gc=False):
+    """One entry of ``transitions``."""
+
+    at: str
+    to: str
+    from_: str | None = msgspec.field(default=None, name="from")
+    observed: bool = False
+
+
+class PeriodLine(msgspec.Struct, gc=False):
+    """One entry of ``blocked``."""
+
+    from_: str = msgspec.field(name="from")
+    to: str | None = None
+
+
+class MembershipLine(msgspec.Struct, gc=False):
+    """One entry of ``cycles`` (an item's membership of a cycle)."""
+
+    name: str
+    joined: str | None = None
+    left: str | None = None
+
+
+class CycleLine(msgspec.Struct, gc=False):
+    """The ``cycle`` of a line defining a cycle window."""
+
+    name: str
+    start: str
+    end: str
+
+
+class Line(msgspec.Struct, gc=False):
+    """One line of the file: an item (it has a ``key``) or a cycle definition (a ``cycle``)."""
+
+    key: str | None = None
+    summary: str = ""
+    type: str = ""
+    status: str = ""
+    created: str | None = None
+    resolved: str | None = None
+    points: float | None = None
+    labels: list[str] = msgspec.field(default_factory=list)
+    sprints: list[str] = msgspec.field(default_factory=list)
+    transitions: list[TransitionLine] = msgspec.field(default_factory=list)
+    blocked: list[PeriodLine] = msgspec.field(default_factory=list)
+    cycles: list[MembershipLine] = msgspec.field(default_factory=list)
+    rank: str | None = None
+    cycle: CycleLine | None = None
+
+
+_DECODER = msgspec.json.Decoder(Line)
+
+
+def name_of(source: Source) -> str:
+    """The name errors give the source: its path, or the stream's name."""
+    if isinstance(source, str | os.PathLike):
+        return os.fspath(source)
+    return str(getattr(source, "name", "<stream>"))
+
+
+def blocks(source: Source) -> Iterator[tuple[int, int, bytes]]:
+    """Yield (first line number, number of lines, block of whole lines) from a path or file."""
+    if isinstance(source, str | os.PathLike):
+        with Path(source).open("rb") as fh:
+            yield from blocks(fh)
+        return
+    line_no = 1
+    rest = b""
+    while True:
+        chunk = source.read(_BLOCK_BYTES)
+        if isinstance(chunk, str):
+            chunk = chunk.encode("utf-8")
+        if not chunk:
+            break
+        data = rest + chunk
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:
+            rest = data
+            continue
+        block, rest = data[:cut], data[cut:]
+        count = block.count(b"\n")
+        yield line_no, count, block
+        line_no += count
+    if rest.strip():
+        yield line_no, 1, rest + b"\n"
+
+
+def _field_of(message: str) -> str:
+    # msgspec says "... - at `$.transitions[0].at`"
+    if "`$" in message:
+        return message.rsplit("`$", 1)[1].rstrip("`").lstrip(".") or "(line)"
+    return "(line)"
+
+
+def decode_block(
+    name: str, first_line: int, count: int, block: bytes, problems: list[AgileMarketingError]
+) -> tuple[list[Line], Sequence[int]]:
+    """The decoded lines of a block and their line numbers."""
+    try:
+        lines = _DECODER.decode_lines(block)
+    except msgspec.DecodeError:
+        lines = None
+    if lines is not None and count == len(lines):
+        return lines, range(first_line, first_line + count)
+    # Slow path: find the bad lines (and skip blank ones).
+    decoded: list[Line] = []
+    numbers: list[int] = []
+    for offset, raw in enumerate(block.split(b"\n")[:-1]):
+        if not raw.strip():
+            continue
+        line_no = first_line + offset
+        try:
+            decoded.append(_DECODER.decode(raw))
+            numbers.append(line_no)
+        except msgspec.DecodeError as exc:
+            problems.append(
+                HistoryFormatError(
+                    str(exc).split(" - at ")[0], file=name, line=line_no, field=_field_of(str(exc))
+                )
+            )
+    return decoded, numbers

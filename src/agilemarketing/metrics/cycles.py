@@ -1,0 +1,198 @@
+"""Per launch cycle: what was committed and completed (predictability), the unplanned share,
+and velocity.
+
+>>> from agilemarketing.flow import FlowLog
+>>> cycle_report(FlowLog.example()).names  # the example has no cycles
+()
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+
+from agilemarketing import charts
+from agilemarketing.extras import require_pandas
+from agilemarketing.flow import NEVER, FlowLog
+from agilemarketing.metrics.arrays import DateArray, FloatArray, IntArray, as_us, json_number
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["CyclePredictability", "cycle_report"]
+
+
+@attrs.frozen(eq=False)
+class CyclePredictability:
+    """Per launch cycle: committed vs completed (predictability), unplanned share, velocity.
+
+    ``committed``: items in the cycle when it started (within ``grace``); ``completed``: of
+    those, finished before the cycle ended; ``unplanned``: items added after the start;
+    ``done``/``velocity``: items/points of the cycle's members finished inside it. Without
+    cycle windows, only ``done``/``velocity`` are known (per sprint name, from each finished
+    item's last sprint) and the others are -1.
+
+    Formerly ``CycleReport`` (still importable under that name from
+    :mod:`agilemarketing.metrics`); not to be confused with
+    :class:`agilemarketing.cycles.CycleReport`, a launch cycle's review.
+
+    >>> cycle_report(FlowLog.example()).names
+    ()
+    """
+
+    names: tuple[str, ...]
+    start: DateArray
+    end: DateArray
+    committed: IntArray
+    completed: IntArray
+    unplanned: IntArray
+    done: IntArray
+    velocity: FloatArray
+
+    @property
+    def predictability(self) -> FloatArray:
+        """Completed / committed per cycle (NaN when nothing was committed)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.committed > 0, self.completed / self.committed, np.nan)
+
+    @property
+    def unplanned_share(self) -> FloatArray:
+        """Unplanned / (committed + unplanned) per cycle."""
+        total = self.committed + self.unplanned
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(total > 0, self.unplanned / total, np.nan)
+
+    def to_dict(self) -> dict[str, Any]:
+        """One entry per cycle, see docs/metrics.md."""
+        rows = []
+        for k, name in enumerate(self.names):
+            rows.append(
+                {
+                    "name": name,
+                    "start": None if np.isnat(self.start[k]) else str(self.start[k]) + "Z",
+                    "end": None if np.isnat(self.end[k]) else str(self.end[k]) + "Z",
+                    "committed": int(self.committed[k]),
+                    "completed": int(self.completed[k]),
+                    "unplanned": int(self.unplanned[k]),
+                    "done": int(self.done[k]),
+                    "velocity": json_number(self.velocity[k]),
+                    "predictability": json_number(self.predictability[k]),
+                    "unplanned_share": json_number(self.unplanned_share[k]),
+                }
+            )
+        return {"cycles": rows}
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per cycle."""
+        require_pandas()
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "cycle": list(self.names),
+                "start": self.start.astype("datetime64[ns]"),
+                "end": self.end.astype("datetime64[ns]"),
+                "committed": self.committed,
+                "completed": self.completed,
+                "unplanned": self.unplanned,
+                "done": self.done,
+                "velocity": self.velocity,
+                "predictability": self.predictability,
+                "unplanned_share": self.unplanned_share,
+            }
+        )
+
+    def plot(self, ax: Any = None) -> Any:
+        """Committed vs completed bars per cycle."""
+        return charts.plot_cycles(self, ax)
+
+
+def _us(moment: datetime) -> int:
+    return int(np.datetime64(moment.replace(tzinfo=None), "us").astype(np.int64))
+
+
+def cycle_report(log: FlowLog, *, grace: timedelta = timedelta(hours=24)) -> CyclePredictability:
+    """Velocity, predictability and unplanned share per cycle.
+
+    Uses the cycle windows and memberships of the history (``cycles`` lines and fields); an
+    item listed in a cycle's ``sprints`` without a membership record counts as committed.
+
+    >>> len(cycle_report(FlowLog.example()).names)  # the example has no cycles
+    0
+    """
+    points = np.nan_to_num(log.points)
+    if not log.cycles:
+        return _velocity_per_sprint(log, points)
+    return _per_cycle_window(log, points, grace)
+
+
+def _velocity_per_sprint(log: FlowLog, points: FloatArray) -> CyclePredictability:
+    """Without cycle windows: velocity per sprint name, each finished item counting for its
+    last sprint."""
+    if len(log.sprint_item) == 0:
+        empty_i = np.zeros(0, dtype=np.int64)
+        empty_d = np.zeros(0, dtype="datetime64[us]")
+        return CyclePredictability(
+            (), empty_d, empty_d, empty_i, empty_i, empty_i, empty_i, np.zeros(0)
+        )
+    last = np.ones(len(log.sprint_item), dtype=bool)
+    last[:-1] = log.sprint_item[1:] != log.sprint_item[:-1]
+    item, code = log.sprint_item[last], log.sprint_code[last]
+    finished = log.is_done[item]
+    n = len(log.sprint_names)
+    done = np.bincount(code[finished], minlength=n).astype(np.int64)
+    velocity = np.bincount(code[finished], weights=points[item[finished]], minlength=n)
+    missing = np.full(n, -1, dtype=np.int64)
+    nat = np.full(n, np.datetime64("NaT", "us"))
+    return CyclePredictability(
+        log.sprint_names, nat, nat, missing, missing, missing, done, velocity.astype(np.float64)
+    )
+
+
+def _per_cycle_window(log: FlowLog, points: FloatArray, grace: timedelta) -> CyclePredictability:
+    """With cycle windows: commitments, completions and unplanned work of each window."""
+    done_i = np.where(np.isnat(log.done), NEVER, as_us(log.done))
+    # Memberships: explicit records, plus sprint names without a record (joined unknown).
+    every = {n: k for k, n in enumerate(dict.fromkeys((*log.cycle_names, *log.sprint_names)))}
+    width = len(every)
+    cyc_code = np.array([every[n] for n in log.cycle_names] + [0], dtype=np.int64)[log.cyc_code]
+    spr_code = np.array([every[n] for n in log.sprint_names] + [0], dtype=np.int64)[log.sprint_code]
+    recorded = log.cyc_item.astype(np.int64) * width + cyc_code
+    listed = log.sprint_item.astype(np.int64) * width + spr_code
+    extra = ~np.isin(listed, recorded)
+    items = np.concatenate([log.cyc_item, log.sprint_item[extra]]).astype(np.int64)
+    codes = np.concatenate([cyc_code, spr_code[extra]])
+    unknown = np.iinfo(np.int64).min
+    joined = np.concatenate([as_us(log.cyc_joined), np.full(int(extra.sum()), unknown)])
+    rows = []
+    for window in log.cycles:  # one pass per cycle (tens), vectorised over memberships
+        start, end = _us(window.start), _us(window.end)
+        member = codes == every.get(window.name, -1)
+        it = items[member]
+        j = joined[member]
+        committed = (j == unknown) | (j <= start + grace // timedelta(microseconds=1))
+        unplanned = ~committed & (j < end)
+        inside = (done_i[it] >= start) & (done_i[it] < end)
+        rows.append(
+            (
+                int(committed.sum()),
+                int((committed & inside).sum()),
+                int(unplanned.sum()),
+                int(inside.sum()),
+                float(points[it[inside]].sum()),
+            )
+        )
+    table = np.array(rows, dtype=np.float64).reshape(len(rows), 5)
+    return CyclePredictability(
+        names=tuple(w.name for w in log.cycles),
+        start=np.array([_us(w.start) for w in log.cycles], dtype=np.int64).view("datetime64[us]"),
+        end=np.array([_us(w.end) for w in log.cycles], dtype=np.int64).view("datetime64[us]"),
+        committed=table[:, 0].astype(np.int64),
+        completed=table[:, 1].astype(np.int64),
+        unplanned=table[:, 2].astype(np.int64),
+        done=table[:, 3].astype(np.int64),
+        velocity=table[:, 4],
+    )

@@ -1,0 +1,83 @@
+"""The day axis every daily series shares: the team's consecutive local days, the moment each
+is observed at, and counting moments per day.
+
+>>> from agilemarketing.flow import FlowLog
+>>> axis = day_axis(FlowLog.example(), team_calendar(None))
+>>> len(axis.days), str(axis.days[0])
+(8, '2026-01-05')
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import numpy as np
+
+from agilemarketing.flow import FlowLog
+from agilemarketing.metrics.arrays import BoolArray, DateArray, IntArray
+from agilemarketing.workdays import WorkCalendar
+
+__all__ = ["DayAxis", "count_by_day", "day_axis", "day_index", "team_calendar"]
+
+
+@attrs.frozen
+class DayAxis:
+    """Consecutive local days and the UTC moment each is observed at (its end, or as_of)."""
+
+    days: DateArray
+    snapshots: IntArray  # int64 us
+
+
+def team_calendar(calendar: WorkCalendar | None) -> WorkCalendar:
+    """The calendar given, or every day in UTC."""
+    return calendar if calendar is not None else WorkCalendar.every_day()
+
+
+def day_axis(log: FlowLog, cal: WorkCalendar, first: Any = None) -> DayAxis:
+    """The local days from ``first`` (default: the earliest moment known) to ``log.as_of``."""
+    as_of = np.asarray(log.as_of, dtype="datetime64[us]")
+    last_day: np.datetime64 = cal.local_days(as_of.reshape(1))[0]
+    first_day: np.datetime64
+    if first is None:
+        # the earliest moment known (stays never start at NaT; created dates may be missing)
+        created = log.created[~np.isnat(log.created)]
+        moments = np.concatenate(
+            [
+                created.min(keepdims=True) if created.size else created,
+                log.seg_enter.min(keepdims=True) if log.n_segments else created[:0],
+            ]
+        )
+        first_day = cal.local_days(moments.min(keepdims=True))[0] if moments.size else last_day
+    else:
+        first_day = np.datetime64(first, "D")
+    first_day = min(first_day, last_day)
+    days = np.arange(first_day, last_day + 1, dtype="datetime64[D]")
+    ends = cal.midnights(first_day + 1, last_day + 1).view(np.int64)
+    snapshots = np.minimum(ends, int(as_of.view(np.int64)))
+    return DayAxis(days, snapshots)
+
+
+def day_index(cal: WorkCalendar, moments: DateArray, axis: DayAxis) -> tuple[IntArray, BoolArray]:
+    """Index into ``axis.days`` of each moment's local day, and which ones fall inside."""
+    if moments.size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    days = cal.local_days(moments)
+    idx = (days - axis.days[0]).astype(np.int64)
+    ok = ~np.isnat(days) & (idx >= 0) & (idx < len(axis.days))
+    return idx, ok
+
+
+def count_by_day(
+    cal: WorkCalendar, moments: DateArray, axis: DayAxis, *, roll: bool = False
+) -> IntArray:
+    """How many of ``moments`` fall on each day of the axis (``roll``: non-working days count on
+    the next working day)."""
+    moments = moments[~np.isnat(moments)]
+    if roll:
+        days = cal.roll_forward(cal.local_days(moments))
+        idx = (days - axis.days[0]).astype(np.int64)
+        ok = (idx >= 0) & (idx < len(axis.days))
+    else:
+        idx, ok = day_index(cal, moments, axis)
+    return np.bincount(idx[ok], minlength=len(axis.days)).astype(np.int64)
