@@ -44,6 +44,7 @@ from agilemarketing.adapter import (
     Adapter,
     AnyChange,
     Capabilities,
+    CarriedHistory,
     ChangeResult,
     ChangeStatus,
     CreateItem,
@@ -188,7 +189,12 @@ class InMemoryAdapter(Adapter):
 
     name: ClassVar[str] = "memory"
     capabilities: ClassVar[Capabilities] = Capabilities(
-        read=True, incremental_read=True, write=True, rank=True, history=HistoryFidelity.EXACT
+        read=True,
+        incremental_read=True,
+        write=True,
+        rank=True,
+        history=HistoryFidelity.EXACT,
+        missing_is_deleted=True,  # only remove() takes an item away
     )
 
     def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
@@ -543,6 +549,53 @@ class AdapterContract:
         assert record.history.status == "To Do"
         if adapter.capabilities.history is not HistoryFidelity.NONE:
             assert [t.to_status for t in record.history.transitions][-1:] == ["To Do"]
+
+    def test_a_create_carrying_history_reads_back_with_it(
+        self, make_adapter: AdapterFactory
+    ) -> None:
+        """A create copied from another board (``history=``) keeps that board's history: its
+        created and resolved times, sprints, transitions with their ``observed`` flags and
+        blocked periods, as far as the adapter keeps them; nothing stamped with the write."""
+        adapter = self._adapter(make_adapter)
+        self._needs(adapter, write=True)
+        source = sample_histories(8, prefix="SRC")[7]  # Done, with every kind of history
+        source = attrs.evolve(
+            source,
+            transitions=(
+                *source.transitions[:-1],
+                attrs.evolve(source.transitions[-1], observed=True),
+            ),
+        )
+        change = CreateItem(
+            "MKT-901",
+            source.summary,
+            type=source.type,
+            status=source.status,
+            history=CarriedHistory.of(source),
+        )
+        assert adapter.apply(change).status is ChangeStatus.APPLIED
+        got = read_state(adapter)["MKT-901"].history
+        for name in sorted(self.preserved_fields & {"created", "resolved", "sprints", "blocked"}):
+            assert getattr(got, name) == getattr(source, name), f"{name} read back differently"
+        if adapter.capabilities.history is HistoryFidelity.EXACT:
+            assert got.transitions == source.transitions
+
+    def test_a_move_carrying_history_keeps_the_sources_time(
+        self, make_adapter: AdapterFactory
+    ) -> None:
+        adapter = self._adapter(make_adapter)
+        self._needs(adapter, write=True)
+        before = read_state(adapter)["MKT-1"].history
+        at = max([t.at for t in before.transitions], default=_START) + timedelta(days=1)
+        moved = Transition(at, before.status, "In Progress", observed=True)
+        source = attrs.evolve(before, transitions=(*before.transitions, moved))
+        change = MoveStatus(
+            "MKT-1", "In Progress", from_status=before.status, history=CarriedHistory.of(source)
+        )
+        assert adapter.apply(change).status is ChangeStatus.APPLIED
+        after = read_state(adapter)["MKT-1"].history
+        if adapter.capabilities.history is HistoryFidelity.EXACT:
+            assert after.transitions == (*before.transitions, moved)
 
     def test_updated_fields_read_back(self, make_adapter: AdapterFactory) -> None:
         adapter = self._adapter(make_adapter)

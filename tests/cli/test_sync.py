@@ -430,3 +430,22 @@ def test_a_read_only_target_is_a_usage_error_exit_2(tmp_path: Path) -> None:
     result = run("--state", str(tmp_path / "s.db"), "memory:a", f"jira-csv:{export}")
     assert result.exit_code == ExitCode.USAGE
     assert "jira-csv" in result.stderr
+
+
+def test_several_bad_rows_of_an_input_are_one_input_error_listing_each(tmp_path: Path) -> None:
+    export = tmp_path / "dup.csv"
+    export.write_text(
+        "Summary,Issue key,Status\nA,MKT-1,To Do\nB,MKT-2,To Do\nC,MKT-1,Done\nD,MKT-2,Done\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["sync", f"jira-csv:{export}", f"mirror:{tmp_path / 'm.db'}"])
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert "Traceback" not in result.output
+    for text in (
+        "'MKT-1' is on row 2 and again on row 4",
+        "'MKT-2' is on row 3 and again on row 5",
+    ):
+        assert text in result.output
+    with Mirror(tmp_path / "m.db") as mirror:
+        assert mirror.count() == 0
+        assert mirror.journal() == []

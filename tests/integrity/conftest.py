@@ -83,7 +83,6 @@ def no_traceback() -> Callable[[Result], None]:
 # Each is an issue-10 point still being built; strict, so a fix that makes one pass must also
 # take it off this list.
 _PENDING = {
-    "test_a_duplicate_key_in_a_jira_export_is_an_input_error_naming_both_rows": "point 4",
     "test_a_duplicate_key_in_a_history_file_is_an_input_error_naming_both_lines": "point 4",
     "test_a_bad_history_file_is_a_clear_error_or_a_result_never_a_traceback[bom]": "point 15",
     "test_a_bad_history_file_is_a_clear_error_or_a_result_never_a_traceback[bad-utf8]": "12",

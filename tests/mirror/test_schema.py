@@ -10,7 +10,7 @@ import pytest
 
 from agilemarketing.errors import MirrorError
 from agilemarketing.history import Transition
-from agilemarketing.mirror import SCHEMA_VERSION, Mirror, schema
+from agilemarketing.mirror import SCHEMA_VERSION, TARGET_SIDE, Mirror, schema, target_base
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -88,3 +88,51 @@ def test_a_file_that_is_not_a_database_is_refused_with_a_clear_error(tmp_path: P
     with pytest.raises(MirrorError, match=r"notes\.db") as info:
         Mirror(path)
     assert info.value.fix
+
+
+def test_version_6_keeps_a_boards_base_as_a_target_apart_from_its_base_as_a_source(
+    tmp_path: Path,
+) -> None:
+    """Before v6 a board had one base for every role; the upgrade gives each target side its
+    own (a board that was a target and a source keeps both; a target only moves)."""
+    path = tmp_path / "v5.db"
+    Mirror.at_version(path, 5)
+    row = "'{board}', '{key}', 'old {board}', '', 'Doing', NULL, NULL, NULL, '[]', '[]', NULL, "
+    row += "'[]', '2026-03-02T09:00:00.000000+00:00', '{{}}', '[]', NULL, NULL, 1"
+    with sqlite3.connect(path) as raw:  # memory:team -> mirror:m.db -> memory:export
+        raw.executemany(
+            "INSERT INTO sources (name, cursor_value, peer, revision) VALUES (?, ?, ?, 1)",
+            [
+                ("memory:team", "c1", "mirror:m.db"),
+                ("mirror:m.db", "rev:1", "memory:export"),
+                ("memory:export", None, None),
+                ("csv:half.csv", None, None),  # a first sync into it stopped: in the journal
+            ],
+        )
+        raw.execute(
+            "INSERT INTO journal VALUES ('csv:half.csv', 'c0', 'create', 'A-1', '{}', 'planned', "
+            "NULL, '2026-03-02T09:00:00.000000+00:00', NULL)"
+        )
+        for board in ("memory:team", "mirror:m.db", "memory:export", "csv:half.csv"):
+            raw.execute(f"INSERT INTO items VALUES ({row.format(board=board, key='A-1')})")
+            raw.execute(
+                f"INSERT INTO transitions VALUES ('{board}', 'A-1', 0, "
+                "'2026-03-02T09:00:00.000000+00:00', NULL, 'Doing', 1)"
+            )
+    with Mirror(path) as upgraded:
+        assert set(upgraded.sources()) == {
+            "memory:team",
+            "mirror:m.db",
+            target_base("mirror:m.db"),
+            target_base("memory:export"),
+            target_base("csv:half.csv"),
+        }
+        for board in ("mirror:m.db", "memory:export", "csv:half.csv"):
+            (item,) = upgraded.histories(target_base(board))
+            assert item.summary == f"old {board}"
+            assert item.transitions == (Transition(T0, None, "Doing", observed=True),)
+        assert [h.summary for h in upgraded.histories("mirror:m.db")] == ["old mirror:m.db"]
+        assert upgraded.cursor("mirror:m.db") == "rev:1"
+        assert upgraded.peer("mirror:m.db") == "memory:export"
+        assert upgraded.cursor(target_base("mirror:m.db")) is None
+    assert all(TARGET_SIDE in statement for statement in schema.MIGRATIONS[5][:3])

@@ -17,7 +17,7 @@ from agilemarketing.cli import main as cli
 from agilemarketing.errors import MirrorDiskError, MirrorReadOnly
 from agilemarketing.history import ItemHistory
 from agilemarketing.mirror import OWN_BOARD, Mirror
-from agilemarketing.mirror import schema as mirror_schema
+from agilemarketing.mirror import connection as mirror_connection
 
 
 def items(n: int, prefix: str = "MKT") -> list[ItemHistory]:
@@ -68,14 +68,14 @@ def test_sync_into_a_read_only_mirror_exits_2_with_the_file_and_no_traceback(
 ) -> None:
     export = tmp_path / "export.csv"
     export.write_text("Issue key,Summary,Status,Created\nMKT-9,New,To Do,2026-01-05 10:00\n")
-    connect = mirror_schema.connect
+    connect = mirror_connection.connect
 
     def read_only(path: str) -> sqlite3.Connection:
         conn = connect(path)
         conn.execute("PRAGMA query_only = ON")
         return conn
 
-    monkeypatch.setattr(mirror_schema, "connect", read_only)
+    monkeypatch.setattr(mirror_connection, "connect", read_only)
     monkeypatch.setattr("agilemarketing.mirror.store.connect", read_only)
     result = CliRunner().invoke(cli, ["sync", f"jira-csv:{export}", f"mirror:{mirror_file}"])
     assert result.exit_code == 2, result.output

@@ -8,7 +8,7 @@ import pytest
 
 from agilemarketing.adapter import Adapter, MoveStatus, UpdateFields
 from agilemarketing.errors import MirrorError, UnsupportedChange
-from agilemarketing.mirror import Mirror
+from agilemarketing.mirror import Mirror, target_base
 from agilemarketing.sync import ExitCode, SyncReport, apply, plan
 from agilemarketing.testing import InMemoryAdapter, read_state, sample_histories
 
@@ -103,7 +103,8 @@ def test_board_to_board_mirroring_keeps_two_boards_in_step(
     assert state["MKT-1"].history.status == "In Progress"
     assert state["MKT-4"].fields["channel"] == "events"
     assert state["MKT-6"].history.labels == ("agency-note",)  # the agency's own edit stays
-    assert set(mirror.sources()) == {"memory:team", "memory:agency"}
+    # the source's base, and the target's (kept apart from any base it has as a source)
+    assert set(mirror.sources()) == {"memory:team", target_base("memory:agency")}
 
 
 def test_the_same_edit_made_again_later_is_sent_again(

@@ -33,6 +33,7 @@ AdapterUrl(name='csv', location='exports/board.csv')
 from agilemarketing.adapter.applying import RecordBoard, apply_change
 from agilemarketing.adapter.base import Adapter
 from agilemarketing.adapter.capabilities import Capabilities, HistoryFidelity
+from agilemarketing.adapter.carried import CarriedHistory
 from agilemarketing.adapter.changes import (
     AnyChange,
     Change,
@@ -57,6 +58,7 @@ __all__ = [
     "AdapterUrl",
     "AnyChange",
     "Capabilities",
+    "CarriedHistory",
     "Change",
     "ChangeResult",
     "ChangeStatus",

@@ -56,7 +56,9 @@ def apply_change(
 
     The part of :meth:`Adapter.apply` every adapter that keeps :class:`ItemRecord` values shares:
     the adapter says where its records are (``board``) and stores what this returns. ``now`` is
-    the time of a created item and of a move's transition; ``where`` (the adapter's URL) goes
+    the time of a created item and of a move's transition, unless the change carries what the
+    source knows of the history (``history``): then the item gets that, and a time the source
+    does not have is ``now`` marked ``observed``. ``where`` (the adapter's URL) goes
     into errors; ``new_rank`` gives a created item its rank (default: just below the lowest
     rank on the board). Nothing on ``board`` is changed.
 
@@ -121,7 +123,29 @@ def _created(
         transitions=(Transition(now, None, change.status),) if change.status else (),
         rank=new_rank() if new_rank is not None else rank_between(_last_rank(board), None),
     )
+    carried = change.history
+    if carried is not None:  # a copy of an item that exists elsewhere: its history, not now
+        history = attrs.evolve(
+            history,
+            created=carried.created,
+            resolved=carried.resolved,
+            sprints=carried.sprints,
+            transitions=_ending_in(carried.transitions, change.status, now),
+            blocked=carried.blocked,
+        )
     return ItemRecord(history, fields=change.fields)
+
+
+def _ending_in(
+    transitions: tuple[Transition, ...], status: str, now: datetime
+) -> tuple[Transition, ...]:
+    """``transitions``, plus one into ``status`` at ``now`` marked observed when they do not
+    end there (the time of the write is only when the change was seen, never an exact one)."""
+    last = transitions[-1].to_status if transitions else None
+    if not status or last == status:
+        return transitions
+    at = max(now, transitions[-1].at) if transitions else now
+    return (*transitions, Transition(at, last, status, observed=True))
 
 
 def _updated(change: UpdateFields, record: ItemRecord) -> ItemRecord | None:
@@ -150,9 +174,31 @@ def _moved(change: MoveStatus, record: ItemRecord, now: datetime, where: str) ->
             found=f"status {history.status!r}",
             where=f"{where}, item {change.key}",
         )
-    transition = Transition(now, history.status or None, change.to_status)
+    carried = change.history
+    if carried is None:  # a move made here and now: the time is exact
+        transition = Transition(now, history.status or None, change.to_status)
+        moved = attrs.evolve(
+            history, status=change.to_status, transitions=(*history.transitions, transition)
+        )
+        return attrs.evolve(record, history=moved)
+    # A move copied from a source: the source's transitions this board has not seen yet (later
+    # than its last one), with their own times and flags.
+    seen = max((t.at for t in history.transitions), default=None)
+    new = tuple(t for t in carried.transitions if seen is None or t.at > seen)
+    last = history.transitions[-1].to_status if history.transitions else history.status or None
+    if not new or new[-1].to_status != change.to_status:
+        at = max(now, seen) if seen is not None else now
+        if new:
+            at, last = max(at, new[-1].at), new[-1].to_status
+        new = (*new, Transition(at, last, change.to_status, observed=True))
     moved = attrs.evolve(
-        history, status=change.to_status, transitions=(*history.transitions, transition)
+        history,
+        status=change.to_status,
+        created=carried.created or history.created,
+        resolved=carried.resolved,
+        sprints=carried.sprints,
+        transitions=(*history.transitions, *new),
+        blocked=carried.blocked,
     )
     return attrs.evolve(record, history=moved)
 

@@ -34,6 +34,10 @@ class Capabilities:
         write: applies :class:`CreateItem`, :class:`UpdateFields` and :class:`MoveStatus`.
         rank: keeps a backlog order (``ItemHistory.rank``) and applies :class:`Rerank`.
         history: how exact the transition times it reads are.
+        missing_is_deleted: an item missing from a full read was deleted in the tool, on
+            purpose (an issue tracker's delete). False (the default): a missing item may just be
+            lost (a file rewritten by hand, rows lost), so a sync treats it as a deletion only
+            when the read reports it (``ReadResult.removed``) and otherwise creates it again.
 
     >>> from agilemarketing.adapter import MoveStatus
     >>> caps = Capabilities(write=True)
@@ -46,6 +50,7 @@ class Capabilities:
     write: bool = False
     rank: bool = False
     history: HistoryFidelity = attrs.field(default=HistoryFidelity.EXACT, converter=HistoryFidelity)
+    missing_is_deleted: bool = False
 
     def supports(self, change: Change) -> bool:
         """Whether an adapter with these capabilities can apply ``change``."""

@@ -17,6 +17,7 @@ from typing import Any, ClassVar, TypeAlias
 
 import attrs
 
+from agilemarketing.adapter.carried import CarriedHistory
 from agilemarketing.adapter.fields import RESERVED_FIELDS, FieldValue, frozen_fields
 from agilemarketing.adapter.records import ItemRecord
 from agilemarketing.errors import AgileMarketingError, InvalidValue
@@ -55,6 +56,10 @@ def _labels(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+def _carried(value: object) -> CarriedHistory | None:
+    return CarriedHistory.from_value(value)
+
+
 def _canonical(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {str(k): _canonical(v) for k, v in sorted(value.items())}
@@ -82,16 +87,25 @@ class Change:
     origin: str = attrs.field(default="", kw_only=True)
 
     def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (``kind`` plus every field), the inverse of
-        :func:`change_from_dict`; the sync journal stores changes this way."""
-        data = {"kind": self.kind}
-        data.update({a.name: _canonical(getattr(self, a.name)) for a in attrs.fields(type(self))})
+        """A JSON-ready dict (``kind`` plus every field; a carried ``history`` only when there
+        is one), the inverse of :func:`change_from_dict`; the sync journal stores changes
+        this way."""
+        data: dict[str, Any] = {"kind": self.kind}
+        for a in attrs.fields(type(self)):
+            value = getattr(self, a.name)
+            if isinstance(value, CarriedHistory):
+                data[a.name] = value.as_dict()
+            elif a.name != "history" or value is not None:
+                data[a.name] = _canonical(value)
         return data
 
     @property
     def change_id(self) -> str:
-        """32 hex digits derived from the change's content (kind, key, fields, origin)."""
-        text = json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":"))
+        """32 hex digits derived from the change's content (kind, key, fields, origin; not the
+        history a create or a move carries)."""
+        identity = self.as_dict()
+        identity.pop("history", None)
+        text = json.dumps(identity, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
     def describe(self) -> str:
@@ -106,6 +120,11 @@ class CreateItem(Change):
     ``key`` is the key the item should have. A tool that assigns its own keys (Jira) keeps this
     one as the item's external reference, recognises it on a retry, and reports the key it gave
     in :attr:`ChangeResult.key`.
+
+    ``history``, when given, is what the source knows of the item's history (a
+    :class:`~agilemarketing.adapter.CarriedHistory`: created, resolved, sprints, transitions,
+    blocked periods): an adapter that keeps history writes it instead of stamping the time of
+    the write. It is not part of :attr:`change_id`.
 
     >>> c = CreateItem("MKT-9", "Webinar follow-up email", type="Email", status="To Do",
     ...                points=3, labels=["webinar"])
@@ -122,6 +141,7 @@ class CreateItem(Change):
     fields: Mapping[str, FieldValue] = attrs.field(
         factory=dict, converter=frozen_fields, hash=False
     )
+    history: CarriedHistory | None = attrs.field(default=None, converter=_carried, kw_only=True)
 
     def satisfied_by(self, record: ItemRecord) -> bool:
         """Whether ``record`` already is this item: same summary, type, points, labels and
@@ -199,6 +219,12 @@ class MoveStatus(Change):
     :class:`~agilemarketing.errors.ChangeConflict` when the item is in neither ``from_status``
     nor ``to_status``, so a stale plan never overrides a newer move.
 
+    ``history``, when given, is what the source knows of the item's history
+    (:class:`~agilemarketing.adapter.CarriedHistory`): an adapter that keeps history appends the
+    source's transitions it has not seen (with their times and ``observed`` flags) instead of
+    one stamped with the time of the write, and takes created, resolved, sprints and blocked
+    periods from it. It is not part of :attr:`change_id`.
+
     >>> MoveStatus("MKT-1", "Done", from_status="Review").describe()
     "move MKT-1 'Review' -> 'Done'"
     """
@@ -206,6 +232,7 @@ class MoveStatus(Change):
     kind: ClassVar[str] = "move"
     to_status: str = attrs.field(validator=_nonempty)
     from_status: str | None = attrs.field(default=None, converter=_optional_status)
+    history: CarriedHistory | None = attrs.field(default=None, converter=_carried, kw_only=True)
 
     def satisfied_by(self, record: ItemRecord) -> bool:
         """Whether the item is already in ``to_status``."""

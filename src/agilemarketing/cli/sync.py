@@ -30,6 +30,7 @@ from agilemarketing.cli._options import config_option, json_option, load_config
 from agilemarketing.cli.exit_codes import ExitCode, fail
 from agilemarketing.errors import (
     AgileMarketingError,
+    InvalidInputGroup,
     InvalidValue,
     MirrorDiskError,
     MirrorError,
@@ -219,6 +220,9 @@ def _sync(
         fail(clean(str(exc)), ExitCode.BUSY)
     except MirrorDiskError as exc:
         fail(clean(str(exc)), ExitCode.ERROR)
+    except InvalidInputGroup as group:  # several bad rows of an input: each on its own line
+        lines = [group.message, *(f"  {problem}" for problem in group.exceptions)]
+        fail(clean("\n".join(lines)), ExitCode.USAGE)
     except (
         InvalidValue,
         NotFound,

@@ -29,10 +29,11 @@ so a fleet of sync jobs could later point the same schema at a server database.
 ...                         transitions=[Transition("2026-03-02T09:00:00Z", None, "Doing")]),
 ...         ])
 ...     [h.key for h in mirror.histories("csv:export.csv")], mirror.schema_version
-(['MKT-1'], 5)
+(['MKT-1'], 6)
 """
 
 from agilemarketing.mirror.adapter import MirrorAdapter
+from agilemarketing.mirror.bases import TARGET_SIDE, target_base
 from agilemarketing.mirror.integrity import MirrorCheck, check_mirror
 from agilemarketing.mirror.journal import JournalEntry, JournalStatus
 from agilemarketing.mirror.schema import SCHEMA_VERSION
@@ -41,10 +42,12 @@ from agilemarketing.mirror.store import OWN_BOARD, Mirror
 __all__ = [
     "OWN_BOARD",
     "SCHEMA_VERSION",
+    "TARGET_SIDE",
     "JournalEntry",
     "JournalStatus",
     "Mirror",
     "MirrorAdapter",
     "MirrorCheck",
     "check_mirror",
+    "target_base",
 ]

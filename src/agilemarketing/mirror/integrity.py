@@ -28,6 +28,7 @@ from typing import Final
 import attrs
 
 from agilemarketing.errors import MirrorCorrupt, MirrorError, NotAMirror
+from agilemarketing.mirror.schema import migrate
 
 __all__ = ["MirrorCheck", "check_before_use", "check_file_type", "check_mirror", "schema_problems"]
 
@@ -106,8 +107,6 @@ def check_before_use(conn: sqlite3.Connection, path: str, *, newest: int) -> Non
 @functools.cache
 def _expected(version: int) -> Mapping[str, frozenset[str]]:
     """The tables and their columns of a mirror at ``version``, built in memory once."""
-    from agilemarketing.mirror.schema import migrate
-
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
         migrate(conn, upto=version, where="mirror :memory:")

@@ -1,24 +1,22 @@
-"""The mirror's database schema: ordered migration steps, the connection, the write lock.
+"""The mirror's database schema: ordered migration steps and the write lock.
 
 The schema is versioned (a ``schema_version`` table, mirrored in ``PRAGMA user_version``) and
-upgraded in place by :func:`migrate`, one transaction per step. :func:`connect` opens a file in
-WAL mode with foreign keys on. The SQL is standard (no SQLite-only upserts), so a fleet of sync
-jobs could later point the same schema at a server database.
+upgraded in place by :func:`migrate`, one transaction per step
+(:func:`agilemarketing.mirror.connection.connect` opens a file). The SQL is standard (no
+SQLite-only upserts), so a fleet of sync jobs could later point the same schema at a server
+database.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 from typing import Final
 
 from agilemarketing.errors import MirrorError
-from agilemarketing.mirror.integrity import check_before_use, check_file_type
 from agilemarketing.mirror.rows import timestamp
-from agilemarketing.mirror.sqlerrors import sqlite_errors
 from agilemarketing.utc import utcnow
 
-__all__ = ["BEGIN_WRITE", "MIGRATIONS", "SCHEMA_VERSION", "connect", "current_version", "migrate"]
+__all__ = ["BEGIN_WRITE", "MIGRATIONS", "SCHEMA_VERSION", "current_version", "migrate"]
 
 # Each step takes the schema from version N-1 to N. Steps are append-only: never edit a released
 # step, add a new one. Standard SQL only (CREATE TABLE / ALTER TABLE ADD COLUMN / CREATE INDEX).
@@ -106,8 +104,42 @@ _V5: Final = (
     )""",
 )
 
+# v6: a board's merge base as a sync target apart from its base as a source (see
+# agilemarketing.mirror.bases). Until v5 one board held both, so a board fed by one sync and
+# feeding another lost the edits in between. Every board that was a target (some board's peer,
+# or named in the journal) is copied to its target-side name; one that was a target only (no
+# cursor, no peer of its own) is then removed under its plain name, which is a source's base.
+# The SQL spells the set of former targets out each time: a migration step is constant text.
+# ' (as target)' is agilemarketing.mirror.bases.TARGET_SIDE (a test checks the two agree).
+_V6: Final = (
+    "INSERT INTO sources (name, cursor_value, synced_at, peer, revision) "
+    "SELECT name || ' (as target)', NULL, synced_at, NULL, revision FROM sources "
+    "WHERE name IN (SELECT peer FROM sources WHERE peer IS NOT NULL "
+    "UNION SELECT target FROM journal)",
+    "INSERT INTO items (source, item_key, summary, item_type, status, created, resolved, "
+    "points, labels, sprints, item_rank, blocked, seen_at, extra_fields, done_criteria, "
+    "item_version, updated, revision) "
+    "SELECT source || ' (as target)', item_key, summary, item_type, status, created, resolved, "
+    "points, labels, sprints, item_rank, blocked, seen_at, extra_fields, done_criteria, "
+    "item_version, updated, revision FROM items "
+    "WHERE source IN (SELECT peer FROM sources WHERE peer IS NOT NULL "
+    "UNION SELECT target FROM journal)",
+    "INSERT INTO transitions (source, item_key, seq, at, from_status, to_status, observed) "
+    "SELECT source || ' (as target)', item_key, seq, at, from_status, to_status, observed "
+    "FROM transitions WHERE source IN (SELECT peer FROM sources WHERE peer IS NOT NULL "
+    "UNION SELECT target FROM journal)",
+    "DELETE FROM transitions WHERE source IN (SELECT name FROM sources WHERE peer IS NULL "
+    "AND cursor_value IS NULL AND name IN (SELECT peer FROM sources WHERE peer IS NOT NULL "
+    "UNION SELECT target FROM journal))",
+    "DELETE FROM items WHERE source IN (SELECT name FROM sources WHERE peer IS NULL "
+    "AND cursor_value IS NULL AND name IN (SELECT peer FROM sources WHERE peer IS NOT NULL "
+    "UNION SELECT target FROM journal))",
+    "DELETE FROM sources WHERE peer IS NULL AND cursor_value IS NULL AND name IN "
+    "(SELECT peer FROM sources WHERE peer IS NOT NULL UNION SELECT target FROM journal)",
+)
+
 #: The migration steps in order: step N takes the schema from version N-1 to N.
-MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3, _V4, _V5)
+MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3, _V4, _V5, _V6)
 
 #: The schema version this code writes; older databases are upgraded when opened.
 SCHEMA_VERSION: Final = len(MIGRATIONS)
@@ -159,42 +191,3 @@ def current_version(conn: sqlite3.Connection) -> int:
         return 0
     row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
     return int(row[0] or 0)
-
-
-def connect(path: str) -> sqlite3.Connection:
-    """Open ``path`` in autocommit mode (transactions are explicit) with WAL and foreign keys.
-
-    Before anything is written to an existing file, it is checked
-    (:func:`~agilemarketing.mirror.integrity.check_before_use`): a file that is not a mirror
-    is refused and left as it was, a damaged one is refused with what to do.
-    """
-    if path != ":memory:":
-        check_file_type(path)
-    try:
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
-    except (OSError, sqlite3.Error) as exc:
-        raise MirrorError(
-            f"cannot open the mirror database ({exc})",
-            where=f"mirror {path}",
-            fix="check that the folder exists and is writable",
-        ) from exc
-    try:
-        if path != ":memory:":
-            check_before_use(conn, path, newest=SCHEMA_VERSION)
-        with sqlite_errors(path):
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise MirrorError(
-            f"not a mirror database ({exc})",
-            where=f"mirror {path}",
-            fix="point at a mirror file made by agilemarketing, or at a new file name",
-        ) from exc
-    except BaseException:
-        conn.close()
-        raise
-    return conn

@@ -24,6 +24,7 @@ from agilemarketing.adapter import ItemRecord
 from agilemarketing.adapter.locking import file_lock
 from agilemarketing.errors import MirrorError
 from agilemarketing.history import ItemHistory, Transition
+from agilemarketing.mirror.connection import connect
 from agilemarketing.mirror.journal import (
     JournalEntry,
     JournalStatus,
@@ -42,7 +43,7 @@ from agilemarketing.mirror.rows import (
     row_record,
     timestamp,
 )
-from agilemarketing.mirror.schema import BEGIN_WRITE, connect, current_version, migrate
+from agilemarketing.mirror.schema import BEGIN_WRITE, current_version, migrate
 from agilemarketing.mirror.sqlerrors import guard_methods, sqlite_errors, translate
 from agilemarketing.utc import utcnow
 

@@ -25,7 +25,13 @@ from agilemarketing.adapter import (
     change_from_dict,
 )
 from agilemarketing.errors import AgileMarketingError, SyncConflictError
-from agilemarketing.mirror import JournalEntry, JournalStatus, Mirror, MirrorAdapter
+from agilemarketing.mirror import (
+    JournalEntry,
+    JournalStatus,
+    Mirror,
+    MirrorAdapter,
+    target_base,
+)
 from agilemarketing.sync.history import adopt_histories
 from agilemarketing.sync.itemplan import ItemPlan
 from agilemarketing.sync.locking import holding_locks
@@ -155,7 +161,9 @@ def _record_batch(
     with mirror.transaction():
         mirror.record_results(tgt, rows)
         mirror.save_board(src, [i.source_base for i in done_items if i.source_base is not None])
-        mirror.save_board(tgt, [i.target_base for i in done_items if i.target_base is not None])
+        mirror.save_board(
+            target_base(tgt), [i.target_base for i in done_items if i.target_base is not None]
+        )
 
 
 def _store_cursor(the_plan: SyncPlan) -> None:

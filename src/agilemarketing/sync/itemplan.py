@@ -17,6 +17,7 @@ import attrs
 
 from agilemarketing.adapter import (
     AnyChange,
+    CarriedHistory,
     CreateItem,
     FieldValue,
     ItemRecord,
@@ -44,6 +45,7 @@ class ItemPlan:
     blocked: bool  # a skipped conflict: keep the old bases, keep the cursor
     adopt: ItemRecord | None  # history to carry onto a mirror target
     conflicted: bool = False  # a conflict was found (whatever the policy did with it)
+    recreated: bool = False  # missing on the target with no record of a deletion: created again
 
 
 class _Sides(NamedTuple):
@@ -69,16 +71,24 @@ def plan_item(
     policy: ConflictPolicy,
     src: str,
     adopt_history: bool,
+    *,
+    deleted: bool = True,
 ) -> tuple[ItemPlan, list[Conflict]]:
     """Plan the source item ``raw_s`` against its base ``raw_base_s``, the target's item ``t``
     and the target's base ``tb``; ``src`` (the source and its revision) starts the origin of the
-    changes, and ``adopt_history`` carries the source's history onto a mirror target."""
+    changes, and ``adopt_history`` carries the source's history onto a mirror target.
+    ``deleted`` says whether an item missing on the target (``t`` None) was deleted there
+    (the target reports it); if not, an item synced before is created again."""
     s = mapping.translate(raw_s)
     sb = None if raw_base_s is None else mapping.translate(raw_base_s)
     fields = _compared_fields(mapping, s, sb)
     item = _Sides(key, raw_s, s, sb, tb, fields, f"{src}:{_fingerprint(sb, fields)}")
     new_source_base = None if raw_s == raw_base_s else raw_s
     if t is None:
+        if tb is not None and not deleted:  # lost, not deleted: no one decided it should go
+            create = _create(item)
+            adopt = _adopt(s, adopt_history)
+            return ItemPlan(key, (create,), raw_s, s, False, adopt, recreated=True), []
         return _plan_absent(item, new_source_base, policy, adopt_history)
     values, conflicts = _merge_fields(item, t, policy)
     if conflicts and policy is ConflictPolicy.SKIP:
@@ -90,7 +100,8 @@ def plan_item(
 def _plan_absent(
     item: _Sides, new_source_base: ItemRecord | None, policy: ConflictPolicy, adopt_history: bool
 ) -> tuple[ItemPlan, list[Conflict]]:
-    """The item is not on the target: create it, unless the target deleted it."""
+    """The item is not on the target: create it, unless the target deleted it (``tb``: it was
+    synced before, and the target reports the deletion)."""
     key, s, sb, tb, fields = item.key, item.s, item.sb, item.tb, item.fields
     if tb is not None and sb is not None and _fingerprint(s, fields) == _fingerprint(sb, fields):
         # deleted on the target, unchanged at the source: the target's decision stands
@@ -118,6 +129,7 @@ def _create(item: _Sides) -> CreateItem:
         labels=h.labels if "labels" in fields else (),
         fields={k: v for k, v in item.s.fields.items() if k in fields},
         origin=item.origin,
+        history=CarriedHistory.of(h),  # what the source knows: the target invents none
     )
 
 
@@ -165,7 +177,13 @@ def _plan_edits(
         changes.append(UpdateFields(key, values, origin=item.origin))
     if status is not None:
         changes.append(
-            MoveStatus(key, str(status), from_status=t.history.status or None, origin=item.origin)
+            MoveStatus(
+                key,
+                str(status),
+                from_status=t.history.status or None,
+                origin=item.origin,
+                history=CarriedHistory.of(s.history),  # the source's times and flags
+            )
         )
     expected = _expected(t, values, status)
     # The target's base changes only when a compared field does (not its rank, version...).

@@ -8,14 +8,14 @@ merge bases the mirror holds (:func:`~agilemarketing.sync.itemplan.plan_item`), 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Final, NamedTuple
 
 from agilemarketing._redaction import Redactor
 from agilemarketing.adapter import Adapter, Cursor, ItemRecord, rank_order, redact_record
 from agilemarketing.errors import InvalidCursor, MirrorError
-from agilemarketing.mirror import JournalStatus, Mirror, MirrorAdapter
+from agilemarketing.mirror import JournalStatus, Mirror, MirrorAdapter, target_base
 from agilemarketing.sync.config import FieldMapping, SyncConfig
 from agilemarketing.sync.conflicts import Conflict, ConflictPolicy
 from agilemarketing.sync.history import accrue_history
@@ -42,6 +42,7 @@ class _Sides(NamedTuple):
     read_s: dict[str, ItemRecord]
     source_cursor: str | None
     target_now: dict[str, ItemRecord]
+    target_deleted: Callable[[str], bool]  # whether the target says it deleted a missing key
 
 
 @holding_locks("target", "mirror")
@@ -98,6 +99,7 @@ def plan(
         unchanged=unchanged,
         interrupted=interrupted,
         unmapped_statuses=unmapped,
+        recreated=tuple(sorted(i.key for i in items if i.recreated)),
         context=PlanContext(
             items=tuple(items),
             source_adapter=source,
@@ -108,9 +110,7 @@ def plan(
             target_now=sides.target_now,
             source_board=src,
             target_board=tgt,
-            renames=tuple(
-                (old, new) for old, new in zip(stored, (src, tgt), strict=True) if old != new
-            ),
+            renames=_renames(stored, (src, tgt)),
         ),
     )
 
@@ -139,6 +139,14 @@ def _pair(source: Adapter, target: Adapter, mirror: Mirror) -> tuple[str, str, t
     return src, tgt, (stored_s, stored_t)
 
 
+def _renames(stored: tuple[str, str], now: tuple[str, str]) -> tuple[tuple[str, str], ...]:
+    """The boards to rename from an earlier release's names: each side's board, and the
+    target's merge base with it."""
+    (old_s, old_t), (new_s, new_t) = stored, now
+    pairs = [(old_s, new_s), (old_t, new_t), (target_base(old_t), target_base(new_t))]
+    return tuple((old, new) for old, new in pairs if old != new)
+
+
 def _stored(adapter: Adapter, boards: set[str]) -> str:
     """The name the mirror holds ``adapter``'s board under: its identity, or the URL as typed
     when only an earlier release's board of that name is there."""
@@ -161,11 +169,11 @@ def _read_sides(
 ) -> _Sides:
     src, tgt = pair
     base_s = mirror.board(src)
-    base_t = mirror.board(tgt)
+    base_t = mirror.board(target_base(tgt))  # never the base of tgt as some sync's source
     revisions = mirror.item_revisions(src)
-    read_s, cursor, _ = _read_all(source, mirror.cursor(src), "read source", progress)
+    read_s, cursor, complete, gone = _read_all(source, mirror.cursor(src), "read source", progress)
     source_cursor: str | None = cursor
-    target_now, _, _ = _read_all(target, None, "read target", progress)
+    target_now, _, _, removed = _read_all(target, None, "read target", progress)
     # Both adapters' secrets (those read during the reads included) leave both sides before
     # anything is compared, stored or printed; without secrets this costs nothing.
     hide = source.redactor + target.redactor
@@ -174,7 +182,22 @@ def _read_sides(
         target_now = _redacted(target_now, hide, tgt)
         if hide(cursor) != cursor:
             source_cursor = None  # never stored: the next sync reads the source in full
-    return _Sides(base_s, base_t, revisions, read_s, source_cursor, target_now)
+    if target.capabilities.missing_is_deleted:
+        deleted: Callable[[str], bool] = lambda key: True  # noqa: E731 - the tool deletes
+    else:
+        deleted = frozenset(removed).__contains__  # only what the read reports
+    if not complete:
+        # An incremental read leaves out what did not change at the source; an item the target
+        # lost meanwhile is planned from its base (its state at the source, by that cursor).
+        read_s = {
+            **{
+                k: base_s[k]
+                for k in base_t
+                if k in base_s and k not in target_now and not deleted(k) and k not in gone
+            },
+            **read_s,
+        }
+    return _Sides(base_s, base_t, revisions, read_s, source_cursor, target_now, deleted)
 
 
 def _redacted(records: dict[str, ItemRecord], hide: Redactor, board: str) -> dict[str, ItemRecord]:
@@ -183,7 +206,7 @@ def _redacted(records: dict[str, ItemRecord], hide: Redactor, board: str) -> dic
 
 def _read_all(
     adapter: Adapter, since: str | None, phase: str, progress: Progress | None
-) -> tuple[dict[str, ItemRecord], str, bool]:
+) -> tuple[dict[str, ItemRecord], str, bool, tuple[str, ...]]:
     try:
         result = adapter.read(None if since is None else Cursor(since))
     except InvalidCursor:
@@ -195,7 +218,7 @@ def _read_all(
             progress(phase, number, None)
     if progress is not None:
         progress(phase, len(records), len(records))
-    return records, result.cursor.token, result.complete
+    return records, result.cursor.token, result.complete, result.removed
 
 
 def _plan_items(
@@ -223,6 +246,7 @@ def _plan_items(
             policy,
             f"{src}@{sides.revisions.get(key, 0)}",
             adopt_history,
+            deleted=key not in sides.target_now and sides.target_deleted(key),
         )
         conflicts += found
         items.append(item)

@@ -139,9 +139,14 @@ def plan_reranks(
     if orders is None:
         return items, []  # the source keeps no order: nothing to follow
     blocked = {i.key for i in items if i.blocked}
+    # Items the target lost are created again at its bottom: placed like new ones, and never
+    # taken for a move on the target.
+    recreated = {i.key for i in items if i.recreated}
     base_position = {key: n for n, key in enumerate(orders.base)}
     moved_by_source = set(orders.source) - _kept_in_order(orders.source, base_position)
-    moved_by_target = set(base_position) - _kept_in_order(orders.target, base_position)
+    moved_by_source |= recreated
+    on_target = [k for k in orders.target if k not in recreated]
+    moved_by_target = set(base_position) - recreated - _kept_in_order(on_target, base_position)
     pred_s, pred_b, pred_t = (_predecessors(o) for o in orders)
     simulated = KeyOrder(orders.target)  # the target's order as the reranks change it
     reranks: list[ItemPlan] = []
@@ -155,7 +160,9 @@ def plan_reranks(
             continue
         # The target moved it too, or moved what was around it (which of two swapped items
         # moved cannot be told apart): a conflict, never a silent overwrite.
-        target_moved = key in moved_by_target or (key in pred_b and pred_t[key] != pred_b[key])
+        target_moved = key not in recreated and (
+            key in moved_by_target or (key in pred_b and pred_t[key] != pred_b[key])
+        )
         if target_moved and pred_t[key] != want:
             conflicts.append(
                 Conflict(

@@ -55,6 +55,8 @@ class SyncPlan:
         unmapped_statuses: with a workflow in the config, the target statuses (after
             ``status_map``) that no stage of the workflow holds, with the keys of their items:
             the metrics cannot place those items until the workflow or the map names them.
+        recreated: the keys of items synced before that are missing on the target with no
+            record of a deletion (a file rewritten, rows lost): the plan creates them again.
         context: what :func:`apply` works with: the plan of each item, the adapters, the
             mirror (a :class:`PlanContext`).
     """
@@ -68,6 +70,7 @@ class SyncPlan:
     interrupted: tuple[JournalEntry, ...]
     unmapped_statuses: Mapping[str, tuple[str, ...]]
     context: PlanContext = attrs.field(repr=False)
+    recreated: tuple[str, ...] = ()
 
     def count(self, kind: str) -> int:
         """How many changes of a kind (``"create"``, ``"update"``, ``"move"``, ``"rerank"``)."""
@@ -110,13 +113,23 @@ class SyncPlan:
         return "\n".join(lines)
 
     def warnings(self) -> list[str]:
-        """Lines a person should read even when the sync succeeds (statuses with no stage)."""
-        return [
+        """Lines a person should read even when the sync succeeds (statuses with no stage,
+        items created again because the target lost them)."""
+        lines = []
+        if self.recreated:
+            keys = self.recreated
+            lines.append(
+                f"re-created {len(keys)} item{'s' if len(keys) != 1 else ''} missing on the "
+                f"target (no deletion record): {', '.join(keys[:10])}"
+                f"{', ...' if len(keys) > 10 else ''}"
+            )
+        lines += [
             f"warning: status {status!r} ({len(keys)} item(s): {', '.join(keys[:3])}"
             f"{', ...' if len(keys) > 3 else ''}) is in no stage of the workflow; "
             "add it to a stage's statuses or map it in [status_map]"
             for status, keys in self.unmapped_statuses.items()
         ]
+        return lines
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: URLs, policy, counts, every change (with its id) and every conflict."""
@@ -132,4 +145,5 @@ class SyncPlan:
             "conflicts": [c.as_dict() for c in self.conflicts],
             "interrupted": [e.change_id for e in self.interrupted],
             "unmapped_statuses": {s: list(k) for s, k in self.unmapped_statuses.items()},
+            "recreated": list(self.recreated),
         }

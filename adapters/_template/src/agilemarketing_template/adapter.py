@@ -176,7 +176,14 @@ class TemplateAdapter(Adapter):
 
     name: ClassVar[str] = "template"
     capabilities: ClassVar[Capabilities] = Capabilities(
-        read=True, incremental_read=True, write=True, rank=True, history=HistoryFidelity.EXACT
+        read=True,
+        incremental_read=True,
+        write=True,
+        rank=True,
+        history=HistoryFidelity.EXACT,
+        # The board records deletions ("removed"): an item missing from it was deleted. A tool
+        # whose missing items may just be lost (a file edited by hand) leaves this False.
+        missing_is_deleted=True,
     )
 
     def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:

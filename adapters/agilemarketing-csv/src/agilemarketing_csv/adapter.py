@@ -151,6 +151,7 @@ class JiraCsvAdapter(_CsvFile):
             encoding=self.encoding,
             delimiter=self.delimiter,
             decimal=self.option("decimal", "") or None,
+            unique_keys=True,  # a key twice is an error naming both rows, never merged
         )
 
 

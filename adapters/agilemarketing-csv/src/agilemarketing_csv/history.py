@@ -203,12 +203,19 @@ def _histories(
         entry = items.get(key)
         if entry is None:
             entry = items[key] = _Item(row)
+        disagreeing = _disagreement(bound, entry, row, values, fields_here)
+        if disagreeing is not None:
+            problems.add(disagreeing)
+            continue
         fields, transitions, blocked = entry.fields, entry.transitions, entry.blocked
         for name, value in fields_here.items():
-            entry.extra.setdefault(name, value)
+            if name not in entry.extra:
+                entry.extra[name] = value
+                entry.rows[FIELD_PREFIX + name] = row
         for name, value in values.items():
             if value not in (None, "", []) and name not in fields:
                 fields[name] = value
+                entry.rows[name] = row
         if at is not None:
             transitions.append(Transition(at, from_status, to_status, observed))
         if blocked_start is not None:
@@ -217,6 +224,43 @@ def _histories(
             except ValueError as exc:
                 problems.add(bound.problem(row, None, str(exc), None, "a blocked period"))
     yield from _built(bound, items, problems, records)
+
+
+def _disagreement(
+    bound: BoundMapping,
+    entry: _Item,
+    row: int,
+    values: dict[str, Any],
+    fields_here: dict[str, FieldValue],
+) -> CsvRowError | None:
+    """The problem with a row of an item that gives one of the item's columns another value
+    than an earlier row (an empty cell agrees with anything), or None."""
+    given = [(name, value, entry.fields.get(name, value)) for name, value in values.items()]
+    given += [
+        (FIELD_PREFIX + name, value, entry.extra.get(name, value))
+        for name, value in fields_here.items()
+    ]
+    for name, value, known in given:
+        if name == "key" or value in (None, "", []) or known == value:
+            continue
+        role = "title" if name == "summary" else name
+        column = (bound.single.get(role) or bound.multi.get(role) or (name,))[0]
+        return CsvRowError(
+            f"item {values['key']!r} has {column} {_shown(known)} on row {entry.rows[name]} "
+            f"and {_shown(value)} on row {row}",
+            file=bound.file,
+            row=row,
+            column=column,
+            fix="give an item's columns one value (or leave them empty on its other rows); "
+            "two different items need two keys",
+        )
+    return None
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return repr(", ".join(map(str, value)))
+    return repr(value.isoformat() if hasattr(value, "isoformat") else value)
 
 
 def _check_row(
@@ -309,6 +353,7 @@ class _Item:
     transitions: list[Transition] = attrs.Factory(list)
     blocked: list[BlockedPeriod] = attrs.Factory(list)
     extra: dict[str, FieldValue] = attrs.Factory(dict)
+    rows: dict[str, int] = attrs.Factory(dict)  # the row each item column's value came from
 
 
 def read_history_csv(

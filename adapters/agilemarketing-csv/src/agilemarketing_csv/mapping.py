@@ -294,17 +294,29 @@ def _same(text: str) -> str:
 
 
 def _converter(
-    mapping: ColumnMapping, dates: DateParser, *, records: bool
+    mapping: ColumnMapping, dates: DateParser, *, records: bool, unique_keys: bool = False
 ) -> Callable[[Header, str, CsvDialect], Callable[..., Iterator[Any]]]:
     """The ``convert`` for :func:`~agilemarketing_csv.records.open_records`: items, or (with
-    ``records``) :class:`~agilemarketing.adapter.ItemRecord` values carrying ``mapping.fields``."""
+    ``records``) :class:`~agilemarketing.adapter.ItemRecord` values carrying ``mapping.fields``;
+    with ``unique_keys`` a key on a second row is a problem of that row."""
 
     def convert(header: Header, file: str, dialect: CsvDialect) -> Callable[..., Iterator[Any]]:
         bound = BoundMapping.bind(mapping, header, file, dialect, dates)
         wrap = _with_fields(mapping.fields, header, file, dialect) if records else None
-        return lambda rows, problems: _items(bound, rows, problems, wrap)
+        return lambda rows, problems: _items(bound, rows, problems, wrap, unique_keys)
 
     return convert
+
+
+def _repeated_key(bound: BoundMapping, key: str, first: int, row: int) -> CsvRowError:
+    """The problem with ``row``, which repeats the ``key`` of row ``first``."""
+    return CsvRowError(
+        f"the key {key!r} is on row {first} and again on row {row}; each item is one row",
+        file=bound.file,
+        row=row,
+        column=bound.key[0],
+        fix="remove the repeated row (or give it its own key) and export again",
+    )
 
 
 def _with_fields(
@@ -392,13 +404,17 @@ def _items(
     rows: Iterator[tuple[int, list[str]]],
     problems: Problems,
     wrap: Callable[[ItemHistory, list[str]], Any] | None = None,
+    unique_keys: bool = False,
 ) -> Iterator[Any]:
     """The hot loop: one ItemHistory per row (or what ``wrap`` makes of it and the row).
 
     Each row first takes a fast path that assumes every cell is fine; the first ValueError
     sends the row to :meth:`BoundMapping.fields`, which finds every problem of the row with its
-    column. Items are built with positional arguments in ItemHistory's field order.
+    column. Items are built with positional arguments in ItemHistory's field order. With
+    ``unique_keys`` the row of each key is remembered (memory grows with the items), and a
+    key's second row is a problem naming both rows.
     """
+    first_rows: dict[str, int] | None = {} if unique_keys else None
     header, file, width = bound.header, bound.file, len(bound.header)
     # Missing columns read position `width`: an empty cell appended to every row.
     at = {role: position for role, (_, position) in bound.single.items()}
@@ -457,6 +473,11 @@ def _items(
             except ValueError as exc:
                 problems.add(bound.problem(row, None, str(exc), None, "a consistent item"))
                 continue
+        if first_rows is not None:
+            first = first_rows.setdefault(item.key, row)
+            if first != row:
+                problems.add(_repeated_key(bound, item.key, first, row))
+                continue
         yield item if wrap is None else wrap(item, cells)
 
 
@@ -498,6 +519,7 @@ def read_items_csv(
     decimal: str | None = None,
     on_error: OnError = "raise",
     max_problems: int = DEFAULT_MAX_PROBLEMS,
+    unique_keys: bool = False,
 ) -> CsvRecords[ItemHistory]:
     """Read the items of any CSV file through ``mapping``, one per row, as they are now.
 
@@ -512,6 +534,9 @@ def read_items_csv(
             ``,`` (``.`` is always accepted too).
         on_error: ``"raise"`` or ``"collect"`` bad rows (see :mod:`agilemarketing_csv.records`).
         max_problems: how many bad rows are kept (and found before ``"raise"`` stops reading).
+        unique_keys: a key on a second row is a problem of that row naming both rows (the
+            first row stands with ``on_error="collect"``); the reader then remembers every
+            key, so memory grows with the file. The sync adapters read this way.
 
     Raises:
         CsvFileError: at once, when the file cannot be read at all (missing file, encoding,
@@ -520,7 +545,7 @@ def read_items_csv(
     dates = DateParser(timezone, mapping.date_formats)
     return open_records(
         path,
-        _converter(mapping, dates, records=False),
+        _converter(mapping, dates, records=False, unique_keys=unique_keys),
         encoding=encoding,
         delimiter=delimiter,
         decimal=decimal,
@@ -539,6 +564,7 @@ def read_records_csv(
     decimal: str | None = None,
     on_error: OnError = "raise",
     max_problems: int = DEFAULT_MAX_PROBLEMS,
+    unique_keys: bool = False,
 ) -> CsvRecords[ItemRecord]:
     """Like :func:`read_items_csv`, as :class:`~agilemarketing.adapter.ItemRecord` values that
     also carry the columns named in ``mapping.fields`` as extra fields (what a sync maps).
@@ -553,7 +579,12 @@ def read_records_csv(
     """
     return open_records(
         path,
-        _converter(mapping, DateParser(timezone, mapping.date_formats), records=True),
+        _converter(
+            mapping,
+            DateParser(timezone, mapping.date_formats),
+            records=True,
+            unique_keys=unique_keys,
+        ),
         encoding=encoding,
         delimiter=delimiter,
         decimal=decimal,
@@ -571,6 +602,7 @@ def read_jira_csv(
     decimal: str | None = None,
     on_error: OnError = "raise",
     max_problems: int = DEFAULT_MAX_PROBLEMS,
+    unique_keys: bool = False,
 ) -> CsvRecords[ItemHistory]:
     """Read a Jira CSV export ("Export > CSV (all fields)") as item histories.
 
@@ -599,4 +631,5 @@ def read_jira_csv(
         decimal=decimal,
         on_error=on_error,
         max_problems=max_problems,
+        unique_keys=unique_keys,
     )
