@@ -91,7 +91,7 @@ def test_sync_onto_a_full_disk_exits_4_naming_the_file_and_what_to_free(
     export = tmp_path / "export.csv"
     rows = "".join(f"NEW-{i},{'x' * 300},To Do,2026-01-05 10:00\n" for i in range(2000))
     export.write_text("Issue key,Summary,Status,Created\n" + rows)
-    connect = mirror_schema.connect
+    connect = mirror_connection.connect
 
     def nearly_full(path: str) -> sqlite3.Connection:
         conn = connect(path)
@@ -99,7 +99,7 @@ def test_sync_onto_a_full_disk_exits_4_naming_the_file_and_what_to_free(
         conn.execute(f"PRAGMA max_page_count = {pages + 2}")
         return conn
 
-    monkeypatch.setattr(mirror_schema, "connect", nearly_full)
+    monkeypatch.setattr(mirror_connection, "connect", nearly_full)
     monkeypatch.setattr("agilemarketing.mirror.store.connect", nearly_full)
     result = CliRunner().invoke(cli, ["sync", f"jira-csv:{export}", f"mirror:{mirror_file}"])
     assert result.exit_code == 4, result.output

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from agilemarketing.cli import main
-from agilemarketing.mirror import OWN_BOARD, Mirror
+from agilemarketing.mirror import OWN_BOARD, Mirror, target_base
 
 HEADER = "Summary,Issue key,Issue id,Issue Type,Status,Created\n"
 
@@ -29,14 +29,17 @@ def test_a_board_an_earlier_release_named_as_typed_is_renamed_not_duplicated(
     export(tmp_path / "e1.csv", "First")
     assert sync("jira-csv:e1.csv", "mirror:m.db").exit_code == 0
     resolved = f"jira-csv:{(tmp_path / 'e1.csv').resolve()}"
-    target = f"mirror:{(tmp_path / 'm.db').resolve()}"  # the merge base of the target side
-    boards = sorted([resolved, target, OWN_BOARD])
+    target = f"mirror:{(tmp_path / 'm.db').resolve()}"
+    boards = sorted([resolved, target_base(target), OWN_BOARD])
     with Mirror("m.db") as mirror:
         assert sorted(mirror.boards()) == boards
-        with mirror.transaction():  # what an earlier release stored: the URLs as typed
+        # What an earlier release left, once upgraded: the boards under the URLs as typed (the
+        # target's base under its target-side name), the source's peer and the journal too.
+        with mirror.transaction():
             assert mirror.rename_board(resolved, "jira-csv:e1.csv")
-            assert mirror.rename_board(target, "mirror:m.db")
-        assert mirror.peer("jira-csv:e1.csv") == "mirror:m.db"
+            assert mirror.rename_board(target_base(target), target_base("mirror:m.db"))
+            mirror._conn.execute("UPDATE sources SET peer = 'mirror:m.db'")
+            mirror._conn.execute("UPDATE journal SET target = 'mirror:m.db'")
     export(tmp_path / "e1.csv", "Edited")
     again = sync("jira-csv:e1.csv", "mirror:m.db")
     assert again.exit_code == 0, again.output
@@ -46,6 +49,8 @@ def test_a_board_an_earlier_release_named_as_typed_is_renamed_not_duplicated(
         assert mirror.peer(resolved) == target
         assert [h.summary for h in mirror.histories()] == ["Edited"]
         assert [h.summary for h in mirror.histories(resolved)] == ["Edited"]
+        assert [h.summary for h in mirror.histories(target_base(target))] == ["Edited"]
+        assert {entry.target for entry in mirror.journal()} == {target}
 
 
 def test_the_same_export_named_from_another_folder_changes_nothing(
