@@ -79,8 +79,9 @@ def test_a_target_another_process_holds_is_exit_6_naming_it_and_nothing_changes(
     assert again.returncode == 0, again.stderr
 
 
+@pytest.mark.parametrize("after", [0.0, 1.5], ids=["as-it-locks", "midway"])
 def test_a_sync_killed_with_sigkill_holding_its_locks_does_not_block_the_next(
-    tmp_path: Path,
+    tmp_path: Path, after: float
 ) -> None:
     source = board(tmp_path / "a.db", 2000)
     out, state = tmp_path / "out.csv", tmp_path / "s.db"
@@ -95,6 +96,7 @@ def test_a_sync_killed_with_sigkill_holding_its_locks_does_not_block_the_next(
         if holder is not None and holder.pid == run.pid:
             break
         time.sleep(0.01)
+    time.sleep(after)  # a 2,000-item sync into a CSV file takes about 5 s
     run.send_signal(signal.SIGKILL)
     run.wait(10)
     if run.returncode != -signal.SIGKILL:
