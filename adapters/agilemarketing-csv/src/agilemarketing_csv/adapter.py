@@ -172,7 +172,12 @@ class CsvAdapter(_CsvFile):
 
     name: ClassVar[str] = "csv"
     capabilities: ClassVar[Capabilities] = Capabilities(
-        read=True, incremental_read=False, write=True, rank=True, history=HistoryFidelity.EXACT
+        read=True,
+        incremental_read=False,
+        write=True,
+        rank=True,
+        history=HistoryFidelity.EXACT,
+        carries_history=True,
     )
 
     def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
