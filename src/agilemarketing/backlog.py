@@ -43,7 +43,6 @@ from typing import Literal, overload
 
 import attrs
 
-from agilemarketing._checks import sequence
 from agilemarketing.errors import (
     AgileMarketingError,
     DuplicateItem,
@@ -67,6 +66,7 @@ from agilemarketing.pruning import (
 )
 from agilemarketing.ranks import RankChange, rank_changes
 from agilemarketing.utc import utcnow
+from agilemarketing.validators import sequence
 
 __all__ = [
     "Backlog",

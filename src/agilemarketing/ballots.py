@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 import numpy as np
 
-from agilemarketing._checks import sequence
 from agilemarketing.errors import AgileMarketingError, InvalidBallot, InvalidValue, raise_all
 from agilemarketing.scores import number_text
+from agilemarketing.validators import sequence
 
 if TYPE_CHECKING:
     from agilemarketing.backlog import Backlog

@@ -40,13 +40,13 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from agilemarketing._checks import a
-from agilemarketing._text import duration, one_line, required, table
+from agilemarketing._text import duration, table
 from agilemarketing.done import DefinitionOfDone, DoneCheck
 from agilemarketing.errors import InvalidValue, NotDone, NotFound, WipBreach
 from agilemarketing.history import BlockedPeriod
 from agilemarketing.items import WorkItem
 from agilemarketing.utc import ensure_utc, utcnow
+from agilemarketing.validators import a, one_line, required
 from agilemarketing.workflow import Stage, StageCategory, Workflow
 
 __all__ = [

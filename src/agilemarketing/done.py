@@ -26,9 +26,9 @@ from typing import Any
 
 import attrs
 
-from agilemarketing._checks import sequence
 from agilemarketing.errors import InvalidValue, NotDone, NotFound, raise_all
 from agilemarketing.items import WorkItem
+from agilemarketing.validators import sequence
 
 __all__ = ["DefinitionOfDone", "DoneCheck"]
 

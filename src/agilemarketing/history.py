@@ -24,8 +24,8 @@ from typing import Any
 
 import attrs
 
-from agilemarketing._checks import instances, sequence
 from agilemarketing.utc import ensure_utc, optional_utc
+from agilemarketing.validators import instances, sequence
 
 __all__ = ["BlockedPeriod", "ItemHistory", "Transition"]
 

@@ -33,9 +33,9 @@ from typing import Any
 
 import attrs
 
-from agilemarketing._checks import Choices, optional_text, texts
 from agilemarketing.errors import InvalidValue
 from agilemarketing.utc import optional_utc
+from agilemarketing.validators import Choices, optional_text, required, stripped, texts
 
 __all__ = ["CustomerStory", "Size", "SizeUnit", "TShirt", "WorkItem"]
 
@@ -81,19 +81,6 @@ class SizeUnit(Choices):
     TSHIRT = "tshirt"
 
 
-def _strip(value: str) -> str:
-    return str(value).strip()
-
-
-def _nonempty(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-    if not value.strip():
-        raise InvalidValue(
-            f"{attribute.name} must not be empty",
-            where=f"{type(instance).__name__}.{attribute.name}",
-            fix=f"give the {attribute.name} some text",
-        )
-
-
 @attrs.frozen
 class CustomerStory:
     """Work phrased around customer value: *as a … I want … so that …*.
@@ -103,9 +90,9 @@ class CustomerStory:
     As a retail banking customer, I want to see fees up front, so that I trust the app.
     """
 
-    as_a: str = attrs.field(converter=_strip, validator=_nonempty)
-    i_want: str = attrs.field(converter=_strip, validator=_nonempty)
-    so_that: str = attrs.field(converter=_strip, validator=_nonempty)
+    as_a: str = attrs.field(converter=stripped, validator=required)
+    i_want: str = attrs.field(converter=stripped, validator=required)
+    so_that: str = attrs.field(converter=stripped, validator=required)
 
     def __str__(self) -> str:
         return f"As {_article(self.as_a)}, I want {self.i_want}, so that {self.so_that}."
@@ -233,8 +220,8 @@ class WorkItem:
     ['Spam check passed']
     """
 
-    key: str = attrs.field(converter=_strip, validator=_nonempty)
-    title: str = attrs.field(converter=_strip, validator=_nonempty)
+    key: str = attrs.field(converter=stripped, validator=required)
+    title: str = attrs.field(converter=stripped, validator=required)
     kind: str = attrs.field(default="task", converter=_kind)
     story: CustomerStory | None = None
     size: Size | None = None

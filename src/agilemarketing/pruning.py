@@ -19,11 +19,11 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 import attrs
 
-from agilemarketing._checks import number, texts
 from agilemarketing.errors import InvalidValue
 from agilemarketing.items import WorkItem
 from agilemarketing.moscow import MoSCoW
 from agilemarketing.utc import ensure_utc, utcnow
+from agilemarketing.validators import number, texts
 
 __all__ = ["OutsideOutcomes", "PruneCandidate", "PrunePlan", "PruneRule", "Stale", "WontHave"]
 

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 
 import attrs
 
-from agilemarketing._checks import number
 from agilemarketing.errors import InvalidValue
+from agilemarketing.validators import number
 
 __all__ = ["Score", "number_text"]
 

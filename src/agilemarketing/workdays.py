@@ -29,8 +29,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from agilemarketing._checks import sequence, texts
 from agilemarketing.errors import InvalidValue
+from agilemarketing.validators import sequence, texts
 
 __all__ = ["WorkCalendar"]
 

@@ -25,8 +25,8 @@ from typing import Any
 
 import attrs
 
-from agilemarketing._checks import Choices, instances, optional_text, texts
 from agilemarketing.errors import InvalidValue, NotFound, raise_all
+from agilemarketing.validators import Choices, instances, optional_text, stripped, texts
 
 __all__ = ["Stage", "StageCategory", "WipLimit", "Workflow"]
 
@@ -111,10 +111,6 @@ def _statuses(value: Any) -> tuple[str, ...]:
     return _STATUSES(value)
 
 
-def _stage_name(value: str) -> str:
-    return str(value).strip()
-
-
 def _category(value: StageCategory | str) -> StageCategory:
     return StageCategory.parse(value)
 
@@ -132,7 +128,7 @@ class Stage:
     ('in progress', ('Review',), False)
     """
 
-    name: str = attrs.field(converter=_stage_name)
+    name: str = attrs.field(converter=stripped)
     category: StageCategory = attrs.field(converter=_category)
     active: bool = True
     statuses: tuple[str, ...] = attrs.field(default=(), converter=_statuses)

@@ -10,7 +10,6 @@ from typing import Any
 
 import attrs
 
-from agilemarketing._checks import a, instances
 from agilemarketing._text import count, table
 from agilemarketing.cycles.timebox import (
     CapacityOverride,
@@ -22,6 +21,7 @@ from agilemarketing.errors import (
 )
 from agilemarketing.items import WorkItem
 from agilemarketing.utc import ensure_utc
+from agilemarketing.validators import a, instances
 
 _ITEMS = instances(WorkItem, "CycleReport items", fix="give the cycle's WorkItem values")
 

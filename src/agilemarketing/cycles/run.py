@@ -11,7 +11,6 @@ from typing import Any
 import attrs
 import numpy as np
 
-from agilemarketing._text import one_line
 from agilemarketing.cycles.report import CycleReport
 from agilemarketing.cycles.timebox import (
     Capacity,
@@ -30,6 +29,7 @@ from agilemarketing.errors import (
 )
 from agilemarketing.items import WorkItem
 from agilemarketing.utc import ensure_utc, utcnow
+from agilemarketing.validators import one_line
 
 _EPSILON = 1e-9
 

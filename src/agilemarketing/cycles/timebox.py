@@ -11,13 +11,12 @@ from typing import Any
 
 import attrs
 
-from agilemarketing._checks import Choices, choice, number
-from agilemarketing._text import one_line, required
 from agilemarketing.errors import (
     InvalidValue,
 )
 from agilemarketing.items import WorkItem
 from agilemarketing.utc import ensure_utc
+from agilemarketing.validators import Choices, choice, number, one_line, required
 
 FORTNIGHT = timedelta(days=14)
 """The default cycle length."""

@@ -28,8 +28,6 @@ from typing import Any
 
 import attrs
 
-from agilemarketing._checks import a, instances, number, sequence
-from agilemarketing._text import required
 from agilemarketing.cycles import CycleReport, capacity_from_history
 from agilemarketing.errors import (
     BlueprintOverCapacity,
@@ -39,6 +37,7 @@ from agilemarketing.errors import (
     raise_all,
 )
 from agilemarketing.planning.guidepoint import Guidepoint
+from agilemarketing.validators import a, instances, number, required, sequence, stripped
 
 __all__ = ["MAX_PRIORITIES", "Blueprint", "BlueprintDiff", "CapacityCheck", "Priority", "month_of"]
 
@@ -90,10 +89,6 @@ def _next_month(month: str) -> str:
     return f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"
 
 
-def _text(value: str) -> str:
-    return str(value).strip()
-
-
 def _effort(
     value: Mapping[str, float] | Iterable[tuple[str, float]],
 ) -> tuple[tuple[str, float], ...]:
@@ -133,8 +128,8 @@ class Priority:
     (8.0, 3.0, ('2026-04', '2026-05'))
     """
 
-    name: str = attrs.field(converter=_text, validator=required)
-    outcome: str = attrs.field(converter=_text, validator=required)
+    name: str = attrs.field(converter=stripped, validator=required)
+    outcome: str = attrs.field(converter=stripped, validator=required)
     effort: tuple[tuple[str, float], ...] = attrs.field(converter=_effort)
     note: str = ""
 

@@ -27,9 +27,9 @@ from typing import Any
 
 import attrs
 
-from agilemarketing._checks import Choices, number, optional_number, sequence
 from agilemarketing.errors import AlreadyDecided, InvalidValue, NotFound
 from agilemarketing.utc import ensure_utc
+from agilemarketing.validators import Choices, number, optional_number, sequence, stripped
 
 __all__ = [
     "Comparison",
@@ -65,10 +65,6 @@ _CRITERION = re.compile(
     r"(?:\s+(?:within|in|over)\s+(?P<n>\d+)\s+(?P<unit>days?|weeks?))?\s*\.?\s*$",
     re.I,
 )
-
-
-def _text(value: str) -> str:
-    return str(value).strip()
 
 
 def _positive_window(instance: Any, attribute: attrs.Attribute[Any], value: timedelta) -> None:
@@ -134,7 +130,7 @@ class SuccessCriterion:
     ('at least 50 qualified leads within 14 days', False, True)
     """
 
-    metric: str = attrs.field(converter=_text)
+    metric: str = attrs.field(converter=stripped)
     threshold: float = attrs.field(converter=_successcriterion_threshold)
     comparison: Comparison = attrs.field(default=Comparison.AT_LEAST, converter=Comparison)
     window: timedelta = attrs.field(
@@ -341,8 +337,8 @@ class Experiment:
     (<Decision.STOP: 'stop'>, 'stopped')
     """
 
-    key: str = attrs.field(converter=_text)
-    name: str = attrs.field(converter=_text)
+    key: str = attrs.field(converter=stripped)
+    name: str = attrs.field(converter=stripped)
     criteria: tuple[SuccessCriterion, ...] = attrs.field(
         converter=_criteria, on_setattr=_FROZEN_ONCE_RESULTS
     )
@@ -497,7 +493,7 @@ class Experiment:
                 fix='pass learning="..." (e.g. "cold messages to large firms get no replies")',
             )
         record = ExperimentDecision(
-            self.key, chosen, _text(by), evaluation.at, learning.strip(), evaluation
+            self.key, chosen, stripped(by), evaluation.at, learning.strip(), evaluation
         )
         self._decisions.append(record)
         return record

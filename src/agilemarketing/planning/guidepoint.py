@@ -24,17 +24,12 @@ from typing import Any
 
 import attrs
 
-from agilemarketing._checks import instances, number, optional_number, texts
-from agilemarketing._text import required
 from agilemarketing.errors import DoesNotServeGuidepoint, InvalidValue, NotFound, raise_all
 from agilemarketing.items import WorkItem
 from agilemarketing.pruning import OutsideOutcomes
+from agilemarketing.validators import instances, number, optional_number, required, stripped, texts
 
 __all__ = ["Guidepoint", "Kpi", "Outcome", "PruningReport"]
-
-
-def _text(value: str) -> str:
-    return str(value).strip()
 
 
 def _finite(instance: Any, attribute: attrs.Attribute[Any], value: float | None) -> None:
@@ -74,7 +69,7 @@ class Kpi:
     True
     """
 
-    name: str = attrs.field(converter=_text, validator=required)
+    name: str = attrs.field(converter=stripped, validator=required)
     target: float = attrs.field(
         converter=_kpi_target,
         validator=_finite,
@@ -132,7 +127,7 @@ class Outcome:
     50.0
     """
 
-    name: str = attrs.field(converter=_text, validator=required)
+    name: str = attrs.field(converter=stripped, validator=required)
     description: str = ""
     kpis: tuple[Kpi, ...] = attrs.field(factory=tuple, converter=_kpis)
     owner: str | None = None
@@ -233,7 +228,7 @@ class Guidepoint:
     (True, False, False)
     """
 
-    statement: str = attrs.field(converter=_text, validator=required)
+    statement: str = attrs.field(converter=stripped, validator=required)
     starts: date = attrs.field(converter=_guidepoint_starts)
     ends: date = attrs.field(converter=_guidepoint_ends)
     outcomes: tuple[Outcome, ...] = attrs.field(converter=_outcomes)

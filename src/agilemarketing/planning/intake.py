@@ -29,7 +29,6 @@ from datetime import date, datetime
 
 import attrs
 
-from agilemarketing._checks import Choices, sequence
 from agilemarketing.backlog import Backlog
 from agilemarketing.cycles import CycleRun
 from agilemarketing.errors import AlreadyDecided, InvalidValue, NotFound, NotMarketingOwner
@@ -45,12 +44,9 @@ from agilemarketing.planning.stakeholders import (
     check_request,
 )
 from agilemarketing.utc import ensure_utc, utcnow
+from agilemarketing.validators import Choices, sequence, stripped
 
 __all__ = ["NEXT_PLANNING", "Intake", "TriageDecision", "Verdict"]
-
-
-def _text(value: str) -> str:
-    return str(value).strip()
 
 
 class Verdict(Choices):
@@ -166,7 +162,7 @@ class Intake:
     (<Verdict.ACCEPTED: 'accepted'>, ['REQ-2'])
     """
 
-    owner: str = attrs.field(converter=_text)
+    owner: str = attrs.field(converter=stripped)
     backlog: Backlog = attrs.field(factory=Backlog)
     guidepoint: Guidepoint | None = None
     register: StakeholderRegister | None = None

@@ -28,7 +28,6 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
-from agilemarketing._checks import instances, optional_number, texts
 from agilemarketing.errors import (
     AlreadyDecided,
     InvalidValue,
@@ -39,6 +38,7 @@ from agilemarketing.errors import (
     VotesHidden,
 )
 from agilemarketing.items import Size, TShirt, WorkItem
+from agilemarketing.validators import instances, optional_number, texts
 
 __all__ = [
     "AdjacentCards",

@@ -37,7 +37,6 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from agilemarketing._checks import instances, sequence
 from agilemarketing.adapter import ItemRecord
 from agilemarketing.board import Board
 from agilemarketing.cycles import Capacity, Cycle, CycleReport
@@ -52,6 +51,7 @@ from agilemarketing.planning.experiments import Decision, Experiment
 from agilemarketing.planning.intake import Intake
 from agilemarketing.planning.stakeholders import Request, RequestCheck
 from agilemarketing.utc import ensure_utc
+from agilemarketing.validators import instances, sequence
 
 if TYPE_CHECKING:
     from agilemarketing.workflow import Workflow

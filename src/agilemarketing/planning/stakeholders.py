@@ -30,12 +30,12 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
-from agilemarketing._checks import Choices, choice, instances, sequence, texts
 from agilemarketing.errors import InvalidValue, NotFound, RequestIncomplete
 from agilemarketing.items import Size, WorkItem
 from agilemarketing.planning.experiments import SuccessCriterion
 from agilemarketing.planning.guidepoint import Guidepoint
 from agilemarketing.utc import optional_utc
+from agilemarketing.validators import Choices, choice, instances, sequence, stripped, texts
 
 __all__ = [
     "DEFAULT_DETECTORS",
@@ -72,10 +72,6 @@ IDENTIFICATION_QUESTIONS: dict[Reason, str] = {
 """The four questions that tell whether someone is a stakeholder of the team."""
 
 
-def _text(value: str) -> str:
-    return str(value).strip()
-
-
 _REASONS = "use the four questions' reasons: " + ", ".join(repr(r.value) for r in Reason)
 _ONE_REASON = choice(Reason, "Stakeholder.reasons, reason")
 
@@ -107,9 +103,9 @@ class Stakeholder:
     [<Reason.ASKED_FOR_WORK: 'asked for work'>, <Reason.OWNS_BUSINESS_GOAL: 'owns a business goal'>]
     """
 
-    name: str = attrs.field(converter=_text)
+    name: str = attrs.field(converter=stripped)
     reasons: frozenset[Reason] = attrs.field(converter=_reasons)
-    department: str = attrs.field(default="", converter=_text)
+    department: str = attrs.field(default="", converter=stripped)
     goals: tuple[str, ...] = attrs.field(default=(), converter=_goals)
 
     def __attrs_post_init__(self) -> None:
@@ -239,9 +235,9 @@ class Request:
         received_at: when it came in.
     """
 
-    key: str = attrs.field(converter=_text)
-    requester: str = attrs.field(converter=_text)
-    summary: str = attrs.field(converter=_text)
+    key: str = attrs.field(converter=stripped)
+    requester: str = attrs.field(converter=stripped)
+    summary: str = attrs.field(converter=stripped)
     customer: str | None = None
     desired_outcome: str | None = None
     serves: str | None = None

@@ -35,7 +35,6 @@ from typing import Literal
 
 import attrs
 
-from agilemarketing._checks import sequence, texts
 from agilemarketing.backlog import Backlog
 from agilemarketing.board import Board
 from agilemarketing.cycles import CapacityUnit, CycleRun
@@ -60,6 +59,7 @@ from agilemarketing.prioritisation import (
     prioritise,
 )
 from agilemarketing.utc import ensure_utc
+from agilemarketing.validators import one_line, sequence, texts
 
 __all__ = [
     "BlueprintDraft",
@@ -73,17 +73,13 @@ __all__ = [
 ]
 
 
-def _text(value: str) -> str:
-    return " ".join(str(value).split())
-
-
 @attrs.frozen
 class Idea:
     """A brainstormed idea: who had it and which Guidepoint outcome it is for."""
 
     key: str
-    title: str = attrs.field(converter=_text)
-    by: str = attrs.field(converter=_text)
+    title: str = attrs.field(converter=one_line)
+    by: str = attrs.field(converter=one_line)
     outcome: str | None = None
     size: Size | None = None
     moscow: MoSCoW | None = None
@@ -127,7 +123,7 @@ class BlueprintDraft:
 
 def _participants(value: Iterable[str]) -> tuple[str, ...]:
     names = texts("PlanningWorkshop.participants", fix="name the people in the room")(value)
-    return tuple(dict.fromkeys(_text(v) for v in names if _text(v)))
+    return tuple(dict.fromkeys(one_line(v) for v in names if one_line(v)))
 
 
 @attrs.define
@@ -140,7 +136,7 @@ class PlanningWorkshop:
     """
 
     guidepoint: Guidepoint
-    owner: str = attrs.field(converter=_text)
+    owner: str = attrs.field(converter=one_line)
     participants: tuple[str, ...] = attrs.field(converter=_participants)
     _ideas: dict[str, Idea] = attrs.field(factory=dict, init=False)
     _order: tuple[str, ...] = attrs.field(default=(), init=False)
@@ -169,7 +165,7 @@ class PlanningWorkshop:
 
         An ``outcome`` that is given must be on the Guidepoint (ideas are for its outcomes).
         """
-        who = _text(by)
+        who = one_line(by)
         if who.casefold() not in {p.casefold() for p in self.participants}:
             raise NotFound(
                 "participant", who, where="planning workshop",
@@ -246,8 +242,8 @@ class PlanningWorkshop:
 
     def owner_orders(self, keys: Sequence[str], *, by: str) -> None:
         """The Marketing Owner's final say: a new order of (some of) the ideas, top first."""
-        if _text(by).casefold() != self.owner.casefold():
-            raise NotMarketingOwner(_text(by), owner=self.owner, action="order the ideas")
+        if one_line(by).casefold() != self.owner.casefold():
+            raise NotMarketingOwner(one_line(by), owner=self.owner, action="order the ideas")
         for key in keys:
             self.idea(key)
         rest = [k for k in (self._order or tuple(self._ideas)) if k not in keys]
@@ -365,7 +361,7 @@ class PlanningWorkshop:
 
 
 def _slice_text(value: str) -> str:
-    return _text(value)
+    return one_line(value)
 
 
 @attrs.frozen
@@ -414,8 +410,8 @@ class LaunchPlan:
     ('Teaser video', {'Teaser video': 1, 'Landing page + sign-up': 1, 'Email nurture': 2})
     """
 
-    campaign: str = attrs.field(converter=_text)
-    outcome: str = attrs.field(converter=_text)
+    campaign: str = attrs.field(converter=one_line)
+    outcome: str = attrs.field(converter=one_line)
     slices: tuple[LaunchSlice, ...] = attrs.field(converter=_slices)
 
     def __attrs_post_init__(self) -> None:

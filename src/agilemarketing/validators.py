@@ -1,4 +1,5 @@
-"""attrs converters that turn a wrong input into the library's error, naming the argument.
+"""attrs converters and validators that turn a wrong input into the library's error, naming the
+argument. Public, so an adapter or a plugin can check its own values the same way.
 
 A constructor must never let a bare ``ValueError``, ``TypeError`` or ``AttributeError`` reach a
 user: each converter here either returns the normalised value or raises
@@ -22,6 +23,8 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+import attrs
+
 from agilemarketing.errors import InvalidValue
 
 __all__ = [
@@ -30,9 +33,12 @@ __all__ = [
     "choice",
     "instances",
     "number",
+    "one_line",
     "optional_number",
     "optional_text",
+    "required",
     "sequence",
+    "stripped",
     "texts",
 ]
 
@@ -178,4 +184,48 @@ class Choices(enum.StrEnum):
             where=cls.__name__,
             fix="use one of " + ", ".join(repr(m.value) for m in cls),
             value=_shown(value),
+        )
+
+
+# --- Text -----------------------------------------------------------------------------------------
+
+
+def stripped(value: object) -> str:
+    """attrs converter: ``value`` as text without surrounding white space.
+
+    >>> stripped("  MKT-1 ")
+    'MKT-1'
+    """
+    return str(value).strip()
+
+
+def one_line(value: object) -> str:
+    """attrs converter: ``value`` as text on one line, runs of white space squeezed to one space.
+
+    >>> one_line("  waiting   for\\n legal ")
+    'waiting for legal'
+    """
+    return " ".join(str(value).split())
+
+
+_FIX = {"reason": "say why", "by": "say who decided"}
+
+
+def required(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    """attrs validator: the text must not be empty (use after :func:`one_line`).
+
+    >>> @attrs.frozen
+    ... class Note:
+    ...     reason: str = attrs.field(converter=one_line, validator=required)
+    >>> Note("  ")
+    Traceback (most recent call last):
+    ...
+    agilemarketing.errors.InvalidValue: Note: reason must not be empty. Fix: say why.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidValue(
+            f"{attribute.name} must not be empty",
+            where=type(instance).__name__,
+            fix=_FIX.get(attribute.name, f"give the {attribute.name}"),
+            value=None if isinstance(value, str) else value,
         )
