@@ -9,6 +9,7 @@ adapter did with one.
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -81,22 +82,24 @@ class Change:
         """A JSON-ready dict (``kind`` plus every field; a carried ``history`` only when there
         is one), the inverse of :func:`change_from_dict`; the sync journal stores changes
         this way."""
+        return self._fields(history=True)
+
+    def _fields(self, *, history: bool) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": self.kind}
         for a in attrs.fields(type(self)):
             value = getattr(self, a.name)
-            if isinstance(value, CarriedHistory):
-                data[a.name] = value.as_dict()
-            elif a.name != "history" or value is not None:
+            if a.name == "history":
+                if history and value is not None:
+                    data[a.name] = value.as_dict()
+            else:
                 data[a.name] = _canonical(value)
         return data
 
-    @property
+    @functools.cached_property
     def change_id(self) -> str:
         """32 hex digits derived from the change's content (kind, key, fields, origin; not the
         history a create or a move carries)."""
-        identity = self.as_dict()
-        identity.pop("history", None)
-        text = json.dumps(identity, sort_keys=True, separators=(",", ":"))
+        text = json.dumps(self._fields(history=False), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
     def describe(self) -> str:
@@ -366,7 +369,7 @@ class ChangeResult:
                 where=f"ChangeResult for {self.change.describe()}",
             )
 
-    @property
+    @functools.cached_property
     def change_id(self) -> str:
         """The change's :attr:`Change.change_id`."""
         return self.change.change_id

@@ -48,6 +48,8 @@ from agilemarketing.adapter import (
     ItemRecord,
     ReadResult,
     apply_change,
+    is_rank,
+    rank_between,
 )
 from agilemarketing.adapter.locking import file_lock
 from agilemarketing.errors import AgileMarketingError, InvalidValue, UnsupportedChange
@@ -179,6 +181,7 @@ class CsvAdapter(_CsvFile):
         history=HistoryFidelity.EXACT,
         carries_history=True,
     )
+    rewrites_whole_target: ClassVar[bool] = True  # a sync sends all its changes in one write
 
     def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
         super().__init__(location, options)
@@ -249,7 +252,8 @@ class CsvAdapter(_CsvFile):
         board = {record.key: record for record in self._records()}
         before = dict(board)
         now = ensure_utc(self._clock(), where="csv adapter clock")
-        results = [self._apply(board, change, now) for change in planned]
+        tail = _Tail(board.values())
+        results = [self._apply(board, change, now, tail) for change in planned]
         if board != before:
             # In the encoding and delimiter the adapter reads with, so it can read it back.
             write_history_csv(
@@ -261,13 +265,32 @@ class CsvAdapter(_CsvFile):
         return results
 
     def _apply(
-        self, board: dict[str, ItemRecord], change: AnyChange, now: datetime
+        self, board: dict[str, ItemRecord], change: AnyChange, now: datetime, tail: _Tail
     ) -> ChangeResult:
         try:
-            record = apply_change(change, board, now=now, where=self.url)
+            record = apply_change(change, board, now=now, where=self.url, new_rank=tail.next)
         except AgileMarketingError as error:
             return ChangeResult(change, ChangeStatus.FAILED, error=error)
         if record is None:
             return ChangeResult(change, ChangeStatus.ALREADY_APPLIED)
         board[record.key] = record
+        tail.saw(record)
         return ChangeResult(change, ChangeStatus.APPLIED)
+
+
+class _Tail:
+    """The greatest rank on a board as a write changes it, so a created item is ranked at the
+    bottom without a scan of the board per create (what makes a large export quadratic)."""
+
+    def __init__(self, records: Iterable[ItemRecord]) -> None:
+        self.last: str | None = None
+        for record in records:
+            self.saw(record)
+
+    def saw(self, record: ItemRecord) -> None:
+        rank = record.history.rank
+        if rank and is_rank(rank) and (self.last is None or rank > self.last):
+            self.last = rank
+
+    def next(self) -> str:
+        return rank_between(self.last, None)
