@@ -23,8 +23,8 @@ __all__ = ["accrue_history", "adopt_histories", "history_of"]
 def accrue_history(base: ItemRecord | None, now: ItemRecord, seen_at: datetime) -> ItemRecord:
     """``now`` with the history the mirror accrued for it: observed transitions kept from
     ``base`` (but an exact transition of the source with the same from/to, dated between the
-    previous transition and the observation, replaces the observed one), plus one for a status change the source's own history does not explain, dated
-    ``seen_at`` and marked ``observed``.
+    previous transition and the observation, replaces the observed one), plus one for a status
+    change the source's own history does not explain, dated ``seen_at`` and marked ``observed``.
 
     >>> from datetime import datetime, UTC
     >>> from agilemarketing.history import ItemHistory
