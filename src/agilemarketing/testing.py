@@ -43,6 +43,7 @@ import attrs
 from agilemarketing.adapter import (
     Adapter,
     AnyChange,
+    BoardDescription,
     Capabilities,
     ChangeResult,
     ChangeStatus,
@@ -188,11 +189,17 @@ class InMemoryAdapter(Adapter):
 
     name: ClassVar[str] = "memory"
     capabilities: ClassVar[Capabilities] = Capabilities(
-        read=True, incremental_read=True, write=True, rank=True, history=HistoryFidelity.EXACT
+        read=True,
+        incremental_read=True,
+        write=True,
+        rank=True,
+        history=HistoryFidelity.EXACT,
+        board=True,
     )
 
     def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
         super().__init__(location, options)
+        self._description: BoardDescription | None = None
         self._page_size = self.option("page_size", 100)
         if self._page_size < 1:
             raise InvalidValue(
@@ -247,6 +254,21 @@ class InMemoryAdapter(Adapter):
 
     def __len__(self) -> int:
         return len(self._items)
+
+    def describe(self, description: BoardDescription | None) -> None:
+        """Give the board a description (what :meth:`board` returns; None: none).
+
+        >>> from agilemarketing.adapter import BoardStage
+        >>> board = InMemoryAdapter("demo")
+        >>> board.describe(BoardDescription([BoardStage("To Do"), BoardStage("Done")]))
+        >>> board.board().workflow().names
+        ('To Do', 'Done')
+        """
+        self._description = description
+
+    def board(self) -> BoardDescription | None:
+        """The description given with :meth:`describe` (None until then)."""
+        return self._description
 
     # --- reading ----------------------------------------------------------------------------------
 

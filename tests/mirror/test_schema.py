@@ -88,3 +88,19 @@ def test_a_file_that_is_not_a_database_is_refused_with_a_clear_error(tmp_path: P
     with pytest.raises(MirrorError, match=r"notes\.db") as info:
         Mirror(path)
     assert info.value.fix
+
+
+def test_version_6_keeps_board_descriptions_and_runs(tmp_path: Path) -> None:
+    """Issue 11: a v5 mirror is upgraded with the board_descriptions and sync_runs tables,
+    its boards untouched."""
+    from agilemarketing.adapter import BoardDescription, BoardStage
+
+    path = tmp_path / "old.db"
+    Mirror.at_version(path, 5)
+    with Mirror(path) as upgraded:
+        assert upgraded.schema_version >= 6
+        assert upgraded.description("memory:team") is None
+        board = BoardDescription([BoardStage("To Do"), BoardStage("Done")])
+        with upgraded.transaction():
+            upgraded.save_description("memory:team", board)
+        assert upgraded.description("memory:team") == board

@@ -8,7 +8,7 @@ import attrs
 
 from agilemarketing.adapter.changes import Change, Rerank
 
-__all__ = ["Capabilities", "HistoryFidelity"]
+__all__ = ["Capabilities", "HistoryFidelity", "RankScope"]
 
 
 class HistoryFidelity(enum.StrEnum):
@@ -24,6 +24,19 @@ class HistoryFidelity(enum.StrEnum):
     NONE = "none"
 
 
+class RankScope(enum.StrEnum):
+    """What an adapter's order (``ItemHistory.rank``) ranks an item among.
+
+    ``BOARD``: one backlog order over the whole board (Jira's rank, a ranked CSV): a
+    :class:`Rerank` may name any item as the neighbour. ``STATUS``: each status (column, list)
+    has its own order (Trello orders cards within a list): a rerank names a neighbour in the
+    item's own status, and a sync plans reranks within each status only.
+    """
+
+    BOARD = "board"
+    STATUS = "status"
+
+
 @attrs.frozen
 class Capabilities:
     """What an adapter can do. Callers check these; adapters refuse what they exclude.
@@ -34,6 +47,10 @@ class Capabilities:
         write: applies :class:`CreateItem`, :class:`UpdateFields` and :class:`MoveStatus`.
         rank: keeps a backlog order (``ItemHistory.rank``) and applies :class:`Rerank`.
         history: how exact the transition times it reads are.
+        rank_scope: what the order ranks an item among: the whole board, or its status
+            (:class:`RankScope`).
+        board: :meth:`~agilemarketing.adapter.Adapter.board` describes the board (its stages,
+            WIP limits, cycles: a :class:`~agilemarketing.adapter.BoardDescription`).
 
     >>> from agilemarketing.adapter import MoveStatus
     >>> caps = Capabilities(write=True)
@@ -46,6 +63,8 @@ class Capabilities:
     write: bool = False
     rank: bool = False
     history: HistoryFidelity = attrs.field(default=HistoryFidelity.EXACT, converter=HistoryFidelity)
+    rank_scope: RankScope = attrs.field(default=RankScope.BOARD, converter=RankScope)
+    board: bool = False
 
     def supports(self, change: Change) -> bool:
         """Whether an adapter with these capabilities can apply ``change``."""

@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from agilemarketing.adapter import ItemRecord, parse_adapter_url
+from agilemarketing.cli._boards import board_of, board_workflow
 from agilemarketing.cli._options import workflow_from, workflow_options
 from agilemarketing.cli.exit_codes import ExitCode, command_error
 from agilemarketing.cycles import Cycle
@@ -148,8 +149,20 @@ def showcase(
             summary = _planned_showcase(plan, cycle_name, source)
             _emit(summary, fmt, limit, output)
             return
-        flow = workflow_from(workflow_file, stages, start_stage, done_stage)
+        try:
+            board = board_of(source) if workflow_file is None and not stages else None
+            flow = (
+                board_workflow(source, start_stage, done_stage, board=board) if board else None
+            ) or workflow_from(workflow_file, stages, start_stage, done_stage)
+        except AgileMarketingError as exc:
+            raise command_error(str(exc)) from exc
         windows = [] if plan is None else [_window(r.cycle) for r in plan.cycles]
+        if board is not None:  # the board's own cycles, with their dates
+            windows += [
+                CycleWindow(c.name, c.start, c.end)
+                for c in board.cycles
+                if c.start is not None and c.end is not None and c.start < c.end
+            ]
         if dates:
             if not cycle_name:
                 raise click.UsageError("--dates goes with --cycle NAME")

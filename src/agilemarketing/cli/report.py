@@ -31,6 +31,7 @@ import attrs
 import click
 
 from agilemarketing._redaction import secrets_seen
+from agilemarketing.cli._boards import board_workflow
 from agilemarketing.cli._options import (
     backwards_option,
     calendar_from,
@@ -191,10 +192,16 @@ class _Inputs:
     policy: FlowPolicy
 
     @classmethod
-    def of(cls, options: dict[str, Any]) -> _Inputs:
+    def of(cls, options: dict[str, Any], described: Workflow | None = None) -> _Inputs:
+        if described is None and options["workflow_file"] is None and not options["stages"]:
+            # No workflow given: the board's own description, when it has one.
+            described = board_workflow(
+                options["history"], options["start_stage"], options["done_stage"]
+            )
         return cls(
             history=options["history"],
-            workflow=workflow_from(
+            workflow=described
+            or workflow_from(
                 options["workflow_file"],
                 options["stages"],
                 options["start_stage"],
@@ -254,7 +261,12 @@ def report(
 
     def run() -> None:
         source: HistoryTable | str = common["history"]
+        described = None
         if common["workflow_file"] is None and not common["stages"]:
+            described = board_workflow(
+                common["history"], common["start_stage"], common["done_stage"]
+            )
+        if described is None and common["workflow_file"] is None and not common["stages"]:
             source = load_history(common["history"])
             inferred = _inferred_workflow(
                 source.histories(), common["start_stage"], common["done_stage"], common["waiting"]
@@ -264,7 +276,7 @@ def report(
             )
             common["stages"] = ",".join(inferred.names)
             common["start_stage"], common["done_stage"] = inferred.start, inferred.done
-        given = _Inputs.of(common)
+        given = _Inputs.of(common, described)
         settings = ReportSettings(
             title=title,
             calendar=given.calendar,

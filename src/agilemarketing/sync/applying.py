@@ -26,6 +26,7 @@ from agilemarketing.adapter import (
 )
 from agilemarketing.errors import AgileMarketingError, SyncConflictError
 from agilemarketing.mirror import JournalEntry, JournalStatus, Mirror, MirrorAdapter
+from agilemarketing.sync.boards import store_boards
 from agilemarketing.sync.history import adopt_histories
 from agilemarketing.sync.itemplan import ItemPlan
 from agilemarketing.sync.progress import Progress
@@ -62,6 +63,7 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
             progress("apply", done, total)
     if adopted and isinstance(work.target_adapter, MirrorAdapter):
         adopt_histories(work.target_adapter, adopted)
+    store_boards(work.mirror, work.boards)
     if not any(i.blocked for i in work.items) and not tally.failed:
         _store_cursor(the_plan)
     return SyncReport(

@@ -16,6 +16,7 @@ from agilemarketing._redaction import Redactor
 from agilemarketing.adapter import Adapter, Cursor, ItemRecord, rank_order, redact_record
 from agilemarketing.errors import InvalidCursor, MirrorError
 from agilemarketing.mirror import JournalStatus, Mirror, MirrorAdapter
+from agilemarketing.sync.boards import boards_to_store
 from agilemarketing.sync.config import FieldMapping, SyncConfig
 from agilemarketing.sync.conflicts import Conflict, ConflictPolicy
 from agilemarketing.sync.history import accrue_history
@@ -99,6 +100,9 @@ def plan(
             source_cursor=sides.source_cursor,
             batch_size=config.batch_size,
             target_now=sides.target_now,
+            boards=boards_to_store(
+                source, target, src, config.mapping, source.redactor + target.redactor
+            ),
         ),
     )
 

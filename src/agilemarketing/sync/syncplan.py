@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from agilemarketing.adapter import Adapter, AnyChange, ItemRecord
+from agilemarketing.adapter import Adapter, AnyChange, BoardDescription, ItemRecord
 from agilemarketing.mirror import JournalEntry, Mirror
 from agilemarketing.sync.conflicts import Conflict, ConflictPolicy
 from agilemarketing.sync.itemplan import ItemPlan
@@ -28,6 +28,7 @@ class PlanContext:
     source_cursor: str | None
     batch_size: int
     target_now: Mapping[str, ItemRecord]
+    boards: tuple[tuple[str, BoardDescription], ...] = ()  # descriptions to store (sync.boards)
 
 
 @attrs.frozen(eq=False)
