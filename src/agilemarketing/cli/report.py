@@ -67,6 +67,7 @@ from agilemarketing.metrics import Window, throughput
 from agilemarketing.report import (
     FlowReport,
     ReportSettings,
+    load_done_states,
     load_history,
     open_campaigns,
     throughput_sample,
@@ -288,7 +289,13 @@ def report(
             seed=given.seed,
             policy=given.policy,
         )
-        built = FlowReport.build(source, given.workflow, settings=settings, source=given.history)
+        built = FlowReport.build(
+            source,
+            given.workflow,
+            settings=settings,
+            source=given.history,
+            done_states=load_done_states(given.history),
+        )
         files = built.write(out)
         click.echo(
             f"Report written: {files.html} ({len(built.log)} items; {len(files.charts)} charts, "
