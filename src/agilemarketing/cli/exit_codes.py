@@ -6,12 +6,16 @@
   capacity or serve its Guidepoint (``blueprint --check``); two plugins claiming one name
   (``plugins``).
 - ``2`` ``USAGE``: a usage or input error: a bad option, URL, configuration or planning file; a
-  missing or invalid history, workflow, mirror or secret; a cycle or Blueprint version that does
-  not exist; a target that cannot be written as asked (a Jira export).
+  missing or invalid history, workflow, mirror or secret; a secret the tool refused
+  (:class:`~agilemarketing.errors.AuthenticationFailed`, HTTP 401/403: the message names the
+  environment variable); an adapter option the adapter does not know; a cycle or Blueprint
+  version that does not exist; a target that cannot be written as asked (a Jira export).
 - ``3`` ``FAILED_CHANGES``: ``sync`` applied some changes and the target refused others.
 - ``4`` ``ERROR``: the command stopped on an error outside its input: the output could not be
-  written (``report``: a directory holding other files, a full disk) or a system failed (an
-  adapter's server, the disk). Fix that and run it again; a sync resumes where it stopped.
+  written (``report``: a directory holding other files, a full disk) or a system failed: a
+  remote tool that did not answer or answered with a server error after the adapter's retries
+  (:class:`~agilemarketing.errors.RemoteError`), the disk. Fix that (or wait) and run it
+  again; a sync resumes where it stopped.
 - ``5`` ``NO_FORECAST``: ``forecast`` found no finished item in the throughput window; widen it.
 
 ``sync`` keeps the numbers of :class:`agilemarketing.sync.ExitCode` (the same names and values).
@@ -24,7 +28,7 @@ from typing import NoReturn
 
 import click
 
-__all__ = ["ExitCode", "command_error", "fail"]
+__all__ = ["ExitCode", "command_error", "exit_code_of", "fail"]
 
 
 class ExitCode(enum.IntEnum):
@@ -36,6 +40,25 @@ class ExitCode(enum.IntEnum):
     FAILED_CHANGES = 3  #: sync: some changes failed at the target; the rest were applied
     ERROR = 4  #: stopped on an error outside the input (output, disk, server): fix, run again
     NO_FORECAST = 5  #: no item finished in the throughput window: widen it
+
+
+def exit_code_of(error: BaseException) -> ExitCode:
+    """The table's code for an error a command stops on: a secret the tool refused is ``USAGE``
+    (fix the secret), any other failure of a remote tool ``ERROR`` (run it again), the rest of
+    the library's errors ``USAGE`` (fix the input), anything else ``ERROR``.
+
+    >>> from agilemarketing.errors import AuthenticationFailed, InvalidValue, RemoteError
+    >>> [exit_code_of(e).name for e in (AuthenticationFailed("T"), RemoteError("GET", "/x"),
+    ...                                   InvalidValue("bad"), OSError("disk full"))]
+    ['USAGE', 'ERROR', 'USAGE', 'ERROR']
+    """
+    from agilemarketing.errors import AgileMarketingError, AuthenticationFailed, RemoteError
+
+    if isinstance(error, AuthenticationFailed):
+        return ExitCode.USAGE
+    if isinstance(error, RemoteError):
+        return ExitCode.ERROR
+    return ExitCode.USAGE if isinstance(error, AgileMarketingError) else ExitCode.ERROR
 
 
 def fail(message: str, code: ExitCode) -> NoReturn:

@@ -44,7 +44,7 @@ from agilemarketing.cli._options import (
     workflow_from,
     workflow_options,
 )
-from agilemarketing.cli.exit_codes import ExitCode, fail
+from agilemarketing.cli.exit_codes import ExitCode, exit_code_of, fail
 from agilemarketing.errors import (
     AgileMarketingError,
     InvalidInputGroup,
@@ -166,8 +166,8 @@ def _guard(run: Callable[[], None]) -> None:
         except InvalidInputGroup as group:
             lines = [str(group)] + [f"  {problem}" for problem in group.exceptions]
             fail(seen()("\n".join(lines)), ExitCode.USAGE)
-        except AgileMarketingError as exc:
-            fail(seen()(str(exc)), ExitCode.USAGE)
+        except AgileMarketingError as exc:  # a remote tool's failure is ERROR, a refused secret
+            fail(seen()(str(exc)), exit_code_of(exc))  # and every input error USAGE
         except OSError as exc:
             fail(seen()(str(exc)), ExitCode.ERROR)
 

@@ -26,10 +26,12 @@ from agilemarketing.cli._options import config_option, json_option, load_config
 from agilemarketing.cli.exit_codes import ExitCode, fail
 from agilemarketing.errors import (
     AgileMarketingError,
+    AuthenticationFailed,
     InvalidValue,
     MirrorError,
     MissingSecret,
     NotFound,
+    RemoteError,
     SourceError,
     SyncConflictError,
     UnsupportedChange,
@@ -183,6 +185,10 @@ def _sync(
                 raise SystemExit(int(code))
     except SyncConflictError as exc:
         fail(clean(str(exc)), ExitCode.CONFLICTS)
+    except AuthenticationFailed as exc:  # the tool refused the secret: fix the variable
+        fail(clean(str(exc)), ExitCode.USAGE)
+    except RemoteError as exc:  # the tool failed after the adapter's retries: run it again
+        fail(clean(str(exc)), ExitCode.ERROR)
     except (
         InvalidValue,
         NotFound,

@@ -85,6 +85,8 @@ from agilemarketing.errors.adapter import (
     InvalidCursor,
     ChangeConflict,
     MissingSecret,
+    RemoteError,
+    AuthenticationFailed,
 )
 from agilemarketing.errors.sync import (
     MirrorError,
@@ -103,6 +105,7 @@ __all__ = [
     "AgileMarketingError",
     "AlreadyDecided",
     "AntiMetricError",
+    "AuthenticationFailed",
     "BlueprintOverCapacity",
     "ChangeConflict",
     "CycleStateError",
@@ -129,6 +132,7 @@ __all__ = [
     "OverCommitted",
     "PluginConflict",
     "PositionOutOfRange",
+    "RemoteError",
     "ReportOutputError",
     "RequestIncomplete",
     "SelfRelativeMove",
