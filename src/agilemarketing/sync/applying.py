@@ -31,6 +31,7 @@ from agilemarketing.sync.history import adopt_histories
 from agilemarketing.sync.itemplan import ItemPlan
 from agilemarketing.sync.progress import Progress
 from agilemarketing.sync.report import FailedChange, SyncReport
+from agilemarketing.sync.runs import finish_run
 from agilemarketing.sync.syncplan import SyncPlan
 from agilemarketing.utc import utcnow
 
@@ -47,6 +48,7 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
     if the_plan.blocked_by_conflicts:
         raise SyncConflictError(the_plan.conflicts)
     work = the_plan.context
+    started_at = utcnow()
     resumed = _settle_interrupted(the_plan)
     tally = _Tally()
     adopted: list[ItemRecord] = []
@@ -66,6 +68,10 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
     store_boards(work.mirror, work.boards)
     if not any(i.blocked for i in work.items) and not tally.failed:
         _store_cursor(the_plan)
+    compacted = 0
+    if total:  # a run that wrote is noted, and the journal kept to its bounds
+        summary = {"applied": tally.applied, "failed": len(tally.failed), **tally.by_kind}
+        compacted = finish_run(work.mirror, the_plan.target, started_at, summary, work.journal)
     return SyncReport(
         source=the_plan.source,
         target=the_plan.target,
@@ -75,6 +81,7 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
         conflicts=the_plan.conflicts,
         resumed=resumed,
         by_kind=tally.by_kind,
+        compacted=compacted,
     )
 
 

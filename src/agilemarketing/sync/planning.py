@@ -111,6 +111,7 @@ def plan(
             boards=boards_to_store(
                 source, target, src, config.mapping, source.redactor + target.redactor
             ),
+            journal=config.journal,
         ),
     )
 

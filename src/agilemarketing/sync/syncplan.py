@@ -11,6 +11,7 @@ from agilemarketing.adapter import Adapter, AnyChange, BoardDescription, ItemRec
 from agilemarketing.mirror import JournalEntry, Mirror
 from agilemarketing.sync.conflicts import Conflict, ConflictPolicy
 from agilemarketing.sync.itemplan import ItemPlan
+from agilemarketing.sync.runs import JournalBounds
 
 __all__ = ["PlanContext", "SyncPlan"]
 
@@ -29,6 +30,7 @@ class PlanContext:
     batch_size: int
     target_now: Mapping[str, ItemRecord]
     boards: tuple[tuple[str, BoardDescription], ...] = ()  # descriptions to store (sync.boards)
+    journal: JournalBounds = attrs.field(factory=JournalBounds)  # what the journal keeps
 
 
 @attrs.frozen(eq=False)
