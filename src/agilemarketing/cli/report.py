@@ -31,6 +31,7 @@ import attrs
 import click
 
 from agilemarketing._redaction import secrets_seen
+from agilemarketing.cli._boards import board_workflow
 from agilemarketing.cli._options import (
     backwards_option,
     calendar_from,
@@ -43,7 +44,7 @@ from agilemarketing.cli._options import (
     workflow_from,
     workflow_options,
 )
-from agilemarketing.cli.exit_codes import ExitCode, fail
+from agilemarketing.cli.exit_codes import ExitCode, exit_code_of, fail
 from agilemarketing.errors import (
     AgileMarketingError,
     InvalidInputGroup,
@@ -66,6 +67,7 @@ from agilemarketing.metrics import Window, throughput
 from agilemarketing.report import (
     FlowReport,
     ReportSettings,
+    load_done_states,
     load_history,
     open_campaigns,
     throughput_sample,
@@ -164,8 +166,8 @@ def _guard(run: Callable[[], None]) -> None:
         except InvalidInputGroup as group:
             lines = [str(group)] + [f"  {problem}" for problem in group.exceptions]
             fail(seen()("\n".join(lines)), ExitCode.USAGE)
-        except AgileMarketingError as exc:
-            fail(seen()(str(exc)), ExitCode.USAGE)
+        except AgileMarketingError as exc:  # a remote tool's failure is ERROR, a refused secret
+            fail(seen()(str(exc)), exit_code_of(exc))  # and every input error USAGE
         except OSError as exc:
             fail(seen()(str(exc)), ExitCode.ERROR)
 
@@ -191,10 +193,16 @@ class _Inputs:
     policy: FlowPolicy
 
     @classmethod
-    def of(cls, options: dict[str, Any]) -> _Inputs:
+    def of(cls, options: dict[str, Any], described: Workflow | None = None) -> _Inputs:
+        if described is None and options["workflow_file"] is None and not options["stages"]:
+            # No workflow given: the board's own description, when it has one.
+            described = board_workflow(
+                options["history"], options["start_stage"], options["done_stage"]
+            )
         return cls(
             history=options["history"],
-            workflow=workflow_from(
+            workflow=described
+            or workflow_from(
                 options["workflow_file"],
                 options["stages"],
                 options["start_stage"],
@@ -254,7 +262,12 @@ def report(
 
     def run() -> None:
         source: HistoryTable | str = common["history"]
+        described = None
         if common["workflow_file"] is None and not common["stages"]:
+            described = board_workflow(
+                common["history"], common["start_stage"], common["done_stage"]
+            )
+        if described is None and common["workflow_file"] is None and not common["stages"]:
             source = load_history(common["history"])
             inferred = _inferred_workflow(
                 source.histories(), common["start_stage"], common["done_stage"], common["waiting"]
@@ -264,7 +277,7 @@ def report(
             )
             common["stages"] = ",".join(inferred.names)
             common["start_stage"], common["done_stage"] = inferred.start, inferred.done
-        given = _Inputs.of(common)
+        given = _Inputs.of(common, described)
         settings = ReportSettings(
             title=title,
             calendar=given.calendar,
@@ -276,7 +289,13 @@ def report(
             seed=given.seed,
             policy=given.policy,
         )
-        built = FlowReport.build(source, given.workflow, settings=settings, source=given.history)
+        built = FlowReport.build(
+            source,
+            given.workflow,
+            settings=settings,
+            source=given.history,
+            done_states=load_done_states(given.history),
+        )
         files = built.write(out)
         click.echo(
             f"Report written: {files.html} ({len(built.log)} items; {len(files.charts)} charts, "

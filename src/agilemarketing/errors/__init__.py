@@ -86,6 +86,8 @@ from agilemarketing.errors.adapter import (
     InvalidCursor,
     ChangeConflict,
     MissingSecret,
+    RemoteError,
+    AuthenticationFailed,
 )
 from agilemarketing.errors.sync import (
     MirrorError,
@@ -109,6 +111,7 @@ __all__ = [
     "AgileMarketingError",
     "AlreadyDecided",
     "AntiMetricError",
+    "AuthenticationFailed",
     "BlueprintOverCapacity",
     "ChangeConflict",
     "CycleStateError",
@@ -140,6 +143,7 @@ __all__ = [
     "OverCommitted",
     "PluginConflict",
     "PositionOutOfRange",
+    "RemoteError",
     "ReportOutputError",
     "RequestIncomplete",
     "SelfRelativeMove",

@@ -12,6 +12,7 @@ import attrs
 from agilemarketing.adapter import (
     Adapter,
     AnyChange,
+    BoardDescription,
     Capabilities,
     ChangeResult,
     ChangeStatus,
@@ -57,6 +58,7 @@ class MirrorAdapter(Adapter):
         rank=True,
         history=HistoryFidelity.EXACT,
         carries_history=True,
+        board=True,
     )
 
     def __init__(
@@ -128,6 +130,11 @@ class MirrorAdapter(Adapter):
         if self._pending:
             records.update(self._pending)
         return sorted(records.values(), key=rank_order)
+
+    def board(self) -> BoardDescription | None:
+        """The description of the board synced into this mirror (stored by the last sync from
+        a source that describes its board, its statuses in the mirror's vocabulary), or None."""
+        return self.mirror.description(OWN_BOARD)
 
     # --- writing ----------------------------------------------------------------------------------
 

@@ -141,14 +141,18 @@ class FinishedWork:
     link: str | None = None
     outcome: str | None = None
     unplanned: bool = False
+    done: str | None = None  #: its Definition-of-Done state, "4 of 4", where known
 
     def line(self) -> str:
-        """``KEY title (outcome; unplanned)``: how the summary lists it.
+        """``KEY title (outcome; unplanned; DoD 4 of 4)``: how the summary lists it.
 
         >>> FinishedWork("F-1", "Trade-fair flyer", outcome="pipeline", unplanned=True).line()
         'F-1 Trade-fair flyer (pipeline; unplanned)'
+        >>> FinishedWork("F-2", "Webinar recording", done="4 of 4").line()
+        'F-2 Webinar recording (DoD 4 of 4)'
         """
-        notes = [n for n in (self.outcome, "unplanned" if self.unplanned else None) if n]
+        done = f"DoD {self.done}" if self.done else None
+        notes = [n for n in (self.outcome, "unplanned" if self.unplanned else None, done) if n]
         return f"{self.key} {self.title}" + (f" ({'; '.join(notes)})" if notes else "")
 
 
@@ -281,6 +285,10 @@ class ShowcaseSummary:
         return self.to_markdown()
 
 
+def _text_or_none(value: object) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
 def _md_escape(text: str) -> str:
     for char in "\\`*_[]<":
         text = text.replace(char, "\\" + char)
@@ -348,9 +356,10 @@ def team_showcase(
             not_ready.append(f"{item.title} - {check}")
             continue
         link = (links or {}).get(key) or item.fields.get("link")
+        done = _text_or_none(item.fields.get("done_state"))  # as the board records it
         finished.append(
             FinishedWork(key, item.title, None if link is None else str(link), item.outcome,
-                         key in unplanned)
+                         key in unplanned, done)
         )  # fmt: skip
     changes: list[str] = []
     if blueprint_before is not None and blueprint_after is not None:
@@ -517,6 +526,15 @@ def _labels(log: FlowLog, joined: Mapping[int, datetime | None]) -> dict[int, li
     return labels
 
 
+def _fields(record: ItemRecord) -> dict[str, Any]:
+    """A record's extra fields, and its Definition-of-Done state as ``done_state`` ("3 of 4")
+    where it records the checklist's size (the showcase lists it beside finished work)."""
+    fields: dict[str, Any] = dict(record.fields)
+    if record.done_total is not None and record.done_state is not None:
+        fields.setdefault("done_state", record.done_state)
+    return fields
+
+
 @attrs.frozen
 class _ItemSource:
     """What a member's work item is made of: the flow log, summaries, labels, records."""
@@ -539,7 +557,7 @@ class _ItemSource:
             size=Size.points(points) if math.isfinite(points) else None,
             labels=self.labels.get(row, ()),
             done_criteria=() if record is None else record.done_criteria,
-            fields={} if record is None else dict(record.fields),
+            fields={} if record is None else _fields(record),
         )
 
 

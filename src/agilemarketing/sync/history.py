@@ -68,15 +68,25 @@ def _explained(observed: Transition, previous: Transition | None, own: list[Tran
 
 
 def history_of(record: ItemRecord) -> tuple[Any, ...]:
-    """The history of ``record`` that change types do not carry: created, resolved, cycles,
-    transitions and blocked periods (equal tuples: nothing to carry over)."""
+    """What of ``record`` change types do not carry: created, resolved, cycles, transitions,
+    blocked periods, and the Definition-of-Done state (the criteria met and the checklist's
+    size); equal tuples: nothing to carry over."""
     h = record.history
-    return (h.created, h.resolved, h.sprints, h.transitions, h.blocked)
+    return (
+        h.created,
+        h.resolved,
+        h.sprints,
+        h.transitions,
+        h.blocked,
+        record.done_criteria,
+        record.done_total,
+    )
 
 
 def adopt_histories(target: MirrorAdapter, sources: list[ItemRecord]) -> None:
-    """Carry the source's history (created, resolved, cycles, transitions, blocked periods) onto
-    the mirror's own board: change types carry no history, and the mirror keeps it."""
+    """Carry the source's history (created, resolved, cycles, transitions, blocked periods) and
+    its Definition-of-Done state (criteria met, checklist size) onto the mirror's own board:
+    change types carry neither, and the mirror keeps both."""
     board = target.mirror
     updated = []
     current_board = board.board(OWN_BOARD) if len(sources) > 50 else None  # one read for many
@@ -97,7 +107,11 @@ def adopt_histories(target: MirrorAdapter, sources: list[ItemRecord]) -> None:
             transitions=h.transitions,
             blocked=h.blocked,
         )
-        updated.append(attrs.evolve(current, history=history))
+        updated.append(
+            attrs.evolve(
+                current, history=history, done_criteria=s.done_criteria, done_total=s.done_total
+            )
+        )
     if updated:
         with board.transaction():
             board.save_board(OWN_BOARD, updated)
