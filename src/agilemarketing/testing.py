@@ -195,6 +195,7 @@ class InMemoryAdapter(Adapter):
         rank=True,
         history=HistoryFidelity.EXACT,
         missing_is_deleted=True,  # only remove() takes an item away
+        carries_history=True,
     )
 
     def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
@@ -432,10 +433,14 @@ class AdapterContract:
     def _adapter(self, make_adapter: AdapterFactory, count: int = 6) -> Adapter:
         return make_adapter(sample_histories(count))
 
-    def _needs(self, adapter: Adapter, *, write: bool = False, rank: bool = False) -> None:
+    def _needs(
+        self, adapter: Adapter, *, write: bool = False, rank: bool = False, carries: bool = False
+    ) -> None:
         caps = adapter.capabilities
         if write and not caps.write:
             _pytest().skip(f"{adapter.name} is read-only")
+        if carries and not caps.carries_history:
+            _pytest().skip(f"{adapter.name} stamps its own history on writes")
         if rank and not caps.rank:
             _pytest().skip(f"{adapter.name} keeps no rank")
 
@@ -557,7 +562,7 @@ class AdapterContract:
         created and resolved times, sprints, transitions with their ``observed`` flags and
         blocked periods, as far as the adapter keeps them; nothing stamped with the write."""
         adapter = self._adapter(make_adapter)
-        self._needs(adapter, write=True)
+        self._needs(adapter, write=True, carries=True)
         source = sample_histories(8, prefix="SRC")[7]  # Done, with every kind of history
         source = attrs.evolve(
             source,
@@ -584,7 +589,7 @@ class AdapterContract:
         self, make_adapter: AdapterFactory
     ) -> None:
         adapter = self._adapter(make_adapter)
-        self._needs(adapter, write=True)
+        self._needs(adapter, write=True, carries=True)
         before = read_state(adapter)["MKT-1"].history
         at = max([t.at for t in before.transitions], default=_START) + timedelta(days=1)
         moved = Transition(at, before.status, "In Progress", observed=True)

@@ -112,26 +112,34 @@ def _created(
             found=f"an item with other content ({existing.history.summary!r})",
             where=f"{where}, item {change.key}",
         )
-    history = ItemHistory(
-        key=change.key,
-        summary=change.summary,
-        type=change.type,
-        status=change.status,
-        created=now,
-        points=change.points,
-        labels=change.labels,
-        transitions=(Transition(now, None, change.status),) if change.status else (),
-        rank=new_rank() if new_rank is not None else rank_between(_last_rank(board), None),
-    )
     carried = change.history
-    if carried is not None:  # a copy of an item that exists elsewhere: its history, not now
-        history = attrs.evolve(
-            history,
+    rank = new_rank() if new_rank is not None else rank_between(_last_rank(board), None)
+    if carried is None:  # created here and now: the time is exact
+        history = ItemHistory(
+            key=change.key,
+            summary=change.summary,
+            type=change.type,
+            status=change.status,
+            created=now,
+            points=change.points,
+            labels=change.labels,
+            transitions=(Transition(now, None, change.status),) if change.status else (),
+            rank=rank,
+        )
+    else:  # a copy of an item that exists elsewhere: its history, not the time of the write
+        history = ItemHistory(
+            key=change.key,
+            summary=change.summary,
+            type=change.type,
+            status=change.status,
             created=carried.created,
             resolved=carried.resolved,
+            points=change.points,
+            labels=change.labels,
             sprints=carried.sprints,
             transitions=_ending_in(carried.transitions, change.status, now),
             blocked=carried.blocked,
+            rank=rank,
         )
     return ItemRecord(history, fields=change.fields)
 

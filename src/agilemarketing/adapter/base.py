@@ -75,6 +75,9 @@ class Adapter(abc.ABC):
     name: ClassVar[str]
     #: What the adapter can do.
     capabilities: ClassVar[Capabilities] = Capabilities()
+    #: True when every :meth:`write` rewrites the whole target (a file): a sync then sends all
+    #: its changes in one write, not one per ``batch_size``, so the file is rewritten once.
+    rewrites_whole_target: ClassVar[bool] = False
 
     def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
         check_no_credentials(f"{self.name}:{location}")

@@ -38,6 +38,11 @@ class Capabilities:
             purpose (an issue tracker's delete). False (the default): a missing item may just be
             lost (a file rewritten by hand, rows lost), so a sync treats it as a deletion only
             when the read reports it (``ReadResult.removed``) and otherwise creates it again.
+        carries_history: a write stores the history a change carries from its source board
+            (``CreateItem.history``, ``MoveStatus.history``: created, resolved, sprints and the
+            transitions with their times), as a file or a mirror can. False (the default): the
+            tool stamps its own times on what is written (Jira, Trello), so a board copied into
+            it starts its history at the copy.
 
     >>> from agilemarketing.adapter import MoveStatus
     >>> caps = Capabilities(write=True)
@@ -51,6 +56,7 @@ class Capabilities:
     rank: bool = False
     history: HistoryFidelity = attrs.field(default=HistoryFidelity.EXACT, converter=HistoryFidelity)
     missing_is_deleted: bool = False
+    carries_history: bool = False
 
     def supports(self, change: Change) -> bool:
         """Whether an adapter with these capabilities can apply ``change``."""

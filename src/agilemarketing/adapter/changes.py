@@ -9,6 +9,7 @@ adapter did with one.
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,6 +22,7 @@ from agilemarketing.adapter.carried import CarriedHistory
 from agilemarketing.adapter.fields import RESERVED_FIELDS, FieldValue, frozen_fields
 from agilemarketing.adapter.records import ItemRecord
 from agilemarketing.errors import AgileMarketingError, InvalidValue
+from agilemarketing.validators import required
 
 __all__ = [
     "CHANGE_TYPES",
@@ -34,16 +36,6 @@ __all__ = [
     "UpdateFields",
     "change_from_dict",
 ]
-
-
-def _nonempty(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidValue(
-            f"{attribute.name} must be a non-empty string",
-            where=f"{type(instance).__name__}.{attribute.name}",
-            fix=f"give the {attribute.name}",
-            value=value,
-        )
 
 
 def _optional_points(value: float | int | str | None) -> float | None:
@@ -83,29 +75,31 @@ class Change:
     """
 
     kind: ClassVar[str] = ""
-    key: str = attrs.field(validator=_nonempty)
+    key: str = attrs.field(validator=required)
     origin: str = attrs.field(default="", kw_only=True)
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (``kind`` plus every field; a carried ``history`` only when there
         is one), the inverse of :func:`change_from_dict`; the sync journal stores changes
         this way."""
+        return self._fields(history=True)
+
+    def _fields(self, *, history: bool) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": self.kind}
         for a in attrs.fields(type(self)):
             value = getattr(self, a.name)
-            if isinstance(value, CarriedHistory):
-                data[a.name] = value.as_dict()
-            elif a.name != "history" or value is not None:
+            if a.name == "history":
+                if history and value is not None:
+                    data[a.name] = value.as_dict()
+            else:
                 data[a.name] = _canonical(value)
         return data
 
-    @property
+    @functools.cached_property
     def change_id(self) -> str:
         """32 hex digits derived from the change's content (kind, key, fields, origin; not the
         history a create or a move carries)."""
-        identity = self.as_dict()
-        identity.pop("history", None)
-        text = json.dumps(identity, sort_keys=True, separators=(",", ":"))
+        text = json.dumps(self._fields(history=False), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
     def describe(self) -> str:
@@ -230,7 +224,7 @@ class MoveStatus(Change):
     """
 
     kind: ClassVar[str] = "move"
-    to_status: str = attrs.field(validator=_nonempty)
+    to_status: str = attrs.field(validator=required)
     from_status: str | None = attrs.field(default=None, converter=_optional_status)
     history: CarriedHistory | None = attrs.field(default=None, converter=_carried, kw_only=True)
 
@@ -375,7 +369,7 @@ class ChangeResult:
                 where=f"ChangeResult for {self.change.describe()}",
             )
 
-    @property
+    @functools.cached_property
     def change_id(self) -> str:
         """The change's :attr:`Change.change_id`."""
         return self.change.change_id

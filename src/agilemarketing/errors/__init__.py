@@ -72,6 +72,7 @@ from agilemarketing.errors.planning import (
     VotesHidden,
     OutliersMustExplain,
     NotConverged,
+    NotFacilitator,
     SerializationError,
 )
 from agilemarketing.errors.history import (
@@ -132,6 +133,7 @@ __all__ = [
     "NotAReordering",
     "NotConverged",
     "NotDone",
+    "NotFacilitator",
     "NotFound",
     "NotMarketingOwner",
     "OutliersMustExplain",

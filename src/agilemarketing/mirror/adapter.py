@@ -51,7 +51,12 @@ class MirrorAdapter(Adapter):
 
     name: ClassVar[str] = "mirror"
     capabilities: ClassVar[Capabilities] = Capabilities(
-        read=True, incremental_read=True, write=True, rank=True, history=HistoryFidelity.EXACT
+        read=True,
+        incremental_read=True,
+        write=True,
+        rank=True,
+        history=HistoryFidelity.EXACT,
+        carries_history=True,
     )
 
     def __init__(

@@ -208,8 +208,10 @@ class Mirror:
 
     def rename_board(self, old: str, new: str) -> bool:
         """Give the board ``old`` the name ``new``: its items, history, cursor, journal and the
-        boards that name it as their peer; return False (and change nothing) when there is no
-        board ``old`` or there is one named ``new`` already. Must run inside
+        boards that name it as their peer; return False (and change nothing) when there is one
+        named ``new`` already, or nothing is named ``old``. A name only the journal or a peer
+        still holds (a board that was a target only keeps its base under its target-side name,
+        see :mod:`agilemarketing.mirror.bases`) is renamed there. Must run inside
         :meth:`transaction`.
 
         A sync renames a board stored under the text a user typed by an earlier release
@@ -218,8 +220,14 @@ class Mirror:
         """
         self._require_transaction("rename_board")
         names = set(self.sources())
-        if old not in names or new in names or old == new:
+        if new in names or old == new:
             return False
+        if old not in names:
+            peers = self._conn.execute("UPDATE sources SET peer = ? WHERE peer = ?", (new, old))
+            entries = self._conn.execute(
+                "UPDATE journal SET target = ? WHERE target = ?", (new, old)
+            )
+            return bool(peers.rowcount or entries.rowcount)
         self._conn.execute(
             "INSERT INTO sources (name, cursor_value, synced_at, peer, revision) "
             "SELECT ?, cursor_value, synced_at, peer, revision FROM sources WHERE name = ?",

@@ -59,7 +59,10 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
     tally = _Tally()
     adopted: list[ItemRecord] = []
     total, done = len(the_plan.changes), 0
-    for batch in _batches(work.items, work.batch_size):
+    # A target that rewrites itself on every write (a CSV file) takes everything at once:
+    # batches would rewrite it once each, a cost that grows with the square of the board.
+    size = (len(the_plan.changes) or 1) if work.target_adapter.rewrites_whole_target else 0
+    for batch in _batches(work.items, max(work.batch_size, size)):
         changes = [c for item in batch for c in item.changes]
         results = _send(changes, work.mirror, work.target_adapter, work.target_board)
         failed_keys = tally.count(results, work.target_adapter)

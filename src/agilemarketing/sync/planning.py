@@ -128,7 +128,7 @@ def _pair(source: Adapter, target: Adapter, mirror: Mirror) -> tuple[str, str, t
             fix="name two different boards",
         )
     boards = set(mirror.boards())
-    stored_s, stored_t = (_stored(a, boards) for a in (source, target))
+    stored_s, stored_t = _stored(source, boards), _stored(target, boards, as_target=True)
     peer = mirror.peer(stored_s)
     if peer is not None and peer not in (tgt, stored_t):
         raise MirrorError(
@@ -147,11 +147,16 @@ def _renames(stored: tuple[str, str], now: tuple[str, str]) -> tuple[tuple[str, 
     return tuple((old, new) for old, new in pairs if old != new)
 
 
-def _stored(adapter: Adapter, boards: set[str]) -> str:
+def _stored(adapter: Adapter, boards: set[str], *, as_target: bool = False) -> str:
     """The name the mirror holds ``adapter``'s board under: its identity, or the URL as typed
-    when only an earlier release's board of that name is there."""
+    when only an earlier release's board of that name is there (for a target, its base under
+    the target-side name counts: an upgraded mirror keeps a target-only board only there)."""
+
+    def held(name: str) -> bool:
+        return name in boards or (as_target and target_base(name) in boards)
+
     legacy = _side(adapter)
-    if adapter.identity not in boards and legacy in boards:
+    if not held(adapter.identity) and held(legacy):
         return legacy
     return adapter.identity
 

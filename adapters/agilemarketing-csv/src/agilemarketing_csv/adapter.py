@@ -29,8 +29,8 @@ cursor is the file's modification stamp. Options (``options={...}`` or on a comm
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Iterable, Mapping
-from contextlib import AbstractContextManager
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
@@ -48,6 +48,8 @@ from agilemarketing.adapter import (
     ItemRecord,
     ReadResult,
     apply_change,
+    is_rank,
+    rank_between,
 )
 from agilemarketing.adapter.locking import file_lock
 from agilemarketing.errors import AgileMarketingError, InvalidValue, UnsupportedChange
@@ -172,8 +174,14 @@ class CsvAdapter(_CsvFile):
 
     name: ClassVar[str] = "csv"
     capabilities: ClassVar[Capabilities] = Capabilities(
-        read=True, incremental_read=False, write=True, rank=True, history=HistoryFidelity.EXACT
+        read=True,
+        incremental_read=False,
+        write=True,
+        rank=True,
+        history=HistoryFidelity.EXACT,
+        carries_history=True,
     )
+    rewrites_whole_target: ClassVar[bool] = True  # a sync sends all its changes in one write
 
     def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
         super().__init__(location, options)
@@ -214,10 +222,15 @@ class CsvAdapter(_CsvFile):
                 "history CSV) and make changes there",
             )
 
-    def lock(self, wait: float = 0.0) -> AbstractContextManager[None]:
+    @contextlib.contextmanager
+    def lock(self, wait: float = 0.0) -> Iterator[None]:
         """Hold the file's lock (``<file>.lock`` beside it) so no other sync writes it meanwhile;
-        every :meth:`write` takes it too, so two writers never interleave a read and a rewrite."""
-        return file_lock(self.path, wait=wait, shown=self.location)
+        every :meth:`write` takes it too, so two writers never interleave a read and a rewrite.
+        Once held, the temporary files a killed write left beside the file are removed
+        (:func:`~agilemarketing_csv.writing.remove_leftovers`), whether or not a write follows."""
+        with file_lock(self.path, wait=wait, shown=self.location):
+            remove_leftovers(self.path)
+            yield
 
     # --- writing ----------------------------------------------------------------------------------
 
@@ -236,11 +249,11 @@ class CsvAdapter(_CsvFile):
             return self._write_locked(planned)
 
     def _write_locked(self, planned: list[AnyChange]) -> list[ChangeResult]:
-        remove_leftovers(self.path)  # a write killed midway left its temporary file
         board = {record.key: record for record in self._records()}
         before = dict(board)
         now = ensure_utc(self._clock(), where="csv adapter clock")
-        results = [self._apply(board, change, now) for change in planned]
+        tail = _Tail(board.values())
+        results = [self._apply(board, change, now, tail) for change in planned]
         if board != before:
             # In the encoding and delimiter the adapter reads with, so it can read it back.
             write_history_csv(
@@ -252,13 +265,32 @@ class CsvAdapter(_CsvFile):
         return results
 
     def _apply(
-        self, board: dict[str, ItemRecord], change: AnyChange, now: datetime
+        self, board: dict[str, ItemRecord], change: AnyChange, now: datetime, tail: _Tail
     ) -> ChangeResult:
         try:
-            record = apply_change(change, board, now=now, where=self.url)
+            record = apply_change(change, board, now=now, where=self.url, new_rank=tail.next)
         except AgileMarketingError as error:
             return ChangeResult(change, ChangeStatus.FAILED, error=error)
         if record is None:
             return ChangeResult(change, ChangeStatus.ALREADY_APPLIED)
         board[record.key] = record
+        tail.saw(record)
         return ChangeResult(change, ChangeStatus.APPLIED)
+
+
+class _Tail:
+    """The greatest rank on a board as a write changes it, so a created item is ranked at the
+    bottom without a scan of the board per create (what makes a large export quadratic)."""
+
+    def __init__(self, records: Iterable[ItemRecord]) -> None:
+        self.last: str | None = None
+        for record in records:
+            self.saw(record)
+
+    def saw(self, record: ItemRecord) -> None:
+        rank = record.history.rank
+        if rank and is_rank(rank) and (self.last is None or rank > self.last):
+            self.last = rank
+
+    def next(self) -> str:
+        return rank_between(self.last, None)
