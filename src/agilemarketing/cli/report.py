@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -53,6 +53,7 @@ from agilemarketing.errors import (
     ReportOutputError,
 )
 from agilemarketing.flow import FlowLog, FlowPolicy
+from agilemarketing.flow.infer import infer_workflow
 from agilemarketing.forecast import (
     ForecastMethod,
     ThroughputSample,
@@ -61,7 +62,6 @@ from agilemarketing.forecast import (
     ranked_completion,
     when_done,
 )
-from agilemarketing.history import ItemHistory
 from agilemarketing.historyio import HistoryTable
 from agilemarketing.metrics import Window, throughput
 from agilemarketing.report import (
@@ -101,54 +101,6 @@ _common = stack(
 )
 """Options shared by both commands: source, workflow, window, backward moves, calendar,
 simulation."""
-
-
-_TO_DO = {"backlog", "to do", "todo", "open", "new", "selected for development", "ready", "idea"}
-_DONE = {"done", "closed", "resolved", "released", "published", "complete", "completed", "live"}
-
-
-def _inferred_workflow(
-    histories: Iterable[ItemHistory],
-    start: str | None,
-    done: str | None,
-    waiting: tuple[str, ...],
-) -> Workflow:
-    """A workflow from the statuses the items went through, for a report without --workflow
-    or --stages: statuses in their usual order of appearance; conventional to-do and done names
-    (and the status of resolved items) set where cycle time starts and ends."""
-    positions: dict[str, list[float]] = {}
-    done_statuses: set[str] = set()
-    for history in histories:
-        path = [t.to_status for t in history.transitions] or [history.status]
-        path = [status for status in path if status]
-        for index, status in enumerate(path):
-            positions.setdefault(status, []).append(index / max(len(path) - 1, 1))
-        if history.resolved is not None and history.status:
-            done_statuses.add(history.status)
-    done_statuses |= {s for s in positions if s.casefold() in _DONE}
-    order = sorted(
-        positions, key=lambda s: (s in done_statuses, sum(positions[s]) / len(positions[s]))
-    )
-    to_do = [s for s in order if s.casefold() in _TO_DO and s not in done_statuses]
-    if not order or not done_statuses:
-        raise click.UsageError(
-            "cannot tell which status means done from the data; say how the board flows: "
-            '--workflow FILE.toml, or --stages "Backlog,Doing,Done" (with --start and --done)'
-        )
-    order = to_do + [s for s in order if s not in to_do]
-    first_in_progress = next((s for s in order if s not in to_do), order[-1])
-    return Workflow.from_shorthand(
-        order,
-        start=start or first_in_progress,
-        done=done or next(s for s in order if s in done_statuses),
-        waiting=waiting,
-    )
-
-
-def _shorthand(workflow: Workflow) -> str:
-    return (
-        f'--stages "{",".join(workflow.names)}" --start "{workflow.start}" --done "{workflow.done}"'
-    )
 
 
 def _guard(run: Callable[[], None]) -> None:
@@ -269,11 +221,12 @@ def report(
             )
         if described is None and common["workflow_file"] is None and not common["stages"]:
             source = load_history(common["history"])
-            inferred = _inferred_workflow(
+            guessed = infer_workflow(
                 source.histories(), common["start_stage"], common["done_stage"], common["waiting"]
             )
+            inferred = guessed.workflow
             click.echo(
-                f"No workflow given; inferred from the data: {_shorthand(inferred)}", err=True
+                f"No workflow given; inferred from the data: {guessed.shorthand()}", err=True
             )
             common["stages"] = ",".join(inferred.names)
             common["start_stage"], common["done_stage"] = inferred.start, inferred.done
