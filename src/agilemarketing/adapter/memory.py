@@ -51,6 +51,8 @@ class InMemoryAdapter(Adapter):
     :attr:`~agilemarketing.adapter.Change.change_id`, or a state that already holds it) is
     reported ``ALREADY_APPLIED`` and changes nothing.
 
+    >>> from agilemarketing.adapter import UpdateFields
+    >>> from agilemarketing.testing import sample_histories
     >>> adapter = InMemoryAdapter("demo")
     >>> adapter.seed(sample_histories(2))
     >>> first = adapter.read()
