@@ -79,7 +79,7 @@ def past_report(number: int, velocity: float) -> CycleReport:
     """A closed past cycle in which the team completed ``velocity`` points."""
     start = CYCLE_START - (len(PAST_VELOCITY) - number + 1) * 14 * DAY
     run = CycleRun(Cycle(f"Cycle {number + 2}", start, Capacity.points(40)))
-    run.commit([WorkItem(f"OLD-{number}", "Past work", size=Size.points(velocity))])
+    run.commit([WorkItem(f"OLD-{number}", "Past work", size=Size.points(velocity))], at=start)
     run.complete(f"OLD-{number}", at=start + 10 * DAY)
     return run.close()
 
@@ -136,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     cycle = Cycle("Cycle 7", CYCLE_START, capacity)
     run = CycleRun(cycle)
-    committed = run.plan_from(backlog)
+    committed = run.plan_from(backlog, at=CYCLE_START - 3 * DAY)  # the Friday before
     print(f"{cycle.name}, {cycle.start:%d %b} to {cycle.end:%d %b}: committed")
     print(
         "\n".join(

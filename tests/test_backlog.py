@@ -31,6 +31,7 @@ from agilemarketing.errors import (
     ItemNotInBacklog,
     NotAReordering,
     NotFound,
+    NotMarketingOwner,
     PositionOutOfRange,
     SelfRelativeMove,
     StalePrunePlan,
@@ -661,3 +662,61 @@ def test_a_prune_plan_is_a_plain_value() -> None:
     assert isinstance(plan, PrunePlan)
     assert plan.total == 1
     assert PrunePlan((), 0, 0, backlog_id=0).share == 0.0
+
+
+# --- the Marketing Owner orders the backlog -------------------------------------------------------
+
+
+def owned() -> Backlog:
+    return Backlog([WorkItem(k, k) for k in ("A", "B", "C", "D")], owner="Maya")
+
+
+def test_a_team_can_require_the_owner_on_every_move_with_a_record_of_who_moved_what() -> None:
+    backlog = owned()
+    with pytest.raises(NotMarketingOwner, match="Maya") as caught:
+        backlog.move_to_top("C")
+    assert caught.value.who is None
+    with pytest.raises(NotMarketingOwner, match="'Ana'"):
+        backlog.move_before("D", "A", by="Ana")
+    assert backlog.keys() == ["A", "B", "C", "D"]
+    backlog.move_to_top("C", by="Maya")
+    backlog.move_after("A", "D", by="maya")
+    backlog.insert(WorkItem("E", "e"), at=0, by="Maya")
+    backlog.insert(WorkItem("F", "f"), by="Ana")  # at the bottom: adding is not ordering
+    assert backlog.keys() == ["E", "C", "B", "D", "A", "F"]
+    assert [(m.key, m.by, m.old_position, m.new_position) for m in backlog.moves] == [
+        ("C", "Maya", 2, 0),
+        ("A", "Maya", 1, 3),
+        ("E", "Maya", None, 0),
+    ]
+    assert all(m.at.tzinfo is UTC for m in backlog.moves)
+
+
+def test_every_kind_of_move_checks_the_owner() -> None:
+    moves = [
+        lambda b, by: b.move_to_top("B", by=by),
+        lambda b, by: b.move_to_bottom("B", by=by),
+        lambda b, by: b.move_before("B", "A", by=by),
+        lambda b, by: b.move_after("A", "B", by=by),
+        lambda b, by: b.move_to("B", 3, by=by),
+        lambda b, by: b.apply(RankChange("B", 0, 1, None, "A"), by=by),
+        lambda b, by: b.reorder(["D", "C", "B", "A"], by=by),
+        lambda b, by: b.insert(WorkItem("Z", "z"), at=1, by=by),
+    ]
+    for move in moves:
+        backlog = owned()
+        with pytest.raises(NotMarketingOwner):
+            move(backlog, "Ben")
+        assert backlog.keys() == ["A", "B", "C", "D"]
+        assert backlog.moves == ()
+        move(backlog, "Maya")
+        assert backlog.moves
+        assert {m.by for m in backlog.moves} == {"Maya"}
+
+
+def test_without_an_owner_moves_need_no_actor_but_one_given_is_recorded() -> None:
+    backlog = Backlog([WorkItem(k, k) for k in "ABC"])
+    backlog.move_to_top("C")
+    assert backlog.moves == ()
+    backlog.move_to_top("B", by="Maya")
+    assert [(m.key, m.by) for m in backlog.moves] == [("B", "Maya")]

@@ -11,7 +11,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from agilemarketing.board import Board, WipOverride
 from agilemarketing.done import DefinitionOfDone
 from agilemarketing.errors import InvalidValue, NotDone, NotFound, WipBreach
-from agilemarketing.items import WorkItem
+from agilemarketing.items import Size, WorkItem
 from agilemarketing.workflow import Stage, StageCategory, WipLimit, Workflow
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -145,6 +145,18 @@ def test_moving_into_done_checks_the_definition_of_done() -> None:
     assert check is not None
     assert check.is_done
     assert board.pull("C-1", "Done", at=T0 + DAY).stage == "Done"
+
+
+def test_an_item_in_done_cannot_be_updated_into_one_that_is_not_done() -> None:
+    dod = DefinitionOfDone(["Copy proofread"])
+    board = board_with(1, dod)
+    board.meet("C-1", "Copy proofread")
+    board.pull("C-1", "Done", at=T0)
+    with pytest.raises(NotDone, match="update"):
+        board.update(WorkItem("C-1", "Campaign piece 1, retitled", kind="email"))
+    assert board.done_check("C-1") is not None
+    assert board.item("C-1").title == "Campaign piece 1"
+    board.update(board.item("C-1").with_size(Size.points(3)))  # still done: fine
 
 
 def test_a_board_without_a_definition_of_done_lets_items_finish() -> None:

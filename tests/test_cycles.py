@@ -16,12 +16,15 @@ from agilemarketing.cycles import (
     Cycle,
     CycleReport,
     CycleRun,
+    ManualClock,
     capacity_from_history,
 )
+from agilemarketing.done import DefinitionOfDone
 from agilemarketing.errors import (
     CycleStateError,
     InvalidInputGroup,
     InvalidValue,
+    NotDone,
     NotFound,
     OverCommitted,
 )
@@ -38,7 +41,7 @@ def item(key: str, points: float | None = 3) -> WorkItem:
 
 def run_with(capacity: Capacity, *keys: str) -> CycleRun:
     run = CycleRun(Cycle("Cycle 7", START, capacity))
-    run.commit([item(k) for k in keys])
+    run.commit([item(k) for k in keys], at=START)
     return run
 
 
@@ -76,7 +79,8 @@ def test_capacity_measures_points_or_items() -> None:
 
 
 def test_committing_within_capacity_records_the_plan() -> None:
-    run = run_with(Capacity.points(9), "A", "B")
+    run = CycleRun(Cycle("Cycle 7", START, Capacity.points(9)), clock=ManualClock(START - DAY))
+    run.commit([item("A"), item("B")])
     assert [i.key for i in run.committed] == ["A", "B"]
     assert run.planned == 6
     assert run.remaining == 3
@@ -86,7 +90,7 @@ def test_committing_within_capacity_records_the_plan() -> None:
 def test_committing_over_capacity_says_by_how_much() -> None:
     run = run_with(Capacity.points(8), "A", "B")
     with pytest.raises(OverCommitted) as caught:
-        run.commit([item("C", 5)])
+        run.commit([item("C", 5)], at=START)
     err = caught.value
     assert (err.planned, err.capacity, err.excess, err.unit) == (11, 8, 3, "points")
     assert err.keys == ("A", "B", "C")
@@ -98,7 +102,7 @@ def test_committing_over_capacity_says_by_how_much() -> None:
 def test_an_override_commits_beyond_capacity_and_is_recorded() -> None:
     run = run_with(Capacity.items(1), "A")
     override = CapacityOverride("launch week: the whole team is on it", by="Marketing Owner")
-    run.commit([item("B")], override=override)
+    run.commit([item("B")], at=START, override=override)
     assert run.remaining == -1
     assert run.overrides == (override,)
     assert run.close().overrides == (override,)
@@ -107,26 +111,26 @@ def test_an_override_commits_beyond_capacity_and_is_recorded() -> None:
 def test_unsized_items_cannot_be_planned_in_points_and_are_reported_together() -> None:
     run = CycleRun(Cycle("C", START, Capacity.points(20)))
     with pytest.raises(InvalidInputGroup) as caught:
-        run.commit([item("A", None), item("B", None), item("C")])
+        run.commit([item("A", None), item("B", None), item("C")], at=START)
     assert len(caught.value.exceptions) == 2
     assert run.committed == ()
 
 
 def test_unsized_items_can_be_planned_in_items() -> None:
     run = CycleRun(Cycle("C", START, Capacity.items(2)))
-    run.commit([item("A", None)])
+    run.commit([item("A", None)], at=START)
     assert run.planned == 1
 
 
 def test_an_item_is_committed_once() -> None:
     run = run_with(Capacity.points(20), "A")
     with pytest.raises(InvalidValue, match="already in the cycle"):
-        run.commit([item("A")])
+        run.commit([item("A")], at=START)
 
 
 def test_plan_from_takes_from_the_top_and_stops_at_the_first_item_that_does_not_fit() -> None:
     run = CycleRun(Cycle("C", START, Capacity.points(10)))
-    taken = run.plan_from([item("A", 5), item("B", 3), item("C", 5), item("D", 1)])
+    taken = run.plan_from([item("A", 5), item("B", 3), item("C", 5), item("D", 1)], at=START)
     assert [i.key for i in taken] == ["A", "B"]
     assert [i.key for i in run.committed] == ["A", "B"]
 
@@ -146,7 +150,7 @@ def test_the_plan_is_locked_once_the_cycle_runs() -> None:
     run = run_with(Capacity.points(20), "A")
     run.complete("A", at=START + DAY)
     with pytest.raises(CycleStateError, match="locked") as caught:
-        run.commit([item("B")])
+        run.commit([item("B")], at=START)
     assert caught.value.state == "running"
 
 
@@ -230,7 +234,7 @@ def test_ten_of_ten_beats_four_of_fifteen() -> None:
 
 def closed(name: str, start: datetime, points: list[float]) -> CycleReport:
     run = CycleRun(Cycle(name, start, Capacity.points(100)))
-    run.commit([item(f"{name}-{i}", p) for i, p in enumerate(points)])
+    run.commit([item(f"{name}-{i}", p) for i, p in enumerate(points)], at=start)
     for i in range(len(points)):
         run.complete(f"{name}-{i}", at=start + DAY)
     return run.close()
@@ -269,7 +273,7 @@ def cycle_runs(draw: st.DrawFn) -> CycleReport:
     planned, extra = items[:split], items[split:]
     capacity = draw(st.sampled_from([Capacity.points(20), Capacity.items(5)]))
     run = CycleRun(Cycle("P", START, capacity))
-    run.commit(planned, override=CapacityOverride("property test", by="hypothesis"))
+    run.commit(planned, at=START, override=CapacityOverride("property test", by="hypothesis"))
     for unplanned in extra:
         run.add_unplanned(unplanned, at=START + DAY)
     for candidate in items:
@@ -310,3 +314,136 @@ def test_capacity_from_history_lies_within_the_past_range(
     reports = [closed(f"C{n}", START + n * FORTNIGHT, [float(v)]) for n, v in enumerate(velocities)]
     amount = capacity_from_history(reports, percentile=percentile).amount
     assert min(velocities) - 1e-9 <= amount <= max(velocities) + 1e-9
+
+
+# --- cycles know the clock ------------------------------------------------------------------------
+
+
+def test_work_committed_after_the_start_is_refused_and_goes_in_as_unplanned() -> None:
+    # Ad-hoc work nine days into a fortnight is not part of the plan made at Cycle Planning.
+    run = CycleRun(Cycle("Cycle 7", START, Capacity.points(20)))
+    run.commit([item("A")], at=START - DAY)
+    with pytest.raises(CycleStateError, match="unplanned") as caught:
+        run.commit([item("B")], at=START + 9 * DAY)
+    assert caught.value.state == "running"
+    with pytest.raises(CycleStateError, match="unplanned"):
+        run.plan_from([item("B")], at=START + 9 * DAY)
+    run.add_unplanned(item("B"), at=START + 9 * DAY)
+    assert [i.key for i in run.committed] == ["A"]
+    assert [i.key for i in run.unplanned] == ["B"]
+
+
+def test_a_run_reads_the_time_from_its_clock() -> None:
+    clock = ManualClock(START - DAY)
+    run = CycleRun(Cycle("Cycle 7", START, Capacity.points(20)), clock=clock)
+    run.commit([item("A")])  # the Friday before: planning
+    assert run.state == "planning"
+    clock.advance(10 * DAY)
+    assert run.state == "running"  # the cycle runs once it has started, busy or not
+    with pytest.raises(CycleStateError, match="unplanned"):
+        run.commit([item("B")])
+    run.complete("A")
+    assert run.close(reason="the launch was cancelled").closed_at == START + 9 * DAY
+
+
+def test_the_default_clock_is_the_current_time() -> None:
+    past = CycleRun(Cycle("Cycle 7", START, Capacity.points(20)))  # March 2026: long started
+    with pytest.raises(CycleStateError, match="unplanned"):
+        past.commit([item("A")])
+    future = CycleRun(Cycle("Cycle 99", datetime.now(UTC) + 30 * DAY, Capacity.points(20)))
+    future.commit([item("A")])
+    assert future.state == "planning"
+
+
+def test_an_early_close_needs_a_reason_that_the_report_shows() -> None:
+    run = run_with(Capacity.points(20), "A", "B")
+    run.complete("A", at=START + DAY)
+    with pytest.raises(InvalidValue, match="reason"):
+        run.close(at=START + 5 * DAY)
+    report = run.close(at=START + 5 * DAY, reason="legal stopped the campaign")
+    assert report.early_close == "legal stopped the campaign"
+    assert "Closed early  07 Mar 2026: legal stopped the campaign" in report.to_text()
+
+
+def test_a_cycle_closed_after_its_end_is_closed_at_its_end_without_a_reason() -> None:
+    clock = ManualClock(START - DAY)
+    run = CycleRun(Cycle("Cycle 7", START, Capacity.points(20)), clock=clock)
+    run.commit([item("A")])
+    clock.advance(20 * DAY)
+    report = run.close()
+    assert (report.closed_at, report.early_close) == (run.cycle.end, None)
+    assert "Closed early" not in report.to_text()
+
+
+def test_a_clock_must_be_a_function() -> None:
+    with pytest.raises(InvalidValue, match="clock"):
+        CycleRun(Cycle("Cycle 7", START, Capacity.points(20)), clock="now")  # type: ignore[arg-type]
+
+
+# --- completed means done by the Definition of Done -----------------------------------------------
+
+DOD = DefinitionOfDone(["Proofread", "Tracking in place"])
+
+
+def ready(key: str, points: float = 3) -> WorkItem:
+    return item(key, points).with_criteria_met("Proofread", "Tracking in place")
+
+
+def test_a_run_with_a_definition_of_done_completes_only_done_work() -> None:
+    run = CycleRun(Cycle("Cycle 7", START, Capacity.points(20)), definition_of_done=DOD)
+    run.commit([item("A"), ready("B")], at=START)
+    with pytest.raises(NotDone, match="'Tracking in place'") as caught:
+        run.complete("A", at=START + DAY)
+    assert caught.value.key == "A"
+    run.complete("B", at=START + DAY)
+    check = run.meet("A", "Proofread", "tracking  in place")
+    assert check is not None
+    assert check.is_done
+    run.complete("A", at=START + 2 * DAY)
+    report = run.close()
+    assert (report.completed, report.not_done, report.predictability) == (("B", "A"), (), 1.0)
+
+
+def test_a_report_judged_by_the_definition_of_done_counts_only_done_work() -> None:
+    run = run_with(Capacity.points(20))
+    run.commit([ready("A", 5), item("B", 3), item("C", 2)], at=START)
+    run.add_unplanned(item("X", 1), at=START + DAY)
+    for key in ("A", "B", "X"):
+        run.complete(key, at=START + 2 * DAY)
+    marked = run.close()
+    assert (marked.predictability, marked.throughput, marked.velocity) == (2 / 3, 3, 9.0)
+    report = marked.judged(DOD)
+    assert report.completed == ("A",)
+    assert report.not_done == ("B", "X")
+    assert report.marked_complete == ("A", "B", "X")  # the old count, by its own name
+    assert report.completed_committed == ("A",)
+    assert report.carried_over == ("B", "C")
+    assert (report.predictability, report.throughput, report.velocity) == (1 / 3, 1, 5.0)
+    assert capacity_from_history([report]).amount == 5
+    text = report.to_text()
+    assert "Done          1 of 3" in text
+    assert "Not done      2 items  B, X (completed, Definition of Done unmet)" in text
+    assert "DoD not checked" in marked.to_text()
+
+
+def test_judging_takes_the_criteria_the_items_meet_now() -> None:
+    run = run_with(Capacity.points(20), "A")
+    run.complete("A", at=START + DAY)
+    report = run.close()
+    assert report.judged(DOD).completed == ()
+    assert report.judged(DOD, items=[ready("A")]).completed == ("A",)
+
+
+@given(cycle_runs(), st.lists(st.booleans(), min_size=12, max_size=12))
+def test_judged_counts_never_exceed_marked_ones(report: CycleReport, met: list[bool]) -> None:
+    items = [
+        i.with_criteria_met("Proofread", "Tracking in place") if ok else i
+        for i, ok in zip((*report.committed, *report.unplanned), met, strict=False)
+    ]
+    judged = report.judged(DOD, items=items)
+    assert judged.throughput + len(judged.not_done) == report.throughput
+    assert set(judged.completed) | set(judged.not_done) == set(report.marked_complete)
+    assert judged.velocity <= report.velocity
+    assert (judged.predictability or 0) <= (report.predictability or 0)
+    committed = {i.key for i in judged.committed}
+    assert committed == set(judged.completed_committed) | set(judged.carried_over)

@@ -16,9 +16,10 @@ import pytest
 from agilemarketing import metrics
 from agilemarketing.backlog import Backlog, OutsideOutcomes
 from agilemarketing.board import Board
-from agilemarketing.cycles import Capacity, Cycle, CycleRun, capacity_from_history
+from agilemarketing.cycles import Capacity, Cycle, CycleRun, ManualClock, capacity_from_history
 from agilemarketing.done import DefinitionOfDone
 from agilemarketing.errors import (
+    AlreadyDecided,
     AntiMetricError,
     BlueprintOverCapacity,
     CycleStateError,
@@ -27,6 +28,8 @@ from agilemarketing.errors import (
     InvalidValue,
     NotConverged,
     NotDone,
+    NotFacilitator,
+    NotFound,
     NotMarketingOwner,
     OutliersMustExplain,
     RequestIncomplete,
@@ -93,6 +96,11 @@ def test_must_marketing_owner_alone_orders_the_backlog() -> None:
     ws.add_idea("Video", by="Ana")
     with pytest.raises(NotMarketingOwner):
         ws.owner_orders(["I1"], by="Sam")
+    backlog = Backlog([WorkItem("A", "a"), WorkItem("B", "b")], owner="Maya")
+    with pytest.raises(NotMarketingOwner):  # a team can require the Owner on backlog moves too
+        backlog.move_to_top("B", by="Ana")
+    backlog.move_to_top("B", by="Maya")
+    assert [(m.key, m.by) for m in backlog.moves] == [("B", "Maya")]
 
 
 def test_must_marketing_owner_accepts_defers_or_declines_requests() -> None:
@@ -144,6 +152,17 @@ def test_must_tie_every_blueprint_priority_to_a_guidepoint_outcome() -> None:
         Blueprint(GP, "2026-04", 10).add(Priority("Brand film", "awareness", {"2026-04": 2}))
 
 
+def test_must_keep_the_blueprint_to_a_few_priorities_inside_the_guidepoints_horizon() -> None:
+    # "a three-month calendar of a few high-level priorities ... Not a task list."
+    bp = Blueprint(GP, "2026-04", 100)
+    for n in range(5):
+        bp = bp.add(Priority(f"P{n}", "pipeline", {"2026-04": 1}))
+    with pytest.raises(InvalidValue, match="a few"):
+        bp.add(Priority("P5", "pipeline", {"2026-04": 1}))
+    with pytest.raises(InvalidValue, match="after the Guidepoint ends"):
+        Blueprint(GP, "2026-05", 100).add(Priority("Later", "pipeline", {"2026-07": 1}))
+
+
 def test_must_not_add_blueprint_work_without_something_moving_out() -> None:
     # "Changing it re-prioritises: no work is added without something else moving out".
     bp = Blueprint(GP, "2026-04", 10, [Priority("Launch", "pipeline", {"2026-04": 10})])
@@ -188,12 +207,15 @@ def test_must_let_poker_outliers_explain_before_the_revote() -> None:
 
 
 def test_must_revote_until_the_votes_converge() -> None:
-    s = PokerSession(WorkItem("A", "a"), ["Ana", "Ben"])
+    s = PokerSession(WorkItem("A", "a"), ["Ana", "Ben"], facilitator="Cy")
     s.vote("Ana", 1)
     s.vote("Ben", 13)
     s.reveal()
     with pytest.raises(NotConverged):
         s.result()
+    with pytest.raises(NotFacilitator):  # round 1 of 3: only the Agile Champion may cut it short
+        s.settle(5, by="Ana", reason="we are out of time")
+    assert s.settle(5, by="Cy", reason="we are out of time").early
 
 
 def test_must_make_launches_not_all_or_nothing() -> None:
@@ -248,7 +270,7 @@ def test_must_decline_with_a_reason() -> None:
 
 def test_must_not_interrupt_a_running_cycle_with_ad_hoc_requests() -> None:
     run = CycleRun(Cycle("Cycle 1", START, Capacity.points(10)))
-    run.commit([WorkItem("A", "a", size=Size.points(3))])
+    run.commit([WorkItem("A", "a", size=Size.points(3))], at=run.cycle.start)
     run.complete("A", at=START + timedelta(days=1))
     i = intake()
     i.submit(problem())
@@ -260,8 +282,12 @@ def test_must_not_interrupt_a_running_cycle_with_ad_hoc_requests() -> None:
 
 
 def test_must_track_work_added_to_a_running_cycle_as_unplanned() -> None:
+    # "Work added to a running cycle is tracked as unplanned": a cycle runs from its start, busy
+    # or not, so work committed nine days into the fortnight is refused as a commitment.
     run = CycleRun(Cycle("Cycle 1", START, Capacity.points(10)))
-    run.commit([WorkItem("A", "a", size=Size.points(3))])
+    run.commit([WorkItem("A", "a", size=Size.points(3))], at=run.cycle.start)
+    with pytest.raises(CycleStateError, match="unplanned"):
+        run.commit([WorkItem("B", "b", size=Size.points(1))], at=START + timedelta(days=9))
     i = intake()
     i.submit(problem())
     i.accept_unplanned("REQ-1", by="Maya", cycle=run, reason="CEO demo", at=START)
@@ -275,7 +301,7 @@ def test_must_track_work_added_to_a_running_cycle_as_unplanned() -> None:
 def test_must_plan_a_cycle_from_the_top_of_the_backlog_within_capacity() -> None:
     run = CycleRun(Cycle("Cycle 1", START, Capacity.points(5)))
     backlog = [WorkItem(k, k, size=Size.points(p)) for k, p in [("A", 3), ("B", 3), ("C", 1)]]
-    plan = plan_cycle(backlog, run)
+    plan = plan_cycle(backlog, run, at=run.cycle.start)
     assert [x.key for x in plan.committed] == ["A"]
     assert plan.left_out[0].key == "B"
 
@@ -284,7 +310,9 @@ def test_must_take_capacity_from_the_teams_own_throughput() -> None:
     reports = []
     for n in range(3):
         run = CycleRun(Cycle(f"C{n}", START + timedelta(days=14 * n), Capacity.items(9)))
-        run.commit([WorkItem(f"K{n}-{j}", "x", size=Size.points(2)) for j in range(6)])
+        run.commit(
+            [WorkItem(f"K{n}-{j}", "x", size=Size.points(2)) for j in range(6)], at=run.cycle.start
+        )
         for j in range(n + 3):
             run.complete(f"K{n}-{j}", at=START + timedelta(days=14 * n + 1))
         reports.append(run.close())
@@ -299,6 +327,19 @@ def test_must_timebox_a_cycle_fortnightly_by_default() -> None:
     assert cycle.following("Cycle 2").start == cycle.end
     with pytest.raises(InvalidValue, match="longer than zero"):
         Cycle("Cycle 0", START, Capacity.items(5), length=timedelta(0))
+
+
+def test_must_keep_the_timebox_and_say_why_when_a_cycle_ends_early() -> None:
+    clock = ManualClock(START - timedelta(days=3))
+    run = CycleRun(Cycle("Cycle 1", START, Capacity.items(5)), clock=clock)
+    run.commit([WorkItem("A", "a")])
+    clock.advance(timedelta(days=8))
+    with pytest.raises(InvalidValue, match="needs a reason"):
+        run.close()
+    report = run.close(reason="the product launch moved to June")
+    assert report.early_close == "the product launch moved to June"
+    assert "Closed early" in str(report)
+    assert "launch moved to June" in str(report)
 
 
 def test_must_show_in_progress_blocked_and_ageing_work_at_the_daily_huddle() -> None:
@@ -352,9 +393,18 @@ def test_must_only_call_an_item_done_when_its_definition_of_done_holds() -> None
     with pytest.raises(NotDone):
         board.pull("A", "Done", at=START)
     run = CycleRun(Cycle("C", START, Capacity.items(1)))
-    run.commit([WorkItem("A", "a")])
+    run.commit([WorkItem("A", "a")], at=run.cycle.start)
     run.complete("A", at=START)
-    assert team_showcase(run.close(), definition_of_done=dod).finished == ()
+    summary = team_showcase(run.close(), definition_of_done=dod)
+    assert summary.finished == ()
+    # ... in every count: predictability, throughput and velocity say the same as the list
+    assert (summary.metrics.completed_committed, summary.metrics.throughput) == (0, 0)
+    assert summary.metrics.predictability == 0.0
+    assert "done 0 of 1 committed" in summary.metrics.line()
+    strict = CycleRun(Cycle("C2", START, Capacity.items(1)), definition_of_done=dod)
+    strict.commit([WorkItem("B", "b")], at=START)
+    with pytest.raises(NotDone):
+        strict.complete("B", at=START)
 
 
 def test_must_compare_story_points_within_a_team_only() -> None:
@@ -365,7 +415,7 @@ def test_must_compare_story_points_within_a_team_only() -> None:
 def test_must_showcase_finished_work_not_approve_it() -> None:
     assert not [f for f in ShowcaseSummary.__attrs_attrs__ if "approv" in f.name]
     run = CycleRun(Cycle("C", START, Capacity.items(1)))
-    run.commit([WorkItem("A", "a")])
+    run.commit([WorkItem("A", "a")], at=run.cycle.start)
     run.complete("A", at=START)
     suggestion = Request("REQ-3", "Sam", "Make the button red")
     summary = team_showcase(run.close(), suggestions=[suggestion])
@@ -377,7 +427,7 @@ def test_must_showcase_finished_work_not_approve_it() -> None:
 
 def test_must_make_the_showcase_summary_ready_for_a_sales_update_call() -> None:
     run = CycleRun(Cycle("C", START, Capacity.items(40)))
-    run.commit([WorkItem(f"K{n}", f"post {n}") for n in range(40)])
+    run.commit([WorkItem(f"K{n}", f"post {n}") for n in range(40)], at=run.cycle.start)
     for n in range(40):
         run.complete(f"K{n}", at=START)
     assert len(team_showcase(run.close()).to_markdown().splitlines()) <= 20
@@ -397,8 +447,11 @@ def test_must_set_success_criteria_up_front() -> None:
     with pytest.raises(InvalidValue, match="up front"):
         Experiment("E", "outreach", [], started_at=START)
     e = Experiment("E", "outreach", ["at least 5 replies within 7 days"], started_at=START)
-    with pytest.raises(Exception, match="set up front"):
+    with pytest.raises(NotFound, match="set up front"):
         e.record("likes", 100, at=START)
+    e.record("replies", 1, at=START + timedelta(days=7))
+    with pytest.raises(AlreadyDecided, match="new experiment"):  # up front: frozen once results
+        e.criteria = (SuccessCriterion("replies", 1),)
 
 
 def test_must_stop_a_campaign_that_falls_below_its_criteria() -> None:
@@ -428,7 +481,7 @@ def test_must_record_stopping_as_learning_not_failure() -> None:
 def test_must_measure_predictability_as_committed_versus_completed() -> None:
     def predictability(committed: int, completed: int) -> float | None:
         run = CycleRun(Cycle("C", START, Capacity.items(20)))
-        run.commit([WorkItem(f"K{n}", "x") for n in range(committed)])
+        run.commit([WorkItem(f"K{n}", "x") for n in range(committed)], at=run.cycle.start)
         for n in range(completed):
             run.complete(f"K{n}", at=START)
         return run.close().predictability

@@ -106,7 +106,7 @@ def test_builtins_come_through_the_same_hooks_with_their_distribution(
     assert entry.cls is InMemoryAdapter
     assert (entry.distribution, entry.version) == ("agilemarketing", __version__)
     assert entry.describe() == (
-        f"agilemarketing.testing.InMemoryAdapter (agilemarketing {__version__})"
+        f"agilemarketing.adapter.memory.InMemoryAdapter (agilemarketing {__version__})"
     )
 
 
@@ -394,7 +394,7 @@ def test_the_plugins_command_lists_classes_with_their_distribution() -> None:
     assert [
         "adapter",
         "memory",
-        "agilemarketing.testing.InMemoryAdapter",
+        "agilemarketing.adapter.memory.InMemoryAdapter",
         "agilemarketing",
         "0.1.0",
     ] in rows

@@ -4,44 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
-from typing import Any
 
-import attrs
-
-from agilemarketing.errors import InvalidValue
-
-__all__ = ["count", "duration", "one_line", "required", "table"]
-
-
-def one_line(value: object) -> str:
-    """attrs converter: ``value`` as text on one line, runs of white space squeezed to one space.
-
-    >>> one_line("  waiting   for\\n legal ")
-    'waiting for legal'
-    """
-    return " ".join(str(value).split())
-
-
-_FIX = {"reason": "say why", "by": "say who decided"}
-
-
-def required(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-    """attrs validator: the text must not be empty (use after :func:`one_line`).
-
-    >>> @attrs.frozen
-    ... class Note:
-    ...     reason: str = attrs.field(converter=one_line, validator=required)
-    >>> Note("  ")
-    Traceback (most recent call last):
-    ...
-    agilemarketing.errors.InvalidValue: Note: reason must not be empty. Fix: say why.
-    """
-    if not value:
-        raise InvalidValue(
-            f"{attribute.name} must not be empty",
-            where=type(instance).__name__,
-            fix=_FIX.get(attribute.name, f"give the {attribute.name}"),
-        )
+__all__ = ["count", "duration", "table"]
 
 
 def duration(span: timedelta) -> str:

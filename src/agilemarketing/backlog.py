@@ -38,6 +38,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Literal, overload
 
 import attrs
@@ -48,6 +49,7 @@ from agilemarketing.errors import (
     InvalidValue,
     ItemNotInBacklog,
     NotAReordering,
+    NotMarketingOwner,
     PositionOutOfRange,
     SelfRelativeMove,
     StalePrunePlan,
@@ -63,9 +65,12 @@ from agilemarketing.pruning import (
     WontHave,
 )
 from agilemarketing.ranks import RankChange, rank_changes
+from agilemarketing.utc import utcnow
+from agilemarketing.validators import sequence
 
 __all__ = [
     "Backlog",
+    "BacklogMove",
     "OutsideOutcomes",
     "PruneCandidate",
     "PrunePlan",
@@ -260,12 +265,46 @@ class _Order:
 _backlog_ids = itertools.count(1)
 
 
+@attrs.frozen
+class BacklogMove:
+    """One recorded change of the backlog's order: what moved where, who moved it, and when.
+
+    ``old_position`` is None for an item inserted at a chosen position.
+
+    >>> backlog = Backlog([WorkItem("A", "Webinar"), WorkItem("B", "Ebook")], owner="Maya")
+    >>> _ = backlog.move_to_top("B", by="Maya")
+    >>> move = backlog.moves[0]
+    >>> print(move)
+    B moved from #2 to #1 by Maya
+    """
+
+    key: str
+    by: str
+    old_position: int | None
+    new_position: int
+    at: datetime
+
+    def __str__(self) -> str:
+        if self.old_position is None:
+            return f"{self.key} inserted at #{self.new_position + 1} by {self.by}"
+        return (
+            f"{self.key} moved from #{self.old_position + 1} to #{self.new_position + 1} "
+            f"by {self.by}"
+        )
+
+
 @attrs.define(init=False, eq=False, repr=False)
 class Backlog:
     """The Marketing Backlog: one ranked list of work items with unique keys (0 is the top).
 
     Equality is identity (it is a mutable aggregate); compare ``keys()`` or ``list(backlog)`` to
     compare contents. Every change bumps :attr:`version`.
+
+    **The Marketing Owner orders the backlog.** A team that wants that checked names its
+    ``owner``: then every change of order (a move, a reorder, an insert at a chosen position)
+    needs ``by=`` the Owner, or raises :class:`~agilemarketing.errors.NotMarketingOwner`; adding
+    at the bottom, removing and replacing do not. Every move made with a ``by`` is recorded in
+    :attr:`moves` (who moved what, from where to where, when).
 
     >>> from agilemarketing.items import WorkItem
     >>> backlog = Backlog([WorkItem("A-1", "Webinar"), WorkItem("A-2", "Newsletter")])
@@ -281,10 +320,53 @@ class Backlog:
     _order: _Order
     _version: int
     _id: int
+    _owner: str | None
+    _moves: list[BacklogMove]
 
-    def __init__(self, items: Iterable[WorkItem] = ()) -> None:
-        self.__attrs_init__({}, _Order(), 0, next(_backlog_ids))
-        self.extend(items)
+    def __init__(self, items: Iterable[WorkItem] = (), *, owner: str | None = None) -> None:
+        name = None if owner is None else " ".join(str(owner).split())
+        if name == "":
+            raise InvalidValue(
+                "the Marketing Owner needs a name",
+                where="Backlog(owner=...)",
+                fix="name the Marketing Owner, or leave owner out",
+                value=owner,
+            )
+        self.__attrs_init__({}, _Order(), 0, next(_backlog_ids), name, [])
+        self.extend(sequence(items, "Backlog(items)", fix="give a list of WorkItem values"))
+
+    @property
+    def owner(self) -> str | None:
+        """The Marketing Owner whose ``by=`` every change of order needs (None: not checked)."""
+        return self._owner
+
+    @property
+    def moves(self) -> tuple[BacklogMove, ...]:
+        """Every move made with a ``by=``, oldest first: who moved what."""
+        return tuple(self._moves)
+
+    def _actor(self, by: str | None, action: str) -> str | None:
+        """Who makes a change of order; with an owner, it must be them."""
+        who = None if by is None else (" ".join(str(by).split()) or None)
+        owner = self._owner
+        if owner is None:
+            return who
+        if who is None or who.casefold() != owner.casefold():
+            raise NotMarketingOwner(
+                who,
+                owner=owner,
+                action=action,
+                where="backlog",
+                fix=f"the Marketing Owner orders the backlog: pass by={owner!r} (adding an item "
+                "at the bottom needs no one)",
+            )
+        return owner
+
+    def _record(self, who: str | None, change: RankChange) -> None:
+        if who is not None and change.old_position != change.new_position:
+            self._moves.append(
+                BacklogMove(change.key, who, change.old_position, change.new_position, utcnow())
+            )
 
     # --- reading ----------------------------------------------------------------------------------
 
@@ -404,28 +486,47 @@ class Backlog:
                 seen.add(item.key)
         raise_all(problems, "items not added to the backlog")
 
-    def insert(self, item: WorkItem, *, at: int | None = None) -> RankChange:
-        """Add ``item`` at position ``at`` (``0`` is the top; default: the bottom)."""
+    def insert(self, item: WorkItem, *, at: int | None = None, by: str | None = None) -> RankChange:
+        """Add ``item`` at position ``at`` (``0`` is the top; default: the bottom).
+
+        Choosing a position (other than the bottom) orders the backlog: with an :attr:`owner`
+        it needs ``by=`` the Owner, and it is recorded in :attr:`moves`.
+        """
+        if not isinstance(item, WorkItem):
+            raise InvalidValue(
+                "expected a WorkItem",
+                where="Backlog.insert",
+                fix='insert the item itself, e.g. Backlog.insert(WorkItem("MKT-9", "Webinar")); '
+                "move an item that is already there with move_to()",
+                value=item if isinstance(item, str | int) else type(item).__name__,
+            )
         if item.key in self._items:
             raise DuplicateItem(item.key)
         size = len(self)
         position = size if at is None else at
         if not 0 <= position <= size:
             raise PositionOutOfRange(position, last=size)
+        ranked = position < size
+        who = self._actor(by, f"insert {item.key} at position {position}") if ranked else None
         above, below = self._order.insert(position, item.key)
         self._items[item.key] = item
         self._bump()
-        return RankChange(item.key, position, None, above, below)
+        change = RankChange(item.key, position, None, above, below)
+        self._record(who, change)
+        return change
 
-    def _move(self, key: str, target: Callable[[], int]) -> RankChange:
+    def _move(self, key: str, target: Callable[[], int], by: str | None = None) -> RankChange:
         if key not in self._items:
             raise ItemNotInBacklog(key)
+        who = self._actor(by, f"move {key}") if by is not None or self._owner else None
         old = self._order.remove(key)
         new = target()
         above, below = self._order.insert(new, key)
         if new != old:
             self._bump()
-        return RankChange(key, new, old, above, below)
+        change = RankChange(key, new, old, above, below)
+        self._record(who, change)
+        return change
 
     def _anchor(self, key: str, other: str, relation: str) -> None:
         if key == other:
@@ -434,49 +535,50 @@ class Backlog:
             if name not in self._items:
                 raise ItemNotInBacklog(name)
 
-    def move_to_top(self, key: str) -> RankChange:
-        """Move ``key`` to position 0."""
-        return self._move(key, lambda: 0)
+    def move_to_top(self, key: str, *, by: str | None = None) -> RankChange:
+        """Move ``key`` to position 0 (``by``: who moves it; see :attr:`owner`)."""
+        return self._move(key, lambda: 0, by)
 
-    def move_to_bottom(self, key: str) -> RankChange:
+    def move_to_bottom(self, key: str, *, by: str | None = None) -> RankChange:
         """Move ``key`` to the last position."""
-        return self._move(key, lambda: len(self._order))
+        return self._move(key, lambda: len(self._order), by)
 
-    def move_before(self, key: str, other: str) -> RankChange:
+    def move_before(self, key: str, other: str, *, by: str | None = None) -> RankChange:
         """Move ``key`` directly above ``other`` (ranked higher than it)."""
         self._anchor(key, other, "before")
-        return self._move(key, lambda: self._order.position(other))
+        return self._move(key, lambda: self._order.position(other), by)
 
-    def move_after(self, key: str, other: str) -> RankChange:
+    def move_after(self, key: str, other: str, *, by: str | None = None) -> RankChange:
         """Move ``key`` directly below ``other`` (ranked lower than it)."""
         self._anchor(key, other, "after")
-        return self._move(key, lambda: self._order.position(other) + 1)
+        return self._move(key, lambda: self._order.position(other) + 1, by)
 
-    def move_to(self, key: str, position: int) -> RankChange:
+    def move_to(self, key: str, position: int, *, by: str | None = None) -> RankChange:
         """Move ``key`` so that it ends at ``position`` (0 .. len - 1)."""
         if key not in self._items:
             raise ItemNotInBacklog(key)
         if not 0 <= position < len(self):
             raise PositionOutOfRange(position, last=len(self) - 1)
-        return self._move(key, lambda: position)
+        return self._move(key, lambda: position, by)
 
-    def apply(self, change: RankChange) -> RankChange:
+    def apply(self, change: RankChange, *, by: str | None = None) -> RankChange:
         """Replay a :class:`RankChange` (from another board or from :func:`rank_changes`).
 
         The change is replayed by its neighbour: after ``change.after`` if set, else before
         ``change.before``, else (a one-item list) in place. Returns the change as it happened here.
         """
         if change.after is not None:
-            return self.move_after(change.key, change.after)
+            return self.move_after(change.key, change.after, by=by)
         if change.before is not None:
-            return self.move_before(change.key, change.before)
-        return self.move_to_top(change.key)
+            return self.move_before(change.key, change.before, by=by)
+        return self.move_to_top(change.key, by=by)
 
-    def reorder(self, keys: Sequence[str]) -> list[RankChange]:
+    def reorder(self, keys: Sequence[str], *, by: str | None = None) -> list[RankChange]:
         """Reorder to ``keys`` with the fewest moves; return the moves, in the order applied.
 
         ``keys`` is either every key of the backlog in the new order, or a subset: then those
         items are rearranged among the positions they already occupy and the others stay put.
+        With an :attr:`owner`, ``by`` must be the Owner (checked before anything moves).
 
         >>> backlog = Backlog([WorkItem(k, k) for k in "ABCDE"])
         >>> [c.key for c in backlog.reorder(["B", "C", "D", "E", "A"])]
@@ -498,8 +600,10 @@ class Backlog:
             subset = counts.keys()
             wanted = [next(chosen) if k in subset else k for k in old]
         changes = rank_changes(old, wanted)
+        if by is not None or self._owner is not None:
+            self._actor(by, "reorder the backlog")
         for change in changes:
-            self.apply(change)
+            self.apply(change, by=by)
         return changes
 
     def remove(self, key: str) -> WorkItem:

@@ -21,12 +21,16 @@ import numpy as np
 
 from agilemarketing.errors import AgileMarketingError, InvalidBallot, InvalidValue, raise_all
 from agilemarketing.scores import number_text
+from agilemarketing.validators import sequence
 
 if TYPE_CHECKING:
     from agilemarketing.backlog import Backlog
     from agilemarketing.ranks import RankChange
 
 __all__ = ["Ballot", "Consensus", "PositionSpread", "consensus"]
+
+
+_TIERS = "give tiers of item keys, best first, e.g. (('MKT-1',), ('MKT-2', 'MKT-3'))"
 
 
 @attrs.frozen
@@ -45,11 +49,14 @@ class Ballot:
     tiers: tuple[tuple[str, ...], ...]
 
     def __attrs_post_init__(self) -> None:
-        if not self.participant.strip():
+        if not isinstance(self.participant, str) or not self.participant.strip():
             raise InvalidBallot(
-                self.participant, "the participant has no name", fix="name every participant"
+                str(self.participant), "the participant has no name", fix="name every participant"
             )
-        listed = [key for tier in self.tiers for key in tier]
+        tiers = sequence(self.tiers, f"ballot of {self.participant!r}", fix=_TIERS)
+        if not all(isinstance(t, tuple | list) for t in tiers):
+            raise InvalidBallot(self.participant, "the tiers are not lists of keys", fix=_TIERS)
+        listed = [key for tier in tiers for key in tier]
         repeated = sorted({k for k in listed if listed.count(k) > 1})
         if repeated:
             raise InvalidBallot(

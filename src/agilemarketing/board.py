@@ -40,12 +40,13 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from agilemarketing._text import duration, one_line, required, table
+from agilemarketing._text import duration, table
 from agilemarketing.done import DefinitionOfDone, DoneCheck
 from agilemarketing.errors import InvalidValue, NotDone, NotFound, WipBreach
 from agilemarketing.history import BlockedPeriod
 from agilemarketing.items import WorkItem
 from agilemarketing.utc import ensure_utc, utcnow
+from agilemarketing.validators import a, one_line, required
 from agilemarketing.workflow import Stage, StageCategory, Workflow
 
 __all__ = [
@@ -58,6 +59,9 @@ __all__ = [
     "StageLoad",
     "WipOverride",
 ]
+
+
+_A_WORKFLOW = a(Workflow, "Board(workflow)", fix='give Workflow.from_shorthand("Ready,Doing,Done")')
 
 
 @attrs.frozen
@@ -385,8 +389,12 @@ class Board:
     {'Ready': 0, 'Doing': 1, 'Done': 0}
     """
 
-    workflow: Workflow
-    definition_of_done: DefinitionOfDone | None = None
+    workflow: Workflow = attrs.field(validator=_A_WORKFLOW)
+    definition_of_done: DefinitionOfDone | None = attrs.field(
+        default=None,
+        validator=a(DefinitionOfDone, "Board(definition_of_done)", optional=True,
+                    fix="give the team's DefinitionOfDone([...]), or leave it out"),
+    )  # fmt: skip
     _items: dict[str, WorkItem] = attrs.field(init=False, factory=dict)
     _stage: dict[str, int] = attrs.field(init=False, factory=dict)
     _since: dict[str, datetime] = attrs.field(init=False, factory=dict)
@@ -397,6 +405,7 @@ class Board:
 
     @_members.default
     def _empty_stages(self) -> list[dict[str, None]]:
+        _A_WORKFLOW(self, None, self.workflow)  # before it is used (validators run last)
         return [{} for _ in self.workflow.stages]
 
     # --- changes ----------------------------------------------------------------------------------
@@ -499,8 +508,23 @@ class Board:
         return self.placement(item.key)
 
     def update(self, item: WorkItem) -> Placement:
-        """Replace the details of an item already on the board (same key); its place is kept."""
+        """Replace the details of an item already on the board (same key); its place is kept.
+
+        Raises:
+            NotDone: the item is in a done stage and the new version's Definition of Done does
+                not hold (an item is only done when it holds; move it back first).
+        """
         self._require(item.key)
+        stage = self.stage_of(item.key)
+        if stage.category is StageCategory.DONE and self.definition_of_done is not None:
+            check = self.definition_of_done.check(item)
+            if not check.is_done:
+                raise NotDone(
+                    item.key,
+                    check.unmet,
+                    check.met,
+                    where=f"item {item.key}, update in {stage.name!r}",
+                )
         self._items[item.key] = item
         return self.placement(item.key)
 

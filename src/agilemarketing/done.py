@@ -20,13 +20,15 @@ False
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
-from agilemarketing.errors import InvalidValue, NotDone, raise_all
+from agilemarketing.errors import InvalidValue, NotDone, NotFound, raise_all
 from agilemarketing.items import WorkItem
+from agilemarketing.validators import sequence
 
 __all__ = ["DefinitionOfDone", "DoneCheck"]
 
@@ -35,15 +37,26 @@ def _fold(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+_FIX = 'list the criteria by name, e.g. ["Copy proofread", "Links tested"]'
+
+
 def _criteria(value: Iterable[str]) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
-    return tuple(" ".join(str(c).split()) for c in value)
+    names = sequence(value, "DefinitionOfDone criteria", fix=_FIX)
+    return tuple(" ".join(str(c).split()) for c in names)
 
 
 def _per_kind(value: Mapping[str, Iterable[str]] | None) -> Mapping[str, tuple[str, ...]]:
     if value is None:
         return {}
+    if not isinstance(value, Mapping):
+        raise InvalidValue(
+            "expected a mapping of item kind to criteria",
+            where="DefinitionOfDone.per_kind",
+            fix='give e.g. {"email": ["Spam check passed"]}',
+            value=type(value).__name__,
+        )
     return {str(kind).strip().lower(): _criteria(names) for kind, names in value.items()}
 
 
@@ -174,6 +187,41 @@ class DefinitionOfDone:
         """Every criterion an item of ``kind`` must meet: the default, then the kind's extras."""
         extra = self.per_kind.get(kind.strip().lower(), ())
         return self.default + extra
+
+    def criteria_named(self, names: Iterable[str], item: WorkItem) -> tuple[str, ...]:
+        """The checklist's own names for ``names``, as criteria of ``item``'s kind.
+
+        Names match ignoring case and repeated spaces. A name that is not on the item's
+        checklist is refused, naming the closest criterion, so a typo is never recorded as met.
+
+        >>> from agilemarketing.items import WorkItem
+        >>> dod = DefinitionOfDone(["Copy proofread", "Links tested"])
+        >>> dod.criteria_named(["links  TESTED"], WorkItem("B-1", "Blog post"))
+        ('Links tested',)
+        >>> dod.criteria_named(["Copy proofed"], WorkItem("B-1", "Blog post"))
+        Traceback (most recent call last):
+        ...
+        agilemarketing.errors.NotFound: item B-1, Definition of Done: no criterion named \
+'Copy proofed'. Fix: did you mean 'Copy proofread'? The checklist: 'Copy proofread', \
+'Links tested'.
+        """
+        checklist = self.criteria_for(item.kind)
+        by_fold = {_fold(c): c for c in checklist}
+        named: list[str] = []
+        for name in names:
+            found = by_fold.get(_fold(str(name)))
+            if found is None:
+                closest = difflib.get_close_matches(_fold(str(name)), list(by_fold), n=1, cutoff=0)
+                listed = ", ".join(repr(c) for c in checklist) or "(empty)"
+                hint = f"did you mean {by_fold[closest[0]]!r}? " if closest else ""
+                raise NotFound(
+                    "criterion",
+                    str(name),
+                    where=f"item {item.key}, Definition of Done",
+                    fix=f"{hint}The checklist: {listed}",
+                )
+            named.append(found)
+        return tuple(named)
 
     def check(self, item: WorkItem) -> DoneCheck:
         """Which criteria ``item`` meets and which it does not yet meet.

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 import attrs
 
 from agilemarketing.utc import ensure_utc, optional_utc
+from agilemarketing.validators import instances, sequence
 
 __all__ = ["BlockedPeriod", "ItemHistory", "Transition"]
 
@@ -36,7 +38,12 @@ def _tuple_of_str(value: Iterable[str] | None) -> tuple[str, ...]:
         return value
     if value is None:
         return ()
-    return tuple(str(v) for v in value)
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in sequence(value, "ItemHistory labels or sprints", fix=_NAMES))
+
+
+_NAMES = "give a list of names, e.g. ['Cycle 1']"
 
 
 @attrs.frozen
@@ -69,12 +76,26 @@ class BlockedPeriod:
     end: datetime | None = attrs.field(default=None, converter=optional_utc)
 
 
+_SOME_TRANSITIONS = instances(Transition, "ItemHistory.transitions", fix="give Transition values")
+
+
+def _some_transitions(value: Any) -> tuple[Transition, ...]:
+    return _SOME_TRANSITIONS(value)
+
+
+_SOME_BLOCKED = instances(BlockedPeriod, "ItemHistory.blocked", fix="give BlockedPeriod values")
+
+
+def _some_blocked(value: Any) -> tuple[BlockedPeriod, ...]:
+    return _SOME_BLOCKED(value)
+
+
 def _transitions(value: Iterable[Transition]) -> tuple[Transition, ...]:
-    return value if type(value) is tuple else tuple(value)
+    return value if type(value) is tuple else _some_transitions(value)
 
 
 def _blocked(value: Iterable[BlockedPeriod]) -> tuple[BlockedPeriod, ...]:
-    return value if type(value) is tuple else tuple(value)
+    return value if type(value) is tuple else _some_blocked(value)
 
 
 @attrs.frozen

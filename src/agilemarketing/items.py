@@ -25,7 +25,6 @@ As an IT buyer, I want a clear agenda before I sign up, so that I know it is wor
 
 from __future__ import annotations
 
-import enum
 import itertools
 import math
 from collections.abc import Iterable
@@ -36,11 +35,12 @@ import attrs
 
 from agilemarketing.errors import InvalidValue
 from agilemarketing.utc import optional_utc
+from agilemarketing.validators import Choices, optional_text, required, stripped, texts
 
 __all__ = ["CustomerStory", "Size", "SizeUnit", "TShirt", "WorkItem"]
 
 
-class TShirt(enum.StrEnum):
+class TShirt(Choices):
     """T-shirt sizes, smallest first. ``TShirt.M.points`` gives a conventional point equivalent.
 
     >>> TShirt("l".upper()), TShirt.L.points, TShirt.S < TShirt.XL
@@ -70,7 +70,7 @@ _TSHIRT_POINTS = {
 }
 
 
-class SizeUnit(enum.StrEnum):
+class SizeUnit(Choices):
     """How an item's size is expressed.
 
     >>> Size.tshirt("M").unit is SizeUnit.TSHIRT
@@ -79,19 +79,6 @@ class SizeUnit(enum.StrEnum):
 
     POINTS = "points"
     TSHIRT = "tshirt"
-
-
-def _strip(value: str) -> str:
-    return str(value).strip()
-
-
-def _nonempty(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-    if not value.strip():
-        raise InvalidValue(
-            f"{attribute.name} must not be empty",
-            where=f"{type(instance).__name__}.{attribute.name}",
-            fix=f"give the {attribute.name} some text",
-        )
 
 
 @attrs.frozen
@@ -103,9 +90,9 @@ class CustomerStory:
     As a retail banking customer, I want to see fees up front, so that I trust the app.
     """
 
-    as_a: str = attrs.field(converter=_strip, validator=_nonempty)
-    i_want: str = attrs.field(converter=_strip, validator=_nonempty)
-    so_that: str = attrs.field(converter=_strip, validator=_nonempty)
+    as_a: str = attrs.field(converter=stripped, validator=required)
+    i_want: str = attrs.field(converter=stripped, validator=required)
+    so_that: str = attrs.field(converter=stripped, validator=required)
 
     def __str__(self) -> str:
         return f"As {_article(self.as_a)}, I want {self.i_want}, so that {self.so_that}."
@@ -188,23 +175,31 @@ class Size:
         return f"{self.value:g} pt"
 
 
+_NAMES = texts("WorkItem labels or done_criteria", fix="give a list of names, e.g. ['q2']")
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    return _NAMES(value)
+
+
 def _labels(value: Iterable[str] | None) -> frozenset[str]:
-    if value is None:
-        return frozenset()
-    if isinstance(value, str):
-        value = [value]
-    return frozenset(label.strip() for label in value if label.strip())
+    return frozenset() if value is None else frozenset(_names(value))
 
 
 def _kind(value: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidValue(
+            "expected text", where="WorkItem.kind", fix="name the kind, e.g. 'email'",
+            value=type(value).__name__,
+        )  # fmt: skip
     return value.strip().lower() or "task"
 
 
-def _optional_text(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    return value or None
+_OPTIONAL_TEXT = optional_text("WorkItem stakeholder or outcome")
+
+
+def _optional_text(value: Any) -> str | None:
+    return _OPTIONAL_TEXT(value)
 
 
 @attrs.frozen
@@ -225,8 +220,8 @@ class WorkItem:
     ['Spam check passed']
     """
 
-    key: str = attrs.field(converter=_strip, validator=_nonempty)
-    title: str = attrs.field(converter=_strip, validator=_nonempty)
+    key: str = attrs.field(converter=stripped, validator=required)
+    title: str = attrs.field(converter=stripped, validator=required)
     kind: str = attrs.field(default="task", converter=_kind)
     story: CustomerStory | None = None
     size: Size | None = None

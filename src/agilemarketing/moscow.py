@@ -11,7 +11,7 @@ import enum
 import functools
 from typing import Any
 
-from agilemarketing.errors import InvalidPriorityInput
+from agilemarketing.errors import InvalidPriorityInput, InvalidValue
 
 __all__ = ["EXPECTED", "MoSCoW"]
 
@@ -36,6 +36,16 @@ class MoSCoW(enum.Enum):
     SHOULD = "Should"
     COULD = "Could"
     WONT = "Won't"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        raise InvalidValue(
+            "not a MoSCoW category",
+            where="MoSCoW",
+            fix="use one of 'Must', 'Should', 'Could', \"Won't\" (MoSCoW.parse also reads "
+            "'m', 'should have', 'wont' ...)",
+            value=value if isinstance(value, str | int | float) else type(value).__name__,
+        )
 
     @property
     def weight(self) -> int:

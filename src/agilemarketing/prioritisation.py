@@ -102,7 +102,15 @@ Inputs = Mapping[str, Mapping[str, Any]]
 
 
 def _inputs(value: Inputs | None) -> dict[str, dict[str, Any]]:
-    return {str(k): dict(v) for k, v in (value or {}).items()}
+    given = value or {}
+    if not isinstance(given, Mapping) or not all(isinstance(v, Mapping) for v in given.values()):
+        raise InvalidValue(
+            "expected inputs by item key",
+            where="prioritiser inputs",
+            fix='give {item key: {input name: value}}, e.g. {"MKT-1": {"reach": 800}}',
+            value=type(given).__name__,
+        )
+    return {str(k): dict(v) for k, v in given.items()}
 
 
 class _Reader:
@@ -491,14 +499,15 @@ class Ranking:
             f"{e.position + 1}. {e.key} {e.item.title}: {e.score.explanation}" for e in self.entries
         )
 
-    def apply_to(self, backlog: Backlog) -> list[RankChange]:
+    def apply_to(self, backlog: Backlog, *, by: str | None = None) -> list[RankChange]:
         """Reorder ``backlog`` to this ranking with the fewest moves; return the moves.
 
         When the ranking covers only some of the backlog's items, they are rearranged among
         the positions they occupy and the rest stay put (see
-        :meth:`~agilemarketing.backlog.Backlog.reorder`).
+        :meth:`~agilemarketing.backlog.Backlog.reorder`). A score suggests an order; ``by``
+        is who adopts it (a backlog with an ``owner`` needs the Marketing Owner).
         """
-        return backlog.reorder(self.keys())
+        return backlog.reorder(self.keys(), by=by)
 
 
 def prioritise(items: Iterable[WorkItem], prioritiser: Prioritiser) -> Ranking:
@@ -529,13 +538,22 @@ def prioritise(items: Iterable[WorkItem], prioritiser: Prioritiser) -> Ranking:
             continue
         seen.add(item.key)
         try:
-            score = prioritiser.score(item)
+            score: object = prioritiser.score(item)  # a plug-in may return anything
         except InvalidInputGroup as group:
             problems.extend(e for e in group.exceptions if isinstance(e, AgileMarketingError))
             continue
         except AgileMarketingError as exc:
             problems.append(exc)
             continue
+        if not isinstance(score, Score):
+            name = getattr(prioritiser, "name", type(prioritiser).__name__)
+            raise InvalidValue(
+                f"the prioritiser returned a {type(score).__name__}, not a Score",
+                where=f"prioritiser {name!r}, item {item.key}",
+                fix="return Score(value, explanation, prioritiser name) from its score() "
+                "method, so the ranking can say why",
+                value=score if isinstance(score, int | float | str) else None,
+            )
         if not math.isfinite(score.value):
             problems.append(
                 InvalidValue(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import attrs
 
@@ -23,6 +23,7 @@ from agilemarketing.errors import InvalidValue
 from agilemarketing.items import WorkItem
 from agilemarketing.moscow import MoSCoW
 from agilemarketing.utc import ensure_utc, utcnow
+from agilemarketing.validators import number, texts
 
 __all__ = ["OutsideOutcomes", "PruneCandidate", "PrunePlan", "PruneRule", "Stale", "WontHave"]
 
@@ -47,6 +48,13 @@ class PruneRule(Protocol):
         ...
 
 
+_STALE_DAYS = number("Stale.days", fix="give a number of days, e.g. 90")
+
+
+def _stale_days(value: Any) -> float:
+    return _STALE_DAYS(value)
+
+
 @attrs.frozen
 class Stale:
     """Items without activity for more than ``days`` days before ``now``.
@@ -65,7 +73,7 @@ class Stale:
     True
     """
 
-    days: float = attrs.field(converter=float)
+    days: float = attrs.field(converter=_stale_days)
     now: datetime = attrs.field(factory=utcnow, converter=ensure_utc)
     by: Literal["activity", "created"] = attrs.field(default="activity")
 
@@ -117,11 +125,10 @@ class _HasOutcomes(Protocol):
 
 
 def _outcomes(value: Iterable[str] | _HasOutcomes) -> frozenset[str]:
-    if isinstance(value, str):
-        value = [value]
-    elif not isinstance(value, Iterable):
-        value = value.outcome_names
-    return frozenset(o.strip().casefold() for o in value if o.strip())
+    if not isinstance(value, str | Iterable):
+        value = getattr(value, "outcome_names", value)
+    names = texts("OutsideOutcomes", fix="give the outcome names, or the Guidepoint")(value)
+    return frozenset(o.casefold() for o in names)
 
 
 @attrs.frozen

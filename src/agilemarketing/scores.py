@@ -6,6 +6,9 @@ from collections.abc import Mapping
 
 import attrs
 
+from agilemarketing.errors import InvalidValue
+from agilemarketing.validators import number
+
 __all__ = ["Score", "number_text"]
 
 
@@ -21,7 +24,14 @@ def number_text(value: float) -> str:
 
 
 def _float_map(value: Mapping[str, float]) -> dict[str, float]:
-    return {str(k): float(v) for k, v in value.items()}
+    if not isinstance(value, Mapping):
+        raise InvalidValue(
+            "expected a mapping of input name to number",
+            where="Score.inputs",
+            fix='give e.g. {"reach": 800.0}',
+            value=type(value).__name__,
+        )
+    return {str(k): number(f"Score.inputs[{k!r}]")(v) for k, v in value.items()}
 
 
 @attrs.frozen

@@ -33,8 +33,7 @@ and target for tests of sync and reports.
 from __future__ import annotations
 
 import random
-import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, TypeAlias
 
@@ -43,38 +42,33 @@ import attrs
 from agilemarketing.adapter import (
     Adapter,
     AnyChange,
-    Capabilities,
     CarriedHistory,
-    ChangeResult,
     ChangeStatus,
     CreateItem,
     Cursor,
     HistoryFidelity,
     ItemRecord,
     MoveStatus,
-    ReadResult,
+    RankScope,
     Rerank,
     UpdateFields,
-    apply_change,
-    is_rank,
-    rank_between,
-    rank_order,
 )
 from agilemarketing.errors import (
-    AgileMarketingError,
     ChangeConflict,
     InvalidCursor,
-    InvalidValue,
     NotFound,
     UnsupportedChange,
 )
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
-from agilemarketing.utc import ensure_utc, utcnow
+from agilemarketing.liveboards import ListRankedAdapter, LiveBoardContract, per_status
 
 __all__ = [
     "AdapterContract",
     "AdapterFactory",
     "InMemoryAdapter",
+    "ListRankedAdapter",
+    "LiveBoardContract",
+    "per_status",
     "random_plan",
     "read_state",
     "sample_histories",
@@ -163,160 +157,7 @@ def read_state(adapter: Adapter) -> dict[str, ItemRecord]:
     return {record.key: record for record in adapter.read(None)}
 
 
-# --- the in-memory adapter ------------------------------------------------------------------------
-
-
-class InMemoryAdapter(Adapter):
-    """A writable, ranked, incremental adapter that keeps its items in memory (name ``memory``).
-
-    Options: ``page_size`` (records yielded per internal page, default 100) and ``clock`` (a
-    function returning the current aware datetime, for deterministic transition times).
-
-    Every change bumps a revision counter; a cursor is the revision a read started at (plus this
-    store's id, so a cursor from another store is refused). A change already applied (same
-    :attr:`~agilemarketing.adapter.Change.change_id`, or a state that already holds it) is
-    reported ``ALREADY_APPLIED`` and changes nothing.
-
-    >>> adapter = InMemoryAdapter("demo")
-    >>> adapter.seed(sample_histories(2))
-    >>> first = adapter.read()
-    >>> _ = list(first)
-    >>> adapter.apply(UpdateFields("MKT-2", {"summary": "Renamed"})).status.value
-    'applied'
-    >>> tuple(r.key for r in adapter.read(first.cursor))
-    ('MKT-2',)
-    """
-
-    name: ClassVar[str] = "memory"
-    capabilities: ClassVar[Capabilities] = Capabilities(
-        read=True,
-        incremental_read=True,
-        write=True,
-        rank=True,
-        history=HistoryFidelity.EXACT,
-        missing_is_deleted=True,  # only remove() takes an item away
-    )
-
-    def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
-        super().__init__(location, options)
-        self._page_size = self.option("page_size", 100)
-        if self._page_size < 1:
-            raise InvalidValue(
-                "page_size must be 1 or more",
-                where="memory adapter option 'page_size'",
-                value=self._page_size,
-            )
-        clock = self.options.get("clock", utcnow)
-        if not callable(clock):
-            raise InvalidValue("clock must be a function", where="memory adapter option 'clock'")
-        self._clock: Callable[[], datetime] = clock
-        self._store = uuid.uuid4().hex[:12]
-        self._revision = 0
-        self._items: dict[str, ItemRecord] = {}
-        self._changed: dict[str, int] = {}
-        self._removed: dict[str, int] = {}
-        self._applied: dict[str, str] = {}
-
-    # --- seeding (tests build a starting state with these) ----------------------------------------
-
-    def seed(self, items: Iterable[ItemHistory | ItemRecord]) -> None:
-        """Add items as they are (histories kept verbatim); unranked ones go to the bottom.
-
-        A rank :func:`~agilemarketing.adapter.rank_between` cannot work with is refused.
-        """
-        last = self._last_rank()
-        for item in items:
-            record = item if isinstance(item, ItemRecord) else ItemRecord(item)
-            rank = record.history.rank
-            if rank is None:
-                rank = rank_between(last, None)
-                record = attrs.evolve(record, history=attrs.evolve(record.history, rank=rank))
-            elif not is_rank(rank):
-                raise InvalidValue(
-                    "the memory adapter keeps ranks as lower-case base-36 digits",
-                    where=f"item {record.key}",
-                    fix="seed it without a rank (it goes to the bottom) or use rank_between",
-                    value=rank,
-                )
-            self._store_record(record)
-            if last is None or rank > last:
-                last = rank
-
-    def remove(self, key: str) -> None:
-        """Delete an item (an incremental read then reports its key in ``removed``)."""
-        if key not in self._items:
-            raise NotFound("item", key, where=self.url)
-        self._revision += 1
-        del self._items[key]
-        self._changed.pop(key, None)
-        self._removed[key] = self._revision
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    # --- reading ----------------------------------------------------------------------------------
-
-    def read(self, since: Cursor | None = None) -> ReadResult:
-        """Every item in rank order, or (with a cursor) those changed since, plus removals."""
-        cursor = Cursor(f"{self._store}:{self._revision}")
-        if since is None:
-            snapshot = self._ordered()
-            return ReadResult(self._pages(snapshot), cursor, complete=True)
-        revision = self._revision_of(since)
-        changed = [r for r in self._ordered() if self._changed[r.key] > revision]
-        removed = sorted(k for k, rev in self._removed.items() if rev > revision)
-        return ReadResult(self._pages(changed), cursor, complete=False, removed=removed)
-
-    def _pages(self, records: list[ItemRecord]) -> Iterator[ItemRecord]:
-        for start in range(0, len(records), self._page_size):
-            yield from records[start : start + self._page_size]
-
-    def _revision_of(self, cursor: Cursor) -> int:
-        store, _, number = cursor.token.partition(":")
-        if store != self._store:
-            raise InvalidCursor(self.name, cursor.token, why="it comes from another store")
-        if not number.isdigit() or int(number) > self._revision:
-            raise InvalidCursor(self.name, cursor.token, why="no such revision")
-        return int(number)
-
-    def _ordered(self) -> list[ItemRecord]:
-        return sorted(self._items.values(), key=rank_order)
-
-    def _last_rank(self) -> str | None:
-        ranks = [r.history.rank for r in self._items.values() if r.history.rank]
-        return max(ranks) if ranks else None
-
-    # --- writing ----------------------------------------------------------------------------------
-
-    def apply(self, change: AnyChange) -> ChangeResult:
-        """Apply one change; see :class:`~agilemarketing.adapter.Adapter.apply`."""
-        self.check_supports(change)
-        change_id = change.change_id
-        done = self._applied.get(change_id)
-        if done is not None:
-            return ChangeResult(change, ChangeStatus.ALREADY_APPLIED, key=done)
-        now = self._now()
-        try:
-            record = apply_change(change, self._items, now=now, where=self.url)
-        except AgileMarketingError as error:
-            return ChangeResult(change, ChangeStatus.FAILED, error=error)
-        self._applied[change_id] = change.key
-        if record is None:
-            return ChangeResult(change, ChangeStatus.ALREADY_APPLIED)
-        self._store_record(record, now)
-        return ChangeResult(change, ChangeStatus.APPLIED)
-
-    def _store_record(self, record: ItemRecord, now: datetime | None = None) -> None:
-        self._revision += 1
-        if now is not None:
-            record = attrs.evolve(record, version=str(self._revision), updated=now)
-        self._items[record.key] = record
-        self._changed[record.key] = self._revision
-        self._removed.pop(record.key, None)
-
-    def _now(self) -> datetime:
-        return ensure_utc(self._clock(), where="memory adapter clock")
-
+from agilemarketing.adapter.memory import InMemoryAdapter  # noqa: E402 - re-exported
 
 # --- the contract ---------------------------------------------------------------------------------
 
@@ -407,7 +248,7 @@ def _pytest() -> Any:
     return pytest
 
 
-class AdapterContract:
+class AdapterContract(LiveBoardContract):
     """The tests every adapter passes. Subclass it as ``Test<YourAdapter>`` and define a
     ``make_adapter`` fixture returning an :data:`AdapterFactory` (pytest reports a missing one
     as "fixture 'make_adapter' not found").
@@ -432,10 +273,17 @@ class AdapterContract:
     def _adapter(self, make_adapter: AdapterFactory, count: int = 6) -> Adapter:
         return make_adapter(sample_histories(count))
 
-    def _needs(self, adapter: Adapter, *, write: bool = False, rank: bool = False) -> None:
+    def _histories(self, count: int) -> list[ItemHistory]:
+        return sample_histories(count)
+
+    def _needs(
+        self, adapter: Adapter, *, write: bool = False, rank: bool = False, carries: bool = False
+    ) -> None:
         caps = adapter.capabilities
         if write and not caps.write:
             _pytest().skip(f"{adapter.name} is read-only")
+        if carries and not caps.carries_history:
+            _pytest().skip(f"{adapter.name} stamps its own history on writes")
         if rank and not caps.rank:
             _pytest().skip(f"{adapter.name} keeps no rank")
 
@@ -557,7 +405,7 @@ class AdapterContract:
         created and resolved times, sprints, transitions with their ``observed`` flags and
         blocked periods, as far as the adapter keeps them; nothing stamped with the write."""
         adapter = self._adapter(make_adapter)
-        self._needs(adapter, write=True)
+        self._needs(adapter, write=True, carries=True)
         source = sample_histories(8, prefix="SRC")[7]  # Done, with every kind of history
         source = attrs.evolve(
             source,
@@ -584,7 +432,7 @@ class AdapterContract:
         self, make_adapter: AdapterFactory
     ) -> None:
         adapter = self._adapter(make_adapter)
-        self._needs(adapter, write=True)
+        self._needs(adapter, write=True, carries=True)
         before = read_state(adapter)["MKT-1"].history
         at = max([t.at for t in before.transitions], default=_START) + timedelta(days=1)
         moved = Transition(at, before.status, "In Progress", observed=True)
@@ -620,6 +468,8 @@ class AdapterContract:
     def test_rerank_puts_the_item_next_to_its_neighbour(self, make_adapter: AdapterFactory) -> None:
         adapter = self._adapter(make_adapter)
         self._needs(adapter, write=True, rank=True)
+        if adapter.capabilities.rank_scope is not RankScope.BOARD:
+            _pytest().skip(f"{adapter.name} ranks within each status")
         for change in (Rerank("MKT-5", before="MKT-2"), Rerank("MKT-1", after="MKT-6")):
             assert adapter.apply(change).status is ChangeStatus.APPLIED
         state = read_state(adapter)
@@ -637,7 +487,7 @@ class AdapterContract:
             MoveStatus("MKT-3", "Done"),
         ]
         if adapter.capabilities.rank:
-            changes.append(Rerank("MKT-4", before="MKT-1"))
+            changes.append(Rerank("MKT-5", before="MKT-1"))  # one status: any rank scope
         for change in changes:
             first = adapter.apply(change)
             assert first.status is ChangeStatus.APPLIED, (change, first.error)
@@ -678,7 +528,10 @@ class AdapterContract:
     def _check_plan_against_reference(self, make_adapter: AdapterFactory, seed: int) -> None:
         seeded = sample_histories(6)
         adapter = make_adapter(seeded)
-        reference = InMemoryAdapter("reference")
+        by_status = adapter.capabilities.rank_scope is RankScope.STATUS
+        reference: InMemoryAdapter | ListRankedAdapter = (
+            ListRankedAdapter("reference") if by_status else InMemoryAdapter("reference")
+        )
         reference.seed(seeded)
         rank = adapter.capabilities.rank
         for step, change in enumerate(random_plan(seeded, seed=seed, steps=30, rank=rank)):
@@ -697,7 +550,9 @@ class AdapterContract:
                 assert [t.to_status for t in got_history.transitions] == [
                     t.to_status for t in want_history.transitions
                 ], key
-        if rank:
+        if rank and by_status:
+            assert per_status(adapter) == per_status(reference)
+        elif rank:
             order = sorted(state, key=lambda k: (state[k].history.rank or "", k))
             assert order == [r.key for r in reference.read()]
 

@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from agilemarketing.errors import InvalidValue
+from agilemarketing.validators import sequence, texts
 
 __all__ = ["WorkCalendar"]
 
@@ -42,7 +43,11 @@ def _weekmask(value: str | Iterable[str]) -> str:
     if isinstance(value, str) and len(value) == 7 and set(value) <= {"0", "1"}:
         mask = value
     else:
-        names = value.replace(",", " ").split() if isinstance(value, str) else list(value)
+        names = (
+            value.replace(",", " ").split()
+            if isinstance(value, str)
+            else list(texts("WorkCalendar.weekmask", fix=_DAYS)(value))
+        )
         picked = {n.strip().lower()[:3] for n in names}
         unknown = picked - set(_WEEKDAYS)
         if unknown:
@@ -63,8 +68,12 @@ def _weekmask(value: str | Iterable[str]) -> str:
     return mask
 
 
+_DAYS = "use names like 'Mon Tue Wed Thu Fri' or a mask like '1111100'"
+
+
 def _holidays(value: Iterable[date | str]) -> tuple[date, ...]:
-    return tuple(sorted({v if isinstance(v, date) else _holiday(str(v)) for v in value}))
+    days = sequence(value, "WorkCalendar.holidays", fix="list dates, e.g. ['2026-12-25']")
+    return tuple(sorted({v if isinstance(v, date) else _holiday(str(v)) for v in days}))
 
 
 def _holiday(text: str) -> date:
@@ -81,6 +90,8 @@ def _holiday(text: str) -> date:
 
 def _zone(value: str) -> str:
     try:
+        if not isinstance(value, str):
+            raise ValueError("not a name")
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise InvalidValue(

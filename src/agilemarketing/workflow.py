@@ -18,7 +18,6 @@ starts and ends.
 
 from __future__ import annotations
 
-import enum
 import os
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -27,11 +26,12 @@ from typing import Any
 import attrs
 
 from agilemarketing.errors import InvalidValue, NotFound, raise_all
+from agilemarketing.validators import Choices, instances, optional_text, stripped, texts
 
 __all__ = ["Stage", "StageCategory", "WipLimit", "Workflow"]
 
 
-class StageCategory(enum.StrEnum):
+class StageCategory(Choices):
     """The three kinds of stage every board has.
 
     >>> StageCategory.parse("In Progress"), StageCategory.parse("to_do")
@@ -60,6 +60,13 @@ class StageCategory(enum.StrEnum):
 
 
 def _non_negative(instance: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    if value is not None and (isinstance(value, bool) or not hasattr(value, "__index__")):
+        raise InvalidValue(
+            f"WIP limit {attribute.name} must be a whole number of items",
+            where="WipLimit",
+            fix="use a whole number such as 3 (not text or a fraction), or None for no limit",
+            value=value if isinstance(value, str | int | float) else type(value).__name__,
+        )
     if value is not None and value < 0:
         raise InvalidValue(
             f"WIP limit {attribute.name} must be 0 or more",
@@ -97,12 +104,11 @@ class WipLimit:
         return self.minimum is not None and count < self.minimum
 
 
-def _statuses(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(s.strip() for s in value if s.strip())
+_STATUSES = texts("Stage.statuses", fix="list the tool's status names, e.g. ['In Progress']")
 
 
-def _stage_name(value: str) -> str:
-    return str(value).strip()
+def _statuses(value: Any) -> tuple[str, ...]:
+    return _STATUSES(value)
 
 
 def _category(value: StageCategory | str) -> StageCategory:
@@ -122,7 +128,7 @@ class Stage:
     ('in progress', ('Review',), False)
     """
 
-    name: str = attrs.field(converter=_stage_name)
+    name: str = attrs.field(converter=stripped)
     category: StageCategory = attrs.field(converter=_category)
     active: bool = True
     statuses: tuple[str, ...] = attrs.field(default=(), converter=_statuses)
@@ -135,8 +141,18 @@ class Stage:
             object.__setattr__(self, "statuses", (self.name,))
 
 
-def _stage_tuple(value: Iterable[Stage]) -> tuple[Stage, ...]:
-    return tuple(value)
+_STAGE_TUPLE = instances(Stage, "Workflow.stages", fix="list Stage values in board order")
+
+
+def _stage_tuple(value: Any) -> tuple[Stage, ...]:
+    return _STAGE_TUPLE(value)
+
+
+_STAGE_NAME_OR_NONE = optional_text("Workflow start or done stage")
+
+
+def _stage_name_or_none(value: Any) -> str | None:
+    return _STAGE_NAME_OR_NONE(value)
 
 
 def _default_start(done_at: int, count: int) -> int:
@@ -165,8 +181,8 @@ class Workflow:
     """
 
     stages: tuple[Stage, ...] = attrs.field(converter=_stage_tuple)
-    start: str | None = None
-    done: str | None = None
+    start: str | None = attrs.field(default=None, converter=_stage_name_or_none)
+    done: str | None = attrs.field(default=None, converter=_stage_name_or_none)
     _by_status: Mapping[str, int] = attrs.field(init=False, repr=False, eq=False)
     _by_name: Mapping[str, int] = attrs.field(init=False, repr=False, eq=False)
 
@@ -352,7 +368,7 @@ class Workflow:
     def index_of(self, stage: str) -> int:
         """Position of the stage called ``stage`` (case-insensitive)."""
         try:
-            return self._by_name[stage.casefold()]
+            return self._by_name[str(stage).casefold()]
         except KeyError:
             raise NotFound(
                 "stage",

@@ -36,7 +36,7 @@ def planning(tmp_path: Path) -> Path:
     ):
         run = CycleRun(Cycle(f"Cycle {n + 1}", start, Capacity.points(8)))
         run.commit([WorkItem(f"V-{n}", f"Video <{n}>", size=Size.points(3),
-                             fields={"link": f"https://example.com/{n}"})])  # fmt: skip
+                             fields={"link": f"https://example.com/{n}"})], at=start)  # fmt: skip
         run.complete(f"V-{n}", at=start.replace(day=start.day + 2))
         runs.append(run.close())
     e = Experiment("X", "Outreach", ["at least 10 replies within 7 days"],
@@ -156,7 +156,7 @@ def test_showcase_from_a_history_file_summarises_the_latest_ended_cycle(
     assert result.exit_code == ExitCode.OK, result.output
     assert result.output.startswith("## Team Showcase: Cycle 26 (02 Nov - 16 Nov 2026)")
     assert "- MKT-325 Black Friday: campaign brief and landing page" in result.output
-    assert "completed 5 of 10 committed (50%); 2 unplanned; throughput 5" in result.output
+    assert "completed 5 of 10 committed (50%; Definition of Done not checked)" in result.output
 
 
 def test_showcase_from_a_history_with_a_planning_file_adds_campaigns_and_changes(
@@ -207,7 +207,7 @@ def test_showcase_from_a_mirror_takes_the_cycle_dates_and_says_what_it_cannot_kn
     )
     assert result.exit_code == ExitCode.OK, result.output
     assert "## Team Showcase: Cycle 26 (02 Nov - 16 Nov 2026)" in result.output
-    assert "completed 5 of 12 committed (42%); 0 unplanned" in result.output
+    assert "completed 5 of 12 committed (42%; Definition of Done not checked)" in result.output
     assert f"- [MKT-346 Webinar invitation: the spring product update]({link})" in result.output
     assert "records no cycle memberships" in result.stderr
 
@@ -252,7 +252,7 @@ def test_a_planning_document_stored_in_the_mirror_completes_the_mirror_showcase(
     # Without a workflow, the cycles as the stored plan recorded them.
     planned = CliRunner().invoke(main, ["showcase", url])
     assert planned.exit_code == ExitCode.OK, planned.output
-    assert "completed 5 of 10 committed (50%); 2 unplanned; throughput 5" in planned.output
+    assert "completed 5 of 10 committed (50%; Definition of Done not checked)" in planned.output
     shown = CliRunner().invoke(main, ["blueprint", url, "--since", "workshop"])
     assert shown.exit_code == ExitCode.OK, shown.output
     assert "Changes since workshop:\nadded Fair" in shown.output

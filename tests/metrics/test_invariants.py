@@ -68,7 +68,10 @@ def test_wip_per_day_equals_a_naive_count(
     w = m.wip(log)
     for k, day in enumerate(w.days.tolist()):
         end = min(
-            datetime.combine(day, datetime.min.time(), UTC) + timedelta(days=1),
+            # the day's last moment: a move at the next 00:00 belongs to the next day
+            datetime.combine(day, datetime.min.time(), UTC)
+            + timedelta(days=1)
+            - timedelta(microseconds=1),
             log.as_of_datetime(),
         )
         naive = sum(_stage_at(h, end) in {"Doing", "Review"} for h in items)

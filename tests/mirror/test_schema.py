@@ -136,3 +136,19 @@ def test_version_6_keeps_a_boards_base_as_a_target_apart_from_its_base_as_a_sour
         assert upgraded.peer("mirror:m.db") == "memory:export"
         assert upgraded.cursor(target_base("mirror:m.db")) is None
     assert all(TARGET_SIDE in statement for statement in schema.MIGRATIONS[5][:3])
+
+
+def test_version_7_keeps_board_descriptions_and_runs(tmp_path: Path) -> None:
+    """Issue 11: a v6 mirror is upgraded with the board_descriptions and sync_runs tables,
+    its boards untouched."""
+    from agilemarketing.adapter import BoardDescription, BoardStage
+
+    path = tmp_path / "old.db"
+    Mirror.at_version(path, 6)
+    with Mirror(path) as upgraded:
+        assert upgraded.schema_version >= 7
+        assert upgraded.description("memory:team") is None
+        board = BoardDescription([BoardStage("To Do"), BoardStage("Done")])
+        with upgraded.transaction():
+            upgraded.save_description("memory:team", board)
+        assert upgraded.description("memory:team") == board

@@ -83,3 +83,31 @@ def test_sync_into_a_read_only_mirror_exits_2_with_the_file_and_no_traceback(
     assert "read-only" in result.output
     assert "Traceback" not in result.output
     assert "OperationalError" not in result.output
+
+
+def test_sync_onto_a_full_disk_exits_4_naming_the_file_and_what_to_free(
+    mirror_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export = tmp_path / "export.csv"
+    rows = "".join(f"NEW-{i},{'x' * 300},To Do,2026-01-05 10:00\n" for i in range(2000))
+    export.write_text("Issue key,Summary,Status,Created\n" + rows)
+    connect = mirror_connection.connect
+
+    def nearly_full(path: str) -> sqlite3.Connection:
+        conn = connect(path)
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+        return conn
+
+    monkeypatch.setattr(mirror_connection, "connect", nearly_full)
+    monkeypatch.setattr("agilemarketing.mirror.store.connect", nearly_full)
+    result = CliRunner().invoke(cli, ["sync", f"jira-csv:{export}", f"mirror:{mirror_file}"])
+    assert result.exit_code == 4, result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "team.db" in result.output
+    assert "disk" in result.output
+    assert "free space" in result.output
+    assert "OperationalError" not in result.output
+    monkeypatch.undo()
+    with Mirror(mirror_file) as mirror:
+        assert mirror.count() == 3  # nothing half-written

@@ -16,7 +16,7 @@ from agilemarketing.errors import (
     NotFound,
 )
 from agilemarketing.items import WorkItem
-from agilemarketing.planning.blueprint import Blueprint, Priority, month_of
+from agilemarketing.planning.blueprint import MAX_PRIORITIES, Blueprint, Priority, month_of
 from agilemarketing.planning.guidepoint import Guidepoint
 
 MONTHS = ("2026-04", "2026-05", "2026-06")
@@ -187,7 +187,7 @@ efforts = st.lists(
 
 
 @given(
-    existing=st.lists(efforts, max_size=6),
+    existing=st.lists(efforts, max_size=4),
     new=efforts,
     capacity=st.lists(st.integers(min_value=0, max_value=40), min_size=3, max_size=3),
 )
@@ -240,7 +240,9 @@ def test_capacity_from_closed_cycles_reuses_the_cycle_history(
     for n, done in enumerate([4, 6, 5]):
         cycle = Cycle(f"C{n}", start + timedelta(days=14 * n), Capacity.points(30))
         run = CycleRun(cycle)
-        run.commit([WorkItem(f"K{n}-{i}", "x", size=Size.points(2)) for i in range(6)])
+        run.commit(
+            [WorkItem(f"K{n}-{i}", "x", size=Size.points(2)) for i in range(6)], at=run.cycle.start
+        )
         for i in range(done):
             run.complete(f"K{n}-{i}", at=cycle.start + timedelta(days=1))
         reports.append(run.close())
@@ -266,3 +268,35 @@ def test_a_month_given_with_a_day_that_does_not_exist_is_refused() -> None:
         month_of("2026-04-31")
     with pytest.raises(InvalidValue, match="not a month"):
         month_of("2026-02-29")
+
+
+# --- a few priorities, inside the Guidepoint's horizon --------------------------------------------
+
+
+def test_a_blueprint_holds_a_few_priorities(guidepoint: Guidepoint) -> None:
+    # Issue 15: add() accepted twenty priorities; only the workshop draft capped at five.
+    bp = Blueprint(guidepoint, "2026-04", 100)
+    for n in range(MAX_PRIORITIES):
+        bp = bp.add(Priority(f"P{n}", "pipeline", {"2026-04": 1}))
+    with pytest.raises(InvalidValue, match="at most 5 priorities") as caught:
+        bp.add(Priority("P5", "pipeline", {"2026-04": 1}))
+    assert "reprioritise" in str(caught.value)
+    more = [Priority(f"P{n}", "pipeline", {"2026-04": 1}) for n in range(6)]
+    with pytest.raises(InvalidValue, match="at most 5 priorities"):
+        Blueprint(guidepoint, "2026-04", 100, more)
+    swapped = bp.reprioritise(Priority("P5", "pipeline", {"2026-04": 1}), move_out=["P4"])
+    assert len(swapped.priorities) == MAX_PRIORITIES
+
+
+def test_blueprint_effort_stays_inside_the_guidepoints_horizon(
+    make_guidepoint: Callable[..., Guidepoint],
+) -> None:
+    gp = make_guidepoint()  # April to June 2026
+    late = Blueprint(gp, "2026-05", 10)
+    with pytest.raises(InvalidValue, match="after the Guidepoint ends") as caught:
+        late.add(Priority("Summer fair", "pipeline", {"2026-06": 3, "2026-07": 2}))
+    assert "2026-07" in str(caught.value)
+    early = Blueprint(gp, "2026-03", 10)
+    with pytest.raises(InvalidValue, match="before the Guidepoint starts"):
+        early.add(Priority("Teaser", "pipeline", {"2026-03": 2}))
+    assert early.add(Priority("Teaser", "pipeline", {"2026-04": 2})).load("2026-04") == 2

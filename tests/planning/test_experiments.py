@@ -187,3 +187,24 @@ def test_an_earlier_status_line_does_not_know_later_decisions() -> None:
     e.decide("team", at=day(14), learning="video works")
     assert e.status_line(day(5)).startswith("Short video series: running; qualified leads: 10")
     assert e.status_line(day(14)).startswith("Short video series: scaled")
+
+
+def test_criteria_are_frozen_once_a_result_is_recorded() -> None:
+    # Issue 15: reassigning the criteria after the results were in turned a stop into a scale.
+    e = Experiment("EXP-2", "Outreach", ["at least 10 replies within 7 days"], started_at=START)
+    e.criteria = ("at least 12 replies within 7 days",)  # type: ignore[assignment]
+    assert e.criteria == (SuccessCriterion("replies", 12),)  # still being set up: fine
+    e.record("replies", 3, at=day(7))
+    with pytest.raises(AlreadyDecided, match="new experiment") as caught:
+        e.criteria = (SuccessCriterion("replies", 1),)
+    assert "criteria" in str(caught.value)
+    with pytest.raises(AlreadyDecided, match="new experiment"):
+        e.started_at = day(-30)
+    assert e.criteria == (SuccessCriterion("replies", 12),)
+    assert e.evaluate(day(7)).decision is Decision.STOP
+
+
+def test_criteria_set_before_results_are_still_checked() -> None:
+    e = Experiment("EXP-3", "Outreach", ["at least 10 replies within 7 days"], started_at=START)
+    with pytest.raises(InvalidValue, match="up front"):
+        e.criteria = ()

@@ -168,7 +168,7 @@ def test_a_decided_request_key_cannot_be_resubmitted(
 
 def running_cycle() -> CycleRun:
     run = CycleRun(Cycle("Cycle 3", datetime(2026, 4, 1, tzinfo=UTC), Capacity.points(10)))
-    run.commit([WorkItem("MKT-7", "Webinar page", size=Size.points(5))])
+    run.commit([WorkItem("MKT-7", "Webinar page", size=Size.points(5))], at=run.cycle.start)
     run.complete("MKT-7", at=AT)  # the cycle is running
     return run
 
@@ -245,3 +245,13 @@ def test_the_backlog_only_ever_changes_through_the_owners_accepts(
 def test_decision_verdict_text_values() -> None:
     d = TriageDecision("R", "Sam", "deferred", "Maya", AT)
     assert d.verdict is Verdict.DEFERRED
+
+
+def test_accepting_into_an_owned_backlog_records_the_owners_move(
+    guidepoint: Guidepoint, good_request: Callable[..., Request]
+) -> None:
+    backlog = Backlog([WorkItem("MKT-1", "Webinar")], owner="Maya")
+    intake = Intake("Maya", backlog, guidepoint)
+    intake.submit(good_request())
+    intake.accept("REQ-1", by="maya", position=0, at=datetime(2026, 4, 2, tzinfo=UTC))
+    assert [str(m) for m in backlog.moves] == ["REQ-1 inserted at #1 by Maya"]

@@ -10,6 +10,7 @@ from agilemarketing.errors import (
     AlreadyDecided,
     InvalidValue,
     NotConverged,
+    NotFacilitator,
     NotFound,
     OutliersMustExplain,
     VotesHidden,
@@ -233,3 +234,50 @@ def test_revealing_the_same_round_twice_says_the_cards_are_already_up() -> None:
     with pytest.raises(AlreadyDecided, match="round 1: already decided") as caught:
         s.reveal()
     assert "vote again" in str(caught.value)
+
+
+def test_settling_before_the_last_round_needs_the_facilitator_and_a_reason() -> None:
+    # Issue 15: settle() was accepted after round 1 of max_rounds=3, by anyone.
+    s = PokerSession(ITEM, TEAM, facilitator="Maya (Agile Champion)")
+    for who, card in zip(TEAM, ["1", "8", "21"], strict=True):
+        s.vote(who, card)
+    s.reveal()
+    with pytest.raises(NotFacilitator, match="Maya") as caught:
+        s.settle("8", by="Ana", reason="we are out of time")
+    assert (caught.value.who, caught.value.facilitator) == ("Ana", "Maya (Agile Champion)")
+    with pytest.raises(InvalidValue, match="reason"):
+        s.settle("8", by="Maya (Agile Champion)", reason=" ")
+    settled = s.settle("8", by="Maya (Agile Champion)", reason="the workshop ran out of time")
+    assert (settled.settled_by, settled.reason) == (
+        "Maya (Agile Champion)",
+        "the workshop ran out of time",
+    )
+    assert (settled.rounds, settled.early) == (1, True)
+
+
+def test_without_a_facilitator_only_the_last_round_can_be_settled() -> None:
+    s = PokerSession(ITEM, TEAM, max_rounds=2)
+    for who, card in zip(TEAM, ["1", "8", "21"], strict=True):
+        s.vote(who, card)
+    s.reveal()
+    with pytest.raises(NotFacilitator, match="facilitator="):
+        s.settle("8", by="Ana", reason="we are out of time")
+    s.explain("Ana", "reuse last year's footage")
+    s.explain("Cy", "four languages")
+    s.revote()
+    with pytest.raises(NotFacilitator):  # the second round is under way: still not the last
+        s.settle("8", by="Ana", reason="we are out of time")
+    for who, card in zip(TEAM, ["2", "8", "21"], strict=True):
+        s.vote(who, card)
+    s.reveal()
+    settled = s.settle("8", by="Ana", reason="two rounds without agreement; revisit in review")
+    assert (settled.rounds, settled.early) == (2, False)
+
+
+def test_a_table_passes_its_facilitator_to_every_session() -> None:
+    table = PokerTable(TEAM, facilitator="Maya", max_rounds=3)
+    s = table.session(ITEM)
+    assert s.facilitator == "Maya"
+    with pytest.raises(NotConverged):
+        table.play(ITEM, [{"Ana": 1, "Ben": 8, "Cy": 21}])
+    assert s.settle("8", by="Maya", reason="time").early

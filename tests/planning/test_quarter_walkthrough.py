@@ -27,6 +27,7 @@ from agilemarketing.done import DefinitionOfDone
 from agilemarketing.errors import (
     BlueprintOverCapacity,
     DoesNotServeGuidepoint,
+    InvalidValue,
     NotMarketingOwner,
     VotesHidden,
 )
@@ -230,7 +231,7 @@ def play_quarter() -> SimpleNamespace:
     cycle_1 = Cycle("Cycle 1", at("2026-04-06T08:00"),
                     Capacity.points(statistics.median(past_cycles)))  # fmt: skip
     run_1 = CycleRun(cycle_1)
-    q.plan_1 = plan_cycle(backlog, run_1, board=board, look_ahead=1)
+    q.plan_1 = plan_cycle(backlog, run_1, board=board, look_ahead=1, at=run_1.cycle.start)
 
     cold = Experiment(
         "EXP-1", "LinkedIn outreach to 2nd-degree contacts at 1,000+ employee firms",
@@ -281,7 +282,8 @@ def play_quarter() -> SimpleNamespace:
 
     # showcase 1
     q.blueprint_1 = blueprint_1 = workshop_blueprint.reprioritise(
-        trade_fair, move_out=["In-app tour for statements"], rank=2,
+        trade_fair, move_out=["In-app tour for statements", "Webinar: banking on your phone"],
+        rank=2,
         replacements=[Priority("In-app tour for statements", "adoption", {"2026-06": 13})],
     )  # fmt: skip
     suggestion = Request(
@@ -309,7 +311,7 @@ def play_quarter() -> SimpleNamespace:
     # cycle 2
     cycle_2 = cycle_1.following("Cycle 2", capacity=capacity_from_history([report_1]))
     run_2 = CycleRun(cycle_2)
-    q.plan_2 = plan_cycle(backlog, run_2, board=board, look_ahead=0)
+    q.plan_2 = plan_cycle(backlog, run_2, board=board, look_ahead=0, at=run_2.cycle.start)
     board.pull("APP-3", "Doing", at=at("2026-04-21T09:00"))
     board.meet("APP-3", "Proofread", "Tracking in place")
     board.pull("APP-3", "Done", at=at("2026-04-30T17:00"))
@@ -325,8 +327,13 @@ def play_quarter() -> SimpleNamespace:
     q.guidepoint = guidepoint
 
     # showcase 2
-    q.blueprint_2 = blueprint_2 = blueprint_1.add(
-        Priority("Small-business landing page", "pipeline", {"2026-06": 5})
+    landing_page = Priority("Small-business landing page", "pipeline", {"2026-06": 5})
+    try:  # June has room, but the Blueprint holds its five priorities already
+        blueprint_1.add(landing_page)
+    except InvalidValue as refused:
+        q.errors["sixth priority"] = refused
+    q.blueprint_2 = blueprint_2 = blueprint_1.reprioritise(
+        landing_page, move_out=["Short app videos for social"]
     )
     q.showcase_2 = team_showcase(
         report_2, definition_of_done=dod, items=board, experiments=[cold, micro],
@@ -449,8 +456,10 @@ def test_showcase_1_summarises_the_cycle(quarter: Any) -> None:
     assert '<a href="https://bank.example/app">APP-1 Banking app launch' in s.to_html()
     assert s.blueprint_changes == (
         "added Regional trade fair (pipeline; 2026-05 13)",
+        "moved out Webinar: banking on your phone (pipeline; 2026-04 5)",
         "rescheduled In-app tour for statements: 2026-05 13 -> 2026-06 13",
     )
+    assert len(quarter.blueprint_1.priorities) == 5
     assert s.campaigns[1].startswith("Micro-outreach to webinar sign-ups: running")
     assert [r.key for r in s.suggestions] == ["REQ-7"]
     assert "REQ-7" in quarter.backlog
@@ -466,7 +475,11 @@ def test_cycle_2_takes_capacity_from_cycle_1(quarter: Any) -> None:
 def test_showcase_2_and_the_kpi(quarter: Any) -> None:
     s = quarter.showcase_2
     assert [w.key for w in s.finished] == ["APP-3"]
-    assert s.blueprint_changes == ("added Small-business landing page (pipeline; 2026-06 5)",)
+    assert s.blueprint_changes == (
+        "added Small-business landing page (pipeline; 2026-06 5)",
+        "moved out Short app videos for social (pipeline; 2026-04 8)",
+    )
+    assert "at most 5 priorities" in str(quarter.errors["sixth priority"])
     # the cold outreach was stopped in cycle 1: it is history, not a campaign in the market
     assert len(s.campaigns) == 1
     assert s.campaigns[0].startswith("Micro-outreach to webinar sign-ups: scaled")

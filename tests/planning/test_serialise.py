@@ -15,12 +15,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from agilemarketing.backlog import Backlog
-from agilemarketing.cycles import Capacity, Cycle, CycleReport, CycleRun
+from agilemarketing.cycles import Capacity, Cycle, CycleReport, CycleRun, ManualClock
 from agilemarketing.done import DefinitionOfDone
 from agilemarketing.errors import BlueprintOverCapacity, SerializationError
 from agilemarketing.items import CustomerStory, Size, WorkItem
 from agilemarketing.mirror import Mirror
-from agilemarketing.planning.blueprint import Blueprint, Priority
+from agilemarketing.planning.blueprint import Blueprint, Priority, month_of
 from agilemarketing.planning.experiments import Experiment, SuccessCriterion
 from agilemarketing.planning.file import BlueprintVersion, PlanningFile, load
 from agilemarketing.planning.guidepoint import Guidepoint, Kpi, Outcome
@@ -100,9 +100,11 @@ def guidepoints(draw: st.DrawFn) -> Guidepoint:
 @st.composite
 def blueprints(draw: st.DrawFn) -> Blueprint:
     gp = draw(guidepoints())
-    bp = Blueprint(gp, "2026-04", draw(st.lists(st.integers(0, 30), min_size=3, max_size=3)))
+    bp = Blueprint(gp, month_of(gp.starts),
+                   draw(st.lists(st.integers(0, 30), min_size=3, max_size=3)))  # fmt: skip
+    horizon = [m for m in bp.months if m <= month_of(gp.ends)]  # the Guidepoint's months
     for n in range(draw(st.integers(0, 5))):
-        effort = draw(st.dictionaries(st.sampled_from(bp.months), st.integers(1, 10), min_size=1))
+        effort = draw(st.dictionaries(st.sampled_from(horizon), st.integers(1, 10), min_size=1))
         with contextlib.suppress(BlueprintOverCapacity):
             bp = bp.add(Priority(f"P{n}", draw(st.sampled_from(gp.outcome_names)), effort))
     return bp
@@ -167,9 +169,11 @@ def poker_sessions(draw: st.DrawFn) -> PokerSession:
 @st.composite
 def cycle_reports(draw: st.DrawFn) -> CycleReport:
     start = draw(moments)
-    run = CycleRun(Cycle(draw(names), start, Capacity.items(10)))
+    # closed once the fortnight is over, whenever the test runs
+    run = CycleRun(Cycle(draw(names), start, Capacity.items(10)),
+                   clock=ManualClock(start + timedelta(days=15)))  # fmt: skip
     items = [draw(work_items(f"K{n}")) for n in range(draw(st.integers(0, 4)))]
-    run.commit(items)
+    run.commit(items, at=run.cycle.start)
     for item in items:
         if draw(st.booleans()):
             run.complete(item.key, at=start + timedelta(hours=draw(st.integers(0, 300))))
@@ -248,6 +252,15 @@ def test_an_intake_round_trips_with_its_backlog_and_decisions(
     assert again.detectors == (ImperativeTactic(),)
 
 
+def test_a_backlog_keeps_its_owner_and_record_of_moves() -> None:
+    plain = Backlog([WorkItem("A", "a"), WorkItem("B", "b")])
+    assert unstructure(plain) == [unstructure(i) for i in plain]  # the plain form stays a list
+    owned = Backlog([WorkItem("A", "a"), WorkItem("B", "b")], owner="Maya")
+    owned.move_to_top("B", by="Maya")
+    again = round_trips(owned)
+    assert (again.owner, again.keys(), again.moves) == ("Maya", ["B", "A"], owned.moves)
+
+
 def test_workshops_launch_plans_and_cycle_plans_round_trip(pipeline_guidepoint: Guidepoint) -> None:
     gp = pipeline_guidepoint
     ws = PlanningWorkshop(gp, owner="Maya", participants=["Ana"])
@@ -258,7 +271,7 @@ def test_workshops_launch_plans_and_cycle_plans_round_trip(pipeline_guidepoint: 
     plan = LaunchPlan("App", "pipeline", [LaunchSlice("Teaser", "see it"), ("Page", "sign up")])
     assert round_trips(plan) == plan
     run = CycleRun(Cycle("C", datetime(2026, 4, 6, tzinfo=UTC), Capacity.items(1)))
-    cycle_plan = plan_cycle([WorkItem("A", "a"), WorkItem("B", "b")], run)
+    cycle_plan = plan_cycle([WorkItem("A", "a"), WorkItem("B", "b")], run, at=run.cycle.start)
     assert round_trips(cycle_plan) == cycle_plan
     assert round_trips(CycleMetrics(1, 1, 0, 1, 3.0, None)) == CycleMetrics(1, 1, 0, 1, 3.0, None)
 
@@ -400,7 +413,10 @@ def test_every_public_planning_class_round_trips_inside_some_tested_value() -> N
     )
     start = datetime(2026, 4, 6, tzinfo=UTC)
     run = CycleRun(Cycle("Cycle 1", start, Capacity.items(2)))
-    run.commit([WorkItem("A", "a", story=CustomerStory("owner", "a calculator", "I plan"))])
+    run.commit(
+        [WorkItem("A", "a", story=CustomerStory("owner", "a calculator", "I plan"))],
+        at=run.cycle.start,
+    )
     run.complete("A", at=start + timedelta(days=1))
     report = run.close()
     intake = Intake("Maya", Backlog(), gp, register=StakeholderRegister())
@@ -420,7 +436,8 @@ def test_every_public_planning_class_round_trips_inside_some_tested_value() -> N
         *votes,
         ws,
         LaunchPlan("App", "pipeline", [LaunchSlice("Teaser", "see it"), ("Page", "sign up")]),
-        plan_cycle([WorkItem("B", "b")], CycleRun(Cycle("Cycle 2", start, Capacity.items(1)))),
+        plan_cycle([WorkItem("B", "b")], CycleRun(Cycle("Cycle 2", start, Capacity.items(1))),
+                   at=start),
         team_showcase(report, experiments=[e]),
         PlanningFile(
             "t", gp, stakeholders=(Stakeholder("Sam", {"asked for work"}),),

@@ -53,7 +53,8 @@ def closed_cycle() -> CycleReport:
                      done_criteria=ready, fields={"link": "https://example.com/v1"}),
             WorkItem("L-1", "Landing page", size=Size.points(5), done_criteria=["Proofread"]),
             WorkItem("E-1", "Nurture email", size=Size.points(3)),
-        ]
+        ],
+        at=START,
     )  # fmt: skip
     run.add_unplanned(
         WorkItem("F-1", "Trade-fair flyer", size=Size.points(1), done_criteria=ready),
@@ -75,6 +76,36 @@ def test_only_customer_ready_work_counts_as_finished(closed_cycle: CycleReport) 
     assert "Tracking in place" in summary.not_ready[0]
 
 
+def test_with_a_definition_of_done_every_number_counts_done_work(
+    closed_cycle: CycleReport,
+) -> None:
+    # Issue 15: "completed 2 of 3" while listing one as "completed but not done yet".
+    summary = team_showcase(closed_cycle, definition_of_done=DOD)
+    metrics = summary.metrics
+    assert metrics.completed_committed == 1  # V-1; L-1 is completed but its checklist fails
+    assert metrics.throughput == 2  # V-1 and the unplanned F-1
+    assert metrics.velocity == 6.0
+    assert metrics.predictability == pytest.approx(1 / 3)
+    assert metrics.not_done == 1
+    assert metrics.carried_over == ("L-1", "E-1")
+    assert metrics.line() == (
+        "done 1 of 3 committed (33%) by the Definition of Done; 1 completed but not done; "
+        "1 unplanned; throughput 2"
+    )
+    assert metrics.completed_committed == len([w for w in summary.finished if not w.unplanned])
+    assert metrics.throughput == len(summary.finished)
+    assert "- done 1 of 3 committed (33%) by the Definition of Done" in summary.to_markdown()
+
+
+def test_a_report_that_knows_its_definition_of_done_needs_none_at_the_showcase() -> None:
+    run = CycleRun(Cycle("Cycle 1", START, Capacity.items(2)), definition_of_done=DOD)
+    run.commit([WorkItem("A", "a", done_criteria=["Proofread", "Tracking in place"])], at=START)
+    run.complete("A", at=START + timedelta(days=1))
+    summary = team_showcase(run.close())
+    assert summary.metrics.by_definition_of_done
+    assert summary.metrics.line().startswith("done 1 of 1 committed (100%) by the Definition")
+
+
 def test_without_a_definition_of_done_every_completion_is_shown(closed_cycle: CycleReport) -> None:
     summary = team_showcase(closed_cycle, links={"L-1": "https://example.com/lp"})
     assert [w.key for w in summary.finished] == ["F-1", "V-1", "L-1"]
@@ -88,7 +119,10 @@ def test_metrics_are_team_level_committed_versus_completed(closed_cycle: CycleRe
     assert metrics.unplanned == 1
     assert metrics.throughput == 3
     assert metrics.carried_over == ("E-1",)
-    assert metrics.line() == "completed 2 of 3 committed (67%); 1 unplanned; throughput 3"
+    assert metrics.line() == (
+        "completed 2 of 3 committed (67%; Definition of Done not checked); 1 unplanned; "
+        "throughput 3"
+    )
 
 
 def test_campaigns_are_shown_against_their_success_criteria(closed_cycle: CycleReport) -> None:
@@ -133,7 +167,7 @@ def test_suggestions_become_requests_for_the_owner_not_approvals(
 
 def test_markdown_is_short_enough_for_a_sales_call() -> None:
     run = CycleRun(Cycle("Big cycle", START, Capacity.items(60)))
-    run.commit([WorkItem(f"K-{n}", f"Social post {n}") for n in range(50)])
+    run.commit([WorkItem(f"K-{n}", f"Social post {n}") for n in range(50)], at=run.cycle.start)
     for n in range(50):
         run.complete(f"K-{n}", at="2026-04-10T10:00:00Z")
     text = team_showcase(run.close()).to_markdown()
@@ -154,7 +188,7 @@ def test_html_is_self_contained_and_escaped() -> None:
         WorkItem("X-1", "<script>alert('x')</script> & more",
                  fields={"link": "javascript:alert(1)"}),
         WorkItem("X-2", "Safe", fields={"link": 'https://example.com/a"b'}),
-    ])  # fmt: skip
+    ], at=START)  # fmt: skip
     run.complete("X-1", at="2026-04-10T10:00:00Z")
     run.complete("X-2", at="2026-04-10T11:00:00Z")
     page = team_showcase(run.close()).to_html()
@@ -172,7 +206,7 @@ def test_any_title_is_escaped_in_html(title: str) -> None:
     run = CycleRun(Cycle("C", START, Capacity.items(1)))
     if not title.strip():
         return
-    run.commit([WorkItem("K", title)])
+    run.commit([WorkItem("K", title)], at=run.cycle.start)
     run.complete("K", at="2026-04-10T10:00:00Z")
     page = team_showcase(run.close()).to_html()
     body = page.split("<body>", 1)[1]
@@ -206,7 +240,7 @@ def test_the_live_board_says_which_completed_work_is_customer_ready() -> None:
     board = Board(Workflow.from_shorthand("Ready,Doing,Done"), definition_of_done=DOD)
     run = CycleRun(Cycle("Cycle 1", START, Capacity.items(2)))
     work = [WorkItem("A", "Teaser"), WorkItem("B", "Landing page")]
-    run.commit(work)
+    run.commit(work, at=run.cycle.start)
     for item in work:
         board.add(item, "Ready", at=START)
     board.meet("A", "Proofread", "Tracking in place")
@@ -221,6 +255,7 @@ def test_the_live_board_says_which_completed_work_is_customer_ready() -> None:
     )
     same = team_showcase(report, definition_of_done=DOD, items=[board.item("A"), board.item("B")])
     assert same == summary
+    assert (summary.metrics.completed_committed, summary.metrics.throughput) == (1, 1)
 
 
 def test_campaigns_closed_before_the_cycle_are_not_shown_again(closed_cycle: CycleReport) -> None:
@@ -328,7 +363,10 @@ def test_the_default_cycle_is_the_latest_that_has_ended(
     assert summary.finished[0] == FinishedWork(
         "MKT-325", "Black Friday: campaign brief and landing page"
     )
-    assert summary.metrics.line() == "completed 5 of 10 committed (50%); 2 unplanned; throughput 5"
+    assert summary.metrics.line() == (
+        "completed 5 of 10 committed (50%; Definition of Done not checked); 2 unplanned; "
+        "throughput 5"
+    )
 
 
 def test_unplanned_work_from_the_history_is_marked_in_the_showcase(
@@ -434,3 +472,9 @@ def test_mirror_records_bring_links_and_done_criteria_to_the_showcase(
     assert [(w.key, w.link) for w in summary.finished] == [("MKT-325", link)]
     assert len(summary.not_ready) == 4  # the others record no Definition-of-Done criteria
     assert f"[MKT-325 Black Friday: campaign brief and landing page]({link})" in str(summary)
+    assert summary.metrics.throughput == 1
+    judged = cycle_from_history(
+        records, example_workflow, "Cycle 26", windows=table.cycles, definition_of_done=DOD
+    )
+    assert (judged.throughput, len(judged.not_done)) == (1, 4)
+    assert CycleMetrics.from_report(judged) == summary.metrics

@@ -98,6 +98,11 @@ def test_sizing_with_planning_poker_and_winners_into_the_single_backlog(
     workshop.to_backlog(backlog, n=3)
     assert backlog.keys() == ["MKT-1", "I1", "I3", "I2"]
     assert backlog.find("I1").outcome == "pipeline"
+    owned = Backlog([WorkItem("MKT-1", "Existing work", outcome="pipeline")], owner="Maya")
+    with pytest.raises(NotMarketingOwner):
+        workshop.to_backlog(owned, n=1, at=0, by="Ana")
+    workshop.to_backlog(owned, n=2, at=0, by="Maya")
+    assert [(m.key, m.by) for m in owned.moves] == [("I1", "Maya"), ("I3", "Maya")]
 
 
 def test_blueprint_draft_fills_capacity_and_explains_what_is_left_out(
@@ -194,7 +199,7 @@ def sized(key: str, points: float | None) -> WorkItem:
 def test_cycle_planning_takes_the_top_within_capacity_and_explains_the_rest() -> None:
     run = CycleRun(Cycle("Cycle 1", START, Capacity.points(10)))
     backlog = Backlog([sized("A", 5), sized("B", 3), sized("C", 5), sized("D", 1)])
-    plan = plan_cycle(backlog, run)
+    plan = plan_cycle(backlog, run, at=run.cycle.start)
     assert [i.key for i in plan.committed] == ["A", "B"]
     assert [i.key for i in run.committed] == ["A", "B"]
     assert backlog.keys() == ["C", "D"]  # committed work moved from the backlog to the cycle
@@ -207,14 +212,16 @@ def test_cycle_planning_takes_the_top_within_capacity_and_explains_the_rest() ->
 
 def test_cycle_planning_stops_at_unsized_work() -> None:
     run = CycleRun(Cycle("Cycle 1", START, Capacity.points(10)))
-    plan = plan_cycle([sized("A", 2), sized("B", None), sized("C", 1)], run)
+    plan = plan_cycle([sized("A", 2), sized("B", None), sized("C", 1)], run, at=run.cycle.start)
     assert [i.key for i in plan.committed] == ["A"]
     assert "not sized" in plan.left_out[0].reason
 
 
 def test_cycle_planning_in_items_uses_throughput() -> None:
     run = CycleRun(Cycle("Cycle 1", START, Capacity.items(2)))
-    plan = plan_cycle([sized("A", None), sized("B", None), sized("C", None)], run)
+    plan = plan_cycle(
+        [sized("A", None), sized("B", None), sized("C", None)], run, at=run.cycle.start
+    )
     assert [i.key for i in plan.committed] == ["A", "B"]
     assert plan.left_out[0].reason == "needs 1 items, 0 items of capacity left"
 
@@ -223,7 +230,9 @@ def test_cycle_planning_respects_the_wip_limit_of_the_ready_stage() -> None:
     board = Board(Workflow.from_shorthand("Ready,Doing,Done", start="Doing", wip={"Ready": 3}))
     board.add(sized("OLD", 1), "Ready", at=START)
     run = CycleRun(Cycle("Cycle 1", START, Capacity.points(20)))
-    plan = plan_cycle([sized("A", 1), sized("B", 1), sized("C", 1)], run, board=board)
+    plan = plan_cycle(
+        [sized("A", 1), sized("B", 1), sized("C", 1)], run, board=board, at=run.cycle.start
+    )
     assert [i.key for i in plan.committed] == ["A", "B"]
     assert plan.left_out[0].reason == "the WIP limit of 'Ready' (3) is reached"
     assert board.keys_in("Ready") == ("OLD", "A", "B")
@@ -238,7 +247,7 @@ def test_a_plan_never_exceeds_capacity_and_is_a_prefix_of_the_backlog(
 ) -> None:
     items = [sized(f"K{n}", s) for n, s in enumerate(sizes)]
     run = CycleRun(Cycle("C", START, Capacity.points(capacity)))
-    plan = plan_cycle(items, run)
+    plan = plan_cycle(items, run, at=run.cycle.start)
     assert sum(i.points for i in plan.committed) <= capacity
     assert list(plan.committed) == items[: len(plan.committed)]
     if len(plan.committed) < len(items):

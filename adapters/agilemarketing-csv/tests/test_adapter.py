@@ -152,3 +152,52 @@ def test_a_board_written_with_encoding_and_delimiter_options_reads_back_the_same
     assert result.error is None
     assert path.read_bytes().startswith(b"key;summary;")
     assert [r.history.summary for r in CsvAdapter(str(path), options).read()] == ["Café relaunch"]
+
+
+@pytest.mark.parametrize("adapter", [CsvAdapter, JiraCsvAdapter])
+def test_a_missing_source_file_is_an_error_naming_it_and_the_mirror_records_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, adapter: type[Adapter]
+) -> None:
+    from agilemarketing_csv.errors import CsvFileError
+
+    from agilemarketing.mirror import Mirror, MirrorAdapter
+    from agilemarketing.sync import plan
+
+    monkeypatch.chdir(tmp_path)
+    with Mirror("m.db") as mirror:
+        with pytest.raises(CsvFileError) as caught:
+            plan(adapter("nope.csv"), MirrorAdapter.of(mirror), mirror)
+        assert mirror.boards() == []
+    assert "nope.csv does not exist" in str(caught.value)
+    (tmp_path / "folder.csv").mkdir()
+    with pytest.raises(CsvFileError, match=r"folder\.csv is a folder"):
+        adapter("folder.csv").check_readable()
+
+
+def test_a_missing_target_file_is_still_an_empty_board(tmp_path: Path) -> None:
+    from agilemarketing.mirror import Mirror, MirrorAdapter
+    from agilemarketing.sync import apply, plan
+
+    with Mirror(tmp_path / "m.db") as mirror:
+        source = MirrorAdapter.of(mirror)
+        target = CsvAdapter(str(tmp_path / "new.csv"))
+        assert apply(plan(source, target, mirror)).applied == 0
+    assert not (tmp_path / "new.csv").exists()
+
+
+@pytest.mark.parametrize("adapter", [CsvAdapter, JiraCsvAdapter])
+def test_a_file_board_is_identified_by_its_resolved_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, adapter: type[Adapter]
+) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "sub")
+    monkeypatch.chdir(tmp_path / "sub")
+    resolved = f"{adapter.name}:{(tmp_path / 'sub' / 'e1.csv').resolve()}"
+    names = {
+        adapter("e1.csv").identity,
+        adapter("./e1.csv").identity,
+        adapter("../sub/e1.csv").identity,
+        adapter(str(tmp_path / "link" / "e1.csv")).identity,
+    }
+    assert names == {resolved}
+    assert adapter("e1.csv").url == f"{adapter.name}:e1.csv"  # messages show what was typed

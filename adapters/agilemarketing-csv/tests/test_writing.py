@@ -289,3 +289,72 @@ def test_a_write_killed_midway_leaves_no_temporary_file_after_the_next_write(
     assert not leftover.exists()
     assert unrelated.exists()
     assert [r.key for r in adapter.read()] == ["MKT-1"]
+
+
+KILLED_WRITER = """
+import sys, time
+from agilemarketing_csv import atomic_csv
+with atomic_csv(sys.argv[1]) as out:
+    for n in range(1000):
+        out.writerow(["MKT-%d" % n, "half written"])
+    print("writing", flush=True)
+    time.sleep(60)
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
+def test_a_writer_killed_with_sigkill_leaves_a_temporary_file_the_next_sync_removes(
+    tmp_path: Path,
+) -> None:
+    import select
+    import signal
+    import subprocess
+    import sys
+
+    from agilemarketing_csv import CsvAdapter
+
+    from agilemarketing.adapter import CreateItem
+
+    target = tmp_path / "out.csv"
+    CsvAdapter(str(target)).write([CreateItem("MKT-1", {"summary": "Kept", "status": "To Do"})])
+    before = target.read_bytes()
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, str(target)], stdout=subprocess.PIPE, text=True
+    )
+    assert child.stdout is not None
+    try:
+        assert select.select([child.stdout], [], [], 30)[0], "the writer never started"
+        assert child.stdout.readline().strip() == "writing"
+        [midway] = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+        assert f".{child.pid}." in midway.name  # the writer's process is in the name
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
+        child.stdout.close()
+    assert midway.exists()
+    assert target.read_bytes() == before  # the kill never touched the target
+    # The next sync into the file takes its lock, which clears what the dead writer left,
+    # even when it has nothing to write.
+    adapter = CsvAdapter(str(target))
+    with adapter.lock():
+        pass
+    assert not midway.exists()
+    assert [r.key for r in adapter.read()] == ["MKT-1"]
+
+
+def test_a_temporary_file_of_a_writer_still_running_is_left_alone(tmp_path: Path) -> None:
+    from agilemarketing_csv import CsvAdapter
+    from agilemarketing_csv.writing import _host_tag
+
+    target = tmp_path / "out.csv"
+    # This process is alive: a write of its own (another thread, no lock) may be midway.
+    live = tmp_path / f".out.csv.{_host_tag()}.{os.getpid()}.0123456789ab.tmp"
+    live.write_text("midway")
+    # Another machine sharing the folder: its processes cannot be seen from here.
+    other_host = "00000000" if _host_tag() != "00000000" else "11111111"
+    remote = tmp_path / f".out.csv.{other_host}.1.0123456789ab.tmp"
+    remote.write_text("midway elsewhere")
+    with CsvAdapter(str(target)).lock():
+        pass
+    assert live.exists()
+    assert remote.exists()

@@ -32,7 +32,7 @@ AdapterUrl(name='csv', location='exports/board.csv')
 
 from agilemarketing.adapter.applying import RecordBoard, apply_change
 from agilemarketing.adapter.base import Adapter
-from agilemarketing.adapter.capabilities import Capabilities, HistoryFidelity
+from agilemarketing.adapter.capabilities import Capabilities, HistoryFidelity, RankScope
 from agilemarketing.adapter.carried import CarriedHistory
 from agilemarketing.adapter.changes import (
     AnyChange,
@@ -45,6 +45,7 @@ from agilemarketing.adapter.changes import (
     UpdateFields,
     change_from_dict,
 )
+from agilemarketing.adapter.description import BoardCycle, BoardDescription, BoardStage
 from agilemarketing.adapter.fields import CORE_FIELDS as CORE_FIELDS  # importable here as before
 from agilemarketing.adapter.fields import FieldValue
 from agilemarketing.adapter.ranks import is_rank, rank_between, rank_order
@@ -57,6 +58,9 @@ __all__ = [
     "Adapter",
     "AdapterUrl",
     "AnyChange",
+    "BoardCycle",
+    "BoardDescription",
+    "BoardStage",
     "Capabilities",
     "CarriedHistory",
     "Change",
@@ -68,6 +72,7 @@ __all__ = [
     "HistoryFidelity",
     "ItemRecord",
     "MoveStatus",
+    "RankScope",
     "ReadResult",
     "RecordBoard",
     "Rerank",

@@ -19,6 +19,7 @@ from typing import ClassVar, Self, TypeVar
 from agilemarketing._redaction import Redactor, note_secret, redactor_for
 from agilemarketing.adapter.capabilities import Capabilities
 from agilemarketing.adapter.changes import CHANGE_TYPES, AnyChange, Change, ChangeResult, Rerank
+from agilemarketing.adapter.description import BoardDescription
 from agilemarketing.adapter.records import Cursor, ReadResult
 from agilemarketing.adapter.secrets import secret_options
 from agilemarketing.adapter.urls import check_no_credentials, parse_adapter_url
@@ -212,6 +213,18 @@ class Adapter(abc.ABC):
     def read(self, since: Cursor | None = None) -> ReadResult:
         """Read items with their history: all of them (``since=None``), or those changed since
         the cursor when :attr:`Capabilities.incremental_read` (otherwise a full read)."""
+
+    def board(self) -> BoardDescription | None:
+        """What the board says about itself (stages and their statuses, WIP limits, start and
+        done, abandoned statuses, cycles, the estimation field), or None when the adapter
+        cannot tell. Adapters that can override it and declare ``Capabilities(board=True)``;
+        the base class (and every file adapter) returns None.
+
+        >>> from agilemarketing.testing import InMemoryAdapter
+        >>> InMemoryAdapter("demo").board() is None   # until describe() gives it one
+        True
+        """
+        return None
 
     # --- writing ----------------------------------------------------------------------------------
 

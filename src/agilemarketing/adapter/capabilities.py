@@ -8,7 +8,7 @@ import attrs
 
 from agilemarketing.adapter.changes import Change, Rerank
 
-__all__ = ["Capabilities", "HistoryFidelity"]
+__all__ = ["Capabilities", "HistoryFidelity", "RankScope"]
 
 
 class HistoryFidelity(enum.StrEnum):
@@ -22,6 +22,19 @@ class HistoryFidelity(enum.StrEnum):
     EXACT = "exact"
     OBSERVED = "observed"
     NONE = "none"
+
+
+class RankScope(enum.StrEnum):
+    """What an adapter's order (``ItemHistory.rank``) ranks an item among.
+
+    ``BOARD``: one backlog order over the whole board (Jira's rank, a ranked CSV): a
+    :class:`Rerank` may name any item as the neighbour. ``STATUS``: each status (column, list)
+    has its own order (Trello orders cards within a list): a rerank names a neighbour in the
+    item's own status, and a sync plans reranks within each status only.
+    """
+
+    BOARD = "board"
+    STATUS = "status"
 
 
 @attrs.frozen
@@ -38,6 +51,15 @@ class Capabilities:
             purpose (an issue tracker's delete). False (the default): a missing item may just be
             lost (a file rewritten by hand, rows lost), so a sync treats it as a deletion only
             when the read reports it (``ReadResult.removed``) and otherwise creates it again.
+        carries_history: a write stores the history a change carries from its source board
+            (``CreateItem.history``, ``MoveStatus.history``: created, resolved, sprints and the
+            transitions with their times), as a file or a mirror can. False (the default): the
+            tool stamps its own times on what is written (Jira, Trello), so a board copied into
+            it starts its history at the copy.
+        rank_scope: what the order ranks an item among: the whole board, or its status
+            (:class:`RankScope`).
+        board: :meth:`~agilemarketing.adapter.Adapter.board` describes the board (its stages,
+            WIP limits, cycles: a :class:`~agilemarketing.adapter.BoardDescription`).
 
     >>> from agilemarketing.adapter import MoveStatus
     >>> caps = Capabilities(write=True)
@@ -51,6 +73,9 @@ class Capabilities:
     rank: bool = False
     history: HistoryFidelity = attrs.field(default=HistoryFidelity.EXACT, converter=HistoryFidelity)
     missing_is_deleted: bool = False
+    carries_history: bool = False
+    rank_scope: RankScope = attrs.field(default=RankScope.BOARD, converter=RankScope)
+    board: bool = False
 
     def supports(self, change: Change) -> bool:
         """Whether an adapter with these capabilities can apply ``change``."""

@@ -22,6 +22,7 @@ from agilemarketing.adapter.carried import CarriedHistory
 from agilemarketing.adapter.fields import RESERVED_FIELDS, FieldValue, frozen_fields
 from agilemarketing.adapter.records import ItemRecord
 from agilemarketing.errors import AgileMarketingError, InvalidValue
+from agilemarketing.validators import required
 
 __all__ = [
     "CHANGE_TYPES",
@@ -35,16 +36,6 @@ __all__ = [
     "UpdateFields",
     "change_from_dict",
 ]
-
-
-def _nonempty(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidValue(
-            f"{attribute.name} must be a non-empty string",
-            where=f"{type(instance).__name__}.{attribute.name}",
-            fix=f"give the {attribute.name}",
-            value=value,
-        )
 
 
 def _optional_points(value: float | int | str | None) -> float | None:
@@ -84,7 +75,7 @@ class Change:
     """
 
     kind: ClassVar[str] = ""
-    key: str = attrs.field(validator=_nonempty)
+    key: str = attrs.field(validator=required)
     origin: str = attrs.field(default="", kw_only=True)
 
     def as_dict(self) -> dict[str, Any]:
@@ -233,7 +224,7 @@ class MoveStatus(Change):
     """
 
     kind: ClassVar[str] = "move"
-    to_status: str = attrs.field(validator=_nonempty)
+    to_status: str = attrs.field(validator=required)
     from_status: str | None = attrs.field(default=None, converter=_optional_status)
     history: CarriedHistory | None = attrs.field(default=None, converter=_carried, kw_only=True)
 

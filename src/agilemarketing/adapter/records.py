@@ -8,6 +8,7 @@ from datetime import datetime
 import attrs
 
 from agilemarketing.adapter.fields import CORE_FIELDS, FieldValue, frozen_fields
+from agilemarketing.errors import InvalidValue
 from agilemarketing.history import ItemHistory
 from agilemarketing.utc import optional_utc
 
@@ -26,6 +27,9 @@ class ItemRecord:
         history: the item and its status changes (the core every consumer understands).
         fields: extra fields by name (description, due date, RICE inputs...), read-only view.
         done_criteria: the Definition-of-Done criteria the item meets (checklist state).
+        done_total: how many criteria its checklist has, when the source knows (a Trello
+            checklist of four items: 4); None when it does not. Never fewer than the criteria
+            met.
         version: the source's change marker for this item (an etag, an ``updated`` stamp, a
             revision), compared by the mirror to notice that an item changed; None if unknown.
         updated: when the item last changed at the source (UTC), if known.
@@ -35,6 +39,8 @@ class ItemRecord:
     ...                     fields={"channel": "email"})
     >>> record.key, record.get("summary"), record.get("channel"), record.get("missing")
     ('MKT-1', 'Launch email', 'email', None)
+    >>> ItemRecord(record.history, done_criteria={"Proofread"}, done_total=4).done_state
+    '1 of 4'
     """
 
     history: ItemHistory
@@ -44,6 +50,29 @@ class ItemRecord:
     done_criteria: frozenset[str] = attrs.field(factory=frozenset, converter=_frozenset_of_str)
     version: str | None = None
     updated: datetime | None = attrs.field(default=None, converter=optional_utc)
+    done_total: int | None = attrs.field(default=None, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        total = self.done_total
+        if total is None:
+            return
+        if isinstance(total, bool) or not isinstance(total, int) or total < len(self.done_criteria):
+            raise InvalidValue(
+                "done_total must be a whole number of criteria, at least as many as are met "
+                f"({len(self.done_criteria)})",
+                where=f"item {self.history.key}",
+                fix="give the size of the item's Definition-of-Done checklist, or None",
+                value=total,
+            )
+
+    @property
+    def done_state(self) -> str | None:
+        """The Definition-of-Done state in words: ``"3 of 4"`` when the checklist's size is
+        known, ``"3 met"`` when only the criteria met are, None when the item records none."""
+        met = len(self.done_criteria)
+        if self.done_total is not None:
+            return f"{met} of {self.done_total}"
+        return f"{met} met" if met else None
 
     @property
     def key(self) -> str:

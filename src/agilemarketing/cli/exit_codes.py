@@ -6,13 +6,17 @@
   capacity or serve its Guidepoint (``blueprint --check``); two plugins claiming one name
   (``plugins``).
 - ``2`` ``USAGE``: a usage or input error: a bad option, URL, configuration or planning file; a
-  missing or invalid history, workflow, mirror or secret; a cycle or Blueprint version that does
-  not exist; a target that cannot be written as asked (a Jira export).
+  missing or invalid history, workflow, mirror or secret; a secret the tool refused
+  (:class:`~agilemarketing.errors.AuthenticationFailed`, HTTP 401/403: the message names the
+  environment variable); an adapter option the adapter does not know; a cycle or Blueprint
+  version that does not exist; a target that cannot be written as asked (a Jira export).
 - ``3`` ``FAILED_CHANGES``: ``sync`` applied some changes and the target refused others.
 - ``4`` ``ERROR``: the command stopped on an error outside its input: the output could not be
   written (``report``: a directory holding other files, a full disk; ``sync``: a full disk under
-  the mirror) or a system failed (an adapter's server, the disk). Fix that and run it again; a
-  sync resumes where it stopped.
+  the mirror) or a system failed: a
+  remote tool that did not answer or answered with a server error after the adapter's retries
+  (:class:`~agilemarketing.errors.RemoteError`), the disk. Fix that (or wait) and run it
+  again; a sync resumes where it stopped.
 - ``5`` ``NO_FORECAST``: ``forecast`` found no finished item in the throughput window; widen it.
 - ``6`` ``BUSY``: ``sync``: another sync holds the target or the mirror (its lock), so nothing was
   changed; the message names the process holding it and since when. Run again once it is done,
@@ -28,7 +32,7 @@ from typing import NoReturn
 
 import click
 
-__all__ = ["ExitCode", "command_error", "fail"]
+__all__ = ["ExitCode", "command_error", "exit_code_of", "fail"]
 
 
 class ExitCode(enum.IntEnum):
@@ -41,6 +45,25 @@ class ExitCode(enum.IntEnum):
     ERROR = 4  #: stopped on an error outside the input (output, disk, server): fix, run again
     NO_FORECAST = 5  #: no item finished in the throughput window: widen it
     BUSY = 6  #: another sync holds the target or the mirror: nothing changed; run again later
+
+
+def exit_code_of(error: BaseException) -> ExitCode:
+    """The table's code for an error a command stops on: a secret the tool refused is ``USAGE``
+    (fix the secret), any other failure of a remote tool ``ERROR`` (run it again), the rest of
+    the library's errors ``USAGE`` (fix the input), anything else ``ERROR``.
+
+    >>> from agilemarketing.errors import AuthenticationFailed, InvalidValue, RemoteError
+    >>> [exit_code_of(e).name for e in (AuthenticationFailed("T"), RemoteError("GET", "/x"),
+    ...                                   InvalidValue("bad"), OSError("disk full"))]
+    ['USAGE', 'ERROR', 'USAGE', 'ERROR']
+    """
+    from agilemarketing.errors import AgileMarketingError, AuthenticationFailed, RemoteError
+
+    if isinstance(error, AuthenticationFailed):
+        return ExitCode.USAGE
+    if isinstance(error, RemoteError):
+        return ExitCode.ERROR
+    return ExitCode.USAGE if isinstance(error, AgileMarketingError) else ExitCode.ERROR
 
 
 def fail(message: str, code: ExitCode) -> NoReturn:

@@ -18,8 +18,9 @@ from pathlib import Path
 import click
 
 from agilemarketing.adapter import ItemRecord, parse_adapter_url
+from agilemarketing.cli._boards import board_of, board_workflow
 from agilemarketing.cli._options import workflow_from, workflow_options
-from agilemarketing.cli.exit_codes import ExitCode, command_error
+from agilemarketing.cli.exit_codes import ExitCode, command_error, exit_code_of
 from agilemarketing.cycles import Cycle
 from agilemarketing.errors import AgileMarketingError, DoesNotServeGuidepoint, NotFound
 from agilemarketing.historyio import CycleWindow, HistoryTable
@@ -57,7 +58,7 @@ def _load(source: str) -> PlanningFile:
     try:
         return PlanningFile.load(source)
     except AgileMarketingError as exc:
-        raise command_error(str(exc)) from exc
+        raise command_error(str(exc), exit_code_of(exc)) from exc
 
 
 def _is_planning_file(source: str) -> bool:
@@ -74,7 +75,7 @@ def _stored_plan(source: str) -> PlanningFile | None:
     except NotFound:
         return None
     except AgileMarketingError as exc:
-        raise command_error(str(exc)) from exc
+        raise command_error(str(exc), exit_code_of(exc)) from exc
 
 
 @click.command("showcase")
@@ -148,8 +149,20 @@ def showcase(
             summary = _planned_showcase(plan, cycle_name, source)
             _emit(summary, fmt, limit, output)
             return
-        flow = workflow_from(workflow_file, stages, start_stage, done_stage)
+        try:
+            board = board_of(source) if workflow_file is None and not stages else None
+            flow = (
+                board_workflow(source, start_stage, done_stage, board=board) if board else None
+            ) or workflow_from(workflow_file, stages, start_stage, done_stage)
+        except AgileMarketingError as exc:
+            raise command_error(str(exc), exit_code_of(exc)) from exc
         windows = [] if plan is None else [_window(r.cycle) for r in plan.cycles]
+        if board is not None:  # the board's own cycles, with their dates
+            windows += [
+                CycleWindow(c.name, c.start, c.end)
+                for c in board.cycles
+                if c.start is not None and c.end is not None and c.start < c.end
+            ]
         if dates:
             if not cycle_name:
                 raise click.UsageError("--dates goes with --cycle NAME")
@@ -167,7 +180,7 @@ def showcase(
                 else plan.showcase(report.cycle.name, report=report)
             )
         except AgileMarketingError as exc:
-            raise command_error(str(exc)) from exc
+            raise command_error(str(exc), exit_code_of(exc)) from exc
         if not has_memberships:
             click.echo(
                 f"note: {source} records no cycle memberships (when items joined a cycle), so "
@@ -209,7 +222,7 @@ def _planned_showcase(plan: PlanningFile, cycle_name: str | None, source: str) -
     try:
         return plan.showcase(cycle_name or plan.cycles[-1].cycle.name)
     except AgileMarketingError as exc:
-        raise command_error(str(exc)) from exc
+        raise command_error(str(exc), exit_code_of(exc)) from exc
 
 
 def _effort(values: tuple[str, ...]) -> dict[str, float]:
@@ -285,7 +298,7 @@ def blueprint(
     except DoesNotServeGuidepoint as exc:
         raise command_error(str(exc), ExitCode.CONFLICTS) from exc
     except AgileMarketingError as exc:
-        raise command_error(str(exc)) from exc
+        raise command_error(str(exc), exit_code_of(exc)) from exc
     click.echo()
     click.echo(str(check))
     if not check.fits:

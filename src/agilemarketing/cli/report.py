@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ import attrs
 import click
 
 from agilemarketing._redaction import secrets_seen
+from agilemarketing.cli._boards import board_workflow
 from agilemarketing.cli._options import (
     backwards_option,
     calendar_from,
@@ -43,7 +44,7 @@ from agilemarketing.cli._options import (
     workflow_from,
     workflow_options,
 )
-from agilemarketing.cli.exit_codes import ExitCode, fail
+from agilemarketing.cli.exit_codes import ExitCode, exit_code_of, fail
 from agilemarketing.errors import (
     AgileMarketingError,
     InvalidInputGroup,
@@ -52,6 +53,7 @@ from agilemarketing.errors import (
     ReportOutputError,
 )
 from agilemarketing.flow import FlowLog, FlowPolicy
+from agilemarketing.flow.infer import infer_workflow
 from agilemarketing.forecast import (
     ForecastMethod,
     ThroughputSample,
@@ -60,12 +62,12 @@ from agilemarketing.forecast import (
     ranked_completion,
     when_done,
 )
-from agilemarketing.history import ItemHistory
 from agilemarketing.historyio import HistoryTable
 from agilemarketing.metrics import Window, throughput
 from agilemarketing.report import (
     FlowReport,
     ReportSettings,
+    load_done_states,
     load_history,
     open_campaigns,
     throughput_sample,
@@ -101,54 +103,6 @@ _common = stack(
 simulation."""
 
 
-_TO_DO = {"backlog", "to do", "todo", "open", "new", "selected for development", "ready", "idea"}
-_DONE = {"done", "closed", "resolved", "released", "published", "complete", "completed", "live"}
-
-
-def _inferred_workflow(
-    histories: Iterable[ItemHistory],
-    start: str | None,
-    done: str | None,
-    waiting: tuple[str, ...],
-) -> Workflow:
-    """A workflow from the statuses the items went through, for a report without --workflow
-    or --stages: statuses in their usual order of appearance; conventional to-do and done names
-    (and the status of resolved items) set where cycle time starts and ends."""
-    positions: dict[str, list[float]] = {}
-    done_statuses: set[str] = set()
-    for history in histories:
-        path = [t.to_status for t in history.transitions] or [history.status]
-        path = [status for status in path if status]
-        for index, status in enumerate(path):
-            positions.setdefault(status, []).append(index / max(len(path) - 1, 1))
-        if history.resolved is not None and history.status:
-            done_statuses.add(history.status)
-    done_statuses |= {s for s in positions if s.casefold() in _DONE}
-    order = sorted(
-        positions, key=lambda s: (s in done_statuses, sum(positions[s]) / len(positions[s]))
-    )
-    to_do = [s for s in order if s.casefold() in _TO_DO and s not in done_statuses]
-    if not order or not done_statuses:
-        raise click.UsageError(
-            "cannot tell which status means done from the data; say how the board flows: "
-            '--workflow FILE.toml, or --stages "Backlog,Doing,Done" (with --start and --done)'
-        )
-    order = to_do + [s for s in order if s not in to_do]
-    first_in_progress = next((s for s in order if s not in to_do), order[-1])
-    return Workflow.from_shorthand(
-        order,
-        start=start or first_in_progress,
-        done=done or next(s for s in order if s in done_statuses),
-        waiting=waiting,
-    )
-
-
-def _shorthand(workflow: Workflow) -> str:
-    return (
-        f'--stages "{",".join(workflow.names)}" --start "{workflow.start}" --done "{workflow.done}"'
-    )
-
-
 def _guard(run: Callable[[], None]) -> None:
     """Run a command body, turning library errors into messages and exit codes; no message
     shows a secret an adapter read (from an adapter URL source)."""
@@ -164,8 +118,8 @@ def _guard(run: Callable[[], None]) -> None:
         except InvalidInputGroup as group:
             lines = [str(group)] + [f"  {problem}" for problem in group.exceptions]
             fail(seen()("\n".join(lines)), ExitCode.USAGE)
-        except AgileMarketingError as exc:
-            fail(seen()(str(exc)), ExitCode.USAGE)
+        except AgileMarketingError as exc:  # a remote tool's failure is ERROR, a refused secret
+            fail(seen()(str(exc)), exit_code_of(exc))  # and every input error USAGE
         except OSError as exc:
             fail(seen()(str(exc)), ExitCode.ERROR)
 
@@ -191,10 +145,16 @@ class _Inputs:
     policy: FlowPolicy
 
     @classmethod
-    def of(cls, options: dict[str, Any]) -> _Inputs:
+    def of(cls, options: dict[str, Any], described: Workflow | None = None) -> _Inputs:
+        if described is None and options["workflow_file"] is None and not options["stages"]:
+            # No workflow given: the board's own description, when it has one.
+            described = board_workflow(
+                options["history"], options["start_stage"], options["done_stage"]
+            )
         return cls(
             history=options["history"],
-            workflow=workflow_from(
+            workflow=described
+            or workflow_from(
                 options["workflow_file"],
                 options["stages"],
                 options["start_stage"],
@@ -254,17 +214,23 @@ def report(
 
     def run() -> None:
         source: HistoryTable | str = common["history"]
+        described = None
         if common["workflow_file"] is None and not common["stages"]:
+            described = board_workflow(
+                common["history"], common["start_stage"], common["done_stage"]
+            )
+        if described is None and common["workflow_file"] is None and not common["stages"]:
             source = load_history(common["history"])
-            inferred = _inferred_workflow(
+            guessed = infer_workflow(
                 source.histories(), common["start_stage"], common["done_stage"], common["waiting"]
             )
+            inferred = guessed.workflow
             click.echo(
-                f"No workflow given; inferred from the data: {_shorthand(inferred)}", err=True
+                f"No workflow given; inferred from the data: {guessed.shorthand()}", err=True
             )
             common["stages"] = ",".join(inferred.names)
             common["start_stage"], common["done_stage"] = inferred.start, inferred.done
-        given = _Inputs.of(common)
+        given = _Inputs.of(common, described)
         settings = ReportSettings(
             title=title,
             calendar=given.calendar,
@@ -276,7 +242,13 @@ def report(
             seed=given.seed,
             policy=given.policy,
         )
-        built = FlowReport.build(source, given.workflow, settings=settings, source=given.history)
+        built = FlowReport.build(
+            source,
+            given.workflow,
+            settings=settings,
+            source=given.history,
+            done_states=load_done_states(given.history),
+        )
         files = built.write(out)
         click.echo(
             f"Report written: {files.html} ({len(built.log)} items; {len(files.charts)} charts, "

@@ -30,12 +30,14 @@ from agilemarketing.cli._options import config_option, json_option, load_config
 from agilemarketing.cli.exit_codes import ExitCode, fail
 from agilemarketing.errors import (
     AgileMarketingError,
+    AuthenticationFailed,
     InvalidInputGroup,
     InvalidValue,
     MirrorDiskError,
     MirrorError,
     MissingSecret,
     NotFound,
+    RemoteError,
     SourceError,
     SyncConflictError,
     SyncLocked,
@@ -223,6 +225,10 @@ def _sync(
     except InvalidInputGroup as group:  # several bad rows of an input: each on its own line
         lines = [group.message, *(f"  {problem}" for problem in group.exceptions)]
         fail(clean("\n".join(lines)), ExitCode.USAGE)
+    except AuthenticationFailed as exc:  # the tool refused the secret: fix the variable
+        fail(clean(str(exc)), ExitCode.USAGE)
+    except RemoteError as exc:  # the tool failed after the adapter's retries: run it again
+        fail(clean(str(exc)), ExitCode.ERROR)
     except (
         InvalidValue,
         NotFound,

@@ -72,6 +72,7 @@ from agilemarketing.errors.planning import (
     VotesHidden,
     OutliersMustExplain,
     NotConverged,
+    NotFacilitator,
     SerializationError,
 )
 from agilemarketing.errors.history import (
@@ -85,6 +86,8 @@ from agilemarketing.errors.adapter import (
     InvalidCursor,
     ChangeConflict,
     MissingSecret,
+    RemoteError,
+    AuthenticationFailed,
 )
 from agilemarketing.errors.sync import (
     MirrorError,
@@ -108,6 +111,7 @@ __all__ = [
     "AgileMarketingError",
     "AlreadyDecided",
     "AntiMetricError",
+    "AuthenticationFailed",
     "BlueprintOverCapacity",
     "ChangeConflict",
     "CycleStateError",
@@ -132,12 +136,14 @@ __all__ = [
     "NotAReordering",
     "NotConverged",
     "NotDone",
+    "NotFacilitator",
     "NotFound",
     "NotMarketingOwner",
     "OutliersMustExplain",
     "OverCommitted",
     "PluginConflict",
     "PositionOutOfRange",
+    "RemoteError",
     "ReportOutputError",
     "RequestIncomplete",
     "SelfRelativeMove",

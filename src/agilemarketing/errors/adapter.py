@@ -8,10 +8,12 @@ from agilemarketing.errors.base import AgileMarketingError, InvalidValue, NotFou
 
 __all__ = [
     "AdapterUrlError",
+    "AuthenticationFailed",
     "ChangeConflict",
     "InvalidCursor",
     "MissingSecret",
     "PluginConflict",
+    "RemoteError",
     "UnknownPlugin",
     "UnsupportedChange",
 ]
@@ -155,4 +157,110 @@ class MissingSecret(AgileMarketingError):
             f"environment variable {variable} is not set",
             where=f"adapter {adapter!r}",
             fix=f"export {variable}=<your secret> before running",
+        )
+
+
+def _bare_path(path: str) -> str:
+    """A request path without its query string (where tools put keys and tokens)."""
+    return path.split("?", 1)[0].split("#", 1)[0]
+
+
+class RemoteError(AgileMarketingError):
+    """A remote tool (Jira, Trello, a web API) failed for good, after the adapter's own retries:
+    no answer (a time-out, a dropped connection) or an error answer from its server.
+
+    The command line exits with code 4 (``ERROR``): nothing is wrong with the input; run the
+    same command again later and a sync resumes where it stopped. Adapters subclass it for
+    their own transport errors.
+
+    Attributes:
+        method: the HTTP method (``"GET"``).
+        path: the request's path, without its query string (which may carry a secret).
+        status: the last HTTP status, or None when no answer came.
+        message: what the tool said ("" when it said nothing).
+        tool: the tool and site (``"Jira https://example.atlassian.net"``), if known.
+
+    >>> error = RemoteError("get", "/1/boards/abc/cards?key=k&token=t", status=503,
+    ...                     message="busy", tool="Trello")
+    >>> print(error)
+    Trello: GET /1/boards/abc/cards failed: HTTP 503: busy. Fix: try again later: the adapter \
+already retried what was safe to retry, and a sync resumes where it stopped.
+    >>> error.retryable
+    True
+    """
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        *,
+        status: int | None = None,
+        message: str = "",
+        tool: str = "",
+        what: str | None = None,
+        where: str | None = None,
+        fix: str | None = None,
+    ) -> None:
+        self.method = method.upper()
+        self.path = _bare_path(path)
+        self.status = status
+        self.message = message
+        self.tool = tool
+        answer = f"HTTP {status}" if status is not None else "no answer"
+        text = f"{self.method} {self.path} failed: {answer}" + (f": {message}" if message else "")
+        super().__init__(
+            what or text,
+            where=where or tool or "remote tool",
+            fix=fix
+            or "try again later: the adapter already retried what was safe to retry, and a "
+            "sync resumes where it stopped",
+        )
+
+    @property
+    def retryable(self) -> bool:
+        """Whether the same request may succeed later (no answer, 429 or a 5xx)."""
+        return self.status is None or self.status == 429 or self.status >= 500
+
+
+class AuthenticationFailed(RemoteError):
+    """The tool refused the secret (HTTP 401) or the user lacks a permission (HTTP 403).
+
+    Names the environment variable that held the secret, never its value. The command line
+    exits with code 2 (``USAGE``): the secret or the user's rights need fixing, not the tool.
+
+    Attributes:
+        variable: the environment variable the refused secret came from.
+
+    >>> print(AuthenticationFailed("JIRA_TOKEN", method="GET", path="/rest/api/3/myself",
+    ...                            tool="Jira https://example.atlassian.net"))
+    Jira https://example.atlassian.net: the tool refused the secret in JIRA_TOKEN (HTTP 401). \
+Fix: check that JIRA_TOKEN holds a current secret for this user and that the user may read \
+the board (tokens can be revoked or expire).
+    """
+
+    def __init__(
+        self,
+        variable: str,
+        *,
+        method: str = "GET",
+        path: str = "",
+        status: int = 401,
+        message: str = "",
+        tool: str = "",
+        what: str | None = None,
+        where: str | None = None,
+        fix: str | None = None,
+    ) -> None:
+        self.variable = variable
+        super().__init__(
+            method,
+            path,
+            status=status,
+            message=message,
+            tool=tool,
+            what=what or f"the tool refused the secret in {variable} (HTTP {status})",
+            where=where,
+            fix=fix
+            or f"check that {variable} holds a current secret for this user and that the user "
+            "may read the board (tokens can be revoked or expire)",
         )

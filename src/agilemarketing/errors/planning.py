@@ -12,6 +12,7 @@ __all__ = [
     "BlueprintOverCapacity",
     "DoesNotServeGuidepoint",
     "NotConverged",
+    "NotFacilitator",
     "NotMarketingOwner",
     "OutliersMustExplain",
     "RequestIncomplete",
@@ -27,19 +28,32 @@ class NotMarketingOwner(AgileMarketingError, PermissionError):
     to the Owner rather than to a team member.
 
     Attributes:
-        who: who tried.
+        who: who tried (None when no one was named).
         owner: the Marketing Owner.
         action: what they tried to do.
     """
 
-    def __init__(self, who: str, *, owner: str, action: str) -> None:
+    def __init__(
+        self,
+        who: str | None,
+        *,
+        owner: str,
+        action: str,
+        where: str = "triage",
+        fix: str | None = None,
+    ) -> None:
         self.who = who
         self.owner = owner
         self.action = action
+        what = (
+            f"no one was named to {action}: only the Marketing Owner ({owner!r}) decides"
+            if who is None
+            else f"{who!r} cannot {action}: only the Marketing Owner ({owner!r}) decides"
+        )
         super().__init__(
-            f"{who!r} cannot {action}: only the Marketing Owner ({owner!r}) decides",
-            where="triage",
-            fix=f"bring the request to {owner}, who accepts, defers or declines it",
+            what,
+            where=where,
+            fix=fix or f"bring the request to {owner}, who accepts, defers or declines it",
         )
 
 
@@ -186,7 +200,8 @@ class NotConverged(AgileMarketingError):
         super().__init__(
             f"the votes have not converged ({shown})",
             where=f"planning poker on {item}",
-            fix="let the outliers explain and vote again, or settle() with a recorded reason",
+            fix="let the outliers explain and vote again; after the last round the team (before "
+            "it, only the facilitator) may settle() with a recorded reason",
         )
 
 
@@ -206,4 +221,35 @@ class SerializationError(InvalidValue):
             where=path,
             fix="write the document with agilemarketing.serialize.dumps, or fix that value",
             value=value,
+        )
+
+
+class NotFacilitator(AgileMarketingError, PermissionError):
+    """Someone other than the facilitator (the Agile Champion) cut a Planning Poker vote short.
+
+    Votes are revealed, the outliers explain and the team votes again until the votes converge;
+    only the facilitator may settle an estimate before that (or before the last round).
+
+    Attributes:
+        who: who tried.
+        facilitator: the session's facilitator (None when it names none).
+        item: the item being sized.
+    """
+
+    def __init__(self, who: str, *, facilitator: str | None, item: str, rounds: str) -> None:
+        self.who = who
+        self.facilitator = facilitator
+        self.item = item
+        fix = (
+            f"vote again until the votes converge, or let {facilitator} (the facilitator) "
+            "settle it with a reason"
+            if facilitator
+            else "vote again until the votes converge or the last round is played, or name the "
+            "Agile Champion: PokerSession(..., facilitator='<name>')"
+        )
+        super().__init__(
+            f"{who!r} cannot settle the estimate after {rounds}: before the votes converge or "
+            "the last round, only the facilitator (the Agile Champion) may",
+            where=f"planning poker on {item}",
+            fix=fix,
         )

@@ -23,7 +23,10 @@ __all__ = ["DayAxis", "count_by_day", "day_axis", "day_index", "team_calendar"]
 
 @attrs.frozen
 class DayAxis:
-    """Consecutive local days and the UTC moment each is observed at (its end, or as_of)."""
+    """Consecutive local days and the UTC moment each is observed at: its last microsecond (a
+    day is [00:00, 24:00) local, so an event at 00:00 belongs to its own day), or ``as_of``.
+
+    Every daily metric counts a moment ``t`` on day ``d`` when ``t <= snapshots[d]``."""
 
     days: DateArray
     snapshots: IntArray  # int64 us
@@ -54,7 +57,8 @@ def day_axis(log: FlowLog, cal: WorkCalendar, first: Any = None) -> DayAxis:
     first_day = min(first_day, last_day)
     days = np.arange(first_day, last_day + 1, dtype="datetime64[D]")
     ends = cal.midnights(first_day + 1, last_day + 1).view(np.int64)
-    snapshots = np.minimum(ends, int(as_of.view(np.int64)))
+    # the last microsecond of each day: a move at the next 00:00 is the next day's
+    snapshots = np.minimum(ends - 1, int(as_of.view(np.int64)))
     return DayAxis(days, snapshots)
 
 

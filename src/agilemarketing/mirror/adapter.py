@@ -12,6 +12,7 @@ import attrs
 from agilemarketing.adapter import (
     Adapter,
     AnyChange,
+    BoardDescription,
     Capabilities,
     ChangeResult,
     ChangeStatus,
@@ -51,7 +52,13 @@ class MirrorAdapter(Adapter):
 
     name: ClassVar[str] = "mirror"
     capabilities: ClassVar[Capabilities] = Capabilities(
-        read=True, incremental_read=True, write=True, rank=True, history=HistoryFidelity.EXACT
+        read=True,
+        incremental_read=True,
+        write=True,
+        rank=True,
+        history=HistoryFidelity.EXACT,
+        carries_history=True,
+        board=True,
     )
 
     def __init__(
@@ -123,6 +130,11 @@ class MirrorAdapter(Adapter):
         if self._pending:
             records.update(self._pending)
         return sorted(records.values(), key=rank_order)
+
+    def board(self) -> BoardDescription | None:
+        """The description of the board synced into this mirror (stored by the last sync from
+        a source that describes its board, its statuses in the mirror's vocabulary), or None."""
+        return self.mirror.description(OWN_BOARD)
 
     # --- writing ----------------------------------------------------------------------------------
 

@@ -74,6 +74,22 @@ def _blocked_from(text: str) -> tuple[BlockedPeriod, ...]:
     )
 
 
+def _done_json(record: ItemRecord) -> str:
+    """The ``done_criteria`` column: the criteria met as a list, or with the checklist's size
+    as ``{"met": [...], "total": n}`` when it is known (older rows hold the list)."""
+    met = sorted(record.done_criteria)
+    if record.done_total is None:
+        return encode(met)
+    return encode({"met": met, "total": record.done_total})
+
+
+def _done_from(text: str) -> tuple[list[str], int | None]:
+    value = decode(text)
+    if isinstance(value, dict):
+        return list(value.get("met", ())), value.get("total")
+    return list(value), None
+
+
 INSERT_ITEM = (
     "INSERT INTO items (source, item_key, summary, item_type, status, created, resolved, points, "
     "labels, sprints, item_rank, blocked, seen_at, extra_fields, done_criteria, item_version, "
@@ -119,7 +135,7 @@ def item_row(source: str, r: ItemRecord, seen_at: str, revision: int) -> tuple[A
         _blocked_json(h.blocked),
         seen_at,
         encode({k: list(v) if isinstance(v, tuple) else v for k, v in r.fields.items()}),
-        encode(sorted(r.done_criteria)),
+        _done_json(r),
         r.version,
         optional_timestamp(r.updated),
         revision,
@@ -142,10 +158,12 @@ def row_record(row: Sequence[Any], transitions: list[Transition]) -> ItemRecord:
         blocked=_blocked_from(row[11]),
         transitions=transitions,
     )
+    met, total = _done_from(row[14])
     return ItemRecord(
         history,
         fields=decode(row[13]),
-        done_criteria=decode(row[14]),
+        done_criteria=met,
         version=row[15],
         updated=parse_timestamp(row[16]),
+        done_total=total,
     )

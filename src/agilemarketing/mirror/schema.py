@@ -138,8 +138,25 @@ _V6: Final = (
     "(SELECT peer FROM sources WHERE peer IS NOT NULL UNION SELECT target FROM journal)",
 )
 
+# v7: what each board says about itself (Adapter.board(): stages, WIP limits, cycles...), and
+# the sync runs that wrote to a target, so the journal can be kept to the last N runs.
+_V7: Final = (
+    """CREATE TABLE board_descriptions (
+        source VARCHAR(1000) NOT NULL PRIMARY KEY,
+        body TEXT NOT NULL,
+        read_at VARCHAR(40) NOT NULL
+    )""",
+    """CREATE TABLE sync_runs (
+        target VARCHAR(1000) NOT NULL,
+        started_at VARCHAR(40) NOT NULL,
+        finished_at VARCHAR(40) NOT NULL,
+        summary TEXT NOT NULL,
+        PRIMARY KEY (target, started_at)
+    )""",
+)
+
 #: The migration steps in order: step N takes the schema from version N-1 to N.
-MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3, _V4, _V5, _V6)
+MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 
 #: The schema version this code writes; older databases are upgraded when opened.
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -20,10 +20,17 @@ from typing import Any, Final
 
 import attrs
 
-from agilemarketing.adapter import ItemRecord
+from agilemarketing.adapter import BoardDescription, ItemRecord
 from agilemarketing.adapter.locking import file_lock
 from agilemarketing.errors import MirrorError
 from agilemarketing.history import ItemHistory, Transition
+from agilemarketing.mirror.boards import (
+    compact_journal,
+    read_description,
+    read_runs,
+    record_run,
+    save_description,
+)
 from agilemarketing.mirror.connection import connect
 from agilemarketing.mirror.journal import (
     JournalEntry,
@@ -208,8 +215,10 @@ class Mirror:
 
     def rename_board(self, old: str, new: str) -> bool:
         """Give the board ``old`` the name ``new``: its items, history, cursor, journal and the
-        boards that name it as their peer; return False (and change nothing) when there is no
-        board ``old`` or there is one named ``new`` already. Must run inside
+        boards that name it as their peer; return False (and change nothing) when there is one
+        named ``new`` already, or nothing is named ``old``. A name only the journal or a peer
+        still holds (a board that was a target only keeps its base under its target-side name,
+        see :mod:`agilemarketing.mirror.bases`) is renamed there. Must run inside
         :meth:`transaction`.
 
         A sync renames a board stored under the text a user typed by an earlier release
@@ -218,8 +227,14 @@ class Mirror:
         """
         self._require_transaction("rename_board")
         names = set(self.sources())
-        if old not in names or new in names or old == new:
+        if new in names or old == new:
             return False
+        if old not in names:
+            peers = self._conn.execute("UPDATE sources SET peer = ? WHERE peer = ?", (new, old))
+            entries = self._conn.execute(
+                "UPDATE journal SET target = ? WHERE target = ?", (new, old)
+            )
+            return bool(peers.rowcount or entries.rowcount)
         self._conn.execute(
             "INSERT INTO sources (name, cursor_value, synced_at, peer, revision) "
             "SELECT ?, cursor_value, synced_at, peer, revision FROM sources WHERE name = ?",
@@ -463,3 +478,46 @@ class Mirror:
     ) -> list[JournalEntry]:
         """Journal entries, oldest first, optionally only for one target and/or status."""
         return read_journal(self._conn, target, status=status)
+
+    # --- board descriptions and runs (what each board says of itself; the runs that wrote) ------
+
+    def save_description(
+        self, source: str, description: BoardDescription, *, read_at: datetime | None = None
+    ) -> bool:
+        """Store what ``source`` says about itself (:meth:`Adapter.board`), replacing the
+        description stored before; False when it is unchanged (nothing is written). Must run
+        inside :meth:`transaction`."""
+        self._require_transaction("save_description")
+        return save_description(self._conn, source, description, read_at or utcnow())
+
+    def description(self, source: str = OWN_BOARD) -> BoardDescription | None:
+        """The description stored for a board (None when none was stored)."""
+        return read_description(self._conn, source, self._where)
+
+    def record_run(
+        self,
+        target: str,
+        started_at: datetime,
+        summary: Mapping[str, Any],
+        *,
+        finished_at: datetime | None = None,
+    ) -> None:
+        """Note a sync run that wrote to ``target`` (what the journal's bounds count). Must run
+        inside :meth:`transaction`."""
+        self._require_transaction("record_run")
+        record_run(self._conn, target, started_at, finished_at or utcnow(), summary)
+
+    def runs(self, target: str) -> list[dict[str, Any]]:
+        """The sync runs recorded for ``target``, newest first."""
+        return read_runs(self._conn, target)
+
+    def compact_journal(
+        self, target: str, *, keep_runs: int, keep_days: float, now: datetime | None = None
+    ) -> int:
+        """Drop ``target``'s applied journal entries older than both the last ``keep_runs``
+        runs and ``keep_days`` days; return how many. Planned and failed entries stay. Must
+        run inside :meth:`transaction`."""
+        self._require_transaction("compact_journal")
+        return compact_journal(
+            self._conn, target, keep_runs=keep_runs, keep_days=keep_days, now=now or utcnow()
+        )

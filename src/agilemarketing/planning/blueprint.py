@@ -28,7 +28,6 @@ from typing import Any
 
 import attrs
 
-from agilemarketing._text import required
 from agilemarketing.cycles import CycleReport, capacity_from_history
 from agilemarketing.errors import (
     BlueprintOverCapacity,
@@ -38,8 +37,12 @@ from agilemarketing.errors import (
     raise_all,
 )
 from agilemarketing.planning.guidepoint import Guidepoint
+from agilemarketing.validators import a, instances, number, required, sequence, stripped
 
-__all__ = ["Blueprint", "BlueprintDiff", "CapacityCheck", "Priority", "month_of"]
+__all__ = ["MAX_PRIORITIES", "Blueprint", "BlueprintDiff", "CapacityCheck", "Priority", "month_of"]
+
+MAX_PRIORITIES = 5
+"""How many priorities a Blueprint holds at most: a *few* high-level ones, not a task list."""
 
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*$")
 _NORMAL = frozenset(f"{y:04d}-{m:02d}" for y in range(1990, 2100) for m in range(1, 13))
@@ -86,19 +89,31 @@ def _next_month(month: str) -> str:
     return f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"
 
 
-def _text(value: str) -> str:
-    return str(value).strip()
-
-
 def _effort(
     value: Mapping[str, float] | Iterable[tuple[str, float]],
 ) -> tuple[tuple[str, float], ...]:
-    pairs = value.items() if isinstance(value, Mapping) else value
+    pairs = (
+        value.items()
+        if isinstance(value, Mapping)
+        else sequence(value, "Priority.effort", fix=_EFFORT)
+    )
     merged: dict[str, float] = {}
-    for month, points in pairs:
-        key = month_of(month)
-        merged[key] = merged.get(key, 0.0) + float(points)
+    for pair in pairs:
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            raise InvalidValue(
+                "expected (month, effort) pairs", where="Priority.effort", fix=_EFFORT, value=pair
+            )
+        key = month_of(pair[0])
+        merged[key] = merged.get(key, 0.0) + _points(pair[1])
     return tuple(sorted(merged.items()))
+
+
+_EFFORT = 'give effort per month, e.g. {"2026-04": 5}'
+_POINTS = number("Priority.effort", fix=_EFFORT)
+
+
+def _points(value: Any) -> float:
+    return _POINTS(value)
 
 
 @attrs.frozen
@@ -113,8 +128,8 @@ class Priority:
     (8.0, 3.0, ('2026-04', '2026-05'))
     """
 
-    name: str = attrs.field(converter=_text, validator=required)
-    outcome: str = attrs.field(converter=_text, validator=required)
+    name: str = attrs.field(converter=stripped, validator=required)
+    outcome: str = attrs.field(converter=stripped, validator=required)
     effort: tuple[tuple[str, float], ...] = attrs.field(converter=_effort)
     note: str = ""
 
@@ -176,7 +191,11 @@ class CapacityCheck:
 
 
 def _capacity(value: float | Sequence[float]) -> tuple[float, float, float]:
-    values = [float(value)] * 3 if isinstance(value, int | float) else [float(v) for v in value]
+    each = number("Blueprint.capacity", fix="give one number (the same each month) or three")
+    if isinstance(value, int | float | str):
+        values = [each(value)] * 3
+    else:
+        values = [each(v) for v in sequence(value, "Blueprint.capacity", fix=_THREE)]
     if len(values) != 3 or any(not v == v or v < 0 for v in values):
         raise InvalidValue(
             "capacity is three non-negative numbers, one per month",
@@ -187,8 +206,12 @@ def _capacity(value: float | Sequence[float]) -> tuple[float, float, float]:
     return (values[0], values[1], values[2])
 
 
-def _priorities(value: Iterable[Priority]) -> tuple[Priority, ...]:
-    return tuple(value)
+_THREE = "give one number (the same each month) or three"
+_PRIORITIES = instances(Priority, "Blueprint.priorities", fix="give Priority values, best first")
+
+
+def _priorities(value: Any) -> tuple[Priority, ...]:
+    return _PRIORITIES(value)
 
 
 @attrs.frozen
@@ -247,8 +270,9 @@ def _fmt_effort(effort: Mapping[str, float]) -> str:
 class Blueprint:
     """A three-month calendar of a few high-level priorities against a fixed capacity.
 
-    ``priorities`` are in priority order (first = most important); each must serve an outcome
-    of the ``guidepoint`` and take effort only within the three months from ``start``. The
+    ``priorities`` are in priority order (first = most important); there are at most
+    :data:`MAX_PRIORITIES` of them, each must serve an outcome of the ``guidepoint`` and take
+    effort only within the three months from ``start`` and within the Guidepoint's period. The
     Blueprint is never overbooked: constructing one whose load exceeds a month's ``capacity``
     raises :class:`~agilemarketing.errors.BlueprintOverCapacity`.
 
@@ -262,7 +286,9 @@ class Blueprint:
     {'2026-06': 1.0}
     """
 
-    guidepoint: Guidepoint
+    guidepoint: Guidepoint = attrs.field(
+        validator=a(Guidepoint, "Blueprint(guidepoint)", fix="give the Guidepoint it serves")
+    )
     start: str = attrs.field(converter=month_of)
     capacity: tuple[float, float, float] = attrs.field(converter=_capacity)
     priorities: tuple[Priority, ...] = attrs.field(factory=tuple, converter=_priorities)
@@ -290,6 +316,9 @@ class Blueprint:
                         outcomes=self.guidepoint.outcome_names,
                     )
                 )
+            horizon = self._outside_guidepoint(p)
+            if horizon:
+                problems.append(horizon)
             outside = [m for m in p.months if m not in months]
             if outside:
                 problems.append(
@@ -300,6 +329,16 @@ class Blueprint:
                         fix="a Blueprint covers three months; plan later work in the next one",
                     )
                 )
+        if len(self.priorities) > MAX_PRIORITIES:
+            problems.append(
+                InvalidValue(
+                    f"a Blueprint holds a few high-level priorities, at most {MAX_PRIORITIES} "
+                    f"priorities, not {len(self.priorities)}",
+                    where="Blueprint",
+                    fix="move one out to make room (Blueprint.reprioritise(new, move_out=[...])), "
+                    "or keep the smaller work in the backlog",
+                )
+            )
         raise_all(
             [p for p in problems if isinstance(p, InvalidValue | DoesNotServeGuidepoint)],
             "invalid Blueprint",
@@ -313,6 +352,30 @@ class Blueprint:
             last = self.priorities[-1].name
             check = attrs.evolve(self, priorities=self.priorities[:-1]).check(self.priorities[-1])
             raise BlueprintOverCapacity(last, shortfall=over, must_move_out=check.must_move_out)
+
+    def _outside_guidepoint(self, priority: Priority) -> InvalidValue | None:
+        """A problem when ``priority`` takes effort outside the Guidepoint's period."""
+        first, last = month_of(self.guidepoint.starts), month_of(self.guidepoint.ends)
+        mine = [m for m in priority.months if m in self.months]  # the others: reported apart
+        before = [m for m in mine if m < first]
+        after = [m for m in mine if m > last]
+        if not (before or after):
+            return None
+        what = []
+        if before:
+            what.append(
+                f"in {', '.join(before)}, before the Guidepoint starts ({self.guidepoint.starts})"
+            )
+        if after:
+            what.append(
+                f"in {', '.join(after)}, after the Guidepoint ends ({self.guidepoint.ends})"
+            )
+        return InvalidValue(
+            "effort " + " and ".join(what),
+            where=f"priority {priority.name!r}",
+            fix=f"plan it within {first} to {last}; later work belongs to the next Guidepoint "
+            "and its Blueprint",
+        )
 
     @classmethod
     def from_throughput(
@@ -385,7 +448,7 @@ class Blueprint:
         >>> from agilemarketing.items import WorkItem
         >>> from agilemarketing.planning.guidepoint import Outcome
         >>> run = CycleRun(Cycle("C1", datetime(2026, 3, 2, tzinfo=UTC), Capacity.items(9)))
-        >>> run.commit([WorkItem(f"K{i}", "x") for i in range(7)])
+        >>> run.commit([WorkItem(f"K{i}", "x") for i in range(7)], at="2026-02-27T15:00:00Z")
         >>> for i in range(7):
         ...     run.complete(f"K{i}", at="2026-03-05T10:00:00Z")
         >>> gp = Guidepoint("x", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])
@@ -473,11 +536,13 @@ class Blueprint:
             DoesNotServeGuidepoint: it serves no Guidepoint outcome.
         """
         self.guidepoint.require_serves(f"Blueprint priority {priority.name!r}", priority.outcome)
-        if any(p.name.casefold() == priority.name.casefold() for p in self.priorities):
+        same = [p for p in self.priorities if p.name.casefold() == priority.name.casefold()]
+        if same:
             raise InvalidValue(
-                f"priority {priority.name!r} is already on the Blueprint",
+                f"priority {same[0].name!r} is already on the Blueprint",
                 where="Blueprint.add",
-                fix="use reschedule() to change its effort",
+                fix=f"change its effort with Blueprint.reschedule({same[0].name!r}, effort), or "
+                "give the new priority its own name",
             )
         check = self.check(priority)
         if not check.fits:
@@ -526,6 +591,33 @@ class Blueprint:
         for replacement in replacements:
             result = result.add(replacement)
         return result
+
+    def reschedule(
+        self, name: str, effort: Mapping[str, float] | Iterable[tuple[str, float]]
+    ) -> Blueprint:
+        """A copy where the priority called ``name`` takes ``effort`` instead, keeping its rank.
+
+        The new effort must fit the capacity left by the other priorities.
+
+        >>> from datetime import date
+        >>> from agilemarketing.planning.guidepoint import Outcome
+        >>> gp = Guidepoint("x", date(2026, 4, 1), date(2026, 6, 30), [Outcome("pipeline")])
+        >>> bp = Blueprint(gp, "2026-04", 10, [Priority("Flyers", "pipeline", {"2026-04": 8})])
+        >>> print(bp.diff(bp.reschedule("flyers", {"2026-05": 8})))
+        rescheduled Flyers: 2026-04 8 -> 2026-05 8
+
+        Raises:
+            NotFound: no priority has that name.
+            BlueprintOverCapacity: the new effort does not fit; the error says what must move out.
+        """
+        old = self.priority(name)
+        new = attrs.evolve(old, effort=effort)
+        check = self.check(new)
+        if not check.fits:
+            raise BlueprintOverCapacity(
+                new.name, shortfall=dict(check.shortfall), must_move_out=check.must_move_out
+            )
+        return attrs.evolve(self, priorities=[new if p is old else p for p in self.priorities])
 
     def remove(self, name: str) -> Blueprint:
         """A copy without the priority called ``name``."""

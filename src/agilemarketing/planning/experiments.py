@@ -20,7 +20,6 @@ aborted", a good decision that is recorded as learning), **scale** when every cr
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -30,6 +29,7 @@ import attrs
 
 from agilemarketing.errors import AlreadyDecided, InvalidValue, NotFound
 from agilemarketing.utc import ensure_utc
+from agilemarketing.validators import Choices, number, optional_number, sequence, stripped
 
 __all__ = [
     "Comparison",
@@ -44,14 +44,14 @@ __all__ = [
 ]
 
 
-class Comparison(enum.StrEnum):
+class Comparison(Choices):
     """Which side of the threshold is success."""
 
     AT_LEAST = "at least"
     AT_MOST = "at most"
 
 
-class Decision(enum.StrEnum):
+class Decision(Choices):
     """What to do with an experiment after looking at its results."""
 
     STOP = "stop"
@@ -67,10 +67,6 @@ _CRITERION = re.compile(
 )
 
 
-def _text(value: str) -> str:
-    return str(value).strip()
-
-
 def _positive_window(instance: Any, attribute: attrs.Attribute[Any], value: timedelta) -> None:
     if value <= timedelta(0):
         raise InvalidValue(
@@ -81,8 +77,45 @@ def _positive_window(instance: Any, attribute: attrs.Attribute[Any], value: time
         )
 
 
+_DAYS = number("SuccessCriterion.window", finite=True, fix="give days after launch, e.g. 7")
+
+
+def _days(value: Any) -> float:
+    return _DAYS(value)
+
+
 def _window(value: timedelta | float) -> timedelta:
-    return value if isinstance(value, timedelta) else timedelta(days=float(value))
+    if isinstance(value, timedelta):
+        return value
+    days = _days(value)
+    if abs(days) > 36_500:
+        raise InvalidValue(
+            "the evaluation window is longer than a century",
+            where="SuccessCriterion.window",
+            fix="give days after launch, e.g. 7",
+            value=days,
+        )
+    return timedelta(days=days)
+
+
+_SUCCESSCRITERION_THRESHOLD = number(
+    "SuccessCriterion.threshold", finite=True, fix="give a number, e.g. 50"
+)
+
+
+def _successcriterion_threshold(value: Any) -> float:
+    return _SUCCESSCRITERION_THRESHOLD(value)
+
+
+_SUCCESSCRITERION_SCALE_AT = optional_number(
+    "SuccessCriterion.scale_at",
+    finite=True,
+    fix="give the scale-up bar as a number, or leave it out",
+)
+
+
+def _successcriterion_scale_at(value: Any) -> float | None:
+    return _SUCCESSCRITERION_SCALE_AT(value)
 
 
 @attrs.frozen
@@ -97,13 +130,16 @@ class SuccessCriterion:
     ('at least 50 qualified leads within 14 days', False, True)
     """
 
-    metric: str = attrs.field(converter=_text)
-    threshold: float = attrs.field(converter=float)
+    metric: str = attrs.field(converter=stripped)
+    threshold: float = attrs.field(converter=_successcriterion_threshold)
     comparison: Comparison = attrs.field(default=Comparison.AT_LEAST, converter=Comparison)
     window: timedelta = attrs.field(
         default=timedelta(days=7), converter=_window, validator=_positive_window
     )
-    scale_at: float | None = attrs.field(default=None, converter=attrs.converters.optional(float))
+    scale_at: float | None = attrs.field(
+        default=None,
+        converter=_successcriterion_scale_at,
+    )  # fmt: skip
 
     def __attrs_post_init__(self) -> None:
         if not self.metric:
@@ -135,7 +171,7 @@ class SuccessCriterion:
         Raises:
             InvalidValue: the text holds no number and metric ("more leads" is not measurable).
         """
-        match = _CRITERION.match(text)
+        match = _CRITERION.match(text) if isinstance(text, str) else None
         if not match:
             raise InvalidValue(
                 "not a measurable success criterion",
@@ -181,12 +217,23 @@ class SuccessCriterion:
         return f"{self.comparison} {self.threshold:g} {self.metric} within {days:g} days"
 
 
+_MEASUREMENT_VALUE = number(
+    "Measurement.value", finite=True, fix="record the metric's value so far as a number, e.g. 14"
+)
+
+
+def _measurement_value(value: Any) -> float:
+    return _MEASUREMENT_VALUE(value)
+
+
 @attrs.frozen
 class Measurement:
     """A result observed at a moment: the metric's value so far (cumulative)."""
 
     metric: str
-    value: float = attrs.field(converter=float)
+    value: float = attrs.field(
+        converter=_measurement_value
+    )  # fmt: skip
     at: datetime = attrs.field(converter=ensure_utc)
 
 
@@ -245,16 +292,39 @@ class ExperimentDecision:
 
 
 def _criteria(value: Iterable[SuccessCriterion | str]) -> tuple[SuccessCriterion, ...]:
-    return tuple(v if isinstance(v, SuccessCriterion) else SuccessCriterion.parse(v) for v in value)
+    given = sequence(value, "Experiment.criteria", fix='give criteria such as ["at least 50 '
+                     'qualified leads within 30 days"]')  # fmt: skip
+    return tuple(v if isinstance(v, SuccessCriterion) else SuccessCriterion.parse(v) for v in given)
+
+
+def _up_front(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> Any:
+    """on_setattr: what an experiment is judged by cannot change once results are in."""
+    recorded = instance._measurements or instance._decisions
+    if recorded:
+        first = min([m.at for m in instance._measurements] + [d.at for d in instance._decisions])
+        raise AlreadyDecided(
+            f"experiment {instance.key}, {attribute.name}",
+            decision=f"success criteria are fixed up front; results are recorded since "
+            f"{first.isoformat()}",
+            fix="start a new experiment with the new criteria (Experiment(...)), and keep this "
+            "one's results as they are",
+        )
+    return value
+
+
+_FROZEN_ONCE_RESULTS = attrs.setters.pipe(_up_front, attrs.setters.convert, attrs.setters.validate)
 
 
 @attrs.define
 class Experiment:
     """A small, measured test of a tactic; decided by its up-front success criteria.
 
-    ``criteria`` (at least one, metric names unique) cannot change once it runs: success is
-    defined before the results are in. ``decide`` records stop / continue / scale; stop and
-    scale close the experiment, continue opens a new evaluation window from that moment.
+    ``criteria`` (at least one, metric names unique) and ``started_at`` are frozen once a
+    result or a decision is recorded: success is defined before the results are in, and a
+    new experiment is the way to change it (assigning them then raises
+    :class:`~agilemarketing.errors.AlreadyDecided`). ``decide`` records stop / continue /
+    scale; stop and scale close the experiment, continue opens a new evaluation window from
+    that moment.
 
     >>> from datetime import datetime, UTC
     >>> cold = Experiment("EXP-0", "Cold outreach to 2nd-degree contacts",
@@ -267,24 +337,29 @@ class Experiment:
     (<Decision.STOP: 'stop'>, 'stopped')
     """
 
-    key: str = attrs.field(converter=_text)
-    name: str = attrs.field(converter=_text)
-    criteria: tuple[SuccessCriterion, ...] = attrs.field(converter=_criteria)
-    started_at: datetime = attrs.field(converter=ensure_utc)
+    key: str = attrs.field(converter=stripped)
+    name: str = attrs.field(converter=stripped)
+    criteria: tuple[SuccessCriterion, ...] = attrs.field(
+        converter=_criteria, on_setattr=_FROZEN_ONCE_RESULTS
+    )
+    started_at: datetime = attrs.field(converter=ensure_utc, on_setattr=_FROZEN_ONCE_RESULTS)
     hypothesis: str = ""
     outcome: str | None = None
     _measurements: list[Measurement] = attrs.field(factory=list, alias="measurements")
     _decisions: list[ExperimentDecision] = attrs.field(factory=list, alias="decisions")
 
-    def __attrs_post_init__(self) -> None:
-        if not self.criteria:
+    @criteria.validator
+    def _check_criteria(
+        self, attribute: attrs.Attribute[Any], value: tuple[SuccessCriterion, ...]
+    ) -> None:
+        if not value:
             raise InvalidValue(
                 "an experiment needs its success criteria up front",
                 where=f"experiment {self.key}",
                 fix='add at least one, e.g. "at least 50 qualified leads within 30 days"',
             )
-        names = [c.metric.casefold() for c in self.criteria]
-        repeated = [c.metric for n, c in enumerate(self.criteria) if names.index(names[n]) < n]
+        names = [c.metric.casefold() for c in value]
+        repeated = [c.metric for n, c in enumerate(value) if names.index(names[n]) < n]
         if repeated:
             raise InvalidValue(
                 f"two criteria measure the same metric ({', '.join(map(repr, repeated))})",
@@ -418,7 +493,7 @@ class Experiment:
                 fix='pass learning="..." (e.g. "cold messages to large firms get no replies")',
             )
         record = ExperimentDecision(
-            self.key, chosen, _text(by), evaluation.at, learning.strip(), evaluation
+            self.key, chosen, stripped(by), evaluation.at, learning.strip(), evaluation
         )
         self._decisions.append(record)
         return record

@@ -18,22 +18,18 @@ calendar drawn against it is the Blueprint (:mod:`agilemarketing.planning.bluepr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import date
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
 from typing import Any
 
 import attrs
 
-from agilemarketing._text import required
 from agilemarketing.errors import DoesNotServeGuidepoint, InvalidValue, NotFound, raise_all
 from agilemarketing.items import WorkItem
 from agilemarketing.pruning import OutsideOutcomes
+from agilemarketing.validators import instances, number, optional_number, required, stripped, texts
 
 __all__ = ["Guidepoint", "Kpi", "Outcome", "PruningReport"]
-
-
-def _text(value: str) -> str:
-    return str(value).strip()
 
 
 def _finite(instance: Any, attribute: attrs.Attribute[Any], value: float | None) -> None:
@@ -44,6 +40,20 @@ def _finite(instance: Any, attribute: attrs.Attribute[Any], value: float | None)
             fix=f"give {attribute.name} as a number (NaN is not one)",
             value=value,
         )
+
+
+_KPI_TARGET = number("Kpi.target", finite=True, fix="give the target as a number, e.g. 50")
+
+
+def _kpi_target(value: Any) -> float:
+    return _KPI_TARGET(value)
+
+
+_KPI_CURRENT = optional_number("Kpi.current", finite=True, fix="give the value so far, e.g. 12")
+
+
+def _kpi_current(value: Any) -> float | None:
+    return _KPI_CURRENT(value)
 
 
 @attrs.frozen
@@ -59,10 +69,15 @@ class Kpi:
     True
     """
 
-    name: str = attrs.field(converter=_text, validator=required)
-    target: float = attrs.field(converter=float, validator=_finite)
+    name: str = attrs.field(converter=stripped, validator=required)
+    target: float = attrs.field(
+        converter=_kpi_target,
+        validator=_finite,
+    )
     current: float | None = attrs.field(
-        default=None, converter=attrs.converters.optional(float), validator=_finite
+        default=None,
+        converter=_kpi_current,
+        validator=_finite,
     )
     unit: str = ""
     higher_is_better: bool = True
@@ -95,8 +110,11 @@ class Kpi:
         return f"{self.name}: {now} of {self.target:g}{unit}"
 
 
-def _kpis(value: Iterable[Kpi]) -> tuple[Kpi, ...]:
-    return tuple(value)
+_KPIS = instances(Kpi, "Outcome.kpis", fix='give Kpi values, e.g. [Kpi("qualified leads", 50)]')
+
+
+def _kpis(value: Any) -> tuple[Kpi, ...]:
+    return _KPIS(value)
 
 
 @attrs.frozen
@@ -109,7 +127,7 @@ class Outcome:
     50.0
     """
 
-    name: str = attrs.field(converter=_text, validator=required)
+    name: str = attrs.field(converter=stripped, validator=required)
     description: str = ""
     kpis: tuple[Kpi, ...] = attrs.field(factory=tuple, converter=_kpis)
     owner: str | None = None
@@ -120,12 +138,36 @@ class Outcome:
         return bool(self.kpis) and all(k.met for k in self.kpis)
 
 
-def _outcomes(value: Iterable[Outcome]) -> tuple[Outcome, ...]:
-    return tuple(value)
+_OUTCOMES = instances(
+    Outcome, "Guidepoint.outcomes", fix='give Outcome values, e.g. [Outcome("pipeline")]'
+)
+
+
+def _outcomes(value: Any) -> tuple[Outcome, ...]:
+    return _OUTCOMES(value)
 
 
 def _names(value: Iterable[str]) -> frozenset[str]:
-    return frozenset(v.strip() for v in value if v.strip())
+    return frozenset(texts("Guidepoint.agreed_with", fix="name the stakeholders")(value))
+
+
+def _day(where: str) -> Callable[[Any], date]:
+    def convert(value: date | str) -> date:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise InvalidValue(
+            "expected a date",
+            where=where,
+            fix="give a date, e.g. date(2026, 4, 1) or '2026-04-01' (a datetime: use .date())",
+            value=value if isinstance(value, str) else type(value).__name__,
+        )
+
+    return convert
 
 
 @attrs.frozen
@@ -160,6 +202,20 @@ class PruningReport:
         return "\n".join(lines)
 
 
+_GUIDEPOINT_STARTS = _day("Guidepoint.starts")
+
+
+def _guidepoint_starts(value: Any) -> date:
+    return _GUIDEPOINT_STARTS(value)
+
+
+_GUIDEPOINT_ENDS = _day("Guidepoint.ends")
+
+
+def _guidepoint_ends(value: Any) -> date:
+    return _GUIDEPOINT_ENDS(value)
+
+
 @attrs.frozen
 class Guidepoint:
     """The period's statement of success: outcomes and the KPIs that show them.
@@ -172,9 +228,9 @@ class Guidepoint:
     (True, False, False)
     """
 
-    statement: str = attrs.field(converter=_text, validator=required)
-    starts: date
-    ends: date
+    statement: str = attrs.field(converter=stripped, validator=required)
+    starts: date = attrs.field(converter=_guidepoint_starts)
+    ends: date = attrs.field(converter=_guidepoint_ends)
     outcomes: tuple[Outcome, ...] = attrs.field(converter=_outcomes)
     agreed_with: frozenset[str] = attrs.field(factory=frozenset, converter=_names)
 

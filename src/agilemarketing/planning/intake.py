@@ -24,7 +24,7 @@ in :mod:`agilemarketing.planning.stakeholders`.
 
 from __future__ import annotations
 
-import enum
+from collections.abc import Iterable
 from datetime import date, datetime
 
 import attrs
@@ -44,15 +44,12 @@ from agilemarketing.planning.stakeholders import (
     check_request,
 )
 from agilemarketing.utc import ensure_utc, utcnow
+from agilemarketing.validators import Choices, sequence, stripped
 
 __all__ = ["NEXT_PLANNING", "Intake", "TriageDecision", "Verdict"]
 
 
-def _text(value: str) -> str:
-    return str(value).strip()
-
-
-class Verdict(enum.StrEnum):
+class Verdict(Choices):
     """What the Marketing Owner decided about a request."""
 
     ACCEPTED = "accepted"
@@ -131,6 +128,20 @@ class TriageDecision:
         return f"{text}: {self.reason}." if self.reason else f"{text}."
 
 
+def _detectors(value: Iterable[TacticDetector]) -> tuple[TacticDetector, ...]:
+    fix = "give functions that take a Request and return a reason or None (TacticDetector)"
+    found = tuple(sequence(value, "Intake.detectors", fix=fix))
+    for detector in found:
+        if not callable(detector):
+            raise InvalidValue(
+                "a tactic detector must be callable",
+                where="Intake.detectors",
+                fix=fix,
+                value=type(detector).__name__,
+            )
+    return found
+
+
 @attrs.define
 class Intake:
     """The request intake of one team: submissions, and the Marketing Owner's triage.
@@ -151,11 +162,13 @@ class Intake:
     (<Verdict.ACCEPTED: 'accepted'>, ['REQ-2'])
     """
 
-    owner: str = attrs.field(converter=_text)
+    owner: str = attrs.field(converter=stripped)
     backlog: Backlog = attrs.field(factory=Backlog)
     guidepoint: Guidepoint | None = None
     register: StakeholderRegister | None = None
-    detectors: tuple[TacticDetector, ...] = attrs.field(default=DEFAULT_DETECTORS, converter=tuple)
+    detectors: tuple[TacticDetector, ...] = attrs.field(
+        default=DEFAULT_DETECTORS, converter=_detectors
+    )
     _requests: dict[str, Request] = attrs.field(factory=dict, init=False)
     _decisions: list[TriageDecision] = attrs.field(factory=list, init=False)
     _state: dict[str, TriageDecision | None] = attrs.field(factory=dict, init=False)
@@ -276,7 +289,7 @@ class Intake:
         work = item if item is not None else request.to_item()
         if work.outcome is None or not self.guidepoint or not self.guidepoint.serves(work.outcome):
             work = attrs.evolve(work, outcome=outcome)
-        change = self.backlog.insert(work, at=position)
+        change = self.backlog.insert(work, at=position, by=by.strip())
         return self._record(
             TriageDecision(
                 request.key,
@@ -315,7 +328,7 @@ class Intake:
                 fix="say why it cannot wait for the next cycle",
             )
         self._ready(request)
-        when = utcnow() if at is None else ensure_utc(at)
+        when = cycle.now() if at is None else ensure_utc(at)
         work = item if item is not None else request.to_item()
         cycle.add_unplanned(work, at=when)
         return self._record(

@@ -32,11 +32,13 @@ from agilemarketing.errors import (
     AlreadyDecided,
     InvalidValue,
     NotConverged,
+    NotFacilitator,
     NotFound,
     OutliersMustExplain,
     VotesHidden,
 )
 from agilemarketing.items import Size, TShirt, WorkItem
+from agilemarketing.validators import instances, optional_number, texts
 
 __all__ = [
     "AdjacentCards",
@@ -55,12 +57,24 @@ _UNSURE = "?"
 _BREAK = "☕"
 
 
+_CARD_VALUE = optional_number(
+    "Card.value", finite=True, fix="give the card's points, or None for '?'"
+)
+
+
+def _card_value(value: Any) -> float | None:
+    return _CARD_VALUE(value)
+
+
 @attrs.frozen
 class Card:
     """One card: its label and its value in points (None for ``?`` and ``☕``)."""
 
     label: str
-    value: float | None = attrs.field(default=None, converter=attrs.converters.optional(float))
+    value: float | None = attrs.field(
+        default=None,
+        converter=_card_value,
+    )
 
     @property
     def numeric(self) -> bool:
@@ -68,8 +82,11 @@ class Card:
         return self.value is not None
 
 
-def _cards(value: Iterable[Card]) -> tuple[Card, ...]:
-    return tuple(value)
+_CARDS = instances(Card, "Deck.cards", fix='give Card values, e.g. [Card("1", 1), Card("2", 2)]')
+
+
+def _cards(value: Any) -> tuple[Card, ...]:
+    return _CARDS(value)
 
 
 @attrs.frozen
@@ -273,6 +290,7 @@ class PokerResult:
         rounds: how many rounds of voting it took.
         settled_by: who settled a non-converging estimate (None when the votes converged).
         reason: why it was settled.
+        early: settled by the facilitator before the last round (the vote was cut short).
     """
 
     item: WorkItem
@@ -280,11 +298,19 @@ class PokerResult:
     rounds: int
     settled_by: str | None = None
     reason: str = ""
+    early: bool = False
 
 
 def _names(value: Iterable[str]) -> tuple[str, ...]:
-    names = tuple(v.strip() for v in value if v.strip())
+    names = texts("Planning Poker participants", fix="name the people who vote")(value)
     return tuple(dict.fromkeys(names))
+
+
+def _optional_name(value: str | None) -> str | None:
+    if value is None:
+        return None
+    name = " ".join(str(value).split())
+    return name or None
 
 
 def _at_least_two(instance: Any, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
@@ -302,8 +328,10 @@ class PokerSession:
     """Planning Poker over one item.
 
     Votes stay secret until :meth:`reveal`, which only works once everyone has voted. When a
-    round does not converge, the outliers :meth:`explain` and the team :meth:`revote` s; after
-    ``max_rounds`` without convergence the facilitator may :meth:`settle` with a reason.
+    round does not converge, the outliers :meth:`explain` and the team :meth:`revote` s until
+    the votes converge. After ``max_rounds`` without convergence the estimate may be
+    :meth:`settle` d with a reason; before that, only the ``facilitator`` (the Agile
+    Champion) may settle it, and the result records that it was cut short.
 
     >>> from agilemarketing.items import WorkItem
     >>> s = PokerSession(WorkItem("A", "Trade-fair flyer"), ["Ana", "Ben"], Deck.tshirt_sizes())
@@ -322,6 +350,7 @@ class PokerSession:
     deck: Deck = attrs.field(factory=Deck.fibonacci)
     rule: ConvergenceRule = attrs.field(factory=AdjacentCards)
     max_rounds: int = 3
+    facilitator: str | None = attrs.field(default=None, converter=_optional_name)
     _hidden: dict[str, Card] = attrs.field(factory=dict, init=False, repr=False)
     _rounds: list[Round] = attrs.field(factory=list, init=False)
     _explanations: dict[tuple[int, str], str] = attrs.field(factory=dict, init=False)
@@ -471,10 +500,25 @@ class PokerSession:
         self._voting = True
 
     def settle(self, card: str | float, *, by: str, reason: str) -> PokerResult:
-        """Record an estimate the votes did not converge on, with who decided it and why."""
+        """Record an estimate the votes did not converge on, with who decided it and why.
+
+        After the last round (``max_rounds``) the team may settle it; before, only the
+        ``facilitator`` may, and the result says it was cut short (``early``).
+
+        Raises:
+            NotFacilitator: the vote is cut short by someone other than the facilitator.
+            InvalidValue: no reason is given.
+        """
         self._open()
         if not self._rounds:
             raise VotesHidden(self.item.key, waiting_for=self.waiting_for)
+        who = " ".join(str(by).split())
+        early = self._voting or len(self._rounds) < self.max_rounds
+        if early and (self.facilitator is None or who.casefold() != self.facilitator.casefold()):
+            played = f"round {len(self._rounds)} of {self.max_rounds}"
+            raise NotFacilitator(
+                who, facilitator=self.facilitator, item=self.item.key, rounds=played
+            )
         if not reason.strip():
             raise InvalidValue(
                 "settling without convergence needs a reason",
@@ -486,8 +530,9 @@ class PokerSession:
             self.item.with_size(self.deck.size(chosen)),
             chosen,
             len(self._rounds),
-            settled_by=by.strip(),
+            settled_by=who,
             reason=reason.strip(),
+            early=early,
         )
         return self._result
 
@@ -519,13 +564,14 @@ class PokerTable:
     deck: Deck = attrs.field(factory=Deck.fibonacci)
     rule: ConvergenceRule = attrs.field(factory=AdjacentCards)
     max_rounds: int = 3
+    facilitator: str | None = attrs.field(default=None, converter=_optional_name)
     _sessions: dict[str, PokerSession] = attrs.field(factory=dict, init=False)
 
     def session(self, item: WorkItem) -> PokerSession:
         """The session for ``item`` (started on first use)."""
         if item.key not in self._sessions:
             self._sessions[item.key] = PokerSession(
-                item, self.participants, self.deck, self.rule, self.max_rounds
+                item, self.participants, self.deck, self.rule, self.max_rounds, self.facilitator
             )
         return self._sessions[item.key]
 

@@ -39,6 +39,7 @@ from typing import Any
 import attrs
 import msgspec
 
+from agilemarketing import backlog as backlog_module
 from agilemarketing import cycles, done, items, workflow
 from agilemarketing.backlog import Backlog
 from agilemarketing.errors import AgileMarketingError, SerializationError
@@ -200,10 +201,26 @@ def _un_attrs(value: Any, *, tag: bool, path: str) -> dict[str, Any]:
     return out
 
 
-_CUSTOM[Backlog] = (
-    lambda backlog: [unstructure(item) for item in backlog],
-    lambda data, path: Backlog(_st(data, list[WorkItem], path)),
-)
+def _un_backlog(backlog: Backlog) -> Any:
+    """A plain list of items; an object with the owner and the record of moves when it has them."""
+    items = [unstructure(item) for item in backlog]
+    if backlog.owner is None and not backlog.moves:
+        return items
+    moves = [unstructure(m) for m in backlog.moves]
+    return {"owner": backlog.owner, "items": items, "moves": moves}
+
+
+def _st_backlog(data: Any, path: str) -> Backlog:
+    if not isinstance(data, dict):
+        return Backlog(_st(data, list[WorkItem], path))
+    owner = _st(data.get("owner"), str | None, f"{path}.owner")
+    backlog = Backlog(_st(data.get("items", []), list[WorkItem], f"{path}.items"), owner=owner)
+    moves = _st(data.get("moves", []), list[backlog_module.BacklogMove], f"{path}.moves")
+    backlog._moves.extend(moves)
+    return backlog
+
+
+_CUSTOM[Backlog] = (_un_backlog, _st_backlog)
 
 
 # --- structure ------------------------------------------------------------------------------------

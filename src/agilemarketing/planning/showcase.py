@@ -16,7 +16,8 @@ the cycle's team-level :class:`CycleMetrics`.
 >>> from agilemarketing.items import Size, WorkItem
 >>> run = CycleRun(Cycle("Cycle 1", datetime(2026, 4, 6, tzinfo=UTC), Capacity.points(8)))
 >>> run.commit([WorkItem("V-1", "App teaser video", size=Size.points(3),
-...                      fields={"link": "https://example.com/teaser"})])
+...                      fields={"link": "https://example.com/teaser"})],
+...            at="2026-04-03T14:00:00Z")
 >>> run.complete("V-1", at="2026-04-14T10:00:00Z")
 >>> summary = team_showcase(run.close())
 >>> print(summary.to_markdown().splitlines()[0])
@@ -31,7 +32,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -50,6 +51,7 @@ from agilemarketing.planning.experiments import Decision, Experiment
 from agilemarketing.planning.intake import Intake
 from agilemarketing.planning.stakeholders import Request, RequestCheck
 from agilemarketing.utc import ensure_utc
+from agilemarketing.validators import instances, sequence
 
 if TYPE_CHECKING:
     from agilemarketing.workflow import Workflow
@@ -68,6 +70,10 @@ __all__ = [
 class CycleMetrics:
     """A cycle's team-level numbers (never per person).
 
+    When ``by_definition_of_done`` is true, "completed" means done by the team's Definition of
+    Done in every number: an item marked complete whose checklist does not hold is counted in
+    ``not_done`` only. Otherwise completions were not checked, and :meth:`line` says so.
+
     Attributes:
         committed: items committed at Cycle Planning.
         completed_committed: of those, how many were completed.
@@ -76,6 +82,8 @@ class CycleMetrics:
         velocity: points completed (this team's own scale).
         predictability: completed committed / committed (None when nothing was committed).
         carried_over: keys of committed items not completed.
+        not_done: items marked complete whose Definition of Done does not hold.
+        by_definition_of_done: whether completions were judged by a Definition of Done.
     """
 
     committed: int
@@ -85,6 +93,8 @@ class CycleMetrics:
     velocity: float
     predictability: float | None
     carried_over: tuple[str, ...] = ()
+    not_done: int = 0
+    by_definition_of_done: bool = False
 
     @classmethod
     def from_report(cls, report: CycleReport) -> CycleMetrics:
@@ -97,15 +107,29 @@ class CycleMetrics:
             report.velocity,
             report.predictability,
             report.carried_over,
+            len(report.not_done),
+            report.definition_of_done is not None,
         )
 
     def line(self) -> str:
-        """One sentence: committed vs completed, unplanned, throughput."""
-        pct = "" if self.predictability is None else f" ({self.predictability:.0%})"
-        return (
-            f"completed {self.completed_committed} of {self.committed} committed{pct}; "
-            f"{self.unplanned} unplanned; throughput {self.throughput}"
-        )
+        """One sentence: committed vs completed, unplanned, throughput, and what "completed" is.
+
+        >>> CycleMetrics(4, 2, 1, 3, 8.0, 0.5, not_done=1, by_definition_of_done=True).line()
+        'done 2 of 4 committed (50%) by the Definition of Done; 1 completed but not done; \
+1 unplanned; throughput 3'
+        """
+        pct = "" if self.predictability is None else f"{self.predictability:.0%}"
+        if self.by_definition_of_done:
+            head = f"done {self.completed_committed} of {self.committed} committed"
+            head += f" ({pct}) by the Definition of Done" if pct else " by the Definition of Done"
+            if self.not_done:
+                head += f"; {self.not_done} completed but not done"
+        else:
+            unchecked = "Definition of Done not checked"
+            head = f"completed {self.completed_committed} of {self.committed} committed " + (
+                f"({pct}; {unchecked})" if pct else f"({unchecked})"
+            )
+        return f"{head}; {self.unplanned} unplanned; throughput {self.throughput}"
 
 
 @attrs.frozen
@@ -117,14 +141,18 @@ class FinishedWork:
     link: str | None = None
     outcome: str | None = None
     unplanned: bool = False
+    done: str | None = None  #: its Definition-of-Done state, "4 of 4", where known
 
     def line(self) -> str:
-        """``KEY title (outcome; unplanned)``: how the summary lists it.
+        """``KEY title (outcome; unplanned; DoD 4 of 4)``: how the summary lists it.
 
         >>> FinishedWork("F-1", "Trade-fair flyer", outcome="pipeline", unplanned=True).line()
         'F-1 Trade-fair flyer (pipeline; unplanned)'
+        >>> FinishedWork("F-2", "Webinar recording", done="4 of 4").line()
+        'F-2 Webinar recording (DoD 4 of 4)'
         """
-        notes = [n for n in (self.outcome, "unplanned" if self.unplanned else None) if n]
+        done = f"DoD {self.done}" if self.done else None
+        notes = [n for n in (self.outcome, "unplanned" if self.unplanned else None, done) if n]
         return f"{self.key} {self.title}" + (f" ({'; '.join(notes)})" if notes else "")
 
 
@@ -136,15 +164,22 @@ def _safe_link(link: str | None) -> str | None:
 
 
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(" ".join(str(v).split()) for v in value if str(v).strip())
+    lines = sequence(value, "showcase or retrospective lines", fix="give a list of short lines")
+    return tuple(" ".join(str(v).split()) for v in lines if str(v).strip())
 
 
-def _requests(value: Iterable[Request]) -> tuple[Request, ...]:
-    return tuple(value)
+_REQUESTS = instances(Request, "ShowcaseSummary.suggestions", fix="give Request values")
 
 
-def _finished(value: Iterable[FinishedWork]) -> tuple[FinishedWork, ...]:
-    return tuple(value)
+def _requests(value: Any) -> tuple[Request, ...]:
+    return _REQUESTS(value)
+
+
+_FINISHED = instances(FinishedWork, "ShowcaseSummary.finished", fix="give FinishedWork values")
+
+
+def _finished(value: Any) -> tuple[FinishedWork, ...]:
+    return _FINISHED(value)
 
 
 @attrs.frozen
@@ -250,6 +285,10 @@ class ShowcaseSummary:
         return self.to_markdown()
 
 
+def _text_or_none(value: object) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
 def _md_escape(text: str) -> str:
     for char in "\\`*_[]<":
         text = text.replace(char, "\\" + char)
@@ -279,33 +318,48 @@ def team_showcase(
     """Build the showcase summary of a closed cycle.
 
     Finished work is what was completed in the cycle *and* meets the ``definition_of_done``
-    (when one is given). The report holds items as they were committed; ``items`` (the live
-    :class:`~agilemarketing.board.Board`, or the items' current versions) supplies the
-    Definition-of-Done criteria they meet now. A link comes from ``links`` or the item's
+    (when one is given, else the report's own). The report holds items as they were committed;
+    ``items`` (the live :class:`~agilemarketing.board.Board`, or the items' current versions)
+    supplies the Definition-of-Done criteria they meet now. The metrics count the same done
+    work (:meth:`CycleReport.judged <agilemarketing.cycles.CycleReport.judged>`): completed
+    means done everywhere on the summary. A link comes from ``links`` or the item's
     ``fields["link"]``.
     Experiments are judged at ``at`` (default: the cycle's close); those not started by then,
     or stopped or scaled before the cycle began, are left out. The Blueprint change list
     is :meth:`Blueprint.diff` between the Blueprint shown at the last showcase and now.
     """
+    if not isinstance(report, CycleReport):
+        raise InvalidValue(
+            f"expected a closed cycle's CycleReport, not a {type(report).__name__}",
+            where="team_showcase(report)",
+            fix="close the run first: team_showcase(run.close()), or read the cycle from "
+            "the board's history with cycle_from_history(...)",
+        )
     moment = report.closed_at if at is None else ensure_utc(at)
-    by_key = {i.key: i for i in (*report.committed, *report.unplanned)}
+    current: list[WorkItem] = []
     if isinstance(items, Board):
-        by_key.update({p.item.key: p.item for p in items if p.item.key in by_key})
+        current = [p.item for p in items]
     elif items is not None:
-        by_key.update({i.key: i for i in items if i.key in by_key})
+        current = list(items)
+    dod = definition_of_done or report.definition_of_done
+    if dod is not None:  # every number below counts done work (the report's items now)
+        report = report.judged(dod, items=current)
+    by_key = {i.key: i for i in (*report.committed, *report.unplanned)}
+    by_key.update({i.key: i for i in current if i.key in by_key})
     unplanned = {i.key for i in report.unplanned}
     finished: list[FinishedWork] = []
     not_ready: list[str] = []
-    for key in report.completed:
+    for key in report.marked_complete:
         item = by_key[key]
-        check = None if definition_of_done is None else definition_of_done.check(item)
+        check = None if dod is None else dod.check(item)
         if check is not None and not check.is_done:
             not_ready.append(f"{item.title} - {check}")
             continue
         link = (links or {}).get(key) or item.fields.get("link")
+        done = _text_or_none(item.fields.get("done_state"))  # as the board records it
         finished.append(
             FinishedWork(key, item.title, None if link is None else str(link), item.outcome,
-                         key in unplanned)
+                         key in unplanned, done)
         )  # fmt: skip
     changes: list[str] = []
     if blueprint_before is not None and blueprint_after is not None:
@@ -343,6 +397,7 @@ def cycle_from_history(
     *,
     windows: Iterable[CycleWindow] = (),
     grace: timedelta = timedelta(hours=24),
+    definition_of_done: DefinitionOfDone | None = None,
 ) -> CycleReport:
     """A closed cycle as a :class:`~agilemarketing.cycles.CycleReport`, from a board's history.
 
@@ -362,7 +417,10 @@ def cycle_from_history(
     does not keep (a mirror keeps items and sprint names, not cycle dates nor when an item
     joined: there every listed item counts as committed). ``name`` picks the cycle; by default
     the latest one that has ended by the last timestamp in the data. The report's capacity is
-    what was committed, in items: a history does not record the plan's capacity.
+    what was committed, in items: a history does not record the plan's capacity. With a
+    ``definition_of_done`` the report is judged by it (:meth:`CycleReport.judged
+    <agilemarketing.cycles.CycleReport.judged>`): reaching the done stage counts only when the
+    item's recorded criteria hold.
 
     Raises:
         NotFound: no cycle window has that name (or there is none at all).
@@ -393,7 +451,8 @@ def cycle_from_history(
         _labels(log, joined),
         records,
     )
-    return _cycle_report(window, joined, source, grace)
+    report = _cycle_report(window, joined, source, grace)
+    return report if definition_of_done is None else report.judged(definition_of_done)
 
 
 def _history_table(
@@ -467,6 +526,15 @@ def _labels(log: FlowLog, joined: Mapping[int, datetime | None]) -> dict[int, li
     return labels
 
 
+def _fields(record: ItemRecord) -> dict[str, Any]:
+    """A record's extra fields, and its Definition-of-Done state as ``done_state`` ("3 of 4")
+    where it records the checklist's size (the showcase lists it beside finished work)."""
+    fields: dict[str, Any] = dict(record.fields)
+    if record.done_total is not None and record.done_state is not None:
+        fields.setdefault("done_state", record.done_state)
+    return fields
+
+
 @attrs.frozen
 class _ItemSource:
     """What a member's work item is made of: the flow log, summaries, labels, records."""
@@ -489,7 +557,7 @@ class _ItemSource:
             size=Size.points(points) if math.isfinite(points) else None,
             labels=self.labels.get(row, ()),
             done_criteria=() if record is None else record.done_criteria,
-            fields={} if record is None else dict(record.fields),
+            fields={} if record is None else _fields(record),
         )
 
 
@@ -532,8 +600,8 @@ class Retrospective:
     >>> retro = Retrospective("Cycle 1", CycleMetrics(4, 3, 1, 4, 13.0, 0.75),
     ...                       keep=["short videos"], change=["approvals take 3 days"],
     ...                       try_next=["one approver for social posts"])
-    >>> print(retro.to_markdown().splitlines()[1])
-    Metrics: completed 3 of 4 committed (75%); 1 unplanned; throughput 4
+    >>> print(retro.to_markdown().splitlines()[1][:64])
+    Metrics: completed 3 of 4 committed (75%; Definition of Done not
     """
 
     cycle: str

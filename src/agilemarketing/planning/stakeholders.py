@@ -23,11 +23,10 @@ The Marketing Owner's triage of requests is the :class:`~agilemarketing.planning
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
@@ -36,6 +35,7 @@ from agilemarketing.items import Size, WorkItem
 from agilemarketing.planning.experiments import SuccessCriterion
 from agilemarketing.planning.guidepoint import Guidepoint
 from agilemarketing.utc import optional_utc
+from agilemarketing.validators import Choices, choice, instances, sequence, stripped, texts
 
 __all__ = [
     "DEFAULT_DETECTORS",
@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 
-class Reason(enum.StrEnum):
+class Reason(Choices):
     """Why someone is a stakeholder of the team (the four identification questions)."""
 
     ASKED_FOR_WORK = "asked for work"
@@ -72,18 +72,23 @@ IDENTIFICATION_QUESTIONS: dict[Reason, str] = {
 """The four questions that tell whether someone is a stakeholder of the team."""
 
 
-def _text(value: str) -> str:
-    return str(value).strip()
+_REASONS = "use the four questions' reasons: " + ", ".join(repr(r.value) for r in Reason)
+_ONE_REASON = choice(Reason, "Stakeholder.reasons, reason")
+
+
+def _one_reason(value: Any) -> Reason:
+    return _ONE_REASON(value)
 
 
 def _reasons(value: Iterable[Reason | str]) -> frozenset[Reason]:
-    return frozenset(Reason(v) for v in value)
+    given = (
+        [value] if isinstance(value, str) else sequence(value, "Stakeholder.reasons", fix=_REASONS)
+    )
+    return frozenset(_one_reason(v) for v in given)
 
 
 def _goals(value: Iterable[str]) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    return tuple(dict.fromkeys(g.strip() for g in value if g.strip()))
+    return tuple(dict.fromkeys(texts("Stakeholder.goals", fix="name the goals they own")(value)))
 
 
 @attrs.frozen
@@ -98,9 +103,9 @@ class Stakeholder:
     [<Reason.ASKED_FOR_WORK: 'asked for work'>, <Reason.OWNS_BUSINESS_GOAL: 'owns a business goal'>]
     """
 
-    name: str = attrs.field(converter=_text)
+    name: str = attrs.field(converter=stripped)
     reasons: frozenset[Reason] = attrs.field(converter=_reasons)
-    department: str = attrs.field(default="", converter=_text)
+    department: str = attrs.field(default="", converter=stripped)
     goals: tuple[str, ...] = attrs.field(default=(), converter=_goals)
 
     def __attrs_post_init__(self) -> None:
@@ -128,7 +133,8 @@ class Stakeholder:
 
 def _by_name(value: Iterable[Stakeholder]) -> dict[str, Stakeholder]:
     people = value.values() if isinstance(value, dict) else value
-    return {s.name.casefold(): s for s in people}
+    known = instances(Stakeholder, "StakeholderRegister(people)", fix="give Stakeholder values")
+    return {s.name.casefold(): s for s in known(people)}
 
 
 @attrs.define
@@ -229,9 +235,9 @@ class Request:
         received_at: when it came in.
     """
 
-    key: str = attrs.field(converter=_text)
-    requester: str = attrs.field(converter=_text)
-    summary: str = attrs.field(converter=_text)
+    key: str = attrs.field(converter=stripped)
+    requester: str = attrs.field(converter=stripped)
+    summary: str = attrs.field(converter=stripped)
     customer: str | None = None
     desired_outcome: str | None = None
     serves: str | None = None

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Literal
 
 import attrs
@@ -45,7 +46,7 @@ from agilemarketing.errors import (
     raise_all,
 )
 from agilemarketing.items import Size, WorkItem
-from agilemarketing.planning.blueprint import Blueprint, Priority, month_of
+from agilemarketing.planning.blueprint import MAX_PRIORITIES, Blueprint, Priority, month_of
 from agilemarketing.planning.guidepoint import Guidepoint
 from agilemarketing.planning.poker import PokerResult
 from agilemarketing.prioritisation import (
@@ -57,6 +58,8 @@ from agilemarketing.prioritisation import (
     consensus,
     prioritise,
 )
+from agilemarketing.utc import ensure_utc
+from agilemarketing.validators import one_line, sequence, texts
 
 __all__ = [
     "BlueprintDraft",
@@ -70,17 +73,13 @@ __all__ = [
 ]
 
 
-def _text(value: str) -> str:
-    return " ".join(str(value).split())
-
-
 @attrs.frozen
 class Idea:
     """A brainstormed idea: who had it and which Guidepoint outcome it is for."""
 
     key: str
-    title: str = attrs.field(converter=_text)
-    by: str = attrs.field(converter=_text)
+    title: str = attrs.field(converter=one_line)
+    by: str = attrs.field(converter=one_line)
     outcome: str | None = None
     size: Size | None = None
     moscow: MoSCoW | None = None
@@ -123,7 +122,8 @@ class BlueprintDraft:
 
 
 def _participants(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(_text(v) for v in value if _text(v)))
+    names = texts("PlanningWorkshop.participants", fix="name the people in the room")(value)
+    return tuple(dict.fromkeys(one_line(v) for v in names if one_line(v)))
 
 
 @attrs.define
@@ -136,7 +136,7 @@ class PlanningWorkshop:
     """
 
     guidepoint: Guidepoint
-    owner: str = attrs.field(converter=_text)
+    owner: str = attrs.field(converter=one_line)
     participants: tuple[str, ...] = attrs.field(converter=_participants)
     _ideas: dict[str, Idea] = attrs.field(factory=dict, init=False)
     _order: tuple[str, ...] = attrs.field(default=(), init=False)
@@ -165,7 +165,7 @@ class PlanningWorkshop:
 
         An ``outcome`` that is given must be on the Guidepoint (ideas are for its outcomes).
         """
-        who = _text(by)
+        who = one_line(by)
         if who.casefold() not in {p.casefold() for p in self.participants}:
             raise NotFound(
                 "participant", who, where="planning workshop",
@@ -242,8 +242,8 @@ class PlanningWorkshop:
 
     def owner_orders(self, keys: Sequence[str], *, by: str) -> None:
         """The Marketing Owner's final say: a new order of (some of) the ideas, top first."""
-        if _text(by).casefold() != self.owner.casefold():
-            raise NotMarketingOwner(_text(by), owner=self.owner, action="order the ideas")
+        if one_line(by).casefold() != self.owner.casefold():
+            raise NotMarketingOwner(one_line(by), owner=self.owner, action="order the ideas")
         for key in keys:
             self.idea(key)
         rest = [k for k in (self._order or tuple(self._ideas)) if k not in keys]
@@ -272,11 +272,22 @@ class PlanningWorkshop:
         """The winners as backlog items, best first."""
         return [i.to_item() for i in self.winners(n)]
 
-    def to_backlog(self, backlog: Backlog, *, n: int | None = None, at: int | None = None) -> None:
-        """Put the winners into the single backlog, in order, starting at position ``at``."""
+    def to_backlog(
+        self,
+        backlog: Backlog,
+        *,
+        n: int | None = None,
+        at: int | None = None,
+        by: str | None = None,
+    ) -> None:
+        """Put the winners into the single backlog, in order, starting at position ``at``.
+
+        ``by`` is who places them; a backlog with an ``owner`` needs the Marketing Owner to
+        place them anywhere but the bottom (:class:`~agilemarketing.backlog.Backlog`).
+        """
         position = len(backlog) if at is None else at
         for offset, item in enumerate(self.items(n)):
-            backlog.insert(item, at=position + offset)
+            backlog.insert(item, at=position + offset, by=by)
 
     # --- blueprint --------------------------------------------------------------------------------
 
@@ -286,7 +297,7 @@ class PlanningWorkshop:
         capacity: float | Sequence[float],
         *,
         first: Iterable[Priority] = (),
-        max_priorities: int = 5,
+        max_priorities: int = MAX_PRIORITIES,
         unit: str = "points",
     ) -> BlueprintDraft:
         """A Blueprint draft from the sized winners, best first, each from the earliest month.
@@ -298,6 +309,13 @@ class PlanningWorkshop:
         ``max_priorities`` (a Blueprint holds a *few* priorities), are listed as left out with
         the reason.
         """
+        if not 1 <= max_priorities <= MAX_PRIORITIES:
+            raise InvalidValue(
+                f"a Blueprint holds 1 to {MAX_PRIORITIES} priorities",
+                where="draft_blueprint(max_priorities=...)",
+                fix=f"give a number from 1 to {MAX_PRIORITIES}; keep the rest in the backlog",
+                value=max_priorities,
+            )
         blueprint = Blueprint(self.guidepoint, month_of(start), capacity, first, unit=unit)
         left: list[LeftOut] = []
         for idea in self.winners():
@@ -343,7 +361,7 @@ class PlanningWorkshop:
 
 
 def _slice_text(value: str) -> str:
-    return _text(value)
+    return one_line(value)
 
 
 @attrs.frozen
@@ -358,7 +376,22 @@ class LaunchSlice:
 def _slices(
     value: Iterable[LaunchSlice | tuple[str, str] | tuple[str, str, Size]],
 ) -> tuple[LaunchSlice, ...]:
-    return tuple(s if isinstance(s, LaunchSlice) else LaunchSlice(*s) for s in value)
+    slices = []
+    for s in sequence(value, "LaunchPlan.slices", fix=_SLICES):
+        if isinstance(s, LaunchSlice):
+            slices.append(s)
+            continue
+        if not isinstance(s, tuple | list) or not 2 <= len(s) <= 3:
+            raise InvalidValue(
+                "expected a LaunchSlice or a (name, value[, size]) tuple",
+                where="LaunchPlan.slices", fix=_SLICES,
+                value=s if isinstance(s, str) else type(s).__name__,
+            )  # fmt: skip
+        slices.append(LaunchSlice(*s))
+    return tuple(slices)
+
+
+_SLICES = 'give slices such as [("Teaser video", "prospects see the app in 30 seconds"), ...]'
 
 
 @attrs.frozen
@@ -377,8 +410,8 @@ class LaunchPlan:
     ('Teaser video', {'Teaser video': 1, 'Landing page + sign-up': 1, 'Email nurture': 2})
     """
 
-    campaign: str = attrs.field(converter=_text)
-    outcome: str = attrs.field(converter=_text)
+    campaign: str = attrs.field(converter=one_line)
+    outcome: str = attrs.field(converter=one_line)
     slices: tuple[LaunchSlice, ...] = attrs.field(converter=_slices)
 
     def __attrs_post_init__(self) -> None:
@@ -480,6 +513,7 @@ def plan_cycle(
     board: Board | None = None,
     stage: str | None = None,
     look_ahead: int = 5,
+    at: datetime | str | None = None,
 ) -> CyclePlan:
     """Commit work from the top of the backlog within capacity and the WIP limit; explain the rest.
 
@@ -489,18 +523,23 @@ def plan_cycle(
     board's first stage, where committed work waits). That item and the next ``look_ahead``
     items are reported as left out, each with its reason. The committed items go into ``run``
     (:meth:`~agilemarketing.cycles.CycleRun.commit`) and, with a board, onto it in ``stage``.
+    ``at`` is when the planning happens (default: the run's clock); planning after the cycle
+    has started is refused, because work taken on then is unplanned
+    (:class:`~agilemarketing.errors.CycleStateError`).
 
     >>> from datetime import datetime, UTC
     >>> from agilemarketing.cycles import Capacity, Cycle
     >>> run = CycleRun(Cycle("Cycle 1", datetime(2026, 4, 6, tzinfo=UTC), Capacity.points(8)))
     >>> plan = plan_cycle([WorkItem("A", "Video", size=Size.points(5)),
     ...                    WorkItem("B", "Landing page", size=Size.points(5)),
-    ...                    WorkItem("C", "Post", size=Size.points(1))], run)
+    ...                    WorkItem("C", "Post", size=Size.points(1))], run,
+    ...                   at="2026-04-03T14:00:00Z")
     >>> [i.key for i in plan.committed], [x.key for x in plan.left_out]
     (['A'], ['B', 'C'])
     >>> print(plan.left_out[0].reason)
     needs 5 pt, 3 pt of capacity left
     """
+    moment = run.now() if at is None else ensure_utc(at, where="plan_cycle(at=...)")
     capacity = run.cycle.capacity
     room = run.remaining
     wip_room: float = math.inf
@@ -544,7 +583,7 @@ def plan_cycle(
             continue
         taken.append(item)
         room -= capacity.measure([item])
-    run.commit(taken)
+    run.commit(taken, at=moment)
     if isinstance(backlog, Backlog):
         for item in taken:
             backlog.remove(item.key)

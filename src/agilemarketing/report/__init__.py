@@ -32,6 +32,7 @@ stylesheet, the package file ``report.css``.
 
 from __future__ import annotations
 
+from agilemarketing.report.boards import load_board, load_done_states
 from agilemarketing.report.files import SCHEMA, ReportFiles
 from agilemarketing.report.flowreport import FlowReport
 from agilemarketing.report.forecasts import ReportForecasts, open_campaigns, throughput_sample
@@ -46,6 +47,8 @@ __all__ = [
     "ReportFiles",
     "ReportForecasts",
     "ReportSettings",
+    "load_board",
+    "load_done_states",
     "load_history",
     "open_campaigns",
     "throughput_sample",

@@ -48,6 +48,8 @@ class FlowReport:
     log: FlowLog
     metrics: FlowMetrics
     forecasts: ReportForecasts
+    #: The Definition-of-Done state of items, by key (``"3 of 4"``), where the source records it.
+    done_states: Mapping[str, str] = attrs.field(factory=dict)
 
     @classmethod
     def build(
@@ -57,8 +59,13 @@ class FlowReport:
         *,
         settings: ReportSettings | None = None,
         source: str | None = None,
+        done_states: Mapping[str, str] | None = None,
     ) -> FlowReport:
-        """Read the histories, build the flow log and compute every metric and forecast."""
+        """Read the histories, build the flow log and compute every metric and forecast.
+
+        ``done_states`` (``{"MKT-4": "3 of 4"}``) is each item's Definition-of-Done state, shown
+        where the page lists items (:func:`~agilemarketing.report.load_done_states` reads it
+        from a mirror)."""
         options = settings or ReportSettings()
         table = as_table(histories)
         log = FlowLog.build(table, workflow, policy=options.policy, as_of=options.as_of)
@@ -75,6 +82,7 @@ class FlowReport:
             log=log,
             metrics=metrics,
             forecasts=build_forecasts(table, log, metrics, options),
+            done_states=dict(done_states or {}),
         )
 
     # --- numbers ----------------------------------------------------------------------------------

@@ -68,6 +68,9 @@ class ReportView(Protocol):
     @property
     def forecasts(self) -> ReportForecasts: ...
 
+    @property
+    def done_states(self) -> Mapping[str, str]: ...
+
     def summary(self) -> dict[str, Any]: ...
 
 
@@ -237,15 +240,19 @@ class Page:
         m = self.report.metrics
         ageing = m.ageing
         order = np.argsort(-ageing.age_days, kind="stable")[:10]
+        done = self.report.done_states  # Definition-of-Done state by key, where known
         rows = [
             [
                 ageing.keys[i],
                 ageing.stages[i],
                 int(ageing.age_days[i]),
                 f"above {ageing.beyond[i]}%" if ageing.beyond[i] else "within 50%",
+                *([done.get(str(ageing.keys[i]), "")] if done else []),
             ]
             for i in order.tolist()
         ]
+        headers = ["item", "stage", "age (days)", "compared with past cycle times"]
+        headers += ["Definition of Done"] if done else []
         breaches = m.wip_breaches.to_dict()
         breach_rows = [
             [stage, info["maximum"], info["days_over"]] for stage, info in breaches.items()
@@ -258,10 +265,7 @@ class Page:
             + self.figure("wip", "Work in progress per day")
             + self.figure("ageing", "Age of the items in progress, by stage")
             + (
-                "<h3>Oldest items in progress</h3>"
-                + html_table(
-                    ["item", "stage", "age (days)", "compared with past cycle times"], rows, {2}
-                )
+                "<h3>Oldest items in progress</h3>" + html_table(headers, rows, {2})
                 if rows
                 else '<p class="muted">Nothing is in progress.</p>'
             )

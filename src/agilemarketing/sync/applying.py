@@ -32,11 +32,13 @@ from agilemarketing.mirror import (
     MirrorAdapter,
     target_base,
 )
+from agilemarketing.sync.boards import store_boards
 from agilemarketing.sync.history import adopt_histories
 from agilemarketing.sync.itemplan import ItemPlan
 from agilemarketing.sync.locking import holding_locks
 from agilemarketing.sync.progress import Progress
 from agilemarketing.sync.report import FailedChange, SyncReport
+from agilemarketing.sync.runs import finish_run
 from agilemarketing.sync.syncplan import SyncPlan
 from agilemarketing.utc import utcnow
 
@@ -55,6 +57,7 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
         raise SyncConflictError(the_plan.conflicts)
     work = the_plan.context
     _rename_boards(the_plan)
+    started_at = utcnow()
     resumed = _settle_interrupted(the_plan)
     tally = _Tally()
     adopted: list[ItemRecord] = []
@@ -74,8 +77,13 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
             progress("apply", done, total)
     if adopted and isinstance(work.target_adapter, MirrorAdapter):
         adopt_histories(work.target_adapter, adopted)
+    store_boards(work.mirror, work.boards)
     if not any(i.blocked for i in work.items) and not tally.failed:
         _store_cursor(the_plan)
+    compacted = 0
+    if total:  # a run that wrote is noted, and the journal kept to its bounds
+        summary = {"applied": tally.applied, "failed": len(tally.failed), **tally.by_kind}
+        compacted = finish_run(work.mirror, the_plan.target, started_at, summary, work.journal)
     return SyncReport(
         source=the_plan.source,
         target=the_plan.target,
@@ -85,6 +93,7 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
         conflicts=the_plan.conflicts,
         resumed=resumed,
         by_kind=tally.by_kind,
+        compacted=compacted,
     )
 
 

@@ -21,6 +21,7 @@ from agilemarketing.adapter.secrets import secret_options
 from agilemarketing.errors import InvalidValue, SyncConfigError
 from agilemarketing.history import Transition
 from agilemarketing.sync.conflicts import ConflictPolicy
+from agilemarketing.sync.runs import JournalBounds
 from agilemarketing.workflow import Workflow
 
 __all__ = ["FieldMapping", "SyncConfig"]
@@ -151,6 +152,7 @@ class SyncConfig:
     source_options: Mapping[str, object] = attrs.field(factory=dict)
     target_options: Mapping[str, object] = attrs.field(factory=dict)
     workflow: Workflow | None = None
+    journal: JournalBounds = attrs.field(factory=JournalBounds)
 
     @batch_size.validator
     def _positive(self, attribute: attrs.Attribute[int], value: int) -> None:
@@ -196,6 +198,7 @@ class SyncConfig:
             "source",
             "target",
             "workflow",
+            "journal",
         }
         unknown = sorted(set(data) - known)
         if unknown:
@@ -232,6 +235,7 @@ class SyncConfig:
                 dict(data.get("source", {})),
                 dict(data.get("target", {})),
                 _workflow(data.get("workflow"), path),
+                JournalBounds.from_value(data.get("journal"), path=path),
             )
         except SyncConfigError as exc:
             if path is None or exc.path is not None:

@@ -22,8 +22,9 @@ __all__ = ["accrue_history", "adopt_histories", "history_of"]
 
 def accrue_history(base: ItemRecord | None, now: ItemRecord, seen_at: datetime) -> ItemRecord:
     """``now`` with the history the mirror accrued for it: observed transitions kept from
-    ``base``, plus one for a status change the source's own history does not explain, dated
-    ``seen_at`` and marked ``observed``.
+    ``base`` (but an exact transition of the source with the same from/to, dated between the
+    previous transition and the observation, replaces the observed one), plus one for a status
+    change the source's own history does not explain, dated ``seen_at`` and marked ``observed``.
 
     >>> from datetime import datetime, UTC
     >>> from agilemarketing.history import ItemHistory
@@ -35,8 +36,11 @@ def accrue_history(base: ItemRecord | None, now: ItemRecord, seen_at: datetime) 
     """
     own = list(now.history.transitions)
     known = set(own)
+    before = base.history.transitions if base else ()
     carried = [
-        t for t in (base.history.transitions if base else ()) if t.observed and t not in known
+        t
+        for i, t in enumerate(before)
+        if t.observed and t not in known and not _explained(t, before[i - 1] if i else None, own)
     ]
     merged = sorted([*own, *carried], key=lambda t: t.at)
     status = now.history.status
@@ -49,16 +53,40 @@ def accrue_history(base: ItemRecord | None, now: ItemRecord, seen_at: datetime) 
     return attrs.evolve(now, history=attrs.evolve(now.history, transitions=merged))
 
 
+def _explained(observed: Transition, previous: Transition | None, own: list[Transition]) -> bool:
+    """Whether the source's own history now holds an exact transition with the observed one's
+    from/to, between the previous transition and the observation: it replaces the observation
+    (a read saw the status before the tool's history recorded it)."""
+    since = previous.at if previous is not None else None
+    return any(
+        not t.observed
+        and (t.from_status, t.to_status) == (observed.from_status, observed.to_status)
+        and t.at <= observed.at
+        and (since is None or t.at >= since)
+        for t in own
+    )
+
+
 def history_of(record: ItemRecord) -> tuple[Any, ...]:
-    """The history of ``record`` that change types do not carry: created, resolved, cycles,
-    transitions and blocked periods (equal tuples: nothing to carry over)."""
+    """What of ``record`` change types do not carry: created, resolved, cycles, transitions,
+    blocked periods, and the Definition-of-Done state (the criteria met and the checklist's
+    size); equal tuples: nothing to carry over."""
     h = record.history
-    return (h.created, h.resolved, h.sprints, h.transitions, h.blocked)
+    return (
+        h.created,
+        h.resolved,
+        h.sprints,
+        h.transitions,
+        h.blocked,
+        record.done_criteria,
+        record.done_total,
+    )
 
 
 def adopt_histories(target: MirrorAdapter, sources: list[ItemRecord]) -> None:
-    """Carry the source's history (created, resolved, cycles, transitions, blocked periods) onto
-    the mirror's own board: change types carry no history, and the mirror keeps it."""
+    """Carry the source's history (created, resolved, cycles, transitions, blocked periods) and
+    its Definition-of-Done state (criteria met, checklist size) onto the mirror's own board:
+    change types carry neither, and the mirror keeps both."""
     board = target.mirror
     updated = []
     current_board = board.board(OWN_BOARD) if len(sources) > 50 else None  # one read for many
@@ -79,7 +107,11 @@ def adopt_histories(target: MirrorAdapter, sources: list[ItemRecord]) -> None:
             transitions=h.transitions,
             blocked=h.blocked,
         )
-        updated.append(attrs.evolve(current, history=history))
+        updated.append(
+            attrs.evolve(
+                current, history=history, done_criteria=s.done_criteria, done_total=s.done_total
+            )
+        )
     if updated:
         with board.transaction():
             board.save_board(OWN_BOARD, updated)

@@ -16,13 +16,14 @@ from agilemarketing._redaction import Redactor
 from agilemarketing.adapter import Adapter, Cursor, ItemRecord, rank_order, redact_record
 from agilemarketing.errors import InvalidCursor, MirrorError
 from agilemarketing.mirror import JournalStatus, Mirror, MirrorAdapter, target_base
+from agilemarketing.sync.boards import boards_to_store
 from agilemarketing.sync.config import FieldMapping, SyncConfig
 from agilemarketing.sync.conflicts import Conflict, ConflictPolicy
 from agilemarketing.sync.history import accrue_history
 from agilemarketing.sync.itemplan import ItemPlan, plan_item
 from agilemarketing.sync.locking import holding_locks
 from agilemarketing.sync.progress import Progress
-from agilemarketing.sync.reranks import plan_reranks
+from agilemarketing.sync.rankscope import plan_scoped_reranks
 from agilemarketing.sync.syncplan import PlanContext, SyncPlan
 from agilemarketing.utc import ensure_utc, utcnow
 from agilemarketing.workflow import Workflow
@@ -77,8 +78,16 @@ def plan(
     adopt_history = isinstance(target, MirrorAdapter)
     items, conflicts = _plan_items(sides, config.mapping, chosen, src, seen_at, adopt_history)
     if target.capabilities.rank:
-        items, found = plan_reranks(
-            items, sides.base_s, sides.read_s, sides.target_now, chosen, src, sides.revisions
+        items, found = plan_scoped_reranks(
+            items,
+            sides.base_s,
+            sides.read_s,
+            sides.target_now,
+            chosen,
+            src,
+            sides.revisions,
+            scope=target.capabilities.rank_scope,  # board-wide, or within each status
+            status_of=lambda record: config.mapping.status(record.history.status),
         )
         conflicts += found
     changed = {i.key for i in items if i.changes or i.conflicted}
@@ -111,6 +120,10 @@ def plan(
             source_board=src,
             target_board=tgt,
             renames=_renames(stored, (src, tgt)),
+            boards=boards_to_store(
+                source, target, src, config.mapping, source.redactor + target.redactor
+            ),
+            journal=config.journal,
         ),
     )
 
@@ -128,7 +141,7 @@ def _pair(source: Adapter, target: Adapter, mirror: Mirror) -> tuple[str, str, t
             fix="name two different boards",
         )
     boards = set(mirror.boards())
-    stored_s, stored_t = (_stored(a, boards) for a in (source, target))
+    stored_s, stored_t = _stored(source, boards), _stored(target, boards, as_target=True)
     peer = mirror.peer(stored_s)
     if peer is not None and peer not in (tgt, stored_t):
         raise MirrorError(
@@ -147,11 +160,16 @@ def _renames(stored: tuple[str, str], now: tuple[str, str]) -> tuple[tuple[str, 
     return tuple((old, new) for old, new in pairs if old != new)
 
 
-def _stored(adapter: Adapter, boards: set[str]) -> str:
+def _stored(adapter: Adapter, boards: set[str], *, as_target: bool = False) -> str:
     """The name the mirror holds ``adapter``'s board under: its identity, or the URL as typed
-    when only an earlier release's board of that name is there."""
+    when only an earlier release's board of that name is there (for a target, its base under
+    the target-side name counts: an upgraded mirror keeps a target-only board only there)."""
+
+    def held(name: str) -> bool:
+        return name in boards or (as_target and target_base(name) in boards)
+
     legacy = _side(adapter)
-    if adapter.identity not in boards and legacy in boards:
+    if not held(adapter.identity) and held(legacy):
         return legacy
     return adapter.identity
 

@@ -46,6 +46,8 @@ class SyncReport:
         conflicts: the plan's conflicts and what the policy did with each.
         resumed: journal entries of an interrupted run settled by this one.
         by_kind: applied or already-applied changes by kind.
+        compacted: applied journal entries dropped to keep the journal within its bounds
+            (``[journal]`` in the configuration: ``keep_runs``, ``keep_days``).
     """
 
     source: str
@@ -56,6 +58,7 @@ class SyncReport:
     conflicts: tuple[Conflict, ...]
     resumed: int
     by_kind: Mapping[str, int]
+    compacted: int = 0
 
     @property
     def exit_code(self) -> ExitCode:
@@ -91,5 +94,6 @@ class SyncReport:
             "conflicts": [c.as_dict() for c in self.conflicts],
             "resumed": self.resumed,
             "by_kind": dict(self.by_kind),
+            "compacted": self.compacted,
             "exit_code": int(self.exit_code),
         }

@@ -7,10 +7,11 @@ from typing import Any
 
 import attrs
 
-from agilemarketing.adapter import Adapter, AnyChange, ItemRecord
+from agilemarketing.adapter import Adapter, AnyChange, BoardDescription, ItemRecord
 from agilemarketing.mirror import JournalEntry, Mirror
 from agilemarketing.sync.conflicts import Conflict, ConflictPolicy
 from agilemarketing.sync.itemplan import ItemPlan
+from agilemarketing.sync.runs import JournalBounds
 
 __all__ = ["PlanContext", "SyncPlan"]
 
@@ -34,6 +35,8 @@ class PlanContext:
     source_board: str
     target_board: str
     renames: tuple[tuple[str, str], ...] = ()
+    boards: tuple[tuple[str, BoardDescription], ...] = ()  # descriptions to store (sync.boards)
+    journal: JournalBounds = attrs.field(factory=JournalBounds)  # what the journal keeps
 
 
 @attrs.frozen(eq=False)

@@ -181,6 +181,7 @@ class TemplateAdapter(Adapter):
         write=True,
         rank=True,
         history=HistoryFidelity.EXACT,
+        carries_history=True,
         # The board records deletions ("removed"): an item missing from it was deleted. A tool
         # whose missing items may just be lost (a file edited by hand) leaves this False.
         missing_is_deleted=True,

@@ -29,8 +29,8 @@ cursor is the file's modification stamp. Options (``options={...}`` or on a comm
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Iterable, Mapping
-from contextlib import AbstractContextManager
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
@@ -174,7 +174,12 @@ class CsvAdapter(_CsvFile):
 
     name: ClassVar[str] = "csv"
     capabilities: ClassVar[Capabilities] = Capabilities(
-        read=True, incremental_read=False, write=True, rank=True, history=HistoryFidelity.EXACT
+        read=True,
+        incremental_read=False,
+        write=True,
+        rank=True,
+        history=HistoryFidelity.EXACT,
+        carries_history=True,
     )
     rewrites_whole_target: ClassVar[bool] = True  # a sync sends all its changes in one write
 
@@ -217,10 +222,15 @@ class CsvAdapter(_CsvFile):
                 "history CSV) and make changes there",
             )
 
-    def lock(self, wait: float = 0.0) -> AbstractContextManager[None]:
+    @contextlib.contextmanager
+    def lock(self, wait: float = 0.0) -> Iterator[None]:
         """Hold the file's lock (``<file>.lock`` beside it) so no other sync writes it meanwhile;
-        every :meth:`write` takes it too, so two writers never interleave a read and a rewrite."""
-        return file_lock(self.path, wait=wait, shown=self.location)
+        every :meth:`write` takes it too, so two writers never interleave a read and a rewrite.
+        Once held, the temporary files a killed write left beside the file are removed
+        (:func:`~agilemarketing_csv.writing.remove_leftovers`), whether or not a write follows."""
+        with file_lock(self.path, wait=wait, shown=self.location):
+            remove_leftovers(self.path)
+            yield
 
     # --- writing ----------------------------------------------------------------------------------
 
@@ -239,7 +249,6 @@ class CsvAdapter(_CsvFile):
             return self._write_locked(planned)
 
     def _write_locked(self, planned: list[AnyChange]) -> list[ChangeResult]:
-        remove_leftovers(self.path)  # a write killed midway left its temporary file
         board = {record.key: record for record in self._records()}
         before = dict(board)
         now = ensure_utc(self._clock(), where="csv adapter clock")

@@ -26,9 +26,11 @@ from __future__ import annotations
 import contextlib
 import csv
 import glob
+import hashlib
 import numbers
 import os
 import secrets
+import socket
 import stat
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
@@ -138,7 +140,9 @@ def atomic_csv(
     MKT-1,'=cmd|' /C calc'!A0
     """
     target = Path(path)
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(_TOKEN_BYTES)}.tmp")
+    temporary = target.with_name(
+        f".{target.name}.{_host_tag()}.{os.getpid()}.{secrets.token_hex(_TOKEN_BYTES)}.tmp"
+    )
     # os.open applies the umask like a plain open() would (mkstemp would give 0600).
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
@@ -161,12 +165,49 @@ def atomic_csv(
 
 
 _TOKEN_BYTES = 6
+_HEX = frozenset("0123456789abcdef")
+
+
+def _host_tag() -> str:
+    """8 hex digits naming this machine in a temporary file's name (a folder may be shared)."""
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+
+
+def _is_hex(text: str, length: int) -> bool:
+    return len(text) == length and set(text) <= _HEX
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    except OSError:  # pragma: no cover - a system without signals: assume it runs
+        return True
+    return True
+
+
+def _left_over(token: str) -> bool:
+    """Whether the middle of a temporary file's name says its writer is gone: ``HOST.PID.HEX``
+    of this machine and a process that no longer runs, or a bare ``HEX`` (an earlier release,
+    which named no process: only ever removed under the file's lock)."""
+    if _is_hex(token, 2 * _TOKEN_BYTES):
+        return True
+    host, _, rest = token.partition(".")
+    pid, _, hex_digits = rest.partition(".")
+    if not (_is_hex(host, 8) and pid.isdigit() and _is_hex(hex_digits, 2 * _TOKEN_BYTES)):
+        return False  # not one of ours
+    return host == _host_tag() and not _alive(int(pid))
 
 
 def remove_leftovers(path: str | os.PathLike[str]) -> list[Path]:
-    """Delete the temporary files a killed :func:`atomic_csv` left beside ``path`` (named
-    ``.<name>.<12 hex digits>.tmp``) and return them. Call it only while holding the file's
-    lock (:meth:`agilemarketing_csv.CsvAdapter.lock`), when no other writer can be midway.
+    """Delete the temporary files a killed :func:`atomic_csv` left beside ``path`` and return
+    them. A temporary file is named ``.<name>.<host>.<pid>.<12 hex digits>.tmp``: only those of
+    this machine whose process no longer runs are removed, so a writer midway (in this process,
+    another one, or on another machine sharing the folder) keeps its file. Call it while holding
+    the file's lock (:meth:`agilemarketing_csv.CsvAdapter.lock` does).
 
     >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
@@ -175,11 +216,11 @@ def remove_leftovers(path: str | os.PathLike[str]) -> list[Path]:
     ['.board.csv.0123456789ab.tmp']
     """
     target = Path(path)
-    prefix, hex_digits = f".{target.name}.", set("0123456789abcdef")
+    prefix = f".{target.name}."
     removed = []
     for candidate in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
         token = candidate.name[len(prefix) : -len(".tmp")]
-        if len(token) == 2 * _TOKEN_BYTES and set(token) <= hex_digits and candidate.is_file():
+        if _left_over(token) and candidate.is_file():
             with contextlib.suppress(FileNotFoundError):
                 candidate.unlink()
                 removed.append(candidate)

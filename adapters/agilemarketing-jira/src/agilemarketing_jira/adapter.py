@@ -163,9 +163,15 @@ class JiraAdapter(Adapter):
             backoff=self.option("backoff", 1.0),
         )
         user = self.option("user", "") or None
-        secret = self.secret(self.option("token_env", "JIRA_TOKEN"))
+        variable = self.option("token_env", "JIRA_TOKEN")
+        secret = self.secret(variable)
         self.transport = JiraTransport(
-            base, user=user, secret=secret, settings=settings, redact=self.redact
+            base,
+            user=user,
+            secret=secret,
+            settings=settings,
+            redact=self.redact,
+            secret_variable=variable,
         )
         self._site: Site | None = None
         self._board_scope: str | None = None

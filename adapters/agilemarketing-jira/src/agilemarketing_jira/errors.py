@@ -4,9 +4,9 @@ Every message says what went wrong, where (the Jira site, the issue, the field) 
 Secrets never appear: messages are built from Jira's answer (status and error texts), never from
 a request, and pass through the adapter's redaction before they are raised.
 
-:class:`RemoteError` and :class:`AuthenticationFailed` are defined here until agilemarketing's
-core offers a shared pair; they take the same attributes (``status``, ``method``, ``path``), so
-they can then subclass the core's classes without a change for callers.
+:class:`RemoteError` and :class:`AuthenticationFailed` subclass the core's
+:class:`agilemarketing.errors.RemoteError` and :class:`agilemarketing.errors.AuthenticationFailed`,
+so every command reports them with the shared exit codes (4: run it again; 2: fix the secret).
 
 >>> error = RemoteError("GET", "/rest/api/3/myself", status=503, messages=("busy",),
 ...                     site="https://example.atlassian.net")
@@ -20,8 +20,11 @@ True
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from agilemarketing.errors import AgileMarketingError, InvalidValue
+from agilemarketing.errors import AuthenticationFailed as CoreAuthenticationFailed
+from agilemarketing.errors import RemoteError as CoreRemoteError
 
 __all__ = [
     "AmbiguousField",
@@ -54,7 +57,7 @@ def _default_fix(status: int | None) -> str:
     return "correct the request as Jira's message says"
 
 
-class RemoteError(JiraAdapterError):
+class RemoteError(JiraAdapterError, CoreRemoteError):
     """Jira answered with an error, or did not answer at all.
 
     Attributes:
@@ -79,9 +82,6 @@ class RemoteError(JiraAdapterError):
         site: str = "",
         fix: str | None = None,
     ) -> None:
-        self.method = method
-        self.path = path
-        self.status = status
         self.messages = tuple(messages)
         self.field_errors = dict(field_errors or {})
         self.key = key
@@ -90,16 +90,29 @@ class RemoteError(JiraAdapterError):
         where = f"Jira {site}, {method} {path}" if site else f"Jira, {method} {path}"
         if key is not None:
             where = f"{where}, issue {key}"
-        super().__init__(_status_text(status, shown), where=where, fix=fix or _default_fix(status))
+        CoreRemoteError.__init__(
+            self,
+            method,
+            path,
+            status=status,
+            message="; ".join(shown),
+            tool=f"Jira {site}" if site else "Jira",
+            what=_status_text(status, shown),
+            where=where,
+            fix=fix or _default_fix(status),
+        )
+        self.method, self.path = method, path  # as given (Jira paths carry no secret)
 
-    @property
-    def retryable(self) -> bool:
-        """Whether the same request may succeed later (no answer, 429 or a 5xx)."""
-        return self.status is None or self.status == 429 or self.status >= 500
 
+class AuthenticationFailed(RemoteError, CoreAuthenticationFailed):
+    """Jira refused the credentials (HTTP 401) or the user lacks a permission (HTTP 403).
 
-class AuthenticationFailed(RemoteError):
-    """Jira refused the credentials (HTTP 401) or the user lacks a permission (HTTP 403)."""
+    ``variable`` names the environment variable the token came from (the ``token_env``
+    option, ``JIRA_TOKEN`` by default)."""
+
+    def __init__(self, method: str, path: str, *, variable: str = "JIRA_TOKEN", **kwargs: Any):
+        self.variable = variable
+        super().__init__(method, path, **kwargs)
 
 
 class JiraTimeout(RemoteError):

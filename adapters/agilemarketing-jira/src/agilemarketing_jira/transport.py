@@ -196,8 +196,10 @@ class JiraTransport:
         secret: str,
         settings: TransportSettings,
         redact: Callable[[str], str],
+        secret_variable: str = "JIRA_TOKEN",  # noqa: S107 - the variable's name, not a secret
     ) -> None:
         self.site = site.rstrip("/")
+        self.secret_variable = secret_variable  # named by AuthenticationFailed, never the value
         self.settings = settings
         self._redact = redact
         #: requests sent (attempts the retry layer made are not counted twice)
@@ -329,19 +331,21 @@ class JiraTransport:
         messages, fields = _error_body(response)
         messages = [self._redact(m) for m in messages]
         fields = {k: self._redact(v) for k, v in fields.items()}
-        cls = AuthenticationFailed if status in (401, 403) else RemoteError
         fix = None
         if status == 401 and "atlassian.net" in self.site:
             fix = "Jira Cloud needs user=<your e-mail> and an API token in token_env"
-        error = cls(
-            method,
-            path,
-            status=status,
-            messages=messages,
-            field_errors=fields,
-            key=key,
-            site=self.site,
-            fix=fix,
+        details: dict[str, Any] = {
+            "status": status,
+            "messages": messages,
+            "field_errors": fields,
+            "key": key,
+            "site": self.site,
+            "fix": fix,
+        }
+        error = (
+            AuthenticationFailed(method, path, variable=self.secret_variable, **details)
+            if status in (401, 403)
+            else RemoteError(method, path, **details)
         )
         LOG.warning("%s", self._redact(str(error)))
         return error

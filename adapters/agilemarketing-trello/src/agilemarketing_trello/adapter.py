@@ -192,7 +192,7 @@ class TrelloAdapter(Adapter):
         records = sorted(changes.records, key=rank_order)
         return ReadResult(iter(records), cursor, complete=False, removed=changes.removed)
 
-    def board(self) -> BoardDescription:
+    def board(self) -> BoardDescription:  # type: ignore[override]  # the core's type: issue 13
         """The board's stages (open lists in order) with their WIP limits."""
         return describe_board(self._reader().snapshot(), done_list=self.conventions.done_list)
 

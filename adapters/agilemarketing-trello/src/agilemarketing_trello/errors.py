@@ -15,6 +15,8 @@ TRELLO_TOKEN holds a current token for this key (tokens can be revoked or expire
 from __future__ import annotations
 
 from agilemarketing.errors import AgileMarketingError, InvalidValue
+from agilemarketing.errors import AuthenticationFailed as CoreAuthenticationFailed
+from agilemarketing.errors import RemoteError as CoreRemoteError
 
 __all__ = [
     "TrelloAuthenticationFailed",
@@ -29,7 +31,7 @@ class TrelloError(AgileMarketingError):
     """Base of every error of the Trello adapter."""
 
 
-class TrelloRemoteError(TrelloError):
+class TrelloRemoteError(TrelloError, CoreRemoteError):
     """A request to Trello failed for good: after the bounded retries (429, 5xx, dropped
     connections, time-outs), or with an answer that cannot be retried (400, 403, 404).
 
@@ -54,15 +56,18 @@ class TrelloRemoteError(TrelloError):
         attempts: int = 1,
         fix: str | None = None,
     ) -> None:
-        self.method = method
-        self.path = path
-        self.status = status
         self.reason = reason
         self.attempts = attempts
         answer = f"HTTP {status}" if status is not None else "no answer"
         tries = f" after {attempts} attempts" if attempts > 1 else ""
-        super().__init__(
-            f"{method} {path} failed{tries}: {answer}, {reason}",
+        CoreRemoteError.__init__(
+            self,
+            method,
+            path,
+            status=status,
+            message=reason,
+            tool="Trello",
+            what=f"{method} {path} failed{tries}: {answer}, {reason}",
             where="Trello API",
             fix=fix
             or "check the board id and your connection, then run the same command again "
@@ -70,9 +75,10 @@ class TrelloRemoteError(TrelloError):
         )
 
 
-class TrelloAuthenticationFailed(TrelloRemoteError):
+class TrelloAuthenticationFailed(TrelloRemoteError, CoreAuthenticationFailed):
     """Trello answered 401: the API key or the token (named by its environment variable) is
-    not valid.
+    not valid. A :class:`agilemarketing.errors.AuthenticationFailed`, so every command exits 2
+    on it.
 
     Attributes:
         variable: the environment variable holding the refused secret.
@@ -94,6 +100,8 @@ class TrelloAuthenticationFailed(TrelloRemoteError):
         self.path = ""
         self.status = 401
         self.reason = f"invalid {what}"
+        self.message = self.reason
+        self.tool = "Trello"
         self.attempts = 1
 
 

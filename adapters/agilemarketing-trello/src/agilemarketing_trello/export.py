@@ -119,6 +119,6 @@ class TrelloJsonAdapter(Adapter):
             complete=True,
         )
 
-    def board(self) -> BoardDescription:
+    def board(self) -> BoardDescription:  # type: ignore[override]  # the core's type: issue 13
         """The exported board's stages with their WIP limits."""
         return describe_board(self._load(), done_list=self.conventions.done_list)
