@@ -84,16 +84,6 @@ def no_traceback() -> Callable[[Result], None]:
 # take it off this list.
 _PENDING = {
     "test_a_duplicate_key_in_a_history_file_is_an_input_error_naming_both_lines": "point 4",
-    "test_a_bad_history_file_is_a_clear_error_or_a_result_never_a_traceback[bom]": "point 15",
-    "test_a_bad_history_file_is_a_clear_error_or_a_result_never_a_traceback[bad-utf8]": "12",
-    "test_a_bad_history_file_is_a_clear_error_or_a_result_never_a_traceback[year-9999]": "12",
-    "test_a_bad_history_file_is_a_clear_error_or_a_result_never_a_traceback[year-1]": "12",
-    "test_a_bad_history_file_is_a_clear_error_or_a_result_never_a_traceback[neg-points]": "15",
-    "test_a_bad_history_file_is_a_clear_error_or_a_result_never_a_traceback[resolved-before]": (
-        "point 15"
-    ),
-    "test_an_empty_history_file_says_it_is_empty_not_1970": "point 15",
-    "test_an_implausible_date_is_flagged_and_does_not_move_the_report": "point 12",
 }
 
 
