@@ -21,6 +21,7 @@ import numpy.typing as npt
 from agilemarketing.errors import AgileMarketingError, HistoryFormatError, raise_all
 from agilemarketing.history import ItemHistory
 from agilemarketing.historyio.builder import TableBuilder
+from agilemarketing.historyio.checks import value_fix, value_problems
 from agilemarketing.historyio.columns import CycleWindow, Ints, intern_codes
 from agilemarketing.historyio.lines import (
     Line,
@@ -134,9 +135,12 @@ def _table_of_lines(place: _Place, lines: list[Line], observed: bool) -> History
     nested = _nested_columns(b, items, codes, observed)
     # 3. Every timestamp of the block, parsed in one call; bad ones located afterwards.
     _timestamp_columns(place, b, items, nested)
+    # 4. Values a history cannot hold: impossible years, negative points, ends before starts.
+    _value_checks(place, b, nested)
     return b.build(HistoryTable)
 
 
+<<<<<<< HEAD
 def _check_unique(place: _Place, keys: Sequence[str]) -> None:
     """A key on a second line is a problem naming both lines (it would count two items)."""
     first = dict(zip(reversed(keys), reversed(place.lines), strict=True))  # first line wins
@@ -158,6 +162,33 @@ def _check_unique(place: _Place, keys: Sequence[str]) -> None:
                     "them its own key",
                 )
             )
+=======
+def _value_checks(place: _Place, b: TableBuilder, nested: _Nested) -> None:
+    """Report the block's values that their type allows but a history cannot hold."""
+    found = value_problems(
+        created=b.created[-1],
+        resolved=b.resolved[-1],
+        points=b.points[-1],
+        tr_at=b.tr_at[-1],
+        blk_from=b.blk_from[-1],
+        blk_to=b.blk_to[-1],
+        cyc_joined=b.cyc_joined[-1],
+        cyc_left=b.cyc_left[-1],
+    )
+    owners = {"transition": nested.tr_item, "blocked": nested.blk_item, "cycle": nested.cyc_item}
+    for column, row, field, what in found[: place.room()]:
+        item = row if column == "item" else int(owners[column][row])
+        place.problems.append(
+            HistoryFormatError(
+                what,
+                file=place.file,
+                line=place.lines[item],
+                field=field,
+                key=b.keys[item],
+                fix=value_fix(field, what),
+            )
+        )
+>>>>>>> i10-inputs
 
 
 def _sort_out_lines(
