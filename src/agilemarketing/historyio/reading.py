@@ -140,7 +140,6 @@ def _table_of_lines(place: _Place, lines: list[Line], observed: bool) -> History
     return b.build(HistoryTable)
 
 
-<<<<<<< HEAD
 def _check_unique(place: _Place, keys: Sequence[str]) -> None:
     """A key on a second line is a problem naming both lines (it would count two items)."""
     first = dict(zip(reversed(keys), reversed(place.lines), strict=True))  # first line wins
@@ -162,7 +161,8 @@ def _check_unique(place: _Place, keys: Sequence[str]) -> None:
                     "them its own key",
                 )
             )
-=======
+
+
 def _value_checks(place: _Place, b: TableBuilder, nested: _Nested) -> None:
     """Report the block's values that their type allows but a history cannot hold."""
     found = value_problems(
@@ -188,7 +188,6 @@ def _value_checks(place: _Place, b: TableBuilder, nested: _Nested) -> None:
                 fix=value_fix(field, what),
             )
         )
->>>>>>> i10-inputs
 
 
 def _sort_out_lines(
