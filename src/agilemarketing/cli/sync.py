@@ -109,6 +109,12 @@ def _progress(enabled: bool) -> Iterator[Progress | None]:
 )
 @click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
 @click.option(
+    "--full",
+    is_flag=True,
+    help="Read the source in full, ignoring the stored cursor (a nightly reconciliation: "
+    "items a tool deleted are marked removed).",
+)
+@click.option(
     "--wait",
     type=click.FloatRange(min=0),
     default=10.0,
@@ -125,6 +131,7 @@ def sync(
     config_path: Path | None,
     on_conflict: str | None,
     dry_run: bool,
+    full: bool,
     wait: float,
     as_json: bool,
     quiet: bool,
@@ -150,6 +157,7 @@ def sync(
             quiet,
             seen,
             wait=wait,
+            full=full,
         )
 
 
@@ -165,6 +173,7 @@ def _sync(
     seen: Callable[[], Redactor],
     *,
     wait: float,
+    full: bool = False,
 ) -> None:
     adapters: list[Adapter] = []
 
@@ -199,6 +208,7 @@ def _sync(
                     on_conflict,
                     config=config,
                     progress=progress,
+                    full=full,
                 )
                 if dry_run:
                     _print_plan(the_plan, as_json)

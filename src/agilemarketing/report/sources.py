@@ -53,7 +53,7 @@ def _from_adapter(url: str) -> HistoryTable:
     if parse_adapter_url(url).name == "mirror":
         from agilemarketing.mirror import MirrorAdapter
 
-        adapter = MirrorAdapter.from_url(url, {"create": False})
+        adapter = MirrorAdapter.from_url(url, {"create": False, "finished_removed": True})
     else:
         from agilemarketing.plugins import adapter_for_url
 
