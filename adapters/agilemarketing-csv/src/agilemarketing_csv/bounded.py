@@ -3,41 +3,31 @@
 :class:`csv.reader` keeps reading lines until a record is complete, and a file's line iterator
 reads a whole line however long: a 2 GB file without a line break (a sparse file is all zero
 bytes) would be read into memory at once. :class:`BoundedLines` hands the reader lines read
-with a size limit and stops with :class:`RecordTooLarge` once the record being read passes
-its cap, so memory stays bounded whatever the file.
+with a size limit and raises the error its ``too_large`` function makes (given the record's
+number and its start) once the record being read passes its cap, so memory stays bounded
+whatever the file.
 
 >>> import csv, io
->>> lines = BoundedLines(io.StringIO("a,b\\n" + "x" * 50 + ",y\\n"), limit=20)
+>>> def too_large(record, text):
+...     return ValueError(f"record {record} is too large, in column {column_at(text, ',')}")
+>>> lines = BoundedLines(io.StringIO("a,b\\n" + "x" * 50 + ",y\\n"), 20, too_large)
 >>> reader = csv.reader(lines)
 >>> next(reader)
 ['a', 'b']
 >>> lines.next_record()
 >>> try:
 ...     next(reader)
-... except RecordTooLarge as too_large:
-...     print(too_large.record, column_at(too_large.text, ","))
-2 0
+... except ValueError as error:
+...     print(error)
+record 2 is too large, in column 0
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import IO
 
-__all__ = ["BoundedLines", "RecordTooLarge", "column_at"]
-
-
-class RecordTooLarge(Exception):
-    """The record being read passed the cap (the reader turns it into a CsvFileError).
-
-    Attributes:
-        record: which record (1: the header) was being read.
-        text: the start of the record, up to the cap.
-    """
-
-    def __init__(self, record: int, text: str) -> None:
-        super().__init__(f"record {record} is over the size cap")
-        self.record = record
-        self.text = text
+__all__ = ["BoundedLines", "column_at"]
 
 
 class BoundedLines:
@@ -46,9 +36,12 @@ class BoundedLines:
     Call :meth:`next_record` each time the reader has produced a record.
     """
 
-    def __init__(self, stream: IO[str], limit: int) -> None:
+    def __init__(
+        self, stream: IO[str], limit: int, too_large: Callable[[int, str], Exception]
+    ) -> None:
         self.stream = stream
         self.limit = limit
+        self.too_large = too_large
         self.records = 0  # records complete so far
         self._pending: list[str] = []
         self._used = 0
@@ -63,7 +56,7 @@ class BoundedLines:
         self._used += len(line)
         self._pending.append(line)
         if self._used > self.limit:
-            raise RecordTooLarge(self.records + 1, "".join(self._pending)[: self.limit])
+            raise self.too_large(self.records + 1, "".join(self._pending)[: self.limit])
         return line
 
     def next_record(self) -> None:

@@ -29,13 +29,14 @@ import codecs
 import csv
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Generic, Literal, TypeAlias, TypeVar
 
 import attrs
 
 from agilemarketing.errors import AgileMarketingError, raise_all
-from agilemarketing_csv.bounded import BoundedLines, RecordTooLarge, column_at
+from agilemarketing_csv.bounded import BoundedLines, column_at
 from agilemarketing_csv.dialect import CsvDialect, raise_field_size_limit
 from agilemarketing_csv.errors import CsvFileError, CsvRowError
 
@@ -164,7 +165,11 @@ class CsvRecords(Generic[T]):
         line = 0
         try:
             with self.file.open(encoding=self.dialect.encoding, newline="") as stream:
-                lines = BoundedLines(stream, MAX_ROW_CHARS)
+                lines = BoundedLines(
+                    stream,
+                    MAX_ROW_CHARS,
+                    partial(_too_large, file=self.file, header=self.header, dialect=self.dialect),
+                )
                 reader = csv.reader(lines, delimiter=self.dialect.delimiter, strict=True)
                 next(reader, None)
                 lines.next_record()
@@ -173,8 +178,6 @@ class CsvRecords(Generic[T]):
                     yield from self._convert(self._capped(reader, lines, problems), problems)
                 finally:
                     line = reader.line_num
-        except RecordTooLarge as too_large:
-            raise _too_large(too_large, self.file, self.header, self.dialect) from None
         except UnicodeDecodeError as exc:
             line, offset = _first_undecodable(self.file, self.dialect.encoding)
             raise CsvFileError(
@@ -284,10 +287,10 @@ def read_header(file: Path, dialect: CsvDialect) -> list[str]:
     raise_field_size_limit()
     try:
         with file.open(encoding=dialect.encoding, newline="") as stream:
-            lines = BoundedLines(stream, MAX_ROW_CHARS)
+            lines = BoundedLines(
+                stream, MAX_ROW_CHARS, partial(_too_large, file=file, header=None, dialect=dialect)
+            )
             cells = next(csv.reader(lines, delimiter=dialect.delimiter, strict=True), [])
-    except RecordTooLarge as too_large:
-        raise _too_large(too_large, file, None, dialect) from None
     except (UnicodeDecodeError, csv.Error) as exc:
         raise CsvFileError(
             f"the header line cannot be read ({exc})",
@@ -310,17 +313,17 @@ def read_header(file: Path, dialect: CsvDialect) -> list[str]:
 
 
 def _too_large(
-    too_large: RecordTooLarge, file: Path, header: Header | None, dialect: CsvDialect
+    record: int, text: str, *, file: Path, header: Header | None, dialect: CsvDialect
 ) -> CsvFileError:
     """The error for a record over :data:`MAX_ROW_CHARS`, naming its row and column."""
-    at = column_at(too_large.text, dialect.delimiter)
+    at = column_at(text, dialect.delimiter)
     column = None if header is None or at >= len(header) else header.names[at]
     return CsvFileError(
-        f"row {too_large.record} runs past {MAX_ROW_CHARS:,} characters (in column "
+        f"row {record} runs past {MAX_ROW_CHARS:,} characters (in column "
         f"{at + 1}): a line break or closing quote is missing, or the file is not CSV",
         file=str(file),
         reason="size",
-        row=too_large.record,
+        row=record,
         column=column,
         fix="look for a quote that is never closed in that row, or raise "
         "agilemarketing_csv.records.MAX_ROW_CHARS if rows this long are meant",
