@@ -45,6 +45,7 @@ from agilemarketing.cli._options import (
     workflow_options,
 )
 from agilemarketing.cli.exit_codes import ExitCode, exit_code_of, fail
+from agilemarketing.cli.problems import problem_lines
 from agilemarketing.errors import (
     AgileMarketingError,
     InvalidInputGroup,
@@ -115,9 +116,8 @@ def _guard(run: Callable[[], None]) -> None:
             fail(seen()(str(exc)), ExitCode.NO_FORECAST)
         except ReportOutputError as exc:
             fail(seen()(str(exc)), ExitCode.ERROR)
-        except InvalidInputGroup as group:
-            lines = [str(group)] + [f"  {problem}" for problem in group.exceptions]
-            fail(seen()("\n".join(lines)), ExitCode.USAGE)
+        except InvalidInputGroup as group:  # every problem, capped with "... and N more"
+            fail("\n".join(problem_lines(group, hide=seen())), ExitCode.USAGE)
         except AgileMarketingError as exc:  # a remote tool's failure is ERROR, a refused secret
             fail(seen()(str(exc)), exit_code_of(exc))  # and every input error USAGE
         except OSError as exc:

@@ -22,12 +22,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import click
 
 from agilemarketing._redaction import Redactor, secrets_seen
 from agilemarketing.adapter import Adapter, parse_adapter_url
 from agilemarketing.cli._options import config_option, json_option, load_config
 from agilemarketing.cli.exit_codes import ExitCode, fail
+from agilemarketing.cli.problems import problem_lines, problems_json
+from agilemarketing.cli.runlog import RunLog, logging_options, run_log
 from agilemarketing.errors import (
     AgileMarketingError,
     AuthenticationFailed,
@@ -116,8 +119,24 @@ def _progress(enabled: bool) -> Iterator[Progress | None]:
     metavar="SECONDS",
     help="How long to wait for another sync holding the target or the mirror (then exit 6).",
 )
+@click.option(
+    "--source-option",
+    "source_options",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="An option of the source adapter (repeat for several); beside [source] in --config, "
+    "and over it. Secrets only as *_env variable names.",
+)
+@click.option(
+    "--target-option",
+    "target_options",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="An option of the target adapter, as --source-option.",
+)
 @json_option("Print JSON for machines.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@logging_options()
 def sync(
     source: str,
     target: str,
@@ -126,8 +145,12 @@ def sync(
     on_conflict: str | None,
     dry_run: bool,
     wait: float,
+    source_options: tuple[str, ...],
+    target_options: tuple[str, ...],
     as_json: bool,
     quiet: bool,
+    verbose: int,
+    log_format: str,
 ) -> None:
     """Bring TARGET in line with SOURCE (adapter URLs such as csv:export.csv, mirror:team.db).
 
@@ -138,34 +161,56 @@ def sync(
     failed at the target, 4 the sync stopped (run it again to resume), 6 another sync holds the
     target or the mirror (nothing changed; run again later, or --wait longer).
     """
-    with secrets_seen() as seen:
-        _sync(
-            source,
-            target,
-            state,
-            config_path,
-            on_conflict,
-            dry_run,
-            as_json,
-            quiet,
-            seen,
-            wait=wait,
-        )
+    options = (
+        _pairs(source_options, "--source-option"),
+        _pairs(target_options, "--target-option"),
+    )
+    with secrets_seen() as seen, run_log("sync", verbose, log_format) as log:
+        log.fields.update(source=source, target=target, dry_run=dry_run)
+        run = _Run(source, target, state, config_path, on_conflict, dry_run, as_json, quiet, wait)
+        _sync(run, options, seen, log)
+
+
+def _pairs(values: tuple[str, ...], flag: str) -> dict[str, object]:
+    """``KEY=VALUE`` options as a mapping (a value stays text: the adapter converts it)."""
+    pairs: dict[str, object] = {}
+    for value in values:
+        key, sep, text = value.partition("=")
+        if not sep or not key.strip():
+            # Never echo the value: it may be a secret typed where it does not belong.
+            raise click.BadParameter("write it as KEY=VALUE", param_hint=flag)
+        pairs[key.strip()] = text
+    return pairs
+
+
+@attrs.frozen
+class _Run:
+    """What the command line asked of one sync run."""
+
+    source: str
+    target: str
+    state: Path | None
+    config_path: Path | None
+    on_conflict: str | None
+    dry_run: bool
+    as_json: bool
+    quiet: bool
+    wait: float
 
 
 def _sync(
-    source: str,
-    target: str,
-    state: Path | None,
-    config_path: Path | None,
-    on_conflict: str | None,
-    dry_run: bool,
-    as_json: bool,
-    quiet: bool,
+    run: _Run,
+    options: tuple[dict[str, object], dict[str, object]],
     seen: Callable[[], Redactor],
-    *,
-    wait: float,
+    log: RunLog,
 ) -> None:
+    source, target, state, as_json, quiet = (
+        run.source,
+        run.target,
+        run.state,
+        run.as_json,
+        run.quiet,
+    )
     adapters: list[Adapter] = []
 
     def clean(text: str) -> str:
@@ -176,11 +221,20 @@ def _sync(
             hide += adapter.redactor
         return hide(text)
 
+    log.hide = clean
+
+    def stop(exc: BaseException, code: ExitCode, lines: list[str] | None = None) -> None:
+        """Print every problem of ``exc`` (stderr; also stdout as JSON with --json), exit."""
+        if as_json:
+            document = problems_json(exc, hide=clean, exit_code=int(code))
+            click.echo(json.dumps({"error": document}))
+        fail("\n".join(lines or problem_lines(exc, hide=clean)), code)
+
     try:
-        config = load_config(config_path)
-        source_adapter = _adapter(source, dict(config.source_options), source=True)
+        config = load_config(run.config_path)
+        source_adapter = _adapter(source, {**config.source_options, **options[0]}, source=True)
         adapters.append(source_adapter)
-        target_adapter = _adapter(target, dict(config.target_options))
+        target_adapter = _adapter(target, {**config.target_options, **options[1]})
         adapters.append(target_adapter)
         with contextlib.ExitStack() as stack:
             for adapter in adapters:
@@ -190,23 +244,27 @@ def _sync(
                 stack.enter_context(mirror)
             show = not quiet and not as_json and sys.stdout.isatty()
             target_adapter.check_writable()  # before a lock file is made beside a Jira export
-            stack.enter_context(locked(target_adapter, mirror, wait=wait))
+            stack.enter_context(locked(target_adapter, mirror, wait=run.wait))
             with _progress(show) as progress:
                 the_plan = plan(
                     source_adapter,
                     target_adapter,
                     mirror,
-                    on_conflict,
+                    run.on_conflict,
                     config=config,
                     progress=progress,
                 )
-                if dry_run:
+                log.fields.update(the_plan.counts, cursor=the_plan.context.source_cursor)
+                if run.dry_run:
                     _print_plan(the_plan, as_json)
                     return
                 if the_plan.blocked_by_conflicts:
                     _print_plan(the_plan, as_json, to_stderr=not as_json)
                     raise SyncConflictError(the_plan.conflicts)
                 report = apply(the_plan, progress=progress)
+            log.fields.update(
+                applied=report.applied, failed=len(report.failed), compacted=report.compacted
+            )
             if as_json:
                 click.echo(json.dumps({"plan": the_plan.as_dict(), "report": report.as_dict()}))
             elif not quiet:
@@ -217,18 +275,17 @@ def _sync(
             if code is not ExitCode.OK:
                 raise SystemExit(int(code))
     except SyncConflictError as exc:
-        fail(clean(str(exc)), ExitCode.CONFLICTS)
+        stop(exc, ExitCode.CONFLICTS)
     except SyncLocked as exc:
-        fail(clean(str(exc)), ExitCode.BUSY)
+        stop(exc, ExitCode.BUSY)
     except MirrorDiskError as exc:
-        fail(clean(str(exc)), ExitCode.ERROR)
-    except InvalidInputGroup as group:  # several bad rows of an input: each on its own line
-        lines = [group.message, *(f"  {problem}" for problem in group.exceptions)]
-        fail(clean("\n".join(lines)), ExitCode.USAGE)
+        stop(exc, ExitCode.ERROR)
+    except InvalidInputGroup as exc:  # every problem of the input, capped, then "and N more"
+        stop(exc, ExitCode.USAGE)
     except AuthenticationFailed as exc:  # the tool refused the secret: fix the variable
-        fail(clean(str(exc)), ExitCode.USAGE)
+        stop(exc, ExitCode.USAGE)
     except RemoteError as exc:  # the tool failed after the adapter's retries: run it again
-        fail(clean(str(exc)), ExitCode.ERROR)
+        stop(exc, ExitCode.ERROR)
     except (
         InvalidValue,
         NotFound,
@@ -237,13 +294,13 @@ def _sync(
         SourceError,
         UnsupportedChange,
     ) as exc:
-        fail(clean(str(exc)), ExitCode.USAGE)
+        stop(exc, ExitCode.USAGE)
     except (AgileMarketingError, OSError) as exc:
-        fail(clean(str(exc)), ExitCode.ERROR)
+        stop(exc, ExitCode.ERROR)
     except click.ClickException:
         raise  # usage errors: click prints them and exits 2
     except Exception as exc:  # an adapter's own failure: keep exit code 1 for conflicts only
-        fail(f"{type(exc).__name__}: {clean(str(exc))}", ExitCode.ERROR)
+        stop(exc, ExitCode.ERROR, [f"{type(exc).__name__}: {clean(str(exc))}"])
 
 
 def _state(state: Path | None, source: Adapter, target: Adapter) -> Mirror:

@@ -60,6 +60,7 @@ class MirrorAdapter(Adapter):
         carries_history=True,
         board=True,
     )
+    known_options: ClassVar[frozenset[str] | None] = frozenset({"create"})
 
     def __init__(
         self,
