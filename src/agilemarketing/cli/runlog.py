@@ -2,9 +2,13 @@
 
 Everything here goes to standard error, so standard output holds only what a command prints
 for its reader (the ``--json`` document). With ``--log-format json`` (or ``-v``) each run ends
-with one line: the command, both sides, the counts, how long it took, the source's cursor and
-the exit code. ``-v`` also shows the library's own log messages (``-vv`` its debug messages),
-in the same format. Every line passes through the command's redaction first, so no secret an
+with one line: the command, its source (and target), the counts, how long it took, the
+source's cursor, the exit code and, when it failed, the first line of its error. ``-v`` also
+shows the log messages of the library and of its adapters (loggers named ``agilemarketing*``;
+``-vv`` their debug messages), in the same format. With ``--log-format json`` each of these is
+one JSON object on one line (a message's own line breaks are escaped), so a reader takes the
+lines of standard error that start with ``{``; the other lines are the messages for people
+(the error, notes). Every line passes through the command's redaction first, so no secret an
 adapter read reaches a log.
 
 >>> import json
@@ -17,6 +21,7 @@ adapter read reaches a log.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sys
@@ -28,7 +33,7 @@ from typing import Any, Final
 import attrs
 import click
 
-__all__ = ["LOG_FORMATS", "RunLog", "logging_options", "run_line", "run_log"]
+__all__ = ["LOG_FORMATS", "RunLog", "logged", "logging_options", "run_line", "run_log"]
 
 LOG_FORMATS: Final = ("text", "json")
 _FIXED = ("command", "exit_code", "duration_s")
@@ -66,22 +71,25 @@ def run_line(fields: Mapping[str, Any], fmt: str) -> str:
 
 
 class _Redacting(logging.Formatter):
+    """One line per record (JSON or text), redacted; an exception shows as its type and
+    message, never a traceback."""
+
     def __init__(self, fmt: str, hide: Callable[[], Callable[[str], str]]) -> None:
-        super().__init__("%(levelname)s %(name)s: %(message)s")
+        super().__init__()
         self._as = fmt
         self._hide = hide
 
     def format(self, record: logging.LogRecord) -> str:
         hide = self._hide()
+        message = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            message += f" ({type(error).__name__}: {error})"
         if self._as == "json":
             return json.dumps(
-                {
-                    "level": record.levelname.lower(),
-                    "logger": record.name,
-                    "message": hide(record.getMessage()),
-                }
+                {"level": record.levelname.lower(), "logger": record.name, "message": hide(message)}
             )
-        return hide(super().format(record))
+        return hide(f"{record.levelname} {record.name}: {message}")
 
 
 @attrs.define
@@ -101,6 +109,29 @@ class RunLog:
         return self.verbose > 0 or self.fmt == "json"
 
 
+def _error_of(error: BaseException | None) -> str | None:
+    """The first line of what a failed run printed (None: the run did not fail)."""
+    if error is None or (isinstance(error, SystemExit) and error.code in (0, None)):
+        return None
+    if isinstance(error, click.exceptions.Exit):
+        return None if error.exit_code == 0 else f"exit {error.exit_code}"
+    if isinstance(error, SystemExit):  # exit_codes.fail notes the message it printed
+        notes = getattr(error, "__notes__", None)
+        text = notes[0] if notes else f"exit {error.code}"
+    elif isinstance(error, click.ClickException):
+        text = error.format_message()
+    else:
+        text = f"{type(error).__name__}: {error}"
+    return (str(text).strip().splitlines() or [""])[0]
+
+
+class _Ours(logging.Filter):
+    """Records of the library and its adapters (``agilemarketing``, ``agilemarketing_jira``...)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.name.startswith("agilemarketing")
+
+
 def _code_of(error: BaseException | None) -> int:
     if error is None:
         return 0
@@ -118,12 +149,13 @@ def run_log(command: str, verbose: int, fmt: str) -> Iterator[RunLog]:
     """Log the library's messages to stderr while the block runs (with ``-v``), and end it with
     the run's line (with ``-v`` or ``--log-format json``), whatever the block raised."""
     log = RunLog(command, verbose, fmt)
-    root = logging.getLogger("agilemarketing")
+    root = logging.getLogger()  # adapters log under their own names (agilemarketing_jira...)
     handler: logging.Handler | None = None
     old_level = root.level
     if verbose:
         handler = logging.StreamHandler(sys.stderr)  # stdout is for the --json reader
         handler.setFormatter(_Redacting(fmt, lambda: log.hide))
+        handler.addFilter(_Ours())
         root.addHandler(handler)
         root.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
     started = time.monotonic()
@@ -144,4 +176,26 @@ def run_log(command: str, verbose: int, fmt: str) -> Iterator[RunLog]:
                 "duration_s": round(time.monotonic() - started, 3),
                 **log.fields,
             }
+            if (failure := _error_of(error)) is not None:
+                fields["error"] = failure
             click.echo(log.hide(run_line(fields, fmt)), err=True)
+
+
+def logged(command: str) -> Callable[[Any], Any]:
+    """Give a click command ``-v/--verbose`` and ``--log-format``, and run its body inside
+    :func:`run_log`, its lines redacted of every secret an adapter read (put it right above
+    the ``def``). The run line holds the command's ``source`` argument when it has one."""
+    from agilemarketing._redaction import secrets_seen
+
+    def decorate(body: Any) -> Any:
+        @functools.wraps(body)
+        def run(*args: Any, verbose: int, log_format: str, **kwargs: Any) -> Any:
+            with secrets_seen() as seen, run_log(command, verbose, log_format) as log:
+                log.hide = lambda text: seen()(text)
+                if "source" in kwargs:
+                    log.fields["source"] = kwargs["source"]
+                return body(*args, **kwargs)
+
+        return logging_options()(run)
+
+    return decorate

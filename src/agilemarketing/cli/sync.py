@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,7 +28,7 @@ import click
 
 from agilemarketing._redaction import Redactor, secrets_seen
 from agilemarketing.adapter import Adapter, parse_adapter_url
-from agilemarketing.cli._options import config_option, json_option, load_config
+from agilemarketing.cli._options import adapter_option, config_option, json_option, load_config
 from agilemarketing.cli.exit_codes import ExitCode, fail
 from agilemarketing.cli.problems import problem_lines, problems_json
 from agilemarketing.cli.runlog import RunLog, logging_options, run_log
@@ -57,6 +58,8 @@ from agilemarketing.sync import (
 )
 
 __all__ = ["sync"]
+
+_LOG = logging.getLogger(__name__)  # -v shows these (agilemarketing.cli.runlog)
 
 _POLICIES = [p.value for p in ConflictPolicy]
 
@@ -119,21 +122,8 @@ def _progress(enabled: bool) -> Iterator[Progress | None]:
     metavar="SECONDS",
     help="How long to wait for another sync holding the target or the mirror (then exit 6).",
 )
-@click.option(
-    "--source-option",
-    "source_options",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="An option of the source adapter (repeat for several); beside [source] in --config, "
-    "and over it. Secrets only as *_env variable names.",
-)
-@click.option(
-    "--target-option",
-    "target_options",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="An option of the target adapter, as --source-option.",
-)
+@adapter_option("source")
+@adapter_option("target")
 @json_option("Print JSON for machines.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @logging_options()
@@ -145,8 +135,8 @@ def sync(
     on_conflict: str | None,
     dry_run: bool,
     wait: float,
-    source_options: tuple[str, ...],
-    target_options: tuple[str, ...],
+    source_options: dict[str, object],
+    target_options: dict[str, object],
     as_json: bool,
     quiet: bool,
     verbose: int,
@@ -161,26 +151,11 @@ def sync(
     failed at the target, 4 the sync stopped (run it again to resume), 6 another sync holds the
     target or the mirror (nothing changed; run again later, or --wait longer).
     """
-    options = (
-        _pairs(source_options, "--source-option"),
-        _pairs(target_options, "--target-option"),
-    )
+    options = (source_options, target_options)
     with secrets_seen() as seen, run_log("sync", verbose, log_format) as log:
         log.fields.update(source=source, target=target, dry_run=dry_run)
         run = _Run(source, target, state, config_path, on_conflict, dry_run, as_json, quiet, wait)
         _sync(run, options, seen, log)
-
-
-def _pairs(values: tuple[str, ...], flag: str) -> dict[str, object]:
-    """``KEY=VALUE`` options as a mapping (a value stays text: the adapter converts it)."""
-    pairs: dict[str, object] = {}
-    for value in values:
-        key, sep, text = value.partition("=")
-        if not sep or not key.strip():
-            # Never echo the value: it may be a secret typed where it does not belong.
-            raise click.BadParameter("write it as KEY=VALUE", param_hint=flag)
-        pairs[key.strip()] = text
-    return pairs
 
 
 @attrs.frozen
@@ -245,6 +220,7 @@ def _sync(
             show = not quiet and not as_json and sys.stdout.isatty()
             target_adapter.check_writable()  # before a lock file is made beside a Jira export
             stack.enter_context(locked(target_adapter, mirror, wait=run.wait))
+            _LOG.info("planning %s -> %s", source, target)
             with _progress(show) as progress:
                 the_plan = plan(
                     source_adapter,
@@ -255,6 +231,7 @@ def _sync(
                     progress=progress,
                 )
                 log.fields.update(the_plan.counts, cursor=the_plan.context.source_cursor)
+                _LOG.info("plan: %s", ", ".join(f"{n} {k}" for k, n in the_plan.counts.items()))
                 if run.dry_run:
                     _print_plan(the_plan, as_json)
                     return
@@ -265,6 +242,7 @@ def _sync(
             log.fields.update(
                 applied=report.applied, failed=len(report.failed), compacted=report.compacted
             )
+            _LOG.info("applied %d changes, %d failed", report.applied, len(report.failed))
             if as_json:
                 click.echo(json.dumps({"plan": the_plan.as_dict(), "report": report.as_dict()}))
             elif not quiet:
