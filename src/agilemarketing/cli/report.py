@@ -50,6 +50,7 @@ from agilemarketing.cli.problems import problem_lines
 from agilemarketing.cli.runlog import RunLog, logging_options, run_log
 from agilemarketing.errors import (
     AgileMarketingError,
+    HistorySourceError,
     InvalidInputGroup,
     InvalidValue,
     NoThroughputError,
@@ -132,6 +133,16 @@ def _guard(command: str, common: dict[str, Any], run: Callable[[RunLog], None]) 
             fail(seen()(str(exc)), exit_code_of(exc))  # and every input error USAGE
         except OSError as exc:
             fail(seen()(str(exc)), ExitCode.ERROR)
+
+
+def _not_empty(log: FlowLog, source: str) -> None:
+    """Refuse a history without items: its report would describe an empty 1970."""
+    if len(log) == 0:
+        raise HistorySourceError(
+            source,
+            "holds no items (an empty file or board): there is nothing to report or forecast",
+            fix="name the history file or board that holds the items (export them first)",
+        )
 
 
 _campaign_prefix = click.option(
@@ -262,6 +273,7 @@ def report(
             source=given.history,
             done_states=load_done_states(given.history),
         )
+        _not_empty(built.log, given.history)
         files = built.write(out)
         log.fields.update(items=len(built.log), out=str(files.directory))
         click.echo(
@@ -345,6 +357,7 @@ def forecast(
         table = load_history(given.history, common["source_options"])
         log = FlowLog.build(table, given.workflow, policy=given.policy)
         runlog.fields.update(items=len(log))
+        _not_empty(log, given.history)
         sample = throughput_sample(
             throughput(log, calendar=given.calendar), given.window, given.calendar
         )
