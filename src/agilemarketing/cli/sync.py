@@ -21,7 +21,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 import click
@@ -198,7 +198,7 @@ def _sync(
 
     log.hide = clean
 
-    def stop(exc: BaseException, code: ExitCode, lines: list[str] | None = None) -> None:
+    def stop(exc: BaseException, code: ExitCode, lines: list[str] | None = None) -> NoReturn:
         """Print every problem of ``exc`` (stderr; also stdout as JSON with --json), exit."""
         if as_json:
             document = problems_json(exc, hide=clean, exit_code=int(code))
@@ -252,33 +252,32 @@ def _sync(
             code = ExitCode(report.exit_code)  # the engine's codes are the table's
             if code is not ExitCode.OK:
                 raise SystemExit(int(code))
-    except SyncConflictError as exc:
-        stop(exc, ExitCode.CONFLICTS)
-    except SyncLocked as exc:
-        stop(exc, ExitCode.BUSY)
-    except MirrorDiskError as exc:
-        stop(exc, ExitCode.ERROR)
-    except InvalidInputGroup as exc:  # every problem of the input, capped, then "and N more"
-        stop(exc, ExitCode.USAGE)
-    except AuthenticationFailed as exc:  # the tool refused the secret: fix the variable
-        stop(exc, ExitCode.USAGE)
-    except RemoteError as exc:  # the tool failed after the adapter's retries: run it again
-        stop(exc, ExitCode.ERROR)
-    except (
-        InvalidValue,
-        NotFound,
-        MissingSecret,
-        MirrorError,
-        SourceError,
-        UnsupportedChange,
-    ) as exc:
-        stop(exc, ExitCode.USAGE)
-    except (AgileMarketingError, OSError) as exc:
-        stop(exc, ExitCode.ERROR)
     except click.ClickException:
         raise  # usage errors: click prints them and exits 2
-    except Exception as exc:  # an adapter's own failure: keep exit code 1 for conflicts only
+    except Exception as exc:
+        if isinstance(exc, AgileMarketingError | OSError | InvalidInputGroup):
+            stop(exc, _exit_code(exc))
+        # an adapter's own failure: keep exit code 1 for conflicts only
         stop(exc, ExitCode.ERROR, [f"{type(exc).__name__}: {clean(str(exc))}"])
+
+
+#: The exit code of each error a sync stops on, the first that matches (the rest: ERROR).
+_CODES: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], ExitCode], ...] = (
+    (SyncConflictError, ExitCode.CONFLICTS),
+    (SyncLocked, ExitCode.BUSY),
+    (MirrorDiskError, ExitCode.ERROR),
+    (InvalidInputGroup, ExitCode.USAGE),  # every problem of the input, capped
+    (AuthenticationFailed, ExitCode.USAGE),  # the tool refused the secret: fix the variable
+    (RemoteError, ExitCode.ERROR),  # the tool failed after the adapter's retries: run again
+    (
+        (InvalidValue, NotFound, MissingSecret, MirrorError, SourceError, UnsupportedChange),
+        ExitCode.USAGE,
+    ),
+)
+
+
+def _exit_code(error: BaseException) -> ExitCode:
+    return next((code for kind, code in _CODES if isinstance(error, kind)), ExitCode.ERROR)
 
 
 def _state(state: Path | None, source: Adapter, target: Adapter) -> Mirror:
