@@ -63,6 +63,7 @@ class MirrorAdapter(Adapter):
         carries_history=True,
         board=True,
     )
+    known_options: ClassVar[frozenset[str] | None] = frozenset({"create", "finished_removed"})
 
     def __init__(
         self,
