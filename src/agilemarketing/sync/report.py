@@ -70,13 +70,14 @@ class SyncReport:
         return ExitCode.FAILED_CHANGES if self.failed else ExitCode.OK
 
     def summary(self) -> str:
-        """One line: what was done."""
+        """One line: what was done (removals and restores only when there were some)."""
         k = self.by_kind
         return (
             f"{k.get('create', 0)} created, {k.get('update', 0)} updated, "
             f"{k.get('move', 0)} moved: {self.applied} applied, "
             f"{self.already_applied} already applied, {len(self.failed)} failed, "
-            f"{len(self.conflicts)} conflicts, {self.removed} removed"
+            f"{len(self.conflicts)} conflicts"
+            + (f", {self.removed} removed" if self.removed else "")
             + (f", {self.restored} restored" if self.restored else "")
         )
 

@@ -107,12 +107,13 @@ class SyncPlan:
         return self.policy is ConflictPolicy.FAIL and bool(self.conflicts)
 
     def summary(self) -> str:
-        """One line: what the plan does."""
+        """One line: what the plan does (removals and restores only when there are some)."""
         c = self.counts
         return (
             f"{self.source} -> {self.target}: {c['create']} creates, {c['move']} moves, "
-            f"{c['update']} updates, {c['conflict']} conflicts, {c['unchanged']} unchanged, "
-            f"{c['removed']} removed" + (f", {c['restored']} restored" if self.restored else "")
+            f"{c['update']} updates, {c['conflict']} conflicts, {c['unchanged']} unchanged"
+            + (f", {c['removed']} removed" if self.removed else "")
+            + (f", {c['restored']} restored" if self.restored else "")
         )
 
     def __str__(self) -> str:
