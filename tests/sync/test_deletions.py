@@ -14,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from agilemarketing.adapter import CreateItem
-from agilemarketing.history import ItemHistory
 from agilemarketing.mirror import Mirror, MirrorAdapter
 from agilemarketing.sync import SyncReport, apply, plan
 from agilemarketing.testing import InMemoryAdapter, sample_histories
@@ -115,7 +114,9 @@ def test_a_row_missing_from_a_csv_file_is_not_a_deletion(
 
     path = tmp_path / "board.csv"
     board = CsvAdapter(str(path))
-    board.write([CreateItem(h.key, summary=h.summary, status=h.status) for h in _three()])
+    board.write(
+        [CreateItem(h.key, summary=h.summary, status=h.status) for h in sample_histories(3)]
+    )
     sync(board, MirrorAdapter.of(mirror), mirror)
     rows = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join(r for r in rows if "MKT-2" not in r) + "\n", encoding="utf-8")
@@ -135,7 +136,3 @@ def test_a_removal_is_idempotent_when_applied_twice(
     with mirror.transaction():
         assert mirror.mark_removed("mirror", ["MKT-2"]) == []  # already removed: nothing marked
     assert mirror.revision() == revision
-
-
-def _three() -> list[ItemHistory]:
-    return sample_histories(3)
