@@ -202,6 +202,7 @@ def _transitions(t: HistoryTable, issues: Issues) -> _Transitions:
     gap = ~first & (frm >= 0)
     gap[1:] &= frm[1:] != to[:-1]
     issues["status_gap"] = item[gap]
+    issues["self_transition"] = item[(frm == to) & (frm >= 0)]
     return _Transitions(item, at, frm, to, first, last)
 
 
@@ -226,7 +227,9 @@ def _place_stays(t: HistoryTable, tr: _Transitions) -> _Stays:
     has_tr[tr.item] = True
     f_item = tr.item[tr.first]
     f_created = created[f_item]
-    init_ok = (tr.frm[tr.first] >= 0) & (f_created != _NAT_I) & (f_created < tr.at[tr.first])
+    # created at the moment of its first move: a stay of no length, but the item was first seen
+    # in the move's "from" status (not already in its "to")
+    init_ok = (tr.frm[tr.first] >= 0) & (f_created != _NAT_I) & (f_created <= tr.at[tr.first])
     lone = np.flatnonzero(~has_tr & (created != _NAT_I))
     # Place every stay at its final position (items in order, each item's stays in time
     # order) instead of sorting: counts per item -> offsets -> scatter.
@@ -263,16 +266,19 @@ def _place_stays(t: HistoryTable, tr: _Transitions) -> _Stays:
 
 
 def _truncated(t: HistoryTable, tr: _Transitions, stages: _Stages) -> npt.NDArray[np.int64]:
-    """Items whose history looks cut short: starting mid-workflow, with no created date, or
-    with a current status that disagrees with the last transition."""
+    """Items whose history looks cut short: starting mid-workflow before the item was created
+    (an item created in a doing stage, its first move from there, is a normal start), with no
+    created date, or with a current status that disagrees with the last transition."""
     stage_of = stages.of_status
     f_item = tr.item[tr.first]
     f_stage = stage_of[tr.frm[tr.first]]
+    before_created = _i(t.created)[f_item] > tr.at[tr.first]
     last_to = tr.to[tr.last]
     status_now = t.statuses[tr.item[tr.last]]
     differs = (status_now != last_to) & (stage_of[status_now] != stage_of[last_to])
     no_created = np.flatnonzero(np.isnat(t.created))
-    return np.concatenate([f_item[f_stage >= stages.start], tr.item[tr.last][differs], no_created])
+    mid_workflow = f_item[(f_stage >= stages.start) & before_created]
+    return np.concatenate([mid_workflow, tr.item[tr.last][differs], no_created])
 
 
 class _Segments(NamedTuple):
