@@ -82,9 +82,13 @@ def test_a_reopened_item_that_is_not_done_again_is_in_progress(
 def test_an_item_moved_back_to_to_do_is_not_in_progress(
     build_log: BuildLog, make_history: MakeHistory, iso: Iso
 ) -> None:
-    log = build_log(make_history("P", (1, "To Do", "Doing"), (2, "Doing", "To Do")))
-    assert iso(log.start[0]) == "2026-01-06T09:00:00"
+    parked = make_history("P", (1, "To Do", "Doing"), (2, "Doing", "To Do"))
+    log = build_log(parked)
+    assert np.isnat(log.start[0])  # the default policy: not started any more
     assert log.in_progress.tolist() == [False]
+    first = build_log(parked, policy=FlowPolicy(Backwards.FIRST_ENTRY))
+    assert iso(first.start[0]) == "2026-01-06T09:00:00"
+    assert first.in_progress.tolist() == [False]
 
 
 def test_backwards_within_progress_keeps_the_first_start_by_default(
