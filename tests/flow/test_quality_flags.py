@@ -73,9 +73,7 @@ def test_self_transitions_are_merged_and_counted(
     build_log: BuildLog, make_history: MakeHistory, iso: Iso
 ) -> None:
     log = build_log(
-        make_history(
-            "S", (1, "To Do", "Doing"), (2, "Doing", "Doing"), (3, "Doing", "Done")
-        ),
+        make_history("S", (1, "To Do", "Doing"), (2, "Doing", "Doing"), (3, "Doing", "Done")),
         make_history("N", (1, "To Do", "Doing"), (3, "Doing", "Done")),
     )
     assert log.seg_stage.tolist() == [0, 1, 3, 0, 1, 3]  # one stay in Doing each
