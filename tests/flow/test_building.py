@@ -82,9 +82,13 @@ def test_a_reopened_item_that_is_not_done_again_is_in_progress(
 def test_an_item_moved_back_to_to_do_is_not_in_progress(
     build_log: BuildLog, make_history: MakeHistory, iso: Iso
 ) -> None:
-    log = build_log(make_history("P", (1, "To Do", "Doing"), (2, "Doing", "To Do")))
-    assert iso(log.start[0]) == "2026-01-06T09:00:00"
+    parked = make_history("P", (1, "To Do", "Doing"), (2, "Doing", "To Do"))
+    log = build_log(parked)
+    assert np.isnat(log.start[0])  # the default policy: not started any more
     assert log.in_progress.tolist() == [False]
+    first = build_log(parked, policy=FlowPolicy(Backwards.FIRST_ENTRY))
+    assert iso(first.start[0]) == "2026-01-06T09:00:00"
+    assert first.in_progress.tolist() == [False]
 
 
 def test_backwards_within_progress_keeps_the_first_start_by_default(
@@ -185,10 +189,11 @@ def test_timezones_are_normalised_to_utc(build_log: BuildLog, iso: Iso) -> None:
 
 
 def test_a_history_starting_mid_workflow_is_reported_as_truncated(
-    build_log: BuildLog, make_history: MakeHistory
+    build_log: BuildLog, make_history: MakeHistory, day: Callable[[float], datetime]
 ) -> None:
     log = build_log(
-        make_history("T", (3, "Review", "Done")),
+        # no created date: nothing says it was created in Review (see test_quality_flags)
+        ItemHistory("T", status="Done", transitions=[Transition(day(3), "Review", "Done")]),
         make_history("M", (1, "To Do", "Doing"), status="Done"),
     )
     assert log.quality["truncated"].keys == ("T", "M")  # item order

@@ -21,10 +21,18 @@ def test_wip_breaches_name_the_days_over_the_limit(log: FlowLog) -> None:
     assert wb.to_dict()["Doing"]["over_on"] == ["2026-01-06"]
 
 
-def test_cumulative_flow_counts_arrivals_per_stage_and_leaves_abandoned_out(log: FlowLog) -> None:
+def test_cumulative_flow_stacks_the_items_in_each_stage_each_day(log: FlowLog) -> None:
     cfd = m.cumulative_flow(log)
     assert cfd.stages == ("To Do", "Doing", "Review", "Done")
-    assert cfd.cumulative[-1].tolist() == [3, 3, 2, 2]
-    assert cfd.cumulative[1].tolist() == [3, 2, 0, 0]  # end of Jan 6
-    assert cfd.cumulative[2].tolist() == [3, 2, 2, 1]
+    # end of Jan 6: C in To Do, A, B and W in Doing; W leaves the board for Won't Do on Jan 7
+    assert cfd.bands[1].tolist() == [1, 3, 0, 0]
+    assert cfd.bands[2].tolist() == [1, 0, 1, 1]
     assert cfd.bands[-1].tolist() == [0, 1, 0, 2]
+    assert cfd.cumulative[-1].tolist() == [3, 3, 2, 2]
+
+
+def test_arrival_lines_count_first_arrivals_and_leave_abandoned_out(log: FlowLog) -> None:
+    cfd = m.cumulative_flow(log)
+    assert cfd.arrivals[-1].tolist() == [3, 3, 2, 2]
+    assert cfd.arrivals[1].tolist() == [3, 2, 0, 0]  # end of Jan 6
+    assert cfd.arrivals[2].tolist() == [3, 2, 2, 1]

@@ -118,11 +118,12 @@ def backwards_option() -> Callable[[F], F]:
     return click.option(
         "--backwards",
         type=click.Choice([b.value for b in Backwards]),
-        default=Backwards.FIRST_ENTRY.value,
+        default=Backwards.RESTART_FROM_TODO.value,
         show_default=True,
-        help="Backward moves and reopened items: cycle time from the first entry to the first "
-        "done (first), the last entry to the last done (last), or the first entry to the last "
-        "done (reopened).",
+        help="Backward moves and reopened items: the clock restarts only on a return to a "
+        "stage before the start, to the last done (restart); cycle time from the first entry "
+        "to the first done (first), the last entry to the last done (last), or the first "
+        "entry to the last done (reopened).",
     )
 
 

@@ -202,6 +202,7 @@ def _transitions(t: HistoryTable, issues: Issues) -> _Transitions:
     gap = ~first & (frm >= 0)
     gap[1:] &= frm[1:] != to[:-1]
     issues["status_gap"] = item[gap]
+    issues["self_transition"] = item[(frm == to) & (frm >= 0)]
     return _Transitions(item, at, frm, to, first, last)
 
 
@@ -226,7 +227,9 @@ def _place_stays(t: HistoryTable, tr: _Transitions) -> _Stays:
     has_tr[tr.item] = True
     f_item = tr.item[tr.first]
     f_created = created[f_item]
-    init_ok = (tr.frm[tr.first] >= 0) & (f_created != _NAT_I) & (f_created < tr.at[tr.first])
+    # created at the moment of its first move: a stay of no length, but the item was first seen
+    # in the move's "from" status (not already in its "to")
+    init_ok = (tr.frm[tr.first] >= 0) & (f_created != _NAT_I) & (f_created <= tr.at[tr.first])
     lone = np.flatnonzero(~has_tr & (created != _NAT_I))
     # Place every stay at its final position (items in order, each item's stays in time
     # order) instead of sorting: counts per item -> offsets -> scatter.
@@ -263,16 +266,19 @@ def _place_stays(t: HistoryTable, tr: _Transitions) -> _Stays:
 
 
 def _truncated(t: HistoryTable, tr: _Transitions, stages: _Stages) -> npt.NDArray[np.int64]:
-    """Items whose history looks cut short: starting mid-workflow, with no created date, or
-    with a current status that disagrees with the last transition."""
+    """Items whose history looks cut short: starting mid-workflow before the item was created
+    (an item created in a doing stage, its first move from there, is a normal start), with no
+    created date, or with a current status that disagrees with the last transition."""
     stage_of = stages.of_status
     f_item = tr.item[tr.first]
     f_stage = stage_of[tr.frm[tr.first]]
+    before_created = _i(t.created)[f_item] > tr.at[tr.first]
     last_to = tr.to[tr.last]
     status_now = t.statuses[tr.item[tr.last]]
     differs = (status_now != last_to) & (stage_of[status_now] != stage_of[last_to])
     no_created = np.flatnonzero(np.isnat(t.created))
-    return np.concatenate([f_item[f_stage >= stages.start], tr.item[tr.last][differs], no_created])
+    mid_workflow = f_item[(f_stage >= stages.start) & before_created]
+    return np.concatenate([mid_workflow, tr.item[tr.last][differs], no_created])
 
 
 class _Segments(NamedTuple):
@@ -285,6 +291,7 @@ class _Segments(NamedTuple):
     leave: I64  # NEVER: still there
     new_item: Mask  # the item's first stay
     prev: npt.NDArray[np.int16]  # the stage of the item's previous stay (-2: none)
+    prev_mapped: npt.NDArray[np.int16]  # the stage of its previous stay in a stage (-2: none)
 
 
 def _merge_stays(stays: _Stays, stage_of: npt.NDArray[np.int16]) -> _Segments:
@@ -313,7 +320,25 @@ def _merge_stays(stays: _Stays, stage_of: npt.NDArray[np.int16]) -> _Segments:
     prev = np.full(len(seg_item), -2, dtype=np.int16)
     prev[1:] = seg_stage[:-1]
     prev[new_item] = -2
-    return _Segments(seg_item, seg_stage, seg_status, seg_enter, seg_leave, new_item, prev)
+    prev_mapped = _previous_mapped(seg_item, seg_stage)
+    return _Segments(
+        seg_item, seg_stage, seg_status, seg_enter, seg_leave, new_item, prev, prev_mapped
+    )
+
+
+def _previous_mapped(seg_item: npt.NDArray[np.int32], seg_stage: npt.NDArray[np.int16]) -> Any:
+    """Per stay, the stage of the item's previous stay in a stage, skipping stays in statuses
+    the workflow does not map (-2: none): a pass through such a status is no move."""
+    k = len(seg_item)
+    last = np.where(seg_stage >= 0, np.arange(k), -1)
+    np.maximum.accumulate(last, out=last)
+    before = np.full(k, -1, dtype=np.int64)
+    before[1:] = last[:-1]
+    ok = before >= 0
+    ok[ok] = seg_item[before[ok]] == seg_item[ok]
+    out = np.full(k, -2, dtype=np.int16)
+    out[ok] = seg_stage[before[ok]]
+    return out
 
 
 def _move_issues(
@@ -321,7 +346,8 @@ def _move_issues(
 ) -> dict[str, tuple[str, ...]]:
     """Record backward, skipping, reopening and unmapped moves and items created done in
     ``issues``; returns the keys of the items per unmapped status."""
-    seg_item, seg_stage, seg_status, prev = segs.item, segs.stage, segs.status, segs.prev
+    seg_item, seg_stage, seg_status = segs.item, segs.stage, segs.status
+    prev = segs.prev_mapped  # a pass through an unmapped status is no move
     mapped = (seg_stage >= 0) & (prev >= 0)
     issues["backwards_move"] = seg_item[mapped & (seg_stage < prev)]
     issues["skipped_stage"] = seg_item[mapped & (seg_stage > prev + 1)]
@@ -357,9 +383,8 @@ def _item_dates(
     """Entry dates per stage, current stage, start and done under ``policy``; records
     ``done_without_start`` and ``abandoned`` in ``issues``."""
     n, start_idx, done_idx = len(t), stages.start, stages.done
-    first_entry, last_entry = _entry_dates(segs, n, stages.n_stages, policy.backwards)
+    first_entry, dates = _entry_dates(segs, n, stages, policy.backwards)
     current, abandoned, abandoned_at = _current_stage(t, segs, stages.of_status)
-    dates = first_entry if last_entry is None else last_entry
     work = dates[:, start_idx:done_idx]
     col, any_start = _first_true(work != NEVER)
     start = np.where(any_start, work[np.arange(n), col], NEVER)
@@ -377,25 +402,36 @@ def _item_dates(
     return _Dates(first_entry, current, abandoned, abandoned_at, start, done)
 
 
-def _entry_dates(
-    segs: _Segments, n: int, n_stages: int, backwards: Backwards
-) -> tuple[I64, I64 | None]:
-    """First entry per item and stage (NEVER: never entered), and under ``LAST_ENTRY`` the
-    last entry too (else None)."""
+def _entry_dates(segs: _Segments, n: int, stages: _Stages, backwards: Backwards) -> tuple[I64, I64]:
+    """First entry per item and stage (NEVER: never entered), and the entries the policy
+    counts for the start: the first ones (``FIRST_ENTRY``, ``ADD_REOPENED``), the last ones
+    (``LAST_ENTRY``; coming back from an unmapped status is no new entry), or the first ones
+    since the item's last stay in a stage before the start (``RESTART_FROM_TODO``)."""
+    n_stages = stages.n_stages
     flat = segs.item.astype(np.int64)
     flat *= n_stages
     flat += segs.stage
     entered = segs.enter
-    unmapped = segs.stage < 0
-    if unmapped.any():  # stays in unmapped statuses have no stage column
-        flat, entered = flat[~unmapped], entered[~unmapped]
+    mapped = segs.stage >= 0  # stays in unmapped statuses have no stage column
     fe = np.full(n * n_stages, NEVER, dtype=np.int64)
-    np.minimum.at(fe, flat, entered)
-    if backwards is not Backwards.LAST_ENTRY:
-        return fe.reshape(n, n_stages), None
-    le = np.full(n * n_stages, _NAT_I, dtype=np.int64)
-    np.maximum.at(le, flat, entered)
-    return fe.reshape(n, n_stages), np.where(le == _NAT_I, NEVER, le).reshape(n, n_stages)
+    np.minimum.at(fe, flat[mapped], entered[mapped])
+    first_entry = fe.reshape(n, n_stages)
+    if backwards in (Backwards.FIRST_ENTRY, Backwards.ADD_REOPENED):
+        return first_entry, first_entry
+    if backwards is Backwards.LAST_ENTRY:
+        counted = mapped & (segs.prev_mapped != segs.stage)
+        le = np.full(n * n_stages, _NAT_I, dtype=np.int64)
+        np.maximum.at(le, flat[counted], entered[counted])
+        return first_entry, np.where(le == _NAT_I, NEVER, le).reshape(n, n_stages)
+    # RESTART_FROM_TODO: only the stays after the item's last one in a to-do stage count
+    row = np.arange(len(segs.item), dtype=np.int64)
+    to_do = mapped & (segs.stage < stages.start)
+    last_to_do = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(last_to_do, segs.item[to_do], row[to_do])
+    counted = mapped & (row > last_to_do[segs.item])
+    since = np.full(n * n_stages, NEVER, dtype=np.int64)
+    np.minimum.at(since, flat[counted], entered[counted])
+    return first_entry, since.reshape(n, n_stages)
 
 
 def _current_stage(
@@ -420,8 +456,9 @@ def _current_stage(
 
 
 def _last_done_entry(segs: _Segments, n: int, done_idx: int) -> I64:
-    """Each item's last move into a done stage (NEVER: none)."""
-    into_done = (segs.stage >= done_idx) & ((segs.prev < done_idx) | segs.new_item)
+    """Each item's last move into a done stage from an earlier stage (NEVER: none); a pass
+    through an unmapped status after done is no move."""
+    into_done = (segs.stage >= done_idx) & (segs.prev_mapped < done_idx)
     last_done = np.full(n, _NAT_I, dtype=np.int64)
     np.maximum.at(last_done, segs.item[into_done], segs.enter[into_done])
     return np.where(last_done == _NAT_I, NEVER, last_done)

@@ -29,12 +29,13 @@ ISSUES: Mapping[str, str] = {
     "out_of_order": "transitions not in time order in the input (sorted)",
     "duplicate_event": "the same transition twice at the same time (kept once)",
     "status_gap": "a transition's 'from' is not the previous transition's 'to'",
+    "self_transition": "moved from a status to the same status (merged into one stay)",
     "done_without_start": "done without passing an in-progress stage (no cycle time)",
     "created_done": "already done when first seen (no cycle time)",
     "implausible_date": "a date far outside the rest of the data (a typo?): left out, so it "
     "does not move the report (docs/history-format.md, Implausible dates)",
-    "truncated": "history looks cut short (starts mid-workflow, no created date, or the "
-    "current status differs from the last transition)",
+    "truncated": "history looks cut short (starts mid-workflow before its created date, no "
+    "created date, or the current status differs from the last transition)",
 }
 
 

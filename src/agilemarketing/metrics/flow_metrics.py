@@ -30,7 +30,7 @@ from agilemarketing.metrics.work_in_progress import (
     Wip,
     WipBreaches,
     breaches_from_counts,
-    cumulative_flow,
+    cfd_from_counts,
     stage_counts,
     wip_from_counts,
 )
@@ -92,7 +92,7 @@ class FlowMetrics:
             throughput=everything.window(window) if window is not None else everything,
             net_flow=net_flow(log, calendar=calendar),
             wip=wip_from_counts(log, axis, counts),
-            cfd=cumulative_flow(log, calendar=calendar),
+            cfd=cfd_from_counts(log, axis, counts),
             ageing=ageing,
             burnup=burnup(log, calendar=calendar),
             cycles=cycle_report(log),

@@ -32,6 +32,7 @@ __all__ = [
     "Wip",
     "WipBreaches",
     "breaches_from_counts",
+    "cfd_from_counts",
     "cumulative_flow",
     "stage_counts",
     "wip",
@@ -124,35 +125,46 @@ def wip_from_counts(log: FlowLog, axis: DayAxis, counts_per_stage: IntArray) -> 
 
 @attrs.frozen(eq=False)
 class CumulativeFlow:
-    """Cumulative flow: ``cumulative[day, s]`` items had reached stage ``s`` or a later one by
-    the end of the day. Every column never decreases and ``cumulative[:, s] >=
-    cumulative[:, s + 1]``; the band between two lines is the stage's content (:attr:`bands`).
-    Abandoned items are left out.
+    """The cumulative flow diagram: the board's content, stacked. ``cumulative[day, s]`` items
+    were in stage ``s`` or a later one at the end of the day (on the last day, at ``as_of``),
+    so the band between two lines (:attr:`bands`) is exactly what the stage held: a reopened
+    item leaves Done, a backward move shrinks the later bands, the in-progress bands are the
+    :class:`Wip` series. With rework the lines can go down. Items in a status the workflow
+    does not map (e.g. abandoned in Won't Do) are in no band.
 
-    >>> cumulative_flow(FlowLog.example()).bands[-1].tolist()
-    [0, 1, 0, 2]
+    ``arrivals[day, s]`` is a separate series: the items that had *ever* reached stage ``s`` or
+    a later one by the end of the day (their first entry; abandoned items left out). Arrival
+    lines never decrease and never cross, but with rework they are not what the board held.
+
+    >>> cfd = cumulative_flow(FlowLog.example())
+    >>> cfd.bands[-1].tolist(), cfd.arrivals[-1].tolist()
+    ([0, 1, 0, 2], [3, 3, 2, 2])
     """
 
     days: DateArray
     cumulative: IntArray
     stages: tuple[str, ...]
+    arrivals: IntArray
 
     @property
     def bands(self) -> IntArray:
-        """Items whose furthest stage so far is each stage (the band thickness)."""
+        """``bands[day, s]``: the items in stage ``s`` at the end of the day (band thickness)."""
         nxt = np.zeros_like(self.cumulative)
         nxt[:, :-1] = self.cumulative[:, 1:]
         return self.cumulative - nxt
 
     def to_dict(self) -> dict[str, Any]:
-        """Cumulative counts per stage, see docs/metrics.md."""
+        """Stacked counts, stage contents and arrival lines per stage, see docs/metrics.md."""
+        bands = self.bands
         return {
             "days": day_strings(self.days),
             "cumulative": {s: self.cumulative[:, k].tolist() for k, s in enumerate(self.stages)},
+            "bands": {s: bands[:, k].tolist() for k, s in enumerate(self.stages)},
+            "arrivals": {s: self.arrivals[:, k].tolist() for k, s in enumerate(self.stages)},
         }
 
     def to_pandas(self) -> pd.DataFrame:
-        """One row per day, a column of cumulative arrivals per stage."""
+        """One row per day, a column per stage: the items in that stage or a later one."""
         require_pandas()
         import pandas as pd
 
@@ -166,7 +178,7 @@ class CumulativeFlow:
 
 
 def cumulative_flow(log: FlowLog, *, calendar: WorkCalendar | None = None) -> CumulativeFlow:
-    """Cumulative arrivals per stage (first entry into the stage or any later one).
+    """The board's content per day and stage, stacked (and the arrival lines, apart).
 
     >>> cfd = cumulative_flow(FlowLog.example())
     >>> cfd.stages, cfd.cumulative[-1].tolist()
@@ -174,18 +186,30 @@ def cumulative_flow(log: FlowLog, *, calendar: WorkCalendar | None = None) -> Cu
     """
     cal = team_calendar(calendar)
     axis = day_axis(log, cal)
+    return cfd_from_counts(log, axis, stage_counts(log, axis))
+
+
+def cfd_from_counts(log: FlowLog, axis: DayAxis, counts_per_stage: IntArray) -> CumulativeFlow:
+    """:class:`CumulativeFlow` from the :func:`stage_counts` of the same axis."""
+    stacked = np.cumsum(counts_per_stage[:, ::-1], axis=1)[:, ::-1]
+    return CumulativeFlow(
+        axis.days, np.ascontiguousarray(stacked), log.stage_names, _arrivals(log, axis)
+    )
+
+
+def _arrivals(log: FlowLog, axis: DayAxis) -> IntArray:
+    """Items (not abandoned) that had reached each stage or a later one by each snapshot."""
     entries = np.where(np.isnat(log.first_entry), NEVER, as_us(log.first_entry))
     reached = np.minimum.accumulate(entries[:, ::-1], axis=1)[:, ::-1]
     reached = reached[~log.abandoned]
     reached.sort(axis=0)
-    cumulative = np.stack(
+    return np.stack(
         [
             np.searchsorted(reached[:, s], axis.snapshots, side="right")
             for s in range(reached.shape[1])
         ],
         axis=1,
     ).astype(np.int64)
-    return CumulativeFlow(axis.days, cumulative, log.stage_names)
 
 
 # --- WIP-limit breaches ---------------------------------------------------------------------------
