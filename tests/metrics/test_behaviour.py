@@ -46,8 +46,9 @@ def test_by_default_the_baseline_is_the_first_20_points() -> None:
 
 def test_three_of_four_points_beyond_one_and_a_half_sigma_signal() -> None:
     base = [10.0, 12] * 10  # mean 11, moving range 2, sigma 1.77: 1.5 sigma is 2.66
-    chart = m.xmr(base + [14.0, 11, 14, 14, 11], baseline=20)
-    assert not chart.outside.any() and not chart.runs.any()
+    chart = m.xmr([*base, 14.0, 11, 14, 14, 11], baseline=20)
+    assert not chart.outside.any()
+    assert not chart.runs.any()
     assert chart.zone.tolist()[20:] == [False, False, False, True, False]
     assert chart.signals[23]
 
@@ -104,7 +105,7 @@ def _done_on(key: str, day: datetime) -> ItemHistory:
     )
 
 
-def test_weekly_throughput_leaves_out_the_weeks_before_the_first_completion_and_the_partial_last_week(
+def test_weekly_xmr_leaves_out_the_weeks_before_the_first_completion_and_the_partial_last(
     wf: Workflow,
 ) -> None:
     monday = datetime(2026, 1, 5, tzinfo=UTC)

@@ -94,8 +94,7 @@ def means_people(name: str) -> bool:
     (True, True, False)
     """
     return any(
-        w in _PERSON_FIELDS or (w.endswith("s") and w[:-1] in _PERSON_FIELDS)
-        for w in _words(name)
+        w in _PERSON_FIELDS or (w.endswith("s") and w[:-1] in _PERSON_FIELDS) for w in _words(name)
     )
 
 

@@ -178,7 +178,8 @@ def _runs(v: FloatArray, centre: float) -> BoolArray:
     run_id = np.cumsum(change) - 1
     starts = np.flatnonzero(change)
     position = np.arange(len(v)) - starts[run_id]  # 0 at the first point of its run
-    return (position >= RUN_LENGTH - 1) & (side != 0)
+    flagged: BoolArray = (position >= RUN_LENGTH - 1) & (side != 0)
+    return flagged
 
 
 def _three_of_four(v: FloatArray, centre: float, distance: float) -> BoolArray:

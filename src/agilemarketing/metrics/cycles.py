@@ -17,7 +17,14 @@ import numpy as np
 from agilemarketing import charts
 from agilemarketing.extras import require_pandas
 from agilemarketing.flow import NEVER, FlowLog
-from agilemarketing.metrics.arrays import BoolArray, DateArray, FloatArray, IntArray, as_us, json_number
+from agilemarketing.metrics.arrays import (
+    BoolArray,
+    DateArray,
+    FloatArray,
+    IntArray,
+    as_us,
+    json_number,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -226,13 +233,13 @@ def _per_cycle_window(log: FlowLog, points: FloatArray, grace: timedelta) -> Cyc
             )
         )
     table = np.array(rows, dtype=np.float64).reshape(len(rows), 5)
-    end = np.array([_us(w.end) for w in log.cycles], dtype=np.int64).view("datetime64[us]")
+    ends = np.array([_us(w.end) for w in log.cycles], dtype=np.int64).view("datetime64[us]")
     as_of = log.as_of.astype("datetime64[us]")
     return CyclePredictability(
         names=tuple(w.name for w in log.cycles),
         start=np.array([_us(w.start) for w in log.cycles], dtype=np.int64).view("datetime64[us]"),
-        end=end,
-        ended=np.isnat(as_of) | (end <= as_of),
+        end=ends,
+        ended=np.isnat(as_of) | (ends <= as_of),
         as_of=as_of,
         committed=table[:, 0].astype(np.int64),
         completed=table[:, 1].astype(np.int64),

@@ -326,7 +326,11 @@ class Page:
             '<p class="lead">Work committed at cycle planning versus work completed within the '
             "cycle. A team that finishes 10 of 10 is more predictable than one that started 15 "
             f"and finished 4. {average}</p>"
-            + (statements(map(self._running_cycle_line, np.flatnonzero(c.running))) if c.running.any() else "")
+            + (
+                statements(self._running_cycle_line(int(k)) for k in np.flatnonzero(c.running))
+                if c.running.any()
+                else ""
+            )
             + self.figure("predictability", "Committed vs completed per cycle")
             + "<h3>The last cycles</h3>"
             + html_table(
