@@ -49,3 +49,55 @@ def test_every_refusal_says_why_and_what_to_use_instead(asked: str) -> None:
     assert (error.asked, error.why, error.instead) == (asked, why, instead)
     assert why in str(error)
     assert f"use {instead} instead" in str(error)
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        "assignees",
+        "Assignee",
+        " ASSIGNEE ",
+        "developer",
+        "Developers",
+        "team member",
+        "team_member",
+        "Team-Members",
+        "teamMember",
+        "owner",
+        "owners",
+        "reporter",
+        "reporters",
+        "people",
+        "persons",
+        "user",
+        "engineer",
+        "designer",
+        "author",
+        "assigned to",
+        "assigned_to",
+        "individuals",
+    ],
+)
+def test_every_grouping_that_means_people_is_refused_as_an_anti_metric(
+    who: str, log: FlowLog
+) -> None:
+    with pytest.raises(AntiMetricError, match="throughput per person") as caught:
+        m.throughput(log, by=who)
+    assert "team throughput" in caught.value.instead
+    with pytest.raises(AntiMetricError, match="throughput per person"):
+        m.cycle_times(log).by(who)
+
+
+@pytest.mark.parametrize("grouping", ["colour", "epic", "priority"])
+def test_a_grouping_that_is_neither_team_level_nor_a_person_is_unknown(
+    grouping: str, log: FlowLog
+) -> None:
+    from agilemarketing.errors import InvalidValue
+
+    with pytest.raises(InvalidValue, match="unknown grouping"):
+        m.throughput(log, by=grouping)
+
+
+@pytest.mark.parametrize("grouping", ["type", "Label", " TYPE "])
+def test_team_level_groupings_are_accepted(grouping: str, log: FlowLog) -> None:
+    assert m.anti.check_group(grouping) == grouping.strip().lower()

@@ -68,3 +68,63 @@ def test_the_per_cycle_result_keeps_its_former_name_for_a_release(log: FlowLog) 
     assert isinstance(m.cycle_report(log), m.CyclePredictability)
     assert m.CycleReport is m.CyclePredictability
     assert m.CycleReport is not LaunchCycleReport  # the launch cycle's review is another thing
+
+
+def _two_cycles(
+    histories: dict[str, ItemHistory], at: Callable[..., datetime], wf: Workflow, *, as_of: datetime
+) -> m.CyclePredictability:
+    """C1 (days 0-7) and C2 (days 7-14), A, B and C committed to both at their starts."""
+    table = HistoryTable.from_histories(
+        list(histories.values()),
+        cycles=[CycleWindow("C1", at(0, 0), at(7, 0)), CycleWindow("C2", at(7, 0), at(14, 0))],
+    )
+    n = 3
+    starts = [at(0, 0)] * n + [at(7, 0)] * n
+    return m.cycle_report(
+        FlowLog.build(
+            attrs.evolve(
+                table,
+                cyc_item=np.array([0, 1, 2] * 2, dtype=np.int32),
+                cyc_code=np.array([0] * n + [1] * n, dtype=np.int32),
+                cyc_joined=np.array(
+                    [t.replace(tzinfo=None) for t in starts], dtype="datetime64[us]"
+                ),
+                cyc_left=np.full(2 * n, np.datetime64("NaT", "us")),
+                cycle_names=("C1", "C2"),
+            ),
+            wf,
+            as_of=as_of,
+        )
+    )
+
+
+def test_a_cycle_still_running_is_shown_apart_and_not_averaged_into_predictability(
+    histories: dict[str, ItemHistory], at: Callable[..., datetime], wf: Workflow
+) -> None:
+    report = _two_cycles(histories, at, wf, as_of=at(9))
+    assert report.ended.tolist() == [True, False]
+    assert report.running.tolist() == [False, True]
+    ended = report.predictability[0]
+    assert report.predictability[1] < ended  # C2 has barely begun
+    assert report.mean_predictability == pytest.approx(ended)  # C2 is not averaged in
+    assert report.to_dict()["mean_predictability"] == pytest.approx(ended, abs=1e-4)
+    assert [c["running"] for c in report.to_dict()["cycles"]] == [False, True]
+
+
+def test_once_every_cycle_has_ended_all_of_them_are_averaged(
+    histories: dict[str, ItemHistory], at: Callable[..., datetime], wf: Workflow
+) -> None:
+    report = _two_cycles(histories, at, wf, as_of=at(20))
+    assert report.ended.tolist() == [True, True]
+    assert report.mean_predictability == pytest.approx(float(np.nanmean(report.predictability)))
+
+
+def test_with_no_cycle_ended_yet_there_is_no_mean_predictability(
+    histories: dict[str, ItemHistory], at: Callable[..., datetime], wf: Workflow
+) -> None:
+    report = _two_cycles(histories, at, wf, as_of=at(3))
+    assert report.names == ("C1",)  # C2 starts after the data ends
+    assert report.ended.tolist() == [False]
+    assert report.running.tolist() == [True]
+    assert np.isnan(report.mean_predictability)
+    assert report.to_dict()["mean_predictability"] is None

@@ -6,6 +6,8 @@ import re
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
+
 from agilemarketing.history import ItemHistory, Transition
 from agilemarketing.report import SECTIONS, FlowReport, ReportSettings
 from agilemarketing.workflow import Workflow
@@ -60,3 +62,18 @@ def test_the_stylesheet_is_a_package_file_inlined_in_the_page(written: Path) -> 
     assert css.startswith(":root {")
     page = (written / "report.html").read_text(encoding="utf-8")
     assert f"<style>\n{css}</style>" in page
+
+
+def test_the_cycle_still_running_is_shown_apart_and_not_in_the_average_predictability(
+    board_report: FlowReport,
+) -> None:
+    cycles = board_report.metrics.cycles
+    running = [cycles.names[k] for k in np.flatnonzero(cycles.running)]
+    assert running == ["Cycle 27"]  # the simulated board ends mid-cycle
+    ended = cycles.predictability[cycles.ended]
+    mean = float(np.nanmean(ended))
+    page = board_report.to_html()
+    assert f"Average predictability of the {int(cycles.ended.sum())} ended cycles: " in page
+    assert f"<strong>{mean:.0%}</strong>" in page
+    assert "Cycle 27 is still running (ends 2026-11-30)" in page
+    assert "Cycle 27 (running)" in page

@@ -56,7 +56,12 @@ from agilemarketing.metrics.anti import (
     refuse,
     value_from_task_counts,
 )
-from agilemarketing.metrics.behaviour import ProcessBehaviour, process_behaviour, xmr
+from agilemarketing.metrics.behaviour import (
+    BASELINE_POINTS,
+    ProcessBehaviour,
+    process_behaviour,
+    xmr,
+)
 from agilemarketing.metrics.cycle_time import CycleTimes, cycle_times
 from agilemarketing.metrics.cycles import CyclePredictability, cycle_report
 from agilemarketing.metrics.efficiency import (
@@ -103,6 +108,7 @@ CycleReport = CyclePredictability
 
 __all__ = [
     "ANTI_METRICS",
+    "BASELINE_POINTS",
     "BUILTIN_METRICS",
     "PERCENTILES",
     "AgeingWip",

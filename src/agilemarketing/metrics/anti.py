@@ -7,6 +7,7 @@ instead (:class:`~agilemarketing.errors.AntiMetricError`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +18,7 @@ __all__ = [
     "check_group",
     "compare_teams",
     "individual_utilisation",
+    "means_people",
     "refuse",
     "value_from_task_counts",
 ]
@@ -45,8 +47,55 @@ ANTI_METRICS: Mapping[str, tuple[str, str]] = {
 """What the library refuses to measure, why, and the team-level measure to use instead."""
 
 _PERSON_FIELDS = frozenset(
-    {"assignee", "person", "people", "owner", "user", "member", "reporter", "individual"}
+    {
+        "assignee",
+        "assigned",
+        "author",
+        "colleague",
+        "contributor",
+        "creator",
+        "designer",
+        "dev",
+        "developer",
+        "employee",
+        "engineer",
+        "individual",
+        "marketer",
+        "member",
+        "owner",
+        "people",
+        "person",
+        "reporter",
+        "teammate",
+        "user",
+        "worker",
+        "writer",
+    }
 )
+"""Words that name people: a grouping containing one (in any case, spacing or plural, e.g.
+``"Team_Members"``, ``"assigned to"``, ``"developers"``) is refused as throughput per person."""
+
+
+def _words(name: str) -> list[str]:
+    """The lower-case words of a field name, split at spaces, ``_``, ``-``, ``.`` and camelCase.
+
+    >>> _words("teamMember"), _words(" Assigned_To ")
+    (['team', 'member'], ['assigned', 'to'])
+    """
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    return [w for w in re.split(r"[\s_.\-/]+", spaced.lower()) if w]
+
+
+def means_people(name: str) -> bool:
+    """Whether a grouping name means people (one of its words, singular or plural, names a
+    person).
+
+    >>> means_people("Developers"), means_people("team member"), means_people("type")
+    (True, True, False)
+    """
+    return any(
+        w in _PERSON_FIELDS or (w.endswith("s") and w[:-1] in _PERSON_FIELDS) for w in _words(name)
+    )
 
 
 def refuse(asked: str) -> AntiMetricError:
@@ -95,7 +144,8 @@ def value_from_task_counts(*_: Any, **__: Any) -> None:
 
 def check_group(by: str | None) -> str | None:
     """The team-level grouping asked for (``"type"``, ``"label"`` or None); grouping by a person
-    is refused (:class:`~agilemarketing.errors.AntiMetricError`), anything else is invalid.
+    is refused (:class:`~agilemarketing.errors.AntiMetricError`, see :func:`means_people`),
+    anything else is invalid.
 
     >>> check_group(" Type "), check_group(None)
     ('type', None)
@@ -103,7 +153,7 @@ def check_group(by: str | None) -> str | None:
     if by is None:
         return None
     key = by.strip().lower()
-    if key in _PERSON_FIELDS:
+    if means_people(by):
         raise refuse("throughput per person")
     if key not in {"type", "label"}:
         raise InvalidValue(

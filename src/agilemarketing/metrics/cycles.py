@@ -17,7 +17,14 @@ import numpy as np
 from agilemarketing import charts
 from agilemarketing.extras import require_pandas
 from agilemarketing.flow import NEVER, FlowLog
-from agilemarketing.metrics.arrays import DateArray, FloatArray, IntArray, as_us, json_number
+from agilemarketing.metrics.arrays import (
+    BoolArray,
+    DateArray,
+    FloatArray,
+    IntArray,
+    as_us,
+    json_number,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,6 +42,11 @@ class CyclePredictability:
     cycle windows, only ``done``/``velocity`` are known (per sprint name, from each finished
     item's last sprint) and the others are -1.
 
+    ``ended``: whether the cycle had ended by the log's ``as_of`` (its end at or before it, the
+    same rule as :func:`agilemarketing.planning.cycle_from_history`); a cycle still running
+    (``running``) is shown apart and never averaged into :attr:`mean_predictability`. Without
+    cycle windows every sprint counts as ended.
+
     Formerly ``CycleReport`` (still importable under that name from
     :mod:`agilemarketing.metrics`); not to be confused with
     :class:`agilemarketing.cycles.CycleReport`, a launch cycle's review.
@@ -51,6 +63,20 @@ class CyclePredictability:
     unplanned: IntArray
     done: IntArray
     velocity: FloatArray
+    ended: BoolArray
+    as_of: np.datetime64 = attrs.field(default=np.datetime64("NaT", "us"), kw_only=True)
+
+    @property
+    def running(self) -> BoolArray:
+        """Cycles started but not yet ended by the log's ``as_of`` (at most one on a cadence)."""
+        return ~self.ended & ~np.isnat(self.start) & (self.start <= self.as_of)
+
+    @property
+    def mean_predictability(self) -> float:
+        """Mean predictability of the ended cycles that had commitments (NaN when none)."""
+        ended = self.predictability[self.ended]
+        ended = ended[np.isfinite(ended)]
+        return float(ended.mean()) if ended.size else float("nan")
 
     @property
     def predictability(self) -> FloatArray:
@@ -81,9 +107,11 @@ class CyclePredictability:
                     "velocity": json_number(self.velocity[k]),
                     "predictability": json_number(self.predictability[k]),
                     "unplanned_share": json_number(self.unplanned_share[k]),
+                    "running": bool(self.running[k]),
+                    "ended": bool(self.ended[k]),
                 }
             )
-        return {"cycles": rows}
+        return {"cycles": rows, "mean_predictability": json_number(self.mean_predictability)}
 
     def to_pandas(self) -> pd.DataFrame:
         """One row per cycle."""
@@ -102,6 +130,7 @@ class CyclePredictability:
                 "velocity": self.velocity,
                 "predictability": self.predictability,
                 "unplanned_share": self.unplanned_share,
+                "running": self.running,
             }
         )
 
@@ -136,7 +165,16 @@ def _velocity_per_sprint(log: FlowLog, points: FloatArray) -> CyclePredictabilit
         empty_i = np.zeros(0, dtype=np.int64)
         empty_d = np.zeros(0, dtype="datetime64[us]")
         return CyclePredictability(
-            (), empty_d, empty_d, empty_i, empty_i, empty_i, empty_i, np.zeros(0)
+            (),
+            empty_d,
+            empty_d,
+            empty_i,
+            empty_i,
+            empty_i,
+            empty_i,
+            np.zeros(0),
+            np.zeros(0, dtype=bool),
+            as_of=log.as_of,
         )
     last = np.ones(len(log.sprint_item), dtype=bool)
     last[:-1] = log.sprint_item[1:] != log.sprint_item[:-1]
@@ -148,7 +186,16 @@ def _velocity_per_sprint(log: FlowLog, points: FloatArray) -> CyclePredictabilit
     missing = np.full(n, -1, dtype=np.int64)
     nat = np.full(n, np.datetime64("NaT", "us"))
     return CyclePredictability(
-        log.sprint_names, nat, nat, missing, missing, missing, done, velocity.astype(np.float64)
+        log.sprint_names,
+        nat,
+        nat,
+        missing,
+        missing,
+        missing,
+        done,
+        velocity.astype(np.float64),
+        np.ones(n, dtype=bool),
+        as_of=log.as_of,
     )
 
 
@@ -186,10 +233,14 @@ def _per_cycle_window(log: FlowLog, points: FloatArray, grace: timedelta) -> Cyc
             )
         )
     table = np.array(rows, dtype=np.float64).reshape(len(rows), 5)
+    ends = np.array([_us(w.end) for w in log.cycles], dtype=np.int64).view("datetime64[us]")
+    as_of = log.as_of.astype("datetime64[us]")
     return CyclePredictability(
         names=tuple(w.name for w in log.cycles),
         start=np.array([_us(w.start) for w in log.cycles], dtype=np.int64).view("datetime64[us]"),
-        end=np.array([_us(w.end) for w in log.cycles], dtype=np.int64).view("datetime64[us]"),
+        end=ends,
+        ended=np.isnat(as_of) | (ends <= as_of),
+        as_of=as_of,
         committed=table[:, 0].astype(np.int64),
         completed=table[:, 1].astype(np.int64),
         unplanned=table[:, 2].astype(np.int64),

@@ -305,7 +305,7 @@ class Page:
             )
         rows = [
             [
-                c.names[k],
+                c.names[k] + (" (running)" if c.running[k] else ""),
                 day_text(c.start[k]),
                 int(c.committed[k]),
                 int(c.completed[k]),
@@ -314,11 +314,23 @@ class Page:
             ]
             for k in range(max(len(c.names) - 10, 0), len(c.names))
         ]
-        mean = float(np.nanmean(c.predictability)) if np.isfinite(c.predictability).any() else None
+        mean = c.mean_predictability
+        ended = int(c.ended.sum())
+        average = (
+            f"Average predictability of the {ended} ended cycle{'s' if ended != 1 else ''}: "
+            f"<strong>{pct(mean)}</strong>."
+            if np.isfinite(mean)
+            else "No cycle with commitments has ended yet, so there is no average."
+        )
         return (
             '<p class="lead">Work committed at cycle planning versus work completed within the '
             "cycle. A team that finishes 10 of 10 is more predictable than one that started 15 "
-            f"and finished 4. Average predictability: <strong>{pct(mean)}</strong>.</p>"
+            f"and finished 4. {average}</p>"
+            + (
+                statements(self._running_cycle_line(int(k)) for k in np.flatnonzero(c.running))
+                if c.running.any()
+                else ""
+            )
             + self.figure("predictability", "Committed vs completed per cycle")
             + "<h3>The last cycles</h3>"
             + html_table(
@@ -326,6 +338,15 @@ class Page:
                 rows,
                 {2, 3, 4, 5},
             )
+        )
+
+    def _running_cycle_line(self, k: int) -> str:
+        """The cycle still running, shown apart: how far it has got, not averaged in."""
+        c = self.report.metrics.cycles
+        return (
+            f"{c.names[k]} is still running (ends {day_text(c.end[k])}): so far "
+            f"{int(c.completed[k])} of {int(c.committed[k])} committed items completed; it is "
+            "not in the average until it ends."
         )
 
     def s_flow_efficiency(self) -> str:
