@@ -51,8 +51,8 @@ from agilemarketing.charts.shapes import (
     NetFlowLike,
     ServiceLevelLike,
     ThroughputLike,
-    WipBreachesLike,
     WhenLike,
+    WipBreachesLike,
     WipLike,
     XmrLike,
 )
