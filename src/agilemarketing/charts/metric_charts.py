@@ -255,7 +255,7 @@ def plot_ageing(result: AgeingLike, ax: Any = None) -> Any:
     ax = axes(ax)
     stages = list(result.board) or list(dict.fromkeys(result.stages.tolist()))
     title = f"Ageing work in progress ({len(result.keys):,} items)"
-    if not stages:
+    if not len(result.keys):
         return nothing_to_show(ax, title, "Nothing is in progress.")
     for k in range(len(stages)):  # the stage columns
         ax.axvspan(k - 0.5, k + 0.5, color=LIGHT_GREY, alpha=0.18 if k % 2 else 0.07, lw=0)
@@ -343,6 +343,8 @@ def plot_cycles(result: CyclesLike, ax: Any = None) -> Any:
     >>> pyplot().close(ax.figure)
     """
     ax = axes(ax)
+    if not len(result.names):
+        return nothing_to_show(ax, "Velocity per cycle", "The history names no cycles.")
     x = np.arange(len(result.names))
     if len(x) and (result.committed >= 0).all():
         ax.bar(x - 0.2, result.committed, width=0.4, label="committed", color=LIGHT_GREY)
@@ -424,14 +426,15 @@ def plot_wip_breaches(result: WipBreachesLike, ax: Any = None) -> Any:
     >>> pyplot().close(ax.figure)
     """
     ax = axes(ax)
+    if not len(result.stages):
+        return nothing_to_show(ax, "WIP against limits (dotted)", "No stage has a WIP limit.")
     days = dates(result.days)
     for k, stage in enumerate(result.stages):
         line = ax.plot(days, result.counts[:, k], label=stage)[0]
         if result.maximum[k] >= 0:
             ax.axhline(result.maximum[k], color=line.get_color(), linestyle=":", linewidth=1)
-    legend = "upper left" if len(result.stages) else None
     return labelled(
-        ax, "WIP against limits (dotted)", "date", "items in stage", legend=legend, dates=True
+        ax, "WIP against limits (dotted)", "date", "items in stage", legend="upper left", dates=True
     )
 
 
