@@ -119,9 +119,11 @@ def test_without_a_cjk_font_the_report_warns_once_and_names_the_fix(
     report: FlowReport, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(fonts, "fallback_font", lambda: None)
-    with matplotlib.rc_context({"font.family": ["DejaVu Sans"]}):
-        with pytest.warns(MissingGlyphWarning) as caught:
-            charts = report.charts()
+    with (
+        matplotlib.rc_context({"font.family": ["DejaVu Sans"]}),
+        pytest.warns(MissingGlyphWarning) as caught,
+    ):
+        charts = report.charts()
     glyphs = [w for w in caught if fonts.missing_glyph(str(w.message))]
     assert not glyphs  # not one warning per character
     ours = [w for w in caught if isinstance(w.message, MissingGlyphWarning)]

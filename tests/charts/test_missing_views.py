@@ -186,7 +186,8 @@ def test_a_backlog_that_never_clears_draws_the_arrivals_throughput_gap() -> None
     arriving, finishing = ax.lines
     assert arriving.get_label() == "open backlog + requests arriving (11.0 a week)"
     assert finishing.get_label() == "items finished (4.0 a week)"
-    assert arriving.get_ydata()[0] == 30 and finishing.get_ydata()[0] == 0
+    assert arriving.get_ydata()[0] == 30
+    assert finishing.get_ydata()[0] == 0
     gap = np.asarray(arriving.get_ydata()) - np.asarray(finishing.get_ydata())
     assert (np.diff(gap) > 0).all()  # the gap grows: no flat line at zero
     assert "never clears" in ax.get_title()
