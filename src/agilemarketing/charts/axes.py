@@ -79,7 +79,7 @@ def date_axis(ax: Any) -> None:
             labels = list(super().format_ticks(values))  # type: ignore[no-untyped-call]
             if not len(values):
                 return labels
-            return year_first(labels, mdates.num2date(values[0]))
+            return year_first(labels, mdates.num2date(values[0]))  # type: ignore[no-untyped-call]
 
     locator = mdates.AutoDateLocator()  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
