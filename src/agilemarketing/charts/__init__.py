@@ -10,10 +10,12 @@ in CI. All charts share one palette (:mod:`agilemarketing.charts.palette`).
 The package is a leaf: it reads results through the Protocols of
 :mod:`agilemarketing.charts.shapes` and imports neither metrics nor forecasts.
 
-- :mod:`~agilemarketing.charts.metric_charts`: cycle time, throughput, net flow, WIP, CFD,
-  ageing, burnup, cycles, flow efficiency, blocked time, WIP limits, SLE, XmR;
+- :mod:`~agilemarketing.charts.metric_charts`: cycle time (scatter and histogram), throughput,
+  net flow, WIP, CFD, ageing, burnup (with a forecast cone), cycles, flow efficiency, blocked
+  time, WIP limits, SLE, XmR;
 - :mod:`~agilemarketing.charts.forecast_charts`: when, how many, ranked work, backlog clearance;
-- :mod:`~agilemarketing.charts.axes`: the drawing helpers they share.
+- :mod:`~agilemarketing.charts.axes`: the drawing helpers they share;
+- :mod:`~agilemarketing.charts.fonts`: the fallback font for CJK names.
 
 >>> from agilemarketing.extras import pyplot
 >>> from agilemarketing.metrics import xmr
@@ -36,6 +38,7 @@ from agilemarketing.charts.metric_charts import (
     plot_blocked,
     plot_burnup,
     plot_cfd,
+    plot_cycle_time_histogram,
     plot_cycle_times,
     plot_cycles,
     plot_flow_efficiency,
@@ -53,6 +56,7 @@ __all__ = [
     "plot_blocked",
     "plot_burnup",
     "plot_cfd",
+    "plot_cycle_time_histogram",
     "plot_cycle_times",
     "plot_cycles",
     "plot_flow_efficiency",

@@ -1,5 +1,6 @@
-"""The drawing helpers every chart shares: a new Axes, date ticks, titles and labels, dot sizes,
-sparse tick labels and percentile lines.
+"""The drawing helpers every chart shares: a new Axes, date ticks (the first with its year),
+titles and labels, dot sizes, sparse tick labels, percentile lines, and the "nothing to show"
+message a chart draws instead of an empty axis.
 
 >>> ax = axes(None)
 >>> labelled(ax, "A title", "x", "y") is ax, ax.get_title()
@@ -13,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from agilemarketing.charts.palette import percentile_colour
+from agilemarketing.charts.fonts import use_fallback_font
+from agilemarketing.charts.palette import DARK_GREY, percentile_colour
 from agilemarketing.extras import pyplot
 
 __all__ = [
@@ -22,13 +24,19 @@ __all__ = [
     "dates",
     "dot_size",
     "labelled",
+    "nothing_to_show",
     "percentile_lines",
     "sparse_ticks",
+    "year_first",
 ]
 
 
 def axes(ax: Any, size: tuple[float, float] = (9, 4)) -> Any:
-    """``ax``, or a new figure's Axes of ``size`` inches when it is None."""
+    """``ax``, or a new figure's Axes of ``size`` inches when it is None.
+
+    Either way the CJK fallback font is set up first
+    (:func:`~agilemarketing.charts.fonts.use_fallback_font`)."""
+    use_fallback_font()
     if ax is not None:
         return ax
     _, ax = pyplot().subplots(figsize=size)
@@ -40,13 +48,67 @@ def dates(days: Any) -> Any:
     return np.asarray(days).astype("datetime64[D]").astype("datetime64[ms]").astype(object)
 
 
+def year_first(labels: list[str], first: Any) -> list[str]:
+    """Concise tick ``labels`` with the year added to the first one (the day ``first``) when it
+    lacks it: ``Nov`` becomes ``Nov 2025``, a day ``12`` becomes ``12 Nov 2025``.
+
+    >>> from datetime import date
+    >>> year_first(["Nov", "2026", "Mar"], date(2025, 11, 1))
+    ['Nov 2025', '2026', 'Mar']
+    >>> year_first(["12", "19"], date(2026, 3, 12)), year_first([], None)
+    (['12 Mar 2026', '19'], [])
+    """
+    if not labels or str(first.year) in labels[0]:
+        return labels
+    head = labels[0]
+    if head.isalpha():
+        text = f"{head} {first.year}"
+    elif head.isdigit():
+        text = f"{first.day} {first:%b %Y}"
+    else:
+        text = f"{head}\n{first.day} {first:%b %Y}"
+    return [text, *labels[1:]]
+
+
 def date_axis(ax: Any) -> None:
-    """Automatic, concise date ticks on the x axis."""
+    """Automatic, concise date ticks on the x axis, the first tick with its year."""
     import matplotlib.dates as mdates
+
+    class YearFirst(mdates.ConciseDateFormatter):
+        def format_ticks(self, values: Any) -> list[str]:
+            labels = list(super().format_ticks(values))  # type: ignore[no-untyped-call]
+            if not len(values):
+                return labels
+            return year_first(labels, mdates.num2date(values[0]))  # type: ignore[no-untyped-call]
 
     locator = mdates.AutoDateLocator()  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_formatter(YearFirst(locator))  # type: ignore[no-untyped-call]
+
+
+def nothing_to_show(ax: Any, title: str, message: str) -> Any:
+    """Say ``message`` in the middle of ``ax`` (titled ``title``) instead of drawing an empty
+    axis; returns ``ax``.
+
+    >>> ax = nothing_to_show(axes(None), "Blocked time per item", "Nothing was blocked.")
+    >>> [t.get_text() for t in ax.texts], ax.axison
+    (['Nothing was blocked.'], False)
+    >>> pyplot().close(ax.figure)
+    """
+    ax.set_title(title)
+    ax.set_axis_off()
+    ax.text(
+        0.5,
+        0.5,
+        message,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=12,
+        color=DARK_GREY,
+        wrap=True,
+    )
+    return ax
 
 
 def labelled(

@@ -20,7 +20,17 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from agilemarketing.charts.palette import BLUE, LIGHT_BLUE, LIGHT_GREEN, confidence_colour
+from agilemarketing.charts.axes import date_axis
+from agilemarketing.charts.fonts import use_fallback_font
+from agilemarketing.charts.palette import (
+    BLUE,
+    GREEN,
+    LIGHT_BLUE,
+    LIGHT_GREEN,
+    RED,
+    VERMILION,
+    confidence_colour,
+)
 from agilemarketing.charts.shapes import ClearanceLike, HowManyLike, RankedLike, WhenLike
 from agilemarketing.extras import pyplot
 
@@ -48,6 +58,7 @@ def _histogram(ax: Any, x: NDArray[Any], probabilities: NDArray[np.float64], col
 def _new_axes(ax: Any, size: tuple[float, float] = (9, 4)) -> Any:
     """``ax`` or a new Axes; pyplot is set up either way, as the forecasts always did."""
     plt = pyplot()
+    use_fallback_font()
     if ax is None:
         _, ax = plt.subplots(figsize=size)
     return ax
@@ -111,13 +122,30 @@ def plot_ranked_completion(result: RankedLike, ax: Any = None) -> Any:
     return ax
 
 
-def plot_backlog_clearance(result: ClearanceLike, ax: Any = None) -> Any:
+def plot_backlog_clearance(
+    result: ClearanceLike, ax: Any = None, *, days_per_week: int = 7, weeks: int = 26
+) -> Any:
     """The probability that the backlog is cleared by each date, with percentile lines.
 
-    A cumulative curve stays readable when clearing is unlikely within the horizon (it then
-    stays low, and the title says so).
+    When arrivals outpace throughput the backlog never clears, and a probability curve would
+    be a flat line at zero: the chart draws the gap instead, over the next ``weeks`` weeks,
+    requests arriving (on top of the open backlog) against items finished at the team's
+    rates. ``days_per_week`` is the number of forecast days in a week (5 with a Monday to
+    Friday calendar), to give those rates per week.
+
+    >>> from datetime import date
+    >>> from agilemarketing.forecast import ThroughputSample, backlog_clearance
+    >>> sample = ThroughputSample([1, 0, 1, 0], date(2026, 3, 1), arrivals=[2, 1, 2, 1])
+    >>> ax = plot_backlog_clearance(backlog_clearance(20, sample, scope_growth=True, seed=1))
+    >>> ax.get_title().splitlines()[0]
+    'Backlog of 20 items never clears: requests arrive faster than work finishes'
+    >>> [line.get_label() for line in ax.lines]
+    ['open backlog + requests arriving (10.5 a week)', 'items finished (3.5 a week)']
+    >>> pyplot().close(ax.figure)
     """
     ax = _new_axes(ax)
+    if result.never_clears and result.arrivals_per_day is not None:
+        return _gap(ax, result, days_per_week, weeks)
     fc = result.forecast
     days = fc.dates.astype("datetime64[D]").astype(object)
     ax.plot(days, np.minimum(np.cumsum(fc.probabilities), 1.0), color=BLUE)
@@ -135,4 +163,44 @@ def plot_backlog_clearance(result: ClearanceLike, ax: Any = None) -> Any:
     if any(p.date for p in fc.percentiles):
         ax.legend(loc="lower right", fontsize=8)
     ax.figure.autofmt_xdate()
+    return ax
+
+
+def _gap(ax: Any, result: ClearanceLike, days_per_week: int, weeks: int) -> Any:
+    """Arrivals on top of the open backlog against items finished, week by week."""
+    fc = result.forecast
+    arriving = float(result.arrivals_per_day or 0.0) * days_per_week
+    finishing = float(result.throughput_per_day) * days_per_week
+    w = np.arange(weeks + 1)
+    start = np.datetime64(fc.start, "D")
+    days = (start + w * 7).astype("datetime64[D]").astype(object)
+    backlog = result.backlog + arriving * w
+    finished = finishing * w
+    ax.plot(
+        days,
+        backlog,
+        color=VERMILION,
+        label=f"open backlog + requests arriving ({arriving:.1f} a week)",
+    )
+    ax.plot(days, finished, color=GREEN, label=f"items finished ({finishing:.1f} a week)")
+    ax.fill_between(days, finished, backlog, color=RED, alpha=0.08, lw=0)
+    ax.annotate(
+        f"still open after {weeks} weeks: {backlog[-1] - finished[-1]:,.0f}",
+        (days[-1], (backlog[-1] + finished[-1]) / 2),
+        ha="right",
+        va="center",
+        fontsize=9,
+        color=RED,
+    )
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel(f"items from {fc.start.isoformat()}")
+    ax.set_xlabel("date")
+    ax.set_title(
+        f"Backlog of {result.backlog} items never clears: requests arrive faster than work "
+        f"finishes\n{result.probability_within_horizon:.0%} likely cleared within "
+        f"{fc.horizon_days / 365.25:.0f} years at these rates",
+        fontsize=10,
+    )
+    ax.legend(loc="upper left", fontsize=8)
+    date_axis(ax)
     return ax

@@ -24,6 +24,7 @@ from agilemarketing.charts.axes import (
     dates,
     dot_size,
     labelled,
+    nothing_to_show,
     percentile_lines,
     sparse_ticks,
 )
@@ -37,6 +38,7 @@ from agilemarketing.charts.palette import (
     RED,
     STATUS_COLOURS,
     VERMILION,
+    confidence_colour,
 )
 from agilemarketing.charts.shapes import (
     AgeingLike,
@@ -49,6 +51,7 @@ from agilemarketing.charts.shapes import (
     NetFlowLike,
     ServiceLevelLike,
     ThroughputLike,
+    WhenLike,
     WipBreachesLike,
     WipLike,
     XmrLike,
@@ -59,6 +62,7 @@ __all__ = [
     "plot_blocked",
     "plot_burnup",
     "plot_cfd",
+    "plot_cycle_time_histogram",
     "plot_cycle_times",
     "plot_cycles",
     "plot_flow_efficiency",
@@ -83,6 +87,8 @@ def plot_cycle_times(result: CycleTimesLike, ax: Any = None) -> Any:
     >>> pyplot().close(ax.figure)
     """
     ax = axes(ax)
+    if not len(result):
+        return nothing_to_show(ax, "Cycle time", "No item has finished yet: nothing to show.")
     size, alpha = dot_size(len(result), 12)
     ax.scatter(dates(result.done), result.calendar_days, s=size, alpha=alpha, color=BLUE)
     percentile_lines(ax, result.percentiles())
@@ -93,6 +99,41 @@ def plot_cycle_times(result: CycleTimesLike, ax: Any = None) -> Any:
         "cycle time (calendar days)",
         legend="upper left" if len(result) else None,
         dates=True,
+    )
+
+
+def plot_cycle_time_histogram(result: CycleTimesLike, ax: Any = None) -> Any:
+    """How many items took each number of calendar days, with percentile lines: the shape of
+    the scatter of :func:`plot_cycle_times` (one bar a day up to 60 days, wider bins beyond).
+
+    >>> from agilemarketing.extras import pyplot
+    >>> from agilemarketing.flow import FlowLog
+    >>> from agilemarketing.metrics import cycle_times
+    >>> ax = plot_cycle_time_histogram(cycle_times(FlowLog.example()))
+    >>> ax.get_title(), int(sum(bar.get_height() for bar in ax.patches))
+    ('Cycle time distribution (2 items)', 2)
+    >>> pyplot().close(ax.figure)
+    """
+    ax = axes(ax)
+    title = "Cycle time distribution"
+    if not len(result):
+        return nothing_to_show(ax, title, "No item has finished yet: nothing to show.")
+    values = np.asarray(result.calendar_days, dtype=float)
+    values = values[np.isfinite(values)]
+    top = int(np.ceil(values.max())) if len(values) else 0
+    if top <= 60:
+        counts = np.bincount(np.rint(values).astype(np.int64), minlength=top + 1)
+        ax.bar(np.arange(len(counts)), counts, width=0.9, color=BLUE)
+    else:
+        ax.hist(values, bins=50, range=(0, top), color=BLUE)
+    percentile_lines(ax, result.percentiles(), horizontal=False)
+    ax.set_xlim(left=-0.5)
+    return labelled(
+        ax,
+        f"{title} ({len(result):,} items)",
+        "cycle time (calendar days)",
+        "items",
+        legend="upper right",
     )
 
 
@@ -109,6 +150,10 @@ def plot_throughput(result: ThroughputLike, ax: Any = None) -> Any:
     """
     ax = axes(ax)
     weeks, counts = result.weekly()
+    if not result.total:
+        return nothing_to_show(
+            ax, "Throughput per week", "No item has finished yet: nothing to show."
+        )
     ax.bar(dates(weeks), counts, width=6, align="edge", color=BLUE)
     return labelled(
         ax,
@@ -153,15 +198,17 @@ def plot_wip(result: WipLike, ax: Any = None) -> Any:
     ax = axes(ax)
     days = dates(result.days)
     used = [k for k in range(len(result.stages)) if result.per_stage[:, k].any()]
-    if used:
-        ax.stackplot(
-            days,
-            *(result.per_stage[:, k] for k in used),
-            labels=[result.stages[k] for k in used],
-            alpha=0.85,
-        )
-    legend = "upper left" if used else None
-    return labelled(ax, "Work in progress", "date", "items in progress", legend=legend, dates=True)
+    if not used:
+        return nothing_to_show(ax, "Work in progress", "Nothing was ever in progress.")
+    ax.stackplot(
+        days,
+        *(result.per_stage[:, k] for k in used),
+        labels=[result.stages[k] for k in used],
+        alpha=0.85,
+    )
+    return labelled(
+        ax, "Work in progress", "date", "items in progress", legend="upper left", dates=True
+    )
 
 
 def plot_cfd(result: CfdLike, ax: Any = None) -> Any:
@@ -194,6 +241,9 @@ def plot_cfd(result: CfdLike, ax: Any = None) -> Any:
 def plot_ageing(result: AgeingLike, ax: Any = None) -> Any:
     """Age of each item in progress per stage, with cycle-time percentile lines.
 
+    Each in-progress stage is a column (shaded in turn), in workflow order, with the number
+    of items in it; the age axis starts at zero.
+
     >>> from agilemarketing.extras import pyplot
     >>> from agilemarketing.flow import FlowLog
     >>> from agilemarketing.metrics import ageing_wip
@@ -204,6 +254,11 @@ def plot_ageing(result: AgeingLike, ax: Any = None) -> Any:
     """
     ax = axes(ax)
     stages = list(result.board) or list(dict.fromkeys(result.stages.tolist()))
+    title = f"Ageing work in progress ({len(result.keys):,} items)"
+    if not len(result.keys):
+        return nothing_to_show(ax, title, "Nothing is in progress.")
+    for k in range(len(stages)):  # the stage columns
+        ax.axvspan(k - 0.5, k + 0.5, color=LIGHT_GREY, alpha=0.18 if k % 2 else 0.07, lw=0)
     x = np.array([stages.index(s) for s in result.stages.tolist()], dtype=float)
     jitter = np.random.default_rng(0).uniform(-0.3, 0.3, len(x))
     size, alpha = dot_size(len(x), 16)
@@ -213,31 +268,67 @@ def plot_ageing(result: AgeingLike, ax: Any = None) -> Any:
     ax.set_xticks(
         range(len(stages)), [f"{s}\n({n:,})" for s, n in zip(stages, counts, strict=True)]
     )
+    ax.set_xlim(-0.5, len(stages) - 0.5)
+    ax.set_ylim(bottom=0)
     return labelled(
         ax,
-        f"Ageing work in progress ({len(result.keys):,} items)",
+        title,
         "stage (items in it)",
         "age (calendar days)",
         legend="upper left" if len(result.keys) else None,
     )
 
 
-def plot_burnup(result: BurnupLike, ax: Any = None) -> Any:
-    """Done and total scope over time.
+def plot_burnup(result: BurnupLike, ax: Any = None, *, forecast: WhenLike | None = None) -> Any:
+    """Done and total scope over time; with a ``forecast`` of when the work still open (scope
+    minus done, on the last day) is done, its cone: a dashed line per confidence level from
+    today's done count to the scope on the date it is that likely reached.
 
     >>> from agilemarketing.extras import pyplot
     >>> from agilemarketing.flow import FlowLog
-    >>> from agilemarketing.metrics import burnup
-    >>> ax = plot_burnup(burnup(FlowLog.example()))
+    >>> from agilemarketing.forecast import when_done
+    >>> from agilemarketing.metrics import burnup, throughput
+    >>> log = FlowLog.example()
+    >>> ax = plot_burnup(burnup(log))
     >>> ax.get_title()
     'Burnup: done vs scope'
-    >>> pyplot().close(ax.figure)
+    >>> sample = throughput(log).sample()
+    >>> ax = plot_burnup(burnup(log), forecast=when_done(1, sample, method="exact"))
+    >>> ax.get_title()
+    'Burnup: done vs scope, and when its 1 open items are likely done'
+    >>> pyplot().close("all")
     """
     ax = axes(ax)
+    title = "Burnup: done vs scope"
+    if not len(result.days):
+        return nothing_to_show(ax, title, "The history has no days: nothing to show.")
     days = dates(result.days)
     ax.plot(days, result.scope, label="scope", color=GREY, drawstyle="steps-post")
     ax.plot(days, result.done, label="done", color=GREEN, drawstyle="steps-post")
-    return labelled(ax, "Burnup: done vs scope", "date", "items", legend="upper left", dates=True)
+    if forecast is not None and forecast.items > 0:
+        _cone(ax, days[-1], int(result.done[-1]), int(result.scope[-1]), forecast)
+        title += f", and when its {forecast.items:,} open items are likely done"
+    return labelled(ax, title, "date", "items", legend="upper left", dates=True)
+
+
+def _cone(ax: Any, today: Any, done: int, scope: int, forecast: WhenLike) -> None:
+    """The forecast cone of a burnup: from (today, done) to (the date, scope) per level."""
+    reached = [(p.confidence, p.date) for p in forecast.percentiles if p.date is not None]
+    if not reached:
+        ax.plot([], [], " ", label=f"not done within {forecast.horizon_days:,} days")
+        return
+    ends = [dates(np.array([d], dtype="datetime64[D]"))[0] for _, d in reached]
+    ax.fill([today, ends[0], ends[-1]], [done, scope, scope], color=LIGHT_GREY, alpha=0.3, lw=0)
+    ax.hlines(scope, today, ends[-1], color=GREY, linestyle=":", linewidth=1)
+    for i, ((confidence, day), end) in enumerate(zip(reached, ends, strict=True)):
+        ax.plot(
+            [today, end],
+            [done, scope],
+            color=confidence_colour(confidence, i),
+            linestyle="--",
+            linewidth=1.2,
+            label=f"{confidence:.0%} likely done by {day.isoformat()}",
+        )
 
 
 def plot_cycles(result: CyclesLike, ax: Any = None) -> Any:
@@ -252,6 +343,8 @@ def plot_cycles(result: CyclesLike, ax: Any = None) -> Any:
     >>> pyplot().close(ax.figure)
     """
     ax = axes(ax)
+    if not len(result.names):
+        return nothing_to_show(ax, "Velocity per cycle", "The history names no cycles.")
     x = np.arange(len(result.names))
     if len(x) and (result.committed >= 0).all():
         ax.bar(x - 0.2, result.committed, width=0.4, label="committed", color=LIGHT_GREY)
@@ -281,6 +374,12 @@ def plot_flow_efficiency(result: FlowEfficiencyLike, ax: Any = None) -> Any:
     """
     ax = axes(ax)
     values = result.per_item[np.isfinite(result.per_item)] * 100
+    if not len(values):
+        return nothing_to_show(
+            ax,
+            "Flow efficiency (active time / cycle time)",
+            "No finished item to measure: nothing to show.",
+        )
     ax.hist(values, bins=20, range=(0, 100), color=BLUE)
     if np.isfinite(result.overall):
         ax.axvline(
@@ -309,6 +408,8 @@ def plot_blocked(result: BlockedLike, ax: Any = None, *, top: int = 20) -> Any:
     ax = axes(ax)
     order = np.argsort(-result.blocked_days, kind="stable")[:top]
     order = order[result.blocked_days[order] > 0]
+    if not len(order):
+        return nothing_to_show(ax, "Blocked time per item", "Nothing was blocked.")
     ax.barh(result.keys[order][::-1], result.blocked_days[order][::-1], color=RED)
     return labelled(ax, "Blocked time per item", "blocked days", "item")
 
@@ -325,14 +426,15 @@ def plot_wip_breaches(result: WipBreachesLike, ax: Any = None) -> Any:
     >>> pyplot().close(ax.figure)
     """
     ax = axes(ax)
+    if not len(result.stages):
+        return nothing_to_show(ax, "WIP against limits (dotted)", "No stage has a WIP limit.")
     days = dates(result.days)
     for k, stage in enumerate(result.stages):
         line = ax.plot(days, result.counts[:, k], label=stage)[0]
         if result.maximum[k] >= 0:
             ax.axhline(result.maximum[k], color=line.get_color(), linestyle=":", linewidth=1)
-    legend = "upper left" if len(result.stages) else None
     return labelled(
-        ax, "WIP against limits (dotted)", "date", "items in stage", legend=legend, dates=True
+        ax, "WIP against limits (dotted)", "date", "items in stage", legend="upper left", dates=True
     )
 
 
@@ -348,6 +450,10 @@ def plot_service_level(result: ServiceLevelLike, ax: Any = None, *, top: int = 4
     >>> pyplot().close(ax.figure)
     """
     ax = axes(ax)
+    if not len(result.keys):
+        return nothing_to_show(
+            ax, "Service level expectation: items in progress", "Nothing is in progress."
+        )
     order = np.argsort(-result.age_days, kind="stable")[:top]
     status = [str(s) for s in result.status[order].tolist()]
     x = np.arange(len(order))
@@ -378,6 +484,9 @@ def plot_xmr(result: XmrLike, ax: Any = None) -> Any:
     ('value', None)
     """
     ax = axes(ax)
+    if not len(result.values):
+        title = f"Process behaviour: {result.label}" if result.label else "Process behaviour"
+        return nothing_to_show(ax, title, "No values yet: nothing to show.")
     x = dates(result.x) if result.x.dtype.kind == "M" else result.x
     ax.plot(x, result.values, marker="o", markersize=3, color=BLUE, linewidth=1)
     signals = result.signals

@@ -25,7 +25,7 @@ from agilemarketing.historyio import HistoryTable
 from agilemarketing.metrics import ANTI_METRICS, FlowMetrics
 from agilemarketing.report.files import SCHEMA, ReportFiles, check_target, replace_directory
 from agilemarketing.report.forecasts import ReportForecasts, build_forecasts
-from agilemarketing.report.formats import json_safe, utc_text
+from agilemarketing.report.formats import json_safe, shown_source, utc_text
 from agilemarketing.report.page import render_page
 from agilemarketing.report.settings import ReportSettings
 from agilemarketing.report.sources import as_table
@@ -34,7 +34,24 @@ from agilemarketing.workflow import Workflow
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["FlowReport"]
+__all__ = ["FlowReport", "MissingGlyphWarning"]
+
+
+class MissingGlyphWarning(UserWarning):
+    """Some chart text has characters no installed font covers (they draw as boxes)."""
+
+
+def _png(plt: Any, draw: Callable[[Any], Any], size: tuple[float, float]) -> bytes:
+    """One chart drawn by ``draw`` on a new figure of ``size`` inches, as PNG bytes."""
+    fig = plt.figure(figsize=size)
+    try:
+        draw(fig.add_subplot())
+        fig.tight_layout()
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=100)
+        return buffer.getvalue()
+    finally:
+        plt.close(fig)
 
 
 @attrs.frozen(eq=False)
@@ -65,7 +82,8 @@ class FlowReport:
 
         ``done_states`` (``{"MKT-4": "3 of 4"}``) is each item's Definition-of-Done state, shown
         where the page lists items (:func:`~agilemarketing.report.load_done_states` reads it
-        from a mirror)."""
+        from a mirror). ``source`` is named as given (the command-line argument as typed),
+        never as an absolute local path (:func:`~agilemarketing.report.formats.shown_source`)."""
         options = settings or ReportSettings()
         table = as_table(histories)
         log = FlowLog.build(table, workflow, policy=options.policy, as_of=options.as_of)
@@ -76,7 +94,7 @@ class FlowReport:
             source = os.fspath(histories) if isinstance(histories, str | os.PathLike) else ""
         return cls(
             title=options.title,
-            source=source,
+            source=shown_source(source),
             generated_at=datetime.now(UTC),
             settings=options,
             log=log,
@@ -204,18 +222,30 @@ class FlowReport:
             out["forecast_clearance"] = f.clearance.to_pandas()
         return out
 
+    def days_per_week(self) -> int:
+        """Forecast days in a week: the calendar's working days, else 7."""
+        calendar = self.settings.calendar
+        return 7 if calendar is None else calendar.weekmask.count("1") or 7
+
     def _chart_makers(self) -> dict[str, tuple[Callable[[Any], Any], tuple[float, float]]]:
+        from agilemarketing.charts import (
+            plot_backlog_clearance,
+            plot_burnup,
+            plot_cycle_time_histogram,
+        )
+
         m, f = self.metrics, self.forecasts
-        wide, tall = (10.0, 4.2), (10.0, 5.0)
+        wide, tall, half = (10.0, 4.2), (10.0, 5.0), (6.0, 5.0)
         makers: dict[str, tuple[Callable[[Any], Any], tuple[float, float]]] = {
             "cycle_time": (m.cycle_times.plot, tall),
+            "cycle_time_histogram": (lambda ax: plot_cycle_time_histogram(m.cycle_times, ax), half),
             "throughput": (m.throughput.plot, wide),
             "net_flow": (m.net_flow.plot, wide),
             "cfd": (m.cfd.plot, tall),
             "wip": (m.wip.plot, wide),
             "ageing": (m.ageing.plot, wide),
             "wip_limits": (m.wip_breaches.plot, wide),
-            "burnup": (m.burnup.plot, wide),
+            "burnup": (lambda ax: plot_burnup(m.burnup, ax, forecast=f.burnup), tall),
             "predictability": (m.cycles.plot, tall),
             "flow_efficiency": (m.flow_efficiency.plot, wide),
             "blocked": (m.blocked.plot, tall),
@@ -231,29 +261,46 @@ class FlowReport:
             size = (10.0, 1.5 + 0.45 * len(f.ranked.entries))
             makers["forecast_ranked"] = (f.ranked.plot, size)
         if f.clearance is not None:
-            makers["forecast_clearance"] = (f.clearance.plot, wide)
+            clearance, days = f.clearance, self.days_per_week()
+            makers["forecast_clearance"] = (
+                lambda ax: plot_backlog_clearance(clearance, ax, days_per_week=days),
+                wide,
+            )
         return makers
 
     def charts(self) -> dict[str, bytes]:
-        """Every chart as PNG bytes, by file stem (needs matplotlib)."""
+        """Every chart as PNG bytes, by file stem (needs matplotlib).
+
+        Names in scripts the default font lacks (a Japanese board's stages) use an installed
+        CJK font (:mod:`agilemarketing.charts.fonts`); without one, the charts still render,
+        and one :class:`MissingGlyphWarning` says what to install (not one per character).
+        """
+        from agilemarketing.charts.fonts import NO_FONT_FIX, missing_glyph, use_fallback_font
         from agilemarketing.extras import pyplot
 
         plt = pyplot()
+        use_fallback_font()
         out: dict[str, bytes] = {}
-        for name, (draw, size) in self._chart_makers().items():
-            fig = plt.figure(figsize=size)
-            try:
-                ax = fig.add_subplot()
-                with warnings.catch_warnings():
-                    # an empty series draws an empty chart; matplotlib warns about its legend
-                    warnings.filterwarnings("ignore", "No artists with labels", UserWarning)
-                    draw(ax)
-                fig.tight_layout()
-                buffer = io.BytesIO()
-                fig.savefig(buffer, format="png", dpi=100)
-                out[name] = buffer.getvalue()
-            finally:
-                plt.close(fig)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for name, (draw, size) in self._chart_makers().items():
+                out[name] = _png(plt, draw, size)
+        missing = False
+        for warning in caught:
+            if missing_glyph(str(warning.message)):
+                missing = True
+            elif "No artists with labels" not in str(warning.message):
+                # an empty series draws an empty chart; matplotlib warns about its legend
+                warnings.warn_explicit(
+                    warning.message, warning.category, warning.filename, warning.lineno
+                )
+        if missing:
+            warnings.warn(
+                MissingGlyphWarning(
+                    f"Some chart text uses characters no font covers: {NO_FONT_FIX}"
+                ),
+                stacklevel=2,
+            )
         return out
 
     def to_html(self, charts: Mapping[str, bytes] | None = None) -> str:

@@ -35,7 +35,10 @@ __all__ = ["ReportForecasts", "build_forecasts", "open_campaigns", "throughput_s
 
 @attrs.frozen(eq=False)
 class ReportForecasts:
-    """The report's forecasts; ``problem`` says why they are missing when they are."""
+    """The report's forecasts; ``problem`` says why they are missing when they are.
+
+    ``burnup`` is when the burnup's open scope (scope minus done on its last day) is done,
+    without new work arriving: the cone of the burnup chart."""
 
     sample: ThroughputSample | None
     when: WhenForecast | None = None
@@ -43,6 +46,7 @@ class ReportForecasts:
     ranked: RankedForecast | None = None
     clearance: ClearanceForecast | None = None
     problem: str | None = None
+    burnup: WhenForecast | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON (each forecast's own ``to_dict``)."""
@@ -63,6 +67,7 @@ class ReportForecasts:
             "how_many": None if self.how_many is None else self.how_many.to_dict(),
             "ranked": None if self.ranked is None else self.ranked.to_dict(),
             "clearance": None if self.clearance is None else self.clearance.to_dict(),
+            "burnup": None if self.burnup is None else self.burnup.to_dict(),
         }
 
 
@@ -162,6 +167,9 @@ def build_forecasts(
             if open_items
             else None
         )
+        b = metrics.burnup
+        scope_left = int(b.scope[-1] - b.done[-1]) if len(b.days) else 0
+        burnup = when_done(scope_left, sample, **common) if scope_left > 0 else None
     except NoThroughputError as exc:
         return ReportForecasts(sample, problem=str(exc))
-    return ReportForecasts(sample, when, how_many, ranked, clearance)
+    return ReportForecasts(sample, when, how_many, ranked, clearance, burnup=burnup)

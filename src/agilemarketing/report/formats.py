@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import math
+import os
+import re
 from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 import numpy as np
 
-__all__ = ["day_text", "json_safe", "num", "pct", "utc_text"]
+__all__ = ["day_text", "json_safe", "num", "pct", "per_week", "shown_source", "utc_text"]
+
+_ADAPTER_URL = re.compile(r"^([a-z][a-z0-9_-]+):(.*)$", re.I | re.S)
+_WINDOWS_ABSOLUTE = re.compile(r"^([a-z]:[\\/]|\\\\)", re.I)
 
 
 def utc_text(moment: np.datetime64 | datetime) -> str:
@@ -57,3 +63,54 @@ def pct(value: float | None) -> str:
 def day_text(value: np.datetime64) -> str:
     """The day of a moment (``2026-03-02``); ``–`` for NaT."""
     return "–" if np.isnat(value) else str(value.astype("datetime64[D]"))
+
+
+def per_week(per_day: float | None, days_per_week: int = 7) -> float | None:
+    """A daily rate as a weekly one (``days_per_week`` forecast days in a week: 5 with a
+    Monday to Friday calendar); None stays None.
+
+    >>> per_week(0.5), per_week(0.5, 5), per_week(None)
+    (3.5, 2.5, None)
+    """
+    return None if per_day is None else per_day * days_per_week
+
+
+def shown_source(source: str, cwd: str | os.PathLike[str] | None = None) -> str:
+    """The source as a report names it: as the user gave it, but never an absolute local path.
+
+    An absolute path (alone, or as the location of an adapter URL such as ``mirror:``) is
+    shown relative to ``cwd`` (the working directory) when it is inside it, from ``~`` when it
+    is inside the home directory, and else as its last two parts. Anything else is kept.
+
+    >>> shown_source("examples/board/history.jsonl")
+    'examples/board/history.jsonl'
+    >>> shown_source("/home/ann/work/board/history.jsonl", cwd="/home/ann/work")
+    'board/history.jsonl'
+    >>> shown_source("mirror:/srv/teams/rocket/team.db", cwd="/home/ann")
+    'mirror:rocket/team.db'
+    >>> shown_source("jira:https://example.atlassian.net/?project=MKT")
+    'jira:https://example.atlassian.net/?project=MKT'
+    """
+    url = _ADAPTER_URL.match(source)
+    if url is not None and not _WINDOWS_ABSOLUTE.match(source):
+        scheme, location = url.groups()
+        shown = _shown_path(location, cwd)
+        return source if shown == location else f"{scheme}:{shown}"
+    return _shown_path(source, cwd)
+
+
+def _shown_path(text: str, cwd: str | os.PathLike[str] | None) -> str:
+    """``text`` unless it is an absolute local path; then a relative rendering of it."""
+    if _WINDOWS_ABSOLUTE.match(text):
+        return "/".join(PureWindowsPath(text).parts[-2:])
+    if not text.startswith("/") or text.startswith("//"):
+        return text
+    path = PurePosixPath(os.path.normpath(text))
+    for base, prefix in ((Path(cwd) if cwd is not None else Path.cwd(), ""), (Path.home(), "~/")):
+        try:
+            rest = path.relative_to(PurePosixPath(base.resolve().as_posix()))
+        except ValueError:
+            continue
+        if rest.parts:
+            return prefix + rest.as_posix()
+    return "/".join(path.parts[-2:]) if len(path.parts) > 1 else path.name

@@ -20,7 +20,7 @@ from agilemarketing.flow import FlowLog
 from agilemarketing.forecast import DEFAULT_CONFIDENCES
 from agilemarketing.metrics import ANTI_METRICS, FlowMetrics
 from agilemarketing.report.forecasts import ReportForecasts
-from agilemarketing.report.formats import day_text, num, pct, utc_text
+from agilemarketing.report.formats import day_text, num, pct, per_week, shown_source, utc_text
 from agilemarketing.report.html import card, esc, html_table, statements, stylesheet
 from agilemarketing.report.settings import ReportSettings
 
@@ -73,6 +73,8 @@ class ReportView(Protocol):
 
     def summary(self) -> dict[str, Any]: ...
 
+    def days_per_week(self) -> int: ...
+
 
 def render_page(report: ReportView, charts: Mapping[str, bytes]) -> str:
     """The whole page of ``report``, with ``charts`` (PNG bytes by name) embedded."""
@@ -96,6 +98,28 @@ class Page:
             f"<figcaption>{esc(caption)}</figcaption></figure>"
         )
 
+    def pair(self, *figures: str) -> str:
+        """Figures side by side (stacked on a narrow screen)."""
+        shown = [f for f in figures if f]
+        return f'<div class="pair">{"".join(shown)}</div>' if len(shown) > 1 else "".join(shown)
+
+    def weekly(self, per_day: float | None, digits: int = 1) -> str:
+        """A rate per forecast day as ``"4.2 a week"``."""
+        return f"{num(per_week(per_day, self.report.days_per_week()), digits)} a week"
+
+    def clearance_warning(self) -> str:
+        """The backlog-clearance warning, its rates per week like every rate on the page."""
+        c = self.report.forecasts.clearance
+        if c is None or not c.warning:
+            return ""
+        if not c.never_clears:
+            return c.warning
+        return (
+            f"Requests arrive at {self.weekly(c.arrivals_per_day)}, faster than the team "
+            f"finishes them ({self.weekly(c.throughput_per_day)}): at this rate the backlog of "
+            f"{c.backlog} items never clears. Prune it, or take fewer requests in."
+        )
+
     def section(self, anchor: str) -> str:
         draw: Callable[[], str] = getattr(self, "s_" + anchor.replace("-", "_"))
         return draw()
@@ -108,7 +132,7 @@ class Page:
         )
         nav = " ".join(f'<a href="#{anchor}">{esc(title)}</a>' for anchor, title in SECTIONS)
         subtitle = f"{len(r.log)} items · data as of {utc_text(r.log.as_of)}" + (
-            f" · source {r.source}" if r.source else ""
+            f" · source {shown_source(r.source)}" if r.source else ""
         )
         return (
             "<!DOCTYPE html>\n"
@@ -155,8 +179,8 @@ class Page:
                     "arriving."
                 )
         warning = ""
-        if f.clearance is not None and f.clearance.warning:
-            warning = f'<div class="callout">{esc(f.clearance.warning)}</div>'
+        if self.clearance_warning():
+            warning = f'<div class="callout">{esc(self.clearance_warning())}</div>'
         if f.problem:
             warning += f'<div class="callout">No forecast: {esc(f.problem)}</div>'
         return (
@@ -204,8 +228,13 @@ class Page:
         return (
             '<p class="lead">Each dot is a finished item: when it finished and how many days it '
             "took from the start of work to done. The dashed lines are percentiles: 85% of "
-            "items finished at or below the 85th percentile line.</p>"
-            + self.figure("cycle_time", "Cycle time per finished item")
+            "items finished at or below the 85th percentile line. Beside it, how many items "
+            "took each number of days. Cycle times are durations, so they are in days, where "
+            "every rate on this page is per week.</p>"
+            + self.pair(
+                self.figure("cycle_time", "Cycle time per finished item"),
+                self.figure("cycle_time_histogram", "How many items took each number of days"),
+            )
             + html_table(["", "50%", "70%", "85%", "95%"], rows, {1, 2, 3, 4})
             + "<h3>By type (calendar days)</h3>"
             + html_table(["type", "50%", "70%", "85%", "95%"], by_type, {1, 2, 3, 4})
@@ -288,10 +317,25 @@ class Page:
                 f"The last 30 days added {int(b.added[last30].sum())} items to the scope and "
                 f"removed {int(b.removed[last30].sum())} (abandoned or pruned).",
             ]
+        cone = self.report.forecasts.burnup
+        if cone is not None:
+            likely = [
+                f"{p.confidence:.0%} likely by {p.date.isoformat()}"
+                for p in cone.percentiles
+                if p.date is not None
+            ]
+            lines.append(
+                f"Without new work, the {cone.items} open items are done: "
+                + (", ".join(likely) if likely else f"not within {cone.horizon_days} days")
+                + "."
+            )
         return (
             '<p class="lead">Done versus total scope over time. The gap is the work still to '
-            "do; a rising scope line is work being added (the backlog-clearance forecast below "
-            "accounts for it).</p>" + statements(lines) + self.figure("burnup", "Burnup")
+            "do; a rising scope line is work being added. The dashed cone is when today's "
+            "scope is likely done at the team's throughput, if nothing is added (the "
+            "backlog-clearance forecast below accounts for new work).</p>"
+            + statements(lines)
+            + self.figure("burnup", "Burnup, with when the open scope is likely done")
         )
 
     def s_predictability(self) -> str:
@@ -377,7 +421,7 @@ class Page:
         status = [str(v) for v in sle.status.tolist()]
         rows = [
             [sle.keys[i], int(sle.age_days[i]), pct(float(sle.risk[i])), status[i]]
-            for i in np.argsort(-sle.risk, kind="stable").tolist()
+            for i in np.lexsort((-sle.age_days, -np.nan_to_num(sle.risk, nan=-1.0))).tolist()
             if status[i] != "on track"
         ][:15]
         return (
@@ -421,7 +465,8 @@ class Page:
             '<p class="lead">Monte Carlo forecasts: '
             f"{r.settings.trials:,} simulated futures, each drawing days from the team's own "
             f"throughput between {s.first_day.isoformat()} and {s.last_day.isoformat()} "
-            f"({s.days} days, {s.total} items finished, {s.mean:.2f} a day). They assume the "
+            f"({s.days} days, {s.total} items finished, {self.weekly(s.mean, 2)}). They assume "
+            "the "
             "coming weeks look like those days. Read them as likelihoods, never as promises; "
             "the same numbers are in <code>metrics.json</code>.</p>"
         )
@@ -464,14 +509,14 @@ class Page:
         if f.clearance is not None:
             c = f.clearance
             parts.append(f"<h3>Clearing the whole backlog ({c.backlog} open items)</h3>")
-            if c.warning:
-                parts.append(f'<div class="callout">{esc(c.warning)}</div>')
+            if self.clearance_warning():
+                parts.append(f'<div class="callout">{esc(self.clearance_warning())}</div>')
             years = c.expected_days
             parts.append(
                 statements(
                     [
-                        f"Throughput {c.throughput_per_day:.2f} items a day; requests arrive at "
-                        f"{num(c.arrivals_per_day, 2)} a day.",
+                        f"Throughput {self.weekly(c.throughput_per_day)}; requests arrive at "
+                        f"{self.weekly(c.arrivals_per_day)}.",
                         *c.forecast.statements(),
                     ]
                     + (
