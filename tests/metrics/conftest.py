@@ -102,15 +102,22 @@ def log(histories: dict[str, ItemHistory]) -> FlowLog:
     return FlowLog.build(list(histories.values()), WF, as_of=_at(6))
 
 
+# A move on the hour, or 1 us either side: at whole days these are the last moment of a day (the
+# daily snapshot), midnight and just after it, where an off-by-one in a day count shows.
+EDGES = st.sampled_from((0, 0, 0, -1, 1))
+
+
 @st.composite
 def _logs(draw: st.DrawFn) -> tuple[list[ItemHistory], FlowLog]:
     items = []
     for i in range(draw(st.integers(1, 10))):
         steps = draw(
-            st.lists(st.tuples(st.integers(0, 20 * 24), st.sampled_from(STATUSES)), max_size=6)
+            st.lists(
+                st.tuples(st.integers(0, 20 * 24), EDGES, st.sampled_from(STATUSES)), max_size=6
+            )
         )
         steps.sort()
-        moves = [(T0 + timedelta(hours=h), s) for h, s in steps]
+        moves = [(T0 + timedelta(hours=h, microseconds=e), s) for h, e, s in steps]
         items.append(_item(f"K-{i}", *moves))
     as_of = T0 + timedelta(days=draw(st.integers(21, 25)))
     return items, FlowLog.build(items, WF, as_of=as_of)
@@ -118,6 +125,7 @@ def _logs(draw: st.DrawFn) -> tuple[list[ItemHistory], FlowLog]:
 
 @pytest.fixture(scope="session")
 def random_logs() -> st.SearchStrategy[tuple[list[ItemHistory], FlowLog]]:
-    """Random histories (up to 10 items, up to 6 moves each over 20 days) and their flow log;
+    """Random histories (up to 10 items, up to 6 moves each over 20 days, some on a day's last
+    microsecond or at midnight) and their flow log;
     draw from it with ``data.draw(random_logs)`` in a ``@given(data=st.data())`` test."""
     return _logs()
