@@ -12,10 +12,10 @@ import pytest
 
 from agilemarketing import metrics as m
 from agilemarketing.charts import fonts
+from agilemarketing.errors import MissingGlyphWarning
 from agilemarketing.flow import FlowLog
 from agilemarketing.history import ItemHistory, Transition
 from agilemarketing.report import FlowReport, ReportSettings
-from agilemarketing.report.flowreport import MissingGlyphWarning
 from agilemarketing.workflow import Workflow
 
 matplotlib.use("Agg")

@@ -157,7 +157,7 @@ def plot_backlog_clearance(
     if result.never_clears:
         title += (
             f"\narrivals outpace throughput: {result.probability_within_horizon:.0%} "
-            f"likely within {fc.horizon_days / 365.25:.0f} years"
+            f"likely within {horizon_text(fc.horizon_days)}"
         )
     ax.set_title(title, fontsize=10)
     if any(p.date for p in fc.percentiles):
@@ -198,9 +198,20 @@ def _gap(ax: Any, result: ClearanceLike, days_per_week: int, weeks: int) -> Any:
     ax.set_title(
         f"Backlog of {result.backlog} items never clears: requests arrive faster than work "
         f"finishes\n{result.probability_within_horizon:.0%} likely cleared within "
-        f"{fc.horizon_days / 365.25:.0f} years at these rates",
+        f"{horizon_text(fc.horizon_days)} at these rates",
         fontsize=10,
     )
     ax.legend(loc="upper left", fontsize=8)
     date_axis(ax)
     return ax
+
+
+def horizon_text(days: int) -> str:
+    """A forecast horizon as a reader says it: days up to two years, whole years beyond.
+
+    >>> horizon_text(200), horizon_text(730), horizon_text(3653)
+    ('200 days', '2 years', '10 years')
+    """
+    if days < 730:
+        return f"{days:,} days"
+    return f"{days / 365.25:.0f} years"

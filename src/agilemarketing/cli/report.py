@@ -280,6 +280,9 @@ def report(
             f"Report written: {files.html} ({len(built.log)} items; {len(files.charts)} charts, "
             f"{len(files.tables)} CSV tables and metrics.json in {files.directory})"
         )
+        history_note = built.summary()["history"]
+        if history_note:
+            click.echo(history_note, err=True)
         if built.forecasts.problem:
             click.echo(f"No forecast: {built.forecasts.problem}", err=True)
 

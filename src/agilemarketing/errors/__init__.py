@@ -102,6 +102,7 @@ from agilemarketing.errors.sync import (
 from agilemarketing.errors.report import (
     NoThroughputError,
     HistorySourceError,
+    MissingGlyphWarning,
     ReportOutputError,
 )
 # isort: on
@@ -130,6 +131,7 @@ __all__ = [
     "MirrorError",
     "MirrorReadOnly",
     "MissingExtraError",
+    "MissingGlyphWarning",
     "MissingSecret",
     "NoThroughputError",
     "NotAMirror",

@@ -1,4 +1,5 @@
-"""Errors of forecasts (forecast.py, simulate.py) and the flow report (report/)."""
+"""Errors of forecasts (forecast.py, simulate.py) and the flow report (report/), and the
+report's one warning."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from agilemarketing.errors.base import AgileMarketingError
 
 __all__ = [
     "HistorySourceError",
+    "MissingGlyphWarning",
     "NoThroughputError",
     "ReportOutputError",
 ]
@@ -70,3 +72,9 @@ class ReportOutputError(AgileMarketingError):
             where=f"report output {str(path)!r}",
             fix="choose a new directory for --out (or one that holds an earlier report)",
         )
+
+
+class MissingGlyphWarning(UserWarning):
+    """Some chart text has characters no installed font covers (they draw as boxes).
+
+    A warning, not an error: the report is still written; the message says what to install."""

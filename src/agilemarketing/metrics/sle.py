@@ -73,6 +73,11 @@ class ServiceLevel:
         return np.array(list(Risk), dtype=object)[pick]
 
     def __str__(self) -> str:
+        if not np.isfinite(self.days):
+            return (
+                f"no {self.percentile}% service level expectation yet: no finished item has a "
+                "cycle time"
+            )
         return f"{self.percentile}% of items done within {self.days:g} days"
 
     def to_dict(self) -> dict[str, Any]:

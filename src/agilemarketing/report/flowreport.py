@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import numpy as np
 
 from agilemarketing._version import __version__
+from agilemarketing.errors.report import MissingGlyphWarning
 from agilemarketing.flow import FlowLog
 from agilemarketing.history import ItemHistory
 from agilemarketing.historyio import HistoryTable
@@ -35,10 +37,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["FlowReport", "MissingGlyphWarning"]
-
-
-class MissingGlyphWarning(UserWarning):
-    """Some chart text has characters no installed font covers (they draw as boxes)."""
 
 
 def _png(plt: Any, draw: Callable[[Any], Any], size: tuple[float, float]) -> bytes:
@@ -124,6 +122,7 @@ class FlowReport:
             "cycle_time_p85_days": ct.get(85),
             "sle": str(m.sle),
             "flow_efficiency": m.flow_efficiency.overall,
+            "history": no_history_note(log),
         }
 
     def workflow_dict(self) -> dict[str, Any]:
@@ -351,3 +350,23 @@ class FlowReport:
         (temp / "metrics.json").write_text(document + "\n", encoding="utf-8")
         (temp / "report.html").write_text(self.to_html(charts), encoding="utf-8")
         return list(tables), list(charts)
+
+
+NO_HISTORY = (
+    "This source has no status history yet: it holds each item's current status only (a "
+    "snapshot, such as a Jira CSV export), so cycle times, ageing, flow efficiency and the "
+    "service level expectation cannot be measured, and throughput dates each finished item "
+    "when it was first seen (its created date, or the sync that first saw it), not when it was "
+    "finished. Repeated syncs into a mirror "
+    "(agilemarketing sync ... mirror:team.db) record each status change they observe from now "
+    "on; a history file (history.jsonl or a history CSV) or the Jira adapter gives the exact "
+    "history."
+)
+
+
+def no_history_note(log: FlowLog) -> str | None:
+    """:data:`NO_HISTORY` when no item of a non-empty log ever moved between statuses."""
+    if not len(log):
+        return None
+    stays = np.bincount(log.seg_item, minlength=len(log))
+    return NO_HISTORY if not (stays > 1).any() else None

@@ -181,6 +181,8 @@ class Page:
         warning = ""
         if self.clearance_warning():
             warning = f'<div class="callout">{esc(self.clearance_warning())}</div>'
+        if s["history"]:
+            warning += f'<div class="callout">{esc(s["history"])}</div>'
         if f.problem:
             warning += f'<div class="callout">No forecast: {esc(f.problem)}</div>'
         return (
