@@ -35,6 +35,7 @@ from agilemarketing.mirror import (
 from agilemarketing.sync.boards import store_boards
 from agilemarketing.sync.history import adopt_histories
 from agilemarketing.sync.itemplan import ItemPlan
+from agilemarketing.sync.keymaps import KeyMap, new_pairs
 from agilemarketing.sync.locking import holding_locks
 from agilemarketing.sync.progress import Progress
 from agilemarketing.sync.removals import apply_removals
@@ -76,7 +77,9 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
     size = (len(the_plan.changes) or 1) if work.target_adapter.rewrites_whole_target else 0
     for batch in _batches(work.items, max(work.batch_size, size)):
         changes = [c for item in batch for c in item.changes]
-        results = _send(changes, work.mirror, work.target_adapter, work.target_board)
+        results = _send(
+            changes, work.mirror, work.target_adapter, work.target_board, work.target_keys
+        )
         failed_keys = tally.count(results, work.target_adapter)
         done_items = [i for i in batch if i.key not in failed_keys and not i.blocked]
         _record_batch(the_plan, results, done_items)
@@ -154,9 +157,10 @@ def _batches(items: Iterable[ItemPlan], size: int) -> Iterator[list[ItemPlan]]:
 
 
 def _send(
-    changes: list[AnyChange], mirror: Mirror, target: Adapter, tgt: str
+    changes: list[AnyChange], mirror: Mirror, target: Adapter, tgt: str, keys: KeyMap
 ) -> list[ChangeResult]:
-    """Journal ``changes`` as planned (one transaction), then send them to the target."""
+    """Journal ``changes`` as planned (one transaction), then send them to the target under
+    its own keys (``keys``); the results name the changes as planned."""
     if not changes:
         return []
     planned_at = utcnow()
@@ -170,19 +174,23 @@ def _send(
                 for c in changes
             ],
         )
-    return target.write(changes)
+    results = target.write([keys.for_tool(c) for c in changes])
+    return [attrs.evolve(r, change=c) for r, c in zip(results, changes, strict=True)]
 
 
 def _record_batch(
-    the_plan: SyncPlan, results: Iterable[ChangeResult], done_items: list[ItemPlan]
+    the_plan: SyncPlan, results: list[ChangeResult], done_items: list[ItemPlan]
 ) -> None:
     """Journal what became of a batch's changes and store the new merge bases of the items
     done, in one transaction."""
     mirror, target = the_plan.context.mirror, the_plan.context.target_adapter
     rows = [_journal_row(result, target) for result in results]
     src, tgt = the_plan.context.source_board, the_plan.context.target_board
+    assigned = new_pairs(results)  # keys the target gave the items it created
     with mirror.transaction():
         mirror.record_results(tgt, rows)
+        if assigned:
+            mirror.map_keys(tgt, assigned)
         mirror.save_board(src, [i.source_base for i in done_items if i.source_base is not None])
         mirror.save_board(
             target_base(tgt), [i.target_base for i in done_items if i.target_base is not None]

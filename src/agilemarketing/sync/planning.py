@@ -21,6 +21,7 @@ from agilemarketing.sync.config import FieldMapping, SyncConfig
 from agilemarketing.sync.conflicts import Conflict, ConflictPolicy
 from agilemarketing.sync.history import accrue_history
 from agilemarketing.sync.itemplan import ItemPlan, plan_item
+from agilemarketing.sync.keymaps import KeyMap
 from agilemarketing.sync.locking import holding_locks
 from agilemarketing.sync.progress import Progress
 from agilemarketing.sync.rankscope import plan_scoped_reranks
@@ -46,6 +47,7 @@ class _Sides(NamedTuple):
     target_now: dict[str, ItemRecord]
     target_deleted: Callable[[str], bool]  # whether the target says it deleted a missing key
     removals: Removals = Removals()  # source items removed now, removed ones read again
+    target_keys: KeyMap = KeyMap()  # the keys the target gave items the sync created there
 
 
 @holding_locks("target", "mirror")
@@ -132,6 +134,7 @@ def plan(
             ),
             journal=config.journal,
             removals=sides.removals,
+            target_keys=sides.target_keys,
         ),
     )
 
@@ -203,6 +206,10 @@ def _read_sides(
     read_s, cursor, complete, gone = _read_all(source, since, "read source", progress)
     source_cursor: str | None = cursor
     target_now, _, _, removed = _read_all(target, None, "read target", progress)
+    # Both sides under the sync's keys: a tool that assigned keys is read through its key map.
+    source_keys, target_keys = (KeyMap.of(mirror.key_map(a.identity)) for a in (source, target))
+    read_s, gone = source_keys.localise(read_s), source_keys.local_keys(gone)
+    target_now, removed = target_keys.localise(target_now), target_keys.local_keys(removed)
     # Both adapters' secrets (those read during the reads included) leave both sides before
     # anything is compared, stored or printed; without secrets this costs nothing.
     hide = source.redactor + target.redactor
@@ -233,7 +240,17 @@ def _read_sides(
             base_t.update(removed_rows(mirror, target_base(tgt), removals.restored))
             held = removed_rows(target.mirror, OWN_BOARD, removals.restored)
             target_now.update({k: r for k, r in held.items() if k not in target_now})
-    return _Sides(base_s, base_t, revisions, read_s, source_cursor, target_now, deleted, removals)
+    return _Sides(
+        base_s,
+        base_t,
+        revisions,
+        read_s,
+        source_cursor,
+        target_now,
+        deleted,
+        removals,
+        target_keys,
+    )
 
 
 def _redacted(records: dict[str, ItemRecord], hide: Redactor, board: str) -> dict[str, ItemRecord]:
