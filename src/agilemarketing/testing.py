@@ -61,11 +61,16 @@ from agilemarketing.errors import (
 )
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
 from agilemarketing.liveboards import ListRankedAdapter, LiveBoardContract, per_status
-from agilemarketing.testing_keys import KeyAssigningAdapter, KeysAndDeletionsContract
+from agilemarketing.testing_keys import (
+    CountingAdapter,
+    KeyAssigningAdapter,
+    KeysAndDeletionsContract,
+)
 
 __all__ = [
     "AdapterContract",
     "AdapterFactory",
+    "CountingAdapter",
     "InMemoryAdapter",
     "KeyAssigningAdapter",
     "KeysAndDeletionsContract",

@@ -12,14 +12,14 @@ checks deletions and assigned keys, each only for an adapter whose capabilities 
 >>> board.apply(CreateItem("MKT-1", "Launch email", status="To Do")).key
 'T-1'
 >>> board.apply(CreateItem("MKT-1", "Launch email", status="To Do")).status.value  # a retry
-'already_applied'
+'already applied'
 >>> [r.key for r in board.read()]
 ['T-1']
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
 import attrs
@@ -33,20 +33,18 @@ from agilemarketing.adapter import (
     CreateItem,
     Cursor,
     HistoryFidelity,
+    ItemRecord,
     ReadResult,
 )
 from agilemarketing.adapter.memory import InMemoryAdapter
 from agilemarketing.history import ItemHistory
 
-__all__ = ["KeyAssigningAdapter", "KeysAndDeletionsContract"]
+__all__ = ["CountingAdapter", "KeyAssigningAdapter", "KeysAndDeletionsContract"]
 
 
 class KeyAssigningAdapter(InMemoryAdapter):
     """An in-memory board that assigns its own keys (``<prefix>-<n>``, option ``prefix``,
     default ``T``) to the items created in it. Everything else is :class:`InMemoryAdapter`.
-
-    ``reads`` and ``records_read`` count the reads made of it and the records they returned
-    (what a sync costs a live target).
     """
 
     name: ClassVar[str] = "memory-keys"
@@ -67,8 +65,6 @@ class KeyAssigningAdapter(InMemoryAdapter):
         self._prefix = str(self.options.get("prefix", "T"))
         self._next = 1
         self._assigned: dict[str, str] = {}  # external reference (the key asked for) -> key
-        self.reads = 0
-        self.records_read = 0
 
     def apply(self, change: AnyChange) -> ChangeResult:
         """Apply one change; a create gets the next key of this board (a retry, the same)."""
@@ -85,17 +81,53 @@ class KeyAssigningAdapter(InMemoryAdapter):
         self._assigned[change.key] = key
         return ChangeResult(change, result.status, key=key)
 
+
+class CountingAdapter(InMemoryAdapter):
+    """An in-memory target that keeps no order, counting what reading it costs (name
+    ``memory-counting``): :attr:`reads` and :attr:`records_read` (with history), and
+    :attr:`state_reads` and :attr:`states_read` (:meth:`read_state`: no history), the way a
+    live target counts requests and history fetches.
+    """
+
+    name: ClassVar[str] = "memory-counting"
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        read=True,
+        incremental_read=True,
+        write=True,
+        history=HistoryFidelity.EXACT,
+        missing_is_deleted=True,
+        carries_history=True,
+    )
+
+    def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
+        super().__init__(location, options)
+        self.reads = self.records_read = self.state_reads = self.states_read = 0
+
     def read(self, since: Cursor | None = None) -> ReadResult:
-        """As :meth:`InMemoryAdapter.read`, counted in :attr:`reads` and :attr:`records_read`."""
+        """As :meth:`InMemoryAdapter.read`, counted."""
         self.reads += 1
         result = super().read(since)
+        return ReadResult(
+            self._counted(result, "records_read"),
+            result.cursor,
+            result.complete,
+            removed=result.removed,
+        )
 
-        def counted() -> Any:
-            for record in result:
-                self.records_read += 1
-                yield record
+    def read_state(self, since: Cursor | None = None) -> ReadResult:
+        """The items' state (status, fields, rank) without their transitions, counted."""
+        self.state_reads += 1
+        result = super().read(since)
+        states = (
+            attrs.evolve(r, history=attrs.evolve(r.history, transitions=()))
+            for r in self._counted(result, "states_read")
+        )
+        return ReadResult(states, result.cursor, result.complete, removed=result.removed)
 
-        return ReadResult(counted(), result.cursor, result.complete, removed=result.removed)
+    def _counted(self, records: Iterable[ItemRecord], counter: str) -> Iterator[ItemRecord]:
+        for record in records:
+            setattr(self, counter, getattr(self, counter) + 1)
+            yield record
 
 
 def _pytest() -> Any:

@@ -42,6 +42,7 @@ from agilemarketing.sync.removals import apply_removals
 from agilemarketing.sync.report import FailedChange, SyncReport
 from agilemarketing.sync.runs import finish_run
 from agilemarketing.sync.syncplan import SyncPlan
+from agilemarketing.sync.targetreads import cursor_after_apply, reads_incrementally
 from agilemarketing.utc import utcnow
 
 __all__ = ["apply"]
@@ -91,7 +92,7 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
         adopt_histories(work.target_adapter, adopted)
     store_boards(work.mirror, work.boards)
     if not any(i.blocked for i in work.items) and not tally.failed:
-        _store_cursor(the_plan)
+        _store_cursor(the_plan, wrote=bool(total))
     compacted = 0
     if total:  # a run that wrote is noted, and the journal kept to its bounds
         summary = {"applied": tally.applied, "failed": len(tally.failed), **tally.by_kind}
@@ -197,10 +198,22 @@ def _record_batch(
         )
 
 
-def _store_cursor(the_plan: SyncPlan) -> None:
-    """Store where the next incremental read of the source starts, and its peer, if changed."""
-    mirror, cursor = the_plan.context.mirror, the_plan.context.source_cursor
-    src, tgt = the_plan.context.source_board, the_plan.context.target_board
+def _store_cursor(the_plan: SyncPlan, *, wrote: bool) -> None:
+    """Store where the next incremental reads of the source and of the target start (past
+    this run's own writes), and the source's peer, if changed."""
+    work = the_plan.context
+    mirror, cursor = work.mirror, work.source_cursor
+    src, tgt = work.source_board, work.target_board
+    target_cursor = work.target_cursor
+    incremental = reads_incrementally(work.target_adapter)
+    if incremental and wrote:
+        written = {i.key for i in work.items if i.changes}
+        target_cursor = cursor_after_apply(
+            work.target_adapter, target_cursor, written, KeyMap.of(mirror.key_map(tgt)).local
+        )
+    if incremental and mirror.target_cursor(src, tgt) != target_cursor:
+        with mirror.transaction():
+            mirror.set_target_cursor(src, tgt, target_cursor)
     if mirror.cursor(src) != cursor or mirror.peer(src) != tgt:
         with mirror.transaction():
             mirror.set_cursor(src, cursor, peer=tgt)

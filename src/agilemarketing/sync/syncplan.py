@@ -41,6 +41,7 @@ class PlanContext:
     journal: JournalBounds = attrs.field(factory=JournalBounds)  # what the journal keeps
     removals: Removals = attrs.field(factory=Removals)
     target_keys: KeyMap = attrs.field(factory=KeyMap)  # the target's key map (sync.keymaps)
+    target_cursor: str | None = None  # where the next read of the target starts (targetreads)
 
 
 @attrs.frozen(eq=False)
