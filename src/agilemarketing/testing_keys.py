@@ -20,6 +20,7 @@ checks deletions and assigned keys, each only for an adapter whose capabilities 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import attrs
@@ -152,7 +153,15 @@ class KeysAndDeletionsContract:
 
     def _three(self, make_adapter: Callable[[Sequence[ItemHistory]], Adapter]) -> Adapter:
         return make_adapter(
-            [ItemHistory(f"MKT-{n}", summary=f"Item {n}", status="To Do") for n in (1, 2, 3)]
+            [
+                ItemHistory(
+                    f"MKT-{n}",
+                    summary=f"Item {n}",
+                    status="To Do",
+                    created=datetime(2026, 1, 5, 9, tzinfo=UTC),
+                )
+                for n in (1, 2, 3)
+            ]
         )
 
     def test_an_item_deleted_in_the_tool_is_absent_from_a_complete_read(
