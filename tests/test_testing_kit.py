@@ -26,6 +26,7 @@ from agilemarketing.testing import (
     AdapterContract,
     AdapterFactory,
     InMemoryAdapter,
+    KeyAssigningAdapter,
     read_state,
     sample_histories,
 )
@@ -178,3 +179,16 @@ def test_an_applied_change_id_is_recognised_even_after_the_state_moved_on() -> N
     # the journal answer of the first move was lost; re-sending it must not move the item again
     assert adapter.apply(to_done).status is ChangeStatus.ALREADY_APPLIED
     assert read_state(adapter)["MKT-1"].history.status == "To Do"
+
+
+class TestKeyAssigningAdapter(AdapterContract):
+    """The key-assigning in-memory board passes the contract, assigned-key checks included."""
+
+    @pytest.fixture
+    def make_adapter(self) -> AdapterFactory:
+        def make(histories: Sequence[ItemHistory]) -> Adapter:
+            adapter = KeyAssigningAdapter("contract")
+            adapter.seed(histories)
+            return adapter
+
+        return make

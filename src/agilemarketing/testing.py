@@ -61,11 +61,19 @@ from agilemarketing.errors import (
 )
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
 from agilemarketing.liveboards import ListRankedAdapter, LiveBoardContract, per_status
+from agilemarketing.testing_keys import (
+    CountingAdapter,
+    KeyAssigningAdapter,
+    KeysAndDeletionsContract,
+)
 
 __all__ = [
     "AdapterContract",
     "AdapterFactory",
+    "CountingAdapter",
     "InMemoryAdapter",
+    "KeyAssigningAdapter",
+    "KeysAndDeletionsContract",
     "ListRankedAdapter",
     "LiveBoardContract",
     "per_status",
@@ -248,7 +256,7 @@ def _pytest() -> Any:
     return pytest
 
 
-class AdapterContract(LiveBoardContract):
+class AdapterContract(LiveBoardContract, KeysAndDeletionsContract):
     """The tests every adapter passes. Subclass it as ``Test<YourAdapter>`` and define a
     ``make_adapter`` fixture returning an :data:`AdapterFactory` (pytest reports a missing one
     as "fixture 'make_adapter' not found").
@@ -277,9 +285,17 @@ class AdapterContract(LiveBoardContract):
         return sample_histories(count)
 
     def _needs(
-        self, adapter: Adapter, *, write: bool = False, rank: bool = False, carries: bool = False
+        self,
+        adapter: Adapter,
+        *,
+        write: bool = False,
+        rank: bool = False,
+        carries: bool = False,
+        keeps_keys: bool = False,
     ) -> None:
         caps = adapter.capabilities
+        if keeps_keys and caps.assigns_keys:
+            _pytest().skip(f"{adapter.name} assigns its own keys (KeysAndDeletionsContract)")
         if write and not caps.write:
             _pytest().skip(f"{adapter.name} is read-only")
         if carries and not caps.carries_history:
@@ -421,8 +437,9 @@ class AdapterContract(LiveBoardContract):
             status=source.status,
             history=CarriedHistory.of(source),
         )
-        assert adapter.apply(change).status is ChangeStatus.APPLIED
-        got = read_state(adapter)["MKT-901"].history
+        result = adapter.apply(change)
+        assert result.status is ChangeStatus.APPLIED
+        got = read_state(adapter)[result.key].history  # the key the tool gave, if it assigns
         for name in sorted(self.preserved_fields & {"created", "resolved", "sprints", "blocked"}):
             assert getattr(got, name) == getattr(source, name), f"{name} read back differently"
         if adapter.capabilities.history is HistoryFidelity.EXACT:
@@ -521,7 +538,7 @@ class AdapterContract(LiveBoardContract):
     ) -> None:
         """Model-based: the same random plans applied here and to :class:`InMemoryAdapter`
         give the same results and the same items (core fields, status, order)."""
-        self._needs(self._adapter(make_adapter), write=True)
+        self._needs(self._adapter(make_adapter), write=True, keeps_keys=True)
         for seed in (1, 2, 3):
             self._check_plan_against_reference(make_adapter, seed)
 
@@ -594,7 +611,7 @@ class AdapterContract(LiveBoardContract):
         self, make_adapter: AdapterFactory
     ) -> None:
         adapter = self._adapter(make_adapter)
-        self._needs(adapter, write=True)
+        self._needs(adapter, write=True, keeps_keys=True)
         state = read_state(adapter)
         result = adapter.apply(CreateItem("MKT-1", "Something else entirely", status="To Do"))
         assert result.status is ChangeStatus.FAILED

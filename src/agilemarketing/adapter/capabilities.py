@@ -60,6 +60,10 @@ class Capabilities:
             (:class:`RankScope`).
         board: :meth:`~agilemarketing.adapter.Adapter.board` describes the board (its stages,
             WIP limits, cycles: a :class:`~agilemarketing.adapter.BoardDescription`).
+        assigns_keys: a created item gets a key of the tool's own (Jira's ``MKT-123``, a Trello
+            card id), reported in ``ChangeResult.key``; the key it was created under is kept as
+            its external reference, so a retried create is recognised. A sync keeps the pair in
+            the mirror's key map.
 
     >>> from agilemarketing.adapter import MoveStatus
     >>> caps = Capabilities(write=True)
@@ -76,6 +80,7 @@ class Capabilities:
     carries_history: bool = False
     rank_scope: RankScope = attrs.field(default=RankScope.BOARD, converter=RankScope)
     board: bool = False
+    assigns_keys: bool = False
 
     def supports(self, change: Change) -> bool:
         """Whether an adapter with these capabilities can apply ``change``."""

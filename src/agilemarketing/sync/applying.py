@@ -35,12 +35,14 @@ from agilemarketing.mirror import (
 from agilemarketing.sync.boards import store_boards
 from agilemarketing.sync.history import adopt_histories
 from agilemarketing.sync.itemplan import ItemPlan
+from agilemarketing.sync.keymaps import KeyMap, new_pairs
 from agilemarketing.sync.locking import holding_locks
 from agilemarketing.sync.progress import Progress
 from agilemarketing.sync.removals import apply_removals
 from agilemarketing.sync.report import FailedChange, SyncReport
 from agilemarketing.sync.runs import finish_run
 from agilemarketing.sync.syncplan import SyncPlan
+from agilemarketing.sync.targetreads import cursor_after_apply, reads_incrementally
 from agilemarketing.utc import utcnow
 
 __all__ = ["apply"]
@@ -76,7 +78,9 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
     size = (len(the_plan.changes) or 1) if work.target_adapter.rewrites_whole_target else 0
     for batch in _batches(work.items, max(work.batch_size, size)):
         changes = [c for item in batch for c in item.changes]
-        results = _send(changes, work.mirror, work.target_adapter, work.target_board)
+        results = _send(
+            changes, work.mirror, work.target_adapter, work.target_board, work.target_keys
+        )
         failed_keys = tally.count(results, work.target_adapter)
         done_items = [i for i in batch if i.key not in failed_keys and not i.blocked]
         _record_batch(the_plan, results, done_items)
@@ -88,7 +92,7 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
         adopt_histories(work.target_adapter, adopted)
     store_boards(work.mirror, work.boards)
     if not any(i.blocked for i in work.items) and not tally.failed:
-        _store_cursor(the_plan)
+        _store_cursor(the_plan, wrote=bool(total))
     compacted = 0
     if total:  # a run that wrote is noted, and the journal kept to its bounds
         summary = {"applied": tally.applied, "failed": len(tally.failed), **tally.by_kind}
@@ -154,9 +158,10 @@ def _batches(items: Iterable[ItemPlan], size: int) -> Iterator[list[ItemPlan]]:
 
 
 def _send(
-    changes: list[AnyChange], mirror: Mirror, target: Adapter, tgt: str
+    changes: list[AnyChange], mirror: Mirror, target: Adapter, tgt: str, keys: KeyMap
 ) -> list[ChangeResult]:
-    """Journal ``changes`` as planned (one transaction), then send them to the target."""
+    """Journal ``changes`` as planned (one transaction), then send them to the target under
+    its own keys (``keys``); the results name the changes as planned."""
     if not changes:
         return []
     planned_at = utcnow()
@@ -170,29 +175,45 @@ def _send(
                 for c in changes
             ],
         )
-    return target.write(changes)
+    results = target.write([keys.for_tool(c) for c in changes])
+    return [attrs.evolve(r, change=c) for r, c in zip(results, changes, strict=True)]
 
 
 def _record_batch(
-    the_plan: SyncPlan, results: Iterable[ChangeResult], done_items: list[ItemPlan]
+    the_plan: SyncPlan, results: list[ChangeResult], done_items: list[ItemPlan]
 ) -> None:
     """Journal what became of a batch's changes and store the new merge bases of the items
     done, in one transaction."""
     mirror, target = the_plan.context.mirror, the_plan.context.target_adapter
     rows = [_journal_row(result, target) for result in results]
     src, tgt = the_plan.context.source_board, the_plan.context.target_board
+    assigned = new_pairs(results)  # keys the target gave the items it created
     with mirror.transaction():
         mirror.record_results(tgt, rows)
+        if assigned:
+            mirror.map_keys(tgt, assigned)
         mirror.save_board(src, [i.source_base for i in done_items if i.source_base is not None])
         mirror.save_board(
             target_base(tgt), [i.target_base for i in done_items if i.target_base is not None]
         )
 
 
-def _store_cursor(the_plan: SyncPlan) -> None:
-    """Store where the next incremental read of the source starts, and its peer, if changed."""
-    mirror, cursor = the_plan.context.mirror, the_plan.context.source_cursor
-    src, tgt = the_plan.context.source_board, the_plan.context.target_board
+def _store_cursor(the_plan: SyncPlan, *, wrote: bool) -> None:
+    """Store where the next incremental reads of the source and of the target start (past
+    this run's own writes), and the source's peer, if changed."""
+    work = the_plan.context
+    mirror, cursor = work.mirror, work.source_cursor
+    src, tgt = work.source_board, work.target_board
+    target_cursor = work.target_cursor
+    incremental = reads_incrementally(work.target_adapter)
+    if incremental and wrote:
+        written = {i.key for i in work.items if i.changes}
+        target_cursor = cursor_after_apply(
+            work.target_adapter, target_cursor, written, KeyMap.of(mirror.key_map(tgt)).local
+        )
+    if incremental and mirror.target_cursor(src, tgt) != target_cursor:
+        with mirror.transaction():
+            mirror.set_target_cursor(src, tgt, target_cursor)
     if mirror.cursor(src) != cursor or mirror.peer(src) != tgt:
         with mirror.transaction():
             mirror.set_cursor(src, cursor, peer=tgt)

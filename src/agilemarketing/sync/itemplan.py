@@ -29,7 +29,7 @@ from agilemarketing.sync.config import FieldMapping
 from agilemarketing.sync.conflicts import Conflict, ConflictPolicy, jsonable, resolution
 from agilemarketing.sync.history import history_of
 
-__all__ = ["ItemPlan", "plan_item"]
+__all__ = ["ItemPlan", "plan_item", "same_state"]
 
 _COMPARED_CORE: Final = ("summary", "type", "points", "labels")
 
@@ -206,6 +206,12 @@ def _norm(field: str, value: FieldValue) -> FieldValue:
 def _compared_fields(mapping: FieldMapping, *records: ItemRecord | None) -> list[str]:
     extra = sorted({name for r in records if r is not None for name in r.fields})
     return [f for f in (*_COMPARED_CORE, *extra) if f not in mapping.ignore]
+
+
+def same_state(a: ItemRecord, b: ItemRecord, mapping: FieldMapping) -> bool:
+    """Whether two records of one item agree on every field a sync compares, and the status."""
+    fields = _compared_fields(mapping, a, b)
+    return _fingerprint(a, fields) == _fingerprint(b, fields)
 
 
 def _fingerprint(record: ItemRecord | None, fields: Iterable[str]) -> str:

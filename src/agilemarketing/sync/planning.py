@@ -21,11 +21,19 @@ from agilemarketing.sync.config import FieldMapping, SyncConfig
 from agilemarketing.sync.conflicts import Conflict, ConflictPolicy
 from agilemarketing.sync.history import accrue_history
 from agilemarketing.sync.itemplan import ItemPlan, plan_item
+from agilemarketing.sync.keymaps import KeyMap
 from agilemarketing.sync.locking import holding_locks
 from agilemarketing.sync.progress import Progress
 from agilemarketing.sync.rankscope import plan_scoped_reranks
 from agilemarketing.sync.removals import Removals, find_removals, removed_rows
 from agilemarketing.sync.syncplan import PlanContext, SyncPlan
+from agilemarketing.sync.targetreads import (
+    Reader,
+    settled_cursor,
+    target_reader,
+    target_since,
+    with_bases,
+)
 from agilemarketing.utc import ensure_utc, utcnow
 from agilemarketing.workflow import Workflow
 
@@ -46,6 +54,9 @@ class _Sides(NamedTuple):
     target_now: dict[str, ItemRecord]
     target_deleted: Callable[[str], bool]  # whether the target says it deleted a missing key
     removals: Removals = Removals()  # source items removed now, removed ones read again
+    target_keys: KeyMap = KeyMap()  # the keys the target gave items the sync created there
+    target_read: tuple[dict[str, ItemRecord], str, str | None] = ({}, "", None)  # see below
+    # (the records the target read returned, where it ended, the stored cursor it began at)
 
 
 @holding_locks("target", "mirror")
@@ -78,7 +89,7 @@ def plan(
     target.check_writable()
     source.check_readable()
     src, tgt, stored = _pair(source, target, mirror)
-    sides = _read_sides(source, target, mirror, stored, progress, full=full)
+    sides = _read_sides(source, target, mirror, stored, progress, full=full, mapping=config.mapping)
     seen_at = utcnow() if seen_at is None else ensure_utc(seen_at, where="plan(seen_at=...)")
     adopt_history = isinstance(target, MirrorAdapter)
     items, conflicts = _plan_items(sides, config.mapping, chosen, src, seen_at, adopt_history)
@@ -132,6 +143,15 @@ def plan(
             ),
             journal=config.journal,
             removals=sides.removals,
+            target_keys=sides.target_keys,
+            target_cursor=settled_cursor(
+                sides.target_read[1],
+                sides.target_read[2],
+                sides.target_read[0],
+                sides.base_t,
+                items,
+                config.mapping,
+            ),
         ),
     )
 
@@ -194,6 +214,7 @@ def _read_sides(
     progress: Progress | None,
     *,
     full: bool = False,
+    mapping: FieldMapping,
 ) -> _Sides:
     src, tgt = pair
     base_s = mirror.board(src)
@@ -202,7 +223,19 @@ def _read_sides(
     since = None if full else mirror.cursor(src)
     read_s, cursor, complete, gone = _read_all(source, since, "read source", progress)
     source_cursor: str | None = cursor
-    target_now, _, _, removed = _read_all(target, None, "read target", progress)
+    # The target from its own cursor when it keeps one, as state only when it can (targetreads).
+    t_since = target_since(target, mirror, (src, tgt), full=full)
+    reader = target_reader(target)
+    target_now, t_cursor, t_complete, removed = _read_all(
+        target, t_since, "read target", progress, reader
+    )
+    # Both sides under the sync's keys: a tool that assigned keys is read through its key map.
+    source_keys, target_keys = (KeyMap.of(mirror.key_map(a.identity)) for a in (source, target))
+    read_s, gone = source_keys.localise(read_s), source_keys.local_keys(gone)
+    target_now, removed = target_keys.localise(target_now), target_keys.local_keys(removed)
+    target_read = (target_now, t_cursor, None if t_complete else t_since)
+    if not t_complete:  # the rest of the target as the last sync left it
+        target_now = with_bases(target_now, base_t, removed)
     # Both adapters' secrets (those read during the reads included) leave both sides before
     # anything is compared, stored or printed; without secrets this costs nothing.
     hide = source.redactor + target.redactor
@@ -233,7 +266,18 @@ def _read_sides(
             base_t.update(removed_rows(mirror, target_base(tgt), removals.restored))
             held = removed_rows(target.mirror, OWN_BOARD, removals.restored)
             target_now.update({k: r for k, r in held.items() if k not in target_now})
-    return _Sides(base_s, base_t, revisions, read_s, source_cursor, target_now, deleted, removals)
+    return _Sides(
+        base_s,
+        base_t,
+        revisions,
+        read_s,
+        source_cursor,
+        target_now,
+        deleted,
+        removals,
+        target_keys,
+        target_read,
+    )
 
 
 def _redacted(records: dict[str, ItemRecord], hide: Redactor, board: str) -> dict[str, ItemRecord]:
@@ -241,12 +285,17 @@ def _redacted(records: dict[str, ItemRecord], hide: Redactor, board: str) -> dic
 
 
 def _read_all(
-    adapter: Adapter, since: str | None, phase: str, progress: Progress | None
+    adapter: Adapter,
+    since: str | None,
+    phase: str,
+    progress: Progress | None,
+    reader: Reader | None = None,
 ) -> tuple[dict[str, ItemRecord], str, bool, tuple[str, ...]]:
+    read = adapter.read if reader is None else reader
     try:
-        result = adapter.read(None if since is None else Cursor(since))
+        result = read(None if since is None else Cursor(since))
     except InvalidCursor:
-        result = adapter.read(None)  # the source forgot the cursor (restarted): read it all
+        result = read(None)  # the adapter forgot the cursor (restarted): read it all
     records: dict[str, ItemRecord] = {}
     for number, record in enumerate(result, start=1):
         records[record.key] = record

@@ -11,6 +11,7 @@ from agilemarketing.adapter import Adapter, AnyChange, BoardDescription, ItemRec
 from agilemarketing.mirror import JournalEntry, Mirror
 from agilemarketing.sync.conflicts import Conflict, ConflictPolicy
 from agilemarketing.sync.itemplan import ItemPlan
+from agilemarketing.sync.keymaps import KeyMap
 from agilemarketing.sync.removals import Removals
 from agilemarketing.sync.runs import JournalBounds
 
@@ -39,6 +40,8 @@ class PlanContext:
     boards: tuple[tuple[str, BoardDescription], ...] = ()  # descriptions to store (sync.boards)
     journal: JournalBounds = attrs.field(factory=JournalBounds)  # what the journal keeps
     removals: Removals = attrs.field(factory=Removals)
+    target_keys: KeyMap = attrs.field(factory=KeyMap)  # the target's key map (sync.keymaps)
+    target_cursor: str | None = None  # where the next read of the target starts (targetreads)
 
 
 @attrs.frozen(eq=False)

@@ -1,0 +1,144 @@
+"""Keys the target assigns (issue 11 point 2).
+
+A create pushed to a tool that gives the item its own key (Jira's MKT-123, a Trello card id)
+is recorded in the mirror's key map of that tool once the apply succeeds, and every later plan
+reads the tool through the map in both directions: a round trip mirror -> tool -> mirror holds
+each item once, and a rename never forks an item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from agilemarketing.adapter import Adapter, MoveStatus, UpdateFields
+from agilemarketing.mirror import Mirror, MirrorAdapter
+from agilemarketing.sync import SyncReport, plan
+from agilemarketing.testing import InMemoryAdapter, KeyAssigningAdapter, sample_histories
+
+Memory = Callable[..., InMemoryAdapter]
+Sync = Callable[..., SyncReport]
+
+
+def _pushed(
+    memory: Memory, sync: Sync, mirror: Mirror
+) -> tuple[InMemoryAdapter, KeyAssigningAdapter]:
+    source, tool = memory("board", sample_histories(3)), KeyAssigningAdapter("tool")
+    sync(source, tool, mirror)
+    return source, tool
+
+
+def test_a_create_the_target_gives_its_own_key_is_recorded_in_the_key_map(
+    mirror: Mirror, memory: Memory, sync: Sync
+) -> None:
+    _, tool = _pushed(memory, sync, mirror)
+    assert sorted(r.key for r in tool.read()) == ["T-1", "T-2", "T-3"]
+    assert mirror.key_map(tool.identity) == {"MKT-1": "T-1", "MKT-2": "T-2", "MKT-3": "T-3"}
+
+
+def test_a_second_sync_to_a_key_assigning_target_plans_nothing(
+    mirror: Mirror, memory: Memory, sync: Sync
+) -> None:
+    source, tool = _pushed(memory, sync, mirror)
+    again = plan(source, tool, mirror, full=True)  # the whole source, against the tool
+    assert again.changes == ()
+    assert len(tool) == 3
+
+
+def test_changes_to_a_mapped_item_are_sent_under_the_tools_key(
+    mirror: Mirror, memory: Memory, sync: Sync
+) -> None:
+    source, tool = _pushed(memory, sync, mirror)
+    source.apply(UpdateFields("MKT-2", {"summary": "Renamed at the source"}))
+    source.apply(MoveStatus("MKT-3", "Review"))
+    sync(source, tool, mirror)
+    state = {r.key: r for r in tool.read()}
+    assert len(state) == 3
+    assert state["T-2"].get("summary") == "Renamed at the source"
+    assert state["T-3"].history.status == "Review"
+    assert plan(source, tool, mirror).changes == ()
+
+
+def test_a_mirror_tool_mirror_round_trip_holds_each_item_once(
+    mirror: Mirror, memory: Memory, sync: Sync
+) -> None:
+    own = MirrorAdapter.of(mirror)
+    source = memory("board", sample_histories(3))
+    sync(source, own, mirror)  # the board into the mirror
+    tool = KeyAssigningAdapter("tool")
+    with Mirror(Path(mirror.path).with_name("push.db")) as state:
+        sync(own, tool, state)  # mirror -> tool: T-1..T-3
+        report = sync(tool, MirrorAdapter.of(mirror), state)  # tool -> mirror
+        assert report.by_kind.get("create", 0) == 0
+        assert sorted(mirror.board()) == ["MKT-1", "MKT-2", "MKT-3"]
+        assert plan(tool, MirrorAdapter.of(mirror), state).changes == ()
+
+
+def test_a_rename_in_the_tool_updates_the_item_and_never_forks_it(
+    mirror: Mirror, memory: Memory, sync: Sync
+) -> None:
+    own = MirrorAdapter.of(mirror)
+    sync(memory("board", sample_histories(3)), own, mirror)
+    tool = KeyAssigningAdapter("tool")
+    with Mirror(Path(mirror.path).with_name("push.db")) as state:
+        sync(own, tool, state)
+        sync(tool, MirrorAdapter.of(mirror), state)
+        tool.apply(UpdateFields("T-2", {"summary": "Renamed in the tool"}))
+        report = sync(tool, MirrorAdapter.of(mirror), state)
+    assert report.by_kind == {"update": 1}
+    board = mirror.board()
+    assert sorted(board) == ["MKT-1", "MKT-2", "MKT-3"]
+    assert board["MKT-2"].get("summary") == "Renamed in the tool"
+
+
+def test_an_item_created_in_the_tool_itself_keeps_the_tools_key(
+    mirror: Mirror, memory: Memory, sync: Sync
+) -> None:
+    _source, tool = _pushed(memory, sync, mirror)
+    tool.seed(sample_histories(1, prefix="NEW"))
+    with Mirror(Path(mirror.path).with_name("back.db")) as state:
+        back = memory("back")
+        sync(tool, back, state)
+        assert sorted(r.key for r in back.read()) == ["NEW-1", "T-1", "T-2", "T-3"]
+
+
+class _Crash(Exception):
+    pass
+
+
+class _CrashAfterWrite(KeyAssigningAdapter):
+    """Writes, then dies before the sync hears back (the answer is lost)."""
+
+    crash = True
+
+    def write(self, changes):  # type: ignore[no-untyped-def]
+        results = super().write(changes)
+        if self.crash:
+            raise _Crash("connection lost after the tool applied the batch")
+        return results
+
+
+def test_an_interrupted_apply_does_not_lose_the_mapping(
+    mirror: Mirror, memory: Memory, sync: Sync
+) -> None:
+    source, tool = memory("board", sample_histories(3)), _CrashAfterWrite("tool")
+    with pytest.raises(_Crash):
+        sync(source, tool, mirror)
+    assert len(tool) == 3
+    assert mirror.key_map(tool.identity) == {}
+    tool.crash = False
+    report = sync(source, tool, mirror)  # the retried creates are recognised by the tool
+    assert report.already_applied == 3
+    assert len(tool) == 3
+    assert mirror.key_map(tool.identity) == {"MKT-1": "T-1", "MKT-2": "T-2", "MKT-3": "T-3"}
+    assert plan(source, tool, mirror).changes == ()
+
+
+def test_a_tool_that_keeps_the_keys_it_is_given_leaves_the_key_map_empty(
+    mirror: Mirror, memory: Memory, sync: Sync
+) -> None:
+    target: Adapter = memory("copy")
+    sync(memory("board", sample_histories(3)), target, mirror)
+    assert mirror.key_map(target.identity) == {}
