@@ -50,8 +50,8 @@ def test_a_cycle_is_a_fortnight_by_default_and_its_end_is_derived() -> None:
     assert cycle.length == FORTNIGHT == timedelta(days=14)
     assert cycle.end == START + FORTNIGHT
     assert cycle.contains(START)
-    assert cycle.contains(cycle.end)
-    assert not cycle.contains(cycle.end + timedelta(seconds=1))
+    assert cycle.contains(cycle.end - timedelta(seconds=1))
+    assert not cycle.contains(cycle.end)
 
 
 def test_the_following_cycle_starts_when_this_one_ends() -> None:
@@ -278,7 +278,7 @@ def cycle_runs(draw: st.DrawFn) -> CycleReport:
         run.add_unplanned(unplanned, at=START + DAY)
     for candidate in items:
         if draw(st.booleans()):
-            run.complete(candidate.key, at=START + draw(st.integers(1, 14)) * DAY)
+            run.complete(candidate.key, at=START + draw(st.integers(1, 13)) * DAY)
     return run.close()
 
 
@@ -447,3 +447,14 @@ def test_judged_counts_never_exceed_marked_ones(report: CycleReport, met: list[b
     assert (judged.predictability or 0) <= (report.predictability or 0)
     committed = {i.key for i in judged.committed}
     assert committed == set(judged.completed_committed) | set(judged.carried_over)
+
+
+def test_an_instant_on_a_boundary_belongs_to_one_cycle_only() -> None:
+    first = Cycle("Cycle 7", START, Capacity.items(5))
+    second = first.following("Cycle 8")
+    assert first.contains(START)
+    assert not first.contains(first.end)
+    assert second.contains(first.end)
+    run = run_with(Capacity.items(5), "A")
+    with pytest.raises(InvalidValue, match="outside the cycle"):
+        run.complete("A", at=first.end)  # it happened in the next cycle
