@@ -459,3 +459,21 @@ def test_an_instant_on_a_boundary_belongs_to_one_cycle_only() -> None:
     run = run_with(Capacity.items(5), "A")
     with pytest.raises(InvalidValue, match="outside the cycle"):
         run.complete("A", at=first.end)  # it happened in the next cycle
+
+
+@given(
+    length_hours=st.integers(1, 24 * 28),
+    offset=st.integers(-(10**6), 3 * 24 * 28 * 3600),
+)
+def test_for_adjacent_cycles_every_instant_is_in_exactly_one(
+    length_hours: int, offset: int
+) -> None:
+    first = Cycle("Cycle 1", START, Capacity.items(5), timedelta(hours=length_hours))
+    second = first.following("Cycle 2")
+    third = second.following("Cycle 3")
+    at = START + timedelta(seconds=offset)
+    holders = [c.name for c in (first, second, third) if c.contains(at)]
+    inside = first.start <= at < third.end
+    assert len(holders) == (1 if inside else 0)
+    for boundary in (first.start, second.start, third.start):
+        assert sum(c.contains(boundary) for c in (first, second, third)) == 1
