@@ -544,3 +544,13 @@ def test_must_measure_delivery_by_throughput_and_cycle_time_of_finished_items() 
     times = metrics.cycle_times(log)
     assert times.keys.tolist() == ["A", "B"]
     assert times.days.tolist() == pytest.approx([7 / 3, 22 / 3])
+
+
+def test_must_take_ideas_from_everyone_then_prioritise_together_top_are_winners() -> None:
+    # "Brainstorm: ideas from everyone ..., then a collaborative prioritisation, top = winners".
+    ws = PlanningWorkshop(GP, owner="Maya", participants=["Ana", "Sam"])
+    ws.brainstorm({"Ana": ["Webinar"], "Sam": ["Case study"], "Maya": ["Podcast"]})
+    ws.prioritise_by_votes({"Ana": ["I2", "I1", "I3"], "Sam": ["I2", "I3", "I1"], "Maya": ["I2"]})
+    assert [idea.title for idea in ws.winners(1)] == ["Case study"]
+    with pytest.raises(NotFound, match="participant"):
+        ws.add_idea("Billboard", by="Stranger")
