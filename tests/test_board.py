@@ -382,3 +382,15 @@ class BoardMachine(RuleBasedStateMachine):
 
 
 TestBoardMachine = BoardMachine.TestCase
+
+
+def test_meeting_a_criterion_that_is_not_on_the_checklist_is_refused_naming_the_closest() -> None:
+    dod = DefinitionOfDone(["Copy proofread"], per_kind={"email": ["Spam check passed"]})
+    board = board_with(1, dod)
+    with pytest.raises(NotFound, match="did you mean 'Copy proofread'") as caught:
+        board.meet("C-1", "Copy proofed")
+    assert "'Spam check passed'" in str(caught.value)  # the item's whole checklist
+    assert board.item("C-1").done_criteria == frozenset()
+    check = board.meet("C-1", "copy  PROOFREAD")
+    assert check is not None
+    assert board.item("C-1").done_criteria == {"Copy proofread"}

@@ -18,8 +18,9 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import attrs
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agilemarketing.backlog import Backlog, BacklogMove
@@ -331,7 +332,11 @@ def test_the_valid_arguments_are_valid(cls: type) -> None:
 @pytest.mark.parametrize("cls", sorted(GOOD, key=lambda c: c.__name__), ids=lambda c: c.__name__)
 @given(data=st.data())
 def test_bad_arguments_get_the_librarys_errors(cls: type, data: st.DataObject) -> None:
-    kwargs = GOOD[cls]()
+    walk(cls, GOOD[cls](), data)
+
+
+def walk(cls: Callable[..., object], kwargs: dict[str, Any], data: st.DataObject) -> None:
+    """Replace some of ``kwargs`` with bad values: only the library's errors may escape."""
     if not kwargs:
         return
     replaced = data.draw(st.lists(st.sampled_from(sorted(kwargs)), min_size=1, unique=True))
@@ -340,6 +345,23 @@ def test_bad_arguments_get_the_librarys_errors(cls: type, data: st.DataObject) -
     # the library's own error (it says what, where and what to do), or none at all
     with contextlib.suppress(AgileMarketingError, InvalidInputGroup):
         cls(**kwargs)
+
+
+@attrs.frozen
+class _Leaky:
+    """A planted bug: a constructor whose converter lets a bare ValueError/TypeError out."""
+
+    size: int = attrs.field(converter=int)
+
+
+def test_the_walk_catches_a_constructor_that_lets_a_bare_error_out() -> None:
+    @settings(max_examples=200, database=None, suppress_health_check=list(HealthCheck))
+    @given(data=st.data())
+    def walk_the_leaky_class(data: st.DataObject) -> None:
+        walk(_Leaky, {"size": 3}, data)
+
+    with pytest.raises((ValueError, TypeError, ExceptionGroup)):  # hypothesis may find both
+        walk_the_leaky_class()
 
 
 @pytest.mark.parametrize("choices", ENUMS, ids=lambda c: c.__name__)

@@ -51,8 +51,8 @@ def test_a_cycle_is_a_fortnight_by_default_and_its_end_is_derived() -> None:
     assert cycle.length == FORTNIGHT == timedelta(days=14)
     assert cycle.end == START + FORTNIGHT
     assert cycle.contains(START)
-    assert cycle.contains(cycle.end)
-    assert not cycle.contains(cycle.end + timedelta(seconds=1))
+    assert cycle.contains(cycle.end - timedelta(seconds=1))
+    assert not cycle.contains(cycle.end)
 
 
 def test_the_following_cycle_starts_when_this_one_ends() -> None:
@@ -279,7 +279,7 @@ def cycle_runs(draw: st.DrawFn) -> CycleReport:
         run.add_unplanned(unplanned, at=START + DAY)
     for candidate in items:
         if draw(st.booleans()):
-            run.complete(candidate.key, at=START + draw(st.integers(1, 14)) * DAY)
+            run.complete(candidate.key, at=START + draw(st.integers(1, 13)) * DAY)
     return run.close()
 
 
@@ -448,3 +448,32 @@ def test_judged_counts_never_exceed_marked_ones(report: CycleReport, met: list[b
     assert (judged.predictability or 0) <= (report.predictability or 0)
     committed = {i.key for i in judged.committed}
     assert committed == set(judged.completed_committed) | set(judged.carried_over)
+
+
+def test_an_instant_on_a_boundary_belongs_to_one_cycle_only() -> None:
+    first = Cycle("Cycle 7", START, Capacity.items(5))
+    second = first.following("Cycle 8")
+    assert first.contains(START)
+    assert not first.contains(first.end)
+    assert second.contains(first.end)
+    run = run_with(Capacity.items(5), "A")
+    with pytest.raises(InvalidValue, match="outside the cycle"):
+        run.complete("A", at=first.end)  # it happened in the next cycle
+
+
+@given(
+    length_hours=st.integers(1, 24 * 28),
+    offset=st.integers(-(10**6), 3 * 24 * 28 * 3600),
+)
+def test_for_adjacent_cycles_every_instant_is_in_exactly_one(
+    length_hours: int, offset: int
+) -> None:
+    first = Cycle("Cycle 1", START, Capacity.items(5), timedelta(hours=length_hours))
+    second = first.following("Cycle 2")
+    third = second.following("Cycle 3")
+    at = START + timedelta(seconds=offset)
+    holders = [c.name for c in (first, second, third) if c.contains(at)]
+    inside = first.start <= at < third.end
+    assert len(holders) == (1 if inside else 0)
+    for boundary in (first.start, second.start, third.start):
+        assert sum(c.contains(boundary) for c in (first, second, third)) == 1

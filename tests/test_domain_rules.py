@@ -40,6 +40,7 @@ from agilemarketing.flow import FlowLog
 from agilemarketing.forecast import ThroughputSample, backlog_clearance
 from agilemarketing.history import ItemHistory, Transition
 from agilemarketing.items import CustomerStory, Size, WorkItem
+from agilemarketing.moscow import MoSCoW
 from agilemarketing.planning.blueprint import Blueprint, Priority
 from agilemarketing.planning.experiments import Decision, Experiment, SuccessCriterion, summarise
 from agilemarketing.planning.file import BlueprintVersion, PlanningFile
@@ -60,6 +61,7 @@ from agilemarketing.planning.stakeholders import (
     check_request,
 )
 from agilemarketing.planning.workshop import LaunchPlan, PlanningWorkshop, plan_cycle
+from agilemarketing.prioritisation import MoSCoWPrioritiser
 from agilemarketing.workflow import Workflow
 
 GP = Guidepoint(
@@ -496,3 +498,59 @@ def test_must_not_offer_task_counts_as_a_measure_of_value() -> None:
     err = metrics.refuse("task counts as value")
     assert isinstance(err, AntiMetricError)
     assert "outcome" in err.instead
+
+
+# -- rules added for the DOMAIN.md planning and metrics sections ------------------------------
+
+
+def test_must_sort_an_existing_pile_by_moscow_must_first_wont_last() -> None:
+    # "MoSCoW: Must / Should / Could / Won't, the categorisation used when a team sorts an
+    # existing pile of requests".
+    pile = [
+        WorkItem("M-1", "Banner", fields={"moscow": "won't"}),
+        WorkItem("M-2", "Webinar", fields={"moscow": "Should"}),
+        WorkItem("M-3", "Landing page", fields={"moscow": "M"}),
+        WorkItem("M-4", "Podcast", fields={"moscow": "could have"}),
+    ]
+    scorer = MoSCoWPrioritiser()
+    ranked = sorted(pile, key=lambda item: -scorer.score(item).value)
+    assert [item.key for item in ranked] == ["M-3", "M-2", "M-4", "M-1"]
+    assert [scorer.score(item).label for item in ranked] == ["Must", "Should", "Could", "Won't"]
+    with pytest.raises(InvalidValue):
+        MoSCoW.parse("urgent")
+
+
+def test_must_show_a_burnup_of_done_versus_total_scope_with_scope_changes_visible() -> None:
+    # "Progress toward a campaign or project date: a burnup (done versus total scope over time,
+    # scope changes visible)": an item added on day 3 raises the scope line that day.
+    workflow = Workflow.from_shorthand("Ready,Doing,Done", start="Doing", done="Done")
+    a = ItemHistory(
+        "A", "a", status="Done", created=START,
+        transitions=[Transition(START, "Ready", "Doing"),
+                     Transition(START + timedelta(days=1), "Doing", "Done")],
+    )  # fmt: skip
+    b = ItemHistory("B", "b", status="Ready", created=START + timedelta(days=2))
+    burn = metrics.burnup(FlowLog.build([a, b], workflow))
+    assert burn.scope.tolist()[:3] == [1, 1, 2]
+    assert burn.added.tolist()[:3] == [1, 0, 1]
+    assert burn.done.tolist()[:3] == [0, 1, 1]
+
+
+def test_must_measure_delivery_by_throughput_and_cycle_time_of_finished_items() -> None:
+    # "Delivery of customer-ready work: throughput of finished items; cycle time": only the two
+    # finished items of the example count, each with its start-to-done time.
+    log = FlowLog.example()
+    assert int(metrics.throughput(log).counts.sum()) == 2
+    times = metrics.cycle_times(log)
+    assert times.keys.tolist() == ["A", "B"]
+    assert times.days.tolist() == pytest.approx([7 / 3, 22 / 3])
+
+
+def test_must_take_ideas_from_everyone_then_prioritise_together_top_are_winners() -> None:
+    # "Brainstorm: ideas from everyone ..., then a collaborative prioritisation, top = winners".
+    ws = PlanningWorkshop(GP, owner="Maya", participants=["Ana", "Sam"])
+    ws.brainstorm({"Ana": ["Webinar"], "Sam": ["Case study"], "Maya": ["Podcast"]})
+    ws.prioritise_by_votes({"Ana": ["I2", "I1", "I3"], "Sam": ["I2", "I3", "I1"], "Maya": ["I2"]})
+    assert [idea.title for idea in ws.winners(1)] == ["Case study"]
+    with pytest.raises(NotFound, match="participant"):
+        ws.add_idea("Billboard", by="Stranger")

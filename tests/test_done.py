@@ -133,3 +133,8 @@ def test_met_and_unmet_partition_the_checklist(criteria: list[str], data: st.Dat
     assert 0.0 <= check.progress <= 1.0
     assert check.is_done == (len(check.met) == check.total)
     assert isinstance(check, DoneCheck)
+
+
+def test_two_spellings_of_one_kind_are_refused_not_merged_silently() -> None:
+    with pytest.raises(InvalidValue, match="'Email' and 'email'"):
+        DefinitionOfDone(per_kind={"Email": ["Spam check"], "email": ["Links tested"]})

@@ -531,9 +531,17 @@ class Board:
     def meet(self, key: str, *criteria: str) -> DoneCheck | None:
         """Record that the item meets Definition-of-Done ``criteria``; return its Done check.
 
-        Returns None when the board has no Definition of Done.
+        Each criterion must be on the item's checklist (case and spaces aside): a name that is
+        not is refused, naming the closest one, so a typo is never recorded as met. Returns
+        None when the board has no Definition of Done (then any name is recorded).
+
+        Raises:
+            NotFound: a criterion is not on the item's checklist.
         """
-        item = self.item(key).with_criteria_met(*criteria)
+        item = self.item(key)
+        if self.definition_of_done is not None:
+            criteria = self.definition_of_done.criteria_named(criteria, item)
+        item = item.with_criteria_met(*criteria)
         self._items[key] = item
         return self.done_check(key)
 

@@ -57,7 +57,19 @@ def _per_kind(value: Mapping[str, Iterable[str]] | None) -> Mapping[str, tuple[s
             fix='give e.g. {"email": ["Spam check passed"]}',
             value=type(value).__name__,
         )
-    return {str(kind).strip().lower(): _criteria(names) for kind, names in value.items()}
+    kinds: dict[str, tuple[str, ...]] = {}
+    spelled: dict[str, str] = {}
+    for kind, names in value.items():
+        key = str(kind).strip().lower()
+        if key in kinds:
+            raise InvalidValue(
+                f"kinds {spelled[key]!r} and {kind!r} are the same kind (kinds are matched in "
+                "lower case), so one list would silently replace the other",
+                where="DefinitionOfDone.per_kind",
+                fix="give each kind once, with all its criteria in one list",
+            )
+        kinds[key], spelled[key] = _criteria(names), str(kind)
+    return kinds
 
 
 @attrs.frozen

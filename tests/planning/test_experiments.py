@@ -208,3 +208,11 @@ def test_criteria_set_before_results_are_still_checked() -> None:
     e = Experiment("EXP-3", "Outreach", ["at least 10 replies within 7 days"], started_at=START)
     with pytest.raises(InvalidValue, match="up front"):
         e.criteria = ()
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf"), "a lot"])
+def test_a_result_must_be_a_finite_number(bad: object) -> None:
+    e = Experiment("EXP-4", "Outreach", ["at least 10 replies within 7 days"], started_at=START)
+    with pytest.raises(InvalidValue, match=r"Measurement\.value"):
+        e.record("replies", bad, at=day(7))  # type: ignore[arg-type]
+    assert e.measurements == ()

@@ -78,3 +78,11 @@ def test_the_guidepoint_gives_the_backlog_its_prune_rule(guidepoint: Guidepoint)
     plan = backlog.plan_prune(guidepoint.prune_rule())
     assert plan.keys == ("B",)
     assert [i.key for i in guidepoint.unserved(backlog).candidates] == ["B"]
+
+
+@pytest.mark.parametrize("bad", [float("inf"), -float("inf"), float("nan")])
+def test_a_kpi_target_and_value_are_finite(bad: float) -> None:
+    with pytest.raises(InvalidValue, match=r"Kpi\.target"):
+        Kpi("qualified leads", target=bad)
+    with pytest.raises(InvalidValue, match=r"Kpi\.current"):
+        Kpi("qualified leads", target=50, current=bad)

@@ -144,7 +144,8 @@ def _utc(value: datetime | str) -> datetime:
 class Cycle:
     """A launch cycle: a fixed timebox with a name, a start, a length and the team's capacity.
 
-    ``end`` is ``start + length``; the cycle covers ``start <= t <= end``.
+    ``end`` is ``start + length``; the cycle covers ``start <= t < end``, so an instant on the
+    boundary belongs to the cycle that starts there, and to one cycle only.
 
     >>> from datetime import datetime, UTC
     >>> c = Cycle("Cycle 1", datetime(2026, 1, 5, tzinfo=UTC), Capacity.items(6))
@@ -190,9 +191,15 @@ class Cycle:
         return self.start + self.length
 
     def contains(self, at: datetime | str) -> bool:
-        """Whether ``at`` falls within the cycle (start and end included)."""
+        """Whether ``at`` falls within the cycle: from its start (included) to its end (not).
+
+        >>> from datetime import UTC
+        >>> c = Cycle("Cycle 1", datetime(2026, 1, 5, tzinfo=UTC), Capacity.items(6))
+        >>> c.contains(c.start), c.contains(c.end), c.following("Cycle 2").contains(c.end)
+        (True, False, True)
+        """
         moment = ensure_utc(at)
-        return self.start <= moment <= self.end
+        return self.start <= moment < self.end
 
     def following(self, name: str, *, capacity: Capacity | None = None) -> Cycle:
         """The next cycle: starts at this one's end, same length, same capacity unless given."""

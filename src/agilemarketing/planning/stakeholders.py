@@ -34,6 +34,7 @@ from agilemarketing.errors import InvalidValue, NotFound, RequestIncomplete
 from agilemarketing.items import Size, WorkItem
 from agilemarketing.planning.experiments import SuccessCriterion
 from agilemarketing.planning.guidepoint import Guidepoint
+from agilemarketing.planning.phrasing import tactic_in
 from agilemarketing.utc import optional_utc
 from agilemarketing.validators import Choices, choice, instances, sequence, stripped, texts
 
@@ -307,15 +308,6 @@ class TacticDetector(Protocol):
         ...
 
 
-_LEAD_IN = re.compile(
-    r"^\s*(?:(?:please|pls|hi|hello|hey)[,!]?\s+)*"
-    r"(?:(?:i|we)(?:'d| would)?\s+(?:want|need|like)\s+(?:you\s+|the team\s+)?to\s+"
-    r"|can\s+(?:you|the team)\s+|could\s+(?:you|the team)\s+|(?:we|you)\s+(?:need|have)\s+to\s+"
-    r"|let'?s\s+)?",
-    re.I,
-)
-
-
 _SUGGESTION = re.compile(r"\b(?:how|what)\s+about\b", re.I)
 
 
@@ -325,39 +317,39 @@ def _words(text: str) -> list[str]:
 
 @attrs.frozen
 class ImperativeTactic:
-    """The default detector: an imperative channel verb, a channel, and no outcome or success.
+    """The default detector: a directive whose object is a channel, and no outcome or success.
 
     A request is flagged when it lacks a desired outcome or a measurable success criterion and
-    either its summary starts (after lead-ins such as "please", "I want you to", "can you")
-    with one of ``verbs`` and mentions one of ``channels``, or it suggests a channel with "how
-    about ..." / "what about ...". Pass your own word lists to adapt it.
+    its summary has the shape of a directive about a channel (read by
+    :func:`~agilemarketing.planning.phrasing.tactic_in`, a small grammar rather than a list of
+    verbs): an imperative with any verb ("Send a newsletter", "Please translate the landing
+    page"), a wish ("We need a LinkedIn post"), a bare noun phrase ("Email blast to all
+    customers"), or a suggestion ("how about ..." / "what about ..." and a channel). A
+    statement ("Customers ignore emails") or an outcome ("Grow trial sign-ups by 10%") is not
+    one. ``channels`` are the nouns the team publishes through; pass your own to adapt it.
 
     >>> detect = ImperativeTactic()
     >>> detect(Request("R1", "Sam", "Send an email to everyone on our mailing list"))
     "prescribes a tactic ('send' + 'email') without saying what it should achieve or how success is measured"
-    >>> detect(Request("R2", "Sam", "Send an email to everyone", desired_outcome="pipeline",
+    >>> detect(Request("R2", "Sam", "Email blast to all customers"))
+    "asks for a tactic (a 'blast') without saying what it should achieve or how success is measured"
+    >>> detect(Request("R3", "Sam", "Send an email to everyone", desired_outcome="pipeline",
     ...                success="50 qualified new leads")) is None
     True
-    >>> detect(Request("R3", "Sam", "Our trial users churn after a week")) is None
+    >>> detect(Request("R4", "Sam", "Our trial users churn after a week")) is None
     True
     """  # noqa: E501
 
-    verbs: frozenset[str] = frozenset(
-        {
-            "send", "post", "create", "make", "design", "write", "run", "launch", "build",
-            "publish", "tweet", "print", "advertise", "buy", "book", "produce", "film", "record",
-            "email", "blast", "share", "add", "put", "do", "organise", "organize", "arrange",
-            "update", "redesign", "set", "schedule", "place", "get",
-        }
-    )  # fmt: skip
     channels: frozenset[str] = frozenset(
         {
-            "email", "e-mail", "mail", "mailing", "newsletter", "flyer", "flyers", "brochure",
-            "webinar", "post", "posts", "video", "videos", "banner", "banners", "ad", "ads",
-            "advert", "advertisement", "landing", "page", "social", "linkedin", "twitter",
-            "facebook", "instagram", "tiktok", "youtube", "blog", "article", "articles",
-            "press", "release", "billboard", "event", "booth", "podcast", "campaign",
-            "brochures", "website", "sms", "push", "publication", "magazine", "case",
+            "email", "e-mail", "emails", "mail", "mailing", "mailer", "mailshot", "newsletter",
+            "newsletters", "blast", "flyer", "flyers", "brochure", "brochures", "leaflet",
+            "webinar", "webinars", "post", "posts", "tweet", "tweets", "video", "videos",
+            "banner", "banners", "ad", "ads", "advert", "adverts", "advertisement", "landing",
+            "page", "social", "linkedin", "twitter", "facebook", "instagram", "tiktok",
+            "youtube", "blog", "article", "articles", "press", "release", "billboard", "event",
+            "booth", "podcast", "campaign", "website", "sms", "push", "publication", "magazine",
+            "case", "infographic", "ebook", "whitepaper",
         }
     )  # fmt: skip
 
@@ -374,17 +366,14 @@ class ImperativeTactic:
                     f"suggests a tactic ({suggestion.group(0).strip().lower()} ... {channel!r}) "
                     "without saying what it should achieve or how success is measured"
                 )
-        rest = _LEAD_IN.sub("", request.summary, count=1)
-        words = _words(rest)
-        if not words or words[0] not in self.verbs:
+        tactic = tactic_in(request.summary, self.channels)
+        if tactic is None:
             return None
-        channel = next((w for w in words[1:] if w in self.channels), None)
-        if channel is None:
-            return None
-        return (
-            f"prescribes a tactic ({words[0]!r} + {channel!r}) without saying what it should "
-            "achieve or how success is measured"
-        )
+        if tactic.verb is None:
+            shown = f"asks for a tactic (a {tactic.channel!r})"
+        else:
+            shown = f"prescribes a tactic ({tactic.verb!r} + {tactic.channel!r})"
+        return f"{shown} without saying what it should achieve or how success is measured"
 
 
 DEFAULT_DETECTORS: tuple[TacticDetector, ...] = (ImperativeTactic(),)
