@@ -34,3 +34,29 @@ def test_pyplot_is_matplotlib_on_a_non_interactive_backend() -> None:
     plt = extras.pyplot()
     assert plt.__name__ == "matplotlib.pyplot"
     assert matplotlib.get_backend().lower() in {"agg", "pdf", "svg", "module://matplotlib_inline"}
+
+
+def test_pyplot_keeps_the_notebook_inline_backend() -> None:
+    """Jupyter's real backend is module://matplotlib_inline.backend_inline: switching it to Agg
+    would make plot() draw nothing in a notebook."""
+    import matplotlib
+
+    before = matplotlib.get_backend()
+    try:
+        matplotlib.use("module://matplotlib_inline.backend_inline")
+        extras.pyplot()
+        assert matplotlib.get_backend() == "module://matplotlib_inline.backend_inline"
+    finally:
+        matplotlib.use(before)
+
+
+def test_pyplot_keeps_a_backend_the_user_chose() -> None:
+    import matplotlib
+
+    before = matplotlib.get_backend()
+    try:
+        matplotlib.use("svg")
+        extras.pyplot()
+        assert matplotlib.get_backend().lower() == "svg"
+    finally:
+        matplotlib.use(before)

@@ -236,24 +236,20 @@ class FlowReport:
 
     def charts(self) -> dict[str, bytes]:
         """Every chart as PNG bytes, by file stem (needs matplotlib)."""
-        from agilemarketing.extras import pyplot
+        from agilemarketing.extras import figure
 
-        plt = pyplot()
         out: dict[str, bytes] = {}
         for name, (draw, size) in self._chart_makers().items():
-            fig = plt.figure(figsize=size)
-            try:
-                ax = fig.add_subplot()
-                with warnings.catch_warnings():
-                    # an empty series draws an empty chart; matplotlib warns about its legend
-                    warnings.filterwarnings("ignore", "No artists with labels", UserWarning)
-                    draw(ax)
-                fig.tight_layout()
-                buffer = io.BytesIO()
-                fig.savefig(buffer, format="png", dpi=100)
-                out[name] = buffer.getvalue()
-            finally:
-                plt.close(fig)
+            fig = figure(size)  # no backend: the user's pyplot and notebook stay untouched
+            ax = fig.add_subplot()
+            with warnings.catch_warnings():
+                # an empty series draws an empty chart; matplotlib warns about its legend
+                warnings.filterwarnings("ignore", "No artists with labels", UserWarning)
+                draw(ax)
+            fig.tight_layout()
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format="png", dpi=100)
+            out[name] = buffer.getvalue()
         return out
 
     def to_html(self, charts: Mapping[str, bytes] | None = None) -> str:
