@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
+from builders import work_item as item
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -39,10 +40,6 @@ from agilemarketing.errors import (
 from agilemarketing.items import WorkItem
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
-
-
-def item(key: str, **kwargs: object) -> WorkItem:
-    return WorkItem(key, f"work {key}", **kwargs)  # type: ignore[arg-type]
 
 
 def backlog_of(*keys: str) -> Backlog:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from builders import work_item
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -28,15 +29,15 @@ from agilemarketing.errors import (
     NotFound,
     OverCommitted,
 )
-from agilemarketing.items import Size, WorkItem
+from agilemarketing.items import WorkItem
 
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
 DAY = timedelta(days=1)
 
 
 def item(key: str, points: float | None = 3) -> WorkItem:
-    size = None if points is None else Size.points(points)
-    return WorkItem(key, f"Marketing work {key}", size=size)
+    """A work item of 3 points unless told otherwise: cycles plan in points."""
+    return work_item(key, points)
 
 
 def run_with(capacity: Capacity, *keys: str) -> CycleRun:

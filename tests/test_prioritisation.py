@@ -6,6 +6,7 @@ import itertools
 from typing import Any
 
 import pytest
+from builders import item_with_fields as item
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,7 +17,7 @@ from agilemarketing.errors import (
     InvalidPriorityInput,
     InvalidValue,
 )
-from agilemarketing.items import Size, WorkItem
+from agilemarketing.items import WorkItem
 from agilemarketing.prioritisation import (
     BUILTIN_PRIORITISERS,
     ICE,
@@ -29,12 +30,6 @@ from agilemarketing.prioritisation import (
     ValueVsEffort,
     prioritise,
 )
-
-
-def item(key: str, size: float | None = None, **fields: Any) -> WorkItem:
-    return WorkItem(
-        key, f"work {key}", fields=fields, size=None if size is None else Size.points(size)
-    )
 
 
 def problems_of(group: pytest.ExceptionInfo[InvalidInputGroup]) -> list[tuple[str, str, bool]]:
@@ -155,7 +150,7 @@ def test_wsjf_divides_cost_of_delay_by_job_size() -> None:
 
 def test_wsjf_job_size_falls_back_to_the_item_size() -> None:
     fields = {"business_value": 3, "time_criticality": 3, "risk_reduction": 0}
-    assert WSJF().score(item("A", size=2, **fields)).value == 3
+    assert WSJF().score(item("A", 2, **fields)).value == 3
     with pytest.raises(InvalidPriorityInput, match="'job_size' is missing"):
         WSJF().score(item("B", **fields))
 

@@ -67,14 +67,23 @@ def ensure_utc(value: datetime | str, *, where: str | None = None) -> datetime:
             fix="pass an aware datetime or ISO string",
             value=value,
         )
-    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+    try:
+        offset = None if value.tzinfo is None else value.tzinfo.utcoffset(value)
+        if offset is not None:
+            return value.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:  # an offset over a day; year 1 or 9999 moved
         raise InvalidValue(
-            "timestamp has no timezone",
+            "a timestamp outside what a date can hold (its offset or year)",
             where=where,
-            fix="attach a timezone (e.g. datetime(..., tzinfo=UTC)) or add an offset such as Z",
-            value=value.isoformat(),
-        )
-    return value.astimezone(UTC)
+            fix="write it as ISO 8601 with an offset under a day, e.g. 2026-03-02T09:30:00Z",
+            value=f"{value.replace(tzinfo=None).isoformat()} at {value.tzinfo!r}",
+        ) from exc
+    raise InvalidValue(
+        "timestamp has no timezone",
+        where=where,
+        fix="attach a timezone (e.g. datetime(..., tzinfo=UTC)) or add an offset such as Z",
+        value=value.isoformat(),
+    )
 
 
 def optional_utc(value: datetime | str | None) -> datetime | None:

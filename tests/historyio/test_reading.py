@@ -123,3 +123,29 @@ def test_cycle_definition_lines_become_cycle_windows(jsonl_line: Callable[..., s
     assert table.cycle_names == ("C1",)
     assert table.cyc_item.tolist() == [0]
     assert np.isnat(table.cyc_left[0])
+
+
+@pytest.mark.parametrize("block_bytes", [64, 4 << 20], ids=["across-blocks", "one-block"])
+def test_a_key_on_two_lines_is_an_error_naming_both_lines(
+    monkeypatch: pytest.MonkeyPatch, jsonl_line: Callable[..., str], block_bytes: int
+) -> None:
+    import agilemarketing.historyio.lines as lines
+
+    monkeypatch.setattr(lines, "_BLOCK_BYTES", block_bytes)
+    keys = ["A-1", "A-2", "A-3", "A-1", "A-4", "A-2"]
+    text = "".join(jsonl_line(key=k, created="2026-01-05T09:00:00Z") + "\n" for k in keys)
+    with pytest.raises(InvalidInputGroup) as caught:
+        read_history(io.StringIO(text))
+    problems = [p for p in caught.value.exceptions if isinstance(p, HistoryFormatError)]
+    assert [(p.key, p.line) for p in problems] == [("A-1", 4), ("A-2", 6)]
+    assert "line 1" in str(problems[0])
+    assert "line 2" in str(problems[1])
+
+
+def test_a_single_repeated_key_raises_one_history_format_error(
+    jsonl_line: Callable[..., str],
+) -> None:
+    text = "".join(jsonl_line(key=k) + "\n" for k in ["A-1", "A-2", "A-1"])
+    with pytest.raises(HistoryFormatError, match=r"line 1") as caught:
+        read_history(io.StringIO(text))
+    assert (caught.value.key, caught.value.line, caught.value.field) == ("A-1", 3, "key")

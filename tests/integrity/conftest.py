@@ -77,28 +77,3 @@ def jira_row() -> Callable[..., str]:
 def no_traceback() -> Callable[[Result], None]:
     """Assert a CLI result shows no traceback and no bare built-in exception."""
     return _no_traceback
-
-
-# --- Specifications not met yet ------------------------------------------------------------------
-# Each is an issue-10 point still being built; strict, so a fix that makes one pass must also
-# take it off this list.
-_PENDING = {
-    "test_a_duplicate_key_in_a_history_file_is_an_input_error_naming_both_lines": "point 4",
-    "test_a_bad_history_file_is_a_clear_error_or_a_result_never_a_traceback[bom]": "point 15",
-    "test_a_bad_history_file_is_a_clear_error_or_a_result_never_a_traceback[bad-utf8]": "12",
-    "test_a_bad_history_file_is_a_clear_error_or_a_result_never_a_traceback[year-9999]": "12",
-    "test_a_bad_history_file_is_a_clear_error_or_a_result_never_a_traceback[year-1]": "12",
-    "test_a_bad_history_file_is_a_clear_error_or_a_result_never_a_traceback[neg-points]": "15",
-    "test_a_bad_history_file_is_a_clear_error_or_a_result_never_a_traceback[resolved-before]": (
-        "point 15"
-    ),
-    "test_an_empty_history_file_says_it_is_empty_not_1970": "point 15",
-    "test_an_implausible_date_is_flagged_and_does_not_move_the_report": "point 12",
-}
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        point = _PENDING.get(item.name)
-        if point is not None and item.path.name == "test_inputs.py":
-            item.add_marker(pytest.mark.xfail(strict=True, reason=f"issue 10 {point}: not yet"))

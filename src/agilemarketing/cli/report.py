@@ -47,6 +47,7 @@ from agilemarketing.cli._options import (
 from agilemarketing.cli.exit_codes import ExitCode, exit_code_of, fail
 from agilemarketing.errors import (
     AgileMarketingError,
+    HistorySourceError,
     InvalidInputGroup,
     InvalidValue,
     NoThroughputError,
@@ -122,6 +123,16 @@ def _guard(run: Callable[[], None]) -> None:
             fail(seen()(str(exc)), exit_code_of(exc))  # and every input error USAGE
         except OSError as exc:
             fail(seen()(str(exc)), ExitCode.ERROR)
+
+
+def _not_empty(log: FlowLog, source: str) -> None:
+    """Refuse a history without items: its report would describe an empty 1970."""
+    if len(log) == 0:
+        raise HistorySourceError(
+            source,
+            "holds no items (an empty file or board): there is nothing to report or forecast",
+            fix="name the history file or board that holds the items (export them first)",
+        )
 
 
 _campaign_prefix = click.option(
@@ -249,6 +260,7 @@ def report(
             source=given.history,
             done_states=load_done_states(given.history),
         )
+        _not_empty(built.log, given.history)
         files = built.write(out)
         click.echo(
             f"Report written: {files.html} ({len(built.log)} items; {len(files.charts)} charts, "
@@ -330,6 +342,7 @@ def forecast(
         given = _Inputs.of(common)
         table = load_history(given.history)
         log = FlowLog.build(table, given.workflow, policy=given.policy)
+        _not_empty(log, given.history)
         sample = throughput_sample(
             throughput(log, calendar=given.calendar), given.window, given.calendar
         )

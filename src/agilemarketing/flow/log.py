@@ -22,6 +22,12 @@ from agilemarketing.flow.policy import FlowPolicy
 from agilemarketing.flow.quality import DataQualityReport
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
 from agilemarketing.historyio import CycleWindow, HistoryTable, read_history
+from agilemarketing.historyio.plausible import (
+    Window,
+    implausible_items,
+    plausible_window,
+    within,
+)
 from agilemarketing.utc import ensure_utc
 from agilemarketing.workflow import Workflow
 
@@ -168,7 +174,11 @@ class FlowLog:
             later = [table.tr_at, table.created, table.blk_from, table.cyc_joined]
             if any(bool((column > cut).any()) for column in later):
                 table = table.until(as_of)
-        return cls._assemble(table, workflow, policy or FlowPolicy(), as_of)
+        table, implausible = _plausible(table, as_of)
+        log = cls._assemble(table, workflow, policy or FlowPolicy(), as_of)
+        if implausible.size:
+            log = attrs.evolve(log, quality=log.quality.with_issue("implausible_date", implausible))
+        return log
 
     @classmethod
     def _assemble(
@@ -313,3 +323,23 @@ class FlowLog:
                 "stage": names[stage],
             }
         )
+
+
+def _plausible(
+    table: HistoryTable, as_of: datetime | str | None
+) -> tuple[HistoryTable, npt.NDArray[np.str_]]:
+    """The table without its implausible dates, and the keys of the items that had one.
+
+    A given ``as_of`` is never implausible: the window then reaches at least to it.
+    """
+    window = plausible_window(table)
+    rows = implausible_items(table, window)
+    if window is None or not rows.size:
+        return table, np.empty(0, dtype=np.str_)
+    if as_of is not None:
+        cut = np.datetime64(ensure_utc(as_of).replace(tzinfo=None), "us")
+        window = Window(window.start, max(window.end, cut))
+        rows = implausible_items(table, window)
+        if not rows.size:
+            return table, np.empty(0, dtype=np.str_)
+    return within(table, window), table.keys[rows]

@@ -36,6 +36,8 @@ ISSUES: Mapping[str, str] = {
     "status_gap": "a transition's 'from' is not the previous transition's 'to'",
     "done_without_start": "done without passing an in-progress stage (no cycle time)",
     "created_done": "already done when first seen (no cycle time)",
+    "implausible_date": "a date far outside the rest of the data (a typo?): left out, so it "
+    "does not move the report (docs/history-format.md, Implausible dates)",
     "truncated": "history looks cut short (starts mid-workflow, no created date, or the "
     "current status differs from the last transition)",
 }
@@ -91,6 +93,18 @@ class DataQualityReport:
         if name in ISSUES:
             return QualityIssue(name, ISSUES[name], ())
         raise NotFound("data-quality issue", name, fix=f"use one of {', '.join(ISSUES)}")
+
+    def with_issue(self, name: str, keys: npt.NDArray[np.str_]) -> DataQualityReport:
+        """This report with the items of issue ``name`` set to ``keys``.
+
+        >>> report = DataQualityReport(n_items=2, issues=(QualityIssue("reopened", "x", ()),))
+        >>> report.with_issue("reopened", np.array(["M-1"]))["reopened"].keys
+        ('M-1',)
+        """
+        issues = tuple(
+            QualityIssue(i.name, i.description, keys) if i.name == name else i for i in self.issues
+        )
+        return attrs.evolve(self, issues=issues)
 
     @property
     def ok(self) -> bool:

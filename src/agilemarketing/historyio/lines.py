@@ -40,6 +40,10 @@ Source: TypeAlias = "str | os.PathLike[str] | IO[str] | IO[bytes]"
 
 _BLOCK_BYTES = 4 << 20
 """How much of the file is read (and decoded) at a time."""
+_BOM = "\ufeff".encode()
+_UNDECODABLE = (msgspec.DecodeError, UnicodeDecodeError, RecursionError)
+"""What msgspec raises for a bad line: bad JSON or types, bytes that are not UTF-8 inside a
+string, nesting deeper than it recurses (in a field it would skip)."""
 
 
 class TransitionLine(msgspec.Struct, gc=False):
@@ -111,12 +115,15 @@ def blocks(source: Source) -> Iterator[tuple[int, int, bytes]]:
         return
     line_no = 1
     rest = b""
+    first = True
     while True:
         chunk = source.read(_BLOCK_BYTES)
         if isinstance(chunk, str):
             chunk = chunk.encode("utf-8")
         if not chunk:
             break
+        if first:  # a byte-order mark (Windows editors write one) is not part of the data
+            chunk, first = chunk.removeprefix(_BOM), False
         data = rest + chunk
         cut = data.rfind(b"\n") + 1
         if cut == 0:
@@ -143,7 +150,7 @@ def decode_block(
     """The decoded lines of a block and their line numbers."""
     try:
         lines = _DECODER.decode_lines(block)
-    except msgspec.DecodeError:
+    except _UNDECODABLE:
         lines = None
     if lines is not None and count == len(lines):
         return lines, range(first_line, first_line + count)
@@ -157,10 +164,25 @@ def decode_block(
         try:
             decoded.append(_DECODER.decode(raw))
             numbers.append(line_no)
-        except msgspec.DecodeError as exc:
+        except _UNDECODABLE as exc:
             problems.append(
                 HistoryFormatError(
-                    str(exc).split(" - at ")[0], file=name, line=line_no, field=_field_of(str(exc))
+                    _what(exc, raw), file=name, line=line_no, field=_field_of(str(exc))
                 )
             )
     return decoded, numbers
+
+
+def _what(exc: Exception, raw: bytes) -> str:
+    """What was wrong with a line msgspec could not decode, in a reader's words."""
+    if isinstance(exc, UnicodeDecodeError):
+        try:
+            raw.decode("utf-8")
+        except (
+            UnicodeDecodeError
+        ) as where:  # msgspec counts from the string's start, not the line's
+            exc = where
+        return f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} at column {exc.start + 1}"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply (lists or objects inside each other beyond what is read)"
+    return str(exc).split(" - at ")[0]

@@ -21,6 +21,7 @@ import numpy.typing as npt
 from agilemarketing.errors import AgileMarketingError, HistoryFormatError, raise_all
 from agilemarketing.history import ItemHistory
 from agilemarketing.historyio.builder import TableBuilder
+from agilemarketing.historyio.checks import value_fix, value_problems
 from agilemarketing.historyio.columns import CycleWindow, Ints, intern_codes
 from agilemarketing.historyio.lines import (
     Line,
@@ -86,11 +87,14 @@ def iter_histories(source: Source, *, max_errors: int = 20) -> Iterator[ItemHist
 def _read_tables(source: Source, max_errors: int) -> Iterator[HistoryTable]:
     name = name_of(source)
     problems: list[AgileMarketingError] = []
+    seen: dict[str, int] = {}  # the line of every key read so far: a key names one item
     for first_line, count, block in blocks(source):
         lines, numbers = decode_block(name, first_line, count, block, problems)
         # "observed" is rare: only look at each transition's flag when the block mentions it
         table = _table_of_lines(
-            _Place(name, numbers, problems, max_errors), lines, observed=b'"observed"' in block
+            _Place(name, numbers, problems, max_errors, seen),
+            lines,
+            observed=b'"observed"' in block,
         )
         if len(problems) >= max_errors:
             break
@@ -106,6 +110,7 @@ class _Place(NamedTuple):
     lines: Sequence[int]  # the line number of each decoded line (then: of each item)
     problems: list[AgileMarketingError]
     max_errors: int
+    seen: dict[str, int]  # the first line of each key met in the file
 
     def room(self) -> int:
         """How many more problems are worth reporting."""
@@ -123,13 +128,66 @@ def _table_of_lines(place: _Place, lines: list[Line], observed: bool) -> History
         items, item_lines = _sort_out_lines(place, lines, b)
         place = place._replace(lines=item_lines)
         b.keys = [it.key or "" for it in items]
+    _check_unique(place, b.keys)
     # 1. Item columns and status codes (a defaultdict numbers new names as met).
     codes = _item_columns(b, items)
     # 2. The nested lists, flattened into rows with the row of their item.
     nested = _nested_columns(b, items, codes, observed)
     # 3. Every timestamp of the block, parsed in one call; bad ones located afterwards.
     _timestamp_columns(place, b, items, nested)
+    # 4. Values a history cannot hold: impossible years, negative points, ends before starts.
+    _value_checks(place, b, nested)
     return b.build(HistoryTable)
+
+
+def _check_unique(place: _Place, keys: Sequence[str]) -> None:
+    """A key on a second line is a problem naming both lines (it would count two items)."""
+    first = dict(zip(reversed(keys), reversed(place.lines), strict=True))  # first line wins
+    if len(first) == len(keys) and place.seen.keys().isdisjoint(first):  # the common case
+        place.seen.update(first)
+        return
+    for key, line_no in zip(keys, place.lines, strict=True):
+        earlier = place.seen.setdefault(key, line_no)
+        if earlier != line_no and len(place.problems) < place.max_errors:
+            place.problems.append(
+                HistoryFormatError(
+                    f"the key is already on line {earlier}: a history file has one line per "
+                    "item, so this one would count as a second item",
+                    file=place.file,
+                    line=line_no,
+                    field="key",
+                    key=key,
+                    fix=f"merge lines {earlier} and {line_no} into one line, or give one of "
+                    "them its own key",
+                )
+            )
+
+
+def _value_checks(place: _Place, b: TableBuilder, nested: _Nested) -> None:
+    """Report the block's values that their type allows but a history cannot hold."""
+    found = value_problems(
+        created=b.created[-1],
+        resolved=b.resolved[-1],
+        points=b.points[-1],
+        tr_at=b.tr_at[-1],
+        blk_from=b.blk_from[-1],
+        blk_to=b.blk_to[-1],
+        cyc_joined=b.cyc_joined[-1],
+        cyc_left=b.cyc_left[-1],
+    )
+    owners = {"transition": nested.tr_item, "blocked": nested.blk_item, "cycle": nested.cyc_item}
+    for column, row, field, what in found[: place.room()]:
+        item = row if column == "item" else int(owners[column][row])
+        place.problems.append(
+            HistoryFormatError(
+                what,
+                file=place.file,
+                line=place.lines[item],
+                field=field,
+                key=b.keys[item],
+                fix=value_fix(field, what),
+            )
+        )
 
 
 def _sort_out_lines(

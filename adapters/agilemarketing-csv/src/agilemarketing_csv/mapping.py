@@ -33,7 +33,7 @@ from agilemarketing.adapter import FieldValue, ItemRecord
 from agilemarketing.history import ItemHistory
 from agilemarketing_csv._dates import DateParser
 from agilemarketing_csv.dialect import CsvDialect
-from agilemarketing_csv.errors import CsvRowError
+from agilemarketing_csv.errors import CsvFileError, CsvRowError
 from agilemarketing_csv.records import (
     DEFAULT_MAX_PROBLEMS,
     CsvRecords,
@@ -44,7 +44,7 @@ from agilemarketing_csv.records import (
     ragged,
     require_column,
 )
-from agilemarketing_csv.writing import restore_formula
+from agilemarketing_csv.writing import FORMULA_TRIGGERS, restore_formula
 
 __all__ = ["ColumnMapping", "read_items_csv", "read_jira_csv", "read_records_csv"]
 
@@ -151,7 +151,42 @@ class ColumnMapping:
         )
 
 
+def trimmed(text: str) -> str:
+    """``text`` without surrounding whitespace, unless trimming would make a formula of it.
+
+    A leading space keeps ``" =1+1"`` inert in a spreadsheet; trimming it would not.
+
+    >>> trimmed("  Spring webinar "), trimmed(" =1+1 ")
+    ('Spring webinar', ' =1+1')
+    """
+    bare = text.strip()
+    if bare[:1] in FORMULA_TRIGGERS and text[:1] != bare[:1]:
+        return text.rstrip()
+    return bare
+
+
 _SINGLE = ("title", "type", "status", "points", "created", "resolved", "rank")
+
+
+def _one_column_each(
+    found: dict[str, tuple[str, tuple[int, ...]]], header: Header, file: str
+) -> None:
+    """A single-value field in two columns is an error naming both: which one is meant?"""
+    for role, (name, positions) in found.items():
+        if len(positions) > 1:
+            first, second = positions[0], positions[1]
+            raise CsvFileError(
+                f"columns {first + 1} and {second + 1} are both called {name!r} "
+                f"({header.names[first]!r}, {header.names[second]!r}) and the {role} is one "
+                "value: which one holds it?",
+                file=file,
+                reason="header",
+                row=1,
+                column=name,
+                fix="rename or remove one of the two columns",
+            )
+
+
 _DATE_ROLES = frozenset({"created", "resolved", "at", "blocked_start", "blocked_end"})
 
 
@@ -200,10 +235,11 @@ class BoundMapping:
                 )
             elif candidates and (hit := header.first(candidates)) is not None:
                 found[role] = hit
-        key_name, key_positions = found.pop("key")
         multi: dict[str, tuple[str, tuple[int, ...]]] = {
             role: found.pop(role) for role in ("labels", "sprints") if role in found
         }
+        _one_column_each(found, header, file)
+        key_name, key_positions = found.pop("key")
         single = {role: (name, positions[0]) for role, (name, positions) in found.items()}
         return cls(
             file,
@@ -270,7 +306,7 @@ class BoundMapping:
                 else:
                     out[role] = _FLAGS[flag]
             else:
-                out["summary" if role == "title" else role] = restore(text.strip())
+                out["summary" if role == "title" else role] = restore(trimmed(text))
         separator = self.separator
         for role, (_, positions) in self.multi.items():
             values: list[str] = []
@@ -279,9 +315,9 @@ class BoundMapping:
                 if not text or text.isspace():
                     continue
                 if separator is None:
-                    values.append(restore(text.strip()))
+                    values.append(restore(trimmed(text)))
                 else:
-                    values.extend(restore(v.strip()) for v in text.split(separator) if v.strip())
+                    values.extend(restore(trimmed(v)) for v in text.split(separator) if v.strip())
             out[role] = values
         return out
 
@@ -449,7 +485,7 @@ def _items(
                 raise ValueError
             item = _item_history(
                 key,
-                title.strip(),
+                trimmed(title),
                 kind.strip(),
                 status.strip(),
                 date(created) if created else None,
@@ -493,10 +529,10 @@ class _Cleaned(dict[tuple[str, ...], tuple[str, ...]]):
 
     def __missing__(self, raw: tuple[str, ...]) -> tuple[str, ...]:
         if self.separator is None:
-            values = tuple(filter(None, map(str.strip, raw)))
+            values = tuple(filter(None, map(trimmed, raw)))
         else:
             parts = (part for cell in raw for part in cell.split(self.separator))
-            values = tuple(filter(None, map(str.strip, parts)))
+            values = tuple(filter(None, map(trimmed, parts)))
         if len(self) < 4096:
             self[raw] = values
         return values

@@ -15,6 +15,12 @@ Bad rows are handled by ``on_error``:
 * ``"collect"``: bad rows are skipped and kept in :attr:`CsvRecords.problems` (the first
   ``max_problems`` of them; :attr:`CsvRecords.problem_count` counts all), and reading never
   fails on a bad row.
+
+Reading is bounded whatever the file: a cell longer than :data:`MAX_CELL_CHARS` is a problem of
+its row (naming row and column), and a record longer than :data:`MAX_ROW_CHARS` (a file without
+line breaks, a quote never closed) stops reading with a
+:class:`~agilemarketing_csv.errors.CsvFileError` (``reason="size"``) naming row and column. Set
+either (``agilemarketing_csv.records.MAX_CELL_CHARS = ...``) for files with bigger cells.
 """
 
 from __future__ import annotations
@@ -23,16 +29,30 @@ import codecs
 import csv
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Generic, Literal, TypeAlias, TypeVar
 
 import attrs
 
 from agilemarketing.errors import AgileMarketingError, raise_all
+from agilemarketing_csv.bounded import BoundedLines, column_at
 from agilemarketing_csv.dialect import CsvDialect, raise_field_size_limit
 from agilemarketing_csv.errors import CsvFileError, CsvRowError
 
-__all__ = ["DEFAULT_MAX_PROBLEMS", "CsvRecords", "Header", "OnError"]
+__all__ = [
+    "DEFAULT_MAX_PROBLEMS",
+    "MAX_CELL_CHARS",
+    "MAX_ROW_CHARS",
+    "CsvRecords",
+    "Header",
+    "OnError",
+]
+
+MAX_CELL_CHARS = 8 << 20
+"""The longest cell read (8 Mi characters; Jira caps a text field at 32,767 by default)."""
+MAX_ROW_CHARS = 32 << 20
+"""The longest record read, all its cells and line breaks together (32 Mi characters)."""
 
 T = TypeVar("T")
 OnError: TypeAlias = Literal["raise", "collect"]
@@ -141,15 +161,21 @@ class CsvRecords(Generic[T]):
     def __iter__(self) -> Iterator[T]:
         problems = Problems(str(self.file), self.on_error, self.max_problems)
         self.problems = problems.kept
-        raise_field_size_limit()
+        raise_field_size_limit()  # the record cap below bounds every field
         line = 0
         try:
             with self.file.open(encoding=self.dialect.encoding, newline="") as stream:
-                reader = csv.reader(stream, delimiter=self.dialect.delimiter, strict=True)
+                lines = BoundedLines(
+                    stream,
+                    MAX_ROW_CHARS,
+                    partial(_too_large, file=self.file, header=self.header, dialect=self.dialect),
+                )
+                reader = csv.reader(lines, delimiter=self.dialect.delimiter, strict=True)
                 next(reader, None)
+                lines.next_record()
                 try:
                     # (row number, cells); row 1 is the header, blank lines count as rows.
-                    yield from self._convert(enumerate(reader, start=2), problems)
+                    yield from self._convert(self._capped(reader, lines, problems), problems)
                 finally:
                     line = reader.line_num
         except UnicodeDecodeError as exc:
@@ -178,6 +204,28 @@ class CsvRecords(Generic[T]):
         finally:
             self.problem_count = problems.count
         problems.raise_all()
+
+    def _capped(
+        self, reader: Iterator[list[str]], lines: BoundedLines, problems: Problems
+    ) -> Iterator[tuple[int, list[str]]]:
+        """(row number, cells) of each record; a row with a cell over the cap is a problem."""
+        cap = MAX_CELL_CHARS
+        for row, cells in enumerate(reader, start=2):
+            lines.next_record()
+            if cells and max(map(len, cells)) > cap:
+                at = next(i for i, cell in enumerate(cells) if len(cell) > cap)
+                problems.add(
+                    CsvRowError(
+                        f"a cell of {len(cells[at]):,} characters is over the cap of {cap:,}",
+                        file=str(self.file),
+                        row=row,
+                        column=self.header.names[at] if at < len(self.header) else None,
+                        fix="shorten the cell, or raise agilemarketing_csv.records."
+                        "MAX_CELL_CHARS if cells this long are meant",
+                    )
+                )
+                continue
+            yield row, cells
 
     def read_all(self) -> list[T]:
         """Every record, as a list (with ``on_error="raise"``: all of them or an error)."""
@@ -239,7 +287,10 @@ def read_header(file: Path, dialect: CsvDialect) -> list[str]:
     raise_field_size_limit()
     try:
         with file.open(encoding=dialect.encoding, newline="") as stream:
-            cells = next(csv.reader(stream, delimiter=dialect.delimiter, strict=True), [])
+            lines = BoundedLines(
+                stream, MAX_ROW_CHARS, partial(_too_large, file=file, header=None, dialect=dialect)
+            )
+            cells = next(csv.reader(lines, delimiter=dialect.delimiter, strict=True), [])
     except (UnicodeDecodeError, csv.Error) as exc:
         raise CsvFileError(
             f"the header line cannot be read ({exc})",
@@ -259,6 +310,24 @@ def read_header(file: Path, dialect: CsvDialect) -> list[str]:
             fix="put the column names on the first line",
         )
     return cells
+
+
+def _too_large(
+    record: int, text: str, *, file: Path, header: Header | None, dialect: CsvDialect
+) -> CsvFileError:
+    """The error for a record over :data:`MAX_ROW_CHARS`, naming its row and column."""
+    at = column_at(text, dialect.delimiter)
+    column = None if header is None or at >= len(header) else header.names[at]
+    return CsvFileError(
+        f"row {record} runs past {MAX_ROW_CHARS:,} characters (in column "
+        f"{at + 1}): a line break or closing quote is missing, or the file is not CSV",
+        file=str(file),
+        reason="size",
+        row=record,
+        column=column,
+        fix="look for a quote that is never closed in that row, or raise "
+        "agilemarketing_csv.records.MAX_ROW_CHARS if rows this long are meant",
+    )
 
 
 def require_column(
