@@ -1,11 +1,13 @@
 """The one place that reaches for the optional dependencies (the *extras*).
 
 ``pandas`` (``agilemarketing[pandas]``) backs every ``to_pandas()``; ``matplotlib``
-(``agilemarketing[charts]``) backs every ``plot()``. Neither is imported when the library is:
+(``agilemarketing[charts]``) backs every ``plot()``; the ``report`` command needs both
+(``agilemarketing[report]``). Neither is imported when the library is:
 :func:`require_pandas` and :func:`pyplot` are called at the moment one is needed, and raise
 :class:`~agilemarketing.errors.MissingExtraError` (saying what to install) when it is not there.
 
 >>> require_pandas()  # the development environment has every extra
+>>> require_report()
 >>> pyplot().__name__
 'matplotlib.pyplot'
 """
@@ -19,7 +21,7 @@ from typing import Any
 
 from agilemarketing.errors import MissingExtraError
 
-__all__ = ["figure", "pyplot", "require_pandas"]
+__all__ = ["figure", "pyplot", "require_pandas", "require_report"]
 
 
 def require_pandas(needed_for: str = "to_pandas()") -> None:
@@ -29,6 +31,17 @@ def require_pandas(needed_for: str = "to_pandas()") -> None:
     """
     if importlib.util.find_spec("pandas") is None:  # pragma: no cover - dev has pandas
         raise MissingExtraError("pandas", needed_for)
+
+
+def require_report(needed_for: str = "the report command") -> None:
+    """Raise :class:`~agilemarketing.errors.MissingExtraError` naming the ``report`` extra unless
+    both pandas (its tables) and matplotlib (its charts) are installed.
+
+    Call it before the report's metrics are computed, so a missing extra stops the command
+    at once with the pip command instead of a ``ModuleNotFoundError`` after the work.
+    """
+    if any(importlib.util.find_spec(name) is None for name in ("pandas", "matplotlib")):
+        raise MissingExtraError("report", needed_for)
 
 
 _FILE_BACKENDS = frozenset({"agg", "cairo", "pdf", "pgf", "ps", "svg", "template"})

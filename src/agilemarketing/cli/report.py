@@ -53,6 +53,7 @@ from agilemarketing.errors import (
     NoThroughputError,
     ReportOutputError,
 )
+from agilemarketing.extras import require_report
 from agilemarketing.flow import FlowLog, FlowPolicy
 from agilemarketing.flow.infer import infer_workflow
 from agilemarketing.forecast import (
@@ -224,6 +225,7 @@ def report(
     """
 
     def run() -> None:
+        require_report()  # pandas and matplotlib, before any work
         source: HistoryTable | str = common["history"]
         described = None
         if common["workflow_file"] is None and not common["stages"]:
