@@ -44,6 +44,7 @@ from agilemarketing.cli._options import (
     workflow_from,
     workflow_options,
 )
+from agilemarketing.cli._stage_names import stage_name_warnings
 from agilemarketing.cli.exit_codes import ExitCode, exit_code_of, fail
 from agilemarketing.errors import (
     AgileMarketingError,
@@ -142,6 +143,12 @@ _campaign_prefix = click.option(
     show_default=True,
     help="Labels naming campaigns, for the ranked forecast.",
 )
+
+
+def _warn_stage_names(log: FlowLog, waiting: tuple[str, ...]) -> None:
+    """Warn (standard error) about stage names that match nothing on the board."""
+    for line in stage_name_warnings(log, waiting):
+        click.echo(line, err=True)
 
 
 @attrs.frozen
@@ -263,6 +270,7 @@ def report(
             done_states=load_done_states(given.history),
         )
         _not_empty(built.log, given.history)
+        _warn_stage_names(built.log, common["waiting"])
         files = built.write(out)
         click.echo(
             f"Report written: {files.html} ({len(built.log)} items; {len(files.charts)} charts, "
@@ -345,6 +353,7 @@ def forecast(
         table = load_history(given.history)
         log = FlowLog.build(table, given.workflow, policy=given.policy)
         _not_empty(log, given.history)
+        _warn_stage_names(log, common["waiting"])
         sample = throughput_sample(
             throughput(log, calendar=given.calendar), given.window, given.calendar
         )
