@@ -12,10 +12,11 @@ error.
 ...          Transition("2026-01-06T09:00Z", "Doing", "Review")]
 >>> log = FlowLog.build([ItemHistory("A", status="Review", created="2026-01-01T09:00Z",
 ...                                   transitions=moves)], wf)
->>> stage_name_warnings(log, waiting=("Doign",))
-["warning: --waiting 'Doign' is not a stage of the workflow (it is ignored); did you mean 'Doing'?", \
-"warning: no item was ever in stage 'Reveiw' of the workflow; did you mean 'Review'?", \
-"warning: no item was ever in stage 'Done' of the workflow"]
+>>> for line in stage_name_warnings(log, waiting=("Doign",)):
+...     print(line)
+warning: --waiting 'Doign' is not a stage of the workflow (it is ignored); did you mean 'Doing'?
+warning: no item was ever in stage 'Reveiw' of the workflow; did you mean 'Review'?
+warning: no item was ever in stage 'Done' of the workflow
 """
 
 from __future__ import annotations
