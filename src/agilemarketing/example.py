@@ -20,7 +20,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Final
 
-from agilemarketing.errors import AgileMarketingError
+from agilemarketing.errors import ExampleBoardError
 
 __all__ = ["EXAMPLE_FILES", "ExampleBoardError", "example_board_files", "write_example_board"]
 
@@ -28,10 +28,6 @@ __all__ = ["EXAMPLE_FILES", "ExampleBoardError", "example_board_files", "write_e
 EXAMPLE_FILES: Final = ("history.jsonl", "workflow.toml")
 
 _PACKAGED: Final = "_example_board"  # the wheel's copy (pyproject: force-include)
-
-
-class ExampleBoardError(AgileMarketingError):
-    """The example board cannot be read from the installation or written where asked."""
 
 
 def _board_directory() -> Traversable:

@@ -12,7 +12,8 @@ from pathlib import Path
 import click
 
 from agilemarketing.cli.exit_codes import ExitCode, fail
-from agilemarketing.example import ExampleBoardError, write_example_board
+from agilemarketing.errors import ExampleBoardError
+from agilemarketing.example import write_example_board
 
 __all__ = ["example"]
 

@@ -7,6 +7,7 @@ from typing import Any
 from agilemarketing.errors.base import AgileMarketingError
 
 __all__ = [
+    "ExampleBoardError",
     "HistorySourceError",
     "NoThroughputError",
     "ReportOutputError",
@@ -70,3 +71,8 @@ class ReportOutputError(AgileMarketingError):
             where=f"report output {str(path)!r}",
             fix="choose a new directory for --out (or one that holds an earlier report)",
         )
+
+
+class ExampleBoardError(AgileMarketingError):
+    """The bundled example board cannot be read from the installation or written where asked
+    (``agilemarketing example board``, :func:`agilemarketing.example.write_example_board`)."""
