@@ -86,6 +86,7 @@ class ListRankedAdapter(Adapter):
         rank_scope=RankScope.STATUS,
         history=HistoryFidelity.EXACT,
     )
+    known_options: ClassVar[frozenset[str] | None] = frozenset()
 
     def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
         super().__init__(location, options)

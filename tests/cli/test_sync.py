@@ -449,3 +449,31 @@ def test_several_bad_rows_of_an_input_are_one_input_error_listing_each(tmp_path:
     with Mirror(tmp_path / "m.db") as mirror:
         assert mirror.count() == 0
         assert mirror.journal() == []
+
+
+def test_an_item_removed_at_the_source_is_removed_on_the_target_mirror_and_counted(
+    tmp_path: Path, mirror_of: Callable[..., str]
+) -> None:
+    source = mirror_of(tmp_path / "team.db", sample_histories(5))
+    target = f"mirror:{tmp_path / 'copy.db'}"
+    assert run(source, target).exit_code == ExitCode.OK
+    with Mirror(tmp_path / "team.db") as team, team.transaction():
+        team.mark_removed("mirror", ["MKT-2"])
+    result = run(source, target)
+    assert result.exit_code == ExitCode.OK, result.output
+    assert "1 removed" in result.output
+    with Mirror(tmp_path / "copy.db") as copy:
+        assert "MKT-2" not in copy.board()
+        assert set(copy.removed()) == {"MKT-2"}
+
+
+def test_full_ignores_the_stored_cursor_and_reads_the_source_in_full(
+    tmp_path: Path, mirror_of: Callable[..., str]
+) -> None:
+    source = mirror_of(tmp_path / "team.db", sample_histories(5))
+    target = f"mirror:{tmp_path / 'copy.db'}"
+    assert run(source, target).exit_code == ExitCode.OK
+    incremental = json.loads(run(source, target, "--dry-run", "--json").output)["plan"]
+    full = json.loads(run(source, target, "--dry-run", "--json", "--full").output)["plan"]
+    assert incremental["counts"]["unchanged"] == 0  # nothing read: nothing changed since
+    assert full["counts"]["unchanged"] == 5  # every item read again, none changed

@@ -45,6 +45,8 @@ def test_source_changes_reach_the_target_as_updates_and_moves(
         "rerank": 0,
         "conflict": 0,
         "unchanged": 0,
+        "removed": 0,
+        "restored": 0,
     }
     apply(the_plan)
     assert synced(target) == synced(source)

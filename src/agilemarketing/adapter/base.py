@@ -79,6 +79,9 @@ class Adapter(abc.ABC):
     #: True when every :meth:`write` rewrites the whole target (a file): a sync then sends all
     #: its changes in one write, not one per ``batch_size``, so the file is rewritten once.
     rewrites_whole_target: ClassVar[bool] = False
+    #: The option names the adapter reads: another one is refused, naming it (a typo on a
+    #: command line fails instead of being ignored). None: options are not checked.
+    known_options: ClassVar[frozenset[str] | None] = None
 
     def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
         check_no_credentials(f"{self.name}:{location}")
@@ -99,6 +102,19 @@ class Adapter(abc.ABC):
                 where=f"{self.name} adapter options",
                 fix="put the secret in an environment variable and pass "
                 f"{_env_option(option)}=<VARIABLE NAME> instead",
+            )
+        self._check_known_options()
+
+    def _check_known_options(self) -> None:
+        known = self.known_options
+        unknown = sorted(set(self.options) - known) if known is not None else []
+        if unknown:
+            raise InvalidValue(
+                f"unknown option {unknown[0]!r}",
+                where=f"{self.name} adapter options",
+                fix=f"use one of {', '.join(sorted(known))}"
+                if known
+                else "this adapter takes no options",
             )
 
     @classmethod

@@ -74,6 +74,7 @@ class InMemoryAdapter(Adapter):
         carries_history=True,
         board=True,
     )
+    known_options: ClassVar[frozenset[str] | None] = frozenset({"page_size", "clock"})
 
     def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
         super().__init__(location, options)

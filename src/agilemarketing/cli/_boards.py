@@ -8,6 +8,8 @@ its stages in order, the statuses each holds, WIP limits, start and done. ``--st
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import attrs
 import click
 
@@ -25,17 +27,22 @@ def shorthand(workflow: Workflow) -> str:
     )
 
 
-def board_of(source: str) -> BoardDescription | None:
+def board_of(source: str, options: Mapping[str, object] | None = None) -> BoardDescription | None:
     """The description of the board behind ``source`` (None: a file, or no description)."""
-    return load_board(source)
+    return load_board(source, options)
 
 
 def board_workflow(
-    source: str, start: str | None, done: str | None, *, board: BoardDescription | None = None
+    source: str,
+    start: str | None,
+    done: str | None,
+    *,
+    board: BoardDescription | None = None,
+    options: Mapping[str, object] | None = None,
 ) -> Workflow | None:
     """The workflow of the board behind ``source``, with ``--start``/``--done`` applied; None
     when the board describes nothing. Says on stderr where the workflow came from."""
-    board = board_of(source) if board is None else board
+    board = board_of(source, options) if board is None else board
     if board is None:
         return None
     if start is not None or done is not None:

@@ -23,12 +23,14 @@ from agilemarketing.workdays import WorkCalendar
 from agilemarketing.workflow import Workflow
 
 __all__ = [
+    "adapter_option",
     "backwards_option",
     "calendar_from",
     "calendar_options",
     "config_option",
     "json_option",
     "load_config",
+    "option_pairs",
     "simulation_options",
     "stack",
     "window_from",
@@ -226,3 +228,43 @@ def config_option() -> Callable[[F], F]:
 def load_config(path: Path | None) -> SyncConfig:
     """The sync configuration in ``path``; the defaults without one."""
     return SyncConfig.load(path) if path else SyncConfig()
+
+
+def option_pairs(values: tuple[str, ...], flag: str) -> dict[str, object]:
+    """``KEY=VALUE`` values of ``flag`` as a mapping (a value stays text: the adapter converts
+    it); the last of a key given twice wins.
+
+    >>> option_pairs(("page_size=50", "timezone=Europe/Paris"), "--source-option")
+    {'page_size': '50', 'timezone': 'Europe/Paris'}
+    """
+    pairs: dict[str, object] = {}
+    for value in values:
+        key, sep, text = value.partition("=")
+        if not sep or not key.strip():
+            # Never echo the value: it may be a secret typed where it does not belong.
+            raise click.BadParameter(
+                "write it as KEY=VALUE (the value was not shown: it may be a secret)",
+                param_hint=flag,
+            )
+        pairs[key.strip()] = text
+    return pairs
+
+
+def adapter_option(side: str) -> Callable[[F], F]:
+    """``--source-option KEY=VALUE`` (or ``--target-option``, ``side="target"``), repeatable: an
+    option of that side's adapter, over the ``[source]``/``[target]`` table of ``--config``. The
+    value arrives as a ``dict`` named ``source_options`` (``target_options``)."""
+    flag = f"--{side}-option"
+
+    def parse(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Any:
+        return option_pairs(values, flag)
+
+    return click.option(
+        flag,
+        f"{side}_options",
+        multiple=True,
+        metavar="KEY=VALUE",
+        callback=parse,
+        help=f"An option of the {side} adapter (repeat for several), over [{side}] in --config. "
+        "Secrets only as *_env variable names.",
+    )

@@ -67,9 +67,12 @@ def exit_code_of(error: BaseException) -> ExitCode:
 
 
 def fail(message: str, code: ExitCode) -> NoReturn:
-    """Print ``error: message`` on standard error and exit with ``code``."""
+    """Print ``error: message`` on standard error and exit with ``code`` (the exit carries the
+    message as a note, for the run's log line: :mod:`agilemarketing.cli.runlog`)."""
     click.echo(f"error: {message}", err=True)
-    raise SystemExit(int(code))
+    stop = SystemExit(int(code))
+    stop.add_note(message)
+    raise stop
 
 
 def command_error(message: str, code: ExitCode = ExitCode.USAGE) -> click.ClickException:

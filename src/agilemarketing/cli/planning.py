@@ -19,8 +19,9 @@ import click
 
 from agilemarketing.adapter import ItemRecord, parse_adapter_url
 from agilemarketing.cli._boards import board_of, board_workflow
-from agilemarketing.cli._options import workflow_from, workflow_options
+from agilemarketing.cli._options import adapter_option, workflow_from, workflow_options
 from agilemarketing.cli.exit_codes import ExitCode, command_error, exit_code_of
+from agilemarketing.cli.runlog import logged
 from agilemarketing.cycles import Cycle
 from agilemarketing.errors import AgileMarketingError, DoesNotServeGuidepoint, NotFound
 from agilemarketing.historyio import CycleWindow, HistoryTable
@@ -80,6 +81,7 @@ def _stored_plan(source: str) -> PlanningFile | None:
 
 @click.command("showcase")
 @click.argument("source")
+@adapter_option("source")
 @click.option(
     "--planning", type=_FILE,
     help="With a history or mirror: the planning JSON file for campaigns, Blueprint changes "
@@ -109,8 +111,10 @@ def _stored_plan(source: str) -> PlanningFile | None:
               help="At most this many lines per section.")  # fmt: skip
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")  # fmt: skip
+@logged("showcase")
 def showcase(
     source: str,
+    source_options: dict[str, object],
     planning: str | None,
     cycle_name: str | None,
     workflow_file: Path | None,
@@ -150,7 +154,9 @@ def showcase(
             _emit(summary, fmt, limit, output)
             return
         try:
-            board = board_of(source) if workflow_file is None and not stages else None
+            board = (
+                board_of(source, source_options) if workflow_file is None and not stages else None
+            )
             flow = (
                 board_workflow(source, start_stage, done_stage, board=board) if board else None
             ) or workflow_from(workflow_file, stages, start_stage, done_stage)
@@ -172,7 +178,7 @@ def showcase(
             except AgileMarketingError as exc:
                 raise click.BadParameter(str(exc), param_hint="--dates") from exc
         try:
-            history, has_memberships = _board_history(source)
+            history, has_memberships = _board_history(source, source_options)
             report = cycle_from_history(history, flow, cycle_name, windows=windows)
             summary = (
                 team_showcase(report)
@@ -199,7 +205,9 @@ def _emit(summary: ShowcaseSummary, fmt: str, limit: int, output: Path | None) -
         click.echo(f"wrote {output}", err=True)
 
 
-def _board_history(source: str) -> tuple[HistoryTable | list[ItemRecord], bool]:
+def _board_history(
+    source: str, options: dict[str, object]
+) -> tuple[HistoryTable | list[ItemRecord], bool]:
     """The board's history, and whether it records when items joined their cycles.
 
     A mirror is read as adapter records, so each item's extra fields (its ``link``) and the
@@ -208,7 +216,7 @@ def _board_history(source: str) -> tuple[HistoryTable | list[ItemRecord], bool]:
     if source.startswith(_MIRROR) and not Path(source).is_file():
         with Mirror(parse_adapter_url(source).location, create=False) as mirror:
             return list(mirror.records()), False
-    table = load_history(source)
+    table = load_history(source, options)
     return table, len(table.cyc_item) > 0
 
 

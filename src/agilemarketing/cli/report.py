@@ -33,6 +33,7 @@ import click
 from agilemarketing._redaction import secrets_seen
 from agilemarketing.cli._boards import board_workflow
 from agilemarketing.cli._options import (
+    adapter_option,
     backwards_option,
     calendar_from,
     calendar_options,
@@ -46,6 +47,8 @@ from agilemarketing.cli._options import (
 )
 from agilemarketing.cli._stage_names import stage_name_warnings
 from agilemarketing.cli.exit_codes import ExitCode, exit_code_of, fail
+from agilemarketing.cli.problems import problem_lines
+from agilemarketing.cli.runlog import RunLog, logging_options, run_log
 from agilemarketing.errors import (
     AgileMarketingError,
     HistorySourceError,
@@ -96,31 +99,38 @@ class ReportExit(enum.IntEnum):
 
 _common = stack(
     click.argument("history"),
+    adapter_option("source"),
     workflow_options(),
     window_options(),
     backwards_option(),
     calendar_options(),
     simulation_options(),
+    logging_options(),
 )
-"""Options shared by both commands: source, workflow, window, backward moves, calendar,
-simulation."""
+"""Options shared by both commands: source and its adapter's options, workflow, window,
+backward moves, calendar, simulation, logging."""
 
 
-def _guard(run: Callable[[], None]) -> None:
+def _guard(command: str, common: dict[str, Any], run: Callable[[RunLog], None]) -> None:
     """Run a command body, turning library errors into messages and exit codes; no message
-    shows a secret an adapter read (from an adapter URL source)."""
-    with secrets_seen() as seen:
+    (nor log line) shows a secret an adapter read (from an adapter URL source). With ``-v`` or
+    ``--log-format json`` the run ends with its line on stderr (:mod:`.runlog`)."""
+    with (
+        secrets_seen() as seen,
+        run_log(command, common.pop("verbose"), common.pop("log_format")) as log,
+    ):
+        log.hide = lambda text: seen()(text)
+        log.fields.update(source=common["history"])
         try:
-            run()
+            run(log)
         except click.ClickException:
             raise
         except NoThroughputError as exc:
             fail(seen()(str(exc)), ExitCode.NO_FORECAST)
         except ReportOutputError as exc:
             fail(seen()(str(exc)), ExitCode.ERROR)
-        except InvalidInputGroup as group:
-            lines = [str(group)] + [f"  {problem}" for problem in group.exceptions]
-            fail(seen()("\n".join(lines)), ExitCode.USAGE)
+        except InvalidInputGroup as group:  # every problem, capped with "... and N more"
+            fail("\n".join(problem_lines(group, hide=seen())), ExitCode.USAGE)
         except AgileMarketingError as exc:  # a remote tool's failure is ERROR, a refused secret
             fail(seen()(str(exc)), exit_code_of(exc))  # and every input error USAGE
         except OSError as exc:
@@ -168,7 +178,10 @@ class _Inputs:
         if described is None and options["workflow_file"] is None and not options["stages"]:
             # No workflow given: the board's own description, when it has one.
             described = board_workflow(
-                options["history"], options["start_stage"], options["done_stage"]
+                options["history"],
+                options["start_stage"],
+                options["done_stage"],
+                options=options["source_options"],
             )
         return cls(
             history=options["history"],
@@ -231,16 +244,16 @@ def report(
     per table and every chart as PNG.
     """
 
-    def run() -> None:
+    def run(log: RunLog) -> None:
         require_report()  # pandas and matplotlib, before any work
-        source: HistoryTable | str = common["history"]
+        options = common["source_options"]
         described = None
         if common["workflow_file"] is None and not common["stages"]:
             described = board_workflow(
-                common["history"], common["start_stage"], common["done_stage"]
+                common["history"], common["start_stage"], common["done_stage"], options=options
             )
+        source = load_history(common["history"], options)  # read once, with its options
         if described is None and common["workflow_file"] is None and not common["stages"]:
-            source = load_history(common["history"])
             guessed = infer_workflow(
                 source.histories(), common["start_stage"], common["done_stage"], common["waiting"]
             )
@@ -272,6 +285,7 @@ def report(
         _not_empty(built.log, given.history)
         _warn_stage_names(built.log, common["waiting"])
         files = built.write(out)
+        log.fields.update(items=len(built.log), out=str(files.directory))
         click.echo(
             f"Report written: {files.html} ({len(built.log)} items; {len(files.charts)} charts, "
             f"{len(files.tables)} CSV tables and metrics.json in {files.directory})"
@@ -279,7 +293,7 @@ def report(
         if built.forecasts.problem:
             click.echo(f"No forecast: {built.forecasts.problem}", err=True)
 
-    _guard(run)
+    _guard("report", common, run)
 
 
 @click.command("forecast")
@@ -348,10 +362,11 @@ def forecast(
     if scope_growth and not backlog:
         raise click.UsageError("--scope-growth goes with --backlog")
 
-    def run() -> None:
+    def run(runlog: RunLog) -> None:
         given = _Inputs.of(common)
-        table = load_history(given.history)
+        table = load_history(given.history, common["source_options"])
         log = FlowLog.build(table, given.workflow, policy=given.policy)
+        runlog.fields.update(items=len(log))
         _not_empty(log, given.history)
         _warn_stage_names(log, common["waiting"])
         sample = throughput_sample(
@@ -378,7 +393,7 @@ def forecast(
         for line in result.statements():
             click.echo(f"  {line}")
 
-    _guard(run)
+    _guard("forecast", common, run)
 
 
 @attrs.frozen

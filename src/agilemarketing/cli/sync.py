@@ -17,17 +17,21 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+import attrs
 import click
 
 from agilemarketing._redaction import Redactor, secrets_seen
 from agilemarketing.adapter import Adapter, parse_adapter_url
-from agilemarketing.cli._options import config_option, json_option, load_config
+from agilemarketing.cli._options import adapter_option, config_option, json_option, load_config
 from agilemarketing.cli.exit_codes import ExitCode, fail
+from agilemarketing.cli.problems import problem_lines, problems_json
+from agilemarketing.cli.runlog import RunLog, logging_options, run_log
 from agilemarketing.errors import (
     AgileMarketingError,
     AuthenticationFailed,
@@ -54,6 +58,8 @@ from agilemarketing.sync import (
 )
 
 __all__ = ["sync"]
+
+_LOG = logging.getLogger(__name__)  # -v shows these (agilemarketing.cli.runlog)
 
 _POLICIES = [p.value for p in ConflictPolicy]
 
@@ -109,6 +115,12 @@ def _progress(enabled: bool) -> Iterator[Progress | None]:
 )
 @click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
 @click.option(
+    "--full",
+    is_flag=True,
+    help="Read the source in full, ignoring the stored cursor (a nightly reconciliation: "
+    "items a tool deleted are marked removed).",
+)
+@click.option(
     "--wait",
     type=click.FloatRange(min=0),
     default=10.0,
@@ -116,8 +128,11 @@ def _progress(enabled: bool) -> Iterator[Progress | None]:
     metavar="SECONDS",
     help="How long to wait for another sync holding the target or the mirror (then exit 6).",
 )
+@adapter_option("source")
+@adapter_option("target")
 @json_option("Print JSON for machines.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@logging_options()
 def sync(
     source: str,
     target: str,
@@ -125,9 +140,14 @@ def sync(
     config_path: Path | None,
     on_conflict: str | None,
     dry_run: bool,
+    full: bool,
     wait: float,
+    source_options: dict[str, object],
+    target_options: dict[str, object],
     as_json: bool,
     quiet: bool,
+    verbose: int,
+    log_format: str,
 ) -> None:
     """Bring TARGET in line with SOURCE (adapter URLs such as csv:export.csv, mirror:team.db).
 
@@ -138,34 +158,44 @@ def sync(
     failed at the target, 4 the sync stopped (run it again to resume), 6 another sync holds the
     target or the mirror (nothing changed; run again later, or --wait longer).
     """
-    with secrets_seen() as seen:
-        _sync(
-            source,
-            target,
-            state,
-            config_path,
-            on_conflict,
-            dry_run,
-            as_json,
-            quiet,
-            seen,
-            wait=wait,
+    options = (source_options, target_options)
+    with secrets_seen() as seen, run_log("sync", verbose, log_format) as log:
+        log.fields.update(source=source, target=target, dry_run=dry_run)
+        run = _Run(
+            source, target, state, config_path, on_conflict, dry_run, as_json, quiet, wait, full
         )
+        _sync(run, options, seen, log)
+
+
+@attrs.frozen
+class _Run:
+    """What the command line asked of one sync run."""
+
+    source: str
+    target: str
+    state: Path | None
+    config_path: Path | None
+    on_conflict: str | None
+    dry_run: bool
+    as_json: bool
+    quiet: bool
+    wait: float
+    full: bool = False
 
 
 def _sync(
-    source: str,
-    target: str,
-    state: Path | None,
-    config_path: Path | None,
-    on_conflict: str | None,
-    dry_run: bool,
-    as_json: bool,
-    quiet: bool,
+    run: _Run,
+    options: tuple[dict[str, object], dict[str, object]],
     seen: Callable[[], Redactor],
-    *,
-    wait: float,
+    log: RunLog,
 ) -> None:
+    source, target, state, as_json, quiet = (
+        run.source,
+        run.target,
+        run.state,
+        run.as_json,
+        run.quiet,
+    )
     adapters: list[Adapter] = []
 
     def clean(text: str) -> str:
@@ -176,11 +206,20 @@ def _sync(
             hide += adapter.redactor
         return hide(text)
 
+    log.hide = clean
+
+    def stop(exc: BaseException, code: ExitCode, lines: list[str] | None = None) -> NoReturn:
+        """Print every problem of ``exc`` (stderr; also stdout as JSON with --json), exit."""
+        if as_json:
+            document = problems_json(exc, hide=clean, exit_code=int(code))
+            click.echo(json.dumps({"error": document}))
+        fail("\n".join(lines or problem_lines(exc, hide=clean)), code)
+
     try:
-        config = load_config(config_path)
-        source_adapter = _adapter(source, dict(config.source_options), source=True)
+        config = load_config(run.config_path)
+        source_adapter = _adapter(source, {**config.source_options, **options[0]}, source=True)
         adapters.append(source_adapter)
-        target_adapter = _adapter(target, dict(config.target_options))
+        target_adapter = _adapter(target, {**config.target_options, **options[1]})
         adapters.append(target_adapter)
         with contextlib.ExitStack() as stack:
             for adapter in adapters:
@@ -190,23 +229,31 @@ def _sync(
                 stack.enter_context(mirror)
             show = not quiet and not as_json and sys.stdout.isatty()
             target_adapter.check_writable()  # before a lock file is made beside a Jira export
-            stack.enter_context(locked(target_adapter, mirror, wait=wait))
+            stack.enter_context(locked(target_adapter, mirror, wait=run.wait))
+            _LOG.info("planning %s -> %s", source, target)
             with _progress(show) as progress:
                 the_plan = plan(
                     source_adapter,
                     target_adapter,
                     mirror,
-                    on_conflict,
+                    run.on_conflict,
                     config=config,
                     progress=progress,
+                    full=run.full,
                 )
-                if dry_run:
+                log.fields.update(the_plan.counts, cursor=the_plan.context.source_cursor)
+                _LOG.info("plan: %s", ", ".join(f"{n} {k}" for k, n in the_plan.counts.items()))
+                if run.dry_run:
                     _print_plan(the_plan, as_json)
                     return
                 if the_plan.blocked_by_conflicts:
                     _print_plan(the_plan, as_json, to_stderr=not as_json)
                     raise SyncConflictError(the_plan.conflicts)
                 report = apply(the_plan, progress=progress)
+            log.fields.update(
+                applied=report.applied, failed=len(report.failed), compacted=report.compacted
+            )
+            _LOG.info("applied %d changes, %d failed", report.applied, len(report.failed))
             if as_json:
                 click.echo(json.dumps({"plan": the_plan.as_dict(), "report": report.as_dict()}))
             elif not quiet:
@@ -216,34 +263,32 @@ def _sync(
             code = ExitCode(report.exit_code)  # the engine's codes are the table's
             if code is not ExitCode.OK:
                 raise SystemExit(int(code))
-    except SyncConflictError as exc:
-        fail(clean(str(exc)), ExitCode.CONFLICTS)
-    except SyncLocked as exc:
-        fail(clean(str(exc)), ExitCode.BUSY)
-    except MirrorDiskError as exc:
-        fail(clean(str(exc)), ExitCode.ERROR)
-    except InvalidInputGroup as group:  # several bad rows of an input: each on its own line
-        lines = [group.message, *(f"  {problem}" for problem in group.exceptions)]
-        fail(clean("\n".join(lines)), ExitCode.USAGE)
-    except AuthenticationFailed as exc:  # the tool refused the secret: fix the variable
-        fail(clean(str(exc)), ExitCode.USAGE)
-    except RemoteError as exc:  # the tool failed after the adapter's retries: run it again
-        fail(clean(str(exc)), ExitCode.ERROR)
-    except (
-        InvalidValue,
-        NotFound,
-        MissingSecret,
-        MirrorError,
-        SourceError,
-        UnsupportedChange,
-    ) as exc:
-        fail(clean(str(exc)), ExitCode.USAGE)
-    except (AgileMarketingError, OSError) as exc:
-        fail(clean(str(exc)), ExitCode.ERROR)
     except click.ClickException:
         raise  # usage errors: click prints them and exits 2
-    except Exception as exc:  # an adapter's own failure: keep exit code 1 for conflicts only
-        fail(f"{type(exc).__name__}: {clean(str(exc))}", ExitCode.ERROR)
+    except Exception as exc:
+        if isinstance(exc, AgileMarketingError | OSError | InvalidInputGroup):
+            stop(exc, _exit_code(exc))
+        # an adapter's own failure: keep exit code 1 for conflicts only
+        stop(exc, ExitCode.ERROR, [f"{type(exc).__name__}: {clean(str(exc))}"])
+
+
+#: The exit code of each error a sync stops on, the first that matches (the rest: ERROR).
+_CODES: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], ExitCode], ...] = (
+    (SyncConflictError, ExitCode.CONFLICTS),
+    (SyncLocked, ExitCode.BUSY),
+    (MirrorDiskError, ExitCode.ERROR),
+    (InvalidInputGroup, ExitCode.USAGE),  # every problem of the input, capped
+    (AuthenticationFailed, ExitCode.USAGE),  # the tool refused the secret: fix the variable
+    (RemoteError, ExitCode.ERROR),  # the tool failed after the adapter's retries: run again
+    (
+        (InvalidValue, NotFound, MissingSecret, MirrorError, SourceError, UnsupportedChange),
+        ExitCode.USAGE,
+    ),
+)
+
+
+def _exit_code(error: BaseException) -> ExitCode:
+    return next((code for kind, code in _CODES if isinstance(error, kind)), ExitCode.ERROR)
 
 
 def _state(state: Path | None, source: Adapter, target: Adapter) -> Mirror:

@@ -29,7 +29,7 @@ so a fleet of sync jobs could later point the same schema at a server database.
 ...                         transitions=[Transition("2026-03-02T09:00:00Z", None, "Doing")]),
 ...         ])
 ...     [h.key for h in mirror.histories("csv:export.csv")], mirror.schema_version
-(['MKT-1'], 7)
+(['MKT-1'], 8)
 """
 
 from agilemarketing.mirror.adapter import MirrorAdapter

@@ -40,7 +40,10 @@ class MirrorAdapter(Adapter):
     and :meth:`Mirror.histories` read it back. It is writable, ranked and incremental (a cursor is
     the board's revision), and keeps every record field and transition exactly as written.
     Every :meth:`write` is one transaction. Option ``create`` (default true): false makes a
-    missing file an error rather than a new, empty mirror (use it to read).
+    missing file an error rather than a new, empty mirror (use it to read). Items removed at
+    their source are left out of a full read and listed in an incremental read's ``removed``;
+    option ``finished_removed`` (default false, true for reports) keeps the finished ones in a
+    full read, so their work stays in throughput.
 
     >>> from agilemarketing.adapter import CreateItem, MoveStatus
     >>> with MirrorAdapter(":memory:") as board:
@@ -60,6 +63,7 @@ class MirrorAdapter(Adapter):
         carries_history=True,
         board=True,
     )
+    known_options: ClassVar[frozenset[str] | None] = frozenset({"create", "finished_removed"})
 
     def __init__(
         self,
@@ -77,6 +81,7 @@ class MirrorAdapter(Adapter):
             )
         self._owns_mirror = mirror is None
         create = self.option("create", True)
+        self._finished_removed = self.option("finished_removed", False)
         self.mirror = Mirror(location, create=create) if mirror is None else mirror
         self._clock: Callable[[], datetime] = utcnow
         # While a write runs, changed records collect here and are saved in one go at its end.
@@ -123,10 +128,18 @@ class MirrorAdapter(Adapter):
         prefix, _, number = since.token.partition(":")
         if prefix != "rev" or not number.isdigit() or int(number) > revision:
             raise InvalidCursor(self.name, since.token, why="it is not a revision of this mirror")
-        return ReadResult(self._ordered(int(number)), cursor, complete=False)
+        removed = sorted(self.mirror.removed(OWN_BOARD, since=int(number)))
+        return ReadResult(self._ordered(int(number)), cursor, complete=False, removed=removed)
 
     def _ordered(self, since: int | None) -> list[ItemRecord]:
         records = {r.key: r for r in self.mirror.records(OWN_BOARD, since=since)}
+        if self._finished_removed and since is None:  # a report's read: throughput keeps them
+            finished = {h.key for h in self.mirror.histories(OWN_BOARD) if h.key not in records}
+            records.update(
+                (r.key, r)
+                for r in self.mirror.records(OWN_BOARD, removed=True)
+                if r.key in finished
+            )
         if self._pending:
             records.update(self._pending)
         return sorted(records.values(), key=rank_order)

@@ -98,17 +98,18 @@ INSERT_ITEM = (
 SELECT_ITEMS = (
     "SELECT source, item_key, summary, item_type, status, created, resolved, points, labels, "
     "sprints, item_rank, blocked, seen_at, extra_fields, done_criteria, item_version, updated "
-    "FROM items WHERE source = ? AND revision > ? ORDER BY item_key"
+    "FROM items WHERE source = ? AND revision > ? AND (removed_at IS NULL OR ? = 1) "
+    "ORDER BY item_key"
 )
 SELECT_ONE = (
     "SELECT source, item_key, summary, item_type, status, created, resolved, points, labels, "
     "sprints, item_rank, blocked, seen_at, extra_fields, done_criteria, item_version, updated "
-    "FROM items WHERE source = ? AND item_key = ?"
+    "FROM items WHERE source = ? AND item_key = ? AND removed_at IS NULL"
 )
 SELECT_TRANSITIONS = (
     "SELECT item_key, at, from_status, to_status, observed FROM transitions "
     "WHERE source = ? AND item_key IN (SELECT item_key FROM items WHERE source = ? "
-    "AND revision > ?) ORDER BY item_key, seq"
+    "AND revision > ? AND (removed_at IS NULL OR ? = 1)) ORDER BY item_key, seq"
 )
 
 

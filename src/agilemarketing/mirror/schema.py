@@ -155,8 +155,30 @@ _V7: Final = (
     )""",
 )
 
+# v8: deletions, keys the target assigns and target cursors (issue 11). An item deleted at its
+# source is kept with its history and a removed_at; a key map per keying tool (the board whose
+# adapter assigns its own keys) pairs the key an item has on the other side with the tool's key;
+# a target read incrementally keeps its cursor per source and target pair.
+_V8: Final = (
+    "ALTER TABLE items ADD COLUMN removed_at VARCHAR(40)",
+    """CREATE TABLE key_map (
+        tool VARCHAR(1000) NOT NULL,
+        local_key VARCHAR(255) NOT NULL,
+        tool_key VARCHAR(255) NOT NULL,
+        mapped_at VARCHAR(40) NOT NULL,
+        PRIMARY KEY (tool, local_key)
+    )""",
+    "CREATE UNIQUE INDEX key_map_by_tool_key ON key_map (tool, tool_key)",
+    """CREATE TABLE target_cursors (
+        source VARCHAR(1000) NOT NULL,
+        target VARCHAR(1000) NOT NULL,
+        cursor_value VARCHAR(1000) NOT NULL,
+        PRIMARY KEY (source, target)
+    )""",
+)
+
 #: The migration steps in order: step N takes the schema from version N-1 to N.
-MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 
 #: The schema version this code writes; older databases are upgraded when opened.
 SCHEMA_VERSION: Final = len(MIGRATIONS)

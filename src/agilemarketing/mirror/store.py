@@ -24,6 +24,7 @@ from agilemarketing.adapter import BoardDescription, ItemRecord
 from agilemarketing.adapter.locking import file_lock
 from agilemarketing.errors import MirrorError
 from agilemarketing.history import ItemHistory, Transition
+from agilemarketing.mirror import removals
 from agilemarketing.mirror.boards import (
     compact_journal,
     read_description,
@@ -385,16 +386,19 @@ class Mirror:
         return {r.key: r for r in self.records(source)}
 
     def records(
-        self, source: str | None = None, *, since: int | None = None
+        self, source: str | None = None, *, since: int | None = None, removed: bool = False
     ) -> Iterator[ItemRecord]:
         """Every item of a board as an adapter record (history plus extra fields), by key.
 
-        ``since`` keeps only items written after that revision (see :meth:`revision`).
+        ``since`` keeps only items written after that revision (see :meth:`revision`); items
+        removed at their source (:meth:`mark_removed`) are left out unless ``removed``.
         """
         name = OWN_BOARD if source is None else source
         after = -1 if since is None else since
-        items = self._conn.execute(SELECT_ITEMS, (name, after))
-        transitions = self._conn.cursor().execute(SELECT_TRANSITIONS, (name, name, after))
+        items = self._conn.execute(SELECT_ITEMS, (name, after, int(removed)))
+        transitions = self._conn.cursor().execute(
+            SELECT_TRANSITIONS, (name, name, after, int(removed))
+        )
         groups = itertools.groupby(transitions, key=lambda row: str(row[0]))
         group = next(groups, None)
         for row in items:
@@ -431,10 +435,65 @@ class Mirror:
         ``source=None`` reads the mirror's own board (:data:`OWN_BOARD`, what syncs *into*
         ``mirror:...`` write); pass an adapter URL to read the last synced state of that system
         (the merge base, with the history accrued from its snapshots). The metrics engine reads
-        these exactly like histories from a file.
+        these exactly like histories from a file. An item removed at its source is left out
+        (no WIP, ageing or forecast counts it), unless it was finished (``resolved``): its
+        finished work stays in throughput.
         """
-        for record in self.records(source):
-            yield record.history
+        gone = self.removed(OWN_BOARD if source is None else source)
+        for record in self.records(source, removed=bool(gone)):
+            if record.key not in gone or record.history.resolved is not None:
+                yield record.history
+
+    # --- removals, key maps, target cursors (see agilemarketing.mirror.removals) ---------------
+
+    def mark_removed(
+        self, source: str, keys: Iterable[str], at: datetime | None = None
+    ) -> list[str]:
+        """Mark items of ``source`` removed (deleted at their source), kept with their history;
+        return the keys marked. Must run inside :meth:`transaction`.
+
+        >>> from agilemarketing.history import ItemHistory
+        >>> with Mirror(":memory:") as m:
+        ...     with m.transaction():
+        ...         _ = m.save_board("mirror", [ItemHistory("A-1"), ItemHistory("A-2")])
+        ...         _ = m.mark_removed("mirror", ["A-2"])
+        ...     sorted(m.board()), sorted(m.removed())
+        (['A-1'], ['A-2'])
+        """
+        self._require_transaction("mark_removed")
+        return removals.mark_removed(self._conn, source, keys, at or utcnow())
+
+    def restore(self, source: str, keys: Iterable[str]) -> list[str]:
+        """Bring removed items of ``source`` back; return the keys restored. Must run inside
+        :meth:`transaction`."""
+        self._require_transaction("restore")
+        return removals.restore(self._conn, source, keys)
+
+    def removed(self, source: str = OWN_BOARD, *, since: int | None = None) -> dict[str, datetime]:
+        """The items of ``source`` removed at their source, with when (``since``: after that
+        revision of the board)."""
+        return removals.removed_keys(self._conn, source, since=since)
+
+    def key_map(self, tool: str) -> dict[str, str]:
+        """For a board whose adapter assigns its own keys: the other side's key -> the tool's."""
+        return removals.key_map(self._conn, tool)
+
+    def map_keys(self, tool: str, pairs: Mapping[str, str]) -> int:
+        """Record ``other side's key -> tool's key`` pairs for ``tool``. Must run inside
+        :meth:`transaction`."""
+        self._require_transaction("map_keys")
+        return removals.map_keys(self._conn, tool, pairs, utcnow())
+
+    def target_cursor(self, source: str, target: str) -> str | None:
+        """Where the next incremental read of ``target`` starts, in the ``source -> target``
+        sync (None: read it in full)."""
+        return removals.target_cursor(self._conn, source, target)
+
+    def set_target_cursor(self, source: str, target: str, cursor: str | None) -> None:
+        """Store the target cursor of a pair (None forgets it). Must run inside
+        :meth:`transaction`."""
+        self._require_transaction("set_target_cursor")
+        removals.set_target_cursor(self._conn, source, target, cursor)
 
     def ranks(self, source: str = OWN_BOARD) -> Iterator[str]:
         """The ranks of a board's items, lowest priority (greatest rank) first."""
@@ -449,7 +508,9 @@ class Mirror:
     def count(self, source: str | None = None) -> int:
         """How many items a board holds (``None``: the mirror's own board)."""
         name = OWN_BOARD if source is None else source
-        row = self._conn.execute("SELECT COUNT(*) FROM items WHERE source = ?", (name,))
+        row = self._conn.execute(
+            "SELECT COUNT(*) FROM items WHERE source = ? AND removed_at IS NULL", (name,)
+        )
         return int(row.fetchone()[0])
 
     # --- journal ----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from agilemarketing.adapter import BoardDescription, redacted_errors
@@ -20,9 +21,12 @@ __all__ = ["load_board", "load_done_states"]
 _URL_LIKE = re.compile(r"^[a-z][a-z0-9_-]+:", re.I)
 
 
-def load_board(source: str | os.PathLike[str]) -> BoardDescription | None:
-    """What the board behind ``source`` says about itself: None for a history file, a board
-    that does not describe itself, or a mirror that stored no description.
+def load_board(
+    source: str | os.PathLike[str], options: Mapping[str, object] | None = None
+) -> BoardDescription | None:
+    """What the board behind ``source`` (its adapter built with ``options``) says about
+    itself: None for a history file, a board that does not describe itself, or a mirror that
+    stored no description.
 
     >>> load_board("memory:nothing-here") is None
     True
@@ -36,11 +40,11 @@ def load_board(source: str | os.PathLike[str]) -> BoardDescription | None:
     if parse_adapter_url(text).name == "mirror":
         from agilemarketing.mirror import MirrorAdapter
 
-        adapter = MirrorAdapter.from_url(text, {"create": False})
+        adapter = MirrorAdapter.from_url(text, {**(options or {}), "create": False})
     else:
         from agilemarketing.plugins import adapter_for_url
 
-        adapter = adapter_for_url(text)
+        adapter = adapter_for_url(text, options)
     with adapter, redacted_errors(adapter):
         return adapter.board() if adapter.capabilities.board else None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from agilemarketing.errors import HistorySourceError
@@ -16,13 +16,16 @@ __all__ = ["as_table", "load_history"]
 _URL_LIKE = re.compile(r"^[a-z][a-z0-9_-]+:", re.I)
 
 
-def load_history(source: str | os.PathLike[str]) -> HistoryTable:
+def load_history(
+    source: str | os.PathLike[str], options: Mapping[str, object] | None = None
+) -> HistoryTable:
     """Read histories from a history JSON Lines file or from an adapter URL.
 
     An existing path is read as history JSON Lines; ``mirror:team.db`` reads the mirror's
     board, and any other ``<adapter>:<location>`` goes through the installed adapters
-    (``csv:board.csv``...). Every adapter's items come with their history, so the report does
-    not care where they came from.
+    (``csv:board.csv``...), built with ``options`` (the command line's ``--source-option``;
+    ignored for a file). Every adapter's items come with their history, so the report does not
+    care where they came from.
 
     Raises:
         HistorySourceError: the file does not exist and the text is no adapter URL.
@@ -36,7 +39,7 @@ def load_history(source: str | os.PathLike[str]) -> HistoryTable:
             text, "is a directory", fix="name the history JSON Lines file inside it"
         )
     if _URL_LIKE.match(text) and not re.match(r"^[a-z]:[\\/]", text, re.I):
-        return _from_adapter(text)
+        return _from_adapter(text, options or {})
     raise HistorySourceError(
         text,
         "no such file",
@@ -44,7 +47,7 @@ def load_history(source: str | os.PathLike[str]) -> HistoryTable:
     )
 
 
-def _from_adapter(url: str) -> HistoryTable:
+def _from_adapter(url: str, options: Mapping[str, object]) -> HistoryTable:
     """The histories an adapter URL reads, without the adapter's secrets (in the records and in
     the errors raised while reading)."""
     from agilemarketing.adapter import Adapter, parse_adapter_url, redact_record, redacted_errors
@@ -53,11 +56,13 @@ def _from_adapter(url: str) -> HistoryTable:
     if parse_adapter_url(url).name == "mirror":
         from agilemarketing.mirror import MirrorAdapter
 
-        adapter = MirrorAdapter.from_url(url, {"create": False})
+        adapter = MirrorAdapter.from_url(
+            url, {**options, "create": False, "finished_removed": True}
+        )
     else:
         from agilemarketing.plugins import adapter_for_url
 
-        adapter = adapter_for_url(url)
+        adapter = adapter_for_url(url, options)
     with adapter, redacted_errors(adapter):
         adapter.check_readable()  # a mistyped file is an error, not an empty board
         # The secrets as the adapter holds them when each record arrives: it read a secret

@@ -37,6 +37,7 @@ from agilemarketing.sync.history import adopt_histories
 from agilemarketing.sync.itemplan import ItemPlan
 from agilemarketing.sync.locking import holding_locks
 from agilemarketing.sync.progress import Progress
+from agilemarketing.sync.removals import apply_removals
 from agilemarketing.sync.report import FailedChange, SyncReport
 from agilemarketing.sync.runs import finish_run
 from agilemarketing.sync.syncplan import SyncPlan
@@ -58,6 +59,14 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
     work = the_plan.context
     _rename_boards(the_plan)
     started_at = utcnow()
+    apply_removals(
+        work.removals,
+        work.mirror,
+        work.target_adapter,
+        work.source_board,
+        work.target_board,
+        utcnow(),
+    )
     resumed = _settle_interrupted(the_plan)
     tally = _Tally()
     adopted: list[ItemRecord] = []
@@ -94,6 +103,8 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
         resumed=resumed,
         by_kind=tally.by_kind,
         compacted=compacted,
+        removed=len(work.removals.removed),
+        restored=len(work.removals.restored),
     )
 
 

@@ -15,7 +15,7 @@ from typing import Final, NamedTuple
 from agilemarketing._redaction import Redactor
 from agilemarketing.adapter import Adapter, Cursor, ItemRecord, rank_order, redact_record
 from agilemarketing.errors import InvalidCursor, MirrorError
-from agilemarketing.mirror import JournalStatus, Mirror, MirrorAdapter, target_base
+from agilemarketing.mirror import OWN_BOARD, JournalStatus, Mirror, MirrorAdapter, target_base
 from agilemarketing.sync.boards import boards_to_store
 from agilemarketing.sync.config import FieldMapping, SyncConfig
 from agilemarketing.sync.conflicts import Conflict, ConflictPolicy
@@ -24,6 +24,7 @@ from agilemarketing.sync.itemplan import ItemPlan, plan_item
 from agilemarketing.sync.locking import holding_locks
 from agilemarketing.sync.progress import Progress
 from agilemarketing.sync.rankscope import plan_scoped_reranks
+from agilemarketing.sync.removals import Removals, find_removals, removed_rows
 from agilemarketing.sync.syncplan import PlanContext, SyncPlan
 from agilemarketing.utc import ensure_utc, utcnow
 from agilemarketing.workflow import Workflow
@@ -44,6 +45,7 @@ class _Sides(NamedTuple):
     source_cursor: str | None
     target_now: dict[str, ItemRecord]
     target_deleted: Callable[[str], bool]  # whether the target says it deleted a missing key
+    removals: Removals = Removals()  # source items removed now, removed ones read again
 
 
 @holding_locks("target", "mirror")
@@ -56,13 +58,16 @@ def plan(
     config: SyncConfig | None = None,
     progress: Progress | None = None,
     seen_at: datetime | None = None,
+    full: bool = False,
 ) -> SyncPlan:
     """Compare ``source`` and ``target`` with the mirror's merge base; plan what to send.
 
     Reads both sides (the source incrementally from its cursor when it can, the target in full:
     that is where conflicts are found) and writes nothing. ``policy`` overrides the one in
     ``config`` (default ``fail``). ``seen_at`` is when the source was read (default: now): the
-    time given to status changes the sync observes in a source without history.
+    time given to status changes the sync observes in a source without history. ``full``
+    ignores the stored cursor and reads the source in full (a nightly reconciliation: with a
+    source that deletes on purpose, every item missing from it is marked removed).
 
     Holds the target's and the mirror's locks while it reads (:func:`~agilemarketing.sync.locked`;
     hold them across :func:`plan` and :func:`apply` with it), and refuses a source that cannot
@@ -73,7 +78,7 @@ def plan(
     target.check_writable()
     source.check_readable()
     src, tgt, stored = _pair(source, target, mirror)
-    sides = _read_sides(source, target, mirror, stored, progress)
+    sides = _read_sides(source, target, mirror, stored, progress, full=full)
     seen_at = utcnow() if seen_at is None else ensure_utc(seen_at, where="plan(seen_at=...)")
     adopt_history = isinstance(target, MirrorAdapter)
     items, conflicts = _plan_items(sides, config.mapping, chosen, src, seen_at, adopt_history)
@@ -109,6 +114,8 @@ def plan(
         interrupted=interrupted,
         unmapped_statuses=unmapped,
         recreated=tuple(sorted(i.key for i in items if i.recreated)),
+        removed=sides.removals.removed,
+        restored=sides.removals.restored,
         context=PlanContext(
             items=tuple(items),
             source_adapter=source,
@@ -124,6 +131,7 @@ def plan(
                 source, target, src, config.mapping, source.redactor + target.redactor
             ),
             journal=config.journal,
+            removals=sides.removals,
         ),
     )
 
@@ -184,12 +192,15 @@ def _read_sides(
     mirror: Mirror,
     pair: tuple[str, str],
     progress: Progress | None,
+    *,
+    full: bool = False,
 ) -> _Sides:
     src, tgt = pair
     base_s = mirror.board(src)
     base_t = mirror.board(target_base(tgt))  # never the base of tgt as some sync's source
     revisions = mirror.item_revisions(src)
-    read_s, cursor, complete, gone = _read_all(source, mirror.cursor(src), "read source", progress)
+    since = None if full else mirror.cursor(src)
+    read_s, cursor, complete, gone = _read_all(source, since, "read source", progress)
     source_cursor: str | None = cursor
     target_now, _, _, removed = _read_all(target, None, "read target", progress)
     # Both adapters' secrets (those read during the reads included) leave both sides before
@@ -215,7 +226,14 @@ def _read_sides(
             },
             **read_s,
         }
-    return _Sides(base_s, base_t, revisions, read_s, source_cursor, target_now, deleted)
+    removals = find_removals(source, base_s, read_s, complete, gone, mirror.removed(src))
+    if removals.restored:  # planned against the state it was removed in
+        base_s.update(removed_rows(mirror, src, removals.restored))
+        if isinstance(target, MirrorAdapter):
+            base_t.update(removed_rows(mirror, target_base(tgt), removals.restored))
+            held = removed_rows(target.mirror, OWN_BOARD, removals.restored)
+            target_now.update({k: r for k, r in held.items() if k not in target_now})
+    return _Sides(base_s, base_t, revisions, read_s, source_cursor, target_now, deleted, removals)
 
 
 def _redacted(records: dict[str, ItemRecord], hide: Redactor, board: str) -> dict[str, ItemRecord]:

@@ -48,6 +48,8 @@ class SyncReport:
         by_kind: applied or already-applied changes by kind.
         compacted: applied journal entries dropped to keep the journal within its bounds
             (``[journal]`` in the configuration: ``keep_runs``, ``keep_days``).
+        removed: items the source deleted, marked removed in the mirror (kept with history).
+        restored: items removed earlier that the source holds again.
     """
 
     source: str
@@ -59,6 +61,8 @@ class SyncReport:
     resumed: int
     by_kind: Mapping[str, int]
     compacted: int = 0
+    removed: int = 0
+    restored: int = 0
 
     @property
     def exit_code(self) -> ExitCode:
@@ -66,13 +70,15 @@ class SyncReport:
         return ExitCode.FAILED_CHANGES if self.failed else ExitCode.OK
 
     def summary(self) -> str:
-        """One line: what was done."""
+        """One line: what was done (removals and restores only when there were some)."""
         k = self.by_kind
         return (
             f"{k.get('create', 0)} created, {k.get('update', 0)} updated, "
             f"{k.get('move', 0)} moved: {self.applied} applied, "
             f"{self.already_applied} already applied, {len(self.failed)} failed, "
             f"{len(self.conflicts)} conflicts"
+            + (f", {self.removed} removed" if self.removed else "")
+            + (f", {self.restored} restored" if self.restored else "")
         )
 
     def __str__(self) -> str:
@@ -95,5 +101,7 @@ class SyncReport:
             "resumed": self.resumed,
             "by_kind": dict(self.by_kind),
             "compacted": self.compacted,
+            "removed": self.removed,
+            "restored": self.restored,
             "exit_code": int(self.exit_code),
         }

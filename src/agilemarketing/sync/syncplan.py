@@ -11,6 +11,7 @@ from agilemarketing.adapter import Adapter, AnyChange, BoardDescription, ItemRec
 from agilemarketing.mirror import JournalEntry, Mirror
 from agilemarketing.sync.conflicts import Conflict, ConflictPolicy
 from agilemarketing.sync.itemplan import ItemPlan
+from agilemarketing.sync.removals import Removals
 from agilemarketing.sync.runs import JournalBounds
 
 __all__ = ["PlanContext", "SyncPlan"]
@@ -37,6 +38,7 @@ class PlanContext:
     renames: tuple[tuple[str, str], ...] = ()
     boards: tuple[tuple[str, BoardDescription], ...] = ()  # descriptions to store (sync.boards)
     journal: JournalBounds = attrs.field(factory=JournalBounds)  # what the journal keeps
+    removals: Removals = attrs.field(factory=Removals)
 
 
 @attrs.frozen(eq=False)
@@ -58,6 +60,10 @@ class SyncPlan:
         unmapped_statuses: with a workflow in the config, the target statuses (after
             ``status_map``) that no stage of the workflow holds, with the keys of their items:
             the metrics cannot place those items until the workflow or the map names them.
+        removed: the keys of source items the source deleted (its read reports them, or a
+            complete read of a tool that deletes on purpose misses them): marked removed in the
+            mirror, kept with their history; never deleted in another tool.
+        restored: the keys of items removed earlier that the source holds again.
         recreated: the keys of items synced before that are missing on the target with no
             record of a deletion (a file rewritten, rows lost): the plan creates them again.
         context: what :func:`apply` works with: the plan of each item, the adapters, the
@@ -74,6 +80,8 @@ class SyncPlan:
     unmapped_statuses: Mapping[str, tuple[str, ...]]
     context: PlanContext = attrs.field(repr=False)
     recreated: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    restored: tuple[str, ...] = ()
 
     def count(self, kind: str) -> int:
         """How many changes of a kind (``"create"``, ``"update"``, ``"move"``, ``"rerank"``)."""
@@ -89,6 +97,8 @@ class SyncPlan:
             "rerank": self.count("rerank"),
             "conflict": len(self.conflicts),
             "unchanged": self.unchanged,
+            "removed": len(self.removed),
+            "restored": len(self.restored),
         }
 
     @property
@@ -97,11 +107,13 @@ class SyncPlan:
         return self.policy is ConflictPolicy.FAIL and bool(self.conflicts)
 
     def summary(self) -> str:
-        """One line: what the plan does."""
+        """One line: what the plan does (removals and restores only when there are some)."""
         c = self.counts
         return (
             f"{self.source} -> {self.target}: {c['create']} creates, {c['move']} moves, "
             f"{c['update']} updates, {c['conflict']} conflicts, {c['unchanged']} unchanged"
+            + (f", {c['removed']} removed" if self.removed else "")
+            + (f", {c['restored']} restored" if self.restored else "")
         )
 
     def __str__(self) -> str:
@@ -111,6 +123,8 @@ class SyncPlan:
                 f"resuming: {len(self.interrupted)} change(s) left planned by an interrupted run"
             )
         lines += [f"  {change.describe()}" for change in self.changes]
+        lines += [f"  remove {key} (deleted at the source)" for key in self.removed]
+        lines += [f"  restore {key} (back at the source)" for key in self.restored]
         lines += [f"  conflict {conflict}" for conflict in self.conflicts]
         lines += self.warnings()
         return "\n".join(lines)
@@ -149,4 +163,6 @@ class SyncPlan:
             "interrupted": [e.change_id for e in self.interrupted],
             "unmapped_statuses": {s: list(k) for s, k in self.unmapped_statuses.items()},
             "recreated": list(self.recreated),
+            "removed": list(self.removed),
+            "restored": list(self.restored),
         }

@@ -80,6 +80,11 @@ def _cursor(path: Path) -> Cursor:
 class _CsvFile(Adapter):
     """What both CSV adapters share: the file, its reading options, full reads."""
 
+    # Both take every option: csv: hands a Jira export to jira-csv with its own options.
+    known_options: ClassVar[frozenset[str] | None] = frozenset(
+        {"timezone", "encoding", "delimiter", "decimal", "fields", "clock"}
+    )
+
     def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
         super().__init__(location, options)
         if not location.strip():

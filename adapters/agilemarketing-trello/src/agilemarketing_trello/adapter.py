@@ -119,6 +119,14 @@ class TrelloAdapter(Adapter):
         read=True, incremental_read=True, write=True, rank=True, history=HistoryFidelity.EXACT
     )
 
+    known_options: ClassVar[frozenset[str] | None] = frozenset(
+        {
+            "api_url", "key_env", "token_env", "connect_timeout", "read_timeout", "retries",
+            "backoff", "limiter", "sleep", "done_list", "key_prefix", "points_field",
+            "done_checklist", "type_label_prefix", "blocked_label",
+        }
+    )  # fmt: skip
+
     def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
         super().__init__(location, options)
         if not _LOCATION.match(location):
