@@ -20,6 +20,7 @@ def main() -> None:
 
 
 # --- Commands: each module registers here, one line each (keep sorted) ----------------------------
+from agilemarketing.cli.example import example as example_command  # noqa: E402
 from agilemarketing.cli.mirror import mirror as mirror_command  # noqa: E402
 from agilemarketing.cli.planning import blueprint as blueprint_command  # noqa: E402
 from agilemarketing.cli.planning import showcase as showcase_command  # noqa: E402
@@ -29,6 +30,7 @@ from agilemarketing.cli.report import report as report_command  # noqa: E402
 from agilemarketing.cli.sync import sync as sync_command  # noqa: E402
 
 main.add_command(blueprint_command)
+main.add_command(example_command)
 main.add_command(forecast_command)
 main.add_command(mirror_command)
 main.add_command(plugins_command)

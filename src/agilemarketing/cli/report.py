@@ -45,6 +45,7 @@ from agilemarketing.cli._options import (
     workflow_from,
     workflow_options,
 )
+from agilemarketing.cli._stage_names import stage_name_warnings
 from agilemarketing.cli.exit_codes import ExitCode, exit_code_of, fail
 from agilemarketing.cli.problems import problem_lines
 from agilemarketing.cli.runlog import RunLog, logging_options, run_log
@@ -56,6 +57,7 @@ from agilemarketing.errors import (
     NoThroughputError,
     ReportOutputError,
 )
+from agilemarketing.extras import require_report
 from agilemarketing.flow import FlowLog, FlowPolicy
 from agilemarketing.flow.infer import infer_workflow
 from agilemarketing.forecast import (
@@ -153,6 +155,12 @@ _campaign_prefix = click.option(
 )
 
 
+def _warn_stage_names(log: FlowLog, waiting: tuple[str, ...]) -> None:
+    """Warn (standard error) about stage names that match nothing on the board."""
+    for line in stage_name_warnings(log, waiting):
+        click.echo(line, err=True)
+
+
 @attrs.frozen
 class _Inputs:
     """What the options shared by both commands say: the source and how to read it."""
@@ -237,6 +245,7 @@ def report(
     """
 
     def run(log: RunLog) -> None:
+        require_report()  # pandas and matplotlib, before any work
         options = common["source_options"]
         described = None
         if common["workflow_file"] is None and not common["stages"]:
@@ -274,6 +283,7 @@ def report(
             done_states=load_done_states(given.history),
         )
         _not_empty(built.log, given.history)
+        _warn_stage_names(built.log, common["waiting"])
         files = built.write(out)
         log.fields.update(items=len(built.log), out=str(files.directory))
         click.echo(
@@ -361,6 +371,7 @@ def forecast(
         log = FlowLog.build(table, given.workflow, policy=given.policy)
         runlog.fields.update(items=len(log))
         _not_empty(log, given.history)
+        _warn_stage_names(log, common["waiting"])
         sample = throughput_sample(
             throughput(log, calendar=given.calendar), given.window, given.calendar
         )

@@ -100,6 +100,7 @@ from agilemarketing.errors.sync import (
     SyncLocked,
 )
 from agilemarketing.errors.report import (
+    ExampleBoardError,
     NoThroughputError,
     HistorySourceError,
     MissingGlyphWarning,
@@ -118,6 +119,7 @@ __all__ = [
     "CycleStateError",
     "DoesNotServeGuidepoint",
     "DuplicateItem",
+    "ExampleBoardError",
     "HistoryFormatError",
     "HistorySourceError",
     "InvalidBallot",

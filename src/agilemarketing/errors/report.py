@@ -8,6 +8,7 @@ from typing import Any
 from agilemarketing.errors.base import AgileMarketingError
 
 __all__ = [
+    "ExampleBoardError",
     "HistorySourceError",
     "MissingGlyphWarning",
     "NoThroughputError",
@@ -78,3 +79,8 @@ class MissingGlyphWarning(UserWarning):
     """Some chart text has characters no installed font covers (they draw as boxes).
 
     A warning, not an error: the report is still written; the message says what to install."""
+
+
+class ExampleBoardError(AgileMarketingError):
+    """The bundled example board cannot be read from the installation or written where asked
+    (``agilemarketing example board``, :func:`agilemarketing.example.write_example_board`)."""

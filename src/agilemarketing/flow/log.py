@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from agilemarketing._display import Summary, summary
+from agilemarketing.extras import require_pandas
 from agilemarketing.flow.building import flow_columns
 from agilemarketing.flow.policy import FlowPolicy
 from agilemarketing.flow.quality import DataQualityReport
@@ -28,6 +30,9 @@ from agilemarketing.historyio.plausible import (
 )
 from agilemarketing.utc import ensure_utc
 from agilemarketing.workflow import Workflow
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["FlowLog"]
 
@@ -263,6 +268,60 @@ class FlowLog:
             ],
             wf,
             as_of="2026-01-12T18:00Z",
+        )
+
+    def _summary(self) -> Summary:
+        names = np.array([*self.stage_names, "(outside the workflow)"], dtype=object)
+        counts = np.bincount(
+            np.where(self.abandoned, len(self.stage_names), self.current_stage),
+            minlength=len(names),
+        )
+        return summary(
+            "FlowLog",
+            [
+                f"{len(self):,} items",
+                f"{int(self.is_done.sum()):,} done",
+                f"{int(self.in_progress.sum()):,} in progress",
+                f"as of {str(self.as_of)[:16].replace('T', ' ')} UTC",
+            ],
+            ["stage", "items now"],
+            ((names[k], counts[k]) for k in range(len(names)) if counts[k] or k < len(names) - 1),
+            total=len(names),
+        )
+
+    def _repr_html_(self) -> str:
+        return self._summary().html()
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per item: ``key``, ``type``, ``points``, ``created``, ``start``, ``done``,
+        ``abandoned`` and the current ``stage`` (empty outside the workflow).
+
+        Needs pandas (``pip install "agilemarketing[pandas]"``).
+
+        >>> FlowLog.example().to_pandas()[["key", "stage"]].values.tolist()  # doctest: +SKIP
+        [['A', 'Done'], ['B', 'Done'], ['C', 'Doing']]
+        """
+        require_pandas()
+        import pandas as pd
+
+        names = np.array([*self.stage_names, ""], dtype=object)
+        stage = np.where(
+            (self.current_stage >= 0) & (self.current_stage < len(self.stage_names)),
+            self.current_stage,
+            len(self.stage_names),
+        )
+        types = np.array([*self.type_names, ""], dtype=object)
+        return pd.DataFrame(
+            {
+                "key": self.keys,
+                "type": types[np.where(self.types < len(self.type_names), self.types, -1)],
+                "points": self.points,
+                "created": self.created.astype("datetime64[ns]"),
+                "start": self.start.astype("datetime64[ns]"),
+                "done": self.done.astype("datetime64[ns]"),
+                "abandoned": self.abandoned,
+                "stage": names[stage],
+            }
         )
 
 

@@ -10,13 +10,18 @@ holds one :class:`QualityIssue` per kind.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from agilemarketing._display import Summary, summary
 from agilemarketing.errors import NotFound
+from agilemarketing.extras import require_pandas
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["ISSUES", "DataQualityReport", "QualityIssue"]
 
@@ -137,3 +142,51 @@ class DataQualityReport:
         if len(lines) == 1:
             lines.append("  no issues")
         return "\n".join(lines)
+
+    def _summary(self) -> Summary:
+        found = [i for i in self.issues if i.count]
+        facts = [f"{self.n_items:,} items", "no issues" if self.ok else f"{len(found)} issues"]
+        rows = [
+            (i.name, i.count, i.description, ", ".join(i.item_keys[:3].tolist())) for i in found
+        ]
+        rows.extend(
+            (
+                "unmapped status " + repr(status),
+                len(keys),
+                "not in the workflow",
+                ", ".join(keys[:3]),
+            )
+            for status, keys in self.unmapped_statuses.items()
+        )
+        return summary(
+            "DataQualityReport",
+            facts,
+            ["issue", "items", "what", "for example"],
+            rows,
+            total=len(rows),
+        )
+
+    def __repr__(self) -> str:
+        return self._summary().line()
+
+    def _repr_html_(self) -> str:
+        return self._summary().html()
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per affected item and issue (``issue``, ``description``, ``key``; ``status``
+        names the unmapped status of an ``unmapped_status`` row), for filtering and grouping.
+
+        Needs pandas (``pip install "agilemarketing[pandas]"``).
+        """
+        require_pandas()
+        import pandas as pd
+
+        rows: list[tuple[str, str, str, str | None]] = []
+        unmapped = {key: status for status, keys in self.unmapped_statuses.items() for key in keys}
+        for issue in self.issues:
+            status_of = unmapped if issue.name == "unmapped_status" else {}
+            rows.extend(
+                (issue.name, issue.description, key, status_of.get(key))
+                for key in issue.item_keys.tolist()
+            )
+        return pd.DataFrame(rows, columns=["issue", "description", "key", "status"])

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from agilemarketing import charts
+from agilemarketing._display import Summary, number, summary
 from agilemarketing.extras import require_pandas
 from agilemarketing.forecast.engines import at_least, days_at
 from agilemarketing.forecast.sample import as_date
@@ -77,6 +78,10 @@ class HowManyPercentile:
 
 def _pct(confidence: float) -> str:
     return f"{confidence * 100:g}%"
+
+
+def _short(confidence: float, when: date | None) -> str:
+    return f"{_pct(confidence)} by {when.isoformat()}" if when else f"{_pct(confidence)} beyond"
 
 
 @attrs.frozen(eq=False)
@@ -170,6 +175,23 @@ class WhenForecast:
         """Histogram of finishing dates with a line per percentile; returns the Axes."""
         return charts.plot_when_done(self, ax)
 
+    def _summary(self) -> Summary:
+        facts = [f"{self.items:,} items from {self.start.isoformat()}", str(self.method)]
+        facts.extend(_short(p.confidence, p.date) for p in self.percentiles)
+        return summary(
+            "WhenForecast",
+            facts,
+            ["confidence", "working days", "done by"],
+            ((_pct(p.confidence), p.days, p.date) for p in self.percentiles),
+            total=len(self.percentiles),
+        )
+
+    def __repr__(self) -> str:
+        return self._summary().line()
+
+    def _repr_html_(self) -> str:
+        return self._summary().html()
+
 
 def _window_dict(window: tuple[date, date] | None) -> dict[str, str] | None:
     if window is None:
@@ -248,6 +270,23 @@ class HowManyForecast:
         """Histogram of item counts with a line per percentile; returns the Axes."""
         return charts.plot_how_many_by(self, ax)
 
+    def _summary(self) -> Summary:
+        facts = [f"by {self.by.isoformat()} ({self.days:,} working days)", str(self.method)]
+        facts.extend(f"{_pct(p.confidence)}: {p.items:,}+" for p in self.percentiles)
+        return summary(
+            "HowManyForecast",
+            facts,
+            ["confidence", "at least (items)"],
+            ((_pct(p.confidence), p.items) for p in self.percentiles),
+            total=len(self.percentiles),
+        )
+
+    def __repr__(self) -> str:
+        return self._summary().line()
+
+    def _repr_html_(self) -> str:
+        return self._summary().html()
+
 
 @attrs.frozen
 class RankedEntry:
@@ -317,6 +356,25 @@ class RankedForecast:
     def plot(self, ax: Any = None) -> Any:
         """One bar per entry from its lowest to its highest percentile date; returns the Axes."""
         return charts.plot_ranked_completion(self, ax)
+
+    def _summary(self) -> Summary:
+        picks = [_pick(e.forecast.percentiles, 0.85) for e in self.entries]
+        return summary(
+            "RankedForecast",
+            [f"{len(self.entries):,} entries"],
+            ["rank", "entry", "remaining", "with those above", "likely by"],
+            (
+                (rank, e.name, e.remaining, e.cumulative, _short(p.confidence, p.date))
+                for rank, (e, p) in enumerate(zip(self.entries, picks, strict=True), start=1)
+            ),
+            total=len(self.entries),
+        )
+
+    def __repr__(self) -> str:
+        return self._summary().line()
+
+    def _repr_html_(self) -> str:
+        return self._summary().html()
 
 
 def _pick(percentiles: Sequence[WhenPercentile], confidence: float) -> WhenPercentile:
@@ -394,3 +452,22 @@ class ClearanceForecast:
         then stays low, and the title says so).
         """
         return charts.plot_backlog_clearance(self, ax)
+
+    def _summary(self) -> Summary:
+        facts = [f"backlog of {self.backlog:,}", f"{number(self.throughput_per_day)} done a day"]
+        if self.never_clears:
+            facts.append("never clears at this rate")
+        facts.extend(_short(p.confidence, p.date) for p in self.forecast.percentiles)
+        return summary(
+            "ClearanceForecast",
+            facts,
+            ["confidence", "working days", "cleared by"],
+            ((_pct(p.confidence), p.days, p.date) for p in self.forecast.percentiles),
+            total=len(self.forecast.percentiles),
+        )
+
+    def __repr__(self) -> str:
+        return self._summary().line()
+
+    def _repr_html_(self) -> str:
+        return self._summary().html()

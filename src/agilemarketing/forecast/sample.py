@@ -13,6 +13,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from agilemarketing._display import Summary, number, summary
 from agilemarketing.errors import InvalidValue, NoThroughputError
 from agilemarketing.workdays import WorkCalendar
 
@@ -234,3 +235,18 @@ class ThroughputSample:
                 self.last_day if self.days else None,
                 self.days,
             )
+
+    def _summary(self) -> Summary:
+        first = self.first_day if self.days else None
+        facts = [f"{self.days:,} days from {number(first)} to {number(self.last_day)}"]
+        facts.append(f"{self.total:,} items finished")
+        facts.append(f"{number(self.mean)} a day" if self.days else "no days")
+        if self.window_start is not None:
+            facts.append("working days only")
+        return summary("ThroughputSample", facts)
+
+    def __repr__(self) -> str:
+        return self._summary().line()
+
+    def _repr_html_(self) -> str:
+        return self._summary().html()

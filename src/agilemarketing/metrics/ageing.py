@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from agilemarketing import charts
+from agilemarketing._display import Summary, summary
 from agilemarketing.extras import require_pandas
 from agilemarketing.flow import FlowLog
 from agilemarketing.metrics.arrays import DateArray, IntArray, json_number
@@ -84,6 +85,28 @@ class AgeingWip:
     def plot(self, ax: Any = None) -> Any:
         """Ages per stage against the cycle-time percentiles."""
         return charts.plot_ageing(self, ax)
+
+    def _summary(self) -> Summary:
+        order = np.argsort(-self.age_days, kind="stable")
+        facts = [f"{len(self.keys):,} items in progress"]
+        if len(order):
+            facts.append(f"oldest {int(self.age_days[order[0]]):,} days")
+        return summary(
+            "AgeingWip",
+            facts,
+            ["item (oldest first)", "stage", "age days", "beyond percentile"],
+            (
+                (self.keys[i], self.stages[i], self.age_days[i], self.beyond[i] or None)
+                for i in order
+            ),
+            total=len(order),
+        )
+
+    def __repr__(self) -> str:
+        return self._summary().line()
+
+    def _repr_html_(self) -> str:
+        return self._summary().html()
 
 
 def ageing_wip(

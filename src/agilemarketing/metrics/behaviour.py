@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from agilemarketing import charts
+from agilemarketing._display import Summary, number, summary
 from agilemarketing.extras import require_pandas
 from agilemarketing.flow import FlowLog
 from agilemarketing.metrics.arrays import BoolArray, DateArray, FloatArray, IntArray, json_number
@@ -113,6 +114,32 @@ class ProcessBehaviour:
     def plot(self, ax: Any = None) -> Any:
         """The X chart with mean, limits and signals."""
         return charts.plot_xmr(self, ax)
+
+    def _summary(self) -> Summary:
+        signals = np.flatnonzero(self.signals)
+        kinds = (("outside", self.outside), ("run", self.runs), ("range", self.moving_range_high))
+        return summary(
+            "ProcessBehaviour",
+            [
+                self.label or "values",
+                f"{len(self.values):,} points",
+                f"mean {number(self.mean)}",
+                f"limits {number(self.lower)} to {number(self.upper)}",
+                f"{len(signals):,} signals",
+            ],
+            ["point", "value", "signal"],
+            (
+                (self.x[i], self.values[i], ", ".join(n for n, flags in kinds if flags[i]))
+                for i in signals
+            ),
+            total=len(signals),
+        )
+
+    def __repr__(self) -> str:
+        return self._summary().line()
+
+    def _repr_html_(self) -> str:
+        return self._summary().html()
 
 
 def xmr(

@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from agilemarketing import charts
+from agilemarketing._display import Summary, number, summary
 from agilemarketing.extras import require_pandas
 from agilemarketing.flow import FlowLog
 from agilemarketing.metrics.anti import check_group
@@ -121,6 +122,27 @@ class CycleTimes:
     def plot(self, ax: Any = None) -> Any:
         """Cycle-time scatter with percentile lines."""
         return charts.plot_cycle_times(self, ax)
+
+    def _summary(self) -> Summary:
+        units = ("calendar_days", "work_days", "lead_days")
+        ps = {unit: self.percentiles(unit) for unit in units}
+        p = ps["calendar_days"]
+        return summary(
+            "CycleTimes",
+            [
+                f"{len(self):,} finished items",
+                f"50% within {number(p[50])} days",
+                f"85% within {number(p[85])} days",
+            ],
+            ["percentile", "calendar days", "work days", "lead days"],
+            [(f"{k}%", *(ps[unit][k] for unit in units)) for k in p],
+        )
+
+    def __repr__(self) -> str:
+        return self._summary().line()
+
+    def _repr_html_(self) -> str:
+        return self._summary().html()
 
 
 def _rows_of(log: FlowLog, rows: IntArray) -> IntArray:

@@ -15,6 +15,7 @@ import attrs
 import numpy as np
 
 from agilemarketing import charts
+from agilemarketing._display import Summary, summary
 from agilemarketing.extras import require_pandas
 from agilemarketing.flow import NEVER, FlowLog
 from agilemarketing.metrics.arrays import (
@@ -137,6 +138,41 @@ class CyclePredictability:
     def plot(self, ax: Any = None) -> Any:
         """Committed vs completed bars per cycle."""
         return charts.plot_cycles(self, ax)
+
+    def _summary(self) -> Summary:
+        shares = self.predictability
+        known = shares[~np.isnan(shares)]
+        facts = [f"{len(self.names):,} cycles"]
+        if known.size:
+            facts.append(f"{float(known.mean()):.0%} of commitments completed on average")
+        return summary(
+            "CyclePredictability",
+            facts,
+            ["cycle", "committed", "completed", "unplanned", "done", "predictability"],
+            (
+                (
+                    name,
+                    *(
+                        int(v) if v >= 0 else None
+                        for v in (
+                            self.committed[k],
+                            self.completed[k],
+                            self.unplanned[k],
+                            self.done[k],
+                        )
+                    ),
+                    "-" if np.isnan(shares[k]) else f"{shares[k]:.0%}",
+                )
+                for k, name in enumerate(self.names)
+            ),
+            total=len(self.names),
+        )
+
+    def __repr__(self) -> str:
+        return self._summary().line()
+
+    def _repr_html_(self) -> str:
+        return self._summary().html()
 
 
 def _us(moment: datetime) -> int:

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from agilemarketing import charts
+from agilemarketing._display import Summary, number, summary
 from agilemarketing.extras import require_pandas
 from agilemarketing.flow import NEVER, FlowLog
 from agilemarketing.metrics.arrays import (
@@ -101,6 +102,22 @@ class FlowEfficiency:
         """Histogram of per-item efficiency."""
         return charts.plot_flow_efficiency(self, ax)
 
+    def _summary(self) -> Summary:
+        overall = self.overall
+        share = "-" if np.isnan(overall) else f"{overall:.0%}"
+        return summary(
+            "FlowEfficiency",
+            [f"{len(self.keys):,} finished items", f"{share} of their time active"],
+            ["", "days"],
+            [("active", self.active_days.sum()), ("elapsed", self.total_days.sum())],
+        )
+
+    def __repr__(self) -> str:
+        return self._summary().line()
+
+    def _repr_html_(self) -> str:
+        return self._summary().html()
+
 
 def flow_efficiency(log: FlowLog) -> FlowEfficiency:
     """Time in active stages over cycle time, for items with a cycle time.
@@ -177,6 +194,31 @@ class BlockedTime:
     def plot(self, ax: Any = None) -> Any:
         """Blocked share per item, most blocked first."""
         return charts.plot_blocked(self, ax)
+
+    def _summary(self) -> Summary:
+        blocked = np.flatnonzero(self.blocked_days > 0)
+        order = blocked[np.argsort(-self.blocked_days[blocked], kind="stable")]
+        share = self.share
+        return summary(
+            "BlockedTime",
+            [
+                f"{len(self.keys):,} items",
+                f"{len(blocked):,} blocked",
+                f"{number(float(self.blocked_days.sum()))} days blocked in all",
+            ],
+            ["item (most blocked first)", "blocked days", "share of its time", "done"],
+            (
+                (self.keys[i], self.blocked_days[i], f"{share[i]:.0%}", bool(self.done[i]))
+                for i in order
+            ),
+            total=len(order),
+        )
+
+    def __repr__(self) -> str:
+        return self._summary().line()
+
+    def _repr_html_(self) -> str:
+        return self._summary().html()
 
 
 def blocked_time(log: FlowLog) -> BlockedTime:

@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from agilemarketing._display import Summary, summary
 from agilemarketing.flow import FlowLog
 from agilemarketing.metrics.ageing import AgeingWip, ageing_wip
 from agilemarketing.metrics.behaviour import ProcessBehaviour, process_behaviour
@@ -134,3 +135,39 @@ class FlowMetrics:
                 "cycle_time": self.xmr_cycle_time.to_dict(),
             },
         }
+
+    def _summary(self) -> Summary:
+        parts: dict[str, Any] = {
+            "cycle_times": self.cycle_times,
+            "throughput": self.throughput,
+            "net_flow": self.net_flow,
+            "wip": self.wip,
+            "cfd": self.cfd,
+            "ageing": self.ageing,
+            "burnup": self.burnup,
+            "cycles": self.cycles,
+            "flow_efficiency": self.flow_efficiency,
+            "blocked": self.blocked,
+            "wip_breaches": self.wip_breaches,
+            "sle": self.sle,
+            "xmr_throughput": self.xmr_throughput,
+            "xmr_cycle_time": self.xmr_cycle_time,
+        }
+        return summary(
+            "FlowMetrics",
+            [
+                f"as of {str(self.as_of)[:16].replace('T', ' ')} UTC",
+                f"{len(self.cycle_times):,} finished items",
+                str(self.sle),
+            ],
+            ["attribute", "summary"],
+            ((name, ", ".join(part._summary().facts)) for name, part in parts.items()),
+            total=len(parts),
+            max_rows=len(parts),
+        )
+
+    def __repr__(self) -> str:
+        return self._summary().line()
+
+    def _repr_html_(self) -> str:
+        return self._summary().html()

@@ -15,6 +15,7 @@ import attrs
 import numpy as np
 
 from agilemarketing import charts
+from agilemarketing._display import MAX_ROWS, Summary, day_span, number, summary
 from agilemarketing.extras import require_pandas
 from agilemarketing.flow import FlowLog
 from agilemarketing.forecast.sample import ThroughputSample
@@ -108,6 +109,28 @@ class Throughput:
     def plot(self, ax: Any = None) -> Any:
         """Weekly throughput bars (daily counts are mostly zeros)."""
         return charts.plot_throughput(self, ax)
+
+    def _summary(self) -> Summary:
+        weeks, weekly = self.weekly()
+        per_week = self.total / len(self.days) * 7 if len(self.days) else float("nan")
+        facts = [f"{self.total:,} items finished", day_span(self.days)]
+        facts.append(f"{number(per_week)} per week")
+        if self.groups:
+            facts.append("by " + ", ".join(self.groups))
+        latest = range(max(len(weeks) - MAX_ROWS, 0), len(weeks))
+        return summary(
+            "Throughput",
+            facts,
+            ["week starting (latest)", "finished"],
+            [(weeks[i], weekly[i]) for i in reversed(latest)],
+            total=len(weeks),
+        )
+
+    def __repr__(self) -> str:
+        return self._summary().line()
+
+    def _repr_html_(self) -> str:
+        return self._summary().html()
 
 
 def throughput(
@@ -203,6 +226,21 @@ class NetFlow:
     def plot(self, ax: Any = None) -> Any:
         """Weekly arrivals and departures."""
         return charts.plot_net_flow(self, ax)
+
+    def _summary(self) -> Summary:
+        started, finished = int(self.arrivals.sum()), int(self.departures.sum())
+        return summary(
+            "NetFlow",
+            [day_span(self.days), f"{started:,} started", f"{finished:,} finished"],
+            ["", "items"],
+            [("started", started), ("finished", finished), ("net", started - finished)],
+        )
+
+    def __repr__(self) -> str:
+        return self._summary().line()
+
+    def _repr_html_(self) -> str:
+        return self._summary().html()
 
 
 def net_flow(log: FlowLog, *, calendar: WorkCalendar | None = None) -> NetFlow:

@@ -13,6 +13,7 @@ import attrs
 import numpy as np
 
 from agilemarketing import charts
+from agilemarketing._display import Summary, day_span, summary
 from agilemarketing.extras import require_pandas
 from agilemarketing.flow import NEVER, FlowLog
 from agilemarketing.metrics.arrays import (
@@ -81,6 +82,28 @@ class Burnup:
     def plot(self, ax: Any = None) -> Any:
         """Done and scope lines."""
         return charts.plot_burnup(self, ax)
+
+    def _summary(self) -> Summary:
+        if len(self.days) == 0:
+            return summary("Burnup", ["no days"])
+        done, scope = int(self.done[-1]), int(self.scope[-1])
+        return summary(
+            "Burnup",
+            [day_span(self.days), f"{done:,} of {scope:,} items done"],
+            ["at the end", "items", "points"],
+            [
+                ("done", done, self.done_points[-1]),
+                ("scope", scope, self.scope_points[-1]),
+                ("added", self.added.sum(), None),
+                ("removed", self.removed.sum(), None),
+            ],
+        )
+
+    def __repr__(self) -> str:
+        return self._summary().line()
+
+    def _repr_html_(self) -> str:
+        return self._summary().html()
 
 
 def _cumulative(axis: DayAxis, moments: DateArray, weights: FloatArray | None = None) -> FloatArray:

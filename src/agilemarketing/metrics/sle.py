@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from agilemarketing import charts
+from agilemarketing._display import Summary, summary
 from agilemarketing.errors import InvalidValue
 from agilemarketing.extras import require_pandas
 from agilemarketing.flow import FlowLog
@@ -117,6 +118,29 @@ class ServiceLevel:
     def plot(self, ax: Any = None) -> Any:
         """Ages of items in progress against the SLE, coloured by risk."""
         return charts.plot_service_level(self, ax)
+
+    def _summary(self) -> Summary:
+        status = [str(s) for s in self.status.tolist()]
+        order = np.argsort(-np.nan_to_num(self.risk, nan=-1.0), kind="stable")
+        hit = "-" if np.isnan(self.hit_rate) else f"{self.hit_rate:.0%}"
+        return summary(
+            "ServiceLevel",
+            [
+                str(self),
+                "derived from past cycle times" if self.derived else "given",
+                f"met by {hit} of past items",
+                f"{status.count('at risk'):,} at risk, {status.count('breached'):,} breached",
+            ],
+            ["item (riskiest first)", "age days", "risk", "status"],
+            ((self.keys[i], self.age_days[i], f"{self.risk[i]:.0%}", status[i]) for i in order),
+            total=len(order),
+        )
+
+    def __repr__(self) -> str:
+        return self._summary().line()
+
+    def _repr_html_(self) -> str:
+        return self._summary().html()
 
 
 def service_level(

@@ -18,6 +18,7 @@ import attrs
 import numpy as np
 
 from agilemarketing import charts
+from agilemarketing._display import Summary, day_span, summary
 from agilemarketing.extras import require_pandas
 from agilemarketing.flow import NEVER, FlowLog
 from agilemarketing.metrics.arrays import NAT_US, BoolArray, DateArray, IntArray, as_us, day_strings
@@ -78,6 +79,31 @@ class Wip:
     def plot(self, ax: Any = None) -> Any:
         """WIP over time with WIP limits."""
         return charts.plot_wip(self, ax)
+
+    def _summary(self) -> Summary:
+        now = int(self.total[-1]) if len(self.total) else 0
+        used = [k for k in range(len(self.stages)) if self.per_stage[:, k].any()]
+        return summary(
+            "Wip",
+            [day_span(self.days), f"{now:,} in progress at the end"],
+            ["stage", "at the end", "most", "mean"],
+            [
+                (
+                    self.stages[k],
+                    self.per_stage[-1, k],
+                    self.per_stage[:, k].max(),
+                    self.per_stage[:, k].mean(),
+                )
+                for k in used
+            ],
+            total=len(used),
+        )
+
+    def __repr__(self) -> str:
+        return self._summary().line()
+
+    def _repr_html_(self) -> str:
+        return self._summary().html()
 
 
 def stage_counts(log: FlowLog, axis: DayAxis) -> IntArray:
@@ -176,6 +202,23 @@ class CumulativeFlow:
         """The stacked cumulative flow diagram."""
         return charts.plot_cfd(self, ax)
 
+    def _summary(self) -> Summary:
+        last = self.cumulative[-1] if len(self.days) else np.zeros(len(self.stages), np.int64)
+        bands = self.bands[-1] if len(self.days) else last
+        return summary(
+            "CumulativeFlow",
+            [day_span(self.days), f"{len(self.stages)} stages"],
+            ["stage", "reached by the end", "in the band at the end"],
+            [(s, last[k], bands[k]) for k, s in enumerate(self.stages)],
+            total=len(self.stages),
+        )
+
+    def __repr__(self) -> str:
+        return self._summary().line()
+
+    def _repr_html_(self) -> str:
+        return self._summary().html()
+
 
 def cumulative_flow(log: FlowLog, *, calendar: WorkCalendar | None = None) -> CumulativeFlow:
     """The board's content per day and stage, stacked (and the arrival lines, apart).
@@ -273,6 +316,31 @@ class WipBreaches:
     def plot(self, ax: Any = None) -> Any:
         """Counts per limited stage with the limit line."""
         return charts.plot_wip_breaches(self, ax)
+
+    def _summary(self) -> Summary:
+        over, under = self.over, self.under
+        return summary(
+            "WipBreaches",
+            [f"{len(self.stages)} limited stages", f"{int(over.sum()):,} stage-days over"],
+            ["stage", "maximum", "minimum", "days over", "days under"],
+            [
+                (
+                    s,
+                    self.maximum[k] if self.maximum[k] >= 0 else None,
+                    self.minimum[k] if self.minimum[k] >= 0 else None,
+                    over[:, k].sum(),
+                    under[:, k].sum(),
+                )
+                for k, s in enumerate(self.stages)
+            ],
+            total=len(self.stages),
+        )
+
+    def __repr__(self) -> str:
+        return self._summary().line()
+
+    def _repr_html_(self) -> str:
+        return self._summary().html()
 
 
 def wip_breaches(log: FlowLog, *, calendar: WorkCalendar | None = None) -> WipBreaches:

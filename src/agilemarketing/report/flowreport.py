@@ -39,17 +39,16 @@ if TYPE_CHECKING:
 __all__ = ["FlowReport", "MissingGlyphWarning"]
 
 
-def _png(plt: Any, draw: Callable[[Any], Any], size: tuple[float, float]) -> bytes:
-    """One chart drawn by ``draw`` on a new figure of ``size`` inches, as PNG bytes."""
-    fig = plt.figure(figsize=size)
-    try:
-        draw(fig.add_subplot())
-        fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=100)
-        return buffer.getvalue()
-    finally:
-        plt.close(fig)
+def _png(draw: Callable[[Any], Any], size: tuple[float, float]) -> bytes:
+    """One chart drawn by ``draw`` on a new backend-less figure of ``size`` inches, as PNG."""
+    from agilemarketing.extras import figure
+
+    fig = figure(size)
+    draw(fig.add_subplot())
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    return buffer.getvalue()
 
 
 @attrs.frozen(eq=False)
@@ -270,20 +269,19 @@ class FlowReport:
     def charts(self) -> dict[str, bytes]:
         """Every chart as PNG bytes, by file stem (needs matplotlib).
 
+        Each chart is a figure of no backend, so the user's pyplot and notebook stay untouched.
         Names in scripts the default font lacks (a Japanese board's stages) use an installed
         CJK font (:mod:`agilemarketing.charts.fonts`); without one, the charts still render,
         and one :class:`MissingGlyphWarning` says what to install (not one per character).
         """
         from agilemarketing.charts.fonts import NO_FONT_FIX, missing_glyph, use_fallback_font
-        from agilemarketing.extras import pyplot
 
-        plt = pyplot()
         use_fallback_font()
         out: dict[str, bytes] = {}
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             for name, (draw, size) in self._chart_makers().items():
-                out[name] = _png(plt, draw, size)
+                out[name] = _png(draw, size)
         missing = False
         for warning in caught:
             if missing_glyph(str(warning.message)):
