@@ -979,21 +979,40 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = _answer
 
 
-if __name__ == "__main__":  # pragma: no cover - started by hand, see the README
+def _by_hand() -> None:  # pragma: no cover - started by hand, see the README
+    """Serve a seeded board (and, with ``--empty-board``, an empty one) until ``--seconds``
+    pass, printing ``export`` lines for a shell: the key, token, API URL and board short links."""
     import argparse
+    import sys
 
     from agilemarketing.testing import sample_histories
 
     parser = argparse.ArgumentParser(description="A fake Trello API on 127.0.0.1")
-    parser.add_argument("--port", type=int, default=8421)
-    parser.add_argument("--cards", type=int, default=12)
+    parser.add_argument("--port", type=int, default=8421, help="0 picks a free port")
+    parser.add_argument("--cards", type=int, default=12, help="cards on the seeded board")
+    parser.add_argument("--empty-board", metavar="NAME", help="also serve an empty board")
     parser.add_argument("--seconds", type=float, default=3600.0, help="stop after this long")
     arguments = parser.parse_args()
     fake = FakeTrello().start(arguments.port)
     board = fake.seed(sample_histories(arguments.cards))
-    print(f"fake Trello at {fake.url}, board {board}")
-    print(f"export TRELLO_KEY={fake.key} TRELLO_TOKEN={fake.token}")
+    lines = [
+        f"# fake Trello on 127.0.0.1, stopping by itself after {arguments.seconds:g} s",
+        f"export TRELLO_KEY={fake.key}",
+        f"export TRELLO_TOKEN={fake.token}",
+        f"export TRELLO_API_URL={fake.url}",
+        f"export TRELLO_BOARD={fake.boards[board]['shortLink']}",
+    ]
+    if arguments.empty_board:
+        empty = fake.add_board(arguments.empty_board)
+        lines.append(f"export TRELLO_EMPTY_BOARD={fake.boards[empty]['shortLink']}")
+    print("\n".join(lines), flush=True)
     try:
         time.sleep(arguments.seconds)
+    except KeyboardInterrupt:
+        sys.exit(0)
     finally:
         fake.stop()
+
+
+if __name__ == "__main__":  # pragma: no cover - started by hand, see the README
+    _by_hand()
