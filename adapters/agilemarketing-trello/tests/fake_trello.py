@@ -150,6 +150,9 @@ class FakeTrello:
         self.items: dict[str, dict[str, dict[str, Any]]] = {}
         self.checklists: dict[str, list[dict[str, Any]]] = {}
         self.actions: list[dict[str, Any]] = []
+        #: ids of actions the board's history does not list yet (Trello's action index lags
+        #: behind its cards): the card's own actions list them.
+        self.board_lag: set[str] = set()
         self.log: list[Logged] = []
         self.faults: list[Fault] = []
         self.secrets_in_urls = 0
@@ -722,7 +725,9 @@ class FakeTrello:
         found = []
         for action in reversed(self.actions):
             data = action["data"]
-            if board is not None and data["board"]["id"] != board:
+            if board is not None and (
+                data["board"]["id"] != board or action["id"] in self.board_lag
+            ):
                 continue
             if card is not None and data.get("card", {}).get("id") != card:
                 continue

@@ -214,3 +214,19 @@ def test_the_board_description_has_stages_and_wip_limits(
     assert [s.name for s in description.stages] == ["Backlog", "Doing", "Review", "Done"]
     assert [s.wip.maximum if s.wip else None for s in description.stages] == [None, 3, 5, None]
     assert description.done == "Done"
+
+
+def test_a_card_whose_list_is_newer_than_the_boards_history_gets_its_own_actions(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    board = fake.seed(sample_histories(4))
+    card = fake.card_by_short(board, 2)
+    fake.move_card(card["id"], fake.list_named(board, "Done"))
+    move = fake.actions[-1]
+    fake.board_lag.add(move["id"])  # the snapshot shows Done; the board's history not yet
+    record = read_state(connect(board))["MKT-2"]
+    assert record.history.status == "Done"
+    last = record.history.transitions[-1]
+    assert (last.to_status, last.observed) == ("Done", False)
+    assert last.at.isoformat().startswith(move["date"][:19])
+    assert len(fake.requests_to(r"^/1/batch$")) == 1  # the card's own actions, once

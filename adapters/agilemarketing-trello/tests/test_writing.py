@@ -147,3 +147,18 @@ def test_300_creates_stay_under_the_limiter_without_a_429(monkeypatch: pytest.Mo
         requests = len(fake.log)
         # at 100 requests per window, the run cannot be quicker than the windows it needs
         assert elapsed >= (requests // 100 - 1) * window
+
+
+def test_a_creates_result_key_is_the_key_the_card_reads_back_as(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    board = fake.seed(sample_histories(2))
+    adapter = connect(board, key_prefix="")  # keys are short links: Trello assigns them
+    result = adapter.apply(CreateItem("JIRA-7", "Webinar", status="To Do"))
+    assert result.status is ChangeStatus.APPLIED, result.error
+    card = next(c for c in fake.cards.values() if c["name"] == "Webinar")
+    record = read_state(adapter)[result.key]
+    assert record.fields["trello_id"] == card["id"]
+    assert record.fields["short_link"] == card["shortLink"]
+    again = adapter.apply(CreateItem("JIRA-7", "Webinar", status="To Do"))
+    assert (again.status, again.key) == (ChangeStatus.ALREADY_APPLIED, result.key)

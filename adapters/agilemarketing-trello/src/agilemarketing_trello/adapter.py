@@ -224,6 +224,9 @@ class TrelloAdapter(Adapter):
 
         Every change starts from a fresh snapshot of the board (nothing is cached: not the
         cards' positions, not their lists). A failed change has sent nothing to Trello.
+        A create's result carries, in ``key``, the key the card reads back as: the planned
+        key, kept in the marker at the end of the card's description (the card's id and short
+        link are its ``trello_id`` and ``short_link`` fields).
         """
         self.check_supports(change)
         try:
