@@ -162,3 +162,25 @@ def test_a_creates_result_key_is_the_key_the_card_reads_back_as(
     assert record.fields["short_link"] == card["shortLink"]
     again = adapter.apply(CreateItem("JIRA-7", "Webinar", status="To Do"))
     assert (again.status, again.key) == (ChangeStatus.ALREADY_APPLIED, result.key)
+
+
+def test_the_process_wide_limiter_keeps_a_margin_so_300_creates_get_no_429(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The server counts a request when it arrives, later than the client counted it, and by
+    a delay that varies: a limiter whose window is exactly the server's lets the 101st request
+    of a window arrive a little early. The shared limiter's window is a little longer."""
+    from agilemarketing_trello.limiter import shared_limiter
+
+    monkeypatch.setenv("TRELLO_KEY", KEY)
+    monkeypatch.setenv("TRELLO_TOKEN", TOKEN)
+    window = 0.3  # Trello's 10 s window, shrunk for the test; the counts are Trello's
+    with FakeTrello(window=window) as fake:
+        board = fake.add_board(lists=["To Do"])
+        limiter = shared_limiter(fake.url, KEY, TOKEN, window=window)
+        assert limiter.token.window > window
+        adapter = TrelloAdapter(board, {"api_url": fake.url, "limiter": limiter})
+        plan = [CreateItem(f"NEW-{i}", f"Ad variant {i}", status="To Do") for i in range(300)]
+        results = adapter.write(plan)
+        assert all(r.status is ChangeStatus.APPLIED for r in results)
+        assert fake.rejected_429 == 0
