@@ -11,9 +11,10 @@ It serves the requests the adapter makes, shaped as Trello answers them:
   ``before`` and ``since`` (action ids or dates);
 * ``GET /1/batch?urls=...`` (at most 10 routes; each answer as ``{"200": body}``);
 * ``POST /1/cards``, ``PUT /1/cards/{id}``, ``DELETE /1/cards/{id}``, ``POST /1/labels``,
-  ``POST /1/customFields``, ``PUT /1/cards/{id}/customField/{field}/item`` (numbers stored as
-  text, as Trello does), each writing the action Trello writes (``createCard``, ``updateCard``
-  with ``old``/``listBefore``/``listAfter``, ``addLabelToCard``...);
+  ``POST /1/customFields``, ``POST /1/lists``, ``PUT /1/cards/{id}/customField/{field}/item``
+  (numbers stored as text, as Trello does), each card write recording the action Trello
+  writes (``createCard``, ``updateCard`` with ``old``/``listBefore``/``listAfter``,
+  ``addLabelToCard``...);
 * authentication by the ``Authorization: OAuth oauth_consumer_key=..., oauth_token=...``
   header (401 ``invalid key`` / ``invalid token`` otherwise), and a count of requests that put
   a key or token in the URL;
@@ -764,6 +765,15 @@ class FakeTrello:
             case "DELETE", ["cards", ref]:
                 self.delete_card(self.card_of(ref)["id"])
                 return {"limits": {}}
+            case "POST", ["lists"]:
+                pos = params.get("pos", "bottom")
+                return self.lists[
+                    self.add_list(
+                        self.board_of(params["idBoard"]),
+                        params["name"],
+                        pos=None if pos in ("bottom", "top") else float(pos),
+                    )
+                ]
             case "POST", ["labels"]:
                 return self.labels[
                     self.add_label(

@@ -184,3 +184,30 @@ def test_the_process_wide_limiter_keeps_a_margin_so_300_creates_get_no_429(
         results = adapter.write(plan)
         assert all(r.status is ChangeStatus.APPLIED for r in results)
         assert fake.rejected_429 == 0
+
+
+def test_the_lists_option_makes_missing_lists_between_their_neighbours(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    board = fake.add_board("Copy", lists=["Doing"])
+    adapter = connect(board, lists="Backlog,Doing,Review,Done")
+    result = adapter.apply(CreateItem("JIRA-1", "Launch", status="Review"))
+    assert result.status is ChangeStatus.APPLIED, result.error
+    lists = sorted(
+        (x for x in fake.lists.values() if x["idBoard"] == board), key=lambda x: x["pos"]
+    )
+    assert [x["name"] for x in lists] == ["Backlog", "Doing", "Review", "Done"]
+    assert read_state(adapter)["JIRA-1"].history.status == "Review"
+    again = adapter.apply(CreateItem("JIRA-2", "Follow-up", status="Done"))
+    assert again.ok
+    assert len(fake.requests_to(r"^/1/lists$", "POST")) == 3
+
+
+def test_a_status_with_no_list_outside_the_lists_option_fails_and_says_how_to_fix(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    board = fake.add_board("Copy", lists=["To Do"])
+    result = connect(board).apply(CreateItem("JIRA-1", "Launch", status="Shipped"))
+    assert result.status is ChangeStatus.FAILED
+    assert "lists" in str(result.error)
+    assert fake.requests_to(r"^/1/(cards|lists)$", "POST") == []

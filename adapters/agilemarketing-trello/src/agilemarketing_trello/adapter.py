@@ -14,9 +14,13 @@ done_checklist Definition of Done             checklist holding the Definition o
 type_label_... type:                          label prefix naming the item's type
 blocked_label  Blocked                        label marking a card blocked
 done_list      (the last open list)           the list whose cards are done
+lists          (none)                         the lists a written board needs, in order
 ============== ============================== ===============================================
 
-(``type_label_prefix`` in full.) Timeouts and retries: ``connect_timeout`` (5 s),
+(``type_label_prefix`` in full.) ``lists`` (``"Backlog,Doing,Done"``, or a TOML array) names
+the lists, in order, that a board written to must have: before the first create or move, the
+missing ones are made, each placed between its neighbours of that order (a board mirrored from
+another tool starts empty). Timeouts and retries: ``connect_timeout`` (5 s),
 ``read_timeout`` (30 s), ``retries`` (4), ``backoff`` (0.5 s).
 """
 
@@ -123,7 +127,7 @@ class TrelloAdapter(Adapter):
         {
             "api_url", "key_env", "token_env", "connect_timeout", "read_timeout", "retries",
             "backoff", "limiter", "sleep", "done_list", "key_prefix", "points_field",
-            "done_checklist", "type_label_prefix", "blocked_label",
+            "done_checklist", "type_label_prefix", "blocked_label", "lists",
         }
     )  # fmt: skip
 
@@ -141,6 +145,7 @@ class TrelloAdapter(Adapter):
         self.api_url = self.option("api_url", DEFAULT_API_URL)
         self.key_env = self.option("key_env", "TRELLO_KEY")
         self.token_env = self.option("token_env", "TRELLO_TOKEN")
+        self.list_order = _names(self.options.get("lists"))
         self._client: TrelloClient | None = None
 
     # -- the client ---------------------------------------------------------------------------
@@ -252,6 +257,8 @@ class TrelloAdapter(Adapter):
     def _plan_request(self, change: AnyChange, index: BoardIndex, change_id: str) -> Any:
         """Check everything the change needs (lists, fields) and return the function that
         sends it: nothing is sent before the whole change is known to fit."""
+        if isinstance(change, CreateItem | MoveStatus) and self._missing_lists(index):
+            index = self._make_lists(index)
         match change:
             case CreateItem():
                 list_id = self._list_for(change.status, index)
@@ -268,6 +275,27 @@ class TrelloAdapter(Adapter):
                 pos = self._pos_for(change, index)
                 return lambda: self.client.put(f"/cards/{card.id}", {"pos": pos})
 
+    def _missing_lists(self, index: BoardIndex) -> list[str]:
+        return [name for name in self.list_order if index.list_for_status(name) is None]
+
+    def _make_lists(self, index: BoardIndex) -> BoardIndex:
+        """Make the lists of the ``lists`` option the board lacks, each between its neighbours
+        of that order; the board's snapshot afterwards."""
+        for name in self._missing_lists(index):
+            at = self.list_order.index(name)
+            pos = {x.id: x.pos for x in index.open_lists}
+            before = [index.list_for_status(n) for n in self.list_order[:at]]
+            after = [index.list_for_status(n) for n in self.list_order[at + 1 :]]
+            low = next((pos[i] for i in reversed(before) if i is not None), None)
+            high = next((pos[i] for i in after if i is not None), None)
+            if low is None and high is None:
+                low = max(pos.values(), default=None)
+            self.client.post(
+                "/lists", {"name": name, "idBoard": index.board.id, "pos": pos_between(low, high)}
+            )
+            index = self._index()
+        return index
+
     def _list_for(self, status: str, index: BoardIndex) -> str:
         if not status:
             if not index.open_lists:
@@ -277,7 +305,12 @@ class TrelloAdapter(Adapter):
         if list_id is None:
             names = ", ".join(index.status_of_list(x.id) for x in index.open_lists)
             raise NotFound(
-                "list", status, where=self.url, fix=f"use one of the board's lists ({names})"
+                "list",
+                status,
+                where=self.url,
+                fix=f"use one of the board's lists ({names}), map the status onto one "
+                "(status_map in the sync configuration), or name it in the option lists "
+                "to have it made",
             )
         return list_id
 
@@ -439,6 +472,18 @@ class TrelloAdapter(Adapter):
         if moscow:
             names.append(str(moscow))
         return [*self._label_ids(names, index), *keep]
+
+
+def _names(value: object) -> tuple[str, ...]:
+    """The list names of the ``lists`` option: a comma-separated text or a sequence.
+
+    >>> _names("Backlog, Doing,Done"), _names(["To Do", "Done"]), _names(None)
+    (('Backlog', 'Doing', 'Done'), ('To Do', 'Done'), ())
+    """
+    if value is None:
+        return ()
+    items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+    return tuple(name for item in items if (name := str(item).strip()))
 
 
 class _Id(msgspec.Struct):
