@@ -211,3 +211,14 @@ def test_a_status_with_no_list_outside_the_lists_option_fails_and_says_how_to_fi
     assert result.status is ChangeStatus.FAILED
     assert "lists" in str(result.error)
     assert fake.requests_to(r"^/1/(cards|lists)$", "POST") == []
+
+
+def test_a_card_made_by_hand_never_takes_the_key_a_created_card_keeps(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    board = fake.add_board(lists=["To Do"])
+    adapter = connect(board)
+    assert adapter.apply(CreateItem("MKT-2", "Planned", status="To Do")).ok  # card number 1
+    by_hand = fake.create_card(board, fake.list_named(board, "To Do"), "By hand", id_short=2)
+    keys = {r.history.summary: r.key for r in read_state(adapter).values()}
+    assert keys == {"Planned": "MKT-2", "By hand": by_hand["shortLink"]}
