@@ -506,7 +506,10 @@ class FakeTrello:
             card["idBoard"],
         )
 
-    def move_off_board(self, card_id: str, target_board: str) -> None:
+    def move_off_board(self, card_id: str, target_board: str, list_id: str | None = None) -> None:
+        """Move a card to another board (into ``list_id`` of it, when given), recording the
+        ``moveCardFromBoard`` action on the board it leaves and, with a list, the
+        ``moveCardToBoard`` action on the board it joins, as Trello does."""
         card = self.cards[card_id]
         source = card["idBoard"]
         self._record(
@@ -520,6 +523,18 @@ class FakeTrello:
             source,
         )
         card["idBoard"] = target_board
+        if list_id is not None:
+            card["idList"] = list_id
+            self._record(
+                "moveCardToBoard",
+                self.now(),
+                {
+                    "card": self._card_ref(card),
+                    "boardSource": {"id": source},
+                    "list": self._list_ref(list_id),
+                },
+                target_board,
+            )
 
     def rename_list(self, list_id: str, name: str) -> None:
         self.lists[list_id]["name"] = name

@@ -230,3 +230,25 @@ def test_a_card_whose_list_is_newer_than_the_boards_history_gets_its_own_actions
     assert (last.to_status, last.observed) == ("Done", False)
     assert last.at.isoformat().startswith(move["date"][:19])
     assert len(fake.requests_to(r"^/1/batch$")) == 1  # the card's own actions, once
+
+
+def test_a_card_moved_in_from_another_board_starts_in_the_list_it_arrived_in(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    board = fake.seed(sample_histories(2))
+    other = fake.add_board("Elsewhere", ["Inbox", "Drafting"])
+    card = fake.create_card(other, fake.list_named(other, "Inbox"), "Guest post")
+    fake.move_card(card["id"], fake.list_named(other, "Drafting"))
+    adapter = connect(board)
+    first = adapter.read()
+    list(first)
+    fake.move_off_board(card["id"], board, fake.list_named(board, "In Progress"))
+    arrival = fake.actions[-1]
+    changed = {r.history.summary: r for r in adapter.read(first.cursor)}
+    assert list(changed) == ["Guest post"]
+    history = changed["Guest post"].history
+    assert history.status == "In Progress"
+    assert [(t.from_status, t.to_status) for t in history.transitions] == [(None, "In Progress")]
+    assert history.transitions[0].at.isoformat().startswith(arrival["date"][:19])
+    again = {r.history.summary: r for r in adapter.read()}["Guest post"]
+    assert again.history.transitions == history.transitions
