@@ -72,8 +72,13 @@ def test_sync_twice_then_report_with_the_boards_lists_as_stages(
     report = cli("report", f"mirror:{team}", "--out", str(out), "--trials", "100")
     assert report.exit_code == ExitCode.OK, report.output
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
-    stages = [s["name"] for s in metrics["workflow"]["stages"]]
-    assert stages == ["To Do", "In Progress", "Review", "Done"]
+    stages = [(s["name"], s["wip_min"], s["wip_max"]) for s in metrics["workflow"]["stages"]]
+    assert stages == [
+        ("To Do", None, None),
+        ("In Progress", None, 3),  # the list "In Progress [3]"
+        ("Review", 1, 2),  # "Review [1-2]"
+        ("Done", None, None),
+    ]
     assert metrics["summary"]["items"] == 8
     assert (out / "report.html").is_file()
 

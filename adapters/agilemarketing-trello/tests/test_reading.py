@@ -212,8 +212,15 @@ def test_the_board_description_has_stages_and_wip_limits(
     fake.lists[limited]["softLimit"] = "5"
     description = connect(board).board()
     assert [s.name for s in description.stages] == ["Backlog", "Doing", "Review", "Done"]
-    assert [s.wip.maximum if s.wip else None for s in description.stages] == [None, 3, 5, None]
-    assert description.done == "Done"
+    assert [(s.wip_min, s.wip_max) for s in description.stages] == [
+        (None, None),
+        (None, 3),
+        (None, 5),  # Trello's own list limit wins over the name's [1-2]
+        (None, None),
+    ]
+    assert description.workflow().done == "Done"
+    assert description.cycles == ()
+    assert description.estimation_field == "Points"
 
 
 def test_a_card_whose_list_is_newer_than_the_boards_history_gets_its_own_actions(

@@ -39,6 +39,7 @@ from agilemarketing.adapter import (
     CORE_FIELDS,
     Adapter,
     AnyChange,
+    BoardDescription,
     Capabilities,
     ChangeResult,
     ChangeStatus,
@@ -60,7 +61,7 @@ from agilemarketing_trello.limiter import RateLimiter
 from agilemarketing_trello.models import Card, decode_card
 from agilemarketing_trello.ranks import POS_STEP, pos_between
 from agilemarketing_trello.reading import BoardReader, epoch_ms, from_epoch_ms
-from agilemarketing_trello.stages import BoardDescription, describe_board
+from agilemarketing_trello.stages import describe_board
 from agilemarketing_trello.translate import (
     BoardIndex,
     Conventions,
@@ -120,7 +121,12 @@ class TrelloAdapter(Adapter):
 
     name: ClassVar[str] = "trello"
     capabilities: ClassVar[Capabilities] = Capabilities(
-        read=True, incremental_read=True, write=True, rank=True, history=HistoryFidelity.EXACT
+        read=True,
+        incremental_read=True,
+        write=True,
+        rank=True,
+        history=HistoryFidelity.EXACT,
+        board=True,
     )
 
     known_options: ClassVar[frozenset[str] | None] = frozenset(
@@ -205,9 +211,13 @@ class TrelloAdapter(Adapter):
         records = sorted(changes.records, key=rank_order)
         return ReadResult(iter(records), cursor, complete=False, removed=changes.removed)
 
-    def board(self) -> BoardDescription:  # type: ignore[override]  # the core's type: issue 13
-        """The board's stages (open lists in order) with their WIP limits."""
-        return describe_board(self._reader().snapshot(), done_list=self.conventions.done_list)
+    def board(self) -> BoardDescription:
+        """The board's stages (open lists in order) with their WIP limits; no cycles."""
+        return describe_board(
+            self._reader().snapshot(),
+            done_list=self.conventions.done_list,
+            points_field=self.conventions.points_field,
+        )
 
     def _cursor(self, action_id: str, at: datetime | None) -> Cursor:
         return Cursor(f"trello:{self.location}:{action_id}:{epoch_ms(at) if at else 0}")
