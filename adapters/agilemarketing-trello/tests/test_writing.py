@@ -71,15 +71,32 @@ def test_an_unknown_status_or_field_fails_and_sends_nothing(
     assert [e for e in fake.log if e.method != "GET"] == writes_before
 
 
-def test_a_rerank_puts_pos_between_the_neighbours(fake: FakeTrello, connect: Connect) -> None:
-    board = fake.seed(sample_histories(6))
+def test_a_rerank_puts_pos_between_the_neighbours_in_its_list(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    board = fake.seed(sample_histories(9))  # To Do holds MKT-1, MKT-5, MKT-9, in that order
     adapter = connect(board)
     cards = {c["idShort"]: c for c in fake.cards.values()}
-    low, high = cards[1]["pos"], cards[2]["pos"]
-    assert adapter.apply(Rerank("MKT-5", before="MKT-2")).status is ChangeStatus.APPLIED
-    assert cards[5]["pos"] == (low + high) / 2
+    low, high = cards[1]["pos"], cards[5]["pos"]
+    assert adapter.apply(Rerank("MKT-9", before="MKT-5")).status is ChangeStatus.APPLIED
+    assert cards[9]["pos"] == (low + high) / 2
     put = fake.requests_to(r"^/1/cards/", "PUT")[-1]
-    assert put.path == f"/1/cards/{cards[5]['id']}"
+    assert put.path == f"/1/cards/{cards[9]['id']}"
+
+
+def test_a_rerank_next_to_a_card_of_another_list_is_a_conflict_and_sends_nothing(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    from agilemarketing.errors import ChangeConflict
+
+    board = fake.seed(sample_histories(6))
+    adapter = connect(board)
+    assert adapter.capabilities.rank_scope == "status"
+    for change in (Rerank("MKT-5", before="MKT-2"), Rerank("MKT-1", before="MKT-2")):
+        result = adapter.apply(change)
+        assert result.status is ChangeStatus.FAILED
+        assert isinstance(result.error, ChangeConflict)
+    assert fake.requests_to(r"^/1/cards/", "PUT") == []
 
 
 def test_a_create_whose_answer_was_lost_exists_once(fake: FakeTrello, connect: Connect) -> None:

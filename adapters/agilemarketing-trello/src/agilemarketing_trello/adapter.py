@@ -48,13 +48,20 @@ from agilemarketing.adapter import (
     HistoryFidelity,
     ItemRecord,
     MoveStatus,
+    RankScope,
     ReadResult,
     Rerank,
     UpdateFields,
     apply_change,
     rank_order,
 )
-from agilemarketing.errors import AgileMarketingError, InvalidCursor, InvalidValue, NotFound
+from agilemarketing.errors import (
+    AgileMarketingError,
+    ChangeConflict,
+    InvalidCursor,
+    InvalidValue,
+    NotFound,
+)
 from agilemarketing_trello.client import DEFAULT_API_URL, TrelloClient
 from agilemarketing_trello.errors import TrelloRemoteError
 from agilemarketing_trello.limiter import RateLimiter
@@ -100,8 +107,9 @@ def _utcnow() -> datetime:
 class _Records:
     """A board snapshot as records, translated when asked for (for ``apply_change``)."""
 
-    def __init__(self, index: BoardIndex) -> None:
+    def __init__(self, index: BoardIndex, list_id: str | None = None) -> None:
         self._index = index
+        self._list_id = list_id  # only this list's cards in values() (a list's own order)
         self._cache: dict[str, ItemRecord] = {}
 
     def get(self, key: str, /) -> ItemRecord | None:
@@ -113,7 +121,12 @@ class _Records:
         return self._cache[key]
 
     def values(self) -> list[ItemRecord]:
-        return [r for k in self._index.cards if (r := self.get(k)) is not None]
+        keys = [
+            key
+            for key, card in self._index.cards.items()
+            if self._list_id is None or card.id_list == self._list_id
+        ]
+        return [r for k in keys if (r := self.get(k)) is not None]
 
 
 class TrelloAdapter(Adapter):
@@ -127,6 +140,7 @@ class TrelloAdapter(Adapter):
         rank=True,
         history=HistoryFidelity.EXACT,
         board=True,
+        rank_scope=RankScope.STATUS,
     )
 
     known_options: ClassVar[frozenset[str] | None] = frozenset(
@@ -255,6 +269,10 @@ class TrelloAdapter(Adapter):
                 return resumed
         records = _Records(index)
         try:
+            if isinstance(planned, Rerank):
+                self._check_same_list(planned, index)
+                card = index.cards.get(planned.key)
+                records = _Records(index, card.id_list if card is not None else None)
             target = apply_change(planned, records, now=_utcnow(), where=self.url)
             if target is None:
                 return ChangeResult(change, ChangeStatus.ALREADY_APPLIED)
@@ -324,8 +342,22 @@ class TrelloAdapter(Adapter):
             )
         return list_id
 
+    def _check_same_list(self, change: Rerank, index: BoardIndex) -> None:
+        """Trello orders each list by itself (the rank scope is the status): a neighbour in
+        another list is a conflict, even when the order already holds."""
+        card, neighbour = index.cards.get(change.key), index.cards.get(change.neighbour)
+        if card is not None and neighbour is not None and neighbour.id_list != card.id_list:
+            raise ChangeConflict(
+                change.key,
+                expected=f"a neighbour in list {index.status_of_list(card.id_list)!r}",
+                found=f"{change.neighbour} in list {index.status_of_list(neighbour.id_list)!r}",
+                where=f"{self.url}, card {change.key}",
+            )
+
     def _pos_for(self, change: Rerank, index: BoardIndex) -> float:
-        ordered = sorted(_Records(index).values(), key=rank_order)
+        """A ``pos`` between the neighbours within the card's list (Trello orders each list
+        by itself: the rank scope is the status); a neighbour in another list is a conflict."""
+        ordered = sorted(_Records(index, index.cards[change.key].id_list).values(), key=rank_order)
         others = [r for r in ordered if r.key != change.key]
         at = [r.key for r in others].index(change.neighbour) + (change.after is not None)
         low = index.cards[others[at - 1].key].pos if at > 0 else None
