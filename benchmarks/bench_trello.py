@@ -58,13 +58,25 @@ def board_histories(cards: int, actions: int) -> list[ItemHistory]:
     return histories
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--no-creates", action="store_true")
-    args = parser.parse_args()
-    cards, actions = (200, 1500) if args.quick else (2000, 15000)
-    os.environ["TRELLO_KEY"], os.environ["TRELLO_TOKEN"] = KEY, TOKEN
+Row = tuple[str, int, int, float]
+
+
+def table(rows: list[Row], creates: str | None) -> str:
+    """The measurements as a Markdown table: requests against the lower bound, wall time."""
+    lines = [
+        "| measure | requests | lower bound | over the bound | wall time |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, requests, bound, seconds in rows:
+        lines.append(f"| {name} | {requests} | {bound} | +{requests - bound} | {seconds:.2f} s |")
+    if creates:
+        lines.append(creates)
+    return "\n".join(lines)
+
+
+def reads(cards: int, actions: int) -> list[Row]:
+    """Requests of a full read and of incremental reads with 0 and 50 changed cards."""
+    rows: list[Row] = []
     unlimited = RateLimiter(SlidingWindow(10**9, 1.0), SlidingWindow(10**9, 1.0))
     with FakeTrello(token_limit=10**9, key_limit=10**9) as fake:
         board = fake.seed(board_histories(cards, actions))
@@ -74,45 +86,59 @@ def main() -> int:
         started = time.perf_counter()
         first = adapter.read()
         records = list(first)
-        full = len(fake.log)
-        print(
-            f"full read: {len(records)} cards, {len(fake.actions)} actions, {full} requests "
-            f"(lower bound {1 + math.ceil(len(fake.actions) / 1000)}), "
-            f"{time.perf_counter() - started:.2f} s"
-        )
-        before = len(fake.log)
+        bound = 1 + math.ceil(len(fake.actions) / 1000)
+        name = f"full read ({len(records)} cards, {len(fake.actions)} actions)"
+        rows.append((name, len(fake.log), bound, time.perf_counter() - started))
+        before, started = len(fake.log), time.perf_counter()
         assert list(adapter.read(first.cursor)) == []
-        print(f"incremental, 0 changed: {len(fake.log) - before} requests (lower bound 1)")
+        rows.append(
+            ("incremental, 0 changed", len(fake.log) - before, 1, time.perf_counter() - started)
+        )
         done = fake.list_named(board, "Done")
         review = fake.list_named(board, "Review")
         for n in range(1, 51):
             card = fake.card_by_short(board, n)
             fake.move_card(card["id"], review if card["idList"] == done else done)
-        before = len(fake.log)
-        started = time.perf_counter()
+        before, started = len(fake.log), time.perf_counter()
         changed = list(adapter.read(first.cursor))
-        print(
-            f"incremental, {len(changed)} changed: {len(fake.log) - before} requests "
-            f"(lower bound {2 + math.ceil(50 / 10)}), {time.perf_counter() - started:.2f} s"
+        # the changes page, the snapshot, and one batch request per 10 changed cards
+        bound = 2 + math.ceil(len(changed) / 10)
+        elapsed = time.perf_counter() - started
+        rows.append(
+            (f"incremental, {len(changed)} changed", len(fake.log) - before, bound, elapsed)
         )
-    if args.no_creates:
-        return 0
-    creates = 30 if args.quick else 300
+    return rows
+
+
+def creates(count: int) -> str:
+    """The wall time of ``count`` creates at Trello's real rate, against the rate's floor."""
     with FakeTrello() as fake:  # Trello's own limits: 100 / 10 s per token, 300 per key
         board = fake.add_board(lists=list(STATUSES))
         adapter = TrelloAdapter(board, {"api_url": fake.url, "key_prefix": "MKT"})
         started = time.perf_counter()
         results = adapter.write(
-            [CreateItem(f"NEW-{i}", f"Ad {i}", status="To Do") for i in range(creates)]
+            [CreateItem(f"NEW-{i}", f"Ad {i}", status="To Do") for i in range(count)]
         )
         elapsed = time.perf_counter() - started
         requests = len(fake.log)
         floor = max(0, math.ceil(requests / 100) - 1) * 10
-        print(
-            f"{creates} creates: {requests} requests in {elapsed:.1f} s at the limiter's rate "
-            f"(floor {floor} s), {fake.rejected_429} answered 429, "
-            f"{sum(r.ok for r in results)} applied"
+        return (
+            f"| {count} creates ({sum(r.ok for r in results)} applied, {fake.rejected_429} "
+            f"answered 429) | {requests} | - | - | {elapsed:.1f} s "
+            f"(floor {floor} s, x{elapsed / floor if floor else 0:.2f}) |"
         )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--no-creates", action="store_true")
+    args = parser.parse_args()
+    cards, actions = (200, 1500) if args.quick else (2000, 15000)
+    os.environ["TRELLO_KEY"], os.environ["TRELLO_TOKEN"] = KEY, TOKEN
+    rows = reads(cards, actions)
+    made = None if args.no_creates else creates(30 if args.quick else 300)
+    print(table(rows, made))
     return 0
 
 

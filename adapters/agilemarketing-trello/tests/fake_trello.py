@@ -11,9 +11,10 @@ It serves the requests the adapter makes, shaped as Trello answers them:
   ``before`` and ``since`` (action ids or dates);
 * ``GET /1/batch?urls=...`` (at most 10 routes; each answer as ``{"200": body}``);
 * ``POST /1/cards``, ``PUT /1/cards/{id}``, ``DELETE /1/cards/{id}``, ``POST /1/labels``,
-  ``POST /1/customFields``, ``PUT /1/cards/{id}/customField/{field}/item`` (numbers stored as
-  text, as Trello does), each writing the action Trello writes (``createCard``, ``updateCard``
-  with ``old``/``listBefore``/``listAfter``, ``addLabelToCard``...);
+  ``POST /1/customFields``, ``POST /1/lists``, ``PUT /1/cards/{id}/customField/{field}/item``
+  (numbers stored as text, as Trello does), each card write recording the action Trello
+  writes (``createCard``, ``updateCard`` with ``old``/``listBefore``/``listAfter``,
+  ``addLabelToCard``...);
 * authentication by the ``Authorization: OAuth oauth_consumer_key=..., oauth_token=...``
   header (401 ``invalid key`` / ``invalid token`` otherwise), and a count of requests that put
   a key or token in the URL;
@@ -150,6 +151,9 @@ class FakeTrello:
         self.items: dict[str, dict[str, dict[str, Any]]] = {}
         self.checklists: dict[str, list[dict[str, Any]]] = {}
         self.actions: list[dict[str, Any]] = []
+        #: ids of actions the board's history does not list yet (Trello's action index lags
+        #: behind its cards): the card's own actions list them.
+        self.board_lag: set[str] = set()
         self.log: list[Logged] = []
         self.faults: list[Fault] = []
         self.secrets_in_urls = 0
@@ -502,7 +506,10 @@ class FakeTrello:
             card["idBoard"],
         )
 
-    def move_off_board(self, card_id: str, target_board: str) -> None:
+    def move_off_board(self, card_id: str, target_board: str, list_id: str | None = None) -> None:
+        """Move a card to another board (into ``list_id`` of it, when given), recording the
+        ``moveCardFromBoard`` action on the board it leaves and, with a list, the
+        ``moveCardToBoard`` action on the board it joins, as Trello does."""
         card = self.cards[card_id]
         source = card["idBoard"]
         self._record(
@@ -516,6 +523,18 @@ class FakeTrello:
             source,
         )
         card["idBoard"] = target_board
+        if list_id is not None:
+            card["idList"] = list_id
+            self._record(
+                "moveCardToBoard",
+                self.now(),
+                {
+                    "card": self._card_ref(card),
+                    "boardSource": {"id": source},
+                    "list": self._list_ref(list_id),
+                },
+                target_board,
+            )
 
     def rename_list(self, list_id: str, name: str) -> None:
         self.lists[list_id]["name"] = name
@@ -722,7 +741,9 @@ class FakeTrello:
         found = []
         for action in reversed(self.actions):
             data = action["data"]
-            if board is not None and data["board"]["id"] != board:
+            if board is not None and (
+                data["board"]["id"] != board or action["id"] in self.board_lag
+            ):
                 continue
             if card is not None and data.get("card", {}).get("id") != card:
                 continue
@@ -759,6 +780,15 @@ class FakeTrello:
             case "DELETE", ["cards", ref]:
                 self.delete_card(self.card_of(ref)["id"])
                 return {"limits": {}}
+            case "POST", ["lists"]:
+                pos = params.get("pos", "bottom")
+                return self.lists[
+                    self.add_list(
+                        self.board_of(params["idBoard"]),
+                        params["name"],
+                        pos=None if pos in ("bottom", "top") else float(pos),
+                    )
+                ]
             case "POST", ["labels"]:
                 return self.labels[
                     self.add_label(
@@ -979,21 +1009,40 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = _answer
 
 
-if __name__ == "__main__":  # pragma: no cover - started by hand, see the README
+def _by_hand() -> None:  # pragma: no cover - started by hand, see the README
+    """Serve a seeded board (and, with ``--empty-board``, an empty one) until ``--seconds``
+    pass, printing ``export`` lines for a shell: the key, token, API URL and board short links."""
     import argparse
+    import sys
 
     from agilemarketing.testing import sample_histories
 
     parser = argparse.ArgumentParser(description="A fake Trello API on 127.0.0.1")
-    parser.add_argument("--port", type=int, default=8421)
-    parser.add_argument("--cards", type=int, default=12)
+    parser.add_argument("--port", type=int, default=8421, help="0 picks a free port")
+    parser.add_argument("--cards", type=int, default=12, help="cards on the seeded board")
+    parser.add_argument("--empty-board", metavar="NAME", help="also serve an empty board")
     parser.add_argument("--seconds", type=float, default=3600.0, help="stop after this long")
     arguments = parser.parse_args()
     fake = FakeTrello().start(arguments.port)
     board = fake.seed(sample_histories(arguments.cards))
-    print(f"fake Trello at {fake.url}, board {board}")
-    print(f"export TRELLO_KEY={fake.key} TRELLO_TOKEN={fake.token}")
+    lines = [
+        f"# fake Trello on 127.0.0.1, stopping by itself after {arguments.seconds:g} s",
+        f"export TRELLO_KEY={fake.key}",
+        f"export TRELLO_TOKEN={fake.token}",
+        f"export TRELLO_API_URL={fake.url}",
+        f"export TRELLO_BOARD={fake.boards[board]['shortLink']}",
+    ]
+    if arguments.empty_board:
+        empty = fake.add_board(arguments.empty_board)
+        lines.append(f"export TRELLO_EMPTY_BOARD={fake.boards[empty]['shortLink']}")
+    print("\n".join(lines), flush=True)
     try:
         time.sleep(arguments.seconds)
+    except KeyboardInterrupt:
+        sys.exit(0)
     finally:
         fake.stop()
+
+
+if __name__ == "__main__":  # pragma: no cover - started by hand, see the README
+    _by_hand()

@@ -212,5 +212,50 @@ def test_the_board_description_has_stages_and_wip_limits(
     fake.lists[limited]["softLimit"] = "5"
     description = connect(board).board()
     assert [s.name for s in description.stages] == ["Backlog", "Doing", "Review", "Done"]
-    assert [s.wip.maximum if s.wip else None for s in description.stages] == [None, 3, 5, None]
-    assert description.done == "Done"
+    assert [(s.wip_min, s.wip_max) for s in description.stages] == [
+        (None, None),
+        (None, 3),
+        (None, 5),  # Trello's own list limit wins over the name's [1-2]
+        (None, None),
+    ]
+    assert description.workflow().done == "Done"
+    assert description.cycles == ()
+    assert description.estimation_field == "Points"
+
+
+def test_a_card_whose_list_is_newer_than_the_boards_history_gets_its_own_actions(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    board = fake.seed(sample_histories(4))
+    card = fake.card_by_short(board, 2)
+    fake.move_card(card["id"], fake.list_named(board, "Done"))
+    move = fake.actions[-1]
+    fake.board_lag.add(move["id"])  # the snapshot shows Done; the board's history not yet
+    record = read_state(connect(board))["MKT-2"]
+    assert record.history.status == "Done"
+    last = record.history.transitions[-1]
+    assert (last.to_status, last.observed) == ("Done", False)
+    assert last.at.isoformat().startswith(move["date"][:19])
+    assert len(fake.requests_to(r"^/1/batch$")) == 1  # the card's own actions, once
+
+
+def test_a_card_moved_in_from_another_board_starts_in_the_list_it_arrived_in(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    board = fake.seed(sample_histories(2))
+    other = fake.add_board("Elsewhere", ["Inbox", "Drafting"])
+    card = fake.create_card(other, fake.list_named(other, "Inbox"), "Guest post")
+    fake.move_card(card["id"], fake.list_named(other, "Drafting"))
+    adapter = connect(board)
+    first = adapter.read()
+    list(first)
+    fake.move_off_board(card["id"], board, fake.list_named(board, "In Progress"))
+    arrival = fake.actions[-1]
+    changed = {r.history.summary: r for r in adapter.read(first.cursor)}
+    assert list(changed) == ["Guest post"]
+    history = changed["Guest post"].history
+    assert history.status == "In Progress"
+    assert [(t.from_status, t.to_status) for t in history.transitions] == [(None, "In Progress")]
+    assert history.transitions[0].at.isoformat().startswith(arrival["date"][:19])
+    again = {r.history.summary: r for r in adapter.read()}["Guest post"]
+    assert again.history.transitions == history.transitions

@@ -6,13 +6,11 @@ through Trello's REST API (``trello:<board>``), or read from an "Export as JSON"
 from agilemarketing_trello.adapter import TrelloAdapter
 from agilemarketing_trello.client import TrelloClient
 from agilemarketing_trello.export import TrelloJsonAdapter
-from agilemarketing_trello.stages import BoardDescription, Stage, WipLimit, describe_board
+from agilemarketing_trello.stages import WipLimit, describe_board
 from agilemarketing_trello.translate import Conventions
 
 __all__ = [
-    "BoardDescription",
     "Conventions",
-    "Stage",
     "TrelloAdapter",
     "TrelloClient",
     "TrelloJsonAdapter",

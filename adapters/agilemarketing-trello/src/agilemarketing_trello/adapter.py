@@ -14,9 +14,13 @@ done_checklist Definition of Done             checklist holding the Definition o
 type_label_... type:                          label prefix naming the item's type
 blocked_label  Blocked                        label marking a card blocked
 done_list      (the last open list)           the list whose cards are done
+lists          (none)                         the lists a written board needs, in order
 ============== ============================== ===============================================
 
-(``type_label_prefix`` in full.) Timeouts and retries: ``connect_timeout`` (5 s),
+(``type_label_prefix`` in full.) ``lists`` (``"Backlog,Doing,Done"``, or a TOML array) names
+the lists, in order, that a board written to must have: before the first create or move, the
+missing ones are made, each placed between its neighbours of that order (a board mirrored from
+another tool starts empty). Timeouts and retries: ``connect_timeout`` (5 s),
 ``read_timeout`` (30 s), ``retries`` (4), ``backoff`` (0.5 s).
 """
 
@@ -35,6 +39,7 @@ from agilemarketing.adapter import (
     CORE_FIELDS,
     Adapter,
     AnyChange,
+    BoardDescription,
     Capabilities,
     ChangeResult,
     ChangeStatus,
@@ -43,20 +48,27 @@ from agilemarketing.adapter import (
     HistoryFidelity,
     ItemRecord,
     MoveStatus,
+    RankScope,
     ReadResult,
     Rerank,
     UpdateFields,
     apply_change,
     rank_order,
 )
-from agilemarketing.errors import AgileMarketingError, InvalidCursor, InvalidValue, NotFound
+from agilemarketing.errors import (
+    AgileMarketingError,
+    ChangeConflict,
+    InvalidCursor,
+    InvalidValue,
+    NotFound,
+)
 from agilemarketing_trello.client import DEFAULT_API_URL, TrelloClient
 from agilemarketing_trello.errors import TrelloRemoteError
 from agilemarketing_trello.limiter import RateLimiter
 from agilemarketing_trello.models import Card, decode_card
 from agilemarketing_trello.ranks import POS_STEP, pos_between
 from agilemarketing_trello.reading import BoardReader, epoch_ms, from_epoch_ms
-from agilemarketing_trello.stages import BoardDescription, describe_board
+from agilemarketing_trello.stages import describe_board
 from agilemarketing_trello.translate import (
     BoardIndex,
     Conventions,
@@ -95,8 +107,9 @@ def _utcnow() -> datetime:
 class _Records:
     """A board snapshot as records, translated when asked for (for ``apply_change``)."""
 
-    def __init__(self, index: BoardIndex) -> None:
+    def __init__(self, index: BoardIndex, list_id: str | None = None) -> None:
         self._index = index
+        self._list_id = list_id  # only this list's cards in values() (a list's own order)
         self._cache: dict[str, ItemRecord] = {}
 
     def get(self, key: str, /) -> ItemRecord | None:
@@ -108,7 +121,12 @@ class _Records:
         return self._cache[key]
 
     def values(self) -> list[ItemRecord]:
-        return [r for k in self._index.cards if (r := self.get(k)) is not None]
+        keys = [
+            key
+            for key, card in self._index.cards.items()
+            if self._list_id is None or card.id_list == self._list_id
+        ]
+        return [r for k in keys if (r := self.get(k)) is not None]
 
 
 class TrelloAdapter(Adapter):
@@ -116,14 +134,20 @@ class TrelloAdapter(Adapter):
 
     name: ClassVar[str] = "trello"
     capabilities: ClassVar[Capabilities] = Capabilities(
-        read=True, incremental_read=True, write=True, rank=True, history=HistoryFidelity.EXACT
+        read=True,
+        incremental_read=True,
+        write=True,
+        rank=True,
+        history=HistoryFidelity.EXACT,
+        board=True,
+        rank_scope=RankScope.STATUS,
     )
 
     known_options: ClassVar[frozenset[str] | None] = frozenset(
         {
             "api_url", "key_env", "token_env", "connect_timeout", "read_timeout", "retries",
             "backoff", "limiter", "sleep", "done_list", "key_prefix", "points_field",
-            "done_checklist", "type_label_prefix", "blocked_label",
+            "done_checklist", "type_label_prefix", "blocked_label", "lists",
         }
     )  # fmt: skip
 
@@ -141,6 +165,7 @@ class TrelloAdapter(Adapter):
         self.api_url = self.option("api_url", DEFAULT_API_URL)
         self.key_env = self.option("key_env", "TRELLO_KEY")
         self.token_env = self.option("token_env", "TRELLO_TOKEN")
+        self.list_order = _names(self.options.get("lists"))
         self._client: TrelloClient | None = None
 
     # -- the client ---------------------------------------------------------------------------
@@ -200,9 +225,13 @@ class TrelloAdapter(Adapter):
         records = sorted(changes.records, key=rank_order)
         return ReadResult(iter(records), cursor, complete=False, removed=changes.removed)
 
-    def board(self) -> BoardDescription:  # type: ignore[override]  # the core's type: issue 13
-        """The board's stages (open lists in order) with their WIP limits."""
-        return describe_board(self._reader().snapshot(), done_list=self.conventions.done_list)
+    def board(self) -> BoardDescription:
+        """The board's stages (open lists in order) with their WIP limits; no cycles."""
+        return describe_board(
+            self._reader().snapshot(),
+            done_list=self.conventions.done_list,
+            points_field=self.conventions.points_field,
+        )
 
     def _cursor(self, action_id: str, at: datetime | None) -> Cursor:
         return Cursor(f"trello:{self.location}:{action_id}:{epoch_ms(at) if at else 0}")
@@ -224,6 +253,9 @@ class TrelloAdapter(Adapter):
 
         Every change starts from a fresh snapshot of the board (nothing is cached: not the
         cards' positions, not their lists). A failed change has sent nothing to Trello.
+        A create's result carries, in ``key``, the key the card reads back as: the planned
+        key, kept in the marker at the end of the card's description (the card's id and short
+        link are its ``trello_id`` and ``short_link`` fields).
         """
         self.check_supports(change)
         try:
@@ -237,6 +269,10 @@ class TrelloAdapter(Adapter):
                 return resumed
         records = _Records(index)
         try:
+            if isinstance(planned, Rerank):
+                self._check_same_list(planned, index)
+                card = index.cards.get(planned.key)
+                records = _Records(index, card.id_list if card is not None else None)
             target = apply_change(planned, records, now=_utcnow(), where=self.url)
             if target is None:
                 return ChangeResult(change, ChangeStatus.ALREADY_APPLIED)
@@ -249,6 +285,8 @@ class TrelloAdapter(Adapter):
     def _plan_request(self, change: AnyChange, index: BoardIndex, change_id: str) -> Any:
         """Check everything the change needs (lists, fields) and return the function that
         sends it: nothing is sent before the whole change is known to fit."""
+        if isinstance(change, CreateItem | MoveStatus) and self._missing_lists(index):
+            index = self._make_lists(index)
         match change:
             case CreateItem():
                 list_id = self._list_for(change.status, index)
@@ -265,6 +303,27 @@ class TrelloAdapter(Adapter):
                 pos = self._pos_for(change, index)
                 return lambda: self.client.put(f"/cards/{card.id}", {"pos": pos})
 
+    def _missing_lists(self, index: BoardIndex) -> list[str]:
+        return [name for name in self.list_order if index.list_for_status(name) is None]
+
+    def _make_lists(self, index: BoardIndex) -> BoardIndex:
+        """Make the lists of the ``lists`` option the board lacks, each between its neighbours
+        of that order; the board's snapshot afterwards."""
+        for name in self._missing_lists(index):
+            at = self.list_order.index(name)
+            pos = {x.id: x.pos for x in index.open_lists}
+            before = [index.list_for_status(n) for n in self.list_order[:at]]
+            after = [index.list_for_status(n) for n in self.list_order[at + 1 :]]
+            low = next((pos[i] for i in reversed(before) if i is not None), None)
+            high = next((pos[i] for i in after if i is not None), None)
+            if low is None and high is None:
+                low = max(pos.values(), default=None)
+            self.client.post(
+                "/lists", {"name": name, "idBoard": index.board.id, "pos": pos_between(low, high)}
+            )
+            index = self._index()
+        return index
+
     def _list_for(self, status: str, index: BoardIndex) -> str:
         if not status:
             if not index.open_lists:
@@ -274,12 +333,31 @@ class TrelloAdapter(Adapter):
         if list_id is None:
             names = ", ".join(index.status_of_list(x.id) for x in index.open_lists)
             raise NotFound(
-                "list", status, where=self.url, fix=f"use one of the board's lists ({names})"
+                "list",
+                status,
+                where=self.url,
+                fix=f"use one of the board's lists ({names}), map the status onto one "
+                "(status_map in the sync configuration), or name it in the option lists "
+                "to have it made",
             )
         return list_id
 
+    def _check_same_list(self, change: Rerank, index: BoardIndex) -> None:
+        """Trello orders each list by itself (the rank scope is the status): a neighbour in
+        another list is a conflict, even when the order already holds."""
+        card, neighbour = index.cards.get(change.key), index.cards.get(change.neighbour)
+        if card is not None and neighbour is not None and neighbour.id_list != card.id_list:
+            raise ChangeConflict(
+                change.key,
+                expected=f"a neighbour in list {index.status_of_list(card.id_list)!r}",
+                found=f"{change.neighbour} in list {index.status_of_list(neighbour.id_list)!r}",
+                where=f"{self.url}, card {change.key}",
+            )
+
     def _pos_for(self, change: Rerank, index: BoardIndex) -> float:
-        ordered = sorted(_Records(index).values(), key=rank_order)
+        """A ``pos`` between the neighbours within the card's list (Trello orders each list
+        by itself: the rank scope is the status); a neighbour in another list is a conflict."""
+        ordered = sorted(_Records(index, index.cards[change.key].id_list).values(), key=rank_order)
         others = [r for r in ordered if r.key != change.key]
         at = [r.key for r in others].index(change.neighbour) + (change.after is not None)
         low = index.cards[others[at - 1].key].pos if at > 0 else None
@@ -436,6 +514,18 @@ class TrelloAdapter(Adapter):
         if moscow:
             names.append(str(moscow))
         return [*self._label_ids(names, index), *keep]
+
+
+def _names(value: object) -> tuple[str, ...]:
+    """The list names of the ``lists`` option: a comma-separated text or a sequence.
+
+    >>> _names("Backlog, Doing,Done"), _names(["To Do", "Done"]), _names(None)
+    (('Backlog', 'Doing', 'Done'), ('To Do', 'Done'), ())
+    """
+    if value is None:
+        return ()
+    items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+    return tuple(name for item in items if (name := str(item).strip()))
 
 
 class _Id(msgspec.Struct):

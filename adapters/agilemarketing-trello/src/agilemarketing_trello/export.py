@@ -38,6 +38,7 @@ import msgspec
 
 from agilemarketing.adapter import (
     Adapter,
+    BoardDescription,
     Capabilities,
     Cursor,
     HistoryFidelity,
@@ -48,7 +49,7 @@ from agilemarketing.errors import InvalidValue
 from agilemarketing_trello.adapter import conventions_from
 from agilemarketing_trello.errors import TrelloExportError
 from agilemarketing_trello.models import Board, decode_board
-from agilemarketing_trello.stages import BoardDescription, describe_board
+from agilemarketing_trello.stages import describe_board
 from agilemarketing_trello.translate import BoardIndex, card_record, group_actions, reflected
 
 __all__ = ["EXPORT_ACTION_LIMIT", "TrelloJsonAdapter"]
@@ -65,7 +66,12 @@ class TrelloJsonAdapter(Adapter):
 
     name: ClassVar[str] = "trello-json"
     capabilities: ClassVar[Capabilities] = Capabilities(
-        read=True, incremental_read=False, write=False, rank=True, history=HistoryFidelity.EXACT
+        read=True,
+        incremental_read=False,
+        write=False,
+        rank=True,
+        history=HistoryFidelity.EXACT,
+        board=True,
     )
 
     def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
@@ -119,6 +125,10 @@ class TrelloJsonAdapter(Adapter):
             complete=True,
         )
 
-    def board(self) -> BoardDescription:  # type: ignore[override]  # the core's type: issue 13
+    def board(self) -> BoardDescription:
         """The exported board's stages with their WIP limits."""
-        return describe_board(self._load(), done_list=self.conventions.done_list)
+        return describe_board(
+            self._load(),
+            done_list=self.conventions.done_list,
+            points_field=self.conventions.points_field,
+        )

@@ -4,7 +4,7 @@ Trello allows 100 requests in any 10 seconds per token and 300 per API key, and 
 (with no Retry-After) past that. :class:`SlidingWindow` keeps the times of the requests made
 in the last window and makes a caller wait until one more fits; :func:`shared_limiter` hands
 every client of one key and token the *same* limiters, so several adapters (or threads) of one
-process share the budget.
+process share the budget, over windows :data:`MARGIN` longer than Trello's.
 
 The window, the clock and the sleep are injectable, so tests run a "10 seconds" window in
 milliseconds.
@@ -27,12 +27,24 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-__all__ = ["KEY_LIMIT", "TOKEN_LIMIT", "WINDOW", "RateLimiter", "SlidingWindow", "shared_limiter"]
+__all__ = [
+    "KEY_LIMIT",
+    "MARGIN",
+    "TOKEN_LIMIT",
+    "WINDOW",
+    "RateLimiter",
+    "SlidingWindow",
+    "shared_limiter",
+]
 
 #: Trello's limits: requests per window, per token and per API key, and the window in seconds.
 TOKEN_LIMIT = 100
 KEY_LIMIT = 300
 WINDOW = 10.0
+#: How much longer than Trello's window the shared limiter's window is (a fraction): Trello
+#: counts a request when it arrives, later than the client counted it and by a delay that
+#: varies, so a window of exactly 10 s lets the 101st request arrive a little early (a 429).
+MARGIN = 0.05
 
 
 class SlidingWindow:
@@ -137,14 +149,15 @@ def shared_limiter(
 ) -> RateLimiter:
     """The process-wide limiter of one API key and token at ``api_url`` (secrets are only kept
     as hashes). Clients asking with the same key share the key's window; with the same token,
-    the token's window."""
+    the token's window. Each window is ``window`` plus :data:`MARGIN` of it, so requests
+    that arrive late after an early one still fit Trello's count."""
 
     def window_of(kind: str, secret: str, limit: int) -> SlidingWindow:
         name = (f"{api_url}|{kind}|{window}|{limit}", _fingerprint(secret))
         with _SHARED_LOCK:
             found = _SHARED.get(name)
             if found is None:
-                found = _SHARED[name] = SlidingWindow(limit, window)
+                found = _SHARED[name] = SlidingWindow(limit, window * (1 + MARGIN))
             return found
 
     return RateLimiter(window_of("token", token, token_limit), window_of("key", key, key_limit))

@@ -1,7 +1,5 @@
-"""A board's open lists as stages with WIP limits: what ``Adapter.board()`` will return.
-
-The core will add an ``Adapter.board()`` hook (a board's stages, in order, with their WIP
-limits); until then :func:`describe_board` returns the same facts as plain typed data.
+"""A board's open lists as stages with WIP limits: what ``TrelloAdapter.board()`` returns, as
+the core's :class:`~agilemarketing.adapter.BoardDescription`.
 
 Teams write WIP limits into list names, as Trello's own "list limits" habit does: ``Doing [3]``
 is the list ``Doing`` with at most 3 cards, ``Review [1-3]`` wants at least 1 and at most 3.
@@ -22,9 +20,10 @@ from collections.abc import Sequence
 
 import attrs
 
+from agilemarketing.adapter import BoardDescription, BoardStage
 from agilemarketing_trello.models import Board, List
 
-__all__ = ["BoardDescription", "Stage", "WipLimit", "describe_board", "split_wip", "stage_name"]
+__all__ = ["WipLimit", "describe_board", "split_wip", "stage_name"]
 
 # A trailing "[3]", "[1-3]", "[1 – 3]" (en dash too), "( 3 )" is a WIP suffix; anything else in
 # brackets stays part of the name.
@@ -40,35 +39,6 @@ class WipLimit:
 
     minimum: int | None
     maximum: int
-
-
-@attrs.frozen
-class Stage:
-    """One open list of the board as a stage: its name without a WIP suffix, its Trello list
-    id (renamed lists keep their id) and its WIP limit."""
-
-    name: str
-    list_id: str
-    wip: WipLimit | None = None
-
-
-@attrs.frozen
-class BoardDescription:
-    """A board's workflow as Trello shows it: the open lists in order, left to right.
-
-    ``done`` is the name of the stage whose cards count as done (the ``done_list`` option,
-    else the last open list). Trello boards have no cycles: cards move freely between lists,
-    and the stages are simply in board order.
-    """
-
-    board_id: str
-    name: str
-    stages: tuple[Stage, ...]
-    done: str | None
-
-    def stage(self, name: str) -> Stage | None:
-        """The stage called ``name``, or None."""
-        return next((s for s in self.stages if s.name == name), None)
 
 
 def split_wip(list_name: str) -> tuple[str, WipLimit | None]:
@@ -107,12 +77,34 @@ def open_lists(board: Board) -> Sequence[List]:
     return sorted((x for x in board.lists if not x.closed), key=lambda x: x.pos)
 
 
-def describe_board(board: Board, *, done_list: str | None = None) -> BoardDescription:
+def describe_board(
+    board: Board, *, done_list: str | None = None, points_field: str | None = None
+) -> BoardDescription:
     """The board's stages: open lists in order, names without WIP suffix, WIP limits from
-    Trello's list limit or else from the name."""
-    stages = []
+    Trello's list limit or else from the name; no cycles (Trello has none). Two open lists of
+    one name are one status, so one stage (the first's limit).
+
+    >>> from agilemarketing_trello.models import decode_board
+    >>> board = decode_board(b'''{"id": "b1", "name": "Launch", "lists": [
+    ...     {"id": "l1", "name": "Ideas", "pos": 1}, {"id": "l2", "name": "Doing [3]", "pos": 2},
+    ...     {"id": "l3", "name": "Old", "pos": 3, "closed": true},
+    ...     {"id": "l4", "name": "Done", "pos": 4}]}''')
+    >>> description = describe_board(board, points_field="Points")
+    >>> [(s.name, s.wip_max) for s in description.stages], description.workflow().done
+    ([('Ideas', None), ('Doing', 3), ('Done', None)], 'Done')
+    """
+    stages: dict[str, BoardStage] = {}
     for trello_list in open_lists(board):
         name, from_name = split_wip(trello_list.name)
-        stages.append(Stage(name, trello_list.id, _soft_limit(trello_list) or from_name))
-    done = done_list if done_list is not None else (stages[-1].name if stages else None)
-    return BoardDescription(board.id, board.name, tuple(stages), done)
+        if not name or name.casefold() in stages:
+            continue
+        wip = _soft_limit(trello_list) or from_name
+        stages[name.casefold()] = BoardStage(
+            name,
+            wip_min=wip.minimum if wip else None,
+            wip_max=wip.maximum if wip else None,
+        )
+    done = done_list if done_list else None
+    return BoardDescription(
+        stages=list(stages.values()), done=done, estimation_field=points_field, name=board.name
+    )

@@ -365,7 +365,7 @@ def card_record(card: Card, actions: Sequence[Action], index: BoardIndex) -> Ite
         resolved = next((t.at for t in reversed(transitions) if t.to_status == status), None)
     met, checklist = _done(card, index)
     desc, _, _ = split_marker(card.desc)
-    fields: dict[str, FieldValue] = {"trello_id": card.id}
+    fields: dict[str, FieldValue] = {"trello_id": card.id, "short_link": card.short_link}
     if desc:
         fields["description"] = desc
     if card.due is not None:
