@@ -6,11 +6,12 @@ as ``arrivals``."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
+from naive_board import end_of_day, status_at
 
 from agilemarketing import metrics as m
 from agilemarketing.flow import FlowLog
@@ -50,23 +51,6 @@ def test_a_backward_move_shrinks_the_later_band(item: Item, at: At, wf: Workflow
     assert cfd.cumulative[-1].tolist() == [1, 1, 0, 0]  # stacked: in this stage or a later one
 
 
-def _stage_at(h: ItemHistory, moment: datetime) -> str | None:
-    """The item's status at a moment: the "to" of its last transition at or before it (the
-    first "from" between creation and the first transition)."""
-    status = None
-    if h.created is not None and h.created <= moment:
-        status = h.transitions[0].from_status if h.transitions else h.status
-    for t in h.transitions:
-        if t.at <= moment:
-            status = t.to_status
-    return status
-
-
-def _end_of(day: object, log: FlowLog) -> datetime:
-    end = datetime.combine(day, datetime.min.time(), UTC) + timedelta(days=1)  # type: ignore[arg-type]
-    return min(end - timedelta(microseconds=1), log.as_of_datetime())
-
-
 @given(data=st.data())
 def test_cfd_bands_are_the_items_in_each_stage_every_day(
     random_logs: st.SearchStrategy[Case], data: st.DataObject
@@ -75,8 +59,8 @@ def test_cfd_bands_are_the_items_in_each_stage_every_day(
     cfd, w = m.cumulative_flow(log), m.wip(log)
     stages = list(cfd.stages)
     for k, day in enumerate(cfd.days.tolist()):
-        end = _end_of(day, log)
-        naive = [sum(_stage_at(h, end) == s for h in items) for s in stages]
+        end = end_of_day(day, log.as_of_datetime())
+        naive = [sum(status_at(h, end) == s for h in items) for s in stages]
         assert cfd.bands[k].tolist() == naive, day
     work = slice(log.start_index, log.done_index)
     assert (cfd.bands[:, work] == w.per_stage[:, work]).all()

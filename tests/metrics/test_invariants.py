@@ -4,10 +4,10 @@ negative, WIP equals a naive count (the CFD's: test_cfd_board.py)."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
+from naive_board import end_of_day, status_at
 
 from agilemarketing import metrics as m
 from agilemarketing.flow import FlowLog
@@ -38,17 +38,6 @@ def test_cycle_times_are_never_negative(
     assert (ct.lead_days >= ct.days).all()
 
 
-def _stage_at(h: ItemHistory, moment: datetime) -> str | None:
-    """The item's status at a moment, replaying its transitions one by one."""
-    status = None
-    if h.created is not None and h.created <= moment:
-        status = h.transitions[0].from_status if h.transitions else h.status
-    for t in h.transitions:
-        if t.at <= moment:
-            status = t.to_status
-    return status
-
-
 @given(data=st.data())
 def test_wip_per_day_equals_a_naive_count(
     random_logs: st.SearchStrategy[Case], data: st.DataObject
@@ -56,14 +45,8 @@ def test_wip_per_day_equals_a_naive_count(
     items, log = data.draw(random_logs)
     w = m.wip(log)
     for k, day in enumerate(w.days.tolist()):
-        end = min(
-            # the day's last moment: a move at the next 00:00 belongs to the next day
-            datetime.combine(day, datetime.min.time(), UTC)
-            + timedelta(days=1)
-            - timedelta(microseconds=1),
-            log.as_of_datetime(),
-        )
-        naive = sum(_stage_at(h, end) in {"Doing", "Review"} for h in items)
+        end = end_of_day(day, log.as_of_datetime())
+        naive = sum(status_at(h, end) in {"Doing", "Review"} for h in items)
         assert w.total[k] == naive, day
 
 
