@@ -33,7 +33,6 @@ from agilemarketing.adapter import (
     ChangeStatus,
     CreateItem,
     Cursor,
-    HistoryFidelity,
     ItemRecord,
     ReadResult,
 )
@@ -49,15 +48,8 @@ class KeyAssigningAdapter(InMemoryAdapter):
     """
 
     name: ClassVar[str] = "memory-keys"
-    capabilities: ClassVar[Capabilities] = Capabilities(
-        read=True,
-        incremental_read=True,
-        write=True,
-        rank=True,
-        history=HistoryFidelity.EXACT,
-        missing_is_deleted=True,
-        carries_history=True,
-        assigns_keys=True,
+    capabilities: ClassVar[Capabilities] = attrs.evolve(
+        InMemoryAdapter.capabilities, board=False, assigns_keys=True
     )
     known_options: ClassVar[frozenset[str] | None] = frozenset({"page_size", "clock", "prefix"})
 
@@ -91,13 +83,8 @@ class CountingAdapter(InMemoryAdapter):
     """
 
     name: ClassVar[str] = "memory-counting"
-    capabilities: ClassVar[Capabilities] = Capabilities(
-        read=True,
-        incremental_read=True,
-        write=True,
-        history=HistoryFidelity.EXACT,
-        missing_is_deleted=True,
-        carries_history=True,
+    capabilities: ClassVar[Capabilities] = attrs.evolve(
+        InMemoryAdapter.capabilities, rank=False, board=False
     )
 
     def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
