@@ -230,6 +230,8 @@ class LiveBoardContract:
             _pytest().skip(f"{type(self).__name__} defines no edit_between_pages hook")
         result = adapter.read(None)
         keys = [r.key for r in result]
+        if adapter.capabilities.write:
+            assert edited, "the edit_between_pages hook never ran during the read"
         twice = sorted({k for k in keys if keys.count(k) > 1})
         missing = sorted({h.key for h in seeded} - set(keys))
         assert not twice, f"read twice while the board changed between pages: {twice[:5]}"

@@ -86,7 +86,9 @@ class Logged:
 class Fault:
     """A fault injected into matching requests: ``kind`` is ``429``, ``500``, ``drop_before``
     (close the connection, nothing applied), ``drop_after`` (apply, then close without an
-    answer), ``slow`` (wait ``delay`` seconds first) or ``hook`` (call ``hook(fake)`` first).
+    answer), ``slow`` (wait ``delay`` seconds first) or ``hook`` (call ``hook(fake)`` first,
+    holding the fake's lock; ``call`` instead is called with no argument and without the lock,
+    so it may send requests of its own to the fake, as a person editing the board would).
     ``skip`` matching requests pass untouched before the fault starts; it then hits ``times``
     requests."""
 
@@ -97,6 +99,7 @@ class Fault:
     skip: int = 0
     delay: float = 0.0
     hook: Callable[[FakeTrello], None] | None = None
+    call: Callable[[], object] | None = None
 
     def matches(self, method: str, path: str) -> bool:
         return self.method in (method, "*") and re.search(self.path, path) is not None
@@ -940,6 +943,8 @@ class FakeTrello:
             if fault.kind == "hook" and fault.hook is not None:
                 with self.lock:
                     fault.hook(self)
+            if fault.kind == "hook" and fault.call is not None:
+                fault.call()
         parsed: dict[str, Any] = json.loads(body) if body else {}
         with self.lock:
             answer = self.handle(method, entry.path, q, parsed)
