@@ -146,6 +146,7 @@ def test_forecast_json_for_when(board: tuple[Path, Path]) -> None:
         "seed",
         "window",
         "horizon_days",
+        "day_unit",
         "probability_beyond_horizon",
         "percentiles",
         "statements",
@@ -153,6 +154,7 @@ def test_forecast_json_for_when(board: tuple[Path, Path]) -> None:
     assert doc["question"] == "when"
     assert doc["method"] == "montecarlo"
     assert doc["seed"] == 3
+    assert doc["day_unit"] == "days"  # no --calendar: every calendar day counts
     assert set(doc["percentiles"][0]) == {"confidence", "days", "date"}
     again = json.loads(
         run("forecast", history, "--workflow", workflow, "--items", "10", "--json", "--seed", "3")[

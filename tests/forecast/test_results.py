@@ -15,6 +15,7 @@ from agilemarketing.forecast import (
     how_many_by,
     when_done,
 )
+from agilemarketing.workdays import WorkCalendar
 
 SampleOf = Callable[..., ThroughputSample]
 
@@ -72,3 +73,23 @@ def test_clearance_reports_its_chance_within_the_horizon_and_plots_a_cumulative_
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def test_day_counts_say_working_days_only_when_a_calendar_counted_them(
+    sample_of: SampleOf,
+) -> None:
+    sample = sample_of([2] * 10)
+    by = date(2026, 3, 12)
+    every_day = [when_done(10, sample, method="exact"), how_many_by(by, sample, method="exact")]
+    for forecast in every_day:
+        assert "working" not in repr(forecast) + forecast._repr_html_()
+        assert forecast.to_dict()["day_unit"] == "days"
+    calendar = WorkCalendar()
+    on_workdays = [
+        when_done(10, sample, method="exact", calendar=calendar),
+        how_many_by(by, sample, method="exact", calendar=calendar),
+    ]
+    for forecast in on_workdays:
+        assert "working days" in repr(forecast) + forecast._repr_html_()
+        assert forecast.to_dict()["day_unit"] == "working days"
+    assert on_workdays[0].statements()[2].endswith("working days)")

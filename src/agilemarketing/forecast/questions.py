@@ -160,6 +160,7 @@ def _when_from_cdf(
         seed=seed,
         draws=draws,
         window=(sample.first_day, sample.last_day),
+        working_days=calendar is not None,
     )
 
 
@@ -382,6 +383,7 @@ def how_many_by(
         seed=seed if how is ForecastMethod.MONTE_CARLO else None,
         draws=draws,
         window=(sample.first_day, sample.last_day),
+        working_days=calendar is not None,
     )
 
 

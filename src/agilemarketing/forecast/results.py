@@ -46,7 +46,8 @@ class ForecastMethod(enum.StrEnum):
 
 @attrs.frozen
 class WhenPercentile:
-    """``confidence`` likely done within ``days`` working days, that is by ``date``.
+    """``confidence`` likely done within ``days`` days (working days where the forecast
+    counted them), that is by ``date``.
 
     ``days`` and ``date`` are None when that confidence is not reached within the horizon.
     """
@@ -80,17 +81,23 @@ def _pct(confidence: float) -> str:
     return f"{confidence * 100:g}%"
 
 
+def _unit(working_days: bool) -> str:
+    return "working days" if working_days else "days"
+
+
 def _short(confidence: float, when: date | None) -> str:
     return f"{_pct(confidence)} by {when.isoformat()}" if when else f"{_pct(confidence)} beyond"
 
 
 @attrs.frozen(eq=False)
 class WhenForecast:
-    """When ``items`` items are likely done, counting working days from ``start``.
+    """When ``items`` items are likely done, counting days from ``start``.
 
-    ``probabilities[k]`` is the probability that the last of them is finished on working day
-    ``k`` (day 1 is ``start``); ``beyond_horizon`` is the probability of not finishing within
-    the horizon at all. ``dates[k]`` is the calendar date of day ``k``.
+    ``probabilities[k]`` is the probability that the last of them is finished on day ``k``
+    (day 1 is ``start``); ``beyond_horizon`` is the probability of not finishing within the
+    horizon at all. ``dates[k]`` is the calendar date of day ``k``. Days are working days of a
+    :class:`~agilemarketing.workdays.WorkCalendar` when ``working_days`` (the forecast was
+    given one), else every calendar day.
     """
 
     items: int
@@ -104,10 +111,11 @@ class WhenForecast:
     seed: int | None = None
     draws: int = 0
     window: tuple[date, date] | None = None
+    working_days: bool = False
 
     @property
     def horizon_days(self) -> int:
-        """How many working days the forecast looked ahead."""
+        """How many days (working days, see ``working_days``) the forecast looked ahead."""
         return int(self.probabilities.size - 1)
 
     def likely(self, confidence: float) -> date | None:
@@ -125,7 +133,7 @@ class WhenForecast:
         out = []
         for p in self.percentiles:
             if p.date is None:
-                span = f"{self.horizon_days} days"
+                span = f"{self.horizon_days} {_unit(self.working_days)}"
                 if self.horizon_days > 365:
                     span += f", {self.horizon_days / 365.25:.1f} years"
                 out.append(
@@ -134,7 +142,7 @@ class WhenForecast:
             else:
                 out.append(
                     f"{_pct(p.confidence)} likely by {p.date.isoformat()} "
-                    f"({self.items} items, {p.days} days)"
+                    f"({self.items} items, {p.days} {_unit(self.working_days)})"
                 )
         return out
 
@@ -152,13 +160,14 @@ class WhenForecast:
             "seed": self.seed,
             "window": _window_dict(self.window),
             "horizon_days": self.horizon_days,
+            "day_unit": _unit(self.working_days),
             "probability_beyond_horizon": self.beyond_horizon,
             "percentiles": [p.to_dict() for p in self.percentiles],
             "statements": self.statements(),
         }
 
     def to_pandas(self) -> pd.DataFrame:
-        """One row per working day: date, probability of finishing that day, cumulative."""
+        """One row per day counted: date, probability of finishing that day, cumulative."""
         require_pandas()
         import pandas as pd
 
@@ -181,7 +190,7 @@ class WhenForecast:
         return summary(
             "WhenForecast",
             facts,
-            ["confidence", "working days", "done by"],
+            ["confidence", _unit(self.working_days), "done by"],
             ((_pct(p.confidence), p.days, p.date) for p in self.percentiles),
             total=len(self.percentiles),
         )
@@ -201,7 +210,8 @@ def _window_dict(window: tuple[date, date] | None) -> dict[str, str] | None:
 
 @attrs.frozen(eq=False)
 class HowManyForecast:
-    """How many items are likely done by ``by``: ``days`` working days from ``start``.
+    """How many items are likely done by ``by``: ``days`` days from ``start`` (working days
+    of the forecast's calendar when ``working_days``).
 
     ``probabilities[n]`` is the probability that exactly ``n`` items are done.
     """
@@ -216,6 +226,7 @@ class HowManyForecast:
     seed: int | None = None
     draws: int = 0
     window: tuple[date, date] | None = None
+    working_days: bool = False
 
     def likely(self, confidence: float) -> int:
         """The largest item count reached with at least ``confidence`` probability."""
@@ -244,6 +255,7 @@ class HowManyForecast:
             "by": self.by.isoformat(),
             "start": self.start.isoformat(),
             "days": self.days,
+            "day_unit": _unit(self.working_days),
             "method": self.method.value,
             "trials": self.trials,
             "seed": self.seed,
@@ -271,7 +283,10 @@ class HowManyForecast:
         return charts.plot_how_many_by(self, ax)
 
     def _summary(self) -> Summary:
-        facts = [f"by {self.by.isoformat()} ({self.days:,} working days)", str(self.method)]
+        facts = [
+            f"by {self.by.isoformat()} ({self.days:,} {_unit(self.working_days)})",
+            str(self.method),
+        ]
         facts.extend(f"{_pct(p.confidence)}: {p.items:,}+" for p in self.percentiles)
         return summary(
             "HowManyForecast",
