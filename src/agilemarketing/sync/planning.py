@@ -104,6 +104,7 @@ def plan(
             sides.revisions,
             scope=target.capabilities.rank_scope,  # board-wide, or within each status
             status_of=lambda record: config.mapping.status(record.history.status),
+            restored=sides.removals.restored,  # placed like new items
         )
         conflicts += found
     changed = {i.key for i in items if i.changes or i.conflicted}
