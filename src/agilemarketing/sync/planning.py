@@ -261,6 +261,10 @@ def _read_sides(
             **read_s,
         }
     removals = find_removals(source, base_s, read_s, complete, gone, mirror.removed(src))
+    for key in removals.removed:  # gone from the order this plan follows (no rerank names them)
+        base_s.pop(key, None)
+        if isinstance(target, MirrorAdapter):  # the apply marks them removed there too
+            target_now.pop(key, None)
     if removals.restored:  # planned against the state it was removed in
         base_s.update(removed_rows(mirror, src, removals.restored))
         if isinstance(target, MirrorAdapter):
