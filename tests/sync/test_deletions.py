@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from agilemarketing.adapter import CreateItem
+from agilemarketing.adapter import Adapter, CreateItem, UpdateFields
 from agilemarketing.mirror import Mirror, MirrorAdapter
 from agilemarketing.sync import SyncReport, apply, plan
 from agilemarketing.testing import InMemoryAdapter, sample_histories
@@ -136,3 +136,35 @@ def test_a_removal_is_idempotent_when_applied_twice(
     with mirror.transaction():
         assert mirror.mark_removed("mirror", ["MKT-2"]) == []  # already removed: nothing marked
     assert mirror.revision() == revision
+
+
+def test_a_restored_item_takes_its_place_in_the_sources_order_not_its_old_one(
+    mirror: Mirror, memory: Memory, sync: Sync, order: Callable[[Adapter], list[str]]
+) -> None:
+    source = _first_sync(memory, sync, mirror, count=2)
+    source.remove("MKT-2")
+    source.apply(CreateItem("MKT-3", "Takes the freed place", type="Task", status="To Do"))
+    sync(source, MirrorAdapter.of(mirror), mirror)
+    source.apply(CreateItem("MKT-2", "Back, at the bottom", type="Task", status="To Do"))
+    sync(source, MirrorAdapter.of(mirror), mirror)
+    assert order(source) == ["MKT-1", "MKT-3", "MKT-2"]
+    assert order(MirrorAdapter.of(mirror)) == order(source)
+    assert plan(source, MirrorAdapter.of(mirror), mirror).changes == ()
+
+
+def test_a_new_item_is_never_placed_next_to_an_item_removed_in_the_same_run(
+    mirror: Mirror, memory: Memory, sync: Sync
+) -> None:
+    source = _first_sync(memory, sync, mirror, count=2)
+    source.remove("MKT-1")
+    source.remove("MKT-2")
+    source.apply(CreateItem("MKT-3", "Alone on the board", type="Task", status="To Do"))
+    the_plan = plan(source, MirrorAdapter.of(mirror), mirror)
+    assert [c.describe() for c in the_plan.changes] == [
+        "create MKT-3 'Alone on the board' in 'To Do'"
+    ]
+    assert apply(the_plan).failed == ()
+    source.apply(UpdateFields("MKT-3", {"summary": "Renamed at the source"}))
+    report = sync(source, MirrorAdapter.of(mirror), mirror)  # no conflict: the base was stored
+    assert report.by_kind == {"update": 1}
+    assert mirror.board()["MKT-3"].get("summary") == "Renamed at the source"

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from agilemarketing.adapter import Adapter, MoveStatus, UpdateFields
+from agilemarketing.adapter import Adapter, CreateItem, MoveStatus, Rerank, UpdateFields
 from agilemarketing.mirror import Mirror, MirrorAdapter
-from agilemarketing.sync import SyncReport, plan
+from agilemarketing.sync import SyncConfig, SyncReport, plan
 from agilemarketing.testing import InMemoryAdapter, KeyAssigningAdapter, sample_histories
 
 Memory = Callable[..., InMemoryAdapter]
@@ -142,3 +142,27 @@ def test_a_tool_that_keeps_the_keys_it_is_given_leaves_the_key_map_empty(
     target: Adapter = memory("copy")
     sync(memory("board", sample_histories(3)), target, mirror)
     assert mirror.key_map(target.identity) == {}
+
+
+def test_a_new_item_ranked_in_the_same_run_is_ranked_under_the_key_the_tool_just_gave_it(
+    mirror: Mirror, memory: Memory, sync: Sync
+) -> None:
+    source, tool = _pushed(memory, sync, mirror)
+    source.apply(CreateItem("MKT-4", "New at the top", type="Task", status="To Do"))
+    source.apply(Rerank("MKT-4", before="MKT-1"))
+    report = sync(source, tool, mirror)  # creates T-4, then puts it before T-1
+    assert report.failed == ()
+    assert [r.key for r in tool.read()] == ["T-4", "T-1", "T-2", "T-3"]
+    assert plan(source, tool, mirror).changes == ()
+
+
+def test_keys_a_tool_gave_in_one_batch_name_its_items_in_the_next(
+    mirror: Mirror, memory: Memory, sync: Sync
+) -> None:
+    source, tool = memory("board", sample_histories(4)), KeyAssigningAdapter("tool")
+    source.apply(Rerank("MKT-4", before="MKT-1"))  # the tool creates at the bottom: a rerank
+    report = sync(source, tool, mirror, config=SyncConfig(batch_size=1))
+    assert report.failed == ()
+    keys = mirror.key_map(tool.identity)
+    assert [r.key for r in tool.read()] == [keys[k] for k in ("MKT-4", "MKT-1", "MKT-2", "MKT-3")]
+    assert plan(source, tool, mirror).changes == ()

@@ -76,11 +76,11 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
     # A target that rewrites itself on every write (a CSV file) takes everything at once:
     # batches would rewrite it once each, a cost that grows with the square of the board.
     size = (len(the_plan.changes) or 1) if work.target_adapter.rewrites_whole_target else 0
+    keys = work.target_keys  # grows with the keys the target assigns batch by batch
     for batch in _batches(work.items, max(work.batch_size, size)):
         changes = [c for item in batch for c in item.changes]
-        results = _send(
-            changes, work.mirror, work.target_adapter, work.target_board, work.target_keys
-        )
+        results = _send(changes, work.mirror, work.target_adapter, work.target_board, keys)
+        keys = keys.with_pairs(new_pairs(results))
         failed_keys = tally.count(results, work.target_adapter)
         done_items = [i for i in batch if i.key not in failed_keys and not i.blocked]
         _record_batch(the_plan, results, done_items)
@@ -161,7 +161,10 @@ def _send(
     changes: list[AnyChange], mirror: Mirror, target: Adapter, tgt: str, keys: KeyMap
 ) -> list[ChangeResult]:
     """Journal ``changes`` as planned (one transaction), then send them to the target under
-    its own keys (``keys``); the results name the changes as planned."""
+    its own keys (``keys``); the results name the changes as planned.
+
+    To a target that assigns keys, a batch's creates go first, on their own: a later change
+    of the batch (a rerank of a new item, or next to one) names the key the target gave."""
     if not changes:
         return []
     planned_at = utcnow()
@@ -175,6 +178,16 @@ def _send(
                 for c in changes
             ],
         )
+    creates = [c for c in changes if isinstance(c, CreateItem)]
+    if not target.capabilities.assigns_keys or len(creates) in (0, len(changes)):
+        return _written(target, changes, keys)
+    # Creates come first in a batch (the plan orders them so); the rest follow them.
+    done = _written(target, creates, keys)
+    rest = [c for c in changes if not isinstance(c, CreateItem)]
+    return done + _written(target, rest, keys.with_pairs(new_pairs(done)))
+
+
+def _written(target: Adapter, changes: list[AnyChange], keys: KeyMap) -> list[ChangeResult]:
     results = target.write([keys.for_tool(c) for c in changes])
     return [attrs.evolve(r, change=c) for r, c in zip(results, changes, strict=True)]
 

@@ -44,6 +44,12 @@ class KeyMap:
         """The map holding ``pairs`` (local key -> tool key)."""
         return cls(dict(pairs), {tool: local for local, tool in pairs.items()})
 
+    def with_pairs(self, pairs: Mapping[str, str]) -> KeyMap:
+        """This map and ``pairs`` (local key -> tool key: the keys a write just assigned)."""
+        if not pairs:
+            return self
+        return KeyMap.of({**self.to_tool, **pairs})
+
     def __bool__(self) -> bool:
         return bool(self.to_tool)
 

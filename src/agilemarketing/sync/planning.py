@@ -104,6 +104,7 @@ def plan(
             sides.revisions,
             scope=target.capabilities.rank_scope,  # board-wide, or within each status
             status_of=lambda record: config.mapping.status(record.history.status),
+            restored=sides.removals.restored,  # placed like new items
         )
         conflicts += found
     changed = {i.key for i in items if i.changes or i.conflicted}
@@ -260,6 +261,10 @@ def _read_sides(
             **read_s,
         }
     removals = find_removals(source, base_s, read_s, complete, gone, mirror.removed(src))
+    for key in removals.removed:  # gone from the order this plan follows (no rerank names them)
+        base_s.pop(key, None)
+        if isinstance(target, MirrorAdapter):  # the apply marks them removed there too
+            target_now.pop(key, None)
     if removals.restored:  # planned against the state it was removed in
         base_s.update(removed_rows(mirror, src, removals.restored))
         if isinstance(target, MirrorAdapter):

@@ -9,7 +9,7 @@ within a list) gets them planned status by status: the items the source holds in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from agilemarketing.adapter import ItemRecord, RankScope
 from agilemarketing.sync.conflicts import Conflict, ConflictPolicy
@@ -30,12 +30,13 @@ def plan_scoped_reranks(
     *,
     scope: RankScope,
     status_of: Callable[[ItemRecord], str],
+    restored: Iterable[str] = (),
 ) -> tuple[list[ItemPlan], list[Conflict]]:
     """:func:`~agilemarketing.sync.reranks.plan_reranks` within the target's ``scope``:
     board-wide, or once per status (``status_of`` gives a source record's status on the
     target). Returns ``items`` (conflicted ones marked) followed by the reranks."""
     if scope is RankScope.BOARD:
-        return plan_reranks(items, base_s, read_s, target_now, policy, src, revisions)
+        return plan_reranks(items, base_s, read_s, target_now, policy, src, revisions, restored)
     source_now = {**base_s, **read_s}
     status = {key: status_of(record) for key, record in source_now.items()}
     updated: dict[str, ItemPlan] = {}
@@ -48,7 +49,14 @@ def plan_scoped_reranks(
 
         mine = [i for i in items if status.get(i.key) == group]
         planned, found = plan_reranks(
-            mine, inside(base_s), inside(read_s), inside(target_now), policy, src, revisions
+            mine,
+            inside(base_s),
+            inside(read_s),
+            inside(target_now),
+            policy,
+            src,
+            revisions,
+            restored,
         )
         updated.update((i.key, i) for i in planned[: len(mine)])
         reranks += planned[len(mine) :]

@@ -125,6 +125,7 @@ def plan_reranks(
     policy: ConflictPolicy,
     src: str,
     revisions: Mapping[str, int],
+    restored: Iterable[str] = (),
 ) -> tuple[list[ItemPlan], list[Conflict]]:
     """Plan :class:`~agilemarketing.adapter.Rerank` changes so the target's order follows the
     source's, three-way: ``items`` followed by the reranks, and the ``rank`` conflicts found (the
@@ -133,7 +134,9 @@ def plan_reranks(
     The items the source moved since the last sync (those outside a longest run that kept the
     base order) and the new ones are placed on the target right after the item above them at
     the source; items only the target moved stay where the target put them; an item moved on
-    both sides to different places is a ``rank`` conflict.
+    both sides to different places is a ``rank`` conflict. Items brought back after a removal
+    (``restored``) are placed like new ones: their base is where they were when removed, an
+    order the source has since forgotten.
     """
     orders = _orders(items, base_s, read_s, target_now)
     if orders is None:
@@ -141,8 +144,8 @@ def plan_reranks(
     blocked = {i.key for i in items if i.blocked}
     # Items the target lost are created again at its bottom: placed like new ones, and never
     # taken for a move on the target.
-    recreated = {i.key for i in items if i.recreated}
-    base_position = {key: n for n, key in enumerate(orders.base)}
+    recreated = {i.key for i in items if i.recreated} | set(restored)
+    base_position = {key: n for n, key in enumerate(k for k in orders.base if k not in recreated)}
     moved_by_source = set(orders.source) - _kept_in_order(orders.source, base_position)
     moved_by_source |= recreated
     on_target = [k for k in orders.target if k not in recreated]
