@@ -10,7 +10,8 @@ shaped like Jira's REST search response (issues with their changelog).
 Usage: ``peer_driver.py ISSUES.json CONFIG.yml OUTDIR MODE`` where MODE is ``metrics``
 (every calculator's ``run``, no files) or ``report`` (``run`` and ``write``: every file and
 chart the configuration names, like the peer's command). Prints one JSON line: seconds to
-import, load, run (and each calculator's run) and write, and each item's cycle time in whole days (null: none).
+import, load, run (and each calculator's run) and write, and each item's cycle time in whole
+days (null: none).
 """
 
 from __future__ import annotations
