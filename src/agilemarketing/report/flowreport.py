@@ -7,7 +7,6 @@ forecasts; the report then gives them as numbers (:meth:`~FlowReport.to_dict`, t
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import warnings
@@ -25,6 +24,7 @@ from agilemarketing.flow import FlowLog
 from agilemarketing.history import ItemHistory
 from agilemarketing.historyio import HistoryTable
 from agilemarketing.metrics import ANTI_METRICS, FlowMetrics
+from agilemarketing.report.drawing import Drawing, png, start_charts
 from agilemarketing.report.files import SCHEMA, ReportFiles, check_target, replace_directory
 from agilemarketing.report.forecasts import ReportForecasts, build_forecasts
 from agilemarketing.report.formats import json_safe, shown_source, utc_text
@@ -39,16 +39,8 @@ if TYPE_CHECKING:
 __all__ = ["FlowReport", "MissingGlyphWarning"]
 
 
-def _png(draw: Callable[[Any], Any], size: tuple[float, float]) -> bytes:
-    """One chart drawn by ``draw`` on a new backend-less figure of ``size`` inches, as PNG."""
-    from agilemarketing.extras import figure
-
-    fig = figure(size)
-    draw(fig.add_subplot())
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100)
-    return buffer.getvalue()
+_png = png
+"""One chart as PNG bytes (:func:`agilemarketing.report.drawing.png`)."""
 
 
 @attrs.frozen(eq=False)
@@ -270,23 +262,31 @@ class FlowReport:
         """Every chart as PNG bytes, by file stem (needs matplotlib).
 
         Each chart is a figure of no backend, so the user's pyplot and notebook stay untouched.
+        Where it is safe, worker processes draw them (:mod:`agilemarketing.report.drawing`;
+        the same bytes as drawn here, one after the other).
         Names in scripts the default font lacks (a Japanese board's stages) use an installed
         CJK font (:mod:`agilemarketing.charts.fonts`); without one, the charts still render,
         and one :class:`MissingGlyphWarning` says what to install (not one per character).
         """
-        from agilemarketing.charts.fonts import NO_FONT_FIX, missing_glyph, use_fallback_font
+        return self._charts_of(self._start_charts())
+
+    def _start_charts(self) -> Drawing:
+        """Start drawing every chart (in worker processes where safe)."""
+        from agilemarketing.charts.fonts import use_fallback_font
 
         use_fallback_font()
-        out: dict[str, bytes] = {}
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            for name, (draw, size) in self._chart_makers().items():
-                out[name] = _png(draw, size)
+        return start_charts(self._chart_makers())
+
+    def _charts_of(self, drawing: Drawing) -> dict[str, bytes]:
+        """The charts of ``drawing``; its warnings raised here (one for missing glyphs)."""
+        from agilemarketing.charts.fonts import NO_FONT_FIX, missing_glyph
+
+        out, caught = drawing.result()
         missing = False
         for warning in caught:
-            if missing_glyph(str(warning.message)):
+            if missing_glyph(warning.message):
                 missing = True
-            elif "No artists with labels" not in str(warning.message):
+            elif "No artists with labels" not in warning.message:
                 # an empty series draws an empty chart; matplotlib warns about its legend
                 warnings.warn_explicit(
                     warning.message, warning.category, warning.filename, warning.lineno
@@ -296,7 +296,7 @@ class FlowReport:
                 MissingGlyphWarning(
                     f"Some chart text uses characters no font covers: {NO_FONT_FIX}"
                 ),
-                stacklevel=2,
+                stacklevel=3,
             )
         return out
 
@@ -329,23 +329,27 @@ class FlowReport:
 
     def _write_files(self, temp: Path) -> tuple[list[str], list[str]]:
         """Write every file of the report into ``temp``; the stems of its tables and charts."""
-        charts = self.charts()
-        tables = self.tables()
-        (temp / "charts").mkdir()
-        (temp / "tables").mkdir()
-        for name, png in charts.items():
-            (temp / "charts" / f"{name}.png").write_bytes(png)
-        for name, frame in tables.items():
-            frame.to_csv(
-                temp / "tables" / f"{name}.csv", index=False, date_format="%Y-%m-%d %H:%M:%S"
-            )
-        files = {
-            "html": "report.html",
-            "tables": [f"tables/{name}.csv" for name in tables],
-            "charts": [f"charts/{name}.png" for name in charts],
-        }
-        document = json.dumps(self.to_dict(files), indent=2, allow_nan=False)
-        (temp / "metrics.json").write_text(document + "\n", encoding="utf-8")
+        drawing = self._start_charts()  # in worker processes, while the tables are written
+        try:
+            tables = self.tables()
+            (temp / "charts").mkdir()
+            (temp / "tables").mkdir()
+            for name, frame in tables.items():
+                frame.to_csv(
+                    temp / "tables" / f"{name}.csv", index=False, date_format="%Y-%m-%d %H:%M:%S"
+                )
+            files = {
+                "html": "report.html",
+                "tables": [f"tables/{name}.csv" for name in tables],
+                "charts": [f"charts/{name}.png" for name in drawing.names],
+            }
+            text = json.dumps(self.to_dict(files), indent=2, allow_nan=False)
+            (temp / "metrics.json").write_text(text + "\n", encoding="utf-8")
+            charts = self._charts_of(drawing)
+        finally:
+            drawing.close()
+        for name, png_bytes in charts.items():
+            (temp / "charts" / f"{name}.png").write_bytes(png_bytes)
         (temp / "report.html").write_text(self.to_html(charts), encoding="utf-8")
         return list(tables), list(charts)
 
