@@ -8,7 +8,7 @@ items. A run that was killed is simply run again: journal entries it left *plann
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -187,7 +187,7 @@ def _send(
     return done + _written(target, rest, keys.with_pairs(new_pairs(done)))
 
 
-def _written(target: Adapter, changes: list[AnyChange], keys: KeyMap) -> list[ChangeResult]:
+def _written(target: Adapter, changes: Sequence[AnyChange], keys: KeyMap) -> list[ChangeResult]:
     results = target.write([keys.for_tool(c) for c in changes])
     return [attrs.evolve(r, change=c) for r, c in zip(results, changes, strict=True)]
 
