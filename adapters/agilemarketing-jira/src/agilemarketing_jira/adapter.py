@@ -272,8 +272,13 @@ class JiraAdapter(Adapter):
 
     @staticmethod
     def _unseen(records: Iterable[ItemRecord], previous: ReadCursor) -> Iterator[ItemRecord]:
+        """Leave a record out only when the previous read served this very version and its
+        stamp is earlier than that read's start: two edits can carry one ``updated`` stamp, so
+        a stamp at or after the start may hide an edit that read never saw."""
         for record in records:
-            if previous.seen.get(record.key) != record.version:
+            version = record.version
+            served = version is not None and previous.seen.get(record.key) == version
+            if not served or parse_jira_time(str(version), where="Jira issue") >= previous.at:
                 yield record
 
     # -- writing ---------------------------------------------------------------------------
