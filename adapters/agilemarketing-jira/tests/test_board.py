@@ -52,3 +52,26 @@ def test_without_a_board_it_says_what_to_add(fakes: Callable[..., FakeJira]) -> 
     fake = fakes("cloud")
     with pytest.raises(InvalidValue, match="board=<id>"):
         read_board_configuration(adapter_for(fake))
+
+
+def test_the_board_hook_describes_stages_limits_sprints_and_the_estimation_field(
+    fakes: Callable[..., FakeJira], flavour: str
+) -> None:
+    fake = fakes(flavour)
+    fake.seed(sample_histories(3))
+    fake.sprint("Sprint 2", state="active", goal="Spring webinar")
+    adapter = adapter_for(fake, "project=MKT&board=1")
+    assert adapter.capabilities.board
+    board = adapter.board()
+    assert board is not None
+    flow = board.workflow()
+    assert flow.names == ("To Do", "In Progress", "Review", "Done")
+    assert flow.done == "Done"
+    assert (flow.stage("Review").wip.minimum, flow.stage("Review").wip.maximum) == (1, 3)
+    assert [(c.name, c.state) for c in board.cycles] == [
+        ("Cycle 1", "closed"),
+        ("Sprint 2", "active"),
+    ]
+    assert board.cycles[1].goal == "Spring webinar"
+    assert board.estimation_field == "Story Points"
+    assert adapter_for(fake).board() is None  # no board= in the URL

@@ -34,15 +34,31 @@ def _mapped(change: AnyChange, keys: dict[str, str]) -> AnyChange:
 
 class _JiraContract(AdapterContract):
     flavour = ""
+    fake: FakeJira
 
     @pytest.fixture
     def make_adapter(self, fakes: Callable[..., FakeJira]) -> AdapterFactory:
         def make(histories: Sequence[ItemHistory]) -> Adapter:
             fake = fakes(self.flavour)
             fake.seed(histories)
+            self.fake = fake
             return adapter_for(fake)
 
         return make
+
+    def edit_between_pages(self, adapter: Adapter, edit: Callable[[], None]) -> bool:
+        """Run ``edit`` once the first page of issues is answered (the second search of a
+        full read: the first is the overlap query)."""
+        calls: list[int] = []
+
+        def hook() -> None:
+            calls.append(1)
+            if len(calls) == 2:
+                edit()
+
+        search = r"/search/jql$" if self.fake.cloud else r"/rest/api/2/search$"
+        self.fake.on("GET", search, hook, times=2)
+        return True
 
     def test_random_plans_end_where_the_reference_adapter_ends(
         self, make_adapter: AdapterFactory

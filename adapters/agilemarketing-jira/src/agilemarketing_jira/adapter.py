@@ -29,6 +29,7 @@ from urllib.parse import parse_qsl, urlsplit
 from agilemarketing.adapter import (
     Adapter,
     AnyChange,
+    BoardDescription,
     Capabilities,
     ChangeResult,
     CreateItem,
@@ -40,7 +41,10 @@ from agilemarketing.adapter import (
     Rerank,
     UpdateFields,
 )
+from agilemarketing.adapter import BoardCycle as CoreCycle
+from agilemarketing.adapter import BoardStage as CoreStage
 from agilemarketing.errors import InvalidValue
+from agilemarketing_jira.board import read_board_configuration
 from agilemarketing_jira.cursor import ReadCursor
 from agilemarketing_jira.reading import Reader
 from agilemarketing_jira.site import Site
@@ -115,7 +119,12 @@ class JiraAdapter(Adapter):
 
     name: ClassVar[str] = "jira"
     capabilities: ClassVar[Capabilities] = Capabilities(
-        read=True, incremental_read=True, write=True, rank=True, history=HistoryFidelity.EXACT
+        read=True,
+        incremental_read=True,
+        write=True,
+        rank=True,
+        history=HistoryFidelity.EXACT,
+        board=True,
     )
 
     def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
@@ -272,9 +281,31 @@ class JiraAdapter(Adapter):
 
     @staticmethod
     def _unseen(records: Iterable[ItemRecord], previous: ReadCursor) -> Iterator[ItemRecord]:
+        """Leave a record out only when the previous read served this very version and its
+        stamp is earlier than that read's start: two edits can carry one ``updated`` stamp, so
+        a stamp at or after the start may hide an edit that read never saw."""
         for record in records:
-            if previous.seen.get(record.key) != record.version:
+            version = record.version
+            served = version is not None and previous.seen.get(record.key) == version
+            if not served or parse_jira_time(str(version), where="Jira issue") >= previous.at:
                 yield record
+
+    def board(self) -> BoardDescription | None:
+        """The URL's ``board=`` described: columns in order as stages with their statuses
+        and min/max as WIP limits, the last column as done, sprints as cycles (a closed
+        sprint ends when it was completed); None without ``board=``."""
+        if self.board_id is None:
+            return None
+        config = read_board_configuration(self)
+        return BoardDescription(
+            stages=[CoreStage(s.name, s.statuses, s.wip_min, s.wip_max) for s in config.stages],
+            cycles=[
+                CoreCycle(c.name, c.start, c.complete or c.end, c.state, c.goal)
+                for c in config.cycles
+            ],
+            estimation_field=config.estimation_field,
+            name=config.name,
+        )
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -82,6 +82,7 @@ class BoardConfiguration:
     type: str
     stages: tuple[BoardStage, ...]
     cycles: tuple[BoardCycle, ...]
+    estimation_field: str | None = None
 
     @property
     def wip_limits(self) -> Mapping[str, int]:
@@ -152,4 +153,5 @@ def read_board_configuration(adapter: JiraAdapter, board: int | None = None) -> 
         type=kind,
         stages=stages,
         cycles=tuple(cycles),
+        estimation_field=((config.get("estimation") or {}).get("field") or {}).get("displayName"),
     )
