@@ -20,7 +20,7 @@ refuse sprints), and the Flagged field with its history.
 Every request is logged (:attr:`FakeJira.log`). Faults are injected per route
 (:meth:`FakeJira.fault`): an HTTP status (429 with ``Retry-After`` in seconds or as an HTTP date,
 500, 503), a connection dropped before or after a write was applied, a slow answer; and hooks
-(:meth:`FakeJira.on`) run code between two requests (an edit between two pages of a search).
+(:meth:`FakeJira.on`) run code as a request arrives, before it is answered (an edit between two pages of a search).
 
 Run it by hand::
 
@@ -471,7 +471,8 @@ class FakeJira:
         return fault
 
     def on(self, method: str, path: str, action: Callable[[], None], *, times: int = 1) -> None:
-        """Run ``action`` after each of the next ``times`` matching requests is answered."""
+        """Run ``action`` when each of the next ``times`` matching requests arrives, before it
+        is answered (so the client waits for it: an edit between two pages of a search)."""
         with self.lock:
             self.hooks.append((method.upper(), re.compile(path), action, [times]))
 
@@ -1267,6 +1268,14 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind == "drop_before":
             self._drop()
             return
+        with fake.lock:
+            hooks = [
+                h for h in fake.hooks if h[0] == method and h[1].search(parts.path) and h[3][0] > 0
+            ]
+            for hook in hooks:
+                hook[3][0] -= 1
+        for hook in hooks:
+            hook[2]()
         status, data, headers = fake.handle(method, parts.path, query, body)
         entry.status = status
         if fault is not None and fault.kind == "drop_after":
@@ -1278,14 +1287,6 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(status, data, headers)
         except (BrokenPipeError, ConnectionResetError):
             return
-        with fake.lock:
-            hooks = [
-                h for h in fake.hooks if h[0] == method and h[1].search(parts.path) and h[3][0] > 0
-            ]
-            for hook in hooks:
-                hook[3][0] -= 1
-        for hook in hooks:
-            hook[2]()
 
     def _drop(self) -> None:
         self.close_connection = True

@@ -47,17 +47,17 @@ class _JiraContract(AdapterContract):
         return make
 
     def edit_between_pages(self, adapter: Adapter, edit: Callable[[], None]) -> bool:
-        """Run ``edit`` once the first page of issues is answered (the second search of a
-        full read: the first is the overlap query)."""
+        """Run ``edit`` when the second page of issues is asked for, before it is answered
+        (the third search of a full read: the first is the overlap query)."""
         calls: list[int] = []
 
         def hook() -> None:
             calls.append(1)
-            if len(calls) == 2:
+            if len(calls) == 3:
                 edit()
 
         search = r"/search/jql$" if self.fake.cloud else r"/rest/api/2/search$"
-        self.fake.on("GET", search, hook, times=2)
+        self.fake.on("GET", search, hook, times=3)
         return True
 
     def test_random_plans_end_where_the_reference_adapter_ends(

@@ -1,8 +1,8 @@
 """A Jira board described as plain typed data: its columns as stages, their WIP limits, and its
 sprints as cycles.
 
-agilemarketing's core will offer an ``Adapter.board()`` hook; until then
-:func:`read_board_configuration` gives the same description directly:
+:meth:`JiraAdapter.board() <agilemarketing_jira.JiraAdapter.board>` turns it into the core's
+board description; :func:`read_board_configuration` gives Jira's own view of it:
 
 * ``GET /rest/agile/1.0/board/{id}`` (name and type: ``scrum``, ``kanban``, ``simple``);
 * ``GET /rest/agile/1.0/board/{id}/configuration``: the columns in order, each with its statuses
@@ -17,20 +17,33 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import attrs
 
 from agilemarketing.errors import InvalidValue
 from agilemarketing_jira.reading import MAX_PAGES
+from agilemarketing_jira.site import Site
 from agilemarketing_jira.sprints import parse_sprint
-
-if TYPE_CHECKING:
-    from agilemarketing_jira.adapter import JiraAdapter
+from agilemarketing_jira.transport import JiraTransport
 
 __all__ = ["BoardConfiguration", "BoardCycle", "BoardStage", "read_board_configuration"]
 
 _LIMITED = frozenset({"issueCount", "issueCountExclSubs"})
+
+
+class _Connected(Protocol):
+    """What describing a board needs of the adapter (a :class:`JiraAdapter`)."""
+
+    board_id: int | None
+    transport: JiraTransport
+
+    @property
+    def url(self) -> str: ...
+
+    def site(self) -> Site: ...
+
+    def redact(self, text: str) -> str: ...
 
 
 @attrs.frozen
@@ -94,7 +107,7 @@ def _limit(value: Any) -> int | None:
     return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def read_board_configuration(adapter: JiraAdapter, board: int | None = None) -> BoardConfiguration:
+def read_board_configuration(adapter: _Connected, board: int | None = None) -> BoardConfiguration:
     """Describe ``board`` (default: the adapter URL's ``board=``) with typed values."""
     board_id = board if board is not None else adapter.board_id
     if board_id is None:
