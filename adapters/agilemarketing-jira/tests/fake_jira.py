@@ -20,7 +20,8 @@ refuse sprints), and the Flagged field with its history.
 Every request is logged (:attr:`FakeJira.log`). Faults are injected per route
 (:meth:`FakeJira.fault`): an HTTP status (429 with ``Retry-After`` in seconds or as an HTTP date,
 500, 503), a connection dropped before or after a write was applied, a slow answer; and hooks
-(:meth:`FakeJira.on`) run code as a request arrives, before it is answered (an edit between two pages of a search).
+(:meth:`FakeJira.on`) run code as a request arrives, before it is answered (an edit between two
+pages of a search).
 
 Run it by hand::
 
