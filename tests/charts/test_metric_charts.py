@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import attrs
 import matplotlib
 import pytest
 
@@ -128,3 +129,25 @@ def test_many_cycles_label_only_some_ticks(big: m.FlowMetrics) -> None:
         assert labels[0] == big.cycles.names[0]
     finally:
         plt.close(ax.figure)
+
+
+SMALL = m.FlowMetrics.compute(FlowLog.build([_history(i) for i in (1, 2, 3)], WF))
+
+
+@pytest.mark.parametrize("name", [type(r).__name__ for r in RESULTS])
+def test_an_axis_that_counts_items_has_whole_number_ticks(name: str) -> None:
+    """A count of items is never 2.5, even on a board of three items: axes counting items
+    tick at whole numbers only."""
+    result = next(
+        r
+        for r in (getattr(SMALL, f.name) for f in attrs.fields(type(SMALL)))
+        if type(r).__name__ == name
+    )
+    fig, ax = plt.subplots()
+    result.plot(ax=ax)
+    fig.canvas.draw()
+    for axes in fig.axes:
+        if axes.get_ylabel().startswith("item"):
+            ticks = axes.get_yticks()
+            assert all(float(t).is_integer() for t in ticks), (axes.get_ylabel(), ticks)
+    plt.close(fig)

@@ -27,6 +27,7 @@ __all__ = [
     "nothing_to_show",
     "percentile_lines",
     "sparse_ticks",
+    "whole_ticks",
     "year_first",
 ]
 
@@ -120,14 +121,26 @@ def labelled(
     legend: str | None = None,
     dates: bool = False,
 ) -> Any:
-    """Title, axis labels, an optional legend (at ``legend``) and date ticks; returns ``ax``."""
+    """Title, axis labels, an optional legend (at ``legend``) and date ticks; returns ``ax``.
+
+    A y axis that counts items (its label starts with "items") ticks at whole numbers."""
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
+    if ylabel.startswith("items"):
+        whole_ticks(ax)
     if legend is not None:
         ax.legend(loc=legend, fontsize=8)
     if dates:
         date_axis(ax)
+    return ax
+
+
+def whole_ticks(ax: Any) -> Any:
+    """Ticks at whole numbers only on ``ax``'s y axis (a count of items is never 2.5)."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     return ax
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from agilemarketing.charts.axes import date_axis
+from agilemarketing.charts.axes import date_axis, whole_ticks
 from agilemarketing.charts.fonts import use_fallback_font
 from agilemarketing.charts.palette import (
     BLUE,
@@ -194,6 +194,7 @@ def _gap(ax: Any, result: ClearanceLike, days_per_week: int, weeks: int) -> Any:
     )
     ax.set_ylim(bottom=0)
     ax.set_ylabel(f"items from {fc.start.isoformat()}")
+    whole_ticks(ax)
     ax.set_xlabel("date")
     ax.set_title(
         f"Backlog of {result.backlog} items never clears: requests arrive faster than work "

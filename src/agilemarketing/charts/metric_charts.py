@@ -27,6 +27,7 @@ from agilemarketing.charts.axes import (
     nothing_to_show,
     percentile_lines,
     sparse_ticks,
+    whole_ticks,
 )
 from agilemarketing.charts.palette import (
     BLUE,
@@ -232,6 +233,7 @@ def plot_cfd(result: CfdLike, ax: Any = None) -> Any:
     ax.set_title("Cumulative flow")
     ax.set_xlabel("date")
     ax.set_ylabel("items (cumulative)")
+    whole_ticks(ax)
     handles, labels = ax.get_legend_handles_labels()
     ax.legend(handles[::-1], labels[::-1], loc="upper left", fontsize=8)
     date_axis(ax)
@@ -350,6 +352,7 @@ def plot_cycles(result: CyclesLike, ax: Any = None) -> Any:
         ax.bar(x - 0.2, result.committed, width=0.4, label="committed", color=LIGHT_GREY)
         ax.bar(x + 0.2, result.completed, width=0.4, label="completed", color=GREEN)
         ax.set_ylabel("items")
+        whole_ticks(ax)
         ax.set_title("Predictability: committed vs completed per cycle")
         ax.legend(loc="upper left", fontsize=8)
     else:
