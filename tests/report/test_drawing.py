@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from agilemarketing import forking
 from agilemarketing.errors import InvalidValue
 from agilemarketing.report import FlowReport, drawing
 from agilemarketing.report.drawing import WORKERS_ENV, chart_workers, draw_charts
@@ -96,7 +97,7 @@ def test_without_fork_the_charts_are_drawn_here(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_inside_a_worker_the_charts_are_drawn_here(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(drawing, "_in_worker", True)
+    monkeypatch.setattr(forking, "_in_worker", True)
     assert chart_workers(18, requested=2) == 1
 
 

@@ -38,7 +38,7 @@ __all__ = [
 
 Source: TypeAlias = "str | os.PathLike[str] | IO[str] | IO[bytes]"
 
-_BLOCK_BYTES = 4 << 20
+_BLOCK_BYTES = 1 << 20
 """How much of the file is read (and decoded) at a time."""
 _BOM = "\ufeff".encode()
 _UNDECODABLE = (msgspec.DecodeError, UnicodeDecodeError, RecursionError)
@@ -113,11 +113,74 @@ def blocks(source: Source) -> Iterator[tuple[int, int, bytes]]:
         with Path(source).open("rb") as fh:
             yield from blocks(fh)
         return
+    yield from _whole_lines(iter(lambda: source.read(_BLOCK_BYTES), ""), first=True)
+
+
+def range_blocks(
+    path: str | os.PathLike[str], start: int, end: int
+) -> Iterator[tuple[int, int, bytes]]:
+    """:func:`blocks` of the bytes ``[start, end)`` of the file at ``path``, line numbers
+    counted from 1 at ``start``: from a start that :func:`block_starts` gave, the very blocks
+    :func:`blocks` makes of the whole file there.
+
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False) as fh:
+    ...     _ = fh.write(b'{"key": "A"}\\n{"key": "B"}\\n{"key": "C"}\\n')
+    >>> [block for _, _, block in range_blocks(fh.name, 13, 26)]
+    [b'{"key": "B"}\\n']
+    >>> os.unlink(fh.name)
+    """
+    with Path(path).open("rb") as fh:
+        fh.seek(start)
+        at = start
+
+        def chunk() -> bytes:  # the whole file's chunk boundaries: multiples of the block size
+            nonlocal at
+            upto = min((at // _BLOCK_BYTES + 1) * _BLOCK_BYTES, end)
+            data = fh.read(upto - at) if upto > at else b""
+            at += len(data)
+            return data
+
+        yield from _whole_lines(iter(chunk, b""), first=start == 0)
+
+
+def block_starts(path: str | os.PathLike[str], parts: int) -> list[int]:
+    """Byte offsets cutting the file at ``path`` into about ``parts`` ranges of whole blocks
+    of :func:`blocks`: ``[0, ..., size]``, each inner offset where a block of the whole file
+    starts (fewer ranges for a file of few blocks).
+
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False) as fh:
+    ...     _ = fh.write(b'{"key": "A"}\\n{"key": "B"}\\n{"key": "C"}\\n')
+    >>> block_starts(fh.name, 2)  # one block
+    [0, 39]
+    >>> os.unlink(fh.name)
+    """
+    size = os.path.getsize(path)
+    cuts = [0]
+    with Path(path).open("rb") as fh:
+        for k in range(1, parts):
+            # A block ends after the last newline of the file's j-th chunk of _BLOCK_BYTES, when
+            # that newline is inside the chunk (else its line is longer than a block and the
+            # whole file's read makes no block end there).
+            j = round(size * k / parts / _BLOCK_BYTES)
+            if j < 1 or j * _BLOCK_BYTES >= size:
+                continue
+            fh.seek((j - 1) * _BLOCK_BYTES)
+            newline = fh.read(_BLOCK_BYTES).rfind(b"\n")
+            at = (j - 1) * _BLOCK_BYTES + newline + 1
+            if newline >= 0 and cuts[-1] < at < size:
+                cuts.append(at)
+    cuts.append(size)
+    return cuts
+
+
+def _whole_lines(chunks: Iterator[bytes | str], *, first: bool) -> Iterator[tuple[int, int, bytes]]:
+    """(first line number, number of lines, block of whole lines) of the ``chunks`` of a
+    file; ``first``: they begin the file (where a byte-order mark is skipped)."""
     line_no = 1
     rest = b""
-    first = True
-    while True:
-        chunk = source.read(_BLOCK_BYTES)
+    for chunk in chunks:
         if isinstance(chunk, str):
             chunk = chunk.encode("utf-8")
         if not chunk:

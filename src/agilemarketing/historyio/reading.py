@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import os
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from operator import attrgetter
@@ -32,7 +33,9 @@ from agilemarketing.historyio.lines import (
     blocks,
     decode_block,
     name_of,
+    range_blocks,
 )
+from agilemarketing.historyio.parallel import read_ranges
 from agilemarketing.historyio.table import HistoryTable
 from agilemarketing.historyio.timestamps import parse_timestamp_array
 
@@ -44,7 +47,7 @@ StatusCodes = defaultdict[str | None, int]
 def read_history(source: Source, *, max_errors: int = 20) -> HistoryTable:
     """Read a history JSON Lines file (or open text/binary stream) into a :class:`HistoryTable`.
 
-    The file is streamed in blocks of a few megabytes; each block's timestamps are parsed in
+    The file is streamed in blocks of a megabyte; each block's timestamps are parsed in
     bulk. Every problem found (bad JSON, a wrong type, a missing key, a timestamp without a
     timezone...) becomes a :class:`~agilemarketing.errors.HistoryFormatError` naming the file,
     line and field; up to ``max_errors`` of them are raised together.
@@ -61,7 +64,9 @@ not an ISO-8601 timestamp with a timezone: 'yesterday'. Fix: ...
     paused = gc.isenabled()
     gc.disable()
     try:
-        tables = list(_read_tables(source, max_errors))
+        tables = _read_in_parallel(source, max_errors) or list(
+            _read_tables(name_of(source), blocks(source), max_errors)
+        )
     finally:
         if paused:
             gc.enable()
@@ -80,15 +85,29 @@ def iter_histories(source: Source, *, max_errors: int = 20) -> Iterator[ItemHist
     >>> [h.key for h in iter_histories(io.StringIO('{"key": "A-1"}\\n{"key": "A-2"}\\n'))]
     ['A-1', 'A-2']
     """
-    for table in _read_tables(source, max_errors):
+    for table in _read_tables(name_of(source), blocks(source), max_errors):
         yield from table.histories()
 
 
-def _read_tables(source: Source, max_errors: int) -> Iterator[HistoryTable]:
-    name = name_of(source)
+def _read_in_parallel(source: Source, max_errors: int) -> list[HistoryTable] | None:
+    """The tables of a large file read in ranges by forked workers, or None: read it here."""
+    if not isinstance(source, str | os.PathLike):
+        return None
+    path = os.fspath(source)
+
+    def read_range(start: int, end: int) -> HistoryTable:
+        tables = list(_read_tables(path, range_blocks(path, start, end), max_errors))
+        return HistoryTable.concat(tables) if tables else TableBuilder().build(HistoryTable)
+
+    return read_ranges(path, read_range)
+
+
+def _read_tables(
+    name: str, source_blocks: Iterator[tuple[int, int, bytes]], max_errors: int
+) -> Iterator[HistoryTable]:
     problems: list[AgileMarketingError] = []
     seen: dict[str, int] = {}  # the line of every key read so far: a key names one item
-    for first_line, count, block in blocks(source):
+    for first_line, count, block in source_blocks:
         lines, numbers = decode_block(name, first_line, count, block, problems)
         # "observed" is rare: only look at each transition's flag when the block mentions it
         table = _table_of_lines(

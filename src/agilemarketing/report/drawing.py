@@ -29,15 +29,13 @@ from __future__ import annotations
 
 import io
 import multiprocessing
-import os
-import threading
 import warnings
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, NamedTuple
 
-from agilemarketing.errors import InvalidValue
+from agilemarketing.forking import become_worker, can_fork, workers_from
 
 __all__ = [
     "WORKERS_ENV",
@@ -95,61 +93,27 @@ def _recorded(chart: Chart) -> tuple[bytes, list[Caught]]:
 # --- in worker processes --------------------------------------------------------------------------
 
 _charts: list[Chart] = []  # what the workers draw, set before they are forked
-_in_worker = False
-
-
-def _become_worker() -> None:
-    global _in_worker
-    _in_worker = True
 
 
 def _draw_in_worker(index: int) -> tuple[bytes, list[Caught]]:
     return _recorded(_charts[index])
 
 
-def _requested() -> int | None:
-    text = os.environ.get(WORKERS_ENV, "").strip()
-    if not text:
-        return None
-    if not text.isdigit() or int(text) < 1:
-        raise InvalidValue(
-            f"{WORKERS_ENV} must be a whole number of at least 1",
-            where=WORKERS_ENV,
-            fix=f"set {WORKERS_ENV}=1 to draw the charts one after the other, or unset it",
-            value=text,
-        )
-    return int(text)
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - macOS and Windows have no affinity
-        return os.cpu_count() or 1
-
-
 def chart_workers(charts: int, requested: int | None = None) -> int:
     """How many worker processes should draw ``charts`` charts: 1 means here, serially.
 
     ``requested`` (else :data:`WORKERS_ENV`, else one per usable CPU, at most 4) is lowered to
-    1 wherever forking is unavailable or unsafe (see the module's description).
+    1 wherever forking is unavailable or unsafe (see the module's description and
+    :mod:`agilemarketing.forking`).
 
     >>> chart_workers(1, requested=2), chart_workers(18, requested=1)
     (1, 1)
     """
-    wanted = requested if requested is not None else _requested()
-    if wanted is None:
-        wanted = min(_cpus(), _MAX_WORKERS)
-    if (
-        wanted <= 1
-        or charts <= 1
-        or _in_worker
-        or multiprocessing.parent_process() is not None
-        or "fork" not in multiprocessing.get_all_start_methods()
-        or threading.active_count() > 1
-    ):
-        return 1
-    return min(wanted, charts)
+    if requested is None:
+        wanted = workers_from(WORKERS_ENV, most=_MAX_WORKERS)
+    else:
+        wanted = requested if requested > 1 and can_fork() else 1
+    return 1 if charts <= 1 else min(wanted, charts)
 
 
 class Drawing:
@@ -174,7 +138,7 @@ class Drawing:
         _charts = self._jobs
         try:
             self._pool = ProcessPoolExecutor(
-                count, mp_context=multiprocessing.get_context("fork"), initializer=_become_worker
+                count, mp_context=multiprocessing.get_context("fork"), initializer=become_worker
             )
             self._futures = [self._pool.submit(_draw_in_worker, k) for k in range(len(self._jobs))]
         except (BrokenProcessPool, OSError):  # could not start them: draw here instead

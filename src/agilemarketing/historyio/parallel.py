@@ -1,0 +1,136 @@
+"""Reading a large history file side by side in forked worker processes.
+
+Decoding JSON and building columns is bound by one core: a 20,000-item file (19 MB) takes
+most of a metrics run. :func:`read_ranges` cuts a file of at least :data:`PARALLEL_FROM` bytes
+into ranges of whole blocks (the blocks a serial read makes), reads the first here and each
+other one in a forked copy of this process (:mod:`agilemarketing.forking` says when that is
+safe; the environment variable :data:`READ_WORKERS_ENV` sets how many processes, ``1``: this
+one only), and returns the ranges' tables in file order: once concatenated, the very table a
+serial read gives.
+
+Only a clean read is shared out. When any range has a problem (a bad line, a key on two lines
+of different ranges), a worker dies or cannot start, the answer is None and the caller reads
+the file again here, so every error names the same lines, in the same words, as a serial read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import pickle
+import signal
+from collections.abc import Callable
+
+from agilemarketing.forking import become_worker, workers_from
+from agilemarketing.historyio.lines import block_starts
+from agilemarketing.historyio.table import HistoryTable
+
+__all__ = ["PARALLEL_FROM", "READ_WORKERS_ENV", "read_ranges"]
+
+READ_WORKERS_ENV = "AGILEMARKETING_READ_WORKERS"
+"""The environment variable that sets how many processes read a large file (1: this one)."""
+
+PARALLEL_FROM = 8 << 20
+"""Files smaller than this (8 MiB, about 9,000 items) are read here: forking would cost more
+than it saves."""
+
+_MOST = 4  # past a few processes, the cost of gathering the tables outweighs the gain
+
+ReadRange = Callable[[int, int], HistoryTable]
+
+
+def read_ranges(path: str, read_range: ReadRange) -> list[HistoryTable] | None:
+    """The tables of ``path``'s ranges, read by ``read_range(start, end)`` (byte offsets of
+    whole lines) side by side, in file order; None when the file is small, there is one
+    process to read with, or anything went wrong (then read it here, serially)."""
+    try:
+        if os.path.getsize(path) < PARALLEL_FROM:
+            return None
+    except OSError:
+        return None  # the serial read says what is wrong with the path
+    workers = workers_from(READ_WORKERS_ENV, most=_MOST)
+    if workers <= 1:
+        return None
+    cuts = block_starts(path, workers)
+    if len(cuts) < 3:  # too few blocks to share out
+        return None
+    children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
+    try:
+        for start, end in itertools.pairwise(cuts[1:]):
+            child = _start(read_range, start, end)
+            if child is None:
+                return None
+            children.append(child)
+        try:
+            tables = [read_range(cuts[0], cuts[1])]
+        except Exception:  # the serial read raises it, with every other problem
+            return None
+        for pid, pipe in children:
+            table = _gather(pid, pipe)
+            if table is None:
+                return None
+            tables.append(table)
+        children = []
+    finally:
+        for pid, pipe in children:  # not gathered: stop and reap them
+            _stop(pid, pipe)
+    return tables if _keys_unique(tables) else None
+
+
+def _start(read_range: ReadRange, start: int, end: int) -> tuple[int, int] | None:
+    """Fork a worker reading ``[start, end)`` into a pipe: (its pid, the pipe's read end)."""
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:  # pragma: no cover - runs in the worker, which leaves by os._exit
+        status = 1
+        try:
+            os.close(read_end)
+            become_worker()
+            blob = pickle.dumps(read_range(start, end), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as out:
+                out.write(blob)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    return pid, read_end
+
+
+def _gather(pid: int, pipe: int) -> HistoryTable | None:
+    """The table a worker sent, once it has exited cleanly; None otherwise."""
+    with os.fdopen(pipe, "rb") as source:
+        blob = source.read()
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or not blob:
+        return None
+    table = pickle.loads(blob)  # noqa: S301 - our own child's bytes, through a pipe
+    return table if isinstance(table, HistoryTable) else None
+
+
+def _stop(pid: int, pipe: int) -> None:
+    with contextlib.suppress(OSError):
+        os.close(pipe)
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
+def _keys_unique(tables: list[HistoryTable]) -> bool:
+    """Whether no key is in two ranges (each range has checked its own)."""
+    seen: set[str] = set()
+    total = 0
+    for table in tables:
+        keys = table.keys.tolist()
+        seen.update(keys)
+        total += len(keys)
+    return len(seen) == total
