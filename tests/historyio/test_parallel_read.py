@@ -46,6 +46,14 @@ def _outcome(path: Path, workers: int, monkeypatch: pytest.MonkeyPatch) -> objec
 
 
 @pytest.fixture
+def path(tmp_path: Path) -> Path:
+    """A history file of 40 items."""
+    written = tmp_path / "history.jsonl"
+    written.write_bytes(LINES)
+    return written
+
+
+@pytest.fixture
 def shared_out(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Every file is shared out; the list counts the workers forked."""
     forked: list[int] = []
@@ -134,20 +142,16 @@ def test_the_ranges_hold_the_very_blocks_of_a_serial_read(
 
 
 def test_a_large_file_is_shared_out_between_the_workers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_out: list[int]
+    path: Path, monkeypatch: pytest.MonkeyPatch, shared_out: list[int]
 ) -> None:
-    path = tmp_path / "history.jsonl"
-    path.write_bytes(LINES)
     table = _outcome(path, 3, monkeypatch)
     assert len(shared_out) == 2  # two workers beside this process
     assert table == _outcome(path, 1, monkeypatch)
 
 
 def test_a_worker_that_dies_leaves_the_read_to_this_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_out: list[int]
+    path: Path, monkeypatch: pytest.MonkeyPatch, shared_out: list[int]
 ) -> None:
-    path = tmp_path / "history.jsonl"
-    path.write_bytes(LINES)
     expected = _outcome(path, 1, monkeypatch)
     monkeypatch.setattr(parallel, "become_worker", lambda: os._exit(3))  # runs in workers only
     assert _outcome(path, 2, monkeypatch) == expected
@@ -155,10 +159,8 @@ def test_a_worker_that_dies_leaves_the_read_to_this_process(
 
 
 def test_no_worker_is_forked_while_another_thread_runs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_out: list[int]
+    path: Path, monkeypatch: pytest.MonkeyPatch, shared_out: list[int]
 ) -> None:
-    path = tmp_path / "history.jsonl"
-    path.write_bytes(LINES)
     stop = threading.Event()
     other = threading.Thread(target=stop.wait, args=(10,))
     other.start()
@@ -170,19 +172,15 @@ def test_no_worker_is_forked_while_another_thread_runs(
     assert not shared_out
 
 
-def test_a_small_file_is_read_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "history.jsonl"
-    path.write_bytes(LINES)
+def test_a_small_file_is_read_here(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked for a small file"))
     monkeypatch.setenv(parallel.READ_WORKERS_ENV, "4")
     assert len(read_history(path)) == 40
 
 
 def test_a_worker_count_that_is_no_number_names_the_variable(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_out: list[int]
+    path: Path, monkeypatch: pytest.MonkeyPatch, shared_out: list[int]
 ) -> None:
-    path = tmp_path / "history.jsonl"
-    path.write_bytes(LINES)
     monkeypatch.setenv(parallel.READ_WORKERS_ENV, "two")
     with pytest.raises(InvalidValue, match=parallel.READ_WORKERS_ENV):
         read_history(path)
