@@ -10,11 +10,15 @@ sense.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from dateutil import parser as dateparser
+from dateutil import tz
 
 from agilemarketing.flow import Backwards
 from agilemarketing.metrics import Window
@@ -24,6 +28,8 @@ from agilemarketing.workflow import Workflow
 
 __all__ = [
     "adapter_option",
+    "as_of_from",
+    "as_of_option",
     "backwards_option",
     "calendar_from",
     "calendar_options",
@@ -191,6 +197,66 @@ def calendar_from(
     if working_days is None and not holidays and timezone == "UTC":
         return None
     return WorkCalendar(weekmask=working_days or "1111111", holidays=holidays, timezone=timezone)
+
+
+def as_of_option() -> Callable[[F], F]:
+    """``--as-of``: the moment a report or forecast describes."""
+    return click.option(
+        "--as-of",
+        "as_of",
+        metavar="MOMENT",
+        help="The moment to describe: a date (its end, in --timezone), a timestamp with a "
+        "zone (2026-03-02T09:30:00Z) or 'now' (default: the data's latest timestamp). 'now' "
+        "ages a live board's open work to today; an earlier moment shows the board as it was.",
+    )
+
+
+def as_of_from(
+    value: str | None, timezone: str = "UTC", *, now: datetime | None = None
+) -> datetime | None:
+    """The UTC moment ``--as-of`` names: a date ends at the next midnight in ``timezone``
+    (days are [00:00, 24:00)), a timestamp must carry its zone, ``now`` is this moment.
+
+    >>> as_of_from("2026-03-20", "Europe/Berlin").isoformat()
+    '2026-03-20T22:59:59.999999+00:00'
+    >>> as_of_from("2026-03-02T09:30:00+01:00").isoformat()
+    '2026-03-02T08:30:00+00:00'
+    >>> as_of_from(None) is None
+    True
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if text.lower() == "now":
+        return now or datetime.now(UTC)
+    zone = tz.gettz(timezone)
+    if zone is None:
+        raise click.BadParameter(
+            f"the time zone {timezone!r} is unknown: give an IANA name such as Europe/Berlin",
+            param_hint="'--timezone'",
+        )
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise _not_a_moment(value, "no such date") from None
+        midnight = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
+        return (midnight - timedelta(microseconds=1)).astimezone(UTC)
+    try:
+        moment = dateparser.isoparse(text)
+    except (ValueError, OverflowError):
+        raise _not_a_moment(value, "not a date or an ISO-8601 timestamp") from None
+    if moment.tzinfo is None:
+        raise _not_a_moment(value, "a timestamp without a time zone (add Z or +01:00)")
+    return moment.astimezone(UTC)
+
+
+def _not_a_moment(value: str, what: str) -> click.BadParameter:
+    return click.BadParameter(
+        f"{value!r}: {what}; give a date (2026-03-20), a timestamp with a zone "
+        "(2026-03-20T17:00:00Z) or 'now'",
+        param_hint="'--as-of'",
+    )
 
 
 # --- The simulation, the output, the configuration ------------------------------------------------

@@ -34,6 +34,8 @@ from agilemarketing._redaction import secrets_seen
 from agilemarketing.cli._boards import board_workflow
 from agilemarketing.cli._options import (
     adapter_option,
+    as_of_from,
+    as_of_option,
     backwards_option,
     calendar_from,
     calendar_options,
@@ -104,11 +106,12 @@ _common = stack(
     window_options(),
     backwards_option(),
     calendar_options(),
+    as_of_option(),
     simulation_options(),
     logging_options(),
 )
 """Options shared by both commands: source and its adapter's options, workflow, window,
-backward moves, calendar, simulation, logging."""
+backward moves, calendar, the moment described, simulation, logging."""
 
 
 def _guard(command: str, common: dict[str, Any], run: Callable[[RunLog], None]) -> None:
@@ -172,6 +175,7 @@ class _Inputs:
     trials: int
     seed: int
     policy: FlowPolicy
+    as_of: datetime | None
 
     @classmethod
     def of(cls, options: dict[str, Any], described: Workflow | None = None) -> _Inputs:
@@ -205,6 +209,7 @@ class _Inputs:
             trials=options["trials"],
             seed=options["seed"],
             policy=FlowPolicy(options["backwards"]),
+            as_of=as_of_from(options["as_of"], options["timezone"]),
         )
 
 
@@ -274,6 +279,7 @@ def report(
             trials=given.trials,
             seed=given.seed,
             policy=given.policy,
+            as_of=given.as_of,
         )
         built = FlowReport.build(
             source,
@@ -368,7 +374,7 @@ def forecast(
     def run(runlog: RunLog) -> None:
         given = _Inputs.of(common)
         table = load_history(given.history, common["source_options"])
-        log = FlowLog.build(table, given.workflow, policy=given.policy)
+        log = FlowLog.build(table, given.workflow, policy=given.policy, as_of=given.as_of)
         runlog.fields.update(items=len(log))
         _not_empty(log, given.history)
         _warn_stage_names(log, common["waiting"])
