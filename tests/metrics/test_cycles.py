@@ -128,3 +128,22 @@ def test_with_no_cycle_ended_yet_there_is_no_mean_predictability(
     assert report.running.tolist() == [True]
     assert np.isnan(report.mean_predictability)
     assert report.to_dict()["mean_predictability"] is None
+
+
+def test_the_chart_shows_a_running_cycle_apart(
+    histories: dict[str, ItemHistory], at: Callable[..., datetime], wf: Workflow
+) -> None:
+    """The cycle still running is named so under its bars, and its bars are hatched: its
+    completions are not yet comparable with an ended cycle's."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    ax = _two_cycles(histories, at, wf, as_of=at(9)).plot()
+    try:
+        labels = [tick.get_text() for tick in ax.get_xticklabels()]
+        assert labels == ["C1", "C2 (running)"]
+        hatched = {round(p.get_x() + p.get_width() / 2) for p in ax.patches if p.get_hatch()}
+        assert hatched == {1}  # both bars of C2, none of C1
+        assert any("running" in text.get_text() for text in ax.get_legend().get_texts())
+    finally:
+        ax.figure.clf()

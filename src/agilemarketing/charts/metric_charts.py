@@ -348,18 +348,33 @@ def plot_cycles(result: CyclesLike, ax: Any = None) -> Any:
     if not len(result.names):
         return nothing_to_show(ax, "Velocity per cycle", "The history names no cycles.")
     x = np.arange(len(result.names))
+    running = np.asarray(result.running, dtype=bool)
+    hatch = ["///" if r else "" for r in running]  # still running: not comparable yet
     if len(x) and (result.committed >= 0).all():
-        ax.bar(x - 0.2, result.committed, width=0.4, label="committed", color=LIGHT_GREY)
-        ax.bar(x + 0.2, result.completed, width=0.4, label="completed", color=GREEN)
+        bars = ax.bar(x - 0.2, result.committed, width=0.4, label="committed", color=LIGHT_GREY)
+        done = ax.bar(x + 0.2, result.completed, width=0.4, label="completed", color=GREEN)
+        for patch, pattern in [*zip(bars, hatch, strict=True), *zip(done, hatch, strict=True)]:
+            patch.set_hatch(pattern)
         ax.set_ylabel("items")
         whole_ticks(ax)
         ax.set_title("Predictability: committed vs completed per cycle")
-        ax.legend(loc="upper left", fontsize=8)
     else:
-        ax.bar(x, result.velocity, color=BLUE)
+        for patch, pattern in zip(ax.bar(x, result.velocity, color=BLUE), hatch, strict=True):
+            patch.set_hatch(pattern)
         ax.set_ylabel("points finished")
         ax.set_title("Velocity per cycle")
-    sparse_ticks(ax, list(result.names), rotation=45, ha="right")
+    handles, labels = ax.get_legend_handles_labels()
+    if running.any():
+        from matplotlib.patches import Patch
+
+        handles.append(Patch(facecolor="white", edgecolor=DARK_GREY, hatch="///"))
+        labels.append("still running")
+    if handles:
+        ax.legend(handles, labels, loc="upper left", fontsize=8)
+    names = [
+        f"{name} (running)" if r else name for name, r in zip(result.names, running, strict=True)
+    ]
+    sparse_ticks(ax, names, rotation=45, ha="right")
     ax.set_xlabel("cycle")
     return ax
 

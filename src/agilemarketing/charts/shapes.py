@@ -149,6 +149,9 @@ class CyclesLike(Protocol):
     @property
     def velocity(self) -> NDArray[Any]: ...
 
+    @property
+    def running(self) -> NDArray[Any]: ...
+
 
 class FlowEfficiencyLike(Protocol):
     """Per-item and overall efficiency (:class:`agilemarketing.metrics.FlowEfficiency`)."""
