@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import attrs
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from agilemarketing.flow import FlowLog
 from agilemarketing.history import ItemHistory, Transition
@@ -80,3 +83,34 @@ def test_an_explicit_as_of_is_never_implausible() -> None:
     assert str(log.as_of)[:10] == "2028-06-01"
     assert log.quality["implausible_date"].count == 0
     assert "LATE" in np.asarray(log.keys).tolist()
+
+
+@given(
+    st.lists(st.integers(0, 10**17), min_size=0, max_size=300),
+    st.lists(st.integers(0, 10**17), max_size=50),
+)
+def test_the_window_is_measured_from_the_trimmed_core_of_every_timestamp(
+    created: list[int], moves: list[int]
+) -> None:
+    """The window's ends come from the 5% and 95% order statistics of every timestamp (the
+    definition above, with a whole sort as the reference)."""
+    stamps = np.array(created, dtype="datetime64[us]")
+    moved = np.array(moves, dtype="datetime64[us]")
+    table = attrs.evolve(
+        HistoryTable.from_histories([]),
+        keys=np.array([f"K-{i}" for i in range(len(created))]),
+        created=stamps,
+        resolved=np.full(len(created), np.datetime64("NaT", "us")),
+        tr_at=moved,
+        tr_item=np.zeros(len(moves), dtype=np.int32),
+    )
+    window = plausible_window(table)
+    everything = np.sort(np.concatenate([stamps, moved]))
+    n = len(everything)
+    if n < 20:
+        assert window is None
+        return
+    lo = everything[int(np.ceil(0.05 * (n - 1)))]
+    hi = everything[int(np.floor(0.95 * (n - 1)))]
+    day = np.timedelta64(86_400_000_000, "us")
+    assert window == (lo - max(3650 * day, 2 * (hi - lo)), hi + max(365 * day, hi - lo))

@@ -62,12 +62,15 @@ def _all_times(t: HistoryColumns) -> Times:
 
 def plausible_window(t: HistoryColumns) -> Window | None:
     """The window of plausible moments of ``t`` (None: too few timestamps to tell)."""
-    times = np.sort(_all_times(t))
+    times = _all_times(t)
     n = len(times)
     if n < MIN_TIMESTAMPS:
         return None
-    lo = times[int(np.ceil(_TRIM * (n - 1)))]
-    hi = times[int(np.floor((1 - _TRIM) * (n - 1)))]
+    low, high = int(np.ceil(_TRIM * (n - 1))), int(np.floor((1 - _TRIM) * (n - 1)))
+    # Two order statistics, not a whole sort (on the integers: numpy partitions datetime64
+    # twenty times slower than int64).
+    ranked = np.partition(times.view(np.int64), [low, high]).view(times.dtype)
+    lo, hi = ranked[low], ranked[high]
     span = hi - lo
     return Window(lo - max(3650 * _DAY, 2 * span), hi + max(365 * _DAY, span))
 
