@@ -130,7 +130,7 @@ def flow_columns(
     report = DataQualityReport(
         n_items=len(t),
         issues=tuple(
-            QualityIssue(name, text, keys[np.unique(issues.get(name, np.empty(0, np.int64)))])
+            QualityIssue(name, text, keys[_distinct_rows(issues.get(name), len(t))])
             for name, text in ISSUES.items()
         ),
         unmapped_statuses=unmapped_statuses,
@@ -475,3 +475,17 @@ def _as_of(t: HistoryTable, seg_enter: I64, as_of: datetime | str | None) -> np.
     else:
         as_of_i = (ensure_utc(as_of) - _EPOCH) // timedelta(microseconds=1)
     return np.datetime64(int(as_of_i), "us")
+
+
+def _distinct_rows(rows: npt.NDArray[np.integer[Any]] | None, n: int) -> npt.NDArray[np.intp]:
+    """The distinct item rows of ``rows``, in order (a mask over the ``n`` items: linear,
+    where :func:`numpy.unique` sorts).
+
+    >>> _distinct_rows(np.array([3, 1, 3, 0]), 5).tolist()
+    [0, 1, 3]
+    """
+    if rows is None or not len(rows):
+        return np.empty(0, dtype=np.intp)
+    seen = np.zeros(n, dtype=bool)
+    seen[rows] = True
+    return np.flatnonzero(seen)
