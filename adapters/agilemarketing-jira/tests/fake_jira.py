@@ -278,14 +278,23 @@ class FakeJira:
         self._history_id = 10000
         self._issue_id = 10000
         self._offset = timedelta(0)
+        self._last_tick: datetime | None = None
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
     # -- clock -----------------------------------------------------------------------------
 
     def now(self) -> datetime:
-        """The server's clock (real time, moved past the seeded data)."""
-        return _ms(datetime.now(UTC) + self._offset)
+        """The server's clock (real time, moved past the seeded data), in milliseconds as
+        Jira's, and strictly increasing: each reading is at least a millisecond after the last,
+        as a real server's are when a network lies between two requests (on 127.0.0.1 an edit
+        and the next read's ``serverTime`` could otherwise carry the same stamp)."""
+        with self.lock:
+            now = _ms(datetime.now(UTC) + self._offset)
+            if self._last_tick is not None and now <= self._last_tick:
+                now = self._last_tick + timedelta(milliseconds=1)
+            self._last_tick = now
+            return now
 
     def advance(self, seconds: float) -> None:
         """Move the server's clock forward."""
