@@ -129,7 +129,8 @@ def test_the_report_of_the_mirror_uses_the_boards_columns_wip_limits_and_sprints
     assert [c["name"] for c in cycles] == sorted(sprints)
     for cycle in cycles:  # the board's sprints are the report's cycle windows, with dates
         sprint = sprints[cycle["name"]]
-        assert sprint.start is not None and sprint.complete is not None
+        assert sprint.start is not None
+        assert sprint.complete is not None
         assert cycle["start"].startswith(sprint.start.date().isoformat())
         assert cycle["end"].startswith(sprint.complete.date().isoformat())
         assert cycle["committed"] >= 0
