@@ -302,9 +302,9 @@ class FakeJira:
 
     # -- lifetime --------------------------------------------------------------------------
 
-    def start(self) -> str:
-        """Serve on a free port of 127.0.0.1; return the site's base URL."""
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    def start(self, port: int = 0) -> str:
+        """Serve on ``port`` of 127.0.0.1 (0: a free one); return the site's base URL."""
+        server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
         server.daemon_threads = True
         server.fake = self  # type: ignore[attr-defined]
         self._server = server
@@ -1339,11 +1339,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="A fake Jira on 127.0.0.1 for trying the adapter.")
     parser.add_argument("--flavour", choices=("cloud", "dc"), default="cloud")
     parser.add_argument("--issues", type=int, default=50)
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: a free one)")
     parser.add_argument("--seconds", type=float, default=3600.0, help="stop after this long")
     args = parser.parse_args(argv)
     fake = FakeJira(args.flavour)
     fake.seed(sample_histories(args.issues))
-    url = fake.start()
+    url = fake.start(args.port)
     auth = f"user={USER}" if args.flavour == "cloud" else "no user (a Bearer token)"
     print(
         f"fake Jira ({args.flavour}) at {url}: "
