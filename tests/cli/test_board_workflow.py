@@ -63,6 +63,23 @@ def test_report_takes_the_workflow_from_the_boards_description(
     assert doc["workflow"]["start"] == "Doing"
 
 
+@pytest.mark.usefixtures("quick_charts")
+def test_report_takes_the_cycle_windows_from_the_boards_description(
+    described_mirror: str, tmp_path: Path
+) -> None:
+    """The board's cycles (a Jira board's sprints) are the report's cycle windows, with their
+    dates: committed and completed per cycle, not velocity per sprint name only."""
+    code, _, stderr = run("report", described_mirror, "--out", tmp_path / "r", "--trials", "200")
+    assert code == ExitCode.OK, stderr
+    doc = json.loads((tmp_path / "r" / "metrics.json").read_text(encoding="utf-8"))
+    cycles = {c["name"]: c for c in doc["metrics"]["cycles"]["cycles"]}
+    assert list(cycles) == ["Cycle 1", "Cycle 2"]
+    assert cycles["Cycle 1"]["start"].startswith("2026-01-05")
+    assert cycles["Cycle 1"]["end"].startswith("2026-01-19")
+    assert cycles["Cycle 2"]["start"].startswith("2026-01-19")
+    assert all(c["committed"] >= 0 for c in cycles.values())
+
+
 def test_forecast_needs_no_workflow_option_for_a_described_board(described_mirror: str) -> None:
     code, stdout, stderr = run(
         "forecast", described_mirror, "--items", "5", "--trials", "200", "--since",

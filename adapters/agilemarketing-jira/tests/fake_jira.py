@@ -278,14 +278,23 @@ class FakeJira:
         self._history_id = 10000
         self._issue_id = 10000
         self._offset = timedelta(0)
+        self._last_tick: datetime | None = None
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
     # -- clock -----------------------------------------------------------------------------
 
     def now(self) -> datetime:
-        """The server's clock (real time, moved past the seeded data)."""
-        return _ms(datetime.now(UTC) + self._offset)
+        """The server's clock (real time, moved past the seeded data), in milliseconds as
+        Jira's, and strictly increasing: each reading is at least a millisecond after the last,
+        as a real server's are when a network lies between two requests (on 127.0.0.1 an edit
+        and the next read's ``serverTime`` could otherwise carry the same stamp)."""
+        with self.lock:
+            now = _ms(datetime.now(UTC) + self._offset)
+            if self._last_tick is not None and now <= self._last_tick:
+                now = self._last_tick + timedelta(milliseconds=1)
+            self._last_tick = now
+            return now
 
     def advance(self, seconds: float) -> None:
         """Move the server's clock forward."""
@@ -293,9 +302,9 @@ class FakeJira:
 
     # -- lifetime --------------------------------------------------------------------------
 
-    def start(self) -> str:
-        """Serve on a free port of 127.0.0.1; return the site's base URL."""
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    def start(self, port: int = 0) -> str:
+        """Serve on ``port`` of 127.0.0.1 (0: a free one); return the site's base URL."""
+        server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
         server.daemon_threads = True
         server.fake = self  # type: ignore[attr-defined]
         self._server = server
@@ -1330,11 +1339,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="A fake Jira on 127.0.0.1 for trying the adapter.")
     parser.add_argument("--flavour", choices=("cloud", "dc"), default="cloud")
     parser.add_argument("--issues", type=int, default=50)
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: a free one)")
     parser.add_argument("--seconds", type=float, default=3600.0, help="stop after this long")
     args = parser.parse_args(argv)
     fake = FakeJira(args.flavour)
     fake.seed(sample_histories(args.issues))
-    url = fake.start()
+    url = fake.start(args.port)
     auth = f"user={USER}" if args.flavour == "cloud" else "no user (a Bearer token)"
     print(
         f"fake Jira ({args.flavour}) at {url}: "

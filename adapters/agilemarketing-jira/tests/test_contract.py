@@ -60,6 +60,50 @@ class _JiraContract(AdapterContract):
         self.fake.on("GET", search, hook, times=3)
         return True
 
+    def delete_item(self, adapter: Adapter, key: str) -> bool:
+        """Delete the issue in the fake, as a person deleting it in Jira would."""
+        self.fake.delete(key)
+        return True
+
+    def test_an_item_deleted_since_a_cursor_is_reported_removed_by_an_incremental_read(
+        self, make_adapter: AdapterFactory
+    ) -> None:
+        pytest.skip(
+            "Jira's search cannot list deleted or moved-out issues, so an incremental read "
+            "reports no removed keys; a full read (sync --full) finds them: see "
+            "test_a_deletion_is_invisible_to_an_incremental_read_and_found_by_a_full_one"
+        )
+
+    def test_a_deletion_is_invisible_to_an_incremental_read_and_found_by_a_full_one(
+        self, make_adapter: AdapterFactory
+    ) -> None:
+        """What Jira can tell: an incremental read after a deletion leaves the issue out and
+        says it is not complete (so a sync keeps the item); a full read is complete and lacks
+        the issue, which with ``missing_is_deleted`` marks it removed."""
+        adapter = make_adapter(sample_histories(3))
+        assert adapter.capabilities.missing_is_deleted
+        first = adapter.read()
+        assert [r.key for r in first] == ["MKT-1", "MKT-2", "MKT-3"]
+        self.fake.delete("MKT-2")
+        later = adapter.read(first.cursor)
+        assert [r.key for r in later] == []
+        assert (later.complete, later.removed) == (False, ())
+        full = adapter.read()
+        assert full.complete
+        assert [r.key for r in full] == ["MKT-1", "MKT-3"]
+
+    def test_an_issue_moved_out_of_a_jql_scope_is_missing_from_a_full_read(
+        self, fakes: Callable[..., FakeJira]
+    ) -> None:
+        fake = fakes(self.flavour)
+        fake.seed(sample_histories(4))  # MKT-1 and MKT-4 have the label webinar
+        adapter = adapter_for(fake, "jql=project%20%3D%20MKT%20AND%20labels%20%3D%20webinar")
+        assert [r.key for r in adapter.read()] == ["MKT-1", "MKT-4"]
+        fake.edit("MKT-4", labels=["q1"])  # out of the scope
+        full = adapter.read()
+        assert full.complete
+        assert [r.key for r in full] == ["MKT-1"]
+
     def test_random_plans_end_where_the_reference_adapter_ends(
         self, make_adapter: AdapterFactory
     ) -> None:

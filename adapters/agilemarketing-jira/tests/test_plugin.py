@@ -24,3 +24,14 @@ def test_an_adapter_url_builds_it_without_sending_a_request() -> None:
         1,
     )
     assert adapter.transport.requests_sent == 0
+
+
+def test_agilemarketing_plugins_lists_jira() -> None:
+    from click.testing import CliRunner
+
+    from agilemarketing.cli import main
+
+    result = CliRunner().invoke(main, ["plugins"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    rows = [line.split() for line in result.output.splitlines()]
+    assert ["adapter", "jira", "agilemarketing_jira.adapter.JiraAdapter"] in [r[:3] for r in rows]

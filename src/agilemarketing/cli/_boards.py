@@ -3,7 +3,9 @@
 ``report``, ``forecast`` and ``showcase`` read a mirror (or a board whose adapter describes it)
 without a workflow option by asking the board itself (:func:`agilemarketing.report.load_board`):
 its stages in order, the statuses each holds, WIP limits, start and done. ``--start`` and
-``--done`` still choose where cycle time starts and ends.
+``--done`` still choose where cycle time starts and ends. The board's cycles with dates (a Jira
+board's sprints) are the report's cycle windows when the history defines none
+(:func:`with_board_cycles`).
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ import attrs
 import click
 
 from agilemarketing.adapter import BoardDescription
+from agilemarketing.historyio import CycleWindow, HistoryTable
 from agilemarketing.report import load_board
 from agilemarketing.workflow import Workflow
 
-__all__ = ["board_of", "board_workflow", "shorthand"]
+__all__ = ["board_of", "board_workflow", "shorthand", "with_board_cycles"]
 
 
 def shorthand(workflow: Workflow) -> str:
@@ -50,3 +53,17 @@ def board_workflow(
     workflow = board.workflow()
     click.echo(f"Workflow from the board's own description: {shorthand(workflow)}", err=True)
     return workflow
+
+
+def with_board_cycles(table: HistoryTable, board: BoardDescription | None) -> HistoryTable:
+    """``table`` with the board's cycles that have a start before their end as its cycle
+    windows, when the table defines none of its own (a mirror's items name their sprints, the
+    board holds their dates); ``table`` itself otherwise."""
+    if board is None or table.cycles:
+        return table
+    windows = tuple(
+        CycleWindow(c.name, c.start, c.end)
+        for c in board.cycles
+        if c.start is not None and c.end is not None and c.start < c.end
+    )
+    return attrs.evolve(table, cycles=windows) if windows else table

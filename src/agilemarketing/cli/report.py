@@ -31,7 +31,7 @@ import attrs
 import click
 
 from agilemarketing._redaction import secrets_seen
-from agilemarketing.cli._boards import board_workflow
+from agilemarketing.cli._boards import board_of, board_workflow, with_board_cycles
 from agilemarketing.cli._options import (
     adapter_option,
     as_of_from,
@@ -253,11 +253,13 @@ def report(
         require_report()  # pandas and matplotlib, before any work
         options = common["source_options"]
         described = None
-        if common["workflow_file"] is None and not common["stages"]:
+        board = board_of(common["history"], options)  # None for a file or an undescribed board
+        if board is not None and common["workflow_file"] is None and not common["stages"]:
             described = board_workflow(
-                common["history"], common["start_stage"], common["done_stage"], options=options
+                common["history"], common["start_stage"], common["done_stage"], board=board
             )
         source = load_history(common["history"], options)  # read once, with its options
+        source = with_board_cycles(source, board)  # its sprints' dates: the cycle windows
         if described is None and common["workflow_file"] is None and not common["stages"]:
             guessed = infer_workflow(
                 source.histories(), common["start_stage"], common["done_stage"], common["waiting"]

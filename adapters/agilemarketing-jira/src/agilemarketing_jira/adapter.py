@@ -125,6 +125,10 @@ class JiraAdapter(Adapter):
         rank=True,
         history=HistoryFidelity.EXACT,
         board=True,
+        # an issue deleted or moved out of the scope is missing from a full read: a deletion
+        missing_is_deleted=True,
+        # Jira gives a create its own key (MKT-123); the planned key is the marker's reference
+        assigns_keys=True,
     )
 
     def __init__(self, location: str = "", options: Mapping[str, object] | None = None) -> None:
