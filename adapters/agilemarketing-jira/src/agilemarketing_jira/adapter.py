@@ -265,14 +265,32 @@ class JiraAdapter(Adapter):
         )
         site, started = self._start()
         reader = self._reader()
-        seen = self._recent(reader, started - self.overlap, site)
-        cursor = Cursor(ReadCursor(self._scope_id, started, seen).encode())
         if previous is None:
+            seen = self._recent(reader, started - self.overlap, site)
+            cursor = Cursor(ReadCursor(self._scope_id, started, seen).encode())
             items = reader.records(f"({self.scope}) ORDER BY key ASC")
             return ReadResult(items, cursor, complete=True)
         after = jql_time(previous.at - self.overlap, site.zone)
         jql = f'({self.scope}) AND updated >= "{after}" ORDER BY key ASC'
-        return ReadResult(self._unseen(reader.records(jql), previous), cursor, complete=False)
+        # The issues changed since the previous read are few, and they hold every issue of
+        # the next read's overlap window (it starts later): their versions make the next
+        # cursor, without a search of the window of its own.
+        records = list(reader.records(jql))
+        seen = self._versions_since(records, started - self.overlap)
+        cursor = Cursor(ReadCursor(self._scope_id, started, seen).encode())
+        return ReadResult(list(self._unseen(records, previous)), cursor, complete=False)
+
+    @staticmethod
+    def _versions_since(records: Iterable[ItemRecord], since: datetime) -> dict[str, str]:
+        """The versions of the records changed at or after ``since`` (to the minute before:
+        what the window's JQL, minute-precise, would have found)."""
+        floor = since.replace(second=0, microsecond=0)
+        return {
+            record.key: str(record.version)
+            for record in records
+            if record.version is not None
+            and parse_jira_time(str(record.version), where="Jira issue") >= floor
+        }
 
     def _recent(self, reader: Reader, since: datetime, site: Site) -> dict[str, str]:
         jql = f'({self.scope}) AND updated >= "{jql_time(since, site.zone)}" ORDER BY key ASC'
