@@ -131,6 +131,13 @@ class MirrorAdapter(Adapter):
         removed = sorted(self.mirror.removed(OWN_BOARD, since=int(number)))
         return ReadResult(self._ordered(int(number)), cursor, complete=False, removed=removed)
 
+    def current_cursor(self) -> Cursor | None:
+        """The board's revision (every write, removal and restore bumps it) and the option
+        that changes what a full read returns (see
+        :meth:`~agilemarketing.adapter.Adapter.current_cursor`)."""
+        revision = self.mirror.revision(OWN_BOARD)
+        return Cursor(f"{self._token(revision)}:finished_removed={self._finished_removed}")
+
     def _ordered(self, since: int | None) -> list[ItemRecord]:
         records = {r.key: r for r in self.mirror.records(OWN_BOARD, since=since)}
         if self._finished_removed and since is None:  # a report's read: throughput keeps them
