@@ -13,6 +13,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from agilemarketing_csv import CsvAdapter
+from agilemarketing_csv.history import write_history_csv
 
 from agilemarketing.adapter import (
     AnyChange,
@@ -26,8 +28,6 @@ from agilemarketing.errors import ChangeConflict
 from agilemarketing.mirror import JournalStatus, Mirror, MirrorAdapter
 from agilemarketing.sync import FieldMapping, SyncConfig, SyncPlan, apply, plan
 from agilemarketing.testing import InMemoryAdapter, sample_histories
-from agilemarketing_csv import CsvAdapter
-from agilemarketing_csv.history import write_history_csv
 
 
 class CountingCsv(CsvAdapter):
@@ -94,10 +94,12 @@ def test_an_unchanged_resync_reads_neither_side_and_writes_nothing(
     before = _reads()
     again = _plan(path, team)
     assert _reads() == before, "an unchanged re-sync read a side"
-    assert again.changes == () and again.unchanged == 20
+    assert again.changes == ()
+    assert again.unchanged == 20
     revision, journal = team.revision(), len(team.journal())
     report = apply(again)
-    assert report.applied == 0 and team.revision() == revision
+    assert report.applied == 0
+    assert team.revision() == revision
     assert len(team.journal()) == journal
     _same_as_full(again, path, team)
 
@@ -162,8 +164,7 @@ def test_a_run_with_a_failed_change_leaves_nothing_to_skip_the_retry(
 ) -> None:
     path, team = board
     records = [
-        attrs.evolve(h, summary="renamed") if h.key == "MKT-5" else h
-        for h in sample_histories(20)
+        attrs.evolve(h, summary="renamed") if h.key == "MKT-5" else h for h in sample_histories(20)
     ]
     write_history_csv(path, records)
     CountingMirror.refuse = frozenset({"MKT-5"})
@@ -200,9 +201,7 @@ def test_a_target_written_between_plan_and_apply_leaves_no_state(
     board: tuple[Path, Mirror],
 ) -> None:
     path, team = board
-    records = [
-        attrs.evolve(h, points=42) if h.key == "MKT-1" else h for h in sample_histories(20)
-    ]
+    records = [attrs.evolve(h, points=42) if h.key == "MKT-1" else h for h in sample_histories(20)]
     write_history_csv(path, records)
     the_plan = _plan(path, team)
     # someone writes the target after the plan read it: the apply cannot vouch for it

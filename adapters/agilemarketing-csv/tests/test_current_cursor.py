@@ -65,7 +65,8 @@ def test_the_options_a_file_is_read_with_are_part_of_the_cursor(tmp_path: Path) 
 
 def test_a_missing_file_and_a_folder(tmp_path: Path) -> None:
     missing = CsvAdapter(str(tmp_path / "none.csv")).current_cursor()
-    assert missing is not None and missing.token.startswith("missing:")
+    assert missing is not None
+    assert missing.token.startswith("missing:")
     path = _board(tmp_path)
     assert CsvAdapter(str(path)).current_cursor() != missing
     assert CsvAdapter(str(tmp_path)).current_cursor() is None  # a folder: the read says why
