@@ -24,8 +24,6 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
 from agilemarketing.mirror import JournalStatus, Mirror, MirrorAdapter
 from agilemarketing.sync import SyncConfig, apply, plan
 from agilemarketing.testing import sample_histories
