@@ -75,12 +75,12 @@ def plan(
 ) -> SyncPlan:
     """Compare ``source`` and ``target`` with the mirror's merge base; plan what to send.
 
-    Reads both sides (the source incrementally from its cursor when it can, the target in full:
-    that is where conflicts are found) and writes nothing. ``policy`` overrides the one in
-    ``config`` (default ``fail``). ``seen_at`` is when the source was read (default: now): the
-    time given to status changes the sync observes in a source without history. ``full``
-    ignores the stored cursor and reads the source in full (a nightly reconciliation: with a
-    source that deletes on purpose, every item missing from it is marked removed).
+    Reads both sides (the source incrementally when it can, the target in full; neither when
+    both are as the last clean run left them: ``sync.quiet``) and writes nothing. ``policy``
+    overrides ``config``'s (default ``fail``). ``seen_at`` is when the source was read (now by
+    default): the time given to status changes the sync observes in a history-less source.
+    ``full`` ignores the stored cursor and reads the source in full (a nightly reconciliation:
+    with a source that deletes on purpose, every item missing from it is marked removed).
 
     Holds the target's and the mirror's locks while it reads (:func:`~agilemarketing.sync.locked`;
     hold them across :func:`plan` and :func:`apply` with it), and refuses a source that cannot
@@ -92,10 +92,8 @@ def plan(
     source.check_readable()
     src, tgt, stored = _pair(source, target, mirror)
     renames = _renames(stored, (src, tgt))
-    # Both sides' current cursors before anything is read: unchanged since the last clean run
-    # (and the settings too), the plan is empty without a read (sync.quiet).
     start = QuietStart(cursor_of(source), cursor_of(target), settings_digest(config, chosen))
-    if not full and not renames and quiet_since_last_run(start, mirror, (src, tgt)):
+    if not full and not renames and quiet_since_last_run(start, mirror, (src, tgt)):  # unread
         return _quiet_plan(source, target, mirror, config, chosen, start)
     sides = _read_sides(source, target, mirror, stored, progress, full=full, mapping=config.mapping)
     seen_at = utcnow() if seen_at is None else ensure_utc(seen_at, where="plan(seen_at=...)")
