@@ -103,12 +103,15 @@ def settings_digest(config: SyncConfig, policy: ConflictPolicy) -> str:
 
 
 def cursor_of(adapter: Adapter) -> str | None:
-    """``adapter``'s current cursor as text (None when it cannot tell, or fails to)."""
+    """``adapter``'s current cursor as text (None when it cannot tell, or fails to, or when
+    the text holds a secret of the adapter: it is stored in the mirror)."""
     try:
         cursor = adapter.current_cursor()
     except (AgileMarketingError, OSError):  # the real read says what is wrong
         return None
-    return None if cursor is None else cursor.token
+    if cursor is None or adapter.redact(cursor.token) != cursor.token:
+        return None
+    return cursor.token
 
 
 def current(
