@@ -237,3 +237,24 @@ def test_a_memory_source_into_a_mirror_is_quiet_too(tmp_path: Path) -> None:
         assert [c.describe() for c in plan(source, target, team).changes] == [
             "update MKT-2: summary"
         ]
+
+
+class SecretCursor(InMemoryAdapter):
+    """A board whose current cursor quotes its token (what no adapter should do)."""
+
+    def current_cursor(self) -> Cursor | None:
+        return Cursor(f"rev:{self.secret('QUIET_TOKEN')}")
+
+
+def test_a_current_cursor_holding_a_secret_is_never_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = "tok-quiet-3f1e-never-stored"
+    monkeypatch.setenv("QUIET_TOKEN", token)
+    source = SecretCursor("board")
+    source.seed(sample_histories(3))
+    with Mirror(tmp_path / "team.db") as team:
+        target = MirrorAdapter.of(team)
+        apply(plan(source, target, team))
+        assert team.sync_state(source.identity, target.identity) is None
+    assert all(token.encode() not in path.read_bytes() for path in tmp_path.iterdir())
