@@ -258,3 +258,29 @@ def test_a_current_cursor_holding_a_secret_is_never_stored(
         apply(plan(source, target, team))
         assert team.sync_state(source.identity, target.identity) is None
     assert all(token.encode() not in path.read_bytes() for path in tmp_path.iterdir())
+
+
+def test_a_csv_target_edited_by_hand_makes_a_real_plan(tmp_path: Path) -> None:
+    with Mirror(tmp_path / "team.db") as team:
+        with team.transaction():
+            team.save_board("mirror", sample_histories(6))
+        source = MirrorAdapter.of(team)
+        out = tmp_path / "out.csv"
+        with Mirror(tmp_path / "state.db") as state:
+            apply(plan(source, CountingCsv(str(out)), state))
+            CountingCsv.reads = 0
+            assert plan(source, CountingCsv(str(out)), state).changes == ()
+            assert CountingCsv.reads == 0, "an unchanged CSV target was read"
+            text = out.read_bytes()
+            assert b"Marketing work item 2," in text
+            out.write_bytes(text.replace(b"Marketing work item 2,", b"Marketing work item Q,"))
+            again = plan(source, CountingCsv(str(out)), state)
+            assert CountingCsv.reads == 1, "the edited target must be read"
+            assert again.changes == ()  # the target's own edit is kept, never overwritten
+            with team.transaction():  # the source edits the same field: a conflict
+                (record,) = [r for r in team.records() if r.key == "MKT-2"]
+                edited = attrs.evolve(record.history, summary="edited at the source")
+                team.save_board("mirror", [attrs.evolve(record, history=edited)])
+            assert [c.key for c in plan(source, CountingCsv(str(out)), state).conflicts] == [
+                "MKT-2"
+            ]
