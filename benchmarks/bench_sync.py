@@ -1,7 +1,14 @@
-"""Mirror and sync throughput: bulk writes, history reads, a first sync and an idempotent re-run.
+"""Mirror and sync throughput: bulk writes, history reads, and syncs from a CSV file.
 
-Usage: ``python benchmarks/bench_sync.py [--quick]``. Prints absolute times and ratios against
-baselines measured in the same run:
+Usage: ``python benchmarks/bench_sync.py [--quick]`` (``--quick``: small sizes only; ``--sizes
+10000,30000`` to choose). Prints absolute times and ratios against baselines measured in the
+same run:
+
+* a sync from a history CSV (the ``csv`` adapter, a file this script writes into a temporary
+  folder) into a mirror at 10,000 and 30,000 items: the first sync, a re-sync with nothing
+  changed, and a re-sync after 1% of the items changed in the file, each against a plain
+  ``executemany`` of the same rows (items and transitions) into an empty SQLite file of the
+  mirror's schema, one transaction;
 
 * mirror bulk write (``save_board``: executemany, one transaction) vs. the same statements with
   one ``execute`` per row in one transaction (what executemany saves), and vs. the naive way
@@ -21,6 +28,10 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+
+import attrs
+from agilemarketing_csv import CsvAdapter
+from agilemarketing_csv.history import write_history_csv
 
 from agilemarketing.adapter import ItemRecord
 from agilemarketing.history import ItemHistory
@@ -92,68 +103,147 @@ def naive_write(path: Path, n: int) -> float:
     return seconds
 
 
+def executemany_baseline(path: Path, histories: list[ItemHistory]) -> float:
+    """The baseline of a sync from CSV: the same rows (items and transitions), built before the
+    clock starts, written with one ``executemany`` per table in one transaction into an empty
+    file of the mirror's schema."""
+    Mirror(path).close()
+    stamp = timestamp(datetime.now(UTC))
+    items = [item_row("rows", ItemRecord(h), stamp, 1) for h in histories]
+    transitions = [
+        ("rows", h.key, seq, timestamp(t.at), t.from_status, t.to_status, int(t.observed))
+        for h in histories
+        for seq, t in enumerate(h.transitions)
+    ]
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("INSERT INTO sources (name) VALUES ('rows')")
+
+    def run() -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(INSERT_ITEM, items)
+        conn.executemany("INSERT INTO transitions VALUES (?, ?, ?, ?, ?, ?, ?)", transitions)
+        conn.execute("COMMIT")
+
+    seconds = timed(run)
+    conn.close()
+    return seconds
+
+
+def edited(histories: list[ItemHistory], every: int = 100) -> list[ItemHistory]:
+    """``histories`` with one item in ``every`` changed: a new summary and one more point."""
+    return [
+        attrs.evolve(h, summary=f"{h.summary} (edited)", points=(h.points or 0) + 1)
+        if i % every == 0
+        else h
+        for i, h in enumerate(histories)
+    ]
+
+
+def csv_syncs(folder: Path, n: int) -> None:
+    """First sync, unchanged re-sync and 1% change re-sync from a history CSV into a mirror,
+    each against the executemany baseline of the same rows."""
+    histories = sample_histories(n)
+    transitions = sum(len(h.transitions) for h in histories)
+    base = executemany_baseline(folder / f"rows-{n}.db", histories)
+    board = folder / f"board-{n}.csv"
+    write_history_csv(board, histories)
+    source = CsvAdapter(str(board))
+    size = board.stat().st_size / 1e6
+    print(f"\n{n:,} items from CSV ({transitions:,} transitions, {size:.1f} MB)")
+    print(f"  executemany baseline  {base:8.3f} s")
+    with Mirror(folder / f"team-{n}.db") as team:
+        target = MirrorAdapter.of(team)
+
+        def sync() -> str:
+            the_plan = plan(source, target, team)
+            apply(the_plan)
+            counts = the_plan.counts
+            return ", ".join(f"{v} {k}" for k, v in counts.items() if v)
+
+        for label, before in (
+            ("first sync", None),
+            ("unchanged re-sync", None),
+            ("1% changed re-sync", lambda: write_history_csv(board, edited(histories))),
+        ):
+            if before is not None:
+                before()  # not timed: the file is edited between syncs
+            start = time.perf_counter()
+            counts = sync()
+            seconds = time.perf_counter() - start
+            print(f"  {label:20}  {seconds:8.3f} s   x{seconds / base:6.1f} baseline   {counts}")
+
+
+def mirror_measurements(folder: Path, n: int, naive_n: int) -> None:
+    """The mirror's own costs: bulk write vs. row by row, histories() vs. a raw SELECT, and a
+    first sync and re-run from memory."""
+    histories = sample_histories(n)
+    transitions = sum(len(h.transitions) for h in histories)
+    print(f"mirror: {n:,} items ({transitions:,} transitions)")
+    naive = naive_write(folder / "naive.db", naive_n) * n / naive_n
+    with Mirror(folder / "bulk.db") as mirror:
+
+        def bulk() -> None:
+            with mirror.transaction():
+                mirror.save_board(OWN_BOARD, histories)
+
+        bulk_s = timed(bulk)
+        rows_s = per_row_in_one_transaction(folder / "rows.db", histories)
+        print(
+            f"mirror bulk write      {bulk_s * 1e3:9.1f} ms   "
+            f"one execute per row, one transaction {rows_s * 1e3:9.1f} ms   "
+            f"ratio x{rows_s / bulk_s:.2f}"
+        )
+        print(
+            f"mirror bulk write      {bulk_s * 1e3:9.1f} ms   "
+            f"naive row-by-row (extrapolated from {naive_n:,}) {naive * 1e3:9.1f} ms   "
+            f"speed-up x{naive / bulk_s:.1f}"
+        )
+
+        read_s = timed(lambda: sum(1 for _ in mirror.histories()))
+        raw = sqlite3.connect(folder / "bulk.db")
+        raw_s = timed(
+            lambda: (
+                raw.execute("SELECT * FROM items WHERE source = 'mirror'").fetchall(),
+                raw.execute("SELECT * FROM transitions WHERE source = 'mirror'").fetchall(),
+            )
+        )
+        raw.close()
+        print(
+            f"Mirror.histories()     {read_s * 1e3:9.1f} ms   raw SELECT {raw_s * 1e3:9.1f} ms"
+            f"   ratio x{read_s / raw_s:.1f}   ({n / read_s:,.0f} items/s)"
+        )
+
+    source = InMemoryAdapter("bench")
+    source.seed(histories)
+    with Mirror(folder / "team.db") as team:
+        target = MirrorAdapter.of(team)
+        config = SyncConfig(batch_size=500)
+        first = timed(lambda: apply(plan(source, target, team, config=config)))
+        again = timed(lambda: apply(plan(source, target, team, config=config)))
+        print(
+            f"first sync (memory -> mirror) {first * 1e3:9.1f} ms   "
+            f"x{first / bulk_s:.1f} the bulk write   ({n / first:,.0f} items/s)"
+        )
+        print(
+            f"re-run, nothing to do         {again * 1e3:9.1f} ms   "
+            f"x{again / bulk_s:.1f} the bulk write   journal rows: {len(team.journal()):,}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="small sizes only")
+    parser.add_argument("--sizes", help="item counts of the CSV syncs, comma-separated")
     args = parser.parse_args()
     n = 1_000 if args.quick else 10_000
     naive_n = 200 if args.quick else 500
-    histories = sample_histories(n)
-    transitions = sum(len(h.transitions) for h in histories)
-    print(f"items: {n:,} ({transitions:,} transitions)")
-
+    default = "1000,3000" if args.quick else "10000,30000"
+    sizes = [int(size) for size in (args.sizes or default).split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-
-        naive = naive_write(folder / "naive.db", naive_n) * n / naive_n
-        with Mirror(folder / "bulk.db") as mirror:
-
-            def bulk() -> None:
-                with mirror.transaction():
-                    mirror.save_board(OWN_BOARD, histories)
-
-            bulk_s = timed(bulk)
-            rows_s = per_row_in_one_transaction(folder / "rows.db", histories)
-            print(
-                f"mirror bulk write      {bulk_s * 1e3:9.1f} ms   "
-                f"one execute per row, one transaction {rows_s * 1e3:9.1f} ms   "
-                f"ratio x{rows_s / bulk_s:.2f}"
-            )
-            print(
-                f"mirror bulk write      {bulk_s * 1e3:9.1f} ms   "
-                f"naive row-by-row (extrapolated from {naive_n:,}) {naive * 1e3:9.1f} ms   "
-                f"speed-up x{naive / bulk_s:.1f}"
-            )
-
-            read_s = timed(lambda: sum(1 for _ in mirror.histories()))
-            raw = sqlite3.connect(folder / "bulk.db")
-            raw_s = timed(
-                lambda: (
-                    raw.execute("SELECT * FROM items WHERE source = 'mirror'").fetchall(),
-                    raw.execute("SELECT * FROM transitions WHERE source = 'mirror'").fetchall(),
-                )
-            )
-            raw.close()
-            print(
-                f"Mirror.histories()     {read_s * 1e3:9.1f} ms   raw SELECT {raw_s * 1e3:9.1f} ms"
-                f"   ratio x{read_s / raw_s:.1f}   ({n / read_s:,.0f} items/s)"
-            )
-
-        source = InMemoryAdapter("bench")
-        source.seed(histories)
-        with Mirror(folder / "team.db") as team:
-            target = MirrorAdapter.of(team)
-            config = SyncConfig(batch_size=500)
-            first = timed(lambda: apply(plan(source, target, team, config=config)))
-            again = timed(lambda: apply(plan(source, target, team, config=config)))
-            print(
-                f"first sync (memory -> mirror) {first * 1e3:9.1f} ms   "
-                f"x{first / bulk_s:.1f} the bulk write   ({n / first:,.0f} items/s)"
-            )
-            print(
-                f"re-run, nothing to do         {again * 1e3:9.1f} ms   "
-                f"x{again / bulk_s:.1f} the bulk write   journal rows: {len(team.journal()):,}"
-            )
+        mirror_measurements(folder, n, naive_n)
+        for size in sizes:
+            csv_syncs(folder, size)
 
 
 if __name__ == "__main__":

@@ -230,6 +230,25 @@ class Adapter(abc.ABC):
         """Read items with their history: all of them (``since=None``), or those changed since
         the cursor when :attr:`Capabilities.incremental_read` (otherwise a full read)."""
 
+    def current_cursor(self) -> Cursor | None:
+        """A cheap token of the board's whole state as :meth:`read` would return it now, or
+        None (the base class) when the adapter cannot tell without reading.
+
+        Two equal tokens of one adapter (same location and options) must mean that a read
+        returns the same records: a sync that finds the source's token and the target's token
+        unchanged since its last clean run plans nothing without reading either side in full.
+        The token is compared, never passed to :meth:`read`. A file adapter gives a hash of the
+        file's bytes and of the options it reads with (a stamp is not enough: an edit can keep
+        the size and the modification time); the mirror gives its board's revision. An adapter
+        over a server leaves it None unless the server offers a cheap, exact change counter.
+
+        >>> from agilemarketing.testing import InMemoryAdapter
+        >>> board = InMemoryAdapter("demo")
+        >>> board.current_cursor() == board.current_cursor()
+        True
+        """
+        return None
+
     def board(self) -> BoardDescription | None:
         """What the board says about itself (stages and their statuses, WIP limits, start and
         done, abandoned statuses, cycles, the estimation field), or None when the adapter

@@ -163,6 +163,14 @@ class InMemoryAdapter(Adapter):
         removed = sorted(k for k, rev in self._removed.items() if rev > revision)
         return ReadResult(self._pages(changed), cursor, complete=False, removed=removed)
 
+    def current_cursor(self) -> Cursor | None:
+        """The store and its revision (every change bumps it; see
+        :meth:`~agilemarketing.adapter.Adapter.current_cursor`). None for a subclass that reads
+        in its own way: its reads may differ while the revision does not."""
+        if type(self).read is not InMemoryAdapter.read:
+            return None
+        return Cursor(f"{self._store}:{self._revision}:{len(self._items)}")
+
     def between_pages(self, hook: Callable[[], None]) -> None:
         """Call ``hook()`` once, after the first page of the next read (for the contract's
         paging-under-change test: the read is a snapshot, so it still returns each item once)."""

@@ -121,7 +121,9 @@ class ReadResult:
             read may come again next time: consumers must treat records as upserts.
         complete: True when ``items`` is the whole source (a full read), so a key missing from
             it has been deleted; False for an incremental read.
-        removed: keys deleted since the cursor (incremental reads of sources that know it).
+        removed: keys deleted since the cursor (incremental reads of sources that know it);
+            a complete read may list the deletions it knows of (the mirror's does), so a sync
+            that lost its cursor still hears of them.
 
     >>> result = ReadResult(iter([]), Cursor("rev:0"), complete=True)
     >>> list(result), result.cursor.token

@@ -14,7 +14,9 @@ to detect conflicts. It holds, in one file:
 * the **journal** of changes sent to a target: planned before they are sent, applied (or failed)
   after, so a sync killed halfway is resumed instead of repeated;
 * named JSON **documents**, such as the team's planning file
-  (:meth:`agilemarketing.serialize.PlanningFile.save_to_mirror`).
+  (:meth:`agilemarketing.serialize.PlanningFile.save_to_mirror`);
+* per source and target pair, what the last clean sync left behind (:meth:`Mirror.sync_state`),
+  so an unchanged re-sync plans nothing without reading either side.
 
 The schema is versioned (a ``schema_version`` table, mirrored in ``PRAGMA user_version``) and
 upgraded in place by ordered migration steps. The database runs in WAL mode with foreign keys
@@ -29,7 +31,7 @@ so a fleet of sync jobs could later point the same schema at a server database.
 ...                         transitions=[Transition("2026-03-02T09:00:00Z", None, "Doing")]),
 ...         ])
 ...     [h.key for h in mirror.histories("csv:export.csv")], mirror.schema_version
-(['MKT-1'], 8)
+(['MKT-1'], 9)
 """
 
 from agilemarketing.mirror.adapter import MirrorAdapter

@@ -41,7 +41,8 @@ class MirrorAdapter(Adapter):
     the board's revision), and keeps every record field and transition exactly as written.
     Every :meth:`write` is one transaction. Option ``create`` (default true): false makes a
     missing file an error rather than a new, empty mirror (use it to read). Items removed at
-    their source are left out of a full read and listed in an incremental read's ``removed``;
+    their source are left out of a read and listed in its ``removed`` (an incremental read's:
+    those removed since the cursor; a full read's: all of them);
     option ``finished_removed`` (default false, true for reports) keeps the finished ones in a
     full read, so their work stays in throughput.
 
@@ -124,12 +125,24 @@ class MirrorAdapter(Adapter):
         revision = self.mirror.revision(OWN_BOARD)
         cursor = Cursor(self._token(revision))
         if since is None:
-            return ReadResult(self._ordered(None), cursor, complete=True)
+            # A full read lists the removals it knows of too: a sync whose stored cursor is
+            # gone (its first run was killed) still hears of a deletion made in between.
+            records = self._ordered(None)
+            held = {r.key for r in records}
+            gone = sorted(k for k in self.mirror.removed(OWN_BOARD) if k not in held)
+            return ReadResult(records, cursor, complete=True, removed=gone)
         prefix, _, number = since.token.partition(":")
         if prefix != "rev" or not number.isdigit() or int(number) > revision:
             raise InvalidCursor(self.name, since.token, why="it is not a revision of this mirror")
         removed = sorted(self.mirror.removed(OWN_BOARD, since=int(number)))
         return ReadResult(self._ordered(int(number)), cursor, complete=False, removed=removed)
+
+    def current_cursor(self) -> Cursor | None:
+        """The board's revision (every write, removal and restore bumps it) and the option
+        that changes what a full read returns (see
+        :meth:`~agilemarketing.adapter.Adapter.current_cursor`)."""
+        revision = self.mirror.revision(OWN_BOARD)
+        return Cursor(f"{self._token(revision)}:finished_removed={self._finished_removed}")
 
     def _ordered(self, since: int | None) -> list[ItemRecord]:
         records = {r.key: r for r in self.mirror.records(OWN_BOARD, since=since)}

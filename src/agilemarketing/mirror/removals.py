@@ -24,7 +24,9 @@ __all__ = [
     "mark_removed",
     "removed_keys",
     "restore",
+    "set_sync_state",
     "set_target_cursor",
+    "sync_state",
     "target_cursor",
 ]
 
@@ -126,4 +128,24 @@ def set_target_cursor(
         conn.execute(
             "INSERT INTO target_cursors (source, target, cursor_value) VALUES (?, ?, ?)",
             (source, target, cursor),
+        )
+
+
+def sync_state(conn: sqlite3.Connection, source: str, target: str) -> str | None:
+    """What the last clean run of the ``source -> target`` sync left behind (None: nothing)."""
+    row = conn.execute(
+        "SELECT state FROM sync_states WHERE source = ? AND target = ?", (source, target)
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def set_sync_state(
+    conn: sqlite3.Connection, source: str, target: str, state: str | None, at: datetime
+) -> None:
+    """Store (or, with None, forget) the state a clean run of a pair left behind."""
+    conn.execute("DELETE FROM sync_states WHERE source = ? AND target = ?", (source, target))
+    if state is not None:
+        conn.execute(
+            "INSERT INTO sync_states (source, target, state, stored_at) VALUES (?, ?, ?, ?)",
+            (source, target, state, timestamp(at)),
         )

@@ -177,8 +177,32 @@ _V8: Final = (
     )""",
 )
 
+# v9: what a clean sync run left behind, per source and target pair: the source's and the
+# target's current cursors (Adapter.current_cursor), the revisions of both merge bases and a
+# digest of the sync's settings. A run that finds all of them unchanged plans nothing without
+# reading either side (agilemarketing.sync.quiet).
+_V9: Final = (
+    """CREATE TABLE sync_states (
+        source VARCHAR(1000) NOT NULL,
+        target VARCHAR(1000) NOT NULL,
+        state TEXT NOT NULL,
+        stored_at VARCHAR(40) NOT NULL,
+        PRIMARY KEY (source, target)
+    )""",
+)
+
 #: The migration steps in order: step N takes the schema from version N-1 to N.
-MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
+MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
+    _V1,
+    _V2,
+    _V3,
+    _V4,
+    _V5,
+    _V6,
+    _V7,
+    _V8,
+    _V9,
+)
 
 #: The schema version this code writes; older databases are upgraded when opened.
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -495,6 +495,24 @@ class Mirror:
         self._require_transaction("set_target_cursor")
         removals.set_target_cursor(self._conn, source, target, cursor)
 
+    def sync_state(self, source: str, target: str) -> str | None:
+        """What the last clean run of the ``source -> target`` sync left behind (a text the
+        sync engine writes and compares, see :mod:`agilemarketing.sync.quiet`), or None."""
+        return removals.sync_state(self._conn, source, target)
+
+    def set_sync_state(self, source: str, target: str, state: str | None) -> None:
+        """Store the state a clean run of a pair left behind (None forgets it). Must run
+        inside :meth:`transaction`."""
+        self._require_transaction("set_sync_state")
+        removals.set_sync_state(self._conn, source, target, state, utcnow())
+
+    def planned_count(self, target: str) -> int:
+        """How many of ``target``'s journal entries an interrupted run left *planned*."""
+        row = self._conn.execute(
+            "SELECT COUNT(*) FROM journal WHERE target = ? AND status = 'planned'", (target,)
+        ).fetchone()
+        return int(row[0])
+
     def ranks(self, source: str = OWN_BOARD) -> Iterator[str]:
         """The ranks of a board's items, lowest priority (greatest rank) first."""
         rows = self._conn.execute(

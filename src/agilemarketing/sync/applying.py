@@ -38,6 +38,7 @@ from agilemarketing.sync.itemplan import ItemPlan
 from agilemarketing.sync.keymaps import KeyMap, new_pairs
 from agilemarketing.sync.locking import holding_locks
 from agilemarketing.sync.progress import Progress
+from agilemarketing.sync.quiet import current, cursor_of, forget, remember
 from agilemarketing.sync.removals import apply_removals
 from agilemarketing.sync.report import FailedChange, SyncReport
 from agilemarketing.sync.runs import finish_run
@@ -59,6 +60,10 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
     if the_plan.blocked_by_conflicts:
         raise SyncConflictError(the_plan.conflicts)
     work = the_plan.context
+    pair = (work.source_board, work.target_board)
+    target_at_start = cursor_of(work.target_adapter) if work.quiet is not None else None
+    if _writes(the_plan):  # a run killed from here on leaves no state to skip the next one
+        forget(work.mirror, pair)
     _rename_boards(the_plan)
     started_at = utcnow()
     apply_removals(
@@ -91,8 +96,16 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
     if adopted and isinstance(work.target_adapter, MirrorAdapter):
         adopt_histories(work.target_adapter, adopted)
     store_boards(work.mirror, work.boards)
-    if not any(i.blocked for i in work.items) and not tally.failed:
+    clean = not any(i.blocked for i in work.items) and not tally.failed
+    if clean:
         _store_cursor(the_plan, wrote=bool(total))
+    if work.quiet is not None:
+        # Left behind only when the next run would find nothing to report, and the target
+        # did not move between the plan's read and this apply (someone else wrote meanwhile).
+        settled = clean and not the_plan.conflicts and not the_plan.unmapped_statuses
+        untouched = target_at_start is not None and target_at_start == work.quiet.target
+        state = current(work.quiet, cursor_of(work.target_adapter), work.mirror, pair)
+        remember(state if settled and untouched else None, work.mirror, pair)
     compacted = 0
     if total:  # a run that wrote is noted, and the journal kept to its bounds
         summary = {"applied": tally.applied, "failed": len(tally.failed), **tally.by_kind}
@@ -109,6 +122,18 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
         compacted=compacted,
         removed=len(work.removals.removed),
         restored=len(work.removals.restored),
+    )
+
+
+def _writes(the_plan: SyncPlan) -> bool:
+    """Whether applying the plan writes anything (to the target, or to the mirror's bases)."""
+    work = the_plan.context
+    return bool(
+        work.items
+        or work.removals.removed
+        or work.removals.restored
+        or the_plan.interrupted
+        or work.renames
     )
 
 

@@ -24,6 +24,8 @@ from agilemarketing.sync.itemplan import ItemPlan, plan_item
 from agilemarketing.sync.keymaps import KeyMap
 from agilemarketing.sync.locking import holding_locks
 from agilemarketing.sync.progress import Progress
+from agilemarketing.sync.quiet import QuietStart, cursor_of, settings_digest
+from agilemarketing.sync.quiet import unchanged as quiet_since_last_run
 from agilemarketing.sync.rankscope import plan_scoped_reranks
 from agilemarketing.sync.removals import Removals, find_removals, removed_rows
 from agilemarketing.sync.syncplan import PlanContext, SyncPlan
@@ -73,12 +75,12 @@ def plan(
 ) -> SyncPlan:
     """Compare ``source`` and ``target`` with the mirror's merge base; plan what to send.
 
-    Reads both sides (the source incrementally from its cursor when it can, the target in full:
-    that is where conflicts are found) and writes nothing. ``policy`` overrides the one in
-    ``config`` (default ``fail``). ``seen_at`` is when the source was read (default: now): the
-    time given to status changes the sync observes in a source without history. ``full``
-    ignores the stored cursor and reads the source in full (a nightly reconciliation: with a
-    source that deletes on purpose, every item missing from it is marked removed).
+    Reads both sides (the source incrementally when it can, the target in full; neither when
+    both are as the last clean run left them: ``sync.quiet``) and writes nothing. ``policy``
+    overrides ``config``'s (default ``fail``). ``seen_at`` is when the source was read (now by
+    default): the time given to status changes the sync observes in a history-less source.
+    ``full`` ignores the stored cursor and reads the source in full (a nightly reconciliation:
+    with a source that deletes on purpose, every item missing from it is marked removed).
 
     Holds the target's and the mirror's locks while it reads (:func:`~agilemarketing.sync.locked`;
     hold them across :func:`plan` and :func:`apply` with it), and refuses a source that cannot
@@ -89,6 +91,10 @@ def plan(
     target.check_writable()
     source.check_readable()
     src, tgt, stored = _pair(source, target, mirror)
+    renames = _renames(stored, (src, tgt))
+    start = QuietStart(cursor_of(source), cursor_of(target), settings_digest(config, chosen))
+    if not full and not renames and quiet_since_last_run(start, mirror, (src, tgt)):  # unread
+        return _quiet_plan(source, target, mirror, config, chosen, start)
     sides = _read_sides(source, target, mirror, stored, progress, full=full, mapping=config.mapping)
     seen_at = utcnow() if seen_at is None else ensure_utc(seen_at, where="plan(seen_at=...)")
     adopt_history = isinstance(target, MirrorAdapter)
@@ -138,7 +144,7 @@ def plan(
             target_now=sides.target_now,
             source_board=src,
             target_board=tgt,
-            renames=_renames(stored, (src, tgt)),
+            renames=renames,
             boards=boards_to_store(
                 source, target, src, config.mapping, source.redactor + target.redactor
             ),
@@ -153,6 +159,49 @@ def plan(
                 items,
                 config.mapping,
             ),
+            quiet=start,
+        ),
+    )
+
+
+def _quiet_plan(
+    source: Adapter,
+    target: Adapter,
+    mirror: Mirror,
+    config: SyncConfig,
+    policy: ConflictPolicy,
+    start: QuietStart,
+) -> SyncPlan:
+    """The empty plan of a pair unchanged since its last clean run (nothing read): every
+    cursor stays as stored, and the items a read would have found unchanged are counted from
+    the mirror (none for an incremental source: its read would have returned none)."""
+    src, tgt = source.identity, target.identity
+    unchanged_items = 0 if source.capabilities.incremental_read else mirror.count(src)
+    return SyncPlan(
+        source=_side(source),
+        target=_side(target),
+        policy=policy,
+        changes=(),
+        conflicts=(),
+        unchanged=unchanged_items,
+        interrupted=(),
+        unmapped_statuses={},
+        context=PlanContext(
+            items=(),
+            source_adapter=source,
+            target_adapter=target,
+            mirror=mirror,
+            source_cursor=mirror.cursor(src),
+            batch_size=config.batch_size,
+            target_now={},
+            source_board=src,
+            target_board=tgt,
+            boards=boards_to_store(
+                source, target, src, config.mapping, source.redactor + target.redactor
+            ),
+            journal=config.journal,
+            target_cursor=mirror.target_cursor(src, tgt),
+            quiet=start,
         ),
     )
 

@@ -12,6 +12,7 @@ from agilemarketing.mirror import JournalEntry, Mirror
 from agilemarketing.sync.conflicts import Conflict, ConflictPolicy
 from agilemarketing.sync.itemplan import ItemPlan
 from agilemarketing.sync.keymaps import KeyMap
+from agilemarketing.sync.quiet import QuietStart
 from agilemarketing.sync.removals import Removals
 from agilemarketing.sync.runs import JournalBounds
 
@@ -42,6 +43,7 @@ class PlanContext:
     removals: Removals = attrs.field(factory=Removals)
     target_keys: KeyMap = attrs.field(factory=KeyMap)  # the target's key map (sync.keymaps)
     target_cursor: str | None = None  # where the next read of the target starts (targetreads)
+    quiet: QuietStart | None = None  # both sides' current cursors before the reads (sync.quiet)
 
 
 @attrs.frozen(eq=False)
