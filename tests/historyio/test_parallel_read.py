@@ -7,6 +7,7 @@ that small generated files are shared out too.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import threading
@@ -154,8 +155,39 @@ def test_a_worker_that_dies_leaves_the_read_to_this_process(
 ) -> None:
     expected = _outcome(path, 1, monkeypatch)
     monkeypatch.setattr(parallel, "become_worker", lambda: os._exit(3))  # runs in workers only
-    assert _outcome(path, 2, monkeypatch) == expected
-    assert shared_out
+    assert _outcome(path, 3, monkeypatch) == expected
+    assert len(shared_out) == 2
+    _no_worker_left()
+
+
+def test_a_worker_that_dies_after_another_one_sent_its_table_stops_nothing_else(
+    path: Path, monkeypatch: pytest.MonkeyPatch, shared_out: list[int]
+) -> None:
+    """The first worker's table arrives, the second worker dies: every worker is reaped once
+    (a second kill could hit a process that took a reaped worker's pid) and the file is read
+    here."""
+    expected = _outcome(path, 1, monkeypatch)
+    dying = {"count": 0}
+    start = parallel._start
+
+    def second_dies(read_range: Any, begin: int, end: int) -> Any:
+        dying["count"] += 1
+        if dying["count"] == 2:
+            return start(lambda *_: os._exit(4), begin, end)
+        return start(read_range, begin, end)
+
+    monkeypatch.setattr(parallel, "_start", second_dies)
+    killed: list[int] = []
+    monkeypatch.setattr(os, "kill", lambda pid, sig: killed.append(pid))
+    assert _outcome(path, 3, monkeypatch) == expected
+    assert killed == []  # both were reaped by waiting: none left to stop
+    _no_worker_left()
+
+
+def _no_worker_left() -> None:
+    """No child process of this one is left, not even a zombie."""
+    with contextlib.suppress(ChildProcessError):  # none at all
+        assert os.waitpid(-1, os.WNOHANG)[0] == 0
 
 
 def test_no_worker_is_forked_while_another_thread_runs(

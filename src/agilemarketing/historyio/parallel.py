@@ -55,7 +55,7 @@ def read_ranges(path: str, read_range: ReadRange) -> list[HistoryTable] | None:
     cuts = block_starts(path, workers)
     if len(cuts) < 3:  # too few blocks to share out
         return None
-    children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
+    children: list[tuple[int, int]] = []  # (pid, read end of its pipe), not gathered yet
     try:
         for start, end in itertools.pairwise(cuts[1:]):
             child = _start(read_range, start, end)
@@ -66,14 +66,13 @@ def read_ranges(path: str, read_range: ReadRange) -> list[HistoryTable] | None:
             tables = [read_range(cuts[0], cuts[1])]
         except Exception:  # the serial read raises it, with every other problem
             return None
-        for pid, pipe in children:
-            table = _gather(pid, pipe)
+        while children:
+            table = _gather(*children.pop(0))  # reaped and closed, whatever happens
             if table is None:
                 return None
             tables.append(table)
-        children = []
     finally:
-        for pid, pipe in children:  # not gathered: stop and reap them
+        for pid, pipe in children:  # never gathered: stop and reap them
             _stop(pid, pipe)
     return tables if _keys_unique(tables) else None
 
@@ -106,9 +105,14 @@ def _start(read_range: ReadRange, start: int, end: int) -> tuple[int, int] | Non
 
 
 def _gather(pid: int, pipe: int) -> HistoryTable | None:
-    """The table a worker sent, once it has exited cleanly; None otherwise."""
-    with os.fdopen(pipe, "rb") as source:
-        blob = source.read()
+    """The table a worker sent, once it has exited cleanly; None otherwise. The worker is
+    reaped and its pipe closed whatever happens (an interrupt while waiting stops it)."""
+    try:
+        with os.fdopen(pipe, "rb") as source:
+            blob = source.read()
+    except BaseException:
+        _stop(pid, None)
+        raise
     _, status = os.waitpid(pid, 0)
     if status != 0 or not blob:
         return None
@@ -116,9 +120,11 @@ def _gather(pid: int, pipe: int) -> HistoryTable | None:
     return table if isinstance(table, HistoryTable) else None
 
 
-def _stop(pid: int, pipe: int) -> None:
-    with contextlib.suppress(OSError):
-        os.close(pipe)
+def _stop(pid: int, pipe: int | None) -> None:
+    """Stop a worker that was never reaped, and close its pipe (None: already closed)."""
+    if pipe is not None:
+        with contextlib.suppress(OSError):
+            os.close(pipe)
     with contextlib.suppress(OSError):
         os.kill(pid, signal.SIGKILL)
     with contextlib.suppress(ChildProcessError):
