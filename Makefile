@@ -34,6 +34,7 @@ types: $(VENV)/.synced
 
 unit: $(VENV)/.synced
 	$(BIN)/pytest -q
+	cd adapters/_template && ../../$(BIN)/pytest -q  # the template passes the contract as copied
 
 docs: $(VENV)/.synced
 	$(BIN)/mkdocs build --strict --quiet
