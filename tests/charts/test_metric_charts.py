@@ -124,7 +124,9 @@ def test_many_cycles_label_only_some_ticks(big: m.FlowMetrics) -> None:
     ax = big.cycles.plot()
     try:
         labels = [t.get_text() for t in ax.get_xticklabels()]
-        assert len(labels) == len(big.cycles.names) == 60
+        started = int((~big.cycles.planned).sum())  # cycles planned ahead are not drawn
+        assert len(big.cycles.names) == 60
+        assert len(labels) == started >= 50
         assert 15 <= sum(1 for text in labels if text) <= 30
         assert labels[0] == big.cycles.names[0]
     finally:

@@ -147,3 +147,45 @@ def test_the_chart_shows_a_running_cycle_apart(
         assert any("running" in text.get_text() for text in ax.get_legend().get_texts())
     finally:
         ax.figure.clf()
+
+
+def test_a_cycle_that_has_not_started_is_planned_and_left_out_of_the_chart(
+    histories: dict[str, ItemHistory], at: Callable[..., datetime], wf: Workflow
+) -> None:
+    """A sprint the board plans ahead (it starts after the moment described) is neither ended
+    nor running: it is *planned*, kept in the data, and not drawn as a cycle that completed
+    nothing."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    table = HistoryTable.from_histories(
+        list(histories.values()),
+        cycles=[CycleWindow("C1", at(0, 0), at(7, 0)), CycleWindow("C9", at(60, 0), at(74, 0))],
+    )
+    report = m.cycle_report(FlowLog.build(table, wf, as_of=at(9)))  # C9 starts on day 60
+    assert report.planned.tolist() == [False, True]
+    assert report.ended.tolist() == [True, False]
+    assert report.running.tolist() == [False, False]
+    assert [c["planned"] for c in report.to_dict()["cycles"]] == [False, True]
+    ax = report.plot()
+    try:
+        assert [tick.get_text() for tick in ax.get_xticklabels()] == ["C1"]
+        assert "1 planned cycle" in ax.get_xlabel()
+    finally:
+        ax.figure.clf()
+
+
+def test_the_legend_leaves_the_first_bars_free(
+    histories: dict[str, ItemHistory], at: Callable[..., datetime], wf: Workflow
+) -> None:
+    """Headroom above the tallest bar keeps the legend (upper left) off the first cycle."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    report = _two_cycles(histories, at, wf, as_of=at(9))
+    ax = report.plot()
+    try:
+        tallest = max(float(report.committed.max()), float(report.completed.max()))
+        assert ax.get_ylim()[1] >= 1.3 * tallest
+    finally:
+        ax.figure.clf()

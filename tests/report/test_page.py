@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 
+import attrs
 import numpy as np
 
 from agilemarketing.history import ItemHistory, Transition
+from agilemarketing.historyio import CycleWindow
 from agilemarketing.report import SECTIONS, FlowReport, ReportSettings
+from agilemarketing.simulate import simulate_board
 from agilemarketing.workflow import Workflow
 
 
@@ -77,3 +81,24 @@ def test_the_cycle_still_running_is_shown_apart_and_not_in_the_average_predictab
     assert f"<strong>{mean:.0%}</strong>" in page
     assert "Cycle 27 is still running (ends 2026-11-30)" in page
     assert "Cycle 27 (running)" in page
+
+
+def test_cycles_planned_ahead_are_counted_but_neither_charted_nor_listed() -> None:
+    """A board's future sprints (a Jira board plans several ahead) start after the moment the
+    report describes: one line says so, the table of the last cycles leaves them out."""
+    board = simulate_board(items=90, seed=8)
+    last = board.table.cycles[-1]
+    ahead = [
+        CycleWindow(
+            f"Future {k}",
+            last.end + timedelta(days=14 * k),
+            last.end + timedelta(days=14 * (k + 1)),
+        )
+        for k in (1, 2)
+    ]
+    table = attrs.evolve(board.table, cycles=(*board.table.cycles, *ahead))
+    page = FlowReport.build(table, board.workflow, settings=ReportSettings(trials=500)).to_html()
+    first = (last.end + timedelta(days=14)).date().isoformat()
+    assert f"2 cycles are planned ahead (the first, Future 1, starts {first})" in page
+    assert "<td>Future 1</td>" not in page
+    assert "Future 2" not in page

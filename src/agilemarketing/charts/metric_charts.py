@@ -347,22 +347,29 @@ def plot_cycles(result: CyclesLike, ax: Any = None) -> Any:
     ax = axes(ax)
     if not len(result.names):
         return nothing_to_show(ax, "Velocity per cycle", "The history names no cycles.")
-    x = np.arange(len(result.names))
-    running = np.asarray(result.running, dtype=bool)
+    shown = ~np.asarray(result.planned, dtype=bool)  # planned ahead: a plan, not a result
+    x = np.arange(int(shown.sum()))
+    running = np.asarray(result.running, dtype=bool)[shown]
     hatch = ["///" if r else "" for r in running]  # still running: not comparable yet
-    if len(x) and (result.committed >= 0).all():
-        bars = ax.bar(x - 0.2, result.committed, width=0.4, label="committed", color=LIGHT_GREY)
-        done = ax.bar(x + 0.2, result.completed, width=0.4, label="completed", color=GREEN)
+    committed, completed = result.committed[shown], result.completed[shown]
+    if len(x) and (committed >= 0).all():
+        bars = ax.bar(x - 0.2, committed, width=0.4, label="committed", color=LIGHT_GREY)
+        done = ax.bar(x + 0.2, completed, width=0.4, label="completed", color=GREEN)
         for patch, pattern in [*zip(bars, hatch, strict=True), *zip(done, hatch, strict=True)]:
             patch.set_hatch(pattern)
         ax.set_ylabel("items")
         whole_ticks(ax)
         ax.set_title("Predictability: committed vs completed per cycle")
+        tallest = float(max(int(committed.max()), int(completed.max()), 1))
     else:
-        for patch, pattern in zip(ax.bar(x, result.velocity, color=BLUE), hatch, strict=True):
+        velocity = result.velocity[shown]
+        for patch, pattern in zip(ax.bar(x, velocity, color=BLUE), hatch, strict=True):
             patch.set_hatch(pattern)
         ax.set_ylabel("points finished")
         ax.set_title("Velocity per cycle")
+        finite = velocity[np.isfinite(velocity)]
+        tallest = max(float(finite.max()) if finite.size else 0.0, 1.0)
+    ax.set_ylim(0, tallest * 1.35)  # headroom: the legend stays off the first bars
     handles, labels = ax.get_legend_handles_labels()
     if running.any():
         from matplotlib.patches import Patch
@@ -372,10 +379,16 @@ def plot_cycles(result: CyclesLike, ax: Any = None) -> Any:
     if handles:
         ax.legend(handles, labels, loc="upper left", fontsize=8)
     names = [
-        f"{name} (running)" if r else name for name, r in zip(result.names, running, strict=True)
+        f"{name} (running)" if r else name
+        for name, r in zip(np.asarray(result.names, dtype=object)[shown], running, strict=True)
     ]
     sparse_ticks(ax, names, rotation=45, ha="right")
-    ax.set_xlabel("cycle")
+    planned = int((~shown).sum())
+    ax.set_xlabel(
+        f"cycle ({planned} planned cycle{'s' if planned != 1 else ''}, not started yet, not shown)"
+        if planned
+        else "cycle"
+    )
     return ax
 
 

@@ -152,6 +152,9 @@ class CyclesLike(Protocol):
     @property
     def running(self) -> NDArray[Any]: ...
 
+    @property
+    def planned(self) -> NDArray[Any]: ...
+
 
 class FlowEfficiencyLike(Protocol):
     """Per-item and overall efficiency (:class:`agilemarketing.metrics.FlowEfficiency`)."""

@@ -73,6 +73,12 @@ class CyclePredictability:
         return ~self.ended & ~np.isnat(self.start) & (self.start <= self.as_of)
 
     @property
+    def planned(self) -> BoolArray:
+        """Cycles that start after the log's ``as_of``: planned ahead (a board's future
+        sprints), neither ended nor running; what they hold is a plan, not a result."""
+        return ~self.ended & ~np.isnat(self.start) & (self.start > self.as_of)
+
+    @property
     def mean_predictability(self) -> float:
         """Mean predictability of the ended cycles that had commitments (NaN when none)."""
         ended = self.predictability[self.ended]
@@ -110,6 +116,7 @@ class CyclePredictability:
                     "unplanned_share": json_number(self.unplanned_share[k]),
                     "running": bool(self.running[k]),
                     "ended": bool(self.ended[k]),
+                    "planned": bool(self.planned[k]),
                 }
             )
         return {"cycles": rows, "mean_predictability": json_number(self.mean_predictability)}

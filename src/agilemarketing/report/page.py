@@ -358,7 +358,7 @@ class Page:
                 pct(float(c.predictability[k])),
                 int(c.unplanned[k]),
             ]
-            for k in range(max(len(c.names) - 10, 0), len(c.names))
+            for k in np.flatnonzero(~c.planned)[-10:].tolist()
         ]
         mean = c.mean_predictability
         ended = int(c.ended.sum())
@@ -378,12 +378,28 @@ class Page:
                 else ""
             )
             + self.figure("predictability", "Committed vs completed per cycle")
+            + self._planned_cycles_line()
             + "<h3>The last cycles</h3>"
             + html_table(
                 ["cycle", "start", "committed", "completed", "predictability", "unplanned"],
                 rows,
                 {2, 3, 4, 5},
             )
+        )
+
+    def _planned_cycles_line(self) -> str:
+        """The cycles planned ahead (they start after the moment described): counted, with
+        when the first starts, but neither charted nor in the table."""
+        c = self.report.metrics.cycles
+        planned = np.flatnonzero(c.planned)
+        if not planned.size:
+            return ""
+        first = int(planned[np.argmin(c.start[planned])])
+        many = planned.size != 1
+        return (
+            f'<p class="muted">{planned.size} cycle{"s are" if many else " is"} planned ahead '
+            f"(the first, {c.names[first]}, starts {day_text(c.start[first])}): not started "
+            "by the moment this report describes, so neither charted nor listed.</p>"
         )
 
     def _running_cycle_line(self, k: int) -> str:
