@@ -109,7 +109,20 @@ def test_an_earlier_timestamp_shows_the_board_as_it_was(history: Path, tmp_path:
     assert doc["metrics"]["throughput"]["total"] == 1  # M-2 had not finished yet
 
 
-@pytest.mark.parametrize("value", ["yesterday", "2026-02-30", "2026-03-04T12:00:00"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "yesterday",
+        "2026-02-30",
+        "2026-03-04T12:00:00",
+        "9999-12-31",  # its next midnight is past the last date Python has
+        "0001-01-01",
+        "9999-12-31T23:59:59Z",
+        "1900-01-01T00:00:00Z",
+        "2026-03-05T12:00:00+25:00",
+        "",
+    ],
+)
 def test_a_moment_that_is_not_one_names_the_option_and_exits_2(
     value: str, history: Path, tmp_path: Path
 ) -> None:
@@ -141,3 +154,14 @@ def test_forecast_takes_as_of_too(history: Path) -> None:
     doc = json.loads(result.stdout)
     assert doc["start"] == "2026-03-21"
     assert doc["window"]["last_day"] == "2026-03-20"
+
+
+def test_a_moment_before_every_item_names_the_option_and_exits_2(
+    history: Path, tmp_path: Path
+) -> None:
+    """The file holds items, just none yet at that moment: say so, not "an empty file"."""
+    code, output, _ = _report(history, tmp_path / "r", "--as-of", "2020-01-01")
+    assert code == ExitCode.USAGE
+    assert "--as-of" in output
+    assert "no item" in output
+    assert "empty file" not in output

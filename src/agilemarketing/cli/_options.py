@@ -21,6 +21,7 @@ from dateutil import parser as dateparser
 from dateutil import tz
 
 from agilemarketing.flow import Backwards
+from agilemarketing.historyio.checks import EARLIEST, LATEST
 from agilemarketing.metrics import Window
 from agilemarketing.sync import SyncConfig
 from agilemarketing.workdays import WorkCalendar
@@ -227,6 +228,8 @@ def as_of_from(
     if value is None:
         return None
     text = value.strip()
+    if not text:
+        raise _not_a_moment(value, "empty")
     if text.lower() == "now":
         return now or datetime.now(UTC)
     zone = tz.gettz(timezone)
@@ -240,15 +243,27 @@ def as_of_from(
             day = date.fromisoformat(text)
         except ValueError:
             raise _not_a_moment(value, "no such date") from None
+        if not EARLIEST.year <= day.year < LATEST.year:
+            raise _not_a_moment(value, _YEARS)
         midnight = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
         return (midnight - timedelta(microseconds=1)).astimezone(UTC)
     try:
-        moment = dateparser.isoparse(text)
+        moment = dateparser.isoparse(text).astimezone(UTC) if _zoned(text) else None
     except (ValueError, OverflowError):
         raise _not_a_moment(value, "not a date or an ISO-8601 timestamp") from None
-    if moment.tzinfo is None:
+    if moment is None:
         raise _not_a_moment(value, "a timestamp without a time zone (add Z or +01:00)")
-    return moment.astimezone(UTC)
+    if not EARLIEST <= moment < LATEST:
+        raise _not_a_moment(value, _YEARS)
+    return moment
+
+
+_YEARS = f"outside the years a board can hold ({EARLIEST.year} to {LATEST.year - 1})"
+
+
+def _zoned(text: str) -> bool:
+    """Whether an ISO-8601 timestamp names its zone (``Z`` or an offset after the time)."""
+    return bool(re.search(r"\d(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$", text))
 
 
 def _not_a_moment(value: str, what: str) -> click.BadParameter:

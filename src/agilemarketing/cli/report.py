@@ -140,8 +140,15 @@ def _guard(command: str, common: dict[str, Any], run: Callable[[RunLog], None]) 
             fail(seen()(str(exc)), ExitCode.ERROR)
 
 
-def _not_empty(log: FlowLog, source: str) -> None:
-    """Refuse a history without items: its report would describe an empty 1970."""
+def _not_empty(log: FlowLog, source: str, as_of: datetime | None = None) -> None:
+    """Refuse a history without items: its report would describe an empty 1970 (or, with
+    ``--as-of``, a moment before the first item)."""
+    if len(log) == 0 and as_of is not None:
+        raise click.BadParameter(
+            f"no item had been created by {as_of.isoformat()}: the board held nothing then; "
+            "give a later moment, or leave --as-of out",
+            param_hint="'--as-of'",
+        )
     if len(log) == 0:
         raise HistorySourceError(
             source,
@@ -290,7 +297,7 @@ def report(
             source=given.history,
             done_states=load_done_states(given.history),
         )
-        _not_empty(built.log, given.history)
+        _not_empty(built.log, given.history, given.as_of)
         _warn_stage_names(built.log, common["waiting"])
         files = built.write(out)
         log.fields.update(items=len(built.log), out=str(files.directory))
@@ -378,7 +385,7 @@ def forecast(
         table = load_history(given.history, common["source_options"])
         log = FlowLog.build(table, given.workflow, policy=given.policy, as_of=given.as_of)
         runlog.fields.update(items=len(log))
-        _not_empty(log, given.history)
+        _not_empty(log, given.history, given.as_of)
         _warn_stage_names(log, common["waiting"])
         sample = throughput_sample(
             throughput(log, calendar=given.calendar), given.window, given.calendar
