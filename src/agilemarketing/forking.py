@@ -61,8 +61,9 @@ def can_fork() -> bool:
 
 
 def workers_from(variable: str, *, most: int) -> int:
-    """How many processes the environment ``variable`` asks for, else one per usable CPU up
-    to ``most``; 1 wherever :func:`can_fork` says no.
+    """How many processes the environment ``variable`` asks for (at most one per usable
+    CPU: more would only wait for one another), else one per usable CPU up to ``most``; 1
+    wherever :func:`can_fork` says no.
 
     Raises:
         InvalidValue: the variable is set but is no whole number of at least 1.
@@ -75,5 +76,5 @@ def workers_from(variable: str, *, most: int) -> int:
             fix=f"set {variable}=1 to use this process only, or unset it",
             value=text,
         )
-    wanted = int(text) if text else min(usable_cpus(), most)
+    wanted = min(int(text), usable_cpus()) if text else min(usable_cpus(), most)
     return wanted if wanted > 1 and can_fork() else 1
