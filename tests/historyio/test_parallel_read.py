@@ -129,16 +129,20 @@ def test_the_ranges_hold_the_very_blocks_of_a_serial_read(
     path = tmp_path_factory.mktemp("raw") / "history.jsonl"
     path.write_bytes(data + ending)
     serial = [chunk for _, _, chunk in lines.blocks(path)]
-    cuts = lines.block_starts(path, parts)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        cuts = lines.block_starts(fd, parts)
+        ranged = [
+            chunk
+            for start, end in itertools.pairwise(cuts)
+            for _, _, chunk in lines.range_blocks(fd, start, end)
+        ]
+    finally:
+        os.close(fd)
     size, inner = len(data + ending), cuts[1:-1]
     assert (cuts[0], cuts[-1]) == (0, size)
     assert all(0 < cut < size for cut in inner)
     assert inner == sorted(set(inner))
-    ranged = [
-        chunk
-        for start, end in itertools.pairwise(cuts)
-        for _, _, chunk in lines.range_blocks(path, start, end)
-    ]
     assert ranged == serial
 
 
@@ -170,11 +174,11 @@ def test_a_worker_that_dies_after_another_one_sent_its_table_stops_nothing_else(
     dying = {"count": 0}
     start = parallel._start
 
-    def second_dies(read_range: Any, begin: int, end: int) -> Any:
+    def second_dies(read_range: Any, fd: int, begin: int, end: int) -> Any:
         dying["count"] += 1
         if dying["count"] == 2:
-            return start(lambda *_: os._exit(4), begin, end)
-        return start(read_range, begin, end)
+            return start(lambda *_: os._exit(4), fd, begin, end)
+        return start(read_range, fd, begin, end)
 
     monkeypatch.setattr(parallel, "_start", second_dies)
     killed: list[int] = []
@@ -182,6 +186,27 @@ def test_a_worker_that_dies_after_another_one_sent_its_table_stops_nothing_else(
     assert _outcome(path, 3, monkeypatch) == expected
     assert killed == []  # both were reaped by waiting: none left to stop
     _no_worker_left()
+
+
+def test_a_file_replaced_while_it_is_read_is_read_whole_as_it_was(
+    path: Path, monkeypatch: pytest.MonkeyPatch, shared_out: list[int]
+) -> None:
+    """A sync writes a new history file into place (a rename) just as the workers start:
+    every process reads the file that was opened, never half of each."""
+    expected = _outcome(path, 1, monkeypatch)
+    newer = path.with_name("newer.jsonl")
+    newer.write_bytes(LINES.replace(b'"Doing"', b'"Done"'))
+    start = parallel._start
+
+    def replace_first(*args: Any) -> Any:
+        if newer.exists():
+            os.replace(newer, path)
+        return start(*args)
+
+    monkeypatch.setattr(parallel, "_start", replace_first)
+    assert _outcome(path, 3, monkeypatch) == expected
+    assert shared_out  # the workers did read
+    assert not newer.exists()  # and the file was replaced under them
 
 
 def _no_worker_left() -> None:

@@ -116,61 +116,58 @@ def blocks(source: Source) -> Iterator[tuple[int, int, bytes]]:
     yield from _whole_lines(iter(lambda: source.read(_BLOCK_BYTES), ""), first=True)
 
 
-def range_blocks(
-    path: str | os.PathLike[str], start: int, end: int
-) -> Iterator[tuple[int, int, bytes]]:
-    """:func:`blocks` of the bytes ``[start, end)`` of the file at ``path``, line numbers
-    counted from 1 at ``start``: from a start that :func:`block_starts` gave, the very blocks
-    :func:`blocks` makes of the whole file there.
+def range_blocks(fd: int, start: int, end: int) -> Iterator[tuple[int, int, bytes]]:
+    """:func:`blocks` of the bytes ``[start, end)`` of the open file ``fd`` (read with
+    ``pread``: processes sharing the descriptor do not move one another's position), line
+    numbers counted from 1 at ``start``: from a start that :func:`block_starts` gave, the very
+    blocks :func:`blocks` makes of the whole file there.
 
     >>> import tempfile
     >>> with tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False) as fh:
     ...     _ = fh.write(b'{"key": "A"}\\n{"key": "B"}\\n{"key": "C"}\\n')
-    >>> [block for _, _, block in range_blocks(fh.name, 13, 26)]
+    >>> fd = os.open(fh.name, os.O_RDONLY)
+    >>> [block for _, _, block in range_blocks(fd, 13, 26)]
     [b'{"key": "B"}\\n']
-    >>> os.unlink(fh.name)
+    >>> os.close(fd); os.unlink(fh.name)
     """
-    with Path(path).open("rb") as fh:
-        fh.seek(start)
-        at = start
+    at = start
 
-        def chunk() -> bytes:  # the whole file's chunk boundaries: multiples of the block size
-            nonlocal at
-            upto = min((at // _BLOCK_BYTES + 1) * _BLOCK_BYTES, end)
-            data = fh.read(upto - at) if upto > at else b""
-            at += len(data)
-            return data
+    def chunk() -> bytes:  # the whole file's chunk boundaries: multiples of the block size
+        nonlocal at
+        upto = min((at // _BLOCK_BYTES + 1) * _BLOCK_BYTES, end)
+        data = os.pread(fd, upto - at, at) if upto > at else b""
+        at += len(data)
+        return data
 
-        yield from _whole_lines(iter(chunk, b""), first=start == 0)
+    yield from _whole_lines(iter(chunk, b""), first=start == 0)
 
 
-def block_starts(path: str | os.PathLike[str], parts: int) -> list[int]:
-    """Byte offsets cutting the file at ``path`` into about ``parts`` ranges of whole blocks
+def block_starts(fd: int, parts: int) -> list[int]:
+    """Byte offsets cutting the open file ``fd`` into about ``parts`` ranges of whole blocks
     of :func:`blocks`: ``[0, ..., size]``, each inner offset where a block of the whole file
     starts (fewer ranges for a file of few blocks).
 
     >>> import tempfile
     >>> with tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False) as fh:
     ...     _ = fh.write(b'{"key": "A"}\\n{"key": "B"}\\n{"key": "C"}\\n')
-    >>> block_starts(fh.name, 2)  # one block
+    >>> fd = os.open(fh.name, os.O_RDONLY)
+    >>> block_starts(fd, 2)  # one block
     [0, 39]
-    >>> os.unlink(fh.name)
+    >>> os.close(fd); os.unlink(fh.name)
     """
-    size = os.path.getsize(path)
+    size = os.fstat(fd).st_size
     cuts = [0]
-    with Path(path).open("rb") as fh:
-        for k in range(1, parts):
-            # A block ends after the last newline of the file's j-th chunk of _BLOCK_BYTES, when
-            # that newline is inside the chunk (else its line is longer than a block and the
-            # whole file's read makes no block end there).
-            j = round(size * k / parts / _BLOCK_BYTES)
-            if j < 1 or j * _BLOCK_BYTES >= size:
-                continue
-            fh.seek((j - 1) * _BLOCK_BYTES)
-            newline = fh.read(_BLOCK_BYTES).rfind(b"\n")
-            at = (j - 1) * _BLOCK_BYTES + newline + 1
-            if newline >= 0 and cuts[-1] < at < size:
-                cuts.append(at)
+    for k in range(1, parts):
+        # A block ends after the last newline of the file's j-th chunk of _BLOCK_BYTES, when
+        # that newline is inside the chunk (else its line is longer than a block and the
+        # whole file's read makes no block end there).
+        j = round(size * k / parts / _BLOCK_BYTES)
+        if j < 1 or j * _BLOCK_BYTES >= size:
+            continue
+        newline = os.pread(fd, _BLOCK_BYTES, (j - 1) * _BLOCK_BYTES).rfind(b"\n")
+        at = (j - 1) * _BLOCK_BYTES + newline + 1
+        if newline >= 0 and cuts[-1] < at < size:
+            cuts.append(at)
     cuts.append(size)
     return cuts
 

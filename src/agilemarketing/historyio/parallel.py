@@ -37,33 +37,48 @@ than it saves."""
 
 _MOST = 4  # past a few processes, the cost of gathering the tables outweighs the gain
 
-ReadRange = Callable[[int, int], HistoryTable]
+ReadRange = Callable[[int, int, int], HistoryTable]
+"""Reads the bytes ``[start, end)`` of the open file ``fd``: ``read_range(fd, start, end)``."""
 
 
 def read_ranges(path: str, read_range: ReadRange) -> list[HistoryTable] | None:
-    """The tables of ``path``'s ranges, read by ``read_range(start, end)`` (byte offsets of
-    whole lines) side by side, in file order; None when the file is small, there is one
-    process to read with, or anything went wrong (then read it here, serially)."""
+    """The tables of ``path``'s ranges, read by ``read_range(fd, start, end)`` (byte offsets
+    of whole lines) side by side, in file order; None when the file is small, there is one
+    process to read with, or anything went wrong (then read it here, serially).
+
+    The file is opened once, here, and every worker reads that descriptor: a file replaced
+    meanwhile (a sync writing a new one into place) is still read whole, as it was."""
     try:
-        if os.path.getsize(path) < PARALLEL_FROM:
-            return None
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
         return None  # the serial read says what is wrong with the path
+    try:
+        return _read_ranges(fd, read_range)
+    finally:
+        os.close(fd)
+
+
+def _read_ranges(fd: int, read_range: ReadRange) -> list[HistoryTable] | None:
+    try:
+        if os.fstat(fd).st_size < PARALLEL_FROM:
+            return None
+    except OSError:
+        return None
     workers = workers_from(READ_WORKERS_ENV, most=_MOST)
     if workers <= 1:
         return None
-    cuts = block_starts(path, workers)
+    cuts = block_starts(fd, workers)
     if len(cuts) < 3:  # too few blocks to share out
         return None
     children: list[tuple[int, int]] = []  # (pid, read end of its pipe), not gathered yet
     try:
         for start, end in itertools.pairwise(cuts[1:]):
-            child = _start(read_range, start, end)
+            child = _start(read_range, fd, start, end)
             if child is None:
                 return None
             children.append(child)
         try:
-            tables = [read_range(cuts[0], cuts[1])]
+            tables = [read_range(fd, cuts[0], cuts[1])]
         except Exception:  # the serial read raises it, with every other problem
             return None
         while children:
@@ -77,8 +92,9 @@ def read_ranges(path: str, read_range: ReadRange) -> list[HistoryTable] | None:
     return tables if _keys_unique(tables) else None
 
 
-def _start(read_range: ReadRange, start: int, end: int) -> tuple[int, int] | None:
-    """Fork a worker reading ``[start, end)`` into a pipe: (its pid, the pipe's read end)."""
+def _start(read_range: ReadRange, fd: int, start: int, end: int) -> tuple[int, int] | None:
+    """Fork a worker reading ``[start, end)`` of ``fd`` into a pipe: (its pid, the pipe's read
+    end)."""
     try:
         read_end, write_end = os.pipe()
     except OSError:
@@ -94,7 +110,7 @@ def _start(read_range: ReadRange, start: int, end: int) -> tuple[int, int] | Non
         try:
             os.close(read_end)
             become_worker()
-            blob = pickle.dumps(read_range(start, end), protocol=pickle.HIGHEST_PROTOCOL)
+            blob = pickle.dumps(read_range(fd, start, end), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as out:
                 out.write(blob)
             status = 0

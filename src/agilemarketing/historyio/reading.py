@@ -95,8 +95,8 @@ def _read_in_parallel(source: Source, max_errors: int) -> list[HistoryTable] | N
         return None
     path = os.fspath(source)
 
-    def read_range(start: int, end: int) -> HistoryTable:
-        tables = list(_read_tables(path, range_blocks(path, start, end), max_errors))
+    def read_range(fd: int, start: int, end: int) -> HistoryTable:
+        tables = list(_read_tables(path, range_blocks(fd, start, end), max_errors))
         return HistoryTable.concat(tables) if tables else TableBuilder().build(HistoryTable)
 
     return read_ranges(path, read_range)
