@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import numpy as np
 from dateutil import parser as dateparser
-from dateutil import tz
 
 from agilemarketing.flow import Backwards
 from agilemarketing.historyio.checks import EARLIEST, LATEST
+from agilemarketing.historyio.timestamps import datetimes
 from agilemarketing.metrics import Window
 from agilemarketing.sync import SyncConfig
 from agilemarketing.workdays import WorkCalendar
@@ -232,12 +233,6 @@ def as_of_from(
         raise _not_a_moment(value, "empty")
     if text.lower() == "now":
         return now or datetime.now(UTC)
-    zone = tz.gettz(timezone)
-    if zone is None:
-        raise click.BadParameter(
-            f"the time zone {timezone!r} is unknown: give an IANA name such as Europe/Berlin",
-            param_hint="'--timezone'",
-        )
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         try:
             day = date.fromisoformat(text)
@@ -245,8 +240,13 @@ def as_of_from(
             raise _not_a_moment(value, "no such date") from None
         if not EARLIEST.year <= day.year < LATEST.year:
             raise _not_a_moment(value, _YEARS)
-        midnight = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
-        return (midnight - timedelta(microseconds=1)).astimezone(UTC)
+        # The day ends where the metrics' days end: the team calendar's next local midnight.
+        (midnight,) = WorkCalendar.every_day(timezone).midnights(
+            day + timedelta(days=1), day + timedelta(days=1)
+        )
+        (end,) = datetimes(np.array([midnight - np.timedelta64(1, "us")]))
+        assert end is not None  # a midnight is a moment
+        return end
     try:
         moment = dateparser.isoparse(text).astimezone(UTC) if _zoned(text) else None
     except (ValueError, OverflowError):
