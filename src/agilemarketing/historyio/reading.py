@@ -70,9 +70,12 @@ not an ISO-8601 timestamp with a timezone: 'yesterday'. Fix: ...
     finally:
         if paused:
             gc.enable()
-    if not tables:
-        return TableBuilder().build(HistoryTable)
-    return HistoryTable.concat(tables)
+    return _joined(tables)
+
+
+def _joined(tables: Sequence[HistoryTable]) -> HistoryTable:
+    """One table of a read's tables, in order (an empty one for none)."""
+    return HistoryTable.concat(tables) if tables else TableBuilder().build(HistoryTable)
 
 
 def iter_histories(source: Source, *, max_errors: int = 20) -> Iterator[ItemHistory]:
@@ -96,8 +99,7 @@ def _read_in_parallel(source: Source, max_errors: int) -> list[HistoryTable] | N
     path = os.fspath(source)
 
     def read_range(fd: int, start: int, end: int) -> HistoryTable:
-        tables = list(_read_tables(path, range_blocks(fd, start, end), max_errors))
-        return HistoryTable.concat(tables) if tables else TableBuilder().build(HistoryTable)
+        return _joined(list(_read_tables(path, range_blocks(fd, start, end), max_errors)))
 
     return read_ranges(path, read_range)
 
