@@ -20,6 +20,7 @@ within each status, as Trello orders cards within a list
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
@@ -168,20 +169,23 @@ def _pytest() -> Any:
     return pytest
 
 
-class LiveBoardContract:
+class LiveBoardContract(abc.ABC):
     """The tests real boards add to the contract: long histories, paging under change, and the
-    declared rank scope. Part of :class:`~agilemarketing.testing.AdapterContract`; override
-    :meth:`edit_between_pages` to run the paging test.
+    declared rank scope. Part of :class:`~agilemarketing.testing.AdapterContract`, which
+    gives the two abstract methods below; override :meth:`edit_between_pages` to run the
+    paging test.
     """
 
     large_count: ClassVar[int] = 250
     preserved_fields: ClassVar[frozenset[str]] = frozenset()
 
+    @abc.abstractmethod
     def _adapter(self, make_adapter: Callable[[Sequence[ItemHistory]], Adapter]) -> Adapter:
-        raise NotImplementedError  # AdapterContract gives it
+        """An adapter over a few sample items, made by ``make_adapter``."""
 
+    @abc.abstractmethod
     def _histories(self, count: int) -> list[ItemHistory]:
-        raise NotImplementedError  # AdapterContract gives it
+        """``count`` sample item histories."""
 
     def edit_between_pages(self, adapter: Adapter, edit: PageHook) -> bool:
         """Arrange for ``edit()`` to run once, after the first page of ``adapter``'s next full
