@@ -1,4 +1,4 @@
-"""A sync with nothing to do that reads neither side (issue 11: an unchanged re-sync is cheap).
+"""A sync with nothing to do that reads neither side: an unchanged re-sync costs a hash, not a read.
 
 Reading a 30,000-item CSV file and the mirror's board to find that nothing changed costs
 seconds. An adapter that can name its whole state cheaply says so with
