@@ -275,6 +275,8 @@ class FakeJira:
         self.faults: list[Fault] = []
         self.hooks: list[tuple[str, re.Pattern[str], Callable[[], None], list[int]]] = []
         self.lock = threading.RLock()
+        self._in_flight = 0
+        self._settled = threading.Condition(self.lock)
         self._history_id = 10000
         self._issue_id = 10000
         self._offset = timedelta(0)
@@ -485,6 +487,14 @@ class FakeJira:
         is answered (so the client waits for it: an edit between two pages of a search)."""
         with self.lock:
             self.hooks.append((method.upper(), re.compile(path), action, [times]))
+
+    def settle(self, timeout: float = 10.0) -> None:
+        """Wait (at most ``timeout`` seconds) until no request is being handled: a client
+        killed mid-request leaves the fake applying it, and what the test counts next must
+        include that."""
+        with self._settled:
+            if not self._settled.wait_for(lambda: self._in_flight == 0, timeout=timeout):
+                raise AssertionError(f"the fake was still handling a request after {timeout} s")
 
     def requests(self, method: str | None = None, path: str | None = None) -> list[Logged]:
         """The logged requests, optionally those of one method and path pattern."""
@@ -1246,6 +1256,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, method: str) -> None:
         fake: FakeJira = self.server.fake  # type: ignore[attr-defined]
+        with fake.lock:
+            fake._in_flight += 1
+        try:
+            self._serve_counted(fake, method)
+        finally:
+            with fake._settled:
+                fake._in_flight -= 1
+                fake._settled.notify_all()
+
+    def _serve_counted(self, fake: FakeJira, method: str) -> None:
         parts = urlsplit(self.path)
         query = parse_qs(parts.query, keep_blank_values=True)
         length = int(self.headers.get("Content-Length") or 0)

@@ -16,6 +16,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -130,12 +131,15 @@ def _assert_mirrored_once(fake: FakeJira, args: list[str]) -> None:
 
 def _killer(running: list[subprocess.Popen[bytes]], when: Callable[[], bool]) -> Callable[[], None]:
     """A request hook that SIGKILLs the running sync when ``when()`` says so (in the fake's
-    thread, before the request is answered) and waits for it to die."""
+    thread, before the request is answered) and waits for it to die. It then lingers a
+    moment, so the test sees the death before the fake goes on to apply the request: what is
+    counted after the kill must wait for the fake to settle, not race it."""
 
     def hook() -> None:
         if running and running[0].poll() is None and when():
             os.kill(running[0].pid, signal.SIGKILL)
             running[0].wait(timeout=10)
+            time.sleep(0.2)
 
     return hook
 
@@ -183,6 +187,7 @@ def test_a_sync_killed_mid_run_resumes_without_losing_or_doubling_anything(
     code, output = _run(args, tmp_path / "killed.log", running)
     assert code == -signal.SIGKILL, output
     _no_token(output)
+    fake.settle()
     applied = len(fake.issues)
     assert applied == (BATCH if moment == "between batches" else 3)
     resumed = cli(*args)
