@@ -323,6 +323,26 @@ def test_a_jira_export_synced_three_times_gives_the_mirror_an_observed_history(
     assert [t.to_status for t in board["MKT-103"].transitions] == ["To Do"]
 
 
+def test_a_first_sync_of_a_jira_export_dates_finished_items_at_their_resolution(
+    tmp_path: Path,
+) -> None:
+    # an export of a board that has run for months: its finished work finished then, not on
+    # the day of the first sync, so throughput and the cycle's done items land where Jira says
+    export, team = tmp_path / "jira-export.csv", tmp_path / "team.db"
+    jira_export(export, {"MKT-101": "Done", "MKT-102": "In Progress", "MKT-103": "To Do"})
+    assert run(f"jira-csv:{export}", f"mirror:{team}").exit_code == ExitCode.OK
+    with Mirror(team) as mirror:
+        board = {h.key: h for h in mirror.histories()}
+    (done,) = board["MKT-101"].transitions
+    assert (done.to_status, done.at.isoformat(), done.observed) == (
+        "Done",
+        "2026-03-12T16:15:00+00:00",
+        True,
+    )
+    (doing,) = board["MKT-102"].transitions  # no resolution: seen when the sync read it
+    assert doing.at > done.at
+
+
 def test_a_source_mirror_that_does_not_exist_is_an_error_not_an_empty_board(
     tmp_path: Path,
 ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -107,3 +107,60 @@ def test_accrued_history_has_one_observed_transition_per_status_change(
     assert all(t.observed for t in record.history.transitions)
     chain = [t.from_status for t in record.history.transitions[1:]]
     assert chain == [t.to_status for t in record.history.transitions[:-1]]
+
+
+# --- a snapshot's resolution date: the tool's own record of when an item finished ----------------
+
+
+def _seen(status: str, resolved: datetime | None = None) -> ItemRecord:
+    created = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    return ItemRecord(ItemHistory("M-1", status=status, created=created, resolved=resolved))
+
+
+def test_an_item_first_seen_resolved_is_dated_at_its_resolution_not_at_the_sync() -> None:
+    # a first sync of a Jira CSV export: without this, every item finished in the past years
+    # would count as finished on the day of the sync (one spike of throughput, no cycle times)
+    resolved = datetime(2026, 3, 12, 16, 15, tzinfo=UTC)
+    record = accrue_history(None, _seen("Done", resolved), datetime(2026, 12, 4, tzinfo=UTC))
+    assert [(t.to_status, t.at, t.observed) for t in record.history.transitions] == [
+        ("Done", resolved, True)
+    ]
+
+
+def test_a_change_seen_with_a_new_resolution_is_dated_at_the_resolution() -> None:
+    monday, friday = datetime(2026, 3, 9, tzinfo=UTC), datetime(2026, 3, 13, tzinfo=UTC)
+    resolved = datetime(2026, 3, 11, 15, tzinfo=UTC)
+    doing = accrue_history(None, _seen("Doing"), monday)
+    done = accrue_history(doing, _seen("Done", resolved), friday)
+    assert [(t.to_status, t.at) for t in done.history.transitions] == [
+        ("Doing", monday),
+        ("Done", resolved),
+    ]
+
+
+@given(
+    resolved_day=st.integers(min_value=1, max_value=28),
+    seen_day=st.integers(min_value=1, max_value=28),
+    earlier_day=st.integers(min_value=1, max_value=28),
+)
+def test_a_resolution_dates_an_observation_only_inside_what_the_mirror_already_knows(
+    resolved_day: int, seen_day: int, earlier_day: int
+) -> None:
+    # never before the previous transition (history stays in order), never after the sync
+    # read the source, and a resolution already known before does not date a later change
+    earlier, seen = (
+        datetime(2026, 2, earlier_day, tzinfo=UTC),
+        datetime(2026, 3, seen_day, tzinfo=UTC),
+    )
+    resolved = datetime(2026, 2 if resolved_day % 2 else 3, resolved_day, tzinfo=UTC)
+    first = accrue_history(None, _seen("Doing"), earlier)
+    record = accrue_history(first, _seen("Done", resolved), seen)
+    at = record.history.transitions[-1].at
+    if earlier <= resolved <= seen:
+        assert at == resolved
+    else:
+        assert at == seen
+    times = [t.at for t in record.history.transitions]
+    assert times == sorted(times)
+    archived = accrue_history(record, _seen("Archived", resolved), seen + timedelta(days=1))
+    assert archived.history.transitions[-1].at == seen + timedelta(days=1)

@@ -24,7 +24,8 @@ def accrue_history(base: ItemRecord | None, now: ItemRecord, seen_at: datetime) 
     """``now`` with the history the mirror accrued for it: observed transitions kept from
     ``base`` (but an exact transition of the source with the same from/to, dated between the
     previous transition and the observation, replaces the observed one), plus one for a status
-    change the source's own history does not explain, dated ``seen_at`` and marked ``observed``.
+    change the source's own history does not explain, dated ``seen_at`` (or at the source's
+    resolution date, when the tool set one since the last sync) and marked ``observed``.
 
     >>> from datetime import datetime, UTC
     >>> from agilemarketing.history import ItemHistory
@@ -46,11 +47,30 @@ def accrue_history(base: ItemRecord | None, now: ItemRecord, seen_at: datetime) 
     status = now.history.status
     last = merged[-1].to_status if merged else None
     if status and last != status:
-        at = max(seen_at, merged[-1].at) if merged else seen_at
-        merged.append(Transition(at, last, status, observed=True))
+        floor = merged[-1].at if merged else None
+        at = max(seen_at, floor) if floor is not None else seen_at
+        merged.append(Transition(_resolved_at(base, now, floor, seen_at) or at, last, status, True))
     if merged == own:
         return now
     return attrs.evolve(now, history=attrs.evolve(now.history, transitions=merged))
+
+
+def _resolved_at(
+    base: ItemRecord | None, now: ItemRecord, floor: datetime | None, seen_at: datetime
+) -> datetime | None:
+    """The source's resolution date, when it dates the status change just observed: the tool
+    recorded it since the last sync (new, or changed), after the item's last known transition
+    and its creation, and not after the read. A first sync of a snapshot (a Jira CSV export)
+    thus dates finished items when they finished, not all on the day of the sync."""
+    resolved = now.history.resolved
+    if resolved is None or (base is not None and base.history.resolved == resolved):
+        return None
+    created = now.history.created
+    if resolved > seen_at or (floor is not None and resolved < floor):
+        return None
+    if created is not None and resolved < created:
+        return None
+    return resolved
 
 
 def _explained(observed: Transition, previous: Transition | None, own: list[Transition]) -> bool:
