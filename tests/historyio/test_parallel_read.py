@@ -8,9 +8,11 @@ that small generated files are shared out too.
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +56,18 @@ def path(tmp_path: Path) -> Path:
     return written
 
 
+def _alone() -> None:
+    """Wait (at most 10 s) until this test's process runs no other thread: a read never forks
+    beside one, and an earlier test's fake server may still serve a client it has not dropped
+    (collecting the garbage closes those clients' connections)."""
+    deadline = time.monotonic() + 10
+    while threading.active_count() > 1 and time.monotonic() < deadline:
+        gc.collect()
+        time.sleep(0.05)
+    others = [t.name for t in threading.enumerate() if t is not threading.current_thread()]
+    assert not others, f"threads of earlier tests still run, so no read forks: {others}"
+
+
 @pytest.fixture
 def shared_out(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Every file is shared out; the list counts the workers forked."""
@@ -64,6 +78,7 @@ def shared_out(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         forked.append(1)
         return start(*args)
 
+    _alone()
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 0)
     monkeypatch.setattr(lines, "_BLOCK_BYTES", 64)
     monkeypatch.setattr(parallel, "_start", counting)

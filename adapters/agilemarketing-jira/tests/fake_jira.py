@@ -44,7 +44,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
@@ -53,6 +53,7 @@ from fake_jql import JqlError, Query
 
 from agilemarketing.adapter import is_rank, rank_between
 from agilemarketing.history import ItemHistory
+from agilemarketing.testing_http import LocalServer
 
 __all__ = ["FakeJira", "Fault", "dc_sprint_string"]
 
@@ -281,8 +282,7 @@ class FakeJira:
         self._issue_id = 10000
         self._offset = timedelta(0)
         self._last_tick: datetime | None = None
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server: LocalServer | None = None
 
     # -- clock -----------------------------------------------------------------------------
 
@@ -306,14 +306,9 @@ class FakeJira:
 
     def start(self, port: int = 0) -> str:
         """Serve on ``port`` of 127.0.0.1 (0: a free one); return the site's base URL."""
-        server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
-        server.daemon_threads = True
+        server = LocalServer(_Handler, port)
         server.fake = self  # type: ignore[attr-defined]
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        self._server = server.start()
         return self.url
 
     @property
@@ -322,12 +317,10 @@ class FakeJira:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def stop(self) -> None:
-        """Stop serving (bounded: the serving thread is joined for at most 5 s)."""
+        """Stop serving and close every open connection (bounded: threads are joined for at
+        most 5 s each)."""
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            if self._thread is not None:
-                self._thread.join(timeout=5)
+            self._server.stop()
         self._server = None
 
     def __enter__(self) -> FakeJira:

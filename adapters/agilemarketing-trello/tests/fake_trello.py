@@ -38,13 +38,14 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import attrs
 
 from agilemarketing.history import ItemHistory
+from agilemarketing.testing_http import LocalServer
 
 KEY = "fake-key-0123456789abcdef"
 TOKEN = "fake-token-abcdef0123456789abcdef0123456789"
@@ -164,8 +165,7 @@ class FakeTrello:
         self._token_window = _Window(token_limit, window)
         self._key_window = _Window(key_limit, window)
         self._last_action = datetime(2000, 1, 1, tzinfo=UTC)
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server: LocalServer | None = None
 
     # -- lifetime --------------------------------------------------------------------------
 
@@ -177,20 +177,13 @@ class FakeTrello:
 
     def start(self, port: int = 0) -> FakeTrello:
         handler = type("Handler", (_Handler,), {"fake": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        self._server = LocalServer(handler, port).start()
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+            self._server.stop()
+            self._server = None
 
     def __enter__(self) -> FakeTrello:
         return self.start()
