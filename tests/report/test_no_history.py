@@ -106,3 +106,29 @@ def test_the_command_line_says_the_source_has_no_status_history(tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert "no status history" in result.output
     assert not NAN.search(result.output)
+
+
+def test_a_snapshots_finished_items_count_on_their_resolution_day_not_their_creation() -> None:
+    # a snapshot has no moves, but the tool's resolution date says when each item finished:
+    # throughput (and burnup's done line) count it then, as a sync into a mirror dates it
+    from agilemarketing.flow import FlowLog
+    from agilemarketing.metrics import throughput
+
+    items = snapshot(6)  # MKT-0, 2, 4 done: resolved three days after their creation
+    log = FlowLog.build(items, WF)
+    done = sorted(d.date() for d in log.done.astype("datetime64[us]").tolist() if d is not None)
+    assert done == sorted(h.resolved.date() for h in items if h.resolved is not None)
+    counted = throughput(log)
+    by_day = dict(zip(counted.days.tolist(), counted.counts.tolist(), strict=True))
+    finished = [h for h in items if h.resolved is not None]
+    assert [by_day[h.resolved.date()] for h in finished] == [1, 1, 1]  # type: ignore[union-attr]
+    assert [by_day.get(h.created.date(), 0) for h in finished] == [0, 0, 0]
+
+
+def test_a_resolution_before_the_creation_is_not_believed() -> None:
+    from agilemarketing.flow import FlowLog
+
+    created = T0 + timedelta(days=5)
+    odd = ItemHistory("MKT-1", status="Done", created=created, resolved=T0)
+    log = FlowLog.build([odd], WF)
+    assert log.done.tolist()[0] == created.replace(tzinfo=None)

@@ -118,7 +118,7 @@ def flow_columns(
     # 2. Segments: the stay before the first transition, one per transition, and one for items
     #    without transitions (in their current status since creation); then consecutive stays
     #    in one stage merged.
-    stays = _place_stays(t, tr)
+    stays = _place_stays(t, tr, stages)
     issues["truncated"] = _truncated(t, tr, stages)
     del tr  # the transition columns are not needed any more: free them before the next steps
     segs = _merge_stays(stays, stages.of_status)
@@ -218,9 +218,12 @@ class _Stays(NamedTuple):
     leave: I64  # NEVER: still there
 
 
-def _place_stays(t: HistoryTable, tr: _Transitions) -> _Stays:
+def _place_stays(t: HistoryTable, tr: _Transitions, stages: _Stages) -> _Stays:
     """The stay before each item's first transition (when its created date and first "from"
-    are known), one per transition, and one for each item without transitions."""
+    are known), one per transition, and one for each item without transitions: in its status
+    since its creation, or, for a finished one (a done stage or later), since its resolution
+    when the tool recorded one, not before the creation (a snapshot's finished items finish
+    when the tool says, not when they were created)."""
     n = len(t)
     created = _i(t.created)
     has_tr = np.zeros(n, dtype=bool)
@@ -231,6 +234,11 @@ def _place_stays(t: HistoryTable, tr: _Transitions) -> _Stays:
     # in the move's "from" status (not already in its "to")
     init_ok = (tr.frm[tr.first] >= 0) & (f_created != _NAT_I) & (f_created <= tr.at[tr.first])
     lone = np.flatnonzero(~has_tr & (created != _NAT_I))
+    lone_enter = created[lone]
+    lone_resolved = _i(t.resolved)[lone]
+    finished = stages.of_status[t.statuses[lone]] >= stages.done
+    believed = finished & (lone_resolved != _NAT_I) & (lone_resolved >= lone_enter)
+    lone_enter[believed] = lone_resolved[believed]
     # Place every stay at its final position (items in order, each item's stays in time
     # order) instead of sorting: counts per item -> offsets -> scatter.
     init_item = f_item[init_ok]
@@ -254,7 +262,7 @@ def _place_stays(t: HistoryTable, tr: _Transitions) -> _Stays:
     for pos, status, enter in (
         (offsets[init_item], tr.frm[tr.first][init_ok], f_created[init_ok]),
         (tr_pos, tr.to, tr.at),
-        (offsets[lone], t.statuses[lone], created[lone]),
+        (offsets[lone], t.statuses[lone], lone_enter),
     ):
         seg_status[pos] = status
         seg_enter[pos] = enter
