@@ -18,7 +18,7 @@ one page to another. Every loop is bounded; a history that cannot be completed r
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from agilemarketing.adapter import ItemRecord
@@ -86,7 +86,7 @@ class Reader:
         for _ in range(MAX_PAGES):
             query = dict(params, nextPageToken=token) if token else params
             data = self.transport.get(path, query)
-            yield list(data.get("issues") or ())
+            yield _issues(data, path, self.site.base, self.transport.redact)
             token = data.get("nextPageToken")
             if not token or data.get("isLast") is True:
                 return
@@ -108,14 +108,14 @@ class Reader:
         total: int | None = None
         for _ in range(MAX_PAGES):
             data = self.transport.get(path, dict(params, startAt=start))
-            issues = list(data.get("issues") or ())
-            now_total = int(data.get("total", 0))
+            issues = _issues(data, path, self.site.base, self.transport.redact, total=True)
+            now_total = int(data["total"])
             if total is not None and now_total < total:
                 # issues were deleted while reading: earlier ones may have shifted left
                 start = max(0, start - (total - now_total))
                 total = now_total
                 data = self.transport.get(path, dict(params, startAt=start))
-                issues = list(data.get("issues") or ())
+                issues = _issues(data, path, self.site.base, self.transport.redact, total=True)
             total = now_total
             yield issues
             start += len(issues)
@@ -250,6 +250,26 @@ class Reader:
         )
         histories = (data.get("changelog") or {}).get("histories") or ()
         return {str(h.get("id")): h for h in histories}
+
+
+def _issues(
+    data: Any, path: str, site: str, redact: Callable[[str], str], *, total: bool = False
+) -> list[Issue]:
+    """The issues of a search answer; an answer that is not one (``{"errorMessages": [...]}``
+    with a 200, say) is an error, never an empty page: a full read that finds nothing marks
+    every issue removed."""
+    page = isinstance(data, dict) and isinstance(data.get("issues"), list)
+    if page and (not total or isinstance(data.get("total"), int)):
+        return list(data["issues"])
+    messages = list((data.get("errorMessages") or []) if isinstance(data, dict) else [])
+    raise RemoteError(
+        "GET",
+        path,
+        status=200,
+        messages=[redact(str(m)) for m in messages] or ["the answer is not a page of issues"],
+        site=site,
+        fix="read again later; an answer without its issues is never taken for an empty scope",
+    )
 
 
 def _inline(issue: Issue) -> list[Mapping[str, Any]]:

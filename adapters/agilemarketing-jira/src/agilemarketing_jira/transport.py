@@ -245,6 +245,10 @@ class JiraTransport:
     def __repr__(self) -> str:
         return f"<JiraTransport {self._redact(self.site)!r}>"
 
+    def redact(self, text: str) -> str:
+        """``text`` with the secret hidden (for errors built from an answer's text)."""
+        return self._redact(text)
+
     # -- the client's own calls --------------------------------------------------------------
 
     def server_info(self) -> dict[str, Any]:
@@ -275,6 +279,8 @@ class JiraTransport:
             result = call()
         except JIRAError as exc:
             raise self._remote_error(method, path, exc.status_code, exc.response, None) from None
+        except ValueError:  # the client's json(): a login page or a proxy's page, not JSON
+            raise self._not_json(method, path, 200, None) from None
         except requests.RequestException as exc:
             raise self._transport_error(method, path, exc, None) from None
         self._log(method, path, 200, started)
@@ -311,7 +317,10 @@ class JiraTransport:
         except requests.RequestException as exc:
             raise self._transport_error(method, path, exc, key) from None
         self._log(method, path, response.status_code, started)
-        data = response.json() if response.content else None
+        try:
+            data = response.json() if response.content else None
+        except ValueError:
+            raise self._not_json(method, path, response.status_code, key) from None
         return Answer(response.status_code, data)
 
     def close(self) -> None:
@@ -346,6 +355,20 @@ class JiraTransport:
             AuthenticationFailed(method, path, variable=self.secret_variable, **details)
             if status in (401, 403)
             else RemoteError(method, path, **details)
+        )
+        LOG.warning("%s", self._redact(str(error)))
+        return error
+
+    def _not_json(self, method: str, path: str, status: int, key: str | None) -> RemoteError:
+        error = RemoteError(
+            method,
+            path,
+            status=status,
+            messages=["the answer is not JSON (a login page, or a proxy's page?)"],
+            key=key,
+            site=self.site,
+            fix="check that the URL is the Jira site's base address and that no proxy or "
+            "single sign-on page stands in front of its REST API",
         )
         LOG.warning("%s", self._redact(str(error)))
         return error

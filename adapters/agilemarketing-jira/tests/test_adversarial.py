@@ -1,0 +1,73 @@
+"""An adversarial review of the adapter: surprising answers, lost writes, leaking chains.
+
+Each test here was written to fail on a defect found in the review, before the fix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from agilemarketing_jira.errors import RemoteError
+from fake_jira import TOKEN, FakeJira
+from jira_support import adapter_for
+
+from agilemarketing.testing import read_state, sample_histories
+
+SEARCH = {"cloud": r"/search/jql$", "dc": r"/rest/api/2/search$"}
+
+
+def _fake(fakes: Callable[..., FakeJira], flavour: str, count: int = 5) -> FakeJira:
+    fake = fakes(flavour)
+    fake.seed(sample_histories(count))
+    return fake
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    """The error and every error linked to it (cause or context), bounded."""
+    seen: list[BaseException] = []
+    todo: list[BaseException] = [error]
+    while todo and len(seen) < 20:
+        current = todo.pop()
+        if any(current is s for s in seen):
+            continue
+        seen.append(current)
+        todo += [e for e in (current.__cause__, current.__context__) if e is not None]
+    return seen
+
+
+# -- reads: a 200 that is not a search answer --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body", [{"errorMessages": [f"The search index is being rebuilt. {TOKEN}"]}, {}, []]
+)
+def test_a_200_search_answer_without_issues_is_an_error_not_an_empty_board(
+    fakes: Callable[..., FakeJira], flavour: str, body: object
+) -> None:
+    fake = _fake(fakes, flavour)
+    fake.fault("GET", SEARCH[flavour], status=200, body=body, times=100)
+    with pytest.raises(RemoteError) as caught:
+        read_state(adapter_for(fake))
+    assert "search" in str(caught.value)
+    assert TOKEN not in str(caught.value)
+
+
+def test_an_html_page_answered_with_200_is_a_remote_error(
+    fakes: Callable[..., FakeJira], flavour: str
+) -> None:
+    fake = _fake(fakes, flavour)
+    fake.fault(
+        "GET",
+        SEARCH[flavour],
+        status=200,
+        body=b"<html><body>Log in to continue</body></html>",
+        times=100,
+    )
+    with pytest.raises(RemoteError) as caught:
+        read_state(adapter_for(fake))
+    assert "not JSON" in str(caught.value)
+    fake.faults.clear()
+    fake.fault("GET", r"/serverInfo$", status=200, body=b"<html>Log in</html>", times=100)
+    with pytest.raises(RemoteError) as through_client:
+        adapter_for(fake).read()
+    assert "not JSON" in str(through_client.value)
