@@ -4,6 +4,7 @@ Each test here was written to fail on a defect found in the review, before the f
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 
 import pytest
@@ -11,6 +12,7 @@ from agilemarketing_jira.errors import RemoteError
 from fake_jira import TOKEN, FakeJira
 from jira_support import adapter_for
 
+from agilemarketing.adapter import CreateItem
 from agilemarketing.testing import read_state, sample_histories
 
 SEARCH = {"cloud": r"/search/jql$", "dc": r"/rest/api/2/search$"}
@@ -71,3 +73,27 @@ def test_an_html_page_answered_with_200_is_a_remote_error(
     with pytest.raises(RemoteError) as through_client:
         adapter_for(fake).read()
     assert "not JSON" in str(through_client.value)
+
+
+# -- secrets: the chain of a raised error -------------------------------------------------------
+
+
+def test_no_error_in_the_chain_of_a_raised_error_holds_the_token(
+    fakes: Callable[..., FakeJira], flavour: str
+) -> None:
+    fake = _fake(fakes, flavour)
+    echo = {"errorMessages": [f"bad token {TOKEN}"], "errors": {}}
+    adapter = adapter_for(fake, max_wait=0.3)
+    fake.fault("GET", r"/serverInfo$", status=500, body=echo, times=100)  # through the client
+    with pytest.raises(RemoteError) as through_client:
+        adapter.read()
+    fake.faults.clear()
+    fake.fault("POST", r"/issue$", status=500, body=echo, times=100)  # on the session
+    with pytest.raises(RemoteError) as on_session:
+        adapter.apply(CreateItem("N-1", "Secret plan", type="Email"))
+    for caught in (through_client, on_session):
+        chain = _chain(caught.value)
+        texts = [str(e) for e in chain] + [repr(e.args) for e in chain]
+        texts.append("".join(traceback.format_exception(caught.value, chain=True)))
+        for text in texts:
+            assert TOKEN not in text

@@ -275,16 +275,21 @@ class JiraTransport:
     def _through_client(self, method: str, path: str, call: Callable[[], Any]) -> Any:
         started = time.monotonic()
         self.requests_sent += 1
+        # Each error is raised outside its ``except`` block, so that it has no __context__:
+        # the client's and requests' errors hold the answer's text, the URL and the request.
+        error: RemoteError
         try:
             result = call()
         except JIRAError as exc:
-            raise self._remote_error(method, path, exc.status_code, exc.response, None) from None
+            error = self._remote_error(method, path, exc.status_code, exc.response, None)
         except ValueError:  # the client's json(): a login page or a proxy's page, not JSON
-            raise self._not_json(method, path, 200, None) from None
+            error = self._not_json(method, path, 200, None)
         except requests.RequestException as exc:
-            raise self._transport_error(method, path, exc, None) from None
-        self._log(method, path, 200, started)
-        return result
+            error = self._transport_error(method, path, exc, None)
+        else:
+            self._log(method, path, 200, started)
+            return result
+        raise error
 
     # -- requests on the client's session -----------------------------------------------------
 
@@ -308,19 +313,24 @@ class JiraTransport:
         :class:`JiraConnectionError`. ``key`` names the issue in errors."""
         started = time.monotonic()
         self.requests_sent += 1
+        error: RemoteError | None = None  # raised outside the except blocks: no __context__
         try:
             response = self._session.request(
                 method, self.site + path, params=dict(params or {}), json=body
             )
         except JIRAError as exc:
-            raise self._remote_error(method, path, exc.status_code, exc.response, key) from None
+            error = self._remote_error(method, path, exc.status_code, exc.response, key)
         except requests.RequestException as exc:
-            raise self._transport_error(method, path, exc, key) from None
+            error = self._transport_error(method, path, exc, key)
+        if error is not None:
+            raise error
         self._log(method, path, response.status_code, started)
         try:
             data = response.json() if response.content else None
         except ValueError:
-            raise self._not_json(method, path, response.status_code, key) from None
+            error = self._not_json(method, path, response.status_code, key)
+        if error is not None:
+            raise error
         return Answer(response.status_code, data)
 
     def close(self) -> None:
