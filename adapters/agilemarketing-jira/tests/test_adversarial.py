@@ -4,6 +4,7 @@ Each test here was written to fail on a defect found in the review, before the f
 
 from __future__ import annotations
 
+import logging
 import traceback
 from collections.abc import Callable
 
@@ -12,7 +13,8 @@ from agilemarketing_jira.errors import RemoteError
 from fake_jira import TOKEN, FakeJira
 from jira_support import adapter_for
 
-from agilemarketing.adapter import CreateItem
+from agilemarketing.adapter import CreateItem, UpdateFields
+from agilemarketing.errors import AgileMarketingError, InvalidValue
 from agilemarketing.testing import read_state, sample_histories
 
 SEARCH = {"cloud": r"/search/jql$", "dc": r"/rest/api/2/search$"}
@@ -97,3 +99,50 @@ def test_no_error_in_the_chain_of_a_raised_error_holds_the_token(
         texts.append("".join(traceback.format_exception(caught.value, chain=True)))
         for text in texts:
             assert TOKEN not in text
+
+
+# -- secrets: tokens that encodings change --------------------------------------------------------
+
+ODD_TOKENS = ["tok+en/with=padding==", "per%20cent:colon é"]
+
+
+@pytest.mark.parametrize("token", ODD_TOKENS)
+def test_odd_tokens_appear_in_no_log_line_or_error(
+    fakes: Callable[..., FakeJira],
+    flavour: str,
+    token: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.setenv("ODD_JIRA_TOKEN", token)
+    fake = fakes(flavour, token=token.strip())
+    fake.seed(sample_histories(3))
+    fake.fault("PUT", r"/issue/MKT-2$", status=400, body={"errorMessages": [token], "errors": {}})
+    adapter = adapter_for(fake, token_env="ODD_JIRA_TOKEN")
+    texts: list[str] = []
+    try:
+        texts.append(repr(list(adapter.read())))
+        failed = adapter.apply(UpdateFields("MKT-2", {"summary": "x"}))
+        assert failed.error is not None
+        texts += [str(e) for e in _chain(failed.error)]
+    except AgileMarketingError as error:
+        texts += [str(e) for e in _chain(error)]
+        texts.append("".join(traceback.format_exception(error)))
+    texts.append(caplog.text)
+    for text in texts:
+        assert token.strip() not in text
+
+
+@pytest.mark.parametrize("token", ["ends-with-newline\n", "carriage\rreturn"])
+def test_a_token_with_a_line_break_is_refused_without_showing_it(
+    flavour: str, token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ODD_JIRA_TOKEN", token)
+    with FakeJira(flavour) as fake:
+        with pytest.raises(InvalidValue) as caught:
+            list(adapter_for(fake, token_env="ODD_JIRA_TOKEN").read())
+        assert not fake.log  # refused before any request
+    assert "ODD_JIRA_TOKEN" in str(caught.value)
+    for text in [str(e) for e in _chain(caught.value)] + [repr(caught.value.args)]:
+        assert token.split()[0] not in text

@@ -178,6 +178,13 @@ class JiraAdapter(Adapter):
         user = self.option("user", "") or None
         variable = self.option("token_env", "JIRA_TOKEN")
         secret = self.secret(variable)
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in secret):
+            # a header cannot carry it: http.client would raise with the token in its message
+            raise InvalidValue(
+                f"the token in {variable} holds a line break or another control character",
+                where="jira adapter option token_env",
+                fix="remove it (a token file written with echo ends in a newline: use printf)",
+            )
         self.transport = JiraTransport(
             base,
             user=user,
