@@ -146,3 +146,45 @@ def test_a_token_with_a_line_break_is_refused_without_showing_it(
     assert "ODD_JIRA_TOKEN" in str(caught.value)
     for text in [str(e) for e in _chain(caught.value)] + [repr(caught.value.args)]:
         assert token.split()[0] not in text
+
+
+# -- reads: a points field that does not hold numbers -------------------------------------------
+
+
+def test_a_points_field_holding_no_number_is_a_clear_error(
+    fakes: Callable[..., FakeJira], flavour: str
+) -> None:
+    fake = _fake(fakes, flavour)
+    with pytest.raises(AgileMarketingError) as caught:
+        read_state(adapter_for(fake, points_field="summary"))  # a text field, by mistake
+    assert "points" in str(caught.value)
+    assert "MKT-" in str(caught.value)
+
+
+# -- reads: odd issues ------------------------------------------------------------------------
+
+
+def test_a_changelog_entry_without_a_time_is_an_error_naming_the_issue(
+    fakes: Callable[..., FakeJira], flavour: str
+) -> None:
+    fake = _fake(fakes, flavour, 2)
+    fake.issues["MKT-2"].histories[0]["created"] = None
+    with pytest.raises(AgileMarketingError) as caught:
+        read_state(adapter_for(fake))
+    assert "MKT-2" in str(caught.value)
+
+
+def test_an_issue_of_a_shape_jira_never_gives_is_a_clear_error_naming_it(
+    fakes: Callable[..., FakeJira], flavour: str
+) -> None:
+    fake = _fake(fakes, flavour, 1)
+    issue = {
+        "id": "10001",
+        "key": "MKT-1",
+        "fields": {"summary": "Odd", "status": {"name": "To Do"}, "labels": 7},
+    }
+    body = {"issues": [issue], "total": 1, "startAt": 0, "maxResults": 50, "isLast": True}
+    fake.fault("GET", SEARCH[flavour], status=200, body=body, times=10)
+    with pytest.raises(InvalidValue) as caught:
+        read_state(adapter_for(fake))
+    assert "issue MKT-1" in str(caught.value)
