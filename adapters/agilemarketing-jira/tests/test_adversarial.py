@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 from agilemarketing_jira.errors import RemoteError
 from fake_jira import TOKEN, FakeJira
-from jira_support import adapter_for
+from jira_support import adapter_for, long_history
 
 from agilemarketing.adapter import CreateItem, UpdateFields
 from agilemarketing.errors import AgileMarketingError, InvalidValue
@@ -188,3 +188,19 @@ def test_an_issue_of_a_shape_jira_never_gives_is_a_clear_error_naming_it(
     with pytest.raises(InvalidValue) as caught:
         read_state(adapter_for(fake))
     assert "issue MKT-1" in str(caught.value)
+
+
+# -- changelogs: the bulk endpoint -------------------------------------------------------------
+
+
+def test_a_bulk_answer_that_leaves_out_an_issue_whose_search_showed_no_move_is_completed(
+    fakes: Callable[..., FakeJira],
+) -> None:
+    fake = fakes("cloud")
+    fake.seed([long_history("MKT-1", 5)])
+    for n in range(45):  # the newest 40 changelog entries are all summary edits
+        fake.edit("MKT-1", summary=f"Campaign, draft {n}")
+    fake.bulk_drops = {"MKT-1"}
+    record = read_state(adapter_for(fake))["MKT-1"]
+    assert len(record.history.transitions) == 6
+    assert record.history.transitions[0].to_status == "To Do"

@@ -200,7 +200,9 @@ class Reader:
             for issue in chunk:
                 got = {str(h.get("id")) for h in collected[issue["key"]]}
                 inline = {str(h.get("id")) for h in self._relevant(_inline(issue))}
-                if inline <= got:
+                # Nothing at all for an issue is no proof: when its newest entries touch neither
+                # status nor Flagged, a bulk answer that left it out looks just the same.
+                if got and inline <= got:
                     result[issue["key"]] = collected[issue["key"]]
                 else:  # the bulk answer left out entries the search showed: ask the issue
                     LOG.info("bulk changelog incomplete for %s; reading it alone", issue["key"])
