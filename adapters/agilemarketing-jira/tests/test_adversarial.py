@@ -9,7 +9,7 @@ import traceback
 from collections.abc import Callable
 
 import pytest
-from agilemarketing_jira.errors import RemoteError
+from agilemarketing_jira.errors import HistoryIncomplete, JiraAdapterError, RemoteError
 from fake_jira import TOKEN, FakeJira
 from jira_support import adapter_for, long_history
 
@@ -204,3 +204,33 @@ def test_a_bulk_answer_that_leaves_out_an_issue_whose_search_showed_no_move_is_c
     record = read_state(adapter_for(fake))["MKT-1"]
     assert len(record.history.transitions) == 6
     assert record.history.transitions[0].to_status == "To Do"
+
+
+def test_a_bulk_changelog_token_that_repeats_ends_in_an_error(
+    fakes: Callable[..., FakeJira],
+) -> None:
+    fake = fakes("cloud")
+    fake.seed([long_history("MKT-1", 60)])
+    fake.fault(
+        "POST",
+        r"/changelog/bulkfetch$",
+        status=200,
+        body={"issueChangeLogs": [], "nextPageToken": "again"},
+        times=20,
+    )
+    with pytest.raises(JiraAdapterError):
+        read_state(adapter_for(fake))
+    assert len(fake.requests("POST", r"/changelog/bulkfetch$")) < 5
+
+
+def test_a_changelog_page_that_brings_nothing_new_ends_the_paging(
+    fakes: Callable[..., FakeJira],
+) -> None:
+    fake = fakes("dc", search_changelog_cap=40)
+    fake.seed([long_history("MKT-1", 127)])
+    first = [fake._history_json(h) for h in fake.issues["MKT-1"].histories[:10]]
+    page = {"startAt": 0, "maxResults": 10, "total": 127, "isLast": False, "values": first}
+    fake.fault("GET", r"/issue/MKT-1/changelog$", status=200, body=page, times=20)
+    with pytest.raises(HistoryIncomplete):
+        read_state(adapter_for(fake))  # a server that ignores startAt
+    assert len(fake.requests("GET", r"/issue/MKT-1/changelog$")) < 5

@@ -91,14 +91,7 @@ class Reader:
             if not token or data.get("isLast") is True:
                 return
             if token in tokens:
-                raise RemoteError(
-                    "GET",
-                    path,
-                    status=200,
-                    messages=["the same nextPageToken came twice"],
-                    site=self.site.base,
-                    fix="read again; report this to Atlassian if it stays",
-                )
+                raise _token_again("GET", path, self.site.base)
             tokens.add(token)
         raise _too_many_pages(path, self.site.base)
 
@@ -178,6 +171,7 @@ class Reader:
                 "fieldIds": self.site.fields.history_fields(),
                 "maxResults": CHANGELOG_PAGE,
             }
+            tokens: set[str] = set()
             try:
                 for _ in range(MAX_PAGES):
                     data = self.transport.request("POST", path, body=body).data or {}
@@ -187,6 +181,9 @@ class Reader:
                     token = data.get("nextPageToken")
                     if not token:
                         break
+                    if str(token) in tokens:
+                        raise _token_again("POST", path, self.site.base)
+                    tokens.add(str(token))
                     body["nextPageToken"] = token
                 else:
                     raise _too_many_pages(path, self.site.base)
@@ -227,11 +224,12 @@ class Reader:
                     path, {"startAt": start, "maxResults": ISSUE_CHANGELOG_PAGE}, key=key
                 )
                 values = list(data.get("values") or ())
+                before = len(merged)
                 merged.update((str(h.get("id")), h) for h in values)
                 total = int(data.get("total", total))
                 start += len(values)
-                if len(merged) >= total or not values or data.get("isLast") is True:
-                    break
+                if len(merged) >= total or len(merged) == before or data.get("isLast") is True:
+                    break  # complete, or a page that brought nothing new (a server that loops)
         except RemoteError as error:
             if error.status != 404 or self.site.cloud:
                 raise
@@ -283,6 +281,17 @@ def _short(issue: Issue) -> bool:
     log = issue.get("changelog") or {}
     total = log.get("total")
     return total is not None and len(log.get("histories") or ()) < int(total)
+
+
+def _token_again(method: str, path: str, site: str) -> RemoteError:
+    return RemoteError(
+        method,
+        path,
+        status=200,
+        messages=["the same nextPageToken came twice"],
+        site=site,
+        fix="read again; report this to Atlassian if it stays",
+    )
 
 
 def _too_many_pages(path: str, site: str) -> JiraAdapterError:
