@@ -13,7 +13,7 @@ from agilemarketing_jira.errors import HistoryIncomplete, JiraAdapterError, Remo
 from fake_jira import TOKEN, FakeJira
 from jira_support import adapter_for, long_history
 
-from agilemarketing.adapter import CreateItem, UpdateFields
+from agilemarketing.adapter import ChangeStatus, CreateItem, UpdateFields
 from agilemarketing.errors import AgileMarketingError, InvalidValue
 from agilemarketing.testing import read_state, sample_histories
 
@@ -234,3 +234,22 @@ def test_a_changelog_page_that_brings_nothing_new_ends_the_paging(
     with pytest.raises(HistoryIncomplete):
         read_state(adapter_for(fake))  # a server that ignores startAt
     assert len(fake.requests("GET", r"/issue/MKT-1/changelog$")) < 5
+
+
+# -- writes ------------------------------------------------------------------------------------
+
+
+def test_a_create_answered_without_a_key_is_a_remote_error_after_a_marker_search(
+    fakes: Callable[..., FakeJira], flavour: str
+) -> None:
+    fake = _fake(fakes, flavour, 3)
+    create = CreateItem("NEW-1", "Partner webinar invitation", type="Email")
+    fake.fault("POST", r"/issue$", status=201, body={"self": "about:blank"})  # not applied
+    with pytest.raises(RemoteError) as caught:
+        adapter_for(fake).apply(create)
+    assert "no key" in str(caught.value)
+    searches = fake.requests("GET", SEARCH[flavour])
+    assert len(searches) == 2  # before the create, and after its answer named no key
+    again = adapter_for(fake).apply(create)  # the re-run creates it, once
+    assert again.status is ChangeStatus.APPLIED
+    assert sum(1 for i in fake.issues.values() if i.summary == create.summary) == 1

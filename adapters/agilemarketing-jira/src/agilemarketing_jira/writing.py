@@ -326,15 +326,31 @@ class Writer:
                 {"key": MARKER, "value": {"change": change.change_id, "ref": change.key}}
             ],
         }
+        path = f"{self.site.api}/issue"
+        key: str | None = None
+        failure: RemoteError | None = None
         try:
-            answer = self.transport.request("POST", f"{self.site.api}/issue", body=body)
-            key = str(answer.data["key"])
+            answer = self.transport.request("POST", path, body=body)
+            if isinstance(answer.data, Mapping) and answer.data.get("key"):
+                key = str(answer.data["key"])
+            else:  # an answer naming no key is as good as a lost one
+                failure = RemoteError(
+                    "POST",
+                    path,
+                    status=answer.status,
+                    messages=["the answer to the create named no key"],
+                    site=self.site.base,
+                    fix="run the sync again: the create is found by its marker if it happened",
+                )
         except RemoteError as error:
             if not error.retryable:
                 raise
+            failure = error
+        if key is None:
             lost = self._find_marker(change)  # the answer was lost: did the create happen?
             if lost is None:
-                raise
+                assert failure is not None
+                raise failure
             key = str(lost["key"])
         self._ensure_status(key, change.status, created_now=True)
         return ChangeResult(change, ChangeStatus.APPLIED, key=key)
