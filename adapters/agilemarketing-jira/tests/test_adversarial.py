@@ -8,6 +8,7 @@ import logging
 import traceback
 from collections.abc import Callable
 
+import attrs
 import pytest
 from agilemarketing_jira.errors import HistoryIncomplete, JiraAdapterError, RemoteError
 from fake_jira import TOKEN, FakeJira
@@ -253,3 +254,48 @@ def test_a_create_answered_without_a_key_is_a_remote_error_after_a_marker_search
     again = adapter_for(fake).apply(create)  # the re-run creates it, once
     assert again.status is ChangeStatus.APPLIED
     assert sum(1 for i in fake.issues.values() if i.summary == create.summary) == 1
+
+
+# -- reads: Data Center paging while people work -----------------------------------------------
+
+
+def test_a_deletion_and_a_create_between_two_pages_skip_no_issue_on_data_center(
+    fakes: Callable[..., FakeJira],
+) -> None:
+    fake = fakes("dc", dc_page_cap=50)
+    fake.seed(sample_histories(120))
+    adapter = adapter_for(fake)
+    list(adapter.read())  # the site is known: the next read's searches are the read's pages
+    calls: list[int] = []
+
+    def between_pages() -> None:  # the total stays 120: a shrink check cannot see it
+        calls.append(1)
+        if len(calls) == 3:  # the overlap search, the first page, then this one
+            fake.delete("MKT-3")
+            fake.seed([attrs.evolve(sample_histories(1)[0], key="MKT-500")])
+
+    fake.on("GET", r"/rest/api/2/search$", between_pages, times=10)
+    keys = [r.key for r in adapter.read()]
+    assert len(keys) == len(set(keys))
+    assert set(keys) >= {f"MKT-{n}" for n in range(1, 121)} - {"MKT-3"}
+
+
+def test_a_mass_deletion_between_two_pages_skips_no_survivor_on_data_center(
+    fakes: Callable[..., FakeJira],
+) -> None:
+    fake = fakes("dc", dc_page_cap=50)
+    fake.seed(sample_histories(120))
+    adapter = adapter_for(fake)
+    list(adapter.read())
+    calls: list[int] = []
+
+    def between_pages() -> None:
+        calls.append(1)
+        if len(calls) == 3:
+            for n in range(1, 61):
+                fake.delete(f"MKT-{n}")
+
+    fake.on("GET", r"/rest/api/2/search$", between_pages, times=10)
+    keys = [r.key for r in adapter.read()]
+    assert len(keys) == len(set(keys))
+    assert set(keys) >= {f"MKT-{n}" for n in range(61, 121)}

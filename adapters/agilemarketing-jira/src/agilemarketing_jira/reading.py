@@ -6,9 +6,10 @@
   issues a call, filtered to the status and Flagged fields, paged with ``nextPageToken``), with
   the per-issue ``/issue/{key}/changelog`` as the fallback.
 * **Data Center**: ``GET /rest/api/2/search`` pages with ``startAt``/``total``, stepping by what
-  the server really returned (it caps ``maxResults``). A page that finds the total shrunk steps
-  back, so a deletion during the read never makes the search skip an issue; keys already served
-  are not served again.
+  the server really returned (it caps ``maxResults``). Each page starts one issue early, at the
+  last one served: when it does not, issues before it were deleted during the read (even with
+  as many created, the total unchanged) and the read steps back, so it never skips an issue;
+  keys already served are not served again.
 
 Searches are ordered ``ORDER BY key`` so that an edit during a read never moves an issue from
 one page to another. Every loop is bounded; a history that cannot be completed raises
@@ -97,23 +98,26 @@ class Reader:
 
     def _dc_pages(self, params: dict[str, Any]) -> Iterator[list[Issue]]:
         path = f"{self.site.api}/search"
-        start = 0
-        total: int | None = None
+        redact = self.transport.redact
+        at, last = 0, 1
+        served: set[str] = set()
         for _ in range(MAX_PAGES):
-            data = self.transport.get(path, dict(params, startAt=start))
-            issues = _issues(data, path, self.site.base, self.transport.redact, total=True)
-            now_total = int(data["total"])
-            if total is not None and now_total < total:
-                # issues were deleted while reading: earlier ones may have shifted left
-                start = max(0, start - (total - now_total))
-                total = now_total
-                data = self.transport.get(path, dict(params, startAt=start))
-                issues = _issues(data, path, self.site.base, self.transport.redact, total=True)
-            total = now_total
+            data = self.transport.get(path, dict(params, startAt=at))
+            issues = _issues(data, path, self.site.base, redact, total=True)
+            total = int(data["total"])
+            if at > 0 and (not issues or str(issues[0]["key"]) not in served):
+                # Each page starts one issue early, at one already served. It is not: issues
+                # before it were deleted or moved out since, and the rest shifted left. Step
+                # back (the keys served are not served again) until the overlap holds.
+                at = max(0, min(at, total) - last)
+                continue
+            served.update(str(i["key"]) for i in issues)
             yield issues
-            start += len(issues)
-            if not issues or start >= total:
+            last = max(1, len(issues))
+            end = at + len(issues)
+            if not issues or end >= total:
                 return
+            at = end - 1
         raise _too_many_pages(path, self.site.base)
 
     # -- records -----------------------------------------------------------------------------
