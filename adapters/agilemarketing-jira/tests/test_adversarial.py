@@ -299,3 +299,16 @@ def test_a_mass_deletion_between_two_pages_skips_no_survivor_on_data_center(
     keys = [r.key for r in adapter.read()]
     assert len(keys) == len(set(keys))
     assert set(keys) >= {f"MKT-{n}" for n in range(61, 121)}
+
+
+def test_a_create_whose_undo_is_refused_names_the_issue_it_left_behind(
+    fakes: Callable[..., FakeJira], flavour: str
+) -> None:
+    fake = fakes(flavour, workflow={"To Do": ["In Progress"]})
+    fake.seed(sample_histories(2))
+    fake.fault("DELETE", r"/issue/", status=403, body={"errorMessages": ["No delete permission"]})
+    result = adapter_for(fake).apply(CreateItem("N-1", "Launch plan", type="Email", status="Done"))
+    assert result.status is ChangeStatus.FAILED
+    assert "MKT-3" in fake.issues  # Jira kept it: the user may not delete issues
+    assert "MKT-3" in str(result.error)
+    assert "delete" in str(result.error)

@@ -394,6 +394,9 @@ class Writer:
                     wanted=wanted,
                     reachable=error.reachable,
                     site=self.site.base,
+                    fix=f"the new issue {key} could not be deleted again ({undo.what}): it "
+                    f"stays in {status!r}; move it on or delete it in Jira, and add the "
+                    "transition to the workflow",
                 ) from undo
             raise
 
