@@ -312,3 +312,24 @@ def test_a_create_whose_undo_is_refused_names_the_issue_it_left_behind(
     assert "MKT-3" in fake.issues  # Jira kept it: the user may not delete issues
     assert "MKT-3" in str(result.error)
     assert "delete" in str(result.error)
+
+
+# -- metadata answers without what Jira always sends -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "route", "body"),
+    [
+        ("", r"/serverInfo$", {"deploymentType": "Server", "version": "9.12.2"}),
+        ("board=1", r"/filter/\d+$", {"id": "10000", "name": "Board filter"}),
+        ("board=1", r"/configuration$", {"id": 1, "name": "MKT board"}),
+    ],
+)
+def test_a_metadata_answer_missing_what_jira_always_sends_is_a_remote_error(
+    fakes: Callable[..., FakeJira], flavour: str, query: str, route: str, body: object
+) -> None:
+    fake = _fake(fakes, flavour, 2)
+    fake.fault("GET", route, status=200, body=body, times=10)
+    with pytest.raises(RemoteError) as caught:
+        read_state(adapter_for(fake, query))
+    assert "the answer has no" in str(caught.value)
