@@ -333,3 +333,17 @@ def test_a_metadata_answer_missing_what_jira_always_sends_is_a_remote_error(
     with pytest.raises(RemoteError) as caught:
         read_state(adapter_for(fake, query))
     assert "the answer has no" in str(caught.value)
+
+
+def test_a_sprint_page_served_again_gives_no_duplicate_cycle(
+    fakes: Callable[..., FakeJira],
+) -> None:
+    fake = fakes("cloud")
+    fake.seed(sample_histories(2))
+    sprint = {"id": 7, "name": "Sprint 7", "state": "closed", "originBoardId": 1}
+    page = {"startAt": 0, "maxResults": 50, "isLast": False, "values": [sprint]}
+    fake.fault("GET", r"/sprint$", status=200, body=page, times=20)  # startAt is ignored
+    board = adapter_for(fake, "project=MKT&board=1").board()
+    assert board is not None
+    assert [c.name for c in board.cycles] == ["Sprint 7"]
+    assert len(fake.requests("GET", r"/sprint$")) < 5
