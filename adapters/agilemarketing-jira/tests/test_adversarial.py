@@ -347,3 +347,19 @@ def test_a_sprint_page_served_again_gives_no_duplicate_cycle(
     assert board is not None
     assert [c.name for c in board.cycles] == ["Sprint 7"]
     assert len(fake.requests("GET", r"/sprint$")) < 5
+
+
+def test_a_create_whose_sync_key_names_another_jira_issue_creates_its_own(
+    fakes: Callable[..., FakeJira], flavour: str
+) -> None:
+    # The sync's key of an item (MKT-1 in another tool, or in a project with the same key) is
+    # not a Jira key: that Jira's MKT-1 is another issue, and the item still needs creating.
+    fake = _fake(fakes, flavour, 1)
+    create = CreateItem("MKT-1", "Launch email", type="Email")
+    first = adapter_for(fake).apply(create)
+    assert first.status is ChangeStatus.APPLIED
+    assert first.key == "MKT-2"
+    assert fake.issues["MKT-2"].summary == "Launch email"
+    again = adapter_for(fake).apply(create)
+    assert (again.status, again.key) == (ChangeStatus.ALREADY_APPLIED, "MKT-2")
+    assert len(fake.issues) == 2

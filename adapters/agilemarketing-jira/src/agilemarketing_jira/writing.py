@@ -300,16 +300,12 @@ class Writer:
         found = self._find_marker(change)
         if found is not None:
             return self._found(change, found)
+        # The change's key is the sync's, not Jira's: an issue holding it with the same content
+        # is taken for the item (created by an import, say); one with other content is another
+        # issue, and the item is created with a key of its own.
         existing = self._issue(change.key)
-        if existing is not None:
-            if change.satisfied_by(self._record(existing)):
-                return ChangeResult(change, ChangeStatus.ALREADY_APPLIED)
-            raise ChangeConflict(
-                change.key,
-                expected="no issue with this key",
-                found=f"an issue with other content ({existing['fields'].get('summary')!r})",
-                where=f"{self.where}, issue {change.key}",
-            )
+        if existing is not None and change.satisfied_by(self._record(existing)):
+            return ChangeResult(change, ChangeStatus.ALREADY_APPLIED)
         values: dict[str, FieldValue] = {
             "summary": change.summary,
             "type": change.type or self.default_type,
