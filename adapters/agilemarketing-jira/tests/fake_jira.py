@@ -165,9 +165,10 @@ class Issue:
 class Fault:
     """One injected fault: what to do to the next ``times`` requests matching method and path.
 
-    kinds: ``status`` (answer ``status`` with ``body`` and ``headers``), ``drop_before`` (close
-    the connection without applying the request), ``drop_after`` (apply it, then close without
-    answering), ``slow`` (apply it, wait ``delay`` seconds, then answer).
+    kinds: ``status`` (answer ``status`` with ``body`` and ``headers``; a ``bytes`` body goes
+    out as it is, as an HTML page), ``drop_before`` (close the connection without applying the
+    request), ``drop_after`` (apply it, then close without answering), ``slow`` (apply it, wait
+    ``delay`` seconds, then answer).
     """
 
     method: str
@@ -1317,9 +1318,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
 
     def _send(self, status: int, data: Any, headers: dict[str, str]) -> None:
-        payload = b"" if data is None else json.dumps(data).encode("utf-8")
+        # bytes go out as they are: an HTML page from a proxy or a login screen, say
+        raw = isinstance(data, bytes)
+        payload = data if raw else b"" if data is None else json.dumps(data).encode("utf-8")
         self.send_response(status)
-        self.send_header("Content-Type", "application/json;charset=UTF-8")
+        kind = "text/html;charset=UTF-8" if raw else "application/json;charset=UTF-8"
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(payload)))
         for name, value in headers.items():
             self.send_header(name, value)

@@ -46,6 +46,7 @@ from agilemarketing.adapter import BoardStage as CoreStage
 from agilemarketing.errors import InvalidValue
 from agilemarketing_jira.board import read_board_configuration
 from agilemarketing_jira.cursor import ReadCursor
+from agilemarketing_jira.errors import RemoteError
 from agilemarketing_jira.reading import Reader
 from agilemarketing_jira.site import Site
 from agilemarketing_jira.timestamps import jql_time, parse_jira_time
@@ -113,6 +114,21 @@ def _split_location(location: str) -> tuple[str, dict[str, str]]:
     return base, dict(parse_qsl(parts.query, keep_blank_values=True))
 
 
+def _answered(data: Any, name: str, path: str, site: str) -> Any:
+    """``data[name]``, which Jira always sends; an answer without it is a RemoteError."""
+    value = data.get(name) if isinstance(data, Mapping) else None
+    if value in (None, "", {}):
+        raise RemoteError(
+            "GET",
+            path,
+            status=200,
+            messages=[f"the answer has no {name}"],
+            site=site,
+            fix="check that the URL is the Jira site's base address; read again later",
+        )
+    return value
+
+
 class JiraAdapter(Adapter):
     """Reads a Jira project, board or JQL scope with complete histories; writes back
     idempotently (creates, field edits, transitions, re-ranks)."""
@@ -178,6 +194,13 @@ class JiraAdapter(Adapter):
         user = self.option("user", "") or None
         variable = self.option("token_env", "JIRA_TOKEN")
         secret = self.secret(variable)
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in secret):
+            # a header cannot carry it: http.client would raise with the token in its message
+            raise InvalidValue(
+                f"the token in {variable} holds a line break or another control character",
+                where="jira adapter option token_env",
+                fix="remove it (a token file written with echo ends in a newline: use printf)",
+            )
         self.transport = JiraTransport(
             base,
             user=user,
@@ -203,10 +226,12 @@ class JiraAdapter(Adapter):
         return self._board_scope
 
     def _board_filter(self) -> str:
-        config = self.transport.get(f"/rest/agile/1.0/board/{self.board_id}/configuration")
-        filter_id = (config.get("filter") or {}).get("id")
-        data = self.transport.get(f"/rest/api/2/filter/{filter_id}")
-        return _ORDER_BY.sub("", str(data["jql"]))
+        path = f"/rest/agile/1.0/board/{self.board_id}/configuration"
+        config = self.transport.get(path)
+        filter_id = _answered(config, "filter", path, self.base).get("id")
+        path = f"/rest/api/2/filter/{filter_id}"
+        jql = _answered(self.transport.get(path), "jql", path, self.base)
+        return _ORDER_BY.sub("", str(jql))
 
     def site(self) -> Site:
         """The site's kind, time zone and fields (asked once, on first use)."""
@@ -233,7 +258,8 @@ class JiraAdapter(Adapter):
         """The site, and the server's clock now (one ``serverInfo`` per read)."""
         info = self.transport.server_info()
         site = self._site or self._discover(info)
-        started = parse_jira_time(info["serverTime"], where=f"Jira {self.base}, serverInfo")
+        server_time = _answered(info, "serverTime", "/rest/api/2/serverInfo", self.base)
+        started = parse_jira_time(server_time, where=f"Jira {self.base}, serverInfo")
         return site, started
 
     @property

@@ -144,8 +144,12 @@ def read_board_configuration(adapter: _Connected, board: int | None = None) -> B
                 {"startAt": start, "maxResults": 50, "state": "closed,active,future"},
             )
             values = list(page.get("values") or ())
+            fresh = 0
             for value in values:
                 sprint = parse_sprint(value)
+                if any(c.id == sprint.id for c in cycles):
+                    continue  # a page served again (a server ignoring startAt)
+                fresh += 1
                 cycles.append(
                     BoardCycle(
                         sprint.id,
@@ -158,7 +162,7 @@ def read_board_configuration(adapter: _Connected, board: int | None = None) -> B
                     )
                 )
             start += len(values)
-            if not values or page.get("isLast", True):
+            if not fresh or page.get("isLast", True):
                 break
     return BoardConfiguration(
         id=int(board_id),

@@ -177,7 +177,14 @@ class TransitionUnavailable(JiraAdapterError):
     """
 
     def __init__(
-        self, key: str, *, status: str, wanted: str, reachable: Sequence[str], site: str
+        self,
+        key: str,
+        *,
+        status: str,
+        wanted: str,
+        reachable: Sequence[str],
+        site: str,
+        fix: str | None = None,
     ) -> None:
         self.key = key
         self.status = status
@@ -187,6 +194,7 @@ class TransitionUnavailable(JiraAdapterError):
         super().__init__(
             f"no transition from {status!r} to {wanted!r}; reachable from here: {shown}",
             where=f"Jira {site}, issue {key}",
-            fix="move it through one of the reachable statuses, or add the transition to the "
+            fix=fix
+            or "move it through one of the reachable statuses, or add the transition to the "
             "workflow",
         )

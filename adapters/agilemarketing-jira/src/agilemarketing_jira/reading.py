@@ -6,9 +6,10 @@
   issues a call, filtered to the status and Flagged fields, paged with ``nextPageToken``), with
   the per-issue ``/issue/{key}/changelog`` as the fallback.
 * **Data Center**: ``GET /rest/api/2/search`` pages with ``startAt``/``total``, stepping by what
-  the server really returned (it caps ``maxResults``). A page that finds the total shrunk steps
-  back, so a deletion during the read never makes the search skip an issue; keys already served
-  are not served again.
+  the server really returned (it caps ``maxResults``). Each page starts one issue early, at the
+  last one served: when it does not, issues before it were deleted during the read (even with
+  as many created, the total unchanged) and the read steps back, so it never skips an issue;
+  keys already served are not served again.
 
 Searches are ordered ``ORDER BY key`` so that an edit during a read never moves an issue from
 one page to another. Every loop is bounded; a history that cannot be completed raises
@@ -18,7 +19,7 @@ one page to another. Every loop is bounded; a history that cannot be completed r
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from agilemarketing.adapter import ItemRecord
@@ -86,41 +87,37 @@ class Reader:
         for _ in range(MAX_PAGES):
             query = dict(params, nextPageToken=token) if token else params
             data = self.transport.get(path, query)
-            yield list(data.get("issues") or ())
+            yield _issues(data, path, self.site.base, self.transport.redact)
             token = data.get("nextPageToken")
             if not token or data.get("isLast") is True:
                 return
             if token in tokens:
-                raise RemoteError(
-                    "GET",
-                    path,
-                    status=200,
-                    messages=["the same nextPageToken came twice"],
-                    site=self.site.base,
-                    fix="read again; report this to Atlassian if it stays",
-                )
+                raise _token_again("GET", path, self.site.base)
             tokens.add(token)
         raise _too_many_pages(path, self.site.base)
 
     def _dc_pages(self, params: dict[str, Any]) -> Iterator[list[Issue]]:
         path = f"{self.site.api}/search"
-        start = 0
-        total: int | None = None
+        redact = self.transport.redact
+        at, last = 0, 1
+        served: set[str] = set()
         for _ in range(MAX_PAGES):
-            data = self.transport.get(path, dict(params, startAt=start))
-            issues = list(data.get("issues") or ())
-            now_total = int(data.get("total", 0))
-            if total is not None and now_total < total:
-                # issues were deleted while reading: earlier ones may have shifted left
-                start = max(0, start - (total - now_total))
-                total = now_total
-                data = self.transport.get(path, dict(params, startAt=start))
-                issues = list(data.get("issues") or ())
-            total = now_total
+            data = self.transport.get(path, dict(params, startAt=at))
+            issues = _issues(data, path, self.site.base, redact, total=True)
+            total = int(data["total"])
+            if at > 0 and (not issues or str(issues[0]["key"]) not in served):
+                # Each page starts one issue early, at one already served. It is not: issues
+                # before it were deleted or moved out since, and the rest shifted left. Step
+                # back (the keys served are not served again) until the overlap holds.
+                at = max(0, min(at, total) - last)
+                continue
+            served.update(str(i["key"]) for i in issues)
             yield issues
-            start += len(issues)
-            if not issues or start >= total:
+            last = max(1, len(issues))
+            end = at + len(issues)
+            if not issues or end >= total:
                 return
+            at = end - 1
         raise _too_many_pages(path, self.site.base)
 
     # -- records -----------------------------------------------------------------------------
@@ -178,6 +175,7 @@ class Reader:
                 "fieldIds": self.site.fields.history_fields(),
                 "maxResults": CHANGELOG_PAGE,
             }
+            tokens: set[str] = set()
             try:
                 for _ in range(MAX_PAGES):
                     data = self.transport.request("POST", path, body=body).data or {}
@@ -187,6 +185,9 @@ class Reader:
                     token = data.get("nextPageToken")
                     if not token:
                         break
+                    if str(token) in tokens:
+                        raise _token_again("POST", path, self.site.base)
+                    tokens.add(str(token))
                     body["nextPageToken"] = token
                 else:
                     raise _too_many_pages(path, self.site.base)
@@ -200,7 +201,9 @@ class Reader:
             for issue in chunk:
                 got = {str(h.get("id")) for h in collected[issue["key"]]}
                 inline = {str(h.get("id")) for h in self._relevant(_inline(issue))}
-                if inline <= got:
+                # Nothing at all for an issue is no proof: when its newest entries touch neither
+                # status nor Flagged, a bulk answer that left it out looks just the same.
+                if got and inline <= got:
                     result[issue["key"]] = collected[issue["key"]]
                 else:  # the bulk answer left out entries the search showed: ask the issue
                     LOG.info("bulk changelog incomplete for %s; reading it alone", issue["key"])
@@ -225,11 +228,12 @@ class Reader:
                     path, {"startAt": start, "maxResults": ISSUE_CHANGELOG_PAGE}, key=key
                 )
                 values = list(data.get("values") or ())
+                before = len(merged)
                 merged.update((str(h.get("id")), h) for h in values)
                 total = int(data.get("total", total))
                 start += len(values)
-                if len(merged) >= total or not values or data.get("isLast") is True:
-                    break
+                if len(merged) >= total or len(merged) == before or data.get("isLast") is True:
+                    break  # complete, or a page that brought nothing new (a server that loops)
         except RemoteError as error:
             if error.status != 404 or self.site.cloud:
                 raise
@@ -252,6 +256,26 @@ class Reader:
         return {str(h.get("id")): h for h in histories}
 
 
+def _issues(
+    data: Any, path: str, site: str, redact: Callable[[str], str], *, total: bool = False
+) -> list[Issue]:
+    """The issues of a search answer; an answer that is not one (``{"errorMessages": [...]}``
+    with a 200, say) is an error, never an empty page: a full read that finds nothing marks
+    every issue removed."""
+    page = isinstance(data, dict) and isinstance(data.get("issues"), list)
+    if page and (not total or isinstance(data.get("total"), int)):
+        return list(data["issues"])
+    messages = list((data.get("errorMessages") or []) if isinstance(data, dict) else [])
+    raise RemoteError(
+        "GET",
+        path,
+        status=200,
+        messages=[redact(str(m)) for m in messages] or ["the answer is not a page of issues"],
+        site=site,
+        fix="read again later; an answer without its issues is never taken for an empty scope",
+    )
+
+
 def _inline(issue: Issue) -> list[Mapping[str, Any]]:
     return list((issue.get("changelog") or {}).get("histories") or ())
 
@@ -261,6 +285,17 @@ def _short(issue: Issue) -> bool:
     log = issue.get("changelog") or {}
     total = log.get("total")
     return total is not None and len(log.get("histories") or ()) < int(total)
+
+
+def _token_again(method: str, path: str, site: str) -> RemoteError:
+    return RemoteError(
+        method,
+        path,
+        status=200,
+        messages=["the same nextPageToken came twice"],
+        site=site,
+        fix="read again; report this to Atlassian if it stays",
+    )
 
 
 def _too_many_pages(path: str, site: str) -> JiraAdapterError:

@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from agilemarketing.adapter import FieldValue, ItemRecord
+from agilemarketing.errors import AgileMarketingError, InvalidValue
 from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
 from agilemarketing_jira.fields import FieldMap
 from agilemarketing_jira.sprints import parse_sprints
@@ -39,14 +40,24 @@ def _name(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _points(value: Any) -> float | None:
+def _points(value: Any, where: str) -> float | None:
     if value is None or value == "":
         return None
-    return float(value)
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except ValueError:
+            pass
+    raise InvalidValue(
+        "the story points field does not hold a number",
+        where=where,
+        fix="name the number field that holds story points with points_field=<field id>",
+        value=str(value)[:60],
+    )
 
 
 def relevant_histories(
-    histories: Iterable[Mapping[str, Any]], fields: FieldMap
+    histories: Iterable[Mapping[str, Any]], fields: FieldMap, *, where: str = "changelog entry"
 ) -> list[tuple[datetime, Mapping[str, Any]]]:
     """The entries touching a field the history is made of (status, Flagged), each with its
     time, in order (time, then numeric id)."""
@@ -59,7 +70,7 @@ def relevant_histories(
             if item.get("fieldId") in wanted or item.get("field") in wanted:
                 identifier = str(h.get("id", ""))
                 number = int(identifier) if identifier.isdigit() else -1
-                at = parse_jira_time(h["created"], where="changelog entry")
+                at = parse_jira_time(h.get("created") or "", where=f"{where} {identifier}")
                 kept.append((at, number, identifier, h))
                 break
     kept.sort(key=lambda k: k[:3])
@@ -81,7 +92,26 @@ def record_from_issue(
     issue: Mapping[str, Any], histories: Sequence[Mapping[str, Any]], fields: FieldMap
 ) -> ItemRecord:
     """One issue as a record. ``histories`` is its *complete* changelog (any order); the
-    caller makes sure of that."""
+    caller makes sure of that. An issue of a shape Jira never gives (a field of the wrong type,
+    a missing key) is an :class:`~agilemarketing.errors.InvalidValue` naming the issue."""
+    try:
+        return _record(issue, histories, fields)
+    except AgileMarketingError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        problem = f"{type(exc).__name__}: {exc}"[:120]
+    key = issue.get("key") if isinstance(issue, Mapping) else None
+    raise InvalidValue(
+        f"Jira's answer for the issue is not of the shape expected ({problem})",
+        where=f"Jira issue {key}",
+        fix="read again; if it stays, check the field options (points_field, blocked_field, "
+        "epic_field) name fields of the right type",
+    )
+
+
+def _record(
+    issue: Mapping[str, Any], histories: Sequence[Mapping[str, Any]], fields: FieldMap
+) -> ItemRecord:
     key = str(issue["key"])
     f: Mapping[str, Any] = issue.get("fields") or {}
     where = f"issue {key}"
@@ -92,7 +122,7 @@ def record_from_issue(
     flagged_since: datetime | None = None
     first: str | None = None
     blocked_id = fields.blocked
-    for at, entry in relevant_histories(histories, fields):
+    for at, entry in relevant_histories(histories, fields, where=f"{where}, changelog entry"):
         for item in entry.get("items") or ():
             field = item.get("fieldId") or item.get("field")
             if field == "status":
@@ -129,7 +159,9 @@ def record_from_issue(
         resolved=parse_jira_time(f["resolutiondate"], where=where)
         if f.get("resolutiondate")
         else None,
-        points=_points(f.get(fields.points)) if fields.points else None,
+        points=_points(f.get(fields.points), f"{where}, field {fields.points}")
+        if fields.points
+        else None,
         labels=tuple(str(label) for label in f.get("labels") or ()),
         sprints=tuple(s.name for s in sprints),
         transitions=tuple(transitions),

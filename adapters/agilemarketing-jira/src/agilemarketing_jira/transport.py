@@ -245,6 +245,10 @@ class JiraTransport:
     def __repr__(self) -> str:
         return f"<JiraTransport {self._redact(self.site)!r}>"
 
+    def redact(self, text: str) -> str:
+        """``text`` with the secret hidden (for errors built from an answer's text)."""
+        return self._redact(text)
+
     # -- the client's own calls --------------------------------------------------------------
 
     def server_info(self) -> dict[str, Any]:
@@ -271,14 +275,21 @@ class JiraTransport:
     def _through_client(self, method: str, path: str, call: Callable[[], Any]) -> Any:
         started = time.monotonic()
         self.requests_sent += 1
+        # Each error is raised outside its ``except`` block, so that it has no __context__:
+        # the client's and requests' errors hold the answer's text, the URL and the request.
+        error: RemoteError
         try:
             result = call()
         except JIRAError as exc:
-            raise self._remote_error(method, path, exc.status_code, exc.response, None) from None
+            error = self._remote_error(method, path, exc.status_code, exc.response, None)
+        except ValueError:  # the client's json(): a login page or a proxy's page, not JSON
+            error = self._not_json(method, path, 200, None)
         except requests.RequestException as exc:
-            raise self._transport_error(method, path, exc, None) from None
-        self._log(method, path, 200, started)
-        return result
+            error = self._transport_error(method, path, exc, None)
+        else:
+            self._log(method, path, 200, started)
+            return result
+        raise error
 
     # -- requests on the client's session -----------------------------------------------------
 
@@ -302,16 +313,24 @@ class JiraTransport:
         :class:`JiraConnectionError`. ``key`` names the issue in errors."""
         started = time.monotonic()
         self.requests_sent += 1
+        error: RemoteError | None = None  # raised outside the except blocks: no __context__
         try:
             response = self._session.request(
                 method, self.site + path, params=dict(params or {}), json=body
             )
         except JIRAError as exc:
-            raise self._remote_error(method, path, exc.status_code, exc.response, key) from None
+            error = self._remote_error(method, path, exc.status_code, exc.response, key)
         except requests.RequestException as exc:
-            raise self._transport_error(method, path, exc, key) from None
+            error = self._transport_error(method, path, exc, key)
+        if error is not None:
+            raise error
         self._log(method, path, response.status_code, started)
-        data = response.json() if response.content else None
+        try:
+            data = response.json() if response.content else None
+        except ValueError:
+            error = self._not_json(method, path, response.status_code, key)
+        if error is not None:
+            raise error
         return Answer(response.status_code, data)
 
     def close(self) -> None:
@@ -346,6 +365,20 @@ class JiraTransport:
             AuthenticationFailed(method, path, variable=self.secret_variable, **details)
             if status in (401, 403)
             else RemoteError(method, path, **details)
+        )
+        LOG.warning("%s", self._redact(str(error)))
+        return error
+
+    def _not_json(self, method: str, path: str, status: int, key: str | None) -> RemoteError:
+        error = RemoteError(
+            method,
+            path,
+            status=status,
+            messages=["the answer is not JSON (a login page, or a proxy's page?)"],
+            key=key,
+            site=self.site,
+            fix="check that the URL is the Jira site's base address and that no proxy or "
+            "single sign-on page stands in front of its REST API",
         )
         LOG.warning("%s", self._redact(str(error)))
         return error

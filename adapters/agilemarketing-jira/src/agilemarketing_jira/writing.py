@@ -300,16 +300,12 @@ class Writer:
         found = self._find_marker(change)
         if found is not None:
             return self._found(change, found)
+        # The change's key is the sync's, not Jira's: an issue holding it with the same content
+        # is taken for the item (created by an import, say); one with other content is another
+        # issue, and the item is created with a key of its own.
         existing = self._issue(change.key)
-        if existing is not None:
-            if change.satisfied_by(self._record(existing)):
-                return ChangeResult(change, ChangeStatus.ALREADY_APPLIED)
-            raise ChangeConflict(
-                change.key,
-                expected="no issue with this key",
-                found=f"an issue with other content ({existing['fields'].get('summary')!r})",
-                where=f"{self.where}, issue {change.key}",
-            )
+        if existing is not None and change.satisfied_by(self._record(existing)):
+            return ChangeResult(change, ChangeStatus.ALREADY_APPLIED)
         values: dict[str, FieldValue] = {
             "summary": change.summary,
             "type": change.type or self.default_type,
@@ -326,15 +322,31 @@ class Writer:
                 {"key": MARKER, "value": {"change": change.change_id, "ref": change.key}}
             ],
         }
+        path = f"{self.site.api}/issue"
+        key: str | None = None
+        failure: RemoteError | None = None
         try:
-            answer = self.transport.request("POST", f"{self.site.api}/issue", body=body)
-            key = str(answer.data["key"])
+            answer = self.transport.request("POST", path, body=body)
+            if isinstance(answer.data, Mapping) and answer.data.get("key"):
+                key = str(answer.data["key"])
+            else:  # an answer naming no key is as good as a lost one
+                failure = RemoteError(
+                    "POST",
+                    path,
+                    status=answer.status,
+                    messages=["the answer to the create named no key"],
+                    site=self.site.base,
+                    fix="run the sync again: the create is found by its marker if it happened",
+                )
         except RemoteError as error:
             if not error.retryable:
                 raise
+            failure = error
+        if key is None:
             lost = self._find_marker(change)  # the answer was lost: did the create happen?
             if lost is None:
-                raise
+                assert failure is not None
+                raise failure
             key = str(lost["key"])
         self._ensure_status(key, change.status, created_now=True)
         return ChangeResult(change, ChangeStatus.APPLIED, key=key)
@@ -378,6 +390,9 @@ class Writer:
                     wanted=wanted,
                     reachable=error.reachable,
                     site=self.site.base,
+                    fix=f"the new issue {key} could not be deleted again ({undo.what}): it "
+                    f"stays in {status!r}; move it on or delete it in Jira, and add the "
+                    "transition to the workflow",
                 ) from undo
             raise
 
