@@ -13,7 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from agilemarketing.adapter import Adapter, CreateItem, MoveStatus, Rerank, UpdateFields
+from agilemarketing.adapter import (
+    Adapter,
+    AnyChange,
+    ChangeResult,
+    ChangeStatus,
+    CreateItem,
+    MoveStatus,
+    Rerank,
+    UpdateFields,
+)
+from agilemarketing.errors import AgileMarketingError
 from agilemarketing.mirror import Mirror, MirrorAdapter
 from agilemarketing.sync import SyncConfig, SyncReport, plan
 from agilemarketing.testing import InMemoryAdapter, KeyAssigningAdapter, sample_histories
@@ -165,4 +175,43 @@ def test_keys_a_tool_gave_in_one_batch_name_its_items_in_the_next(
     assert report.failed == ()
     keys = mirror.key_map(tool.identity)
     assert [r.key for r in tool.read()] == [keys[k] for k in ("MKT-4", "MKT-1", "MKT-2", "MKT-3")]
+    assert plan(source, tool, mirror).changes == ()
+
+
+class _Refusing(KeyAssigningAdapter):
+    """A tool that gives keys like the sync's own (``MKT-<n>``) and refuses some creates."""
+
+    refused: frozenset[str] = frozenset()
+
+    def apply(self, change: AnyChange) -> ChangeResult:
+        if isinstance(change, CreateItem) and change.key in self.refused:
+            error = AgileMarketingError("the tool refused the create", where=change.key)
+            return ChangeResult(change, ChangeStatus.FAILED, error=error)
+        return super().apply(change)
+
+
+def test_a_change_naming_an_item_whose_create_failed_fails_unsent_never_reaching_another_item(
+    mirror: Mirror, memory: Memory, sync: Sync
+) -> None:
+    # The tool numbers its items as the source does, so MKT-1 is, in the tool, the key it gave
+    # the source's MKT-3. A rerank of the uncreated MKT-1 must not move (or name) that item.
+    source = memory("board", sample_histories(5))
+    tool = _Refusing("tool", {"prefix": "MKT"})
+    tool.refused = frozenset({"MKT-1", "MKT-2"})
+    first = sync(source, tool, mirror)
+    assert len(first.failed) == 2
+    before = [(r.key, r.history.summary, r.history.rank) for r in tool.read()]
+    again = sync(source, tool, mirror)  # the creates fail again; so must what names them
+    described = " | ".join(f.description for f in again.failed)
+    assert "create MKT-1" in described
+    assert "create MKT-2" in described
+    assert "rerank MKT-1" in described or "rerank MKT-2" in described
+    assert all("create" in f.description or "not created" in f.error for f in again.failed)
+    assert [(r.key, r.history.summary, r.history.rank) for r in tool.read()] == before
+    tool.refused = frozenset()
+    healed = sync(source, tool, mirror)
+    assert healed.failed == ()
+    keys = mirror.key_map(tool.identity)
+    order = [keys.get(k, k) for k in ("MKT-1", "MKT-2", "MKT-3", "MKT-4", "MKT-5")]
+    assert [r.key for r in tool.read()] == order
     assert plan(source, tool, mirror).changes == ()

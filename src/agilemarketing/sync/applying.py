@@ -21,6 +21,7 @@ from agilemarketing.adapter import (
     CreateItem,
     ItemRecord,
     MoveStatus,
+    Rerank,
     UpdateFields,
     change_from_dict,
 )
@@ -82,9 +83,18 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
     # batches would rewrite it once each, a cost that grows with the square of the board.
     size = (len(the_plan.changes) or 1) if work.target_adapter.rewrites_whole_target else 0
     keys = work.target_keys  # grows with the keys the target assigns batch by batch
+    # Items the target has not created yet: a change naming one (as its item or neighbour)
+    # cannot name it in the tool's keys, and the sync's key may be another item's there.
+    uncreated = (
+        {c.key for c in the_plan.changes if isinstance(c, CreateItem)}
+        if work.target_adapter.capabilities.assigns_keys
+        else set()
+    )
     for batch in _batches(work.items, max(work.batch_size, size)):
         changes = [c for item in batch for c in item.changes]
-        results = _send(changes, work.mirror, work.target_adapter, work.target_board, keys)
+        results = _send(
+            changes, work.mirror, work.target_adapter, work.target_board, keys, uncreated
+        )
         keys = keys.with_pairs(new_pairs(results))
         failed_keys = tally.count(results, work.target_adapter)
         done_items = [i for i in batch if i.key not in failed_keys and not i.blocked]
@@ -183,13 +193,21 @@ def _batches(items: Iterable[ItemPlan], size: int) -> Iterator[list[ItemPlan]]:
 
 
 def _send(
-    changes: list[AnyChange], mirror: Mirror, target: Adapter, tgt: str, keys: KeyMap
+    changes: list[AnyChange],
+    mirror: Mirror,
+    target: Adapter,
+    tgt: str,
+    keys: KeyMap,
+    uncreated: set[str],
 ) -> list[ChangeResult]:
     """Journal ``changes`` as planned (one transaction), then send them to the target under
     its own keys (``keys``); the results name the changes as planned.
 
     To a target that assigns keys, a batch's creates go first, on their own: a later change
-    of the batch (a rerank of a new item, or next to one) names the key the target gave."""
+    of the batch (a rerank of a new item, or next to one) names the key the target gave. A
+    change naming an item still ``uncreated`` (its create failed, or comes later) fails unsent:
+    under the sync's key it could reach another item of the tool. Creates that succeed leave
+    ``uncreated``."""
     if not changes:
         return []
     planned_at = utcnow()
@@ -204,12 +222,42 @@ def _send(
             ],
         )
     creates = [c for c in changes if isinstance(c, CreateItem)]
-    if not target.capabilities.assigns_keys or len(creates) in (0, len(changes)):
+    if not target.capabilities.assigns_keys:
         return _written(target, changes, keys)
     # Creates come first in a batch (the plan orders them so); the rest follow them.
-    done = _written(target, creates, keys)
+    done = _written(target, creates, keys) if creates else []
+    uncreated.difference_update(r.change.key for r in done if r.ok)
     rest = [c for c in changes if not isinstance(c, CreateItem)]
-    return done + _written(target, rest, keys.with_pairs(new_pairs(done)))
+    if not rest:
+        return done
+    waiting = {id(c): _uncreated(c, uncreated) for c in rest}
+    sent = _written(
+        target, [c for c in rest if waiting[id(c)] is None], keys.with_pairs(new_pairs(done))
+    )
+    results = iter(sent)
+    return done + [
+        next(results)
+        if waiting[id(c)] is None
+        else ChangeResult(c, ChangeStatus.FAILED, error=waiting[id(c)])
+        for c in rest
+    ]
+
+
+def _uncreated(change: AnyChange, uncreated: set[str]) -> AgileMarketingError | None:
+    """Why ``change`` cannot be sent yet (it names an item the target has not created), or
+    None."""
+    named = [change.key]
+    if isinstance(change, Rerank):
+        named += [k for k in (change.before, change.after) if k is not None]
+    missing = [k for k in named if k in uncreated]
+    if not missing:
+        return None
+    return AgileMarketingError(
+        f"{', '.join(missing)} not created in the target yet (its create failed), so the target "
+        "has no key for it",
+        where=change.describe(),
+        fix="see why the create failed; the next sync sends this change once it has succeeded",
+    )
 
 
 def _written(target: Adapter, changes: Sequence[AnyChange], keys: KeyMap) -> list[ChangeResult]:
