@@ -39,7 +39,11 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from agilemarketing.errors import redact
-from agilemarketing_trello.errors import TrelloAuthenticationFailed, TrelloRemoteError
+from agilemarketing_trello.errors import (
+    TrelloAuthenticationFailed,
+    TrelloRemoteError,
+    TrelloSecretInvalid,
+)
 from agilemarketing_trello.limiter import RateLimiter, shared_limiter
 
 __all__ = ["DEFAULT_API_URL", "TrelloClient"]
@@ -86,6 +90,10 @@ class TrelloClient:
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
     ) -> None:
+        for variable, secret in ((key_env, key), (token_env, token)):
+            if any(c.isspace() or not c.isprintable() for c in secret):
+                # requests would refuse the header with an error quoting it whole
+                raise TrelloSecretInvalid(variable, board=board)
         self.api_url = api_url.rstrip("/")
         self._base_path = urlsplit(self.api_url).path.rstrip("/")
         self._secrets = (key, token)
@@ -178,14 +186,21 @@ class TrelloClient:
                     method, url, params=params, json=body, timeout=self.timeout
                 )
             except requests.RequestException as exc:
+                failure: str | None = _reason(exc)
                 log.debug("%s %s: no answer (%s)", method, shown, type(exc).__name__)
+            else:
+                failure = None
+            if failure is not None:
+                # raised outside the except block, keeping no reference to the requests error
+                # (whose text may quote a header or a URL): it is neither the cause nor the
+                # context of the error, nor a local of its traceback
                 raise TrelloRemoteError(
                     method,
                     shown,
                     status=None,
-                    reason=self.redact(_reason(exc)),
+                    reason=self.redact(failure),
                     attempts=self.retries + 1 if method != "POST" else attempt,
-                ) from None
+                )
             elapsed = time.monotonic() - started
             log.debug("%s %s -> %s (%.3f s)", method, shown, response.status_code, elapsed)
             if response.status_code == 429 and attempt <= self.retries:

@@ -24,6 +24,7 @@ __all__ = [
     "TrelloError",
     "TrelloExportError",
     "TrelloRemoteError",
+    "TrelloSecretInvalid",
 ]
 
 
@@ -103,6 +104,26 @@ class TrelloAuthenticationFailed(TrelloRemoteError, CoreAuthenticationFailed):
         self.message = self.reason
         self.tool = "Trello"
         self.attempts = 1
+
+
+class TrelloSecretInvalid(TrelloError, InvalidValue):
+    """The API key or token holds a space, a line break or another control character (a value
+    pasted with its newline): no HTTP header can carry it, so nothing is sent. Names the
+    environment variable, never the value.
+
+    Attributes:
+        variable: the environment variable holding the secret.
+    """
+
+    def __init__(self, variable: str, *, board: str) -> None:
+        self.variable = variable
+        InvalidValue.__init__(
+            self,
+            f"the value of {variable} holds a space, a line break or a control character",
+            where=f"Trello board {board}",
+            fix=f"export {variable} again with the bare key or token (a value read from a file "
+            "often keeps its line break)",
+        )
 
 
 class TrelloDataError(TrelloError, InvalidValue):
