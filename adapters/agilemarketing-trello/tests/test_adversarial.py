@@ -11,6 +11,7 @@ from agilemarketing_trello.adapter import TrelloAdapter
 from agilemarketing_trello.errors import TrelloError
 from fake_trello import KEY, TOKEN, FakeTrello
 
+from agilemarketing.adapter import ChangeStatus, CreateItem, UpdateFields
 from agilemarketing.testing import read_state, sample_histories
 
 Connect = Callable[..., TrelloAdapter]
@@ -49,3 +50,35 @@ def test_a_token_with_a_line_break_is_refused_by_name_and_never_shown(
         assert KEY not in shown
     assert TOKEN not in "".join(traceback.format_exception(error))
     assert fake.log == []  # nothing was sent
+
+
+@pytest.mark.parametrize("points", [1234567.0, 12.3456789, 0.1, 1e-7, 2.0**60])
+def test_points_reach_trello_with_every_digit(
+    fake: FakeTrello, connect: Connect, points: float
+) -> None:
+    """The points were sent as ``f"{points:g}"``: six significant digits, so 1234567 became
+    1.23457e+06 on the card, silently, and reads back as 1234570."""
+    board = fake.seed(sample_histories(1))
+    adapter = connect(board)
+    assert adapter.apply(CreateItem("MKT-40", "Budgeted", status="To Do", points=points)).ok
+    assert read_state(adapter)["MKT-40"].history.points == points
+    assert adapter.apply(UpdateFields("MKT-1", {"points": points})).ok
+    assert read_state(adapter)["MKT-1"].history.points == points
+    again = adapter.apply(UpdateFields("MKT-1", {"points": points}))
+    assert again.status is ChangeStatus.ALREADY_APPLIED
+
+
+@pytest.mark.parametrize("points", [float("inf"), float("nan")])
+def test_points_that_are_not_finite_fail_before_anything_is_sent(
+    fake: FakeTrello, connect: Connect, points: float
+) -> None:
+    adapter = connect(fake.seed(sample_histories(1)))
+    writes = len([e for e in fake.log if e.method != "GET"])
+    for change in (
+        CreateItem("MKT-41", "Endless", status="To Do", points=points),
+        UpdateFields("MKT-1", {"points": points}),
+    ):
+        result = adapter.apply(change)
+        assert result.status is ChangeStatus.FAILED
+        assert "points" in str(result.error)
+    assert len([e for e in fake.log if e.method != "GET"]) == writes

@@ -26,6 +26,7 @@ another tool starts empty). Timeouts and retries: ``connect_timeout`` (5 s),
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Iterable, Mapping
@@ -470,7 +471,7 @@ class TrelloAdapter(Adapter):
 
     def _set_points(self, card: Card, points: float | None, index: BoardIndex) -> None:
         field = self._points_field_id(index)
-        value: Any = "" if points is None else {"number": f"{points:g}"}
+        value: Any = "" if points is None else {"number": _number_text(points)}
         self.client.put(f"/cards/{card.id}/customField/{field}/item", {"value": value})
 
     # -- updating ------------------------------------------------------------------------------
@@ -528,6 +529,18 @@ def _names(value: object) -> tuple[str, ...]:
     return tuple(name for item in items if (name := str(item).strip()))
 
 
+def _number_text(points: float) -> str:
+    """The text of a number custom field: every digit of ``points`` (Trello keeps numbers as
+    text; ``f"{points:g}"`` kept six significant digits).
+
+    >>> _number_text(1234567.0), _number_text(2.5), _number_text(12.3456789), _number_text(1e-7)
+    ('1234567', '2.5', '12.3456789', '1e-07')
+    """
+    if points.is_integer() and abs(points) < 2**63:
+        return str(int(points))
+    return repr(float(points))
+
+
 class _Id(msgspec.Struct):
     id: str
 
@@ -552,6 +565,13 @@ def _normalised(change: AnyChange) -> AnyChange:
             f"a Trello card has no field {', '.join(map(repr, unknown))}",
             where=f"trello adapter, item {change.key}",
             fix=f"write only {', '.join(sorted(CORE_FIELDS | WRITABLE_FIELDS))}",
+        )
+    points = change.points if isinstance(change, CreateItem) else fields.get("points")
+    if isinstance(points, float) and not math.isfinite(points):
+        raise InvalidValue(
+            "points must be a finite number (a Trello number field holds no infinity or NaN)",
+            where=f"trello adapter, item {change.key}",
+            value=points,
         )
     moscow = fields.get("moscow")
     if moscow is None:
