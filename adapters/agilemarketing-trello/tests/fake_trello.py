@@ -85,7 +85,8 @@ class Logged:
 
 @attrs.define
 class Fault:
-    """A fault injected into matching requests: ``kind`` is ``429``, ``500``, ``drop_before``
+    """A fault injected into matching requests: ``kind`` is ``429``, ``500``, ``504`` (a
+    gateway's time-out, nothing applied), ``drop_before``
     (close the connection, nothing applied), ``drop_after`` (apply, then close without an
     answer), ``slow`` (wait ``delay`` seconds first) or ``hook`` (call ``hook(fake)`` first,
     holding the fake's lock; ``call`` instead is called with no argument and without the lock,
@@ -929,6 +930,8 @@ class FakeTrello:
                 return 429, {"error": "API_TOKEN_LIMIT_EXCEEDED", "message": "Rate limit exceeded"}
             if fault.kind == "500":
                 return 500, "Internal Server Error"
+            if fault.kind == "504":
+                return 504, "Gateway Timeout"
             if fault.kind == "drop_before":
                 raise _Drop
             if fault.kind == "slow":

@@ -3,13 +3,14 @@ the adapter as it was, and pins the fix."""
 
 from __future__ import annotations
 
+import threading
 import traceback
 from collections.abc import Callable
 
 import pytest
 from agilemarketing_trello.adapter import TrelloAdapter
-from agilemarketing_trello.errors import TrelloError
-from fake_trello import KEY, TOKEN, FakeTrello
+from agilemarketing_trello.errors import TrelloError, TrelloRemoteError
+from fake_trello import KEY, TOKEN, FakeTrello, Fault
 
 from agilemarketing.adapter import ChangeStatus, CreateItem, UpdateFields
 from agilemarketing.testing import read_state, sample_histories
@@ -82,3 +83,43 @@ def test_points_that_are_not_finite_fail_before_anything_is_sent(
         assert result.status is ChangeStatus.FAILED
         assert "points" in str(result.error)
     assert len([e for e in fake.log if e.method != "GET"]) == writes
+
+
+def _settled(fake: FakeTrello, method: str, pattern: str, count: int) -> None:
+    """Wait (bounded in passes, not timed) until ``count`` matching requests were answered."""
+    for _ in range(500):
+        done = [e for e in fake.requests_to(pattern, method) if e.status != 0]
+        if len(done) >= count:
+            return
+        threading.Event().wait(0.01)
+    raise AssertionError(f"the fake never answered {count} {method} {pattern}")
+
+
+def test_a_create_whose_answer_is_late_is_not_sent_again(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    """Trello got the create but answered after the read time-out: the card is not there yet
+    when the adapter looks for it, so sending the create again made a second card. The create
+    now fails as not known to have reached Trello, and the run that repeats it finds the card
+    by its marker."""
+    board = fake.seed(sample_histories(1))
+    fake.faults.append(Fault("POST", r"^/1/cards$", "slow", delay=0.6))
+    adapter = connect(board, read_timeout=0.2)
+    change = CreateItem("JIRA-5", "Press release", status="To Do")
+    with pytest.raises(TrelloRemoteError) as caught:
+        adapter.apply(change)
+    assert "again" in str(caught.value)
+    _settled(fake, "POST", r"^/1/cards$", 1)
+    assert len(fake.requests_to(r"^/1/cards$", "POST")) == 1
+    assert adapter.apply(change).status is ChangeStatus.ALREADY_APPLIED
+    assert len([c for c in fake.cards.values() if c["name"] == "Press release"]) == 1
+
+
+def test_a_create_answered_504_is_not_sent_again(fake: FakeTrello, connect: Connect) -> None:
+    """A gateway time-out: the proxy gave up, Trello may still make the card."""
+    board = fake.seed(sample_histories(1))
+    fake.faults.append(Fault("POST", r"^/1/cards$", "504"))
+    adapter = connect(board)
+    with pytest.raises(TrelloRemoteError):
+        adapter.apply(CreateItem("JIRA-6", "Press kit", status="To Do"))
+    assert len(fake.requests_to(r"^/1/cards$", "POST")) == 1

@@ -415,7 +415,8 @@ class TrelloAdapter(Adapter):
 
     def _post_card_once(self, key: str, change_id: str, body: dict[str, Any]) -> Card:
         """POST the card; if the answer is lost, look for the card first, and send the create
-        again only if Trello has no such card."""
+        again only if Trello has no such card and cannot be making it still (an answer that
+        came too late, or a gateway's 504, means Trello may make it after the look)."""
         for attempt in (1, 2):
             try:
                 return decode_card(self.client.post("/cards", body))
@@ -425,6 +426,18 @@ class TrelloAdapter(Adapter):
                 found = self._index().cards.get(key)
                 if found is not None and split_marker(found.desc)[2] == change_id:
                     return found
+                if error.answer_late:
+                    raise TrelloRemoteError(
+                        "POST",
+                        error.path,
+                        status=error.status,
+                        reason=error.reason,
+                        attempts=attempt,
+                        fix=f"run the same command again: Trello may still make the card of "
+                        f"{key}, and the next run finds it by its marker instead of making "
+                        "another (the create was not sent twice)",
+                        answer_late=True,
+                    ) from None
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover

@@ -187,6 +187,7 @@ class TrelloClient:
                 )
             except requests.RequestException as exc:
                 failure: str | None = _reason(exc)
+                late = isinstance(exc, requests.ReadTimeout)
                 log.debug("%s %s: no answer (%s)", method, shown, type(exc).__name__)
             else:
                 failure = None
@@ -200,6 +201,7 @@ class TrelloClient:
                     status=None,
                     reason=self.redact(failure),
                     attempts=self.retries + 1 if method != "POST" else attempt,
+                    answer_late=late,
                 )
             elapsed = time.monotonic() - started
             log.debug("%s %s -> %s (%.3f s)", method, shown, response.status_code, elapsed)
@@ -235,10 +237,13 @@ class TrelloClient:
             reason=text or "no reason given",
             attempts=attempt,
             fix=fix,
+            answer_late=response.status_code == 504,
         )
 
 
 def _reason(exc: requests.RequestException) -> str:
+    if isinstance(exc, requests.ReadTimeout):
+        return "timed out waiting for the answer"
     if isinstance(exc, requests.Timeout):
         return "timed out"
     if isinstance(exc, requests.exceptions.RetryError):

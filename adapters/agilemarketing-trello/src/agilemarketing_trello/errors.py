@@ -45,6 +45,8 @@ class TrelloRemoteError(TrelloError, CoreRemoteError):
         path: the request's path, without query string (it never holds a secret).
         status: the last HTTP status, or None when no answer came (a dropped connection).
         reason: what went wrong, in Trello's words where it gave any.
+        answer_late: the request reached Trello but its answer did not come in time (a read
+            time-out, a gateway's 504): Trello may still apply it.
     """
 
     def __init__(
@@ -56,9 +58,11 @@ class TrelloRemoteError(TrelloError, CoreRemoteError):
         reason: str,
         attempts: int = 1,
         fix: str | None = None,
+        answer_late: bool = False,
     ) -> None:
         self.reason = reason
         self.attempts = attempts
+        self.answer_late = answer_late
         answer = f"HTTP {status}" if status is not None else "no answer"
         tries = f" after {attempts} attempts" if attempts > 1 else ""
         CoreRemoteError.__init__(
@@ -101,6 +105,7 @@ class TrelloAuthenticationFailed(TrelloRemoteError, CoreAuthenticationFailed):
         self.path = ""
         self.status = 401
         self.reason = f"invalid {what}"
+        self.answer_late = False
         self.message = self.reason
         self.tool = "Trello"
         self.attempts = 1
