@@ -853,7 +853,7 @@ class FakeTrello:
             desc=str(params.get("desc", "")),
             pos=float(pos),
             labels=labels,
-            due=params.get("due"),
+            due=_due(params.get("due")),
         )
         return self._card_json(card, {"card_fields": "all"})
 
@@ -862,6 +862,8 @@ class FakeTrello:
         for name in ("name", "desc", "due", "idList", "closed"):
             if name in params:
                 values[name] = params[name]
+        if "due" in values:
+            values["due"] = _due(values["due"])
         if "pos" in params:
             values["pos"] = float(params["pos"])
         if "idLabels" in params:
@@ -952,6 +954,18 @@ class FakeTrello:
 
     def requests_to(self, pattern: str, method: str = "GET") -> list[Logged]:
         return [e for e in self.log if e.method == method and re.search(pattern, e.path)]
+
+
+def _due(value: Any) -> str | None:
+    """A due date as Trello stores it (milliseconds, UTC, ``Z``); a date alone is midnight UTC;
+    400 for text that is no date."""
+    if value in (None, ""):
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise _HttpError(400, "invalid date") from None
+    return iso(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
 def _matches(action: dict[str, Any], kinds: list[str]) -> bool:

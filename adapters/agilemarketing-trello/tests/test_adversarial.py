@@ -123,3 +123,42 @@ def test_a_create_answered_504_is_not_sent_again(fake: FakeTrello, connect: Conn
     with pytest.raises(TrelloRemoteError):
         adapter.apply(CreateItem("JIRA-6", "Press kit", status="To Do"))
     assert len(fake.requests_to(r"^/1/cards$", "POST")) == 1
+
+
+@pytest.mark.parametrize(
+    ("due", "read_back"),
+    [
+        ("2026-04-01T12:00:00.000Z", "2026-04-01T12:00:00+00:00"),
+        ("2026-04-01T14:00:00+02:00", "2026-04-01T12:00:00+00:00"),
+        ("2026-04-01", "2026-04-01T00:00:00+00:00"),
+        ("2026-04-01T12:00:00.123456+00:00", "2026-04-01T12:00:00.123000+00:00"),
+    ],
+)
+def test_a_due_date_is_written_as_it_reads_back_and_a_repeat_sends_nothing(
+    fake: FakeTrello, connect: Connect, due: str, read_back: str
+) -> None:
+    """The due date went to Trello as given and compared as given: Trello's own spelling
+    (``...Z``, milliseconds) never equals the text a change carried, so the same update was
+    applied again on every run."""
+    board = fake.seed(sample_histories(1))
+    adapter = connect(board)
+    assert adapter.apply(UpdateFields("MKT-1", {"due": due})).status is ChangeStatus.APPLIED
+    assert read_state(adapter)["MKT-1"].fields["due"] == read_back
+    writes = len([e for e in fake.log if e.method != "GET"])
+    again = adapter.apply(UpdateFields("MKT-1", {"due": due}))
+    assert again.status is ChangeStatus.ALREADY_APPLIED
+    assert len([e for e in fake.log if e.method != "GET"]) == writes
+
+
+def test_a_due_date_that_is_no_date_fails_before_anything_is_sent(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    adapter = connect(fake.seed(sample_histories(1)))
+    for change in (
+        UpdateFields("MKT-1", {"due": "next Tuesday"}),
+        CreateItem("MKT-42", "Someday", status="To Do", fields={"due": "soon"}),
+    ):
+        result = adapter.apply(change)
+        assert result.status is ChangeStatus.FAILED
+        assert "due" in str(result.error)
+    assert [e for e in fake.log if e.method != "GET"] == []

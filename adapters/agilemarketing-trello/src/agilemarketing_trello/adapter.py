@@ -586,16 +586,42 @@ def _normalised(change: AnyChange) -> AnyChange:
             where=f"trello adapter, item {change.key}",
             value=points,
         )
+    spelled: dict[str, Any] = {}
     moscow = fields.get("moscow")
-    if moscow is None:
+    if moscow is not None:
+        spelled["moscow"] = moscow_of(str(moscow))
+        if spelled["moscow"] is None:
+            raise InvalidValue(
+                "moscow must be one of Must, Should, Could, Won't",
+                where=f"trello adapter, item {change.key}",
+                value=moscow,
+            )
+    if "due" in fields:
+        spelled["due"] = _due(fields["due"], change.key)
+    if not spelled:
         return change
-    category = moscow_of(str(moscow))
-    if category is None:
-        raise InvalidValue(
-            "moscow must be one of Must, Should, Could, Won't",
-            where=f"trello adapter, item {change.key}",
-            value=moscow,
-        )
     if isinstance(change, CreateItem):
-        return attrs.evolve(change, fields={**change.fields, "moscow": category})
-    return attrs.evolve(change, values={**change.values, "moscow": category})
+        return attrs.evolve(change, fields={**change.fields, **spelled})
+    return attrs.evolve(change, values={**change.values, **spelled})
+
+
+def _due(value: object, key: str) -> str | None:
+    """A due date spelled as a card's ``due`` field reads back (UTC, to the millisecond Trello
+    keeps), so a change already applied is seen as applied; a date alone is midnight UTC.
+
+    >>> _due("2026-04-01T14:00:00.1234+02:00", "MKT-1"), _due("2026-04-01", "MKT-1")
+    ('2026-04-01T12:00:00.123000+00:00', '2026-04-01T00:00:00+00:00')
+    """
+    if value is None or value == "":
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidValue(
+            "due must be a date or an ISO 8601 time",
+            where=f"trello adapter, item {key}",
+            fix="write it as 2026-04-01 or 2026-04-01T12:00:00Z",
+            value=value,
+        ) from None
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000).isoformat()
