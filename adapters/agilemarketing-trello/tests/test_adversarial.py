@@ -162,3 +162,32 @@ def test_a_due_date_that_is_no_date_fails_before_anything_is_sent(
         assert result.status is ChangeStatus.FAILED
         assert "due" in str(result.error)
     assert [e for e in fake.log if e.method != "GET"] == []
+
+
+def test_moscow_and_type_labels_of_the_boards_own_spelling_are_reused(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    """A board whose MoSCoW labels are "Must have" and "Won’t" (a typographic apostrophe, as a
+    Mac types it) reads them as Must and Won't; writing Must or Won't made a second label,
+    "Must" or "Won't", next to the board's own, so the board had two labels of one meaning."""
+    board = fake.add_board(lists=["To Do"])
+    todo = fake.list_named(board, "To Do")
+    own = {
+        "Must": fake.add_label(board, "Must have"),
+        "Won't": fake.add_label(board, "Won\u2019t"),
+        "Email": fake.add_label(board, "Type: Email"),
+    }
+    fake.create_card(board, todo, "Webinar")
+    fake.create_card(board, todo, "Newsletter")
+    adapter = connect(board)
+    labels_before = set(fake.labels)
+    assert adapter.apply(UpdateFields("MKT-1", {"moscow": "must", "type": "Email"})).ok
+    assert adapter.apply(UpdateFields("MKT-2", {"moscow": "wont"})).ok
+    assert adapter.apply(CreateItem("MKT-3", "Case study", status="To Do", type="Email")).ok
+    assert set(fake.labels) == labels_before
+    assert fake.card_by_short(board, 1)["idLabels"] == [own["Email"], own["Must"]]
+    assert fake.card_by_short(board, 2)["idLabels"] == [own["Won't"]]
+    state = read_state(adapter)
+    assert (state["MKT-1"].fields["moscow"], state["MKT-1"].history.type) == ("Must", "Email")
+    assert state["MKT-2"].fields["moscow"] == "Won't"
+    assert state["MKT-3"].history.type == "Email"

@@ -454,7 +454,7 @@ class TrelloAdapter(Adapter):
     def _label_ids(self, names: Iterable[str], index: BoardIndex) -> list[str]:
         ids = []
         for name in names:
-            label = index.label_named(name)
+            label = index.label_for(name)
             if label is None:
                 created = self.client.post(
                     "/labels", {"name": name, "color": None, "idBoard": index.board.id}

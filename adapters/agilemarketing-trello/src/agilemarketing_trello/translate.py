@@ -214,6 +214,29 @@ class BoardIndex:
         folded = name.strip().casefold()
         return next((x for x in self.board.labels if x.name.strip().casefold() == folded), None)
 
+    def label_for(self, name: str) -> Label | None:
+        """The board's label to put on a card for ``name``: the one of that name, else one
+        that means the same (a MoSCoW label of another spelling, ``Must have`` for ``Must``,
+        ``Won’t`` for ``Won't``; a type label ``Type: Email`` for ``type:Email``)."""
+        found = self.label_named(name)
+        if found is not None:
+            return found
+        conventions = self.conventions
+        if (category := moscow_of(name)) is not None:
+            return next((x for x in self.board.labels if moscow_of(x.name) == category), None)
+        if conventions.is_type_label(name):
+            kind = conventions.type_of(name).casefold()
+            return next(
+                (
+                    x
+                    for x in self.board.labels
+                    if conventions.is_type_label(x.name)
+                    and conventions.type_of(x.name).casefold() == kind
+                ),
+                None,
+            )
+        return None
+
     def checklists_of(self, card: Card) -> list[Checklist]:
         """The card's checklists (from the card, or from an export's board-level list)."""
         return card.checklists or self.checklists.get(card.id, [])
