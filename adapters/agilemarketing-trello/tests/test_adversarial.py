@@ -191,3 +191,22 @@ def test_moscow_and_type_labels_of_the_boards_own_spelling_are_reused(
     assert (state["MKT-1"].fields["moscow"], state["MKT-1"].history.type) == ("Must", "Email")
     assert state["MKT-2"].fields["moscow"] == "Won't"
     assert state["MKT-3"].history.type == "Email"
+
+
+def test_a_copy_of_a_created_card_never_takes_its_key(fake: FakeTrello, connect: Connect) -> None:
+    """Copying a card in Trello copies its description, marker and all. The key went to
+    whichever of the two came first in the board's order, so a copy dragged above the
+    original took its key, and the next update of the item changed the copy."""
+    board = fake.add_board(lists=["To Do"])
+    adapter = connect(board)
+    assert adapter.apply(CreateItem("JIRA-9", "Original", status="To Do")).ok
+    original = next(c for c in fake.cards.values() if c["name"] == "Original")
+    copy = fake.create_card(
+        board, original["idList"], "Original (copy)", desc=original["desc"], pos=1.0
+    )
+    state = read_state(adapter)
+    assert state["JIRA-9"].fields["trello_id"] == original["id"]
+    keys = {r.history.summary: r.key for r in state.values()}
+    assert keys == {"Original": "JIRA-9", "Original (copy)": "MKT-2"}
+    assert adapter.apply(UpdateFields("JIRA-9", {"summary": "Original, renamed"})).ok
+    assert (original["name"], copy["name"]) == ("Original, renamed", "Original (copy)")

@@ -182,7 +182,9 @@ class BoardIndex:
 
     def _assign_keys(self, cards: Sequence[Card]) -> None:
         marked: dict[str, str] = {}
-        for card in cards:
+        # A copy of a card carries its marker too: the oldest card (ids grow with creation
+        # time) keeps the key, wherever the copy sits on the board.
+        for card in sorted(cards, key=lambda c: c.id):
             _, key, _ = split_marker(card.desc)
             if key is not None and key not in marked.values():
                 marked[card.id] = key
