@@ -834,6 +834,7 @@ class FakeTrello:
         return answers
 
     def post_card(self, params: dict[str, Any]) -> dict[str, Any]:
+        _check_lengths(params)
         list_id = params.get("idList")
         if list_id not in self.lists:
             raise _HttpError(400, "invalid value for idList")
@@ -858,6 +859,7 @@ class FakeTrello:
         return self._card_json(card, {"card_fields": "all"})
 
     def put_card(self, card: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        _check_lengths(params)
         values: dict[str, Any] = {}
         for name in ("name", "desc", "due", "idList", "closed"):
             if name in params:
@@ -954,6 +956,16 @@ class FakeTrello:
 
     def requests_to(self, pattern: str, method: str = "GET") -> list[Logged]:
         return [e for e in self.log if e.method == method and re.search(pattern, e.path)]
+
+
+#: Trello's longest card name and description, in characters.
+TEXT_LIMIT = 16384
+
+
+def _check_lengths(params: dict[str, Any]) -> None:
+    for name in ("name", "desc"):
+        if len(str(params.get(name) or "")) > TEXT_LIMIT:
+            raise _HttpError(400, f"invalid value for {name}")
 
 
 def _due(value: Any) -> str | None:

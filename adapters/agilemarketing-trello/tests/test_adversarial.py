@@ -210,3 +210,30 @@ def test_a_copy_of_a_created_card_never_takes_its_key(fake: FakeTrello, connect:
     assert keys == {"Original": "JIRA-9", "Original (copy)": "MKT-2"}
     assert adapter.apply(UpdateFields("JIRA-9", {"summary": "Original, renamed"})).ok
     assert (original["name"], copy["name"]) == ("Original, renamed", "Original (copy)")
+
+
+def test_a_name_or_description_beyond_trellos_limit_fails_before_anything_is_sent(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    """Trello takes at most 16,384 characters of name and of description, the marker a
+    created card's description ends with included. Such a create made its new labels, then
+    Trello refused the card (a 400 raised out of ``apply``); now the change fails unsent."""
+    board = fake.seed(sample_histories(1))
+    adapter = connect(board)
+    writes = len([e for e in fake.log if e.method != "GET"])
+    changes = [
+        CreateItem(
+            "JIRA-1", "Brief", status="To Do", labels=["fresh"], fields={"description": "x" * 16384}
+        ),
+        CreateItem("JIRA-2", "y" * 16385, status="To Do"),
+        UpdateFields("MKT-1", {"summary": "z" * 16385}),
+        UpdateFields("MKT-1", {"description": "w" * 16385}),
+    ]
+    for change in changes:
+        result = adapter.apply(change)
+        assert result.status is ChangeStatus.FAILED, change
+        assert "16384" in str(result.error) or "16,384" in str(result.error)
+    assert len([e for e in fake.log if e.method != "GET"]) == writes
+    fits = UpdateFields("MKT-1", {"description": "v" * 16384})
+    assert adapter.apply(fits).status is ChangeStatus.APPLIED
+    assert read_state(adapter)["MKT-1"].fields["description"] == "v" * 16384

@@ -84,6 +84,9 @@ __all__ = ["WRITABLE_FIELDS", "TrelloAdapter"]
 #: The extra fields a change may set on a card, besides summary, type, points and labels.
 WRITABLE_FIELDS = frozenset({"description", "due", "moscow"})
 
+#: Trello's longest card name and description, in characters.
+TEXT_LIMIT = 16384
+
 _LOCATION = re.compile(r"^[A-Za-z0-9]{6,32}$")
 _CURSOR = re.compile(r"^trello:(?P<board>[A-Za-z0-9]+):(?P<action>[0-9a-f]{24})?:(?P<ms>\d+)$")
 
@@ -286,6 +289,13 @@ class TrelloAdapter(Adapter):
     def _plan_request(self, change: AnyChange, index: BoardIndex, change_id: str) -> Any:
         """Check everything the change needs (lists, fields) and return the function that
         sends it: nothing is sent before the whole change is known to fit."""
+        if isinstance(change, CreateItem):
+            desc = str(change.fields.get("description") or "")
+            self._check_text(change.key, change.summary, with_marker(desc, change.key, change_id))
+        elif isinstance(change, UpdateFields):
+            values = change.values
+            desc = _new_desc(index.cards[change.key], values.get("description"))
+            self._check_text(change.key, str(values.get("summary") or ""), desc)
         if isinstance(change, CreateItem | MoveStatus) and self._missing_lists(index):
             index = self._make_lists(index)
         match change:
@@ -303,6 +313,22 @@ class TrelloAdapter(Adapter):
                 card = index.cards[change.key]
                 pos = self._pos_for(change, index)
                 return lambda: self.client.put(f"/cards/{card.id}", {"pos": pos})
+
+    def _check_text(self, key: str, name: str, desc: str) -> None:
+        """Refuse a card name or description longer than Trello takes, before anything is
+        sent (Trello would refuse the card after its new labels were made)."""
+        for what, text in (("summary", name), ("description", desc)):
+            if len(text) <= TEXT_LIMIT:
+                continue
+            marked = what == "description" and split_marker(text)[1] is not None
+            raise InvalidValue(
+                f"the {what} is {len(text)} characters"
+                + (" with the marker of the item's key" if marked else "")
+                + f", and Trello takes at most {TEXT_LIMIT}",
+                where=f"{self.url}, item {key}",
+                fix=f"shorten the {what} in the source by at least {len(text) - TEXT_LIMIT} "
+                "characters, then run again",
+            )
 
     def _missing_lists(self, index: BoardIndex) -> list[str]:
         return [name for name in self.list_order if index.list_for_status(name) is None]
@@ -494,9 +520,7 @@ class TrelloAdapter(Adapter):
         if "summary" in values:
             body["name"] = values["summary"]
         if "description" in values:
-            _, key, change_id = split_marker(card.desc)
-            text = str(values["description"] or "")
-            body["desc"] = with_marker(text, key, change_id) if key and change_id else text
+            body["desc"] = _new_desc(card, values["description"])
         if "due" in values:
             body["due"] = values["due"]
         if {"labels", "type", "moscow"} & set(values):
@@ -528,6 +552,13 @@ class TrelloAdapter(Adapter):
         if moscow:
             names.append(str(moscow))
         return [*self._label_ids(names, index), *keep]
+
+
+def _new_desc(card: Card, description: object) -> str:
+    """The card's description for a new text: the text, with the card's marker kept."""
+    _, key, change_id = split_marker(card.desc)
+    text = str(description or "")
+    return with_marker(text, key, change_id) if key and change_id else text
 
 
 def _names(value: object) -> tuple[str, ...]:
