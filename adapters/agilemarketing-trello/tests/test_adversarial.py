@@ -237,3 +237,23 @@ def test_a_name_or_description_beyond_trellos_limit_fails_before_anything_is_sen
     fits = UpdateFields("MKT-1", {"description": "v" * 16384})
     assert adapter.apply(fits).status is ChangeStatus.APPLIED
     assert read_state(adapter)["MKT-1"].fields["description"] == "v" * 16384
+
+
+def test_deleting_a_card_never_reports_a_live_cards_key_removed(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    """A deleted card is reported under the key its number gives (``MKT-<idShort>``): for a
+    card whose key came from its marker, that number may be another live card's key, and the
+    sync marked that live item removed."""
+    board = fake.seed(sample_histories(2))
+    adapter = connect(board)
+    assert adapter.apply(CreateItem("MKT-4", "Card number 3", status="To Do")).ok
+    assert adapter.apply(CreateItem("MKT-3", "Card number 4", status="To Do")).ok
+    first = adapter.read()
+    assert {r.key: r.history.summary for r in first}["MKT-3"] == "Card number 4"
+    fake.delete_card(fake.card_by_short(board, 3)["id"])  # MKT-4, by its marker
+    fake.delete_card(fake.card_by_short(board, 1)["id"])  # MKT-1
+    changed = adapter.read(first.cursor)
+    assert "MKT-3" not in changed.removed
+    assert "MKT-1" in changed.removed
+    assert "MKT-3" in read_state(adapter)

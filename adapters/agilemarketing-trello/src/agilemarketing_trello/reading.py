@@ -162,6 +162,8 @@ class BoardReader:
         histories = self.card_histories(changed, board.id)
         kept = {c.id: reflected(c, histories.get(c.id, [])) for c in board.cards if c.id in touched}
         records = self._records(board, index, kept)
+        # A card gone from the board is known by the key its number or short link gives (a
+        # marker's key went with its description): never one a card on the board reads as.
         removed = sorted(
             {
                 self.conventions.default_key(
@@ -172,6 +174,7 @@ class BoardReader:
                 and a.card_id not in present
                 and a.data.card is not None
             }
+            - set(index.cards)
         )
         return Changes(records, removed, newest(recent))
 
