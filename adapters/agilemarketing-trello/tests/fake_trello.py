@@ -86,7 +86,8 @@ class Logged:
 @attrs.define
 class Fault:
     """A fault injected into matching requests: ``kind`` is ``429``, ``500``, ``504`` (a
-    gateway's time-out, nothing applied), ``drop_before``
+    gateway's time-out, nothing applied), ``html`` (200 with a page that is no JSON, as a
+    proxy answers, nothing applied), ``drop_before``
     (close the connection, nothing applied), ``drop_after`` (apply, then close without an
     answer), ``slow`` (wait ``delay`` seconds first) or ``hook`` (call ``hook(fake)`` first,
     holding the fake's lock; ``call`` instead is called with no argument and without the lock,
@@ -936,6 +937,8 @@ class FakeTrello:
                 return 500, "Internal Server Error"
             if fault.kind == "504":
                 return 504, "Gateway Timeout"
+            if fault.kind == "html":
+                return 200, "<html><body>Sign in to the guest Wi-Fi</body></html>"
             if fault.kind == "drop_before":
                 raise _Drop
             if fault.kind == "slow":

@@ -12,7 +12,7 @@ from agilemarketing_trello.adapter import TrelloAdapter
 from agilemarketing_trello.errors import TrelloError, TrelloRemoteError
 from fake_trello import KEY, TOKEN, FakeTrello, Fault
 
-from agilemarketing.adapter import ChangeStatus, CreateItem, UpdateFields
+from agilemarketing.adapter import AnyChange, ChangeStatus, CreateItem, UpdateFields
 from agilemarketing.testing import read_state, sample_histories
 
 Connect = Callable[..., TrelloAdapter]
@@ -221,7 +221,7 @@ def test_a_name_or_description_beyond_trellos_limit_fails_before_anything_is_sen
     board = fake.seed(sample_histories(1))
     adapter = connect(board)
     writes = len([e for e in fake.log if e.method != "GET"])
-    changes = [
+    changes: list[AnyChange] = [
         CreateItem(
             "JIRA-1", "Brief", status="To Do", labels=["fresh"], fields={"description": "x" * 16384}
         ),
@@ -257,3 +257,36 @@ def test_deleting_a_card_never_reports_a_live_cards_key_removed(
     assert "MKT-3" not in changed.removed
     assert "MKT-1" in changed.removed
     assert "MKT-3" in read_state(adapter)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", r"^/1/boards/[^/]+$"),
+        ("GET", r"/actions$"),
+        ("GET", r"^/1/batch$"),
+        ("POST", r"^/1/cards$"),
+        ("POST", r"^/1/labels$"),
+    ],
+)
+def test_an_answer_that_is_not_trellos_json_is_the_adapters_error(
+    fake: FakeTrello, connect: Connect, method: str, path: str
+) -> None:
+    """A proxy or captive portal answering 200 with a page of its own: msgspec's DecodeError
+    went out of the adapter as it was, naming neither the request nor what to do."""
+    board = fake.seed(sample_histories(2))
+    adapter = connect(board)
+    first = adapter.read()
+    list(first)
+    fake.move_card(fake.card_by_short(board, 1)["id"], fake.list_named(board, "Done"))
+    fake.faults.append(Fault(method, path, "html"))
+    create = CreateItem("JIRA-1", "Landing page", status="To Do", labels=["new"])
+    run = (
+        (lambda: list(adapter.read(first.cursor)))
+        if method == "GET"
+        else (lambda: adapter.apply(create))
+    )
+    with pytest.raises(TrelloRemoteError) as caught:
+        run()
+    assert "api_url" in str(caught.value)
+    assert caught.value.path.startswith("/1/")

@@ -445,7 +445,8 @@ class TrelloAdapter(Adapter):
         came too late, or a gateway's 504, means Trello may make it after the look)."""
         for attempt in (1, 2):
             try:
-                return decode_card(self.client.post("/cards", body))
+                answer = self.client.post("/cards", body)
+                return self.client.decoded(decode_card, answer, "POST", "/cards")
             except TrelloRemoteError as error:
                 if error.status is not None and error.status < 500:
                     raise
@@ -485,7 +486,7 @@ class TrelloAdapter(Adapter):
                 created = self.client.post(
                     "/labels", {"name": name, "color": None, "idBoard": index.board.id}
                 )
-                label_id = str(_decode_id(created))
+                label_id = self.client.decoded(_decode_id, created, "POST", "/labels")
             else:
                 label_id = label.id
             if label_id not in ids:
@@ -506,7 +507,7 @@ class TrelloAdapter(Adapter):
                 "display_cardFront": True,
             },
         )
-        return _decode_id(created)
+        return self.client.decoded(_decode_id, created, "POST", "/customFields")
 
     def _set_points(self, card: Card, points: float | None, index: BoardIndex) -> None:
         field = self._points_field_id(index)

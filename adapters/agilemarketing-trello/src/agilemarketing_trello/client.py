@@ -30,7 +30,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import msgspec
@@ -55,6 +55,7 @@ BATCH_SIZE = 10
 log = logging.getLogger("agilemarketing_trello.client")
 
 _RETRIED = frozenset({500, 502, 503, 504})
+_T = TypeVar("_T")
 _batch = msgspec.json.Decoder(list[dict[str, msgspec.Raw]])
 
 
@@ -159,11 +160,30 @@ class TrelloClient:
         if not 0 < len(routes) <= BATCH_SIZE:
             raise ValueError(f"a batch takes 1 to {BATCH_SIZE} routes")
         raw = self.get("/batch", {"urls": ",".join(routes)})
-        answers = []
-        for entry in _batch.decode(raw):
-            ((status, body),) = entry.items()
-            answers.append((int(status), bytes(body)))
+        answers = self.decoded(_batch_answers, raw, "GET", "/batch")
+        if len(answers) != len(routes):
+            raise self._not_json("GET", "/batch", f"{len(answers)} answers to {len(routes)} routes")
         return answers
+
+    def decoded(self, decode: Callable[[bytes], _T], body: bytes, method: str, path: str) -> _T:
+        """``decode(body)``, the answer to ``method path``; an answer that is not the JSON
+        Trello sends (a proxy's page, a cut answer) is a
+        :class:`~agilemarketing_trello.errors.TrelloRemoteError` naming the request."""
+        try:
+            return decode(body)
+        except (msgspec.MsgspecError, ValueError) as exc:
+            why = str(exc)[:200]
+        raise self._not_json(method, path, why)  # outside the except: no chained error
+
+    def _not_json(self, method: str, path: str, why: str) -> TrelloRemoteError:
+        return TrelloRemoteError(
+            method,
+            self._base_path + path,
+            status=200,
+            reason=f"the answer is not Trello's JSON ({self.redact(why)})",
+            fix=f"check that api_url ({self.api_url}) is Trello's API, "
+            f"{DEFAULT_API_URL}, and that no proxy answers in its place; then run again",
+        )
 
     def request(
         self,
@@ -239,6 +259,14 @@ class TrelloClient:
             fix=fix,
             answer_late=response.status_code == 504,
         )
+
+
+def _batch_answers(raw: bytes) -> list[tuple[int, bytes]]:
+    answers = []
+    for entry in _batch.decode(raw):
+        ((status, body),) = entry.items()
+        answers.append((int(status), bytes(body)))
+    return answers
 
 
 def _reason(exc: requests.RequestException) -> str:

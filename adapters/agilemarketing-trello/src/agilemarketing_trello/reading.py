@@ -80,7 +80,10 @@ class BoardReader:
 
     def snapshot(self) -> Board:
         """The board with its lists, cards (archived too), checklists, labels, custom fields."""
-        return decode_board(self.client.get(f"/boards/{self.board}", SNAPSHOT_PARAMS))
+        path = f"/boards/{self.board}"
+        return self.client.decoded(
+            decode_board, self.client.get(path, SNAPSHOT_PARAMS), "GET", path
+        )
 
     def actions(self, path: str, action_filter: str, since: str | None = None) -> list[Action]:
         """Every action at ``path`` (newest first), 1,000 a page, going back with ``before=``
@@ -93,7 +96,7 @@ class BoardReader:
                 params["since"] = since
             if before is not None:
                 params["before"] = before
-            page = decode_actions(self.client.get(path, params))
+            page = self.client.decoded(decode_actions, self.client.get(path, params), "GET", path)
             found.extend(page)
             if len(page) < PAGE:
                 return found
@@ -121,7 +124,7 @@ class BoardReader:
                         status=status,
                         reason=self.client.redact(body.decode("utf-8", "replace"))[:200],
                     )
-                page = decode_actions(body)
+                page = self.client.decoded(decode_actions, body, "GET", f"/cards/{card_id}/actions")
                 if len(page) == PAGE:
                     more = self.actions(f"/cards/{card_id}/actions", HISTORY_FILTER)
                     page = more
