@@ -290,3 +290,17 @@ def test_an_answer_that_is_not_trellos_json_is_the_adapters_error(
         run()
     assert "api_url" in str(caught.value)
     assert caught.value.path.startswith("/1/")
+
+
+@pytest.mark.parametrize("ms", ["99999999999999999999", "999999999999999999999999999"])
+def test_a_cursor_whose_time_is_out_of_range_is_an_invalid_cursor(
+    fake: FakeTrello, connect: Connect, ms: str
+) -> None:
+    """A cursor token edited by hand (or cut and pasted wrong) with a time past year 9999:
+    ``datetime.fromtimestamp`` raised a bare OverflowError or OSError."""
+    from agilemarketing.adapter import Cursor
+    from agilemarketing.errors import InvalidCursor
+
+    board = fake.seed(sample_histories(1))
+    with pytest.raises(InvalidCursor):
+        connect(board).read(Cursor(f"trello:{board}:{'a' * 24}:{ms}"))

@@ -248,7 +248,13 @@ class TrelloAdapter(Adapter):
             raise InvalidCursor(
                 self.name, cursor.token, why=f"it comes from board {match['board']}"
             )
-        return match["action"] or "", from_epoch_ms(int(match["ms"]))
+        try:
+            at = from_epoch_ms(int(match["ms"]))
+        except (ValueError, OverflowError, OSError):
+            at = None
+        if at is None:  # raised outside the except: no chained error
+            raise InvalidCursor(self.name, cursor.token, why="its time is out of range")
+        return match["action"] or "", at
 
     # -- writing -------------------------------------------------------------------------------
 
