@@ -304,3 +304,25 @@ def test_a_cursor_whose_time_is_out_of_range_is_an_invalid_cursor(
     board = fake.seed(sample_histories(1))
     with pytest.raises(InvalidCursor):
         connect(board).read(Cursor(f"trello:{board}:{'a' * 24}:{ms}"))
+
+
+def test_a_card_deleted_while_its_history_is_asked_for_does_not_fail_the_read(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    """The snapshot holds the card, and by the time its actions are asked for (the batch) it
+    is deleted: Trello answers that route 404, and the whole read failed, telling the user to
+    check the board id. The card is left for the next read, which sees its deletion."""
+    board = fake.seed(sample_histories(3))
+    adapter = connect(board)
+    first = adapter.read()
+    list(first)
+    done = fake.list_named(board, "Done")
+    doomed, kept = fake.card_by_short(board, 1)["id"], fake.card_by_short(board, 2)["id"]
+    fake.move_card(doomed, done)
+    fake.move_card(kept, done)
+    fake.faults.append(Fault("GET", r"^/1/batch$", "hook", hook=lambda f: f.delete_card(doomed)))
+    changed = adapter.read(first.cursor)
+    assert [r.key for r in changed] == ["MKT-2"]
+    assert changed.removed == ()
+    after = adapter.read(changed.cursor)
+    assert after.removed == ("MKT-1",)

@@ -110,13 +110,16 @@ class BoardReader:
     def card_histories(self, card_ids: Sequence[str], board_id: str) -> dict[str, list[Action]]:
         """The history actions of each card, 10 cards a batch request; a card with more than
         1,000 actions pages on by itself. Actions on other boards (before the card came here)
-        are left out, as a full read of this board leaves them out."""
+        are left out, as a full read of this board leaves them out. A card deleted since the
+        snapshot (Trello answers its route 404) has no entry."""
         found: dict[str, list[Action]] = {}
         params: dict[str, str | int] = {"filter": HISTORY_FILTER, "limit": PAGE}
         for start in range(0, len(card_ids), BATCH_SIZE):
             chunk = card_ids[start : start + BATCH_SIZE]
             answers = self.client.batch([route(f"/cards/{c}/actions", params) for c in chunk])
             for card_id, (status, body) in zip(chunk, answers, strict=True):
+                if status == 404:  # deleted since the snapshot: the next read sees it go
+                    continue
                 if status != 200:
                     raise TrelloRemoteError(
                         "GET",
@@ -163,7 +166,7 @@ class BoardReader:
         }
         changed = [c.id for c in board.cards if c.id in touched]
         histories = self.card_histories(changed, board.id)
-        kept = {c.id: reflected(c, histories.get(c.id, [])) for c in board.cards if c.id in touched}
+        kept = {c.id: reflected(c, histories[c.id]) for c in board.cards if c.id in histories}
         records = self._records(board, index, kept)
         # A card gone from the board is known by the key its number or short link gives (a
         # marker's key went with its description): never one a card on the board reads as.
