@@ -164,6 +164,8 @@ class FakeTrello:
         self.faults: list[Fault] = []
         self.secrets_in_urls = 0
         self.rejected_429 = 0
+        #: a Retry-After header to send with every 429 (Trello sends none; a proxy may)
+        self.retry_after: str | None = None
         self._token_window = _Window(token_limit, window)
         self._key_window = _Window(key_limit, window)
         self._last_action = datetime(2000, 1, 1, tzinfo=UTC)
@@ -1031,6 +1033,8 @@ class _Handler(BaseHTTPRequestHandler):
             kind = "text/plain" if isinstance(answer, str) else "application/json"
             self.send_header("Content-Type", f"{kind}; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
+            if status == 429 and self.fake.retry_after is not None:
+                self.send_header("Retry-After", self.fake.retry_after)
             self.end_headers()
             self.wfile.write(data)
         except OSError:  # the client gave up (a read time-out): nothing to answer

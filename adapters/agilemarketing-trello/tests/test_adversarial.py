@@ -326,3 +326,31 @@ def test_a_card_deleted_while_its_history_is_asked_for_does_not_fail_the_read(
     assert changed.removed == ()
     after = adapter.read(changed.cursor)
     assert after.removed == ("MKT-1",)
+
+
+def test_a_429_with_retry_after_waits_as_long_as_it_asks(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    """Trello's 429 carries no Retry-After, but a proxy's may: the client waited only for
+    its own window (about 10 s) and spent its retries while the server still refused."""
+    waits: list[float] = []
+    board = fake.seed(sample_histories(2))
+    fake.retry_after = "30"
+    fake.faults.append(Fault("GET", r"/actions$", "429"))
+    assert sorted(read_state(connect(board, sleep=waits.append))) == ["MKT-1", "MKT-2"]
+    assert len(waits) == 1
+    assert waits[0] >= 30
+
+
+def test_a_429_asking_for_a_wait_of_hours_fails_at_once_and_says_how_long(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    waits: list[float] = []
+    board = fake.seed(sample_histories(2))
+    fake.retry_after = "7200"
+    fake.faults.append(Fault("GET", r"/actions$", "429"))
+    with pytest.raises(TrelloRemoteError) as caught:
+        read_state(connect(board, sleep=waits.append))
+    assert caught.value.status == 429
+    assert "7200" in str(caught.value)
+    assert waits == []

@@ -10,7 +10,9 @@ What it does, and who does it:
   :mod:`~agilemarketing_trello.limiter` (100 requests per 10 s per token, 300 per key). A 429
   still happens when other programs share the token; Trello sends no Retry-After, so the
   client waits for the window to turn, with jitter, and tries again (a bounded number of
-  times). A 429 means Trello did nothing, so any method may be sent again.
+  times); a Retry-After (from a proxy) is waited out too, up to :data:`MAX_RETRY_AFTER`
+  seconds (a longer one fails at once, saying how long). A 429 means Trello did nothing, so
+  any method may be sent again.
 * **Transport**: every request has a connect and a read time-out. urllib3's ``Retry`` retries
   GET, PUT and DELETE on 5xx answers, dropped connections and time-outs, with exponential
   back-off and jitter, a bounded number of times. POST (a create) is never retried here: the
@@ -30,6 +32,8 @@ import logging
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
@@ -55,6 +59,8 @@ BATCH_SIZE = 10
 log = logging.getLogger("agilemarketing_trello.client")
 
 _RETRIED = frozenset({500, 502, 503, 504})
+#: The longest Retry-After (seconds) a 429 is waited out for; a longer one fails at once.
+MAX_RETRY_AFTER = 120.0
 _T = TypeVar("_T")
 _batch = msgspec.json.Decoder(list[dict[str, msgspec.Raw]])
 
@@ -227,6 +233,18 @@ class TrelloClient:
             log.debug("%s %s -> %s (%.3f s)", method, shown, response.status_code, elapsed)
             if response.status_code == 429 and attempt <= self.retries:
                 wait = self.limiter.after_429(rng=self._rng)
+                asked = _retry_after(response.headers.get("Retry-After"))
+                if asked is not None and asked > MAX_RETRY_AFTER:
+                    raise TrelloRemoteError(
+                        method,
+                        shown,
+                        status=429,
+                        reason=f"Trello's rate limit asks for a wait of {asked:.0f} s",
+                        attempts=attempt,
+                        fix=f"run again after {asked:.0f} s (longer than the "
+                        f"{MAX_RETRY_AFTER:.0f} s this client waits by itself)",
+                    )
+                wait = max(wait, asked or 0.0)
                 log.info("%s %s: Trello's rate limit (429); waiting %.2f s", method, shown, wait)
                 self._sleep(wait)
                 continue
@@ -259,6 +277,27 @@ class TrelloClient:
             fix=fix,
             answer_late=response.status_code == 504,
         )
+
+
+def _retry_after(value: str | None) -> float | None:
+    """The seconds a Retry-After header asks for (a number or an HTTP date), or None.
+
+    >>> _retry_after("30"), _retry_after(None), _retry_after("soon")
+    (30.0, None, None)
+    """
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        return None
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
 
 
 def _batch_answers(raw: bytes) -> list[tuple[int, bytes]]:
