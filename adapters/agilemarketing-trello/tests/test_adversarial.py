@@ -354,3 +354,18 @@ def test_a_429_asking_for_a_wait_of_hours_fails_at_once_and_says_how_long(
     assert caught.value.status == 429
     assert "7200" in str(caught.value)
     assert waits == []
+
+
+def test_a_card_position_beyond_what_a_rank_holds_names_the_card(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    """A card placed through the API at ``pos`` 1e16 (past 36**10): ``rank_from_pos`` raised a
+    bare ValueError out of the read."""
+    from agilemarketing_trello.errors import TrelloDataError
+
+    board = fake.add_board(lists=["To Do"])
+    card = fake.create_card(board, fake.list_named(board, "To Do"), "Far away", pos=1e16)
+    with pytest.raises(TrelloDataError) as caught:
+        read_state(connect(board))
+    assert card["shortLink"] in str(caught.value)
+    assert "position" in str(caught.value)

@@ -139,14 +139,16 @@ class TrelloDataError(TrelloError, InvalidValue):
         field: what is wrong on it.
     """
 
-    def __init__(self, what: str, *, card: str, field: str, value: object = None) -> None:
+    def __init__(
+        self, what: str, *, card: str, field: str, value: object = None, fix: str | None = None
+    ) -> None:
         self.card = card
         self.field = field
         InvalidValue.__init__(
             self,
             what,
             where=f"Trello card {card}, {field}",
-            fix="correct the value on the card in Trello, then read again",
+            fix=fix or "correct the value on the card in Trello, then read again",
             value=value,
         )
 

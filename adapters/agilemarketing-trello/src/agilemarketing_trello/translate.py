@@ -370,6 +370,24 @@ def _history(
     return created, transitions, blocked
 
 
+def _rank(card: Card) -> str | None:
+    """The card's rank (None for a position of 0 or less, which Trello never gives)."""
+    if card.pos <= 0:
+        return None
+    try:
+        return rank_from_pos(card.pos)
+    except ValueError:
+        pass
+    raise TrelloDataError(  # outside the except: no chained error
+        "the card's position is beyond what a rank holds (36**10)",
+        card=f"{card.short_link or card.id} {card.name!r}",
+        field="position (pos)",
+        value=card.pos,
+        fix="drag the card to its place in Trello (Trello gives it a new position), "
+        "then read again",
+    )
+
+
 def card_record(card: Card, actions: Sequence[Action], index: BoardIndex) -> ItemRecord:
     """One card as a record; ``actions`` are the card's own, oldest first, those the snapshot
     reflects (see :func:`reflected`)."""
@@ -412,7 +430,7 @@ def card_record(card: Card, actions: Sequence[Action], index: BoardIndex) -> Ite
         labels=labels,
         transitions=tuple(transitions),
         blocked=tuple(blocked),
-        rank=rank_from_pos(card.pos) if card.pos > 0 else None,
+        rank=_rank(card),
     )
     stamp = card.date_last_activity
     return ItemRecord(
