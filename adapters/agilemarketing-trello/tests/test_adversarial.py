@@ -369,3 +369,21 @@ def test_a_card_position_beyond_what_a_rank_holds_names_the_card(
         read_state(connect(board))
     assert card["shortLink"] in str(caught.value)
     assert "position" in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["Brief ", "Brief\n", "Steps:\n\n1. draft\n\n", "\t"])
+def test_a_created_cards_description_reads_back_exactly(
+    fake: FakeTrello, connect: Connect, text: str
+) -> None:
+    """The marker's pattern took every blank before it, so a description ending in a space or
+    a line break read back without it: an update never held (applied again on each run), and
+    a later change in the source was a false conflict with the target."""
+    board = fake.seed(sample_histories(1))
+    adapter = connect(board)
+    create = CreateItem("JIRA-3", "Brief", status="To Do", fields={"description": text})
+    assert adapter.apply(create).status is ChangeStatus.APPLIED
+    assert read_state(adapter)["JIRA-3"].fields.get("description") == text
+    assert adapter.apply(create).status is ChangeStatus.ALREADY_APPLIED
+    update = UpdateFields("JIRA-3", {"description": text + "more "})
+    assert adapter.apply(update).status is ChangeStatus.APPLIED
+    assert adapter.apply(update).status is ChangeStatus.ALREADY_APPLIED

@@ -76,8 +76,10 @@ MOSCOW: Mapping[str, str] = {
     "will not": "Won't",
 }
 
+# Only the blank line :func:`with_marker` puts before the marker goes with it: any other
+# whitespace at the end of the description is the description's own.
 _MARKER = re.compile(
-    r"\s*\[agilemarketing\]: # \"key=(?P<key>\S+) change=(?P<change>[0-9a-f]{32})\"\s*\Z"
+    r"(?:\n\n)?\[agilemarketing\]: # \"key=(?P<key>\S+) change=(?P<change>[0-9a-f]{32})\"\s*\Z"
 )
 
 
