@@ -166,6 +166,8 @@ class FakeTrello:
         self.rejected_429 = 0
         #: a Retry-After header to send with every 429 (Trello sends none; a proxy may)
         self.retry_after: str | None = None
+        #: the token was authorised with ``scope=read`` (Trello's default): writes get 401
+        self.read_only = False
         self._token_window = _Window(token_limit, window)
         self._key_window = _Window(key_limit, window)
         self._last_action = datetime(2000, 1, 1, tzinfo=UTC)
@@ -924,6 +926,8 @@ class FakeTrello:
             return 401, "invalid key"
         if auth["token"] != self.token:
             return 401, "invalid token"
+        if self.read_only and method != "GET":
+            return 401, "unauthorized permission requested"
         with self.lock:
             now = time.monotonic()
             if not self._token_window.admit(now):

@@ -387,3 +387,22 @@ def test_a_created_cards_description_reads_back_exactly(
     update = UpdateFields("JIRA-3", {"description": text + "more "})
     assert adapter.apply(update).status is ChangeStatus.APPLIED
     assert adapter.apply(update).status is ChangeStatus.ALREADY_APPLIED
+
+
+def test_a_read_only_token_writing_is_told_to_get_write_scope_not_that_it_expired(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    """Trello's authorise page gives a read-only token unless asked for ``scope=read,write``;
+    a write with it is a 401 "unauthorized permission requested". The error said the token
+    may be revoked or expired, sending the user after the wrong problem."""
+    from agilemarketing_trello.errors import TrelloAuthenticationFailed
+
+    board = fake.seed(sample_histories(1))
+    fake.read_only = True
+    adapter = connect(board)
+    assert sorted(read_state(adapter)) == ["MKT-1"]
+    with pytest.raises(TrelloAuthenticationFailed) as caught:
+        adapter.apply(UpdateFields("MKT-1", {"summary": "Renamed"}))
+    assert "write" in str(caught.value)
+    assert "expire" not in str(caught.value)
+    assert caught.value.variable == "TRELLO_TOKEN"

@@ -258,6 +258,8 @@ class TrelloClient:
     ) -> TrelloRemoteError:
         text = self.redact(response.text.strip())[:300]
         if response.status_code == 401:
+            if "permission" in text.lower():
+                return TrelloAuthenticationFailed(self.token_env, board=self.board, read_only=True)
             if "key" in text.lower() and "token" not in text.lower():
                 return TrelloAuthenticationFailed(self.key_env, board=self.board, what="key")
             return TrelloAuthenticationFailed(self.token_env, board=self.board)

@@ -89,22 +89,31 @@ class TrelloAuthenticationFailed(TrelloRemoteError, CoreAuthenticationFailed):
         variable: the environment variable holding the refused secret.
     """
 
-    def __init__(self, variable: str, *, board: str, what: str = "token") -> None:
+    def __init__(
+        self, variable: str, *, board: str, what: str = "token", read_only: bool = False
+    ) -> None:
         self.variable = variable
         self.board = board
-        AgileMarketingError.__init__(
-            self,
-            f"Trello refused the {what} in {variable} (401)",
-            where=f"Trello board {board}",
-            fix=f"check that {variable} holds a current {what} for this key "
-            "(tokens can be revoked or expire)"
-            if what == "token"
-            else f"check that {variable} holds your API key from trello.com/power-ups/admin",
-        )
+        if read_only:  # a valid token without write scope ("unauthorized permission requested")
+            message = f"Trello refused a write with the token in {variable} (401): it may only read"
+            fix = (
+                "authorise a token with write scope (the authorise link with "
+                f"scope=read,write) and put it in {variable}"
+            )
+        elif what == "token":
+            message = f"Trello refused the {what} in {variable} (401)"
+            fix = (
+                f"check that {variable} holds a current {what} for this key "
+                "(tokens can be revoked or expire)"
+            )
+        else:
+            message = f"Trello refused the {what} in {variable} (401)"
+            fix = f"check that {variable} holds your API key from trello.com/power-ups/admin"
+        AgileMarketingError.__init__(self, message, where=f"Trello board {board}", fix=fix)
         self.method = "GET"
         self.path = ""
         self.status = 401
-        self.reason = f"invalid {what}"
+        self.reason = "the token may only read" if read_only else f"invalid {what}"
         self.answer_late = False
         self.message = self.reason
         self.tool = "Trello"
