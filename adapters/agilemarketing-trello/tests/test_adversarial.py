@@ -406,3 +406,34 @@ def test_a_read_only_token_writing_is_told_to_get_write_scope_not_that_it_expire
     assert "write" in str(caught.value)
     assert "expire" not in str(caught.value)
     assert caught.value.variable == "TRELLO_TOKEN"
+
+
+def test_a_trello_board_copies_into_another_trello_board(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    """Every card read from Trello carries its ``trello_id`` and ``short_link``: a sync from
+    one board into another failed every create ("a Trello card has no field 'short_link',
+    'trello_id'"), fields no card can be given since Trello assigns them."""
+    from agilemarketing.mirror import Mirror
+    from agilemarketing.sync import apply, plan
+
+    source = connect(fake.seed(sample_histories(3)))
+    target = connect(fake.add_board("Copy", lists=["To Do", "In Progress", "Review", "Done"]))
+    with Mirror(":memory:") as mirror:
+        report = apply(plan(source, target, mirror))
+        assert (report.applied, report.failed) == (3, ())
+        again = plan(source, target, mirror)
+        assert (again.changes, again.conflicts) == ((), ())
+    copied = read_state(target)
+    assert sorted(copied) == ["MKT-1", "MKT-2", "MKT-3"]
+    assert {r.fields["trello_id"] for r in copied.values()}.isdisjoint(
+        r.fields["trello_id"] for r in read_state(source).values()
+    )
+
+
+def test_a_field_no_card_has_fails_saying_how_to_leave_it_out(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    result = connect(fake.seed(sample_histories(1))).apply(UpdateFields("MKT-1", {"reach": 9}))
+    assert result.status is ChangeStatus.FAILED
+    assert "ignore" in str(result.error)

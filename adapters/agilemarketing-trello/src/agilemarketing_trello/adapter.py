@@ -83,6 +83,9 @@ __all__ = ["WRITABLE_FIELDS", "TrelloAdapter"]
 
 #: The extra fields a change may set on a card, besides summary, type, points and labels.
 WRITABLE_FIELDS = frozenset({"description", "due", "moscow"})
+#: The fields Trello assigns each card (read from every card): a change carrying them (a copy
+#: of a card of another board) is written without them.
+ASSIGNED_FIELDS = frozenset({"trello_id", "short_link"})
 
 #: Trello's longest card name and description, in characters.
 TEXT_LIMIT = 16384
@@ -269,7 +272,10 @@ class TrelloAdapter(Adapter):
         """
         self.check_supports(change)
         try:
-            planned = _normalised(change)
+            unassigned = _without_assigned(change)
+            if unassigned is None:  # only fields Trello assigns: nothing a card can be given
+                return ChangeResult(change, ChangeStatus.ALREADY_APPLIED)
+            planned = _normalised(unassigned)
         except AgileMarketingError as error:
             return ChangeResult(change, ChangeStatus.FAILED, error=error)
         index = self._index()
@@ -600,6 +606,18 @@ def _decode_id(body: bytes) -> str:
     return msgspec.json.decode(body, type=_Id).id
 
 
+def _without_assigned(change: AnyChange) -> AnyChange | None:
+    """The change without the fields Trello assigns (:data:`ASSIGNED_FIELDS`); None for an
+    update of nothing else."""
+    if isinstance(change, CreateItem) and ASSIGNED_FIELDS & set(change.fields):
+        kept = {k: v for k, v in change.fields.items() if k not in ASSIGNED_FIELDS}
+        return attrs.evolve(change, fields=kept)
+    if isinstance(change, UpdateFields) and ASSIGNED_FIELDS & set(change.values):
+        values = {k: v for k, v in change.values.items() if k not in ASSIGNED_FIELDS}
+        return attrs.evolve(change, values=values) if values else None
+    return change
+
+
 def _normalised(change: AnyChange) -> AnyChange:
     """The change with its MoSCoW value in the label's spelling, after checking every field
     it names is one a Trello card has (nothing is sent for a change that cannot fit)."""
@@ -615,7 +633,9 @@ def _normalised(change: AnyChange) -> AnyChange:
         raise InvalidValue(
             f"a Trello card has no field {', '.join(map(repr, unknown))}",
             where=f"trello adapter, item {change.key}",
-            fix=f"write only {', '.join(sorted(CORE_FIELDS | WRITABLE_FIELDS))}",
+            fix=f"write only {', '.join(sorted(CORE_FIELDS | WRITABLE_FIELDS))}; a sync "
+            f"leaves a field out with ignore = [{', '.join(map(repr, unknown))}] in its "
+            "configuration",
         )
     points = change.points if isinstance(change, CreateItem) else fields.get("points")
     if isinstance(points, float) and not math.isfinite(points):
