@@ -861,6 +861,8 @@ class FakeTrello:
             labels=labels,
             due=_due(params.get("due")),
         )
+        if params.get("closed") in (True, "true"):
+            card["closed"] = True
         return self._card_json(card, {"card_fields": "all"})
 
     def put_card(self, card: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:

@@ -437,3 +437,25 @@ def test_a_field_no_card_has_fails_saying_how_to_leave_it_out(
     result = connect(fake.seed(sample_histories(1))).apply(UpdateFields("MKT-1", {"reach": 9}))
     assert result.status is ChangeStatus.FAILED
     assert "ignore" in str(result.error)
+
+
+def test_an_archived_card_copies_as_an_archived_card(fake: FakeTrello, connect: Connect) -> None:
+    """A card read from Trello archived carries ``archived: True``; writing it failed ("no field
+    'archived'"), so an archived card of one board could not be copied into another."""
+    board = fake.seed(sample_histories(1))
+    adapter = connect(board)
+    create = CreateItem("JIRA-8", "Old campaign", status="To Do", fields={"archived": True})
+    assert adapter.apply(create).status is ChangeStatus.APPLIED
+    card = next(c for c in fake.cards.values() if c["name"] == "Old campaign")
+    assert card["closed"] is True
+    assert read_state(adapter)["JIRA-8"].fields["archived"] is True
+    assert adapter.apply(create).status is ChangeStatus.ALREADY_APPLIED
+    restore = UpdateFields("JIRA-8", {"archived": None})
+    assert adapter.apply(restore).status is ChangeStatus.APPLIED
+    assert card["closed"] is False
+    assert "archived" not in read_state(adapter)["JIRA-8"].fields
+    assert adapter.apply(UpdateFields("JIRA-8", {"archived": False})).status is (
+        ChangeStatus.ALREADY_APPLIED
+    )
+    bad = adapter.apply(UpdateFields("JIRA-8", {"archived": "soon"}))
+    assert bad.status is ChangeStatus.FAILED

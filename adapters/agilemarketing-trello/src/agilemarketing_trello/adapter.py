@@ -82,7 +82,7 @@ from agilemarketing_trello.translate import (
 __all__ = ["WRITABLE_FIELDS", "TrelloAdapter"]
 
 #: The extra fields a change may set on a card, besides summary, type, points and labels.
-WRITABLE_FIELDS = frozenset({"description", "due", "moscow"})
+WRITABLE_FIELDS = frozenset({"archived", "description", "due", "moscow"})
 #: The fields Trello assigns each card (read from every card): a change carrying them (a copy
 #: of a card of another board) is written without them.
 ASSIGNED_FIELDS = frozenset({"trello_id", "short_link"})
@@ -447,6 +447,8 @@ class TrelloAdapter(Adapter):
         }
         if change.fields.get("due"):
             body["due"] = change.fields["due"]
+        if change.fields.get("archived"):
+            body["closed"] = True
         card = self._post_card_once(change.key, change_id, body)
         if change.points is not None:
             self._set_points(card, change.points, index)
@@ -536,6 +538,8 @@ class TrelloAdapter(Adapter):
             body["desc"] = _new_desc(card, values["description"])
         if "due" in values:
             body["due"] = values["due"]
+        if "archived" in values:
+            body["closed"] = bool(values["archived"])
         if {"labels", "type", "moscow"} & set(values):
             body["idLabels"] = ",".join(self._new_label_ids(card, values, index))
         if body:
@@ -656,6 +660,15 @@ def _normalised(change: AnyChange) -> AnyChange:
             )
     if "due" in fields:
         spelled["due"] = _due(fields["due"], change.key)
+    if "archived" in fields:
+        archived = fields["archived"]
+        if archived not in (True, False, None):
+            raise InvalidValue(
+                "archived must be true, false or absent",
+                where=f"trello adapter, item {change.key}",
+                value=archived,
+            )
+        spelled["archived"] = True if archived else None  # an open card reads without it
     if not spelled:
         return change
     if isinstance(change, CreateItem):
