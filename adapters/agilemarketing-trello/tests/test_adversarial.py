@@ -459,3 +459,18 @@ def test_an_archived_card_copies_as_an_archived_card(fake: FakeTrello, connect: 
     )
     bad = adapter.apply(UpdateFields("JIRA-8", {"archived": "soon"}))
     assert bad.status is ChangeStatus.FAILED
+
+
+def test_a_missing_list_between_two_lists_of_one_position_fails_as_the_adapters_error(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    """Lists placed through the API at one position leave no position between them for a
+    list the ``lists`` option makes: ``pos_between`` raised a bare ValueError out of apply."""
+    board = fake.add_board("Copy")
+    fake.add_list(board, "Backlog", pos=100.0)
+    fake.add_list(board, "Done", pos=100.0)
+    adapter = connect(board, lists="Backlog,Doing,Done")
+    result = adapter.apply(CreateItem("JIRA-1", "Launch", status="Doing"))
+    assert result.status is ChangeStatus.FAILED
+    assert "Doing" in str(result.error)
+    assert fake.requests_to(r"^/1/(cards|lists)$", "POST") == []

@@ -357,9 +357,18 @@ class TrelloAdapter(Adapter):
             high = next((pos[i] for i in after if i is not None), None)
             if low is None and high is None:
                 low = max(pos.values(), default=None)
-            self.client.post(
-                "/lists", {"name": name, "idBoard": index.board.id, "pos": pos_between(low, high)}
-            )
+            try:
+                place = pos_between(low, high)
+            except ValueError:
+                place = None
+            if place is None:  # raised outside the except: no chained error
+                raise InvalidValue(
+                    f"the list {name!r} has no position between its neighbours (they share one)",
+                    where=self.url,
+                    fix="drag one of its neighbouring lists in Trello once (Trello places it "
+                    f"anew), or make the list {name!r} by hand, then run again",
+                )
+            self.client.post("/lists", {"name": name, "idBoard": index.board.id, "pos": place})
             index = self._index()
         return index
 
