@@ -474,3 +474,20 @@ def test_a_missing_list_between_two_lists_of_one_position_fails_as_the_adapters_
     assert result.status is ChangeStatus.FAILED
     assert "Doing" in str(result.error)
     assert fake.requests_to(r"^/1/(cards|lists)$", "POST") == []
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("retries", -1), ("read_timeout", 0), ("connect_timeout", -5.0), ("backoff", -0.5)],
+)
+def test_an_option_out_of_range_is_refused_by_name(
+    fake: FakeTrello, connect: Connect, option: str, value: float
+) -> None:
+    """``retries = -1`` made the request loop run no pass and end in ``AssertionError
+    ("unreachable")``; a time-out of 0 or below is requests' bare ValueError."""
+    from agilemarketing.errors import InvalidValue
+
+    board = fake.seed(sample_histories(1))
+    with pytest.raises(InvalidValue, match=option):
+        read_state(connect(board, **{option: value}))
+    assert fake.log == []

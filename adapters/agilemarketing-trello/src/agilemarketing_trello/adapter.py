@@ -173,6 +173,22 @@ class TrelloAdapter(Adapter):
         self.key_env = self.option("key_env", "TRELLO_KEY")
         self.token_env = self.option("token_env", "TRELLO_TOKEN")
         self.list_order = _names(self.options.get("lists"))
+        self.timeout = (self.option("connect_timeout", 5.0), self.option("read_timeout", 30.0))
+        self.retries = self.option("retries", 4)
+        self.backoff = self.option("backoff", 0.5)
+        for name, value, ok, rule in (
+            ("connect_timeout", self.timeout[0], self.timeout[0] > 0, "seconds above 0"),
+            ("read_timeout", self.timeout[1], self.timeout[1] > 0, "seconds above 0"),
+            ("retries", self.retries, self.retries >= 0, "0 or more"),
+            ("backoff", self.backoff, self.backoff >= 0, "seconds, 0 or more"),
+        ):
+            if not ok:
+                raise InvalidValue(
+                    f"{name} is out of range",
+                    where=f"trello adapter option {name!r}",
+                    fix=f"set {name} to {rule}",
+                    value=value,
+                )
         self._client: TrelloClient | None = None
 
     # -- the client ---------------------------------------------------------------------------
@@ -190,9 +206,9 @@ class TrelloAdapter(Adapter):
                 key_env=self.key_env,
                 token_env=self.token_env,
                 board=self.location,
-                timeout=(self.option("connect_timeout", 5.0), self.option("read_timeout", 30.0)),
-                retries=self.option("retries", 4),
-                backoff=self.option("backoff", 0.5),
+                timeout=self.timeout,
+                retries=self.retries,
+                backoff=self.backoff,
                 limiter=limiter if isinstance(limiter, RateLimiter) else None,
                 sleep=sleep if callable(sleep) else time.sleep,
             )
