@@ -491,3 +491,22 @@ def test_an_option_out_of_range_is_refused_by_name(
     with pytest.raises(InvalidValue, match=option):
         read_state(connect(board, **{option: value}))
     assert fake.log == []
+
+
+def test_a_list_named_with_a_wip_limit_in_the_lists_option_is_made_once(
+    fake: FakeTrello, connect: Connect
+) -> None:
+    """``lists = "Backlog,Doing [3],Done"`` (a WIP limit for the mirrored board): the list
+    made reads as the status "Doing", never as "Doing [3]", so every create and move made
+    another "Doing [3]" list."""
+    board = fake.add_board("Copy")
+    adapter = connect(board, lists="Backlog,Doing [3],Done")
+    for n, status in enumerate(["Backlog", "Doing", "Done", "Doing"], start=1):
+        result = adapter.apply(CreateItem(f"JIRA-{n}", f"Item {n}", status=status))
+        assert result.status is ChangeStatus.APPLIED, result.error
+    names = sorted(
+        (x for x in fake.lists.values() if x["idBoard"] == board), key=lambda x: x["pos"]
+    )
+    assert [x["name"] for x in names] == ["Backlog", "Doing [3]", "Done"]
+    assert adapter.board().stages[1].wip_max == 3
+    assert read_state(adapter)["JIRA-2"].history.status == "Doing"

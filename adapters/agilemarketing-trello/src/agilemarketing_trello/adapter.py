@@ -69,7 +69,7 @@ from agilemarketing_trello.limiter import RateLimiter
 from agilemarketing_trello.models import Card, decode_card
 from agilemarketing_trello.ranks import POS_STEP, pos_between
 from agilemarketing_trello.reading import BoardReader, epoch_ms, from_epoch_ms
-from agilemarketing_trello.stages import describe_board
+from agilemarketing_trello.stages import describe_board, split_wip
 from agilemarketing_trello.translate import (
     BoardIndex,
     Conventions,
@@ -359,7 +359,7 @@ class TrelloAdapter(Adapter):
             )
 
     def _missing_lists(self, index: BoardIndex) -> list[str]:
-        return [name for name in self.list_order if index.list_for_status(name) is None]
+        return [name for name in self.list_order if _list_named(name, index) is None]
 
     def _make_lists(self, index: BoardIndex) -> BoardIndex:
         """Make the lists of the ``lists`` option the board lacks, each between its neighbours
@@ -367,8 +367,8 @@ class TrelloAdapter(Adapter):
         for name in self._missing_lists(index):
             at = self.list_order.index(name)
             pos = {x.id: x.pos for x in index.open_lists}
-            before = [index.list_for_status(n) for n in self.list_order[:at]]
-            after = [index.list_for_status(n) for n in self.list_order[at + 1 :]]
+            before = [_list_named(n, index) for n in self.list_order[:at]]
+            after = [_list_named(n, index) for n in self.list_order[at + 1 :]]
             low = next((pos[i] for i in reversed(before) if i is not None), None)
             high = next((pos[i] for i in after if i is not None), None)
             if low is None and high is None:
@@ -601,6 +601,12 @@ def _new_desc(card: Card, description: object) -> str:
     _, key, change_id = split_marker(card.desc)
     text = str(description or "")
     return with_marker(text, key, change_id) if key and change_id else text
+
+
+def _list_named(name: str, index: BoardIndex) -> str | None:
+    """The open list a name of the ``lists`` option stands for: the one of its status, the
+    name without a WIP suffix (``Doing [3]`` is the list of ``Doing``)."""
+    return index.list_for_status(split_wip(name)[0])
 
 
 def _names(value: object) -> tuple[str, ...]:
