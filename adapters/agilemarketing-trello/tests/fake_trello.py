@@ -85,7 +85,9 @@ class Logged:
 
 @attrs.define
 class Fault:
-    """A fault injected into matching requests: ``kind`` is ``429``, ``500``, ``drop_before``
+    """A fault injected into matching requests: ``kind`` is ``429``, ``500``, ``504`` (a
+    gateway's time-out, nothing applied), ``html`` (200 with a page that is no JSON, as a
+    proxy answers, nothing applied), ``drop_before``
     (close the connection, nothing applied), ``drop_after`` (apply, then close without an
     answer), ``slow`` (wait ``delay`` seconds first) or ``hook`` (call ``hook(fake)`` first,
     holding the fake's lock; ``call`` instead is called with no argument and without the lock,
@@ -162,6 +164,10 @@ class FakeTrello:
         self.faults: list[Fault] = []
         self.secrets_in_urls = 0
         self.rejected_429 = 0
+        #: a Retry-After header to send with every 429 (Trello sends none; a proxy may)
+        self.retry_after: str | None = None
+        #: the token was authorised with ``scope=read`` (Trello's default): writes get 401
+        self.read_only = False
         self._token_window = _Window(token_limit, window)
         self._key_window = _Window(key_limit, window)
         self._last_action = datetime(2000, 1, 1, tzinfo=UTC)
@@ -833,6 +839,7 @@ class FakeTrello:
         return answers
 
     def post_card(self, params: dict[str, Any]) -> dict[str, Any]:
+        _check_lengths(params)
         list_id = params.get("idList")
         if list_id not in self.lists:
             raise _HttpError(400, "invalid value for idList")
@@ -852,15 +859,20 @@ class FakeTrello:
             desc=str(params.get("desc", "")),
             pos=float(pos),
             labels=labels,
-            due=params.get("due"),
+            due=_due(params.get("due")),
         )
+        if params.get("closed") in (True, "true"):
+            card["closed"] = True
         return self._card_json(card, {"card_fields": "all"})
 
     def put_card(self, card: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        _check_lengths(params)
         values: dict[str, Any] = {}
         for name in ("name", "desc", "due", "idList", "closed"):
             if name in params:
                 values[name] = params[name]
+        if "due" in values:
+            values["due"] = _due(values["due"])
         if "pos" in params:
             values["pos"] = float(params["pos"])
         if "idLabels" in params:
@@ -916,6 +928,8 @@ class FakeTrello:
             return 401, "invalid key"
         if auth["token"] != self.token:
             return 401, "invalid token"
+        if self.read_only and method != "GET":
+            return 401, "unauthorized permission requested"
         with self.lock:
             now = time.monotonic()
             if not self._token_window.admit(now):
@@ -929,6 +943,10 @@ class FakeTrello:
                 return 429, {"error": "API_TOKEN_LIMIT_EXCEEDED", "message": "Rate limit exceeded"}
             if fault.kind == "500":
                 return 500, "Internal Server Error"
+            if fault.kind == "504":
+                return 504, "Gateway Timeout"
+            if fault.kind == "html":
+                return 200, "<html><body>Sign in to the guest Wi-Fi</body></html>"
             if fault.kind == "drop_before":
                 raise _Drop
             if fault.kind == "slow":
@@ -949,6 +967,28 @@ class FakeTrello:
 
     def requests_to(self, pattern: str, method: str = "GET") -> list[Logged]:
         return [e for e in self.log if e.method == method and re.search(pattern, e.path)]
+
+
+#: Trello's longest card name and description, in characters.
+TEXT_LIMIT = 16384
+
+
+def _check_lengths(params: dict[str, Any]) -> None:
+    for name in ("name", "desc"):
+        if len(str(params.get(name) or "")) > TEXT_LIMIT:
+            raise _HttpError(400, f"invalid value for {name}")
+
+
+def _due(value: Any) -> str | None:
+    """A due date as Trello stores it (milliseconds, UTC, ``Z``); a date alone is midnight UTC;
+    400 for text that is no date."""
+    if value in (None, ""):
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise _HttpError(400, "invalid date") from None
+    return iso(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
 def _matches(action: dict[str, Any], kinds: list[str]) -> bool:
@@ -999,6 +1039,8 @@ class _Handler(BaseHTTPRequestHandler):
             kind = "text/plain" if isinstance(answer, str) else "application/json"
             self.send_header("Content-Type", f"{kind}; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
+            if status == 429 and self.fake.retry_after is not None:
+                self.send_header("Retry-After", self.fake.retry_after)
             self.end_headers()
             self.wfile.write(data)
         except OSError:  # the client gave up (a read time-out): nothing to answer

@@ -26,6 +26,7 @@ another tool starts empty). Timeouts and retries: ``connect_timeout`` (5 s),
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Iterable, Mapping
@@ -68,7 +69,7 @@ from agilemarketing_trello.limiter import RateLimiter
 from agilemarketing_trello.models import Card, decode_card
 from agilemarketing_trello.ranks import POS_STEP, pos_between
 from agilemarketing_trello.reading import BoardReader, epoch_ms, from_epoch_ms
-from agilemarketing_trello.stages import describe_board
+from agilemarketing_trello.stages import describe_board, split_wip
 from agilemarketing_trello.translate import (
     BoardIndex,
     Conventions,
@@ -81,7 +82,13 @@ from agilemarketing_trello.translate import (
 __all__ = ["WRITABLE_FIELDS", "TrelloAdapter"]
 
 #: The extra fields a change may set on a card, besides summary, type, points and labels.
-WRITABLE_FIELDS = frozenset({"description", "due", "moscow"})
+WRITABLE_FIELDS = frozenset({"archived", "description", "due", "moscow"})
+#: The fields Trello assigns each card (read from every card): a change carrying them (a copy
+#: of a card of another board) is written without them.
+ASSIGNED_FIELDS = frozenset({"trello_id", "short_link"})
+
+#: Trello's longest card name and description, in characters.
+TEXT_LIMIT = 16384
 
 _LOCATION = re.compile(r"^[A-Za-z0-9]{6,32}$")
 _CURSOR = re.compile(r"^trello:(?P<board>[A-Za-z0-9]+):(?P<action>[0-9a-f]{24})?:(?P<ms>\d+)$")
@@ -166,6 +173,22 @@ class TrelloAdapter(Adapter):
         self.key_env = self.option("key_env", "TRELLO_KEY")
         self.token_env = self.option("token_env", "TRELLO_TOKEN")
         self.list_order = _names(self.options.get("lists"))
+        self.timeout = (self.option("connect_timeout", 5.0), self.option("read_timeout", 30.0))
+        self.retries = self.option("retries", 4)
+        self.backoff = self.option("backoff", 0.5)
+        for name, value, ok, rule in (
+            ("connect_timeout", self.timeout[0], self.timeout[0] > 0, "seconds above 0"),
+            ("read_timeout", self.timeout[1], self.timeout[1] > 0, "seconds above 0"),
+            ("retries", self.retries, self.retries >= 0, "0 or more"),
+            ("backoff", self.backoff, self.backoff >= 0, "seconds, 0 or more"),
+        ):
+            if not ok:
+                raise InvalidValue(
+                    f"{name} is out of range",
+                    where=f"trello adapter option {name!r}",
+                    fix=f"set {name} to {rule}",
+                    value=value,
+                )
         self._client: TrelloClient | None = None
 
     # -- the client ---------------------------------------------------------------------------
@@ -183,9 +206,9 @@ class TrelloAdapter(Adapter):
                 key_env=self.key_env,
                 token_env=self.token_env,
                 board=self.location,
-                timeout=(self.option("connect_timeout", 5.0), self.option("read_timeout", 30.0)),
-                retries=self.option("retries", 4),
-                backoff=self.option("backoff", 0.5),
+                timeout=self.timeout,
+                retries=self.retries,
+                backoff=self.backoff,
                 limiter=limiter if isinstance(limiter, RateLimiter) else None,
                 sleep=sleep if callable(sleep) else time.sleep,
             )
@@ -244,7 +267,13 @@ class TrelloAdapter(Adapter):
             raise InvalidCursor(
                 self.name, cursor.token, why=f"it comes from board {match['board']}"
             )
-        return match["action"] or "", from_epoch_ms(int(match["ms"]))
+        try:
+            at = from_epoch_ms(int(match["ms"]))
+        except (ValueError, OverflowError, OSError):
+            at = None
+        if at is None:  # raised outside the except: no chained error
+            raise InvalidCursor(self.name, cursor.token, why="its time is out of range")
+        return match["action"] or "", at
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -259,7 +288,10 @@ class TrelloAdapter(Adapter):
         """
         self.check_supports(change)
         try:
-            planned = _normalised(change)
+            unassigned = _without_assigned(change)
+            if unassigned is None:  # only fields Trello assigns: nothing a card can be given
+                return ChangeResult(change, ChangeStatus.ALREADY_APPLIED)
+            planned = _normalised(unassigned)
         except AgileMarketingError as error:
             return ChangeResult(change, ChangeStatus.FAILED, error=error)
         index = self._index()
@@ -285,6 +317,13 @@ class TrelloAdapter(Adapter):
     def _plan_request(self, change: AnyChange, index: BoardIndex, change_id: str) -> Any:
         """Check everything the change needs (lists, fields) and return the function that
         sends it: nothing is sent before the whole change is known to fit."""
+        if isinstance(change, CreateItem):
+            desc = str(change.fields.get("description") or "")
+            self._check_text(change.key, change.summary, with_marker(desc, change.key, change_id))
+        elif isinstance(change, UpdateFields):
+            values = change.values
+            desc = _new_desc(index.cards[change.key], values.get("description"))
+            self._check_text(change.key, str(values.get("summary") or ""), desc)
         if isinstance(change, CreateItem | MoveStatus) and self._missing_lists(index):
             index = self._make_lists(index)
         match change:
@@ -303,8 +342,24 @@ class TrelloAdapter(Adapter):
                 pos = self._pos_for(change, index)
                 return lambda: self.client.put(f"/cards/{card.id}", {"pos": pos})
 
+    def _check_text(self, key: str, name: str, desc: str) -> None:
+        """Refuse a card name or description longer than Trello takes, before anything is
+        sent (Trello would refuse the card after its new labels were made)."""
+        for what, text in (("summary", name), ("description", desc)):
+            if len(text) <= TEXT_LIMIT:
+                continue
+            marked = what == "description" and split_marker(text)[1] is not None
+            raise InvalidValue(
+                f"the {what} is {len(text)} characters"
+                + (" with the marker of the item's key" if marked else "")
+                + f", and Trello takes at most {TEXT_LIMIT}",
+                where=f"{self.url}, item {key}",
+                fix=f"shorten the {what} in the source by at least {len(text) - TEXT_LIMIT} "
+                "characters, then run again",
+            )
+
     def _missing_lists(self, index: BoardIndex) -> list[str]:
-        return [name for name in self.list_order if index.list_for_status(name) is None]
+        return [name for name in self.list_order if _list_named(name, index) is None]
 
     def _make_lists(self, index: BoardIndex) -> BoardIndex:
         """Make the lists of the ``lists`` option the board lacks, each between its neighbours
@@ -312,15 +367,24 @@ class TrelloAdapter(Adapter):
         for name in self._missing_lists(index):
             at = self.list_order.index(name)
             pos = {x.id: x.pos for x in index.open_lists}
-            before = [index.list_for_status(n) for n in self.list_order[:at]]
-            after = [index.list_for_status(n) for n in self.list_order[at + 1 :]]
+            before = [_list_named(n, index) for n in self.list_order[:at]]
+            after = [_list_named(n, index) for n in self.list_order[at + 1 :]]
             low = next((pos[i] for i in reversed(before) if i is not None), None)
             high = next((pos[i] for i in after if i is not None), None)
             if low is None and high is None:
                 low = max(pos.values(), default=None)
-            self.client.post(
-                "/lists", {"name": name, "idBoard": index.board.id, "pos": pos_between(low, high)}
-            )
+            try:
+                place = pos_between(low, high)
+            except ValueError:
+                place = None
+            if place is None:  # raised outside the except: no chained error
+                raise InvalidValue(
+                    f"the list {name!r} has no position between its neighbours (they share one)",
+                    where=self.url,
+                    fix="drag one of its neighbouring lists in Trello once (Trello places it "
+                    f"anew), or make the list {name!r} by hand, then run again",
+                )
+            self.client.post("/lists", {"name": name, "idBoard": index.board.id, "pos": place})
             index = self._index()
         return index
 
@@ -408,22 +472,38 @@ class TrelloAdapter(Adapter):
         }
         if change.fields.get("due"):
             body["due"] = change.fields["due"]
+        if change.fields.get("archived"):
+            body["closed"] = True
         card = self._post_card_once(change.key, change_id, body)
         if change.points is not None:
             self._set_points(card, change.points, index)
 
     def _post_card_once(self, key: str, change_id: str, body: dict[str, Any]) -> Card:
         """POST the card; if the answer is lost, look for the card first, and send the create
-        again only if Trello has no such card."""
+        again only if Trello has no such card and cannot be making it still (an answer that
+        came too late, or a gateway's 504, means Trello may make it after the look)."""
         for attempt in (1, 2):
             try:
-                return decode_card(self.client.post("/cards", body))
+                answer = self.client.post("/cards", body)
+                return self.client.decoded(decode_card, answer, "POST", "/cards")
             except TrelloRemoteError as error:
                 if error.status is not None and error.status < 500:
                     raise
                 found = self._index().cards.get(key)
                 if found is not None and split_marker(found.desc)[2] == change_id:
                     return found
+                if error.answer_late:
+                    raise TrelloRemoteError(
+                        "POST",
+                        error.path,
+                        status=error.status,
+                        reason=error.reason,
+                        attempts=attempt,
+                        fix=f"run the same command again: Trello may still make the card of "
+                        f"{key}, and the next run finds it by its marker instead of making "
+                        "another (the create was not sent twice)",
+                        answer_late=True,
+                    ) from None
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
@@ -440,12 +520,12 @@ class TrelloAdapter(Adapter):
     def _label_ids(self, names: Iterable[str], index: BoardIndex) -> list[str]:
         ids = []
         for name in names:
-            label = index.label_named(name)
+            label = index.label_for(name)
             if label is None:
                 created = self.client.post(
                     "/labels", {"name": name, "color": None, "idBoard": index.board.id}
                 )
-                label_id = str(_decode_id(created))
+                label_id = self.client.decoded(_decode_id, created, "POST", "/labels")
             else:
                 label_id = label.id
             if label_id not in ids:
@@ -466,11 +546,11 @@ class TrelloAdapter(Adapter):
                 "display_cardFront": True,
             },
         )
-        return _decode_id(created)
+        return self.client.decoded(_decode_id, created, "POST", "/customFields")
 
     def _set_points(self, card: Card, points: float | None, index: BoardIndex) -> None:
         field = self._points_field_id(index)
-        value: Any = "" if points is None else {"number": f"{points:g}"}
+        value: Any = "" if points is None else {"number": _number_text(points)}
         self.client.put(f"/cards/{card.id}/customField/{field}/item", {"value": value})
 
     # -- updating ------------------------------------------------------------------------------
@@ -480,11 +560,11 @@ class TrelloAdapter(Adapter):
         if "summary" in values:
             body["name"] = values["summary"]
         if "description" in values:
-            _, key, change_id = split_marker(card.desc)
-            text = str(values["description"] or "")
-            body["desc"] = with_marker(text, key, change_id) if key and change_id else text
+            body["desc"] = _new_desc(card, values["description"])
         if "due" in values:
             body["due"] = values["due"]
+        if "archived" in values:
+            body["closed"] = bool(values["archived"])
         if {"labels", "type", "moscow"} & set(values):
             body["idLabels"] = ",".join(self._new_label_ids(card, values, index))
         if body:
@@ -516,6 +596,19 @@ class TrelloAdapter(Adapter):
         return [*self._label_ids(names, index), *keep]
 
 
+def _new_desc(card: Card, description: object) -> str:
+    """The card's description for a new text: the text, with the card's marker kept."""
+    _, key, change_id = split_marker(card.desc)
+    text = str(description or "")
+    return with_marker(text, key, change_id) if key and change_id else text
+
+
+def _list_named(name: str, index: BoardIndex) -> str | None:
+    """The open list a name of the ``lists`` option stands for: the one of its status, the
+    name without a WIP suffix (``Doing [3]`` is the list of ``Doing``)."""
+    return index.list_for_status(split_wip(name)[0])
+
+
 def _names(value: object) -> tuple[str, ...]:
     """The list names of the ``lists`` option: a comma-separated text or a sequence.
 
@@ -528,12 +621,36 @@ def _names(value: object) -> tuple[str, ...]:
     return tuple(name for item in items if (name := str(item).strip()))
 
 
+def _number_text(points: float) -> str:
+    """The text of a number custom field: every digit of ``points`` (Trello keeps numbers as
+    text; ``f"{points:g}"`` kept six significant digits).
+
+    >>> _number_text(1234567.0), _number_text(2.5), _number_text(12.3456789), _number_text(1e-7)
+    ('1234567', '2.5', '12.3456789', '1e-07')
+    """
+    if points.is_integer() and abs(points) < 2**63:
+        return str(int(points))
+    return repr(float(points))
+
+
 class _Id(msgspec.Struct):
     id: str
 
 
 def _decode_id(body: bytes) -> str:
     return msgspec.json.decode(body, type=_Id).id
+
+
+def _without_assigned(change: AnyChange) -> AnyChange | None:
+    """The change without the fields Trello assigns (:data:`ASSIGNED_FIELDS`); None for an
+    update of nothing else."""
+    if isinstance(change, CreateItem) and ASSIGNED_FIELDS & set(change.fields):
+        kept = {k: v for k, v in change.fields.items() if k not in ASSIGNED_FIELDS}
+        return attrs.evolve(change, fields=kept)
+    if isinstance(change, UpdateFields) and ASSIGNED_FIELDS & set(change.values):
+        values = {k: v for k, v in change.values.items() if k not in ASSIGNED_FIELDS}
+        return attrs.evolve(change, values=values) if values else None
+    return change
 
 
 def _normalised(change: AnyChange) -> AnyChange:
@@ -551,18 +668,62 @@ def _normalised(change: AnyChange) -> AnyChange:
         raise InvalidValue(
             f"a Trello card has no field {', '.join(map(repr, unknown))}",
             where=f"trello adapter, item {change.key}",
-            fix=f"write only {', '.join(sorted(CORE_FIELDS | WRITABLE_FIELDS))}",
+            fix=f"write only {', '.join(sorted(CORE_FIELDS | WRITABLE_FIELDS))}; a sync "
+            f"leaves a field out with ignore = [{', '.join(map(repr, unknown))}] in its "
+            "configuration",
         )
-    moscow = fields.get("moscow")
-    if moscow is None:
-        return change
-    category = moscow_of(str(moscow))
-    if category is None:
+    points = change.points if isinstance(change, CreateItem) else fields.get("points")
+    if isinstance(points, float) and not math.isfinite(points):
         raise InvalidValue(
-            "moscow must be one of Must, Should, Could, Won't",
+            "points must be a finite number (a Trello number field holds no infinity or NaN)",
             where=f"trello adapter, item {change.key}",
-            value=moscow,
+            value=points,
         )
+    spelled: dict[str, Any] = {}
+    moscow = fields.get("moscow")
+    if moscow is not None:
+        spelled["moscow"] = moscow_of(str(moscow))
+        if spelled["moscow"] is None:
+            raise InvalidValue(
+                "moscow must be one of Must, Should, Could, Won't",
+                where=f"trello adapter, item {change.key}",
+                value=moscow,
+            )
+    if "due" in fields:
+        spelled["due"] = _due(fields["due"], change.key)
+    if "archived" in fields:
+        archived = fields["archived"]
+        if archived not in (True, False, None):
+            raise InvalidValue(
+                "archived must be true, false or absent",
+                where=f"trello adapter, item {change.key}",
+                value=archived,
+            )
+        spelled["archived"] = True if archived else None  # an open card reads without it
+    if not spelled:
+        return change
     if isinstance(change, CreateItem):
-        return attrs.evolve(change, fields={**change.fields, "moscow": category})
-    return attrs.evolve(change, values={**change.values, "moscow": category})
+        return attrs.evolve(change, fields={**change.fields, **spelled})
+    return attrs.evolve(change, values={**change.values, **spelled})
+
+
+def _due(value: object, key: str) -> str | None:
+    """A due date spelled as a card's ``due`` field reads back (UTC, to the millisecond Trello
+    keeps), so a change already applied is seen as applied; a date alone is midnight UTC.
+
+    >>> _due("2026-04-01T14:00:00.1234+02:00", "MKT-1"), _due("2026-04-01", "MKT-1")
+    ('2026-04-01T12:00:00.123000+00:00', '2026-04-01T00:00:00+00:00')
+    """
+    if value is None or value == "":
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidValue(
+            "due must be a date or an ISO 8601 time",
+            where=f"trello adapter, item {key}",
+            fix="write it as 2026-04-01 or 2026-04-01T12:00:00Z",
+            value=value,
+        ) from None
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000).isoformat()

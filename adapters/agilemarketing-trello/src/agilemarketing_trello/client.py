@@ -10,7 +10,9 @@ What it does, and who does it:
   :mod:`~agilemarketing_trello.limiter` (100 requests per 10 s per token, 300 per key). A 429
   still happens when other programs share the token; Trello sends no Retry-After, so the
   client waits for the window to turn, with jitter, and tries again (a bounded number of
-  times). A 429 means Trello did nothing, so any method may be sent again.
+  times); a Retry-After (from a proxy) is waited out too, up to :data:`MAX_RETRY_AFTER`
+  seconds (a longer one fails at once, saying how long). A 429 means Trello did nothing, so
+  any method may be sent again.
 * **Transport**: every request has a connect and a read time-out. urllib3's ``Retry`` retries
   GET, PUT and DELETE on 5xx answers, dropped connections and time-outs, with exponential
   back-off and jitter, a bounded number of times. POST (a create) is never retried here: the
@@ -30,7 +32,9 @@ import logging
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import msgspec
@@ -39,7 +43,11 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from agilemarketing.errors import redact
-from agilemarketing_trello.errors import TrelloAuthenticationFailed, TrelloRemoteError
+from agilemarketing_trello.errors import (
+    TrelloAuthenticationFailed,
+    TrelloRemoteError,
+    TrelloSecretInvalid,
+)
 from agilemarketing_trello.limiter import RateLimiter, shared_limiter
 
 __all__ = ["DEFAULT_API_URL", "TrelloClient"]
@@ -51,6 +59,9 @@ BATCH_SIZE = 10
 log = logging.getLogger("agilemarketing_trello.client")
 
 _RETRIED = frozenset({500, 502, 503, 504})
+#: The longest Retry-After (seconds) a 429 is waited out for; a longer one fails at once.
+MAX_RETRY_AFTER = 120.0
+_T = TypeVar("_T")
 _batch = msgspec.json.Decoder(list[dict[str, msgspec.Raw]])
 
 
@@ -86,6 +97,10 @@ class TrelloClient:
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
     ) -> None:
+        for variable, secret in ((key_env, key), (token_env, token)):
+            if any(c.isspace() or not c.isprintable() for c in secret):
+                # requests would refuse the header with an error quoting it whole
+                raise TrelloSecretInvalid(variable, board=board)
         self.api_url = api_url.rstrip("/")
         self._base_path = urlsplit(self.api_url).path.rstrip("/")
         self._secrets = (key, token)
@@ -151,11 +166,30 @@ class TrelloClient:
         if not 0 < len(routes) <= BATCH_SIZE:
             raise ValueError(f"a batch takes 1 to {BATCH_SIZE} routes")
         raw = self.get("/batch", {"urls": ",".join(routes)})
-        answers = []
-        for entry in _batch.decode(raw):
-            ((status, body),) = entry.items()
-            answers.append((int(status), bytes(body)))
+        answers = self.decoded(_batch_answers, raw, "GET", "/batch")
+        if len(answers) != len(routes):
+            raise self._not_json("GET", "/batch", f"{len(answers)} answers to {len(routes)} routes")
         return answers
+
+    def decoded(self, decode: Callable[[bytes], _T], body: bytes, method: str, path: str) -> _T:
+        """``decode(body)``, the answer to ``method path``; an answer that is not the JSON
+        Trello sends (a proxy's page, a cut answer) is a
+        :class:`~agilemarketing_trello.errors.TrelloRemoteError` naming the request."""
+        try:
+            return decode(body)
+        except (msgspec.MsgspecError, ValueError) as exc:
+            why = str(exc)[:200]
+        raise self._not_json(method, path, why)  # outside the except: no chained error
+
+    def _not_json(self, method: str, path: str, why: str) -> TrelloRemoteError:
+        return TrelloRemoteError(
+            method,
+            self._base_path + path,
+            status=200,
+            reason=f"the answer is not Trello's JSON ({self.redact(why)})",
+            fix=f"check that api_url ({self.api_url}) is Trello's API, "
+            f"{DEFAULT_API_URL}, and that no proxy answers in its place; then run again",
+        )
 
     def request(
         self,
@@ -178,18 +212,39 @@ class TrelloClient:
                     method, url, params=params, json=body, timeout=self.timeout
                 )
             except requests.RequestException as exc:
+                failure: str | None = _reason(exc)
+                late = isinstance(exc, requests.ReadTimeout)
                 log.debug("%s %s: no answer (%s)", method, shown, type(exc).__name__)
+            else:
+                failure = None
+            if failure is not None:
+                # raised outside the except block, keeping no reference to the requests error
+                # (whose text may quote a header or a URL): it is neither the cause nor the
+                # context of the error, nor a local of its traceback
                 raise TrelloRemoteError(
                     method,
                     shown,
                     status=None,
-                    reason=self.redact(_reason(exc)),
+                    reason=self.redact(failure),
                     attempts=self.retries + 1 if method != "POST" else attempt,
-                ) from None
+                    answer_late=late,
+                )
             elapsed = time.monotonic() - started
             log.debug("%s %s -> %s (%.3f s)", method, shown, response.status_code, elapsed)
             if response.status_code == 429 and attempt <= self.retries:
                 wait = self.limiter.after_429(rng=self._rng)
+                asked = _retry_after(response.headers.get("Retry-After"))
+                if asked is not None and asked > MAX_RETRY_AFTER:
+                    raise TrelloRemoteError(
+                        method,
+                        shown,
+                        status=429,
+                        reason=f"Trello's rate limit asks for a wait of {asked:.0f} s",
+                        attempts=attempt,
+                        fix=f"run again after {asked:.0f} s (longer than the "
+                        f"{MAX_RETRY_AFTER:.0f} s this client waits by itself)",
+                    )
+                wait = max(wait, asked or 0.0)
                 log.info("%s %s: Trello's rate limit (429); waiting %.2f s", method, shown, wait)
                 self._sleep(wait)
                 continue
@@ -203,6 +258,8 @@ class TrelloClient:
     ) -> TrelloRemoteError:
         text = self.redact(response.text.strip())[:300]
         if response.status_code == 401:
+            if "permission" in text.lower():
+                return TrelloAuthenticationFailed(self.token_env, board=self.board, read_only=True)
             if "key" in text.lower() and "token" not in text.lower():
                 return TrelloAuthenticationFailed(self.key_env, board=self.board, what="key")
             return TrelloAuthenticationFailed(self.token_env, board=self.board)
@@ -220,10 +277,42 @@ class TrelloClient:
             reason=text or "no reason given",
             attempts=attempt,
             fix=fix,
+            answer_late=response.status_code == 504,
         )
 
 
+def _retry_after(value: str | None) -> float | None:
+    """The seconds a Retry-After header asks for (a number or an HTTP date), or None.
+
+    >>> _retry_after("30"), _retry_after(None), _retry_after("soon")
+    (30.0, None, None)
+    """
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        return None
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+
+
+def _batch_answers(raw: bytes) -> list[tuple[int, bytes]]:
+    answers = []
+    for entry in _batch.decode(raw):
+        ((status, body),) = entry.items()
+        answers.append((int(status), bytes(body)))
+    return answers
+
+
 def _reason(exc: requests.RequestException) -> str:
+    if isinstance(exc, requests.ReadTimeout):
+        return "timed out waiting for the answer"
     if isinstance(exc, requests.Timeout):
         return "timed out"
     if isinstance(exc, requests.exceptions.RetryError):

@@ -24,6 +24,7 @@ __all__ = [
     "TrelloError",
     "TrelloExportError",
     "TrelloRemoteError",
+    "TrelloSecretInvalid",
 ]
 
 
@@ -44,6 +45,8 @@ class TrelloRemoteError(TrelloError, CoreRemoteError):
         path: the request's path, without query string (it never holds a secret).
         status: the last HTTP status, or None when no answer came (a dropped connection).
         reason: what went wrong, in Trello's words where it gave any.
+        answer_late: the request reached Trello but its answer did not come in time (a read
+            time-out, a gateway's 504): Trello may still apply it.
     """
 
     def __init__(
@@ -55,9 +58,11 @@ class TrelloRemoteError(TrelloError, CoreRemoteError):
         reason: str,
         attempts: int = 1,
         fix: str | None = None,
+        answer_late: bool = False,
     ) -> None:
         self.reason = reason
         self.attempts = attempts
+        self.answer_late = answer_late
         answer = f"HTTP {status}" if status is not None else "no answer"
         tries = f" after {attempts} attempts" if attempts > 1 else ""
         CoreRemoteError.__init__(
@@ -84,25 +89,55 @@ class TrelloAuthenticationFailed(TrelloRemoteError, CoreAuthenticationFailed):
         variable: the environment variable holding the refused secret.
     """
 
-    def __init__(self, variable: str, *, board: str, what: str = "token") -> None:
+    def __init__(
+        self, variable: str, *, board: str, what: str = "token", read_only: bool = False
+    ) -> None:
         self.variable = variable
         self.board = board
-        AgileMarketingError.__init__(
-            self,
-            f"Trello refused the {what} in {variable} (401)",
-            where=f"Trello board {board}",
-            fix=f"check that {variable} holds a current {what} for this key "
-            "(tokens can be revoked or expire)"
-            if what == "token"
-            else f"check that {variable} holds your API key from trello.com/power-ups/admin",
-        )
+        if read_only:  # a valid token without write scope ("unauthorized permission requested")
+            message = f"Trello refused a write with the token in {variable} (401): it may only read"
+            fix = (
+                "authorise a token with write scope (the authorise link with "
+                f"scope=read,write) and put it in {variable}"
+            )
+        elif what == "token":
+            message = f"Trello refused the {what} in {variable} (401)"
+            fix = (
+                f"check that {variable} holds a current {what} for this key "
+                "(tokens can be revoked or expire)"
+            )
+        else:
+            message = f"Trello refused the {what} in {variable} (401)"
+            fix = f"check that {variable} holds your API key from trello.com/power-ups/admin"
+        AgileMarketingError.__init__(self, message, where=f"Trello board {board}", fix=fix)
         self.method = "GET"
         self.path = ""
         self.status = 401
-        self.reason = f"invalid {what}"
+        self.reason = "the token may only read" if read_only else f"invalid {what}"
+        self.answer_late = False
         self.message = self.reason
         self.tool = "Trello"
         self.attempts = 1
+
+
+class TrelloSecretInvalid(TrelloError, InvalidValue):
+    """The API key or token holds a space, a line break or another control character (a value
+    pasted with its newline): no HTTP header can carry it, so nothing is sent. Names the
+    environment variable, never the value.
+
+    Attributes:
+        variable: the environment variable holding the secret.
+    """
+
+    def __init__(self, variable: str, *, board: str) -> None:
+        self.variable = variable
+        InvalidValue.__init__(
+            self,
+            f"the value of {variable} holds a space, a line break or a control character",
+            where=f"Trello board {board}",
+            fix=f"export {variable} again with the bare key or token (a value read from a file "
+            "often keeps its line break)",
+        )
 
 
 class TrelloDataError(TrelloError, InvalidValue):
@@ -113,14 +148,16 @@ class TrelloDataError(TrelloError, InvalidValue):
         field: what is wrong on it.
     """
 
-    def __init__(self, what: str, *, card: str, field: str, value: object = None) -> None:
+    def __init__(
+        self, what: str, *, card: str, field: str, value: object = None, fix: str | None = None
+    ) -> None:
         self.card = card
         self.field = field
         InvalidValue.__init__(
             self,
             what,
             where=f"Trello card {card}, {field}",
-            fix="correct the value on the card in Trello, then read again",
+            fix=fix or "correct the value on the card in Trello, then read again",
             value=value,
         )
 

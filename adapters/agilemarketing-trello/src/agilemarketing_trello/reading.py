@@ -80,7 +80,10 @@ class BoardReader:
 
     def snapshot(self) -> Board:
         """The board with its lists, cards (archived too), checklists, labels, custom fields."""
-        return decode_board(self.client.get(f"/boards/{self.board}", SNAPSHOT_PARAMS))
+        path = f"/boards/{self.board}"
+        return self.client.decoded(
+            decode_board, self.client.get(path, SNAPSHOT_PARAMS), "GET", path
+        )
 
     def actions(self, path: str, action_filter: str, since: str | None = None) -> list[Action]:
         """Every action at ``path`` (newest first), 1,000 a page, going back with ``before=``
@@ -93,7 +96,7 @@ class BoardReader:
                 params["since"] = since
             if before is not None:
                 params["before"] = before
-            page = decode_actions(self.client.get(path, params))
+            page = self.client.decoded(decode_actions, self.client.get(path, params), "GET", path)
             found.extend(page)
             if len(page) < PAGE:
                 return found
@@ -107,13 +110,16 @@ class BoardReader:
     def card_histories(self, card_ids: Sequence[str], board_id: str) -> dict[str, list[Action]]:
         """The history actions of each card, 10 cards a batch request; a card with more than
         1,000 actions pages on by itself. Actions on other boards (before the card came here)
-        are left out, as a full read of this board leaves them out."""
+        are left out, as a full read of this board leaves them out. A card deleted since the
+        snapshot (Trello answers its route 404) has no entry."""
         found: dict[str, list[Action]] = {}
         params: dict[str, str | int] = {"filter": HISTORY_FILTER, "limit": PAGE}
         for start in range(0, len(card_ids), BATCH_SIZE):
             chunk = card_ids[start : start + BATCH_SIZE]
             answers = self.client.batch([route(f"/cards/{c}/actions", params) for c in chunk])
             for card_id, (status, body) in zip(chunk, answers, strict=True):
+                if status == 404:  # deleted since the snapshot: the next read sees it go
+                    continue
                 if status != 200:
                     raise TrelloRemoteError(
                         "GET",
@@ -121,7 +127,7 @@ class BoardReader:
                         status=status,
                         reason=self.client.redact(body.decode("utf-8", "replace"))[:200],
                     )
-                page = decode_actions(body)
+                page = self.client.decoded(decode_actions, body, "GET", f"/cards/{card_id}/actions")
                 if len(page) == PAGE:
                     more = self.actions(f"/cards/{card_id}/actions", HISTORY_FILTER)
                     page = more
@@ -160,8 +166,10 @@ class BoardReader:
         }
         changed = [c.id for c in board.cards if c.id in touched]
         histories = self.card_histories(changed, board.id)
-        kept = {c.id: reflected(c, histories.get(c.id, [])) for c in board.cards if c.id in touched}
+        kept = {c.id: reflected(c, histories[c.id]) for c in board.cards if c.id in histories}
         records = self._records(board, index, kept)
+        # A card gone from the board is known by the key its number or short link gives (a
+        # marker's key went with its description): never one a card on the board reads as.
         removed = sorted(
             {
                 self.conventions.default_key(
@@ -172,6 +180,7 @@ class BoardReader:
                 and a.card_id not in present
                 and a.data.card is not None
             }
+            - set(index.cards)
         )
         return Changes(records, removed, newest(recent))
 

@@ -76,8 +76,10 @@ MOSCOW: Mapping[str, str] = {
     "will not": "Won't",
 }
 
+# Only the blank line :func:`with_marker` puts before the marker goes with it: any other
+# whitespace at the end of the description is the description's own.
 _MARKER = re.compile(
-    r"\s*\[agilemarketing\]: # \"key=(?P<key>\S+) change=(?P<change>[0-9a-f]{32})\"\s*\Z"
+    r"(?:\n\n)?\[agilemarketing\]: # \"key=(?P<key>\S+) change=(?P<change>[0-9a-f]{32})\"\s*\Z"
 )
 
 
@@ -182,7 +184,9 @@ class BoardIndex:
 
     def _assign_keys(self, cards: Sequence[Card]) -> None:
         marked: dict[str, str] = {}
-        for card in cards:
+        # A copy of a card carries its marker too: the oldest card (ids grow with creation
+        # time) keeps the key, wherever the copy sits on the board.
+        for card in sorted(cards, key=lambda c: c.id):
             _, key, _ = split_marker(card.desc)
             if key is not None and key not in marked.values():
                 marked[card.id] = key
@@ -213,6 +217,29 @@ class BoardIndex:
         """The board's label called ``name`` (case-insensitive, first by board order)."""
         folded = name.strip().casefold()
         return next((x for x in self.board.labels if x.name.strip().casefold() == folded), None)
+
+    def label_for(self, name: str) -> Label | None:
+        """The board's label to put on a card for ``name``: the one of that name, else one
+        that means the same (a MoSCoW label of another spelling, ``Must have`` for ``Must``,
+        ``Won’t`` for ``Won't``; a type label ``Type: Email`` for ``type:Email``)."""
+        found = self.label_named(name)
+        if found is not None:
+            return found
+        conventions = self.conventions
+        if (category := moscow_of(name)) is not None:
+            return next((x for x in self.board.labels if moscow_of(x.name) == category), None)
+        if conventions.is_type_label(name):
+            kind = conventions.type_of(name).casefold()
+            return next(
+                (
+                    x
+                    for x in self.board.labels
+                    if conventions.is_type_label(x.name)
+                    and conventions.type_of(x.name).casefold() == kind
+                ),
+                None,
+            )
+        return None
 
     def checklists_of(self, card: Card) -> list[Checklist]:
         """The card's checklists (from the card, or from an export's board-level list)."""
@@ -345,6 +372,24 @@ def _history(
     return created, transitions, blocked
 
 
+def _rank(card: Card) -> str | None:
+    """The card's rank (None for a position of 0 or less, which Trello never gives)."""
+    if card.pos <= 0:
+        return None
+    try:
+        return rank_from_pos(card.pos)
+    except ValueError:
+        pass
+    raise TrelloDataError(  # outside the except: no chained error
+        "the card's position is beyond what a rank holds (36**10)",
+        card=f"{card.short_link or card.id} {card.name!r}",
+        field="position (pos)",
+        value=card.pos,
+        fix="drag the card to its place in Trello (Trello gives it a new position), "
+        "then read again",
+    )
+
+
 def card_record(card: Card, actions: Sequence[Action], index: BoardIndex) -> ItemRecord:
     """One card as a record; ``actions`` are the card's own, oldest first, those the snapshot
     reflects (see :func:`reflected`)."""
@@ -387,7 +432,7 @@ def card_record(card: Card, actions: Sequence[Action], index: BoardIndex) -> Ite
         labels=labels,
         transitions=tuple(transitions),
         blocked=tuple(blocked),
-        rank=rank_from_pos(card.pos) if card.pos > 0 else None,
+        rank=_rank(card),
     )
     stamp = card.date_last_activity
     return ItemRecord(
