@@ -253,8 +253,8 @@ def _uncreated(change: AnyChange, uncreated: set[str]) -> AgileMarketingError | 
     if not missing:
         return None
     return AgileMarketingError(
-        f"{', '.join(missing)} not created in the target yet (its create failed), so the target "
-        "has no key for it",
+        f"{', '.join(missing)} not created in the target yet (its create failed, or is not "
+        "sent yet), so the target has no key for it",
         where=change.describe(),
         fix="see why the create failed; the next sync sends this change once it has succeeded",
     )
