@@ -230,16 +230,13 @@ def _send(
     rest = [c for c in changes if not isinstance(c, CreateItem)]
     if not rest:
         return done
-    waiting = {id(c): _uncreated(c, uncreated) for c in rest}
-    sent = _written(
-        target, [c for c in rest if waiting[id(c)] is None], keys.with_pairs(new_pairs(done))
+    held = [(c, _uncreated(c, uncreated)) for c in rest]  # (change, why it waits, or None)
+    sent = iter(
+        _written(target, [c for c, why in held if why is None], keys.with_pairs(new_pairs(done)))
     )
-    results = iter(sent)
     return done + [
-        next(results)
-        if waiting[id(c)] is None
-        else ChangeResult(c, ChangeStatus.FAILED, error=waiting[id(c)])
-        for c in rest
+        next(sent) if why is None else ChangeResult(c, ChangeStatus.FAILED, error=why)
+        for c, why in held
     ]
 
 
