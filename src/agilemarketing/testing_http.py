@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -82,7 +83,8 @@ class LocalServer(ThreadingHTTPServer):
         for connection in still_open:
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
+        deadline = time.monotonic() + timeout
         for thread in [self._thread, *handlers]:
             if thread is not None and thread is not threading.current_thread():
-                thread.join(timeout=timeout)
+                thread.join(timeout=max(deadline - time.monotonic(), 0.0))
         self._thread = None
