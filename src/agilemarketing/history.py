@@ -34,8 +34,8 @@ __all__ = ["BlockedPeriod", "ItemHistory", "Transition"]
 
 
 def _tuple_of_str(value: Iterable[str] | None) -> tuple[str, ...]:
-    if type(value) is tuple and all(type(v) is str for v in value):
-        return value
+    if isinstance(value, tuple | list) and all(type(v) is str for v in value):
+        return tuple(value)  # a tuple as it is: tuple() of a tuple is the same object
     if value is None:
         return ()
     if isinstance(value, str):

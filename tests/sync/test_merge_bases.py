@@ -72,3 +72,24 @@ def test_a_target_edit_still_conflicts_with_a_source_edit(
     export.apply(UpdateFields("MKT-1", {"summary": "Edited in the export"}))
     (conflict,) = plan(middle, export, mirror).conflicts
     assert (conflict.key, conflict.field) == ("MKT-1", "summary")
+
+
+def test_a_targets_base_holds_fields_and_status_but_no_transitions(
+    mirror: Mirror, memory: Callable[..., InMemoryAdapter], sync: Callable[..., SyncReport]
+) -> None:
+    """Planning compares a target's fields and status with its base, never its history, so the
+    base stores no transitions (a third copy of every transition, for nothing)."""
+    team = memory("team", sample_histories(6))
+    middle = MirrorAdapter.of(mirror)
+    sync(team, middle, mirror)
+    base = mirror.board(target_base(middle.url))
+    source_base = mirror.board("memory:team")
+    assert sorted(base) == sorted(source_base)
+    assert any(r.history.transitions for r in source_base.values())
+    assert all(r.history.transitions == () for r in base.values())
+    assert {k: r.history.status for k, r in base.items()} == {
+        k: r.history.status for k, r in source_base.items()
+    }
+    team.apply(UpdateFields("MKT-2", {"summary": "Renamed"}))
+    assert sync(team, middle, mirror).by_kind == {"update": 1}
+    assert sync(team, middle, mirror).by_kind == {}

@@ -16,7 +16,11 @@ __all__ = ["Cursor", "ItemRecord", "ReadResult"]
 
 
 def _frozenset_of_str(value: Iterable[str] | None) -> frozenset[str]:
-    return frozenset() if value is None else frozenset(str(v) for v in value)
+    if value is None:
+        return frozenset()
+    if isinstance(value, frozenset | list | tuple) and all(type(v) is str for v in value):
+        return frozenset(value)  # the common case, without a str() call per name
+    return frozenset(str(v) for v in value)
 
 
 @attrs.frozen

@@ -27,6 +27,7 @@ from agilemarketing.adapter import (
     rank_order,
 )
 from agilemarketing.errors import AgileMarketingError, InvalidCursor, MirrorError
+from agilemarketing.mirror.carrying import carry_history as carry
 from agilemarketing.mirror.store import OWN_BOARD, Mirror
 from agilemarketing.utc import utcnow
 
@@ -88,6 +89,7 @@ class MirrorAdapter(Adapter):
         # While a write runs, changed records collect here and are saved in one go at its end.
         self._pending: dict[str, ItemRecord] | None = None
         self._tail: str | None = None  # the greatest valid rank, pending records included
+        self._known: dict[str, ItemRecord | None] = {}  # read up front by a write (None: absent)
 
     @classmethod
     def of(cls, mirror: Mirror) -> MirrorAdapter:
@@ -167,11 +169,41 @@ class MirrorAdapter(Adapter):
     def write(self, changes: Iterable[AnyChange]) -> list[ChangeResult]:
         """Apply ``changes`` in order in one transaction, one result each; the records they
         change are saved together at the end (one bulk write, one new revision)."""
+        return self.write_carrying(changes, {})
+
+    def write_carrying(
+        self, changes: Iterable[AnyChange], histories: Mapping[str, ItemRecord]
+    ) -> list[ChangeResult]:
+        """:meth:`write` ``changes``, and carry onto the items the history and
+        Definition-of-Done state of the records in ``histories`` (a source's, by key), which
+        change types do not hold, in the same bulk write; an item a change failed for keeps
+        its own. Items are read once, together, at the start.
+
+        >>> from agilemarketing.adapter import CreateItem
+        >>> from agilemarketing.history import ItemHistory, Transition
+        >>> moved = Transition("2026-03-02T09:00:00Z", "To Do", "Doing")
+        >>> source = ItemRecord(ItemHistory("MKT-1", status="Doing", transitions=[moved]))
+        >>> with MirrorAdapter(":memory:") as board:
+        ...     _ = board.write_carrying([CreateItem("MKT-1", "Webinar", status="Doing")],
+        ...                              {"MKT-1": source})
+        ...     [r.history.transitions == (moved,) for r in board.read()]
+        [True]
+        """
         planned = list(changes)
         for change in planned:
             self.check_supports(change)
         with self.mirror.transaction(), self._collecting():
-            return [self.apply(change) for change in planned]
+            named = {k for c in planned for k in _named(c)} | histories.keys()
+            found = self.mirror.board_items(OWN_BOARD, named)
+            self._known = {key: found.get(key) for key in named}
+            results = [self.apply(change) for change in planned]
+            failed = {r.change.key for r in results if r.status is ChangeStatus.FAILED}
+            for key, source in histories.items():
+                current = self._get(key)
+                carried = None if current is None or key in failed else carry(current, source)
+                if carried is not None:
+                    self._store(carried)
+            return results
 
     @contextlib.contextmanager
     def _collecting(self) -> Iterator[None]:
@@ -192,6 +224,7 @@ class MirrorAdapter(Adapter):
                 )
         finally:
             self._pending = None
+            self._known = {}
 
     def apply(self, change: AnyChange) -> ChangeResult:
         """Apply one change; see :meth:`agilemarketing.adapter.Adapter.apply`."""
@@ -217,6 +250,8 @@ class MirrorAdapter(Adapter):
     def _get(self, key: str) -> ItemRecord | None:
         if self._pending is not None and key in self._pending:
             return self._pending[key]
+        if key in self._known:
+            return self._known[key]
         return self.mirror.board_item(OWN_BOARD, key)
 
     def _store(self, record: ItemRecord) -> None:
@@ -255,6 +290,13 @@ class _Board:
 
     def values(self) -> list[ItemRecord]:
         return self._adapter._ordered(None)
+
+
+def _named(change: AnyChange) -> tuple[str, ...]:
+    """The keys ``change`` names: its item, and a rerank's neighbours."""
+    if isinstance(change, Rerank):
+        return tuple(k for k in (change.key, change.before, change.after) if k is not None)
+    return (change.key,)
 
 
 def rank_after(last: str | None) -> str:

@@ -8,6 +8,7 @@ Timestamps are fixed-width UTC ISO text (text order is time order); lists and ma
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -22,6 +23,7 @@ __all__ = [
     "INSERT_ITEM",
     "SELECT_ITEMS",
     "SELECT_ONE",
+    "SELECT_SOME",
     "SELECT_TRANSITIONS",
     "as_record",
     "decode",
@@ -34,8 +36,17 @@ __all__ = [
 ]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def timestamp(value: datetime) -> str:
-    """``value`` as fixed-width UTC text with microseconds: text order is time order."""
+    """``value`` as fixed-width UTC text with microseconds: text order is time order.
+
+    Remembered for the last 65,536 instants: a sync writes each transition's time to two or
+    three boards. (Equal instants in two time zones are equal datetimes: the text is the same.)
+
+    >>> from datetime import timedelta, timezone
+    >>> timestamp(datetime(2026, 3, 2, 10, tzinfo=timezone(timedelta(hours=1))))
+    '2026-03-02T09:00:00.000000+00:00'
+    """
     return ensure_utc(value).isoformat(timespec="microseconds")
 
 
@@ -105,6 +116,11 @@ SELECT_ONE = (
     "SELECT source, item_key, summary, item_type, status, created, resolved, points, labels, "
     "sprints, item_rank, blocked, seen_at, extra_fields, done_criteria, item_version, updated "
     "FROM items WHERE source = ? AND item_key = ? AND removed_at IS NULL"
+)
+SELECT_SOME = (  # followed by "(?, ?, ...)", the keys
+    "SELECT source, item_key, summary, item_type, status, created, resolved, points, labels, "
+    "sprints, item_rank, blocked, seen_at, extra_fields, done_criteria, item_version, updated "
+    "FROM items WHERE source = ? AND removed_at IS NULL AND item_key IN"
 )
 SELECT_TRANSITIONS = (
     "SELECT item_key, at, from_status, to_status, observed FROM transitions "

@@ -44,6 +44,7 @@ from agilemarketing.mirror.rows import (
     INSERT_ITEM,
     SELECT_ITEMS,
     SELECT_ONE,
+    SELECT_SOME,
     SELECT_TRANSITIONS,
     as_record,
     item_row,
@@ -59,6 +60,7 @@ __all__ = ["OWN_BOARD", "Mirror"]
 
 #: The name of the mirror's own board: what ``mirror:path.db`` reads and writes as an adapter.
 OWN_BOARD: Final = "mirror"
+_KEYS_PER_QUERY: Final = 500  # SQLite allows 32,766 parameters since 3.32; 999 before
 
 
 @guard_methods("transaction")
@@ -296,14 +298,16 @@ class Mirror:
         cursor: str | None = None,
         peer: str | None = None,
         seen_at: datetime | None = None,
+        transitions: bool = True,
     ) -> int:
         """Store ``items`` as the last synced state of ``source``; return how many were written.
 
         Items (histories or full adapter records) replace their earlier state, fields and history
         one for one; items not given are left as they were. Every call that writes items bumps the
         board's revision (what incremental reads of the mirror follow). ``cursor`` and ``peer``,
-        when given, are recorded too. Must run inside :meth:`transaction`; the rows are written
-        with ``executemany``.
+        when given, are recorded too. ``transitions=False`` stores the items without their
+        transitions (a target's merge base: a sync compares its fields and status only). Must
+        run inside :meth:`transaction`; the rows are written with ``executemany``.
         """
         self._require_transaction("save_board")
         records = [as_record(item) for item in items]
@@ -319,27 +323,31 @@ class Mirror:
             self._conn.executemany(
                 INSERT_ITEM, [item_row(source, r, stamp, revision) for r in records]
             )
-            self._conn.executemany(
-                "INSERT INTO transitions (source, item_key, seq, at, from_status, to_status, "
-                "observed) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        source,
-                        r.key,
-                        seq,
-                        timestamp(t.at),
-                        t.from_status,
-                        t.to_status,
-                        int(t.observed),
-                    )
-                    for r in records
-                    for seq, t in enumerate(r.history.transitions)
-                ],
-            )
+            if transitions:
+                self._insert_transitions(source, records)
             self._conn.execute("UPDATE sources SET revision = ? WHERE name = ?", (revision, source))
         if cursor is not None or peer is not None:
             self.set_cursor(source, cursor, peer=peer)
         return len(records)
+
+    def _insert_transitions(self, source: str, records: list[ItemRecord]) -> None:
+        self._conn.executemany(
+            "INSERT INTO transitions (source, item_key, seq, at, from_status, to_status, "
+            "observed) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    source,
+                    r.key,
+                    seq,
+                    timestamp(t.at),
+                    t.from_status,
+                    t.to_status,
+                    int(t.observed),
+                )
+                for r in records
+                for seq, t in enumerate(r.history.transitions)
+            ],
+        )
 
     def revision(self, source: str = OWN_BOARD) -> int:
         """How many writes the board has had (0 for a board never written)."""
@@ -428,6 +436,29 @@ class Mirror:
             )
         ]
         return row_record(row, transitions)
+
+    def board_items(self, source: str, keys: Iterable[str]) -> dict[str, ItemRecord]:
+        """The items of a board among ``keys`` (removed ones left out), by key: one query per
+        500 keys, where :meth:`board_item` makes two per key."""
+        wanted = sorted(set(keys))
+        found: dict[str, ItemRecord] = {}
+        for start in range(0, len(wanted), _KEYS_PER_QUERY):
+            chunk = wanted[start : start + _KEYS_PER_QUERY]
+            marks = ", ".join("?" * len(chunk))
+            some = f"{SELECT_SOME} ({marks}) ORDER BY item_key"  # only ? marks in the text
+            rows = self._conn.execute(some, (source, *chunk)).fetchall()
+            if not rows:
+                continue
+            held: dict[str, list[Transition]] = {row[1]: [] for row in rows}
+            moves = (
+                "SELECT item_key, at, from_status, to_status, observed FROM transitions "  # noqa: S608 - ? marks
+                f"WHERE source = ? AND item_key IN ({marks}) ORDER BY item_key, seq"
+            )
+            for key, at, old, new, obs in self._conn.execute(moves, (source, *chunk)):
+                if key in held:
+                    held[key].append(Transition(datetime.fromisoformat(at), old, new, bool(obs)))
+            found.update((row[1], row_record(row, held[row[1]])) for row in rows)
+        return found
 
     def histories(self, source: str | None = None) -> Iterator[ItemHistory]:
         """Every item of a board with its history, ordered by key.

@@ -34,7 +34,6 @@ from agilemarketing.mirror import (
     target_base,
 )
 from agilemarketing.sync.boards import store_boards
-from agilemarketing.sync.history import adopt_histories
 from agilemarketing.sync.itemplan import ItemPlan
 from agilemarketing.sync.keymaps import KeyMap, new_pairs
 from agilemarketing.sync.locking import holding_locks
@@ -77,7 +76,8 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
     )
     resumed = _settle_interrupted(the_plan)
     tally = _Tally()
-    adopted: list[ItemRecord] = []
+    # A mirror target takes the source's history in the write itself (change types hold none).
+    carries = isinstance(work.target_adapter, MirrorAdapter)
     total, done = len(the_plan.changes), 0
     # A target that rewrites itself on every write (a CSV file) takes everything at once:
     # batches would rewrite it once each, a cost that grows with the square of the board.
@@ -92,19 +92,17 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
     )
     for batch in _batches(work.items, max(work.batch_size, size)):
         changes = [c for item in batch for c in item.changes]
+        histories = {i.key: i.adopt for i in batch if i.adopt is not None} if carries else {}
         results = _send(
-            changes, work.mirror, work.target_adapter, work.target_board, keys, uncreated
+            changes, work.mirror, work.target_adapter, work.target_board, keys, uncreated, histories
         )
         keys = keys.with_pairs(new_pairs(results))
         failed_keys = tally.count(results, work.target_adapter)
         done_items = [i for i in batch if i.key not in failed_keys and not i.blocked]
         _record_batch(the_plan, results, done_items)
-        adopted += [i.adopt for i in done_items if i.adopt is not None]
         done += len(changes)
         if progress is not None and changes:
             progress("apply", done, total)
-    if adopted and isinstance(work.target_adapter, MirrorAdapter):
-        adopt_histories(work.target_adapter, adopted)
     store_boards(work.mirror, work.boards)
     clean = not any(i.blocked for i in work.items) and not tally.failed
     if clean:
@@ -199,9 +197,11 @@ def _send(
     tgt: str,
     keys: KeyMap,
     uncreated: set[str],
+    histories: Mapping[str, ItemRecord],
 ) -> list[ChangeResult]:
     """Journal ``changes`` as planned (one transaction), then send them to the target under
-    its own keys (``keys``); the results name the changes as planned.
+    its own keys (``keys``), with ``histories`` to carry onto a mirror target's items; the
+    results name the changes as planned.
 
     To a target that assigns keys, a batch's creates go first, on their own: a later change
     of the batch (a rerank of a new item, or next to one) names the key the target gave. A
@@ -209,6 +209,8 @@ def _send(
     under the sync's key it could reach another item of the tool. Creates that succeed leave
     ``uncreated``."""
     if not changes:
+        if histories:  # nothing to send, only histories to carry
+            _written(target, [], keys, histories)
         return []
     planned_at = utcnow()
     with mirror.transaction():
@@ -223,7 +225,7 @@ def _send(
         )
     creates = [c for c in changes if isinstance(c, CreateItem)]
     if not target.capabilities.assigns_keys:
-        return _written(target, changes, keys)
+        return _written(target, changes, keys, histories)
     # Creates come first in a batch (the plan orders them so); the rest follow them.
     done = _written(target, creates, keys) if creates else []
     uncreated.difference_update(r.change.key for r in done if r.ok)
@@ -257,8 +259,19 @@ def _uncreated(change: AnyChange, uncreated: set[str]) -> AgileMarketingError | 
     )
 
 
-def _written(target: Adapter, changes: Sequence[AnyChange], keys: KeyMap) -> list[ChangeResult]:
-    results = target.write([keys.for_tool(c) for c in changes])
+def _written(
+    target: Adapter,
+    changes: Sequence[AnyChange],
+    keys: KeyMap,
+    histories: Mapping[str, ItemRecord] | None = None,
+) -> list[ChangeResult]:
+    """Send ``changes`` under the tool's keys; a mirror target also takes ``histories`` (the
+    source's, to carry onto the items) in the same write."""
+    tool_changes = [keys.for_tool(c) for c in changes]
+    if histories and isinstance(target, MirrorAdapter):
+        results = target.write_carrying(tool_changes, histories)
+    else:
+        results = target.write(tool_changes)
     return [attrs.evolve(r, change=c) for r, c in zip(results, changes, strict=True)]
 
 
@@ -276,8 +289,10 @@ def _record_batch(
         if assigned:
             mirror.map_keys(tgt, assigned)
         mirror.save_board(src, [i.source_base for i in done_items if i.source_base is not None])
-        mirror.save_board(
-            target_base(tgt), [i.target_base for i in done_items if i.target_base is not None]
+        mirror.save_board(  # fields and status: planning compares nothing else of a target
+            target_base(tgt),
+            [i.target_base for i in done_items if i.target_base is not None],
+            transitions=False,
         )
 
 

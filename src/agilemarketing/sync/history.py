@@ -3,21 +3,21 @@
 A source without history (a plain CSV export) still accrues one in the mirror:
 :func:`accrue_history` records each status change a sync sees, at the time it saw it, marked
 ``observed``. A mirror target gets the source's own history carried over
-(:func:`adopt_histories`), since the four change types hold none.
+(:meth:`~agilemarketing.mirror.MirrorAdapter.write_carrying`), since the four change types
+hold none.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import attrs
 
 from agilemarketing.adapter import ItemRecord
 from agilemarketing.history import Transition
-from agilemarketing.mirror import OWN_BOARD, MirrorAdapter
+from agilemarketing.mirror.carrying import history_of
 
-__all__ = ["accrue_history", "adopt_histories", "history_of"]
+__all__ = ["accrue_history", "history_of"]
 
 
 def accrue_history(base: ItemRecord | None, now: ItemRecord, seen_at: datetime) -> ItemRecord:
@@ -85,53 +85,3 @@ def _explained(observed: Transition, previous: Transition | None, own: list[Tran
         and (since is None or t.at >= since)
         for t in own
     )
-
-
-def history_of(record: ItemRecord) -> tuple[Any, ...]:
-    """What of ``record`` change types do not carry: created, resolved, cycles, transitions,
-    blocked periods, and the Definition-of-Done state (the criteria met and the checklist's
-    size); equal tuples: nothing to carry over."""
-    h = record.history
-    return (
-        h.created,
-        h.resolved,
-        h.sprints,
-        h.transitions,
-        h.blocked,
-        record.done_criteria,
-        record.done_total,
-    )
-
-
-def adopt_histories(target: MirrorAdapter, sources: list[ItemRecord]) -> None:
-    """Carry the source's history (created, resolved, cycles, transitions, blocked periods) and
-    its Definition-of-Done state (criteria met, checklist size) onto the mirror's own board:
-    change types carry neither, and the mirror keeps both."""
-    board = target.mirror
-    updated = []
-    current_board = board.board(OWN_BOARD) if len(sources) > 50 else None  # one read for many
-    for s in sources:
-        current = (
-            current_board.get(s.key)
-            if current_board is not None
-            else board.board_item(OWN_BOARD, s.key)
-        )
-        if current is None or history_of(current) == history_of(s):
-            continue
-        h = s.history
-        history = attrs.evolve(
-            current.history,
-            created=h.created,
-            resolved=h.resolved,
-            sprints=h.sprints,
-            transitions=h.transitions,
-            blocked=h.blocked,
-        )
-        updated.append(
-            attrs.evolve(
-                current, history=history, done_criteria=s.done_criteria, done_total=s.done_total
-            )
-        )
-    if updated:
-        with board.transaction():
-            board.save_board(OWN_BOARD, updated)
