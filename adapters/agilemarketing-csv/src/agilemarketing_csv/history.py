@@ -43,7 +43,7 @@ from agilemarketing.history import BlockedPeriod, ItemHistory, Transition
 from agilemarketing_csv._dates import DateParser
 from agilemarketing_csv.dialect import CsvDialect
 from agilemarketing_csv.errors import CsvRowError
-from agilemarketing_csv.mapping import BoundMapping, ColumnMapping
+from agilemarketing_csv.mapping import ROW_ROLES, BoundMapping, ColumnMapping
 from agilemarketing_csv.records import (
     DEFAULT_MAX_PROBLEMS,
     CsvRecords,
@@ -180,13 +180,22 @@ def _histories(
 ) -> Iterator[Any]:
     items: dict[str, _Item] = {}
     width = len(bound.header)
+    # An item's later rows mostly repeat its columns cell for cell: such a row is read for its
+    # transition and blocked period only (same cells, same values, nothing new to check).
+    row_roles = {r: at for r, at in bound.single.items() if r in ROW_ROLES}
+    item_at = [at for r, (_, at) in bound.single.items() if r not in ROW_ROLES]
+    item_at += [at for _, ats in bound.multi.values() for at in ats]
+    said: dict[str, list[str]] = {}  # by key cell: the item columns of its first accepted row
+    key_at = bound.key[1]
     for row, cells in rows:
         if len(cells) != width:
             if cells:
                 problems.add(ragged(cells, width, bound.header, bound.file, row))
             continue
         errors: list[CsvRowError] = []
-        values = bound.fields(row, cells, errors)
+        item_cells = [cells[at] for at in item_at]
+        repeats = said.get(cells[key_at]) == item_cells
+        values = bound.fields(row, cells, errors, single=row_roles if repeats else None)
         at = values.pop("at", None)
         to_status = values.pop("to_status", None)
         from_status = values.pop("from_status", None)
@@ -207,6 +216,7 @@ def _histories(
         if disagreeing is not None:
             problems.add(disagreeing)
             continue
+        said.setdefault(cells[key_at], item_cells)
         fields, transitions, blocked = entry.fields, entry.transitions, entry.blocked
         for name, value in fields_here.items():
             if name not in entry.extra:

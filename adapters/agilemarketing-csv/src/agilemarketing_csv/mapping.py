@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import operator
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import tzinfo
 from typing import Any
 
@@ -188,6 +188,11 @@ def _one_column_each(
 
 
 _DATE_ROLES = frozenset({"created", "resolved", "at", "blocked_start", "blocked_end"})
+#: The roles whose cells belong to one row of an item (a transition, a blocked period), not to
+#: the item itself.
+ROW_ROLES = frozenset(
+    {"at", "from_status", "to_status", "observed", "blocked_start", "blocked_end"}
+)
 
 
 @attrs.frozen
@@ -267,15 +272,26 @@ class BoundMapping:
             fix="correct the cell, or read with on_error='collect' to skip the row",
         )
 
-    def fields(self, row: int, cells: list[str], errors: list[CsvRowError]) -> dict[str, Any]:
-        """The item fields of one row (ItemHistory keyword arguments); problems go to ``errors``."""
+    def fields(
+        self,
+        row: int,
+        cells: list[str],
+        errors: list[CsvRowError],
+        *,
+        single: Mapping[str, tuple[str, int]] | None = None,
+    ) -> dict[str, Any]:
+        """The item fields of one row (ItemHistory keyword arguments); problems go to ``errors``.
+
+        With ``single`` (some of :attr:`single`), only those roles and the key are read: the
+        rest of the row said what an earlier row of the item said, cell for cell.
+        """
         restore = restore_formula if self.restore else _same
         key_name, key_at = self.key
         key = restore(cells[key_at].strip())
         if not key:
             errors.append(self.problem(row, key_name, "the key is empty", None, "the item's key"))
         out: dict[str, Any] = {"key": key}
-        for role, (name, position) in self.single.items():
+        for role, (name, position) in (self.single if single is None else single).items():
             text = cells[position]
             if not text or text.isspace():
                 continue
@@ -307,6 +323,8 @@ class BoundMapping:
                     out[role] = _FLAGS[flag]
             else:
                 out["summary" if role == "title" else role] = restore(trimmed(text))
+        if single is not None:
+            return out
         separator = self.separator
         for role, (_, positions) in self.multi.items():
             values: list[str] = []
