@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from agilemarketing_csv.history import read_history_records_csv
 from agilemarketing_csv.mapping import BoundMapping
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 HEADER = ["key", "summary", "status", "created", "points", "at", "from", "to", "label", "label"]
 CELLS = {
