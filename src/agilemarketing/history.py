@@ -34,8 +34,12 @@ __all__ = ["BlockedPeriod", "ItemHistory", "Transition"]
 
 
 def _tuple_of_str(value: Iterable[str] | None) -> tuple[str, ...]:
-    if isinstance(value, tuple | list) and all(type(v) is str for v in value):
-        return tuple(value)  # a tuple as it is: tuple() of a tuple is the same object
+    kind = type(value)
+    if kind is tuple or kind is list:  # exact types: the common, hot case
+        if not value:
+            return ()
+        if all(type(v) is str for v in value):
+            return tuple(value)  # a tuple as it is: the same object
     if value is None:
         return ()
     if isinstance(value, str):

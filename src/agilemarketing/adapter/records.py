@@ -15,11 +15,18 @@ from agilemarketing.utc import optional_utc
 __all__ = ["Cursor", "ItemRecord", "ReadResult"]
 
 
+_NO_NAMES: frozenset[str] = frozenset()
+
+
 def _frozenset_of_str(value: Iterable[str] | None) -> frozenset[str]:
     if value is None:
         return frozenset()
-    if isinstance(value, frozenset | list | tuple) and all(type(v) is str for v in value):
-        return frozenset(value)  # the common case, without a str() call per name
+    kind = type(value)
+    if kind is list or kind is tuple or kind is frozenset:  # exact types: the hot case
+        if not value:
+            return _NO_NAMES
+        if all(type(v) is str for v in value):
+            return frozenset(value)  # without a str() call per name
     return frozenset(str(v) for v in value)
 
 

@@ -50,7 +50,8 @@ class ItemPlan:
 
 class _Sides(NamedTuple):
     """One item as planning compares it: the source now (as read and in the target's
-    vocabulary), the source and target bases, the compared fields, and the changes' origin."""
+    vocabulary), the source and target bases, the compared fields, and where the changes'
+    origin starts (:func:`_origin`)."""
 
     key: str
     raw: ItemRecord
@@ -58,7 +59,7 @@ class _Sides(NamedTuple):
     sb: ItemRecord | None
     tb: ItemRecord | None
     fields: list[str]
-    origin: str
+    src: str
 
 
 def plan_item(
@@ -82,7 +83,7 @@ def plan_item(
     s = mapping.translate(raw_s)
     sb = None if raw_base_s is None else mapping.translate(raw_base_s)
     fields = _compared_fields(mapping, s, sb)
-    item = _Sides(key, raw_s, s, sb, tb, fields, f"{src}:{_fingerprint(sb, fields)}")
+    item = _Sides(key, raw_s, s, sb, tb, fields, src)
     new_source_base = None if raw_s == raw_base_s else raw_s
     if t is None:
         if tb is not None and not deleted:  # lost, not deleted: no one decided it should go
@@ -128,9 +129,15 @@ def _create(item: _Sides) -> CreateItem:
         points=h.points if "points" in fields else None,
         labels=h.labels if "labels" in fields else (),
         fields={k: v for k, v in item.s.fields.items() if k in fields},
-        origin=item.origin,
+        origin=_origin(item),
         history=CarriedHistory.of(h),  # what the source knows: the target invents none
     )
+
+
+def _origin(item: _Sides) -> str:
+    """The origin of the item's changes: the source and revision, and the base they change
+    (computed only for an item that has changes)."""
+    return f"{item.src}:{_fingerprint(item.sb, item.fields)}"
 
 
 def _merge_fields(
@@ -174,14 +181,14 @@ def _plan_edits(
     changes: list[AnyChange] = []
     status = values.pop("status", None)
     if values:
-        changes.append(UpdateFields(key, values, origin=item.origin))
+        changes.append(UpdateFields(key, values, origin=_origin(item)))
     if status is not None:
         changes.append(
             MoveStatus(
                 key,
                 str(status),
                 from_status=t.history.status or None,
-                origin=item.origin,
+                origin=_origin(item),
                 history=CarriedHistory.of(s.history),  # the source's times and flags
             )
         )

@@ -31,6 +31,7 @@ from agilemarketing.sync.removals import Removals, find_removals, removed_rows
 from agilemarketing.sync.syncplan import PlanContext, SyncPlan
 from agilemarketing.sync.targetreads import (
     Reader,
+    reads_incrementally,
     settled_cursor,
     target_reader,
     target_since,
@@ -158,7 +159,9 @@ def plan(
                 sides.base_t,
                 items,
                 config.mapping,
-            ),
+            )
+            if reads_incrementally(target)
+            else None,  # never stored: such a target is read in full every time
             quiet=start,
         ),
     )
