@@ -53,6 +53,9 @@ def _carried(value: object) -> CarriedHistory | None:
 
 
 def _canonical(value: Any) -> Any:
+    kind = type(value)
+    if kind is str or value is None or kind is int or kind is float or kind is bool:
+        return value  # the hot case, before the abstract-class checks below
     if isinstance(value, Mapping):
         return {str(k): _canonical(v) for k, v in sorted(value.items())}
     if isinstance(value, tuple | list):
