@@ -152,16 +152,7 @@ def plan(
             journal=config.journal,
             removals=sides.removals,
             target_keys=sides.target_keys,
-            target_cursor=settled_cursor(
-                sides.target_read[1],
-                sides.target_read[2],
-                sides.target_read[0],
-                sides.base_t,
-                items,
-                config.mapping,
-            )
-            if reads_incrementally(target)
-            else None,  # never stored: such a target is read in full every time
+            target_cursor=_target_cursor(target, sides, items, config.mapping),
             quiet=start,
         ),
     )
@@ -335,6 +326,17 @@ def _read_sides(
         target_keys,
         target_read,
     )
+
+
+def _target_cursor(
+    target: Adapter, sides: _Sides, items: list[ItemPlan], mapping: FieldMapping
+) -> str | None:
+    """Where the next read of the target starts (:func:`settled_cursor`); None for a target
+    read in full every time (nothing is stored for it)."""
+    if not reads_incrementally(target):
+        return None
+    read, cursor, since = sides.target_read
+    return settled_cursor(cursor, since, read, sides.base_t, items, mapping)
 
 
 def _redacted(records: dict[str, ItemRecord], hide: Redactor, board: str) -> dict[str, ItemRecord]:
