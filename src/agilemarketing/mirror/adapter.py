@@ -90,6 +90,7 @@ class MirrorAdapter(Adapter):
         self._pending: dict[str, ItemRecord] | None = None
         self._tail: str | None = None  # the greatest valid rank, pending records included
         self._known: dict[str, ItemRecord | None] = {}  # read up front by a write (None: absent)
+        self._board = _Board(self)
 
     @classmethod
     def of(cls, mirror: Mirror) -> MirrorAdapter:
@@ -229,23 +230,32 @@ class MirrorAdapter(Adapter):
     def apply(self, change: AnyChange) -> ChangeResult:
         """Apply one change; see :meth:`agilemarketing.adapter.Adapter.apply`."""
         self.check_supports(change)
+        if self._pending is not None:  # inside a write: its transaction and collection are open
+            return self._applied(change)
         with self.mirror.transaction(), self._collecting():
-            if isinstance(change, Rerank):
-                self._renumber_foreign_ranks(change)
-            try:
-                record = apply_change(
-                    change,
-                    _Board(self),
-                    now=self._clock(),
-                    where=self.url,
-                    new_rank=lambda: rank_after(self._tail),
-                )
-            except AgileMarketingError as error:
-                return ChangeResult(change, ChangeStatus.FAILED, error=error)
-            if record is None:
-                return ChangeResult(change, ChangeStatus.ALREADY_APPLIED)
-            self._store(record)
+            return self._applied(change)
+
+    def _applied(self, change: AnyChange) -> ChangeResult:
+        """Apply one change inside a write (its transaction and collection are open)."""
+        if isinstance(change, Rerank):
+            self._renumber_foreign_ranks(change)
+        try:
+            record = apply_change(
+                change,
+                self._board,
+                now=self._clock(),
+                where=self.url,
+                new_rank=self._new_rank,
+            )
+        except AgileMarketingError as error:
+            return ChangeResult(change, ChangeStatus.FAILED, error=error)
+        if record is None:
+            return ChangeResult(change, ChangeStatus.ALREADY_APPLIED)
+        self._store(record)
         return ChangeResult(change, ChangeStatus.APPLIED)
+
+    def _new_rank(self) -> str:
+        return rank_after(self._tail)
 
     def _get(self, key: str) -> ItemRecord | None:
         if self._pending is not None and key in self._pending:
