@@ -31,6 +31,7 @@ True
 from __future__ import annotations
 
 import json
+import operator
 import os
 from collections.abc import Callable, Iterable, Iterator
 from datetime import tzinfo
@@ -185,7 +186,8 @@ def _histories(
     row_roles = {r: at for r, at in bound.single.items() if r in ROW_ROLES}
     item_at = [at for r, (_, at) in bound.single.items() if r not in ROW_ROLES]
     item_at += [at for _, ats in bound.multi.values() for at in ats]
-    said: dict[str, list[str]] = {}  # by key cell: the item columns of its first accepted row
+    item_cells_of = _cells_getter(item_at)
+    said: dict[str, tuple[str, ...]] = {}  # by key cell: the item columns of its first accepted row
     key_at = bound.key[1]
     for row, cells in rows:
         if len(cells) != width:
@@ -193,7 +195,7 @@ def _histories(
                 problems.add(ragged(cells, width, bound.header, bound.file, row))
             continue
         errors: list[CsvRowError] = []
-        item_cells = [cells[at] for at in item_at]
+        item_cells = item_cells_of(cells)
         repeats = said.get(cells[key_at]) == item_cells
         values = bound.fields(row, cells, errors, single=row_roles if repeats else None)
         at = values.pop("at", None)
@@ -234,6 +236,16 @@ def _histories(
             except ValueError as exc:
                 problems.add(bound.problem(row, None, str(exc), None, "a blocked period"))
     yield from _built(bound, items, problems, records)
+
+
+def _cells_getter(positions: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """A function giving a row's cells at ``positions``, as a tuple."""
+    if len(positions) > 1:
+        return operator.itemgetter(*positions)
+    if positions:
+        only = positions[0]
+        return lambda cells: (cells[only],)
+    return lambda cells: ()
 
 
 def _disagreement(
