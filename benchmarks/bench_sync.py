@@ -8,7 +8,8 @@ same run:
   folder) into a mirror at 10,000 and 30,000 items: the first sync, a re-sync with nothing
   changed, and a re-sync after 1% of the items changed in the file, each against a plain
   ``executemany`` of the same rows (items and transitions) into an empty SQLite file of the
-  mirror's schema, one transaction;
+  mirror's schema, one transaction; and the least any sync must cost (``least_possible``:
+  the bare ``csv`` parse into the library's objects, and one copy of their rows);
 
 * mirror bulk write (``save_board``: executemany, one transaction) vs. the same statements with
   one ``execute`` per row in one transaction (what executemany saves), and vs. the naive way
@@ -22,6 +23,7 @@ same run:
 from __future__ import annotations
 
 import argparse
+import csv
 import sqlite3
 import tempfile
 import time
@@ -34,7 +36,7 @@ from agilemarketing_csv import CsvAdapter
 from agilemarketing_csv.history import write_history_csv
 
 from agilemarketing.adapter import ItemRecord
-from agilemarketing.history import ItemHistory
+from agilemarketing.history import ItemHistory, Transition
 from agilemarketing.mirror import OWN_BOARD, Mirror, MirrorAdapter
 from agilemarketing.mirror.rows import INSERT_ITEM, item_row, timestamp
 from agilemarketing.sync import SyncConfig, apply, plan
@@ -129,6 +131,65 @@ def executemany_baseline(path: Path, histories: list[ItemHistory]) -> float:
     return seconds
 
 
+def least_possible(path: Path, board: Path) -> float:
+    """What any sync from the CSV into the library's objects must cost at the least: the
+    ``csv`` module's parse (no checks, no error reporting), one ``ItemRecord`` per item and
+    a ``Transition`` per move, and one copy of their rows written as the baseline writes
+    them (no merge base, no journal). The floor under the 3x target."""
+    Mirror(path).close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("INSERT INTO sources (name) VALUES ('rows')")
+
+    def run() -> None:
+        seen: dict[str, tuple[list[str], list[Transition]]] = {}
+        with board.open(newline="", encoding="utf-8") as stream:
+            rows = csv.reader(stream)
+            names = next(rows)
+            at = {name: names.index(name) for name in ("at", "from", "to", "observed")}
+            for row in rows:
+                item = seen.setdefault(row[0], (row, []))
+                if row[at["at"]]:
+                    item[1].append(
+                        Transition(
+                            datetime.fromisoformat(row[at["at"]]),
+                            row[at["from"]] or None,
+                            row[at["to"]],
+                            row[at["observed"]] == "true",
+                        )
+                    )
+        records = [
+            ItemRecord(
+                ItemHistory(
+                    key,
+                    summary=row[1],
+                    type=row[2],
+                    status=row[3],
+                    created=datetime.fromisoformat(row[4]) if row[4] else None,
+                    points=float(row[6]) if row[6] else None,
+                    rank=row[7] or None,
+                    transitions=moves,
+                )
+            )
+            for key, (row, moves) in seen.items()
+        ]
+        stamp = timestamp(datetime.now(UTC))
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(INSERT_ITEM, [item_row("rows", r, stamp, 1) for r in records])
+        conn.executemany(
+            "INSERT INTO transitions VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                ("rows", r.key, seq, timestamp(t.at), t.from_status, t.to_status, int(t.observed))
+                for r in records
+                for seq, t in enumerate(r.history.transitions)
+            ],
+        )
+        conn.execute("COMMIT")
+
+    seconds = timed(run)
+    conn.close()
+    return seconds
+
+
 def edited(histories: list[ItemHistory], every: int = 100) -> list[ItemHistory]:
     """``histories`` with one item in ``every`` changed: a new summary and one more point."""
     return [
@@ -151,6 +212,8 @@ def csv_syncs(folder: Path, n: int) -> None:
     size = board.stat().st_size / 1e6
     print(f"\n{n:,} items from CSV ({transitions:,} transitions, {size:.1f} MB)")
     print(f"  executemany baseline  {base:8.3f} s")
+    floor = least_possible(folder / f"floor-{n}.db", board)
+    print(f"  least possible        {floor:8.3f} s   x{floor / base:6.1f} baseline   (see above)")
     with Mirror(folder / f"team-{n}.db") as team:
         target = MirrorAdapter.of(team)
 
