@@ -122,3 +122,29 @@ def test_secrets_stay_out_of_urls_logs_and_errors(
     assert KEY not in shown
     assert TOKEN not in shown
     assert any(e.authorization.startswith("OAuth oauth_consumer_key=") for e in fake.log)
+
+
+class _CountingLimiter(RateLimiter):
+    """A limiter that counts the places taken in it."""
+
+    def __init__(self) -> None:
+        super().__init__(SlidingWindow(100, 10.0), SlidingWindow(300, 10.0))
+        self.taken = 0
+
+    def acquire(self) -> float:
+        self.taken += 1
+        return super().acquire()
+
+
+@pytest.mark.parametrize("fault", ["500", "504", "drop_before"])
+def test_every_retry_takes_a_place_in_the_rate_limit(
+    fake: FakeTrello, connect: Connect, fault: str
+) -> None:
+    """A retry is a request like any other to Trello's limits: each one reaching Trello went
+    through the limiter (retried below it, a burst of 5xx answers could go over the limit)."""
+    board = fake.seed(sample_histories(2))
+    fake.faults.append(Fault("GET", rf"^/1/boards/{board}$", fault, times=2))
+    limiter = _CountingLimiter()
+    assert sorted(read_state(connect(board, limiter=limiter))) == ["MKT-1", "MKT-2"]
+    assert len(fake.requests_to(rf"^/1/boards/{board}$")) == 3
+    assert limiter.taken == len(fake.log)

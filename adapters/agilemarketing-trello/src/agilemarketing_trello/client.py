@@ -1,4 +1,4 @@
-"""A small typed client of Trello's REST API, on ``requests`` with urllib3's ``Retry``.
+"""A small typed client of Trello's REST API, on ``requests``.
 
 What it does, and who does it:
 
@@ -13,10 +13,12 @@ What it does, and who does it:
   times); a Retry-After (from a proxy) is waited out too, up to :data:`MAX_RETRY_AFTER`
   seconds (a longer one fails at once, saying how long). A 429 means Trello did nothing, so
   any method may be sent again.
-* **Transport**: every request has a connect and a read time-out. urllib3's ``Retry`` retries
-  GET, PUT and DELETE on 5xx answers, dropped connections and time-outs, with exponential
-  back-off and jitter, a bounded number of times. POST (a create) is never retried here: the
-  adapter first looks for what a lost POST may have made.
+* **Transport**: every request has a connect and a read time-out. GET, PUT and DELETE are
+  retried on 5xx answers, dropped connections and time-outs, with exponential back-off and
+  jitter, a bounded number of times; each retry takes its place in the rate limiter like any
+  request (retried below it, by urllib3, a burst of server errors could go over Trello's
+  limit). POST (a create) is never retried here: the adapter first looks for what a lost POST
+  may have made.
 * After the retries, a :class:`~agilemarketing_trello.errors.TrelloRemoteError`.
 
 >>> client = TrelloClient("https://api.trello.com/1", key="k3y", token="t0ken")
@@ -40,7 +42,6 @@ from urllib.parse import urlencode, urlsplit
 import msgspec
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
 from agilemarketing.errors import redact
 from agilemarketing_trello.errors import (
@@ -74,11 +75,12 @@ class TrelloClient:
         key_env, token_env: the names of their variables, for error messages.
         board: the board's id, for error messages.
         timeout: (connect, read) seconds for every request.
-        retries: how many times urllib3 retries a GET/PUT/DELETE on a 5xx, a drop or a
-            time-out; and how many times a 429 is waited out.
-        backoff: urllib3's back-off factor (seconds; doubled on every retry).
+        retries: how many times a request is sent again: a GET/PUT/DELETE after a 5xx, a
+            drop or a time-out, any request after a 429.
+        backoff: the first retry's wait after a 5xx, drop or time-out (seconds; doubled on
+            every retry, plus up to half of it at random).
         limiter: the rate limiter; the process-wide one of this key and token by default.
-        sleep: how to wait after a 429 (tests pass a fast one).
+        sleep: how to wait between attempts (tests pass a fast one).
     """
 
     def __init__(
@@ -109,6 +111,7 @@ class TrelloClient:
         self.board = board
         self.timeout = timeout
         self.retries = retries
+        self.backoff = backoff
         self.limiter = limiter or shared_limiter(self.api_url, key, token)
         self._sleep = sleep
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not a secret
@@ -118,20 +121,7 @@ class TrelloClient:
             f'OAuth oauth_consumer_key="{key}", oauth_token="{token}"'
         )
         self.session.headers["Accept"] = "application/json"
-        retry = Retry(
-            total=retries,
-            connect=retries,
-            read=retries,
-            status=retries,
-            other=retries,
-            backoff_factor=backoff,
-            backoff_jitter=backoff / 2,
-            status_forcelist=sorted(_RETRIED),
-            allowed_methods=frozenset({"GET", "PUT", "DELETE"}),
-            respect_retry_after_header=False,
-            raise_on_status=False,
-        )
-        transport = HTTPAdapter(max_retries=retry)
+        transport = HTTPAdapter(max_retries=0)  # retried below, each through the limiter
         self.session.mount("http://", transport)
         self.session.mount("https://", transport)
 
@@ -218,6 +208,9 @@ class TrelloClient:
             else:
                 failure = None
             if failure is not None:
+                if method != "POST" and attempt <= self.retries:
+                    self._back_off(method, shown, failure, attempt)
+                    continue
                 # raised outside the except block, keeping no reference to the requests error
                 # (whose text may quote a header or a URL): it is neither the cause nor the
                 # context of the error, nor a local of its traceback
@@ -226,11 +219,15 @@ class TrelloClient:
                     shown,
                     status=None,
                     reason=self.redact(failure),
-                    attempts=self.retries + 1 if method != "POST" else attempt,
+                    attempts=attempt,
                     answer_late=late,
                 )
             elapsed = time.monotonic() - started
             log.debug("%s %s -> %s (%.3f s)", method, shown, response.status_code, elapsed)
+            status = response.status_code
+            if status in _RETRIED and method != "POST" and attempt <= self.retries:
+                self._back_off(method, shown, f"server error {status}", attempt)
+                continue
             if response.status_code == 429 and attempt <= self.retries:
                 wait = self.limiter.after_429(rng=self._rng)
                 asked = _retry_after(response.headers.get("Retry-After"))
@@ -253,6 +250,14 @@ class TrelloClient:
             return response.content
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _back_off(self, method: str, path: str, failure: str, attempt: int) -> None:
+        """Wait before retry ``attempt`` + 1: exponential, with jitter, at most 120 s."""
+        wait = min(
+            120.0, self.backoff * 2 ** (attempt - 1) + self._rng.uniform(0, self.backoff / 2)
+        )
+        log.info("%s %s: %s; retrying in %.2f s", method, path, failure, wait)
+        self._sleep(wait)
+
     def _error(
         self, method: str, path: str, response: requests.Response, attempt: int
     ) -> TrelloRemoteError:
@@ -264,8 +269,6 @@ class TrelloClient:
                 return TrelloAuthenticationFailed(self.key_env, board=self.board, what="key")
             return TrelloAuthenticationFailed(self.token_env, board=self.board)
         fix = None
-        if response.status_code in _RETRIED and method != "POST":
-            attempt = self.retries + 1  # urllib3 retried it before handing it back
         if response.status_code == 404:
             fix = f"check the board id or short link ({self.board}) and that the token can see it"
         elif response.status_code == 429:
