@@ -26,9 +26,10 @@ from click.testing import CliRunner, Result
 from fake_jira import TOKEN, USER, FakeJira
 from jira_support import FAST
 
+from agilemarketing.adapter import UpdateFields
 from agilemarketing.cli import main
 from agilemarketing.cli.exit_codes import ExitCode
-from agilemarketing.mirror import OWN_BOARD, Mirror
+from agilemarketing.mirror import OWN_BOARD, Mirror, MirrorAdapter
 from agilemarketing.testing import sample_histories
 
 SEARCH = {"cloud": r"/search/jql$", "dc": r"/rest/api/2/search$"}
@@ -219,3 +220,52 @@ def test_a_create_whose_answer_was_lost_exists_once_after_the_rerun(
     assert resumed.exit_code == ExitCode.OK, resumed.output
     assert len(fake.requests("POST", r"/issue$")) == ITEMS  # the lost one was not sent again
     _assert_mirrored_once(fake, args)
+
+
+def test_a_lost_create_is_found_after_the_item_was_renamed_and_not_made_twice(
+    to_jira: tuple[FakeJira, list[str]],
+) -> None:
+    """The create's answer was lost, and before the re-run the item is renamed in the mirror:
+    the new plan's create is another change (another id, another summary), so the writer's
+    search for it cannot find the issue the lost one made. The sync asks for the lost create
+    itself (its journal holds it), maps the item to that issue and does not send the new
+    create, saying why; the next run updates the issue. One issue, never two."""
+    fake, args = to_jira
+    search = SEARCH[fake.flavour]
+
+    def lose_the_third_answer() -> None:
+        sent = len(fake.requests("POST", r"/issue$"))
+        if sent == 2:
+            fake.fault("POST", r"/issue$", "drop_after")
+        elif sent == 3:
+            fake.fault("GET", search, status=500, times=10_000)
+
+    fake.on("POST", r"/issue$", lose_the_third_answer, times=3)
+    assert cli(*args).exit_code == ExitCode.ERROR
+    fake.faults.clear()
+    (made,) = [i for i in fake.issues.values() if i.summary not in _created_before(fake, 2)]
+    db = Path(args[1].removeprefix("mirror:"))
+    with MirrorAdapter(str(db)) as mirror:
+        (key,) = [r.key for r in mirror.read() if r.history.summary == made.summary]
+        mirror.write([UpdateFields(key, {"summary": "Renamed before the re-run"})])
+
+    resumed = cli(*args)
+    assert resumed.exit_code != ExitCode.OK
+    assert f"made {made.key} (its answer was lost)" in resumed.output, resumed.output
+    assert len(fake.issues) == ITEMS
+    with Mirror(db) as state:
+        assert state.key_map(args[2])[key] == made.key
+    again = cli(*args)
+    assert again.exit_code == ExitCode.OK, again.output
+    assert len(fake.issues) == ITEMS
+    source = next(h for h in sample_histories(ITEMS, prefix="CMP") if h.key == key)
+    assert fake.issues[made.key].summary == "Renamed before the re-run"
+    assert fake.issues[made.key].status == source.status  # the lost create stopped short
+    assert cli(*args).exit_code == ExitCode.OK
+    assert len(fake.issues) == ITEMS
+
+
+def _created_before(fake: FakeJira, count: int) -> set[str]:
+    """The summaries of the first ``count`` issues the fake made."""
+    ordered = sorted(fake.issues.values(), key=lambda issue: int(issue.key.split("-")[1]))
+    return {issue.summary for issue in ordered[:count]}

@@ -18,7 +18,14 @@ from typing import ClassVar, Self, TypeVar
 
 from agilemarketing._redaction import Redactor, note_secret, redactor_for
 from agilemarketing.adapter.capabilities import Capabilities
-from agilemarketing.adapter.changes import CHANGE_TYPES, AnyChange, Change, ChangeResult, Rerank
+from agilemarketing.adapter.changes import (
+    CHANGE_TYPES,
+    AnyChange,
+    Change,
+    ChangeResult,
+    CreateItem,
+    Rerank,
+)
 from agilemarketing.adapter.description import BoardDescription
 from agilemarketing.adapter.records import Cursor, ReadResult
 from agilemarketing.adapter.secrets import secret_options
@@ -316,6 +323,24 @@ class Adapter(abc.ABC):
         for change in planned:
             self.check_supports(change)
         return [self.apply(change) for change in planned]
+
+    def find_created(self, change: CreateItem) -> str | None:
+        """The key the tool gave an earlier send of the create ``change`` whose answer was lost
+        (a time-out, a dropped connection, a killed run), or None when it finds none or cannot
+        look (the base class).
+
+        A sync asks this of a target that assigns keys when its journal holds a create of an
+        item that was sent and never answered, and the new plan creates the item again as
+        another change (it was edited meanwhile, so the create's id differs): without the
+        answer the sync has no key for the item, and sending the new create would make it
+        twice. An adapter that marks what it creates (Jira's issue property) overrides it.
+
+        >>> from agilemarketing.adapter import CreateItem
+        >>> from agilemarketing.testing import InMemoryAdapter
+        >>> InMemoryAdapter("demo").find_created(CreateItem("MKT-1", "Webinar")) is None
+        True
+        """
+        return None
 
     # --- locking ----------------------------------------------------------------------------------
 

@@ -74,7 +74,7 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
         work.target_board,
         utcnow(),
     )
-    resumed = _settle_interrupted(the_plan)
+    resumed, recovered = _settle_interrupted(the_plan)
     tally = _Tally()
     # A mirror target takes the source's history in the write itself (change types hold none).
     carries = isinstance(work.target_adapter, MirrorAdapter)
@@ -82,11 +82,12 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
     # A target that rewrites itself on every write (a CSV file) takes everything at once:
     # batches would rewrite it once each, a cost that grows with the square of the board.
     size = (len(the_plan.changes) or 1) if work.target_adapter.rewrites_whole_target else 0
-    keys = work.target_keys  # grows with the keys the target assigns batch by batch
+    # grows with the keys the target assigns batch by batch (and those found on resume)
+    keys = work.target_keys.with_pairs(_made(recovered))
     # Items the target has not created yet: a change naming one (as its item or neighbour)
     # cannot name it in the tool's keys, and the sync's key may be another item's there.
     uncreated = (
-        {c.key for c in the_plan.changes if isinstance(c, CreateItem)}
+        {c.key for c in the_plan.changes if isinstance(c, CreateItem)} - recovered.keys()
         if work.target_adapter.capabilities.assigns_keys
         else set()
     )
@@ -94,7 +95,13 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
         changes = [c for item in batch for c in item.changes]
         histories = {i.key: i.adopt for i in batch if i.adopt is not None} if carries else {}
         results = _send(
-            changes, work.mirror, work.target_adapter, work.target_board, keys, uncreated, histories
+            changes,
+            work.mirror,
+            work.target_adapter,
+            work.target_board,
+            keys,
+            (uncreated, recovered),
+            histories,
         )
         keys = keys.with_pairs(new_pairs(results))
         failed_keys = tally.count(results, work.target_adapter)
@@ -196,7 +203,7 @@ def _send(
     target: Adapter,
     tgt: str,
     keys: KeyMap,
-    uncreated: set[str],
+    waiting: tuple[set[str], Mapping[str, _Recovered]],
     histories: Mapping[str, ItemRecord],
 ) -> list[ChangeResult]:
     """Journal ``changes`` as planned (one transaction), then send them to the target under
@@ -207,7 +214,9 @@ def _send(
     of the batch (a rerank of a new item, or next to one) names the key the target gave. A
     change naming an item still ``uncreated`` (its create failed, or comes later) fails unsent:
     under the sync's key it could reach another item of the tool. Creates that succeed leave
-    ``uncreated``."""
+    ``uncreated``. A create of an item ``recovered`` on resume (an earlier send of it made an
+    item whose answer was lost) fails unsent: the next run updates that item instead."""
+    uncreated, recovered = waiting
     if not changes:
         if histories:  # nothing to send, only histories to carry
             _written(target, [], keys, histories)
@@ -227,7 +236,13 @@ def _send(
     if not target.capabilities.assigns_keys:
         return _written(target, changes, keys, histories)
     # Creates come first in a batch (the plan orders them so); the rest follow them.
-    done = _written(target, creates, keys) if creates else []
+    sending = [c for c in creates if c.key not in recovered]
+    done = _written(target, sending, keys) if sending else []
+    done += [
+        ChangeResult(c, ChangeStatus.FAILED, error=recovered[c.key].why(c))
+        for c in creates
+        if c.key in recovered
+    ]
     uncreated.difference_update(r.change.key for r in done if r.ok)
     rest = [c for c in changes if not isinstance(c, CreateItem)]
     if not rest:
@@ -342,16 +357,51 @@ def _rename_boards(the_plan: SyncPlan) -> None:
                 mirror.rename_board(old, new)
 
 
-def _settle_interrupted(the_plan: SyncPlan) -> int:
-    """Settle journal entries an interrupted run left *planned*; return how many.
+@attrs.frozen
+class _Recovered:
+    """What a resumed run learnt of a create an interrupted run sent without an answer, for an
+    item the new plan creates again as another change: ``key``, the item the tool made of it
+    (None: the tool could not be asked, ``error`` says why)."""
+
+    earlier: str  # the earlier create's change id
+    key: str | None
+    error: str | None = None
+
+    def why(self, change: CreateItem) -> AgileMarketingError:
+        """Why ``change`` (the new create of the item) is not sent."""
+        if self.key is None:
+            return AgileMarketingError(
+                f"an earlier run sent a create of {change.key} and got no answer, and the "
+                f"target could not be asked whether it made the item ({self.error})",
+                where=change.describe(),
+                fix="run the sync again: it asks again, and creates the item only once it "
+                "knows the earlier create made nothing",
+            )
+        return AgileMarketingError(
+            f"an earlier run's create of {change.key} made {self.key} (its answer was lost); "
+            f"{change.key} is now mapped to {self.key}, so it is not created a second time",
+            where=change.describe(),
+            fix=f"run the sync again: it brings {self.key} up to date",
+        )
+
+
+def _settle_interrupted(the_plan: SyncPlan) -> tuple[int, dict[str, _Recovered]]:
+    """Settle journal entries an interrupted run left *planned*; return how many, and the
+    creates found made without an answer (by the sync's key of their item).
 
     A change the new plan still contains is sent again (same id: the target recognises it).
     Any other was either applied before the interruption (the target holds it) or superseded.
+    A create the target does not show under the sync's key may still have been made, its
+    answer lost: a target that assigns keys is asked (:meth:`Adapter.find_created`), and what
+    it made is mapped to the item, so the new plan's create of it is not sent.
     """
     if not the_plan.interrupted:
-        return 0
+        return 0, {}
+    work = the_plan.context
     planned_ids = {c.change_id for c in the_plan.changes}
+    recreated = {c.key for c in the_plan.changes if isinstance(c, CreateItem)}
     rows: list[tuple[str, JournalStatus, Mapping[str, Any] | None]] = []
+    recovered: dict[str, _Recovered] = {}
     for entry in the_plan.interrupted:
         if entry.change_id in planned_ids:
             continue
@@ -360,21 +410,65 @@ def _settle_interrupted(the_plan: SyncPlan) -> int:
         except AgileMarketingError:
             rows.append((entry.change_id, JournalStatus.FAILED, {"error": "unreadable entry"}))
             continue
-        record = the_plan.context.target_now.get(change.key)
-        held = record is not None and _holds(change, record)
+        record = work.target_now.get(change.key)
+        if record is not None and _holds(change, record):
+            rows.append(
+                (entry.change_id, JournalStatus.APPLIED, {"status": "found applied on resume"})
+            )
+            continue
+        if isinstance(change, CreateItem) and change.key in recreated:
+            found = _found_created(work.target_adapter, change, entry.change_id)
+            if found is not None:
+                recovered[change.key] = found
+                if found.key is None:
+                    continue  # left planned: asked again next run
+                result = {"status": "found applied on resume", "key": found.key}
+                rows.append((entry.change_id, JournalStatus.APPLIED, result))
+                continue
         rows.append(
-            (entry.change_id, JournalStatus.APPLIED, {"status": "found applied on resume"})
-            if held
-            else (
+            (
                 entry.change_id,
                 JournalStatus.FAILED,
                 {"error": "not applied; superseded by a newer plan"},
             )
         )
-    if rows:
-        with the_plan.context.mirror.transaction():
-            the_plan.context.mirror.record_results(the_plan.context.target_board, rows)
-    return len(the_plan.interrupted)
+    if rows or recovered:
+        with work.mirror.transaction():
+            work.mirror.record_results(work.target_board, rows)
+            if _made(recovered):
+                work.mirror.map_keys(work.target_board, _made(recovered))
+                _base_on_found(the_plan, _made(recovered))
+    return len(the_plan.interrupted), recovered
+
+
+def _base_on_found(the_plan: SyncPlan, made: Mapping[str, str]) -> None:
+    """Take the items found made on resume, as the target holds them, as both merge bases of
+    their items: the sync made them, so each field where the source differs is the source's
+    to write (the lost create may have stopped short of its status, say)."""
+    work = the_plan.context
+    found = [
+        attrs.evolve(record, history=attrs.evolve(record.history, key=local))
+        for local, tool in made.items()
+        if (record := work.target_now.get(tool)) is not None
+    ]
+    work.mirror.save_board(work.source_board, found)
+    work.mirror.save_board(target_base(work.target_board), found, transitions=False)
+
+
+def _made(recovered: Mapping[str, _Recovered]) -> dict[str, str]:
+    """The sync's keys of the items found made on resume, with the keys the tool gave them."""
+    return {k: f.key for k, f in recovered.items() if f.key is not None}
+
+
+def _found_created(target: Adapter, change: CreateItem, change_id: str) -> _Recovered | None:
+    """What ``target`` made of an earlier send of ``change``, if it made something."""
+    if not target.capabilities.assigns_keys:
+        return None
+    try:
+        key = target.find_created(change)
+    except AgileMarketingError as error:
+        return _Recovered(change_id, None, target.redact(str(error)))
+    return None if key is None else _Recovered(change_id, key)
 
 
 def _holds(change: AnyChange, record: ItemRecord) -> bool:

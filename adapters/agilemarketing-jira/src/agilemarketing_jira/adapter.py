@@ -392,6 +392,12 @@ class JiraAdapter(Adapter):
                 index += 1
         return results
 
+    def find_created(self, change: CreateItem) -> str | None:
+        """The issue an earlier send of ``change`` made (found by its marker, the issue property
+        holding the change's id), or None. See
+        :meth:`agilemarketing.adapter.Adapter.find_created`."""
+        return self._writer().find_created(change)
+
     # -- lifetime --------------------------------------------------------------------------
 
     def close(self) -> None:

@@ -268,6 +268,11 @@ class Writer:
         """Create an issue, exactly once per change id."""
         return self._send(change, lambda: self._create(change))
 
+    def find_created(self, change: CreateItem) -> str | None:
+        """The key of the issue an earlier send of ``change`` made (by its marker), or None."""
+        found = self._find_marker(change)
+        return None if found is None else str(found["key"])
+
     def _find_marker(self, change: CreateItem) -> dict[str, Any] | None:
         if self.project is None:
             return None

@@ -42,6 +42,7 @@ from urllib.parse import urlencode, urlsplit
 import msgspec
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from agilemarketing.errors import redact
 from agilemarketing_trello.errors import (
@@ -121,7 +122,22 @@ class TrelloClient:
             f'OAuth oauth_consumer_key="{key}", oauth_token="{token}"'
         )
         self.session.headers["Accept"] = "application/json"
-        transport = HTTPAdapter(max_retries=0)  # retried below, each through the limiter
+        # Below the limiter, urllib3 retries only connections that were never made (nothing
+        # reached Trello, for any method); every request that reached it is retried in
+        # _request, through the limiter.
+        connect_only = Retry(
+            total=retries,
+            connect=retries,
+            read=False,  # a read error is raised as it is (a time-out stays a time-out)
+            status=0,
+            other=0,
+            backoff_factor=backoff,
+            backoff_jitter=backoff / 2,
+            allowed_methods=None,
+            respect_retry_after_header=False,
+            raise_on_status=False,
+        )
+        transport = HTTPAdapter(max_retries=connect_only)
         self.session.mount("http://", transport)
         self.session.mount("https://", transport)
 
