@@ -27,6 +27,7 @@ __all__ = [
     "Times",
     "datetime64_column",
     "datetimes",
+    "parse_fast",
     "parse_timestamp_array",
     "parse_timestamps",
     "to_datetime64",
@@ -82,12 +83,73 @@ def _naive_seconds(
     return out, bad
 
 
-def _parse_fast(raw: npt.NDArray[np.bytes_]) -> tuple[Times, npt.NDArray[np.bool_]]:
+def _uniform_layout(width: int) -> tuple[list[int], bytes] | None:
+    """For values of ``width`` bytes ``YYYY-MM-DDTHH:MM:SS[.f…]Z``: the columns of the marks
+    (``-``, ``T``, ``:``, ``.``, ``Z``) and the marks."""
+    if width != 20 and not 22 <= width <= 31:
+        return None
+    marks = {4: b"-", 7: b"-", 10: b"T", 13: b":", 16: b":", width - 1: b"Z"}
+    if width > 20:
+        marks[19] = b"."
+    return list(marks), b"".join(marks.values())
+
+
+_UNIFORM = {w: layout for w in range(20, 32) if (layout := _uniform_layout(w)) is not None}
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def _number(chars: npt.NDArray[np.uint8], lo: int, hi: int) -> npt.NDArray[np.int64]:
+    """The decimal number written in the columns ``lo`` to ``hi - 1`` of each row (digits)."""
+    value = chars[:, lo].astype(np.int64) - 48
+    for col in range(lo + 1, hi):
+        value = value * 10 + chars[:, col] - 48
+    return value
+
+
+def _parse_uniform(chars: npt.NDArray[np.uint8]) -> Times | None:
+    """The values of ``chars`` (rows of one width, no padding) when every one is
+    ``YYYY-MM-DDTHH:MM:SS[.f…]Z`` and a real date and time of years 1 to 9999; else None.
+    Pure arithmetic: what numpy's parser and :func:`parse_fast` give for these values."""
+    width = chars.shape[1]
+    layout = _UNIFORM.get(width)
+    if layout is None:
+        return None
+    columns, marks = layout
+    if not (chars[:, columns] == np.frombuffer(marks, dtype=np.uint8)).all():
+        return None
+    digits = np.ones(width, dtype=bool)
+    digits[columns] = False
+    if not ((chars[:, digits] - np.uint8(48)) <= 9).all():
+        return None
+    year, month, day = _number(chars, 0, 4), _number(chars, 5, 7), _number(chars, 8, 10)
+    hour, minute, second = _number(chars, 11, 13), _number(chars, 14, 16), _number(chars, 17, 19)
+    frac = min(width - 1, 26)  # fraction digits past the sixth are cut off
+    micro = _number(chars, 20, frac) * 10 ** (26 - frac) if frac > 20 else 0
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    ok = (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)
+    ok &= day <= _MONTH_DAYS[np.clip(month, 0, 12)] + (leap & (month == 2))
+    ok &= (hour <= 23) & (minute <= 59) & (second <= 59)
+    if not ok.all():
+        return None
+    # Days since 1970-01-01 of a proleptic Gregorian date (years counted from March).
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
+    days = era * 146_097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719_468
+    seconds = ((days * 24 + hour) * 60 + minute) * 60 + second
+    values: Times = (seconds * 1_000_000 + micro).view("datetime64[us]")
+    return values
+
+
+def parse_fast(raw: npt.NDArray[np.bytes_]) -> tuple[Times, npt.NDArray[np.bool_]]:
     """Parse ``YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM|±HHMM|±HH)`` byte strings in bulk.
 
-    The layout and the offset suffix are checked with numpy on the bytes, the date and time
-    are parsed by numpy's C datetime parser, and the offset and fraction are applied
-    arithmetically. Returns the UTC values and a mask of the values that did not fit.
+    When every value is ``YYYY-MM-DDTHH:MM:SS[.f…]Z`` of one width (what the writer gives),
+    they are parsed by arithmetic on their digits alone. Otherwise the layout and the offset
+    suffix are checked with numpy on the bytes, the date and time are parsed by numpy's C
+    datetime parser, and the offset and fraction are applied arithmetically. Returns the UTC
+    values and a mask of the values that did not fit.
     """
     n = len(raw)
     width = raw.dtype.itemsize
@@ -96,6 +158,18 @@ def _parse_fast(raw: npt.NDArray[np.bytes_]) -> tuple[Times, npt.NDArray[np.bool
     if width < 20:
         return np.full(n, NAT), np.ones(n, dtype=bool)
     chars = raw.view(np.uint8).reshape(n, width)
+    if chars[:, width - 1].all():  # no value is shorter than the widest: one layout?
+        uniform = _parse_uniform(chars)
+        if uniform is not None:
+            return uniform, np.zeros(n, dtype=bool)
+    return _parse_layouts(raw, chars)
+
+
+def _parse_layouts(
+    raw: npt.NDArray[np.bytes_], chars: npt.NDArray[np.uint8]
+) -> tuple[Times, npt.NDArray[np.bool_]]:
+    """:func:`parse_fast` of values in any of its layouts (``chars``: their bytes)."""
+    n, width = chars.shape
     lens = np.strings.str_len(raw).astype(np.intp)
     rows = np.arange(n)
     ok = ((chars[:, _DIGIT_COLS] - np.uint8(48)) <= 9).all(axis=1)
@@ -213,7 +287,7 @@ def parse_timestamp_array(
         raw = np.array(texts, dtype=np.bytes_)
     except UnicodeEncodeError:
         raw = np.array([t.encode("utf-8", "replace") for t in texts], dtype=np.bytes_)
-    out, slow = _parse_fast(raw)
+    out, slow = parse_fast(raw)
     bad: list[tuple[int, str]] = []
     for position in np.flatnonzero(slow).tolist():
         text = texts[position]
