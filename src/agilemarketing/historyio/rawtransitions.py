@@ -191,7 +191,7 @@ def _times(a: npt.NDArray[np.uint8], begin: Positions, end: Positions) -> Times 
         return np.empty(0, dtype="datetime64[us]")
     sizes = end - begin
     width = int(sizes.max())
-    if width > _WIDEST_TIME:
+    if not 20 <= width <= _WIDEST_TIME:  # the bulk parser takes 20 bytes and more
         return None
     rows = _spans(a, begin, end, width)
     if sizes.min() != width:

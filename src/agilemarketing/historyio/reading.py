@@ -139,7 +139,11 @@ def _decoded(
     transitions read from their JSON (:mod:`~agilemarketing.historyio.rawtransitions`; else
     the lines are :class:`Line` objects holding them)."""
     fast_lines = decode_fast(block, count)
-    if fast_lines is not None:
+    # The lines that are no items (a cycle, a mistake) must hold no transitions: decoded,
+    # those would be checked too.
+    if fast_lines is not None and all(
+        _is_item(line) or bytes(line.transitions) == b"[]" for line in fast_lines
+    ):
         fast = raw_transitions([line.transitions for line in fast_lines if _is_item(line)])
         if fast is not None:
             return fast_lines, range(first_line, first_line + count), fast
