@@ -158,10 +158,16 @@ def parse_fast(raw: npt.NDArray[np.bytes_]) -> tuple[Times, npt.NDArray[np.bool_
     if width < 20:
         return np.full(n, NAT), np.ones(n, dtype=bool)
     chars = raw.view(np.uint8).reshape(n, width)
-    if chars[:, width - 1].all():  # no value is shorter than the widest: one layout?
-        uniform = _parse_uniform(chars)
+    full = chars[:, width - 1] != 0  # as wide as the widest: perhaps all of one layout
+    empty = chars[:, 0] == 0  # missing: NaT, and not parsed (the caller skips it)
+    if (full | empty).all():
+        uniform = _parse_uniform(chars if full.all() else chars[full])
         if uniform is not None:
-            return uniform, np.zeros(n, dtype=bool)
+            if full.all():
+                return uniform, empty
+            values = np.full(n, NAT)
+            values[full] = uniform
+            return values, empty
     return _parse_layouts(raw, chars)
 
 
