@@ -199,7 +199,8 @@ def _file(draw: st.DrawFn) -> bytes:
     ascii_only = draw(st.booleans())
     lines = []
     for k in range(draw(st.integers(1, 6))):
-        item = {"key": f"K-{k}", "status": draw(_NAMES)}
+        key = draw(st.sampled_from([f"K-{k}"] * 6 + [" ", "", None]))  # and no or blank keys
+        item = {"status": draw(_NAMES)} if key is None else {"key": key, "status": draw(_NAMES)}
         item["transitions"] = draw(st.lists(_transition(), max_size=5))
         text = json.dumps(item, separators=(",", ":"), ensure_ascii=ascii_only)
         if draw(st.integers(0, 9)) == 0:  # a space somewhere

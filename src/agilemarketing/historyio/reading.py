@@ -122,7 +122,7 @@ def _read_tables(
         table = _table_of_lines(
             _Place(name, numbers, problems, max_errors, seen),
             lines,
-            observed=b'"observed"' in block,
+            observed=fast is None and b'"observed"' in block,
             fast=fast,
         )
         if len(problems) >= max_errors:
@@ -139,15 +139,30 @@ def _decoded(
     transitions read from their JSON (:mod:`~agilemarketing.historyio.rawtransitions`; else
     the lines are :class:`Line` objects holding them)."""
     fast_lines = decode_fast(block, count)
-    # The lines that are no items (a cycle, a mistake) must hold no transitions: decoded,
-    # those would be checked too.
-    if fast_lines is not None and all(
-        _is_item(line) or bytes(line.transitions) == b"[]" for line in fast_lines
-    ):
-        fast = raw_transitions([line.transitions for line in fast_lines if _is_item(line)])
-        if fast is not None:
-            return fast_lines, range(first_line, first_line + count), fast
+    if fast_lines is not None:
+        items = _items_of(fast_lines)
+        # Lines that are no items (a cycle, a mistake) must hold no transitions: decoded,
+        # theirs would be checked too.
+        if len(items) == count or all(
+            _is_item(line) or bytes(line.transitions) == b"[]" for line in fast_lines
+        ):
+            fast = raw_transitions([line.transitions for line in items])
+            if fast is not None:
+                return fast_lines, range(first_line, first_line + count), fast
     return (*decode_block(name, first_line, count, block, problems), None)
+
+
+def _items_of(lines: Sequence[FastLine]) -> Sequence[FastLine]:
+    """The lines :func:`_table_of_lines` takes for items."""
+    keys = list(map(attrgetter("key"), lines))
+    if _all_items(keys):
+        return lines
+    return [line for line in lines if _is_item(line)]
+
+
+def _all_items(keys: Sequence[str | None]) -> bool:
+    """The common case: every line has a key (all are items)."""
+    return None not in keys and "" not in keys
 
 
 def _is_item(line: AnyLine) -> bool:
@@ -176,7 +191,7 @@ def _table_of_lines(
     their JSON; else from the lines)."""
     b = TableBuilder()
     keys = list(map(attrgetter("key"), lines))
-    if None not in keys and "" not in keys:  # the common case: every line is an item
+    if _all_items(keys):
         items = lines
         b.keys = keys
     else:

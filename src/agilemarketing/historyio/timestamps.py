@@ -95,22 +95,34 @@ def _uniform_layout(width: int) -> tuple[list[int], bytes] | None:
 
 
 _UNIFORM = {w: layout for w in range(20, 32) if (layout := _uniform_layout(w)) is not None}
-_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
-def _number(chars: npt.NDArray[np.uint8], lo: int, hi: int) -> npt.NDArray[np.int64]:
-    """The decimal number written in the columns ``lo`` to ``hi - 1`` of each row (digits)."""
-    value = chars[:, lo].astype(np.int64) - 48
-    for col in range(lo + 1, hi):
-        value = value * 10 + chars[:, col] - 48
-    return value
+def _calendar_tables() -> tuple[
+    npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]
+]:
+    """Days from 1970-01-01 to January 1st of each year 0..9999; for [leap][month], the days
+    of the year before the month starts, and the days of the month (proleptic Gregorian)."""
+    years = np.arange(10_000)
+    leap = (years % 4 == 0) & ((years % 100 != 0) | (years % 400 == 0))
+    starts = np.concatenate(([0], np.cumsum(365 + leap)[:-1]))
+    starts -= starts[1970]
+    lengths = np.array([[0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]] * 2)
+    lengths[1, 2] = 29
+    before = np.cumsum(lengths, axis=1) - lengths
+    return starts.astype(np.int64), before.astype(np.int64), lengths.astype(np.int64)
+
+
+_YEAR_STARTS, _DAYS_BEFORE, _MONTH_DAYS = _calendar_tables()
+_IS_LEAP = (np.diff(np.append(_YEAR_STARTS, _YEAR_STARTS[-1] + 365)) == 366).astype(np.intp)
+_TENS = [0, 2, 5, 8, 11, 14, 17, 20, 22, 24]  # the first digit of YY YY MM DD hh mm ss ff ff ff
+_WHOLE = 26  # a value's columns read: up to the sixth digit of the fraction (then cut off)
 
 
 def _parse_uniform(chars: npt.NDArray[np.uint8]) -> Times | None:
     """The values of ``chars`` (rows of one width, no padding) when every one is
     ``YYYY-MM-DDTHH:MM:SS[.f…]Z`` and a real date and time of years 1 to 9999; else None.
     Pure arithmetic: what numpy's parser and :func:`parse_fast` give for these values."""
-    width = chars.shape[1]
+    n, width = chars.shape
     layout = _UNIFORM.get(width)
     if layout is None:
         return None
@@ -121,23 +133,26 @@ def _parse_uniform(chars: npt.NDArray[np.uint8]) -> Times | None:
     digits[columns] = False
     if not ((chars[:, digits] - np.uint8(48)) <= 9).all():
         return None
-    year, month, day = _number(chars, 0, 4), _number(chars, 5, 7), _number(chars, 8, 10)
-    hour, minute, second = _number(chars, 11, 13), _number(chars, 14, 16), _number(chars, 17, 19)
-    frac = min(width - 1, 26)  # fraction digits past the sixth are cut off
-    micro = _number(chars, 20, frac) * 10 ** (26 - frac) if frac > 20 else 0
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    if width - 1 >= _WHOLE:
+        text = chars[:, :_WHOLE]
+    else:  # fewer than six fraction digits: the missing ones are zeros
+        text = np.full((n, _WHOLE), 48, dtype=np.uint8)
+        text[:, 19 : width - 1] = chars[:, 19 : width - 1]
+        text[:, :19] = chars[:, :19]
+    tens = text[:, _TENS].astype(np.int64)
+    pairs = tens * 10 + text[:, [t + 1 for t in _TENS]] - 528  # 528 = 48 * 11
+    year = pairs[:, 0] * 100 + pairs[:, 1]
+    month, day, hour, minute, second = pairs[:, 2:7].T
+    leap = _IS_LEAP[year]
     ok = (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)
-    ok &= day <= _MONTH_DAYS[np.clip(month, 0, 12)] + (leap & (month == 2))
+    month = np.clip(month, 0, 12)
+    ok &= day <= _MONTH_DAYS[leap, month]
     ok &= (hour <= 23) & (minute <= 59) & (second <= 59)
     if not ok.all():
         return None
-    # Days since 1970-01-01 of a proleptic Gregorian date (years counted from March).
-    y = year - (month <= 2)
-    era = y // 400
-    yoe = y - era * 400
-    doy = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
-    days = era * 146_097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719_468
+    days = _YEAR_STARTS[year] + _DAYS_BEFORE[leap, month] + day - 1
     seconds = ((days * 24 + hour) * 60 + minute) * 60 + second
+    micro = (pairs[:, 7] * 100 + pairs[:, 8]) * 100 + pairs[:, 9]
     values: Times = (seconds * 1_000_000 + micro).view("datetime64[us]")
     return values
 
