@@ -115,6 +115,7 @@ def _calendar_tables() -> tuple[
 _YEAR_STARTS, _DAYS_BEFORE, _MONTH_DAYS = _calendar_tables()
 _IS_LEAP = (np.diff(np.append(_YEAR_STARTS, _YEAR_STARTS[-1] + 365)) == 366).astype(np.intp)
 _TENS = [0, 2, 5, 8, 11, 14, 17, 20, 22, 24]  # the first digit of YY YY MM DD hh mm ss ff ff ff
+_ONES = [t + 1 for t in _TENS]
 _WHOLE = 26  # a value's columns read: up to the sixth digit of the fraction (then cut off)
 
 
@@ -139,10 +140,13 @@ def _parse_uniform(chars: npt.NDArray[np.uint8]) -> Times | None:
         text = np.full((n, _WHOLE), 48, dtype=np.uint8)
         text[:, 19 : width - 1] = chars[:, 19 : width - 1]
         text[:, :19] = chars[:, :19]
-    tens = text[:, _TENS].astype(np.int64)
-    pairs = tens * 10 + text[:, [t + 1 for t in _TENS]] - 528  # 528 = 48 * 11
-    year = pairs[:, 0] * 100 + pairs[:, 1]
-    month, day, hour, minute, second = pairs[:, 2:7].T
+    tens = text[:, _TENS].astype(np.int16)
+    tens *= 10
+    tens += text[:, _ONES]
+    tens -= 528  # 48 * 11: each pair of digits' number, 0 to 99
+    pairs = tens.T.astype(np.int64)  # a row per field: contiguous
+    year = pairs[0] * 100 + pairs[1]
+    month, day, hour, minute, second = pairs[2:7]
     leap = _IS_LEAP[year]
     ok = (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)
     month = np.clip(month, 0, 12)
@@ -152,7 +156,7 @@ def _parse_uniform(chars: npt.NDArray[np.uint8]) -> Times | None:
         return None
     days = _YEAR_STARTS[year] + _DAYS_BEFORE[leap, month] + day - 1
     seconds = ((days * 24 + hour) * 60 + minute) * 60 + second
-    micro = (pairs[:, 7] * 100 + pairs[:, 8]) * 100 + pairs[:, 9]
+    micro = (pairs[7] * 100 + pairs[8]) * 100 + pairs[9]
     values: Times = (seconds * 1_000_000 + micro).view("datetime64[us]")
     return values
 
