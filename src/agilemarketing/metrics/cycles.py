@@ -258,9 +258,13 @@ def _per_cycle_window(log: FlowLog, points: FloatArray, grace: timedelta) -> Cyc
     unknown = np.iinfo(np.int64).min
     joined = np.concatenate([as_us(log.cyc_joined), np.full(int(extra.sum()), unknown)])
     rows = []
-    for window in log.cycles:  # one pass per cycle (tens), vectorised over memberships
+    # Each cycle's memberships, in their order: a slice of them sorted (stably) by cycle.
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(width + 1))
+    for window in log.cycles:  # one slice per cycle (tens), vectorised over its memberships
         start, end = _us(window.start), _us(window.end)
-        member = codes == every.get(window.name, -1)
+        code = every.get(window.name, -1)
+        member = order[bounds[code] : bounds[code + 1]] if code >= 0 else order[:0]
         it = items[member]
         j = joined[member]
         committed = (j == unknown) | (j <= start + grace // timedelta(microseconds=1))

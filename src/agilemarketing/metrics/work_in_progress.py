@@ -244,11 +244,14 @@ def _arrivals(log: FlowLog, axis: DayAxis) -> IntArray:
     """Items (not abandoned) that had reached each stage or a later one by each snapshot."""
     entries = np.where(np.isnat(log.first_entry), NEVER, as_us(log.first_entry))
     reached = np.minimum.accumulate(entries[:, ::-1], axis=1)[:, ::-1]
-    reached = np.ascontiguousarray(reached[~log.abandoned].T)  # a row per stage: sorted fast
-    reached.sort(axis=1)
-    return np.stack(
-        [np.searchsorted(row, axis.snapshots, side="right") for row in reached], axis=1
-    ).astype(np.int64)
+    reached = reached[~log.abandoned]
+    # Each entry counts from the first snapshot at or after it: a histogram per stage, summed.
+    n, stages = len(axis.snapshots), reached.shape[1]
+    first = snapshots_before(axis, reached.T.ravel()) + np.repeat(
+        np.arange(stages), len(reached)
+    ) * (n + 1)
+    counts = np.bincount(first, minlength=stages * (n + 1)).reshape(stages, n + 1)
+    return np.ascontiguousarray(np.cumsum(counts, axis=1)[:, :n].T, dtype=np.int64)
 
 
 # --- WIP-limit breaches ---------------------------------------------------------------------------
