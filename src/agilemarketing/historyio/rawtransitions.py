@@ -219,21 +219,23 @@ def _statuses(
     if nwords * 8 > _WIDEST_NAME or sys.byteorder != "little":
         return None
     w = _words(a)
-    words = np.empty((len(index), nwords), dtype=np.uint64)  # each text's words, zero-padded
-    for j in range(nwords):
-        words[:, j] = w[begin + 8 * j] & _LOW_BYTES[np.clip(sizes - 8 * j, 0, 8)]
-    mixed = words[:, 0] * _HASH[0]
+    words = [  # each text's 64-bit words, zero past its end
+        w[begin + 8 * j] & _LOW_BYTES[np.clip(sizes - 8 * j, 0, 8)] for j in range(nwords)
+    ]
+    mixed = words[0] * _HASH[0]
     for j in range(1, nwords):
-        mixed ^= words[:, j] * _HASH[j % len(_HASH)]
+        mixed ^= words[j] * _HASH[j % len(_HASH)]
     bucket = (mixed >> np.uint64(52)).astype(np.intp)
     present = np.flatnonzero(np.bincount(bucket, minlength=4096))
     if len(present) > _MOST_NAMES:
         return None
     firsts = np.array([int(np.argmax(bucket == b)) for b in present.tolist()], dtype=np.intp)
+    seen = np.zeros(4096, dtype=np.uint64)  # per bucket, the word of its first text
+    for word in words:
+        seen[present] = word[firsts]
+        if not (word == seen[bucket]).all():
+            return None  # two texts share a bucket
     code = np.empty(4096, dtype=np.intp)
-    code[present] = firsts
-    if not (words == words[code[bucket]]).all():
-        return None  # two texts share a bucket
     order = np.argsort(firsts)
     try:
         names = [
