@@ -24,7 +24,6 @@ True
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -58,9 +57,8 @@ class RawTransitions(NamedTuple):
 
 _MOST_NAMES = 64  # more distinct statuses in one block than this: read the ordinary way
 _WIDEST_TIME = 40  # bytes; the bulk parser takes nothing longer
-_WIDEST_NAME = 256
-_PAD = 256  # bytes after the text, so that every span can be copied at full width
-_NULL = np.frombuffer(b":null,", dtype=np.uint8)
+_WIDEST_NAME = 256  # bytes; a longer status is read the ordinary way
+_PAD = _WIDEST_NAME + 64  # bytes after the text: every span and word read stays inside
 _HASH = np.array(
     [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93],
     dtype=np.uint64,
@@ -216,7 +214,7 @@ def _statuses(
     begin, end = opens[index] + 1, closes[index]
     sizes = end - begin
     nwords = -(-int(sizes.max()) // 8) or 1
-    if nwords * 8 > _WIDEST_NAME or sys.byteorder != "little":
+    if nwords * 8 > _WIDEST_NAME:
         return None
     w = _words(a)
     words = [  # each text's 64-bit words, zero past its end
