@@ -34,6 +34,7 @@ class TableBuilder:
     """
 
     keys: list[str] = attrs.Factory(list)
+    key_columns: list[npt.NDArray[np.str_]] = attrs.Factory(list)  # whole tables' keys
     summaries: list[str] = attrs.Factory(list)
     types: list[Ints] = attrs.Factory(list)
     type_codes: dict[str, int] = attrs.Factory(dict)
@@ -66,8 +67,11 @@ class TableBuilder:
 
     def add_table(self, t: HistoryColumns) -> None:
         """Append the rows of ``t`` (its codes are re-mapped into this builder's names)."""
-        base = len(self.keys)
-        self.keys.extend(t.keys.tolist())
+        base = len(self.keys) + sum(map(len, self.key_columns))
+        if self.keys:  # keys met one by one come first: keep the order
+            self.keys.extend(t.keys.tolist())
+        else:
+            self.key_columns.append(t.keys)
         self.summaries.extend(t.summaries)
         self.ranks.extend(t.ranks)
         self.types.append(recode(self.type_codes, t.type_names, t.types))
@@ -97,20 +101,24 @@ class TableBuilder:
         """The table of everything added, as an instance of ``cls``."""
 
         def cat_i(parts: list[Ints]) -> Ints:
-            return np.concatenate(parts).astype(np.int32) if parts else np.empty(0, np.int32)
+            if not parts:
+                return np.empty(0, np.int32)
+            return np.concatenate(parts).astype(np.int32, copy=False)
 
         def cat_t(parts: list[Times]) -> Times:
-            return (
-                np.concatenate(parts).astype("datetime64[us]")
-                if parts
-                else np.empty(0, "datetime64[us]")
-            )
+            if not parts:
+                return np.empty(0, "datetime64[us]")
+            return np.concatenate(parts).astype("datetime64[us]", copy=False)
 
         def names(codes: dict[str, int]) -> tuple[str, ...]:
             return tuple(codes)
 
         return cls(
-            keys=np.array(self.keys, dtype=np.str_),
+            keys=(
+                np.concatenate(self.key_columns).astype(np.str_, copy=False)
+                if self.key_columns
+                else np.array(self.keys, dtype=np.str_)
+            ),
             summaries=tuple(self.summaries),
             types=cat_i(self.types),
             type_names=names(self.type_codes),

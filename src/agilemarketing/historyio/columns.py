@@ -114,6 +114,8 @@ def recode(codes: dict[str, int], names: Sequence[str], values: Ints) -> Ints:
     [0, 1, -1]
     """
     mapping = np.array([codes.setdefault(n, len(codes)) for n in names] + [-1], dtype=np.int32)
+    if (mapping[:-1] == np.arange(len(names))).all():
+        return values  # the same codes
     return mapping[values]  # -1 indexes the trailing -1: "no status" stays -1
 
 

@@ -26,6 +26,7 @@ from agilemarketing.errors import AgileMarketingError, HistoryFormatError
 
 __all__ = [
     "CycleLine",
+    "ItemFields",
     "Line",
     "MembershipLine",
     "PeriodLine",
@@ -78,8 +79,9 @@ class CycleLine(msgspec.Struct, gc=False):
     end: str
 
 
-class Line(msgspec.Struct, gc=False):
-    """One line of the file: an item (it has a ``key``) or a cycle definition (a ``cycle``)."""
+class ItemFields(msgspec.Struct, gc=False):
+    """The fields of a line but its ``transitions`` (:class:`Line` decodes them into
+    objects, :class:`~agilemarketing.historyio.rawtransitions.FastLine` keeps their JSON)."""
 
     key: str | None = None
     summary: str = ""
@@ -90,11 +92,16 @@ class Line(msgspec.Struct, gc=False):
     points: float | None = None
     labels: list[str] = msgspec.field(default_factory=list)
     sprints: list[str] = msgspec.field(default_factory=list)
-    transitions: list[TransitionLine] = msgspec.field(default_factory=list)
     blocked: list[PeriodLine] = msgspec.field(default_factory=list)
     cycles: list[MembershipLine] = msgspec.field(default_factory=list)
     rank: str | None = None
     cycle: CycleLine | None = None
+
+
+class Line(ItemFields, gc=False):
+    """One line of the file: an item (it has a ``key``) or a cycle definition (a ``cycle``)."""
+
+    transitions: list[TransitionLine] = msgspec.field(default_factory=list)
 
 
 _DECODER = msgspec.json.Decoder(Line)

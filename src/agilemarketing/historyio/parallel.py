@@ -99,6 +99,7 @@ def _start(read_range: ReadRange, fd: int, start: int, end: int) -> tuple[int, i
         read_end, write_end = os.pipe()
     except OSError:
         return None
+    _widen(write_end)
     try:
         pid = os.fork()
     except OSError:
@@ -118,6 +119,23 @@ def _start(read_range: ReadRange, fd: int, start: int, end: int) -> tuple[int, i
             os._exit(status)
     os.close(write_end)
     return pid, read_end
+
+
+_PIPE_BYTES = 1 << 20
+"""How much a worker's pipe holds (Linux's default, 64 KiB, makes a worker sending a table of
+megabytes wait for the reader about every 64 KiB)."""
+
+
+def _widen(pipe: int) -> None:
+    """Let the pipe hold :data:`_PIPE_BYTES` where the platform allows it (else unchanged)."""
+    try:
+        import fcntl  # POSIX only, as forking is
+    except ImportError:  # pragma: no cover - Windows, which forks no workers anyway
+        return
+    setting = getattr(fcntl, "F_SETPIPE_SZ", None)  # Linux only
+    if setting is not None:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(pipe, setting, _PIPE_BYTES)
 
 
 def _gather(pid: int, pipe: int) -> HistoryTable | None:

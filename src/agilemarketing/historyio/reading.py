@@ -36,12 +36,19 @@ from agilemarketing.historyio.lines import (
     range_blocks,
 )
 from agilemarketing.historyio.parallel import read_ranges
+from agilemarketing.historyio.rawtransitions import (
+    FastLine,
+    RawTransitions,
+    decode_fast,
+    raw_transitions,
+)
 from agilemarketing.historyio.table import HistoryTable
 from agilemarketing.historyio.timestamps import parse_timestamp_array
 
 __all__ = ["iter_histories", "read_history"]
 
 StatusCodes = defaultdict[str | None, int]
+AnyLine = Line | FastLine
 
 
 def read_history(source: Source, *, max_errors: int = 20) -> HistoryTable:
@@ -110,18 +117,57 @@ def _read_tables(
     problems: list[AgileMarketingError] = []
     seen: dict[str, int] = {}  # the line of every key read so far: a key names one item
     for first_line, count, block in source_blocks:
-        lines, numbers = decode_block(name, first_line, count, block, problems)
+        lines, numbers, fast = _decoded(name, first_line, count, block, problems)
         # "observed" is rare: only look at each transition's flag when the block mentions it
         table = _table_of_lines(
             _Place(name, numbers, problems, max_errors, seen),
             lines,
-            observed=b'"observed"' in block,
+            observed=fast is None and b'"observed"' in block,
+            fast=fast,
         )
         if len(problems) >= max_errors:
             break
         if not problems:
             yield table
     raise_all(problems[:max_errors], f"invalid history file {name}")
+
+
+def _decoded(
+    name: str, first_line: int, count: int, block: bytes, problems: list[AgileMarketingError]
+) -> tuple[Sequence[AnyLine], Sequence[int], RawTransitions | None]:
+    """The block's lines, their numbers and, when they are in the writer's layout, the items'
+    transitions read from their JSON (:mod:`~agilemarketing.historyio.rawtransitions`; else
+    the lines are :class:`Line` objects holding them)."""
+    fast_lines = decode_fast(block, count)
+    if fast_lines is not None:
+        items = _items_of(fast_lines)
+        # Lines that are no items (a cycle, a mistake) must hold no transitions: decoded,
+        # theirs would be checked too.
+        if len(items) == count or all(
+            _is_item(line) or bytes(line.transitions) == b"[]" for line in fast_lines
+        ):
+            fast = raw_transitions([line.transitions for line in items])
+            if fast is not None:
+                return fast_lines, range(first_line, first_line + count), fast
+    return (*decode_block(name, first_line, count, block, problems), None)
+
+
+def _items_of(lines: Sequence[FastLine]) -> Sequence[FastLine]:
+    """The lines :func:`_table_of_lines` takes for items."""
+    keys = list(map(attrgetter("key"), lines))
+    if _all_items(keys):
+        return lines
+    return [line for line in lines if _is_item(line)]
+
+
+def _all_items(keys: Sequence[str | None]) -> bool:
+    """The common case: every line has a key (all are items)."""
+    return None not in keys and "" not in keys
+
+
+def _is_item(line: AnyLine) -> bool:
+    """Whether a line is an item (it has a key), not a cycle definition or a mistake."""
+    return line.key is not None and bool(line.key.strip())
 
 
 class _Place(NamedTuple):
@@ -138,11 +184,14 @@ class _Place(NamedTuple):
         return max(self.max_errors - len(self.problems), 0)
 
 
-def _table_of_lines(place: _Place, lines: list[Line], observed: bool) -> HistoryTable:
-    """The table of a block's decoded lines."""
+def _table_of_lines(
+    place: _Place, lines: Sequence[AnyLine], observed: bool, fast: RawTransitions | None
+) -> HistoryTable:
+    """The table of a block's decoded lines (``fast``: their items' transitions, read from
+    their JSON; else from the lines)."""
     b = TableBuilder()
     keys = list(map(attrgetter("key"), lines))
-    if None not in keys and "" not in keys:  # the common case: every line is an item
+    if _all_items(keys):
         items = lines
         b.keys = keys
     else:
@@ -153,9 +202,9 @@ def _table_of_lines(place: _Place, lines: list[Line], observed: bool) -> History
     # 1. Item columns and status codes (a defaultdict numbers new names as met).
     codes = _item_columns(b, items)
     # 2. The nested lists, flattened into rows with the row of their item.
-    nested = _nested_columns(b, items, codes, observed)
+    nested = _nested_columns(b, items, codes, observed, fast)
     # 3. Every timestamp of the block, parsed in one call; bad ones located afterwards.
-    _timestamp_columns(place, b, items, nested)
+    _timestamp_columns(place, b, items, nested, fast)
     # 4. Values a history cannot hold: impossible years, negative points, ends before starts.
     _value_checks(place, b, nested)
     return b.build(HistoryTable)
@@ -212,10 +261,10 @@ def _value_checks(place: _Place, b: TableBuilder, nested: _Nested) -> None:
 
 
 def _sort_out_lines(
-    place: _Place, lines: list[Line], b: TableBuilder
-) -> tuple[list[Line], list[int]]:
+    place: _Place, lines: Sequence[AnyLine], b: TableBuilder
+) -> tuple[list[AnyLine], list[int]]:
     """Cycle definitions go to ``b.cycles``, lines without a key become problems."""
-    items: list[Line] = []
+    items: list[AnyLine] = []
     item_lines: list[int] = []
     for line_no, line in zip(place.lines, lines, strict=True):
         if line.cycle is not None and line.key is None:
@@ -226,7 +275,7 @@ def _sort_out_lines(
                     HistoryFormatError(exc.what, file=place.file, line=line_no, field="cycle")
                 )
             continue
-        if line.key is None or not line.key.strip():
+        if not _is_item(line):
             place.problems.append(
                 HistoryFormatError(
                     "the item has no key", file=place.file, line=line_no, field="key"
@@ -238,7 +287,7 @@ def _sort_out_lines(
     return items, item_lines
 
 
-def _item_columns(b: TableBuilder, items: list[Line]) -> StatusCodes:
+def _item_columns(b: TableBuilder, items: Sequence[AnyLine]) -> StatusCodes:
     """Summaries, ranks, types, statuses and points; returns the block's status codes."""
     n = len(items)
     b.summaries = list(map(attrgetter("summary"), items))
@@ -258,7 +307,7 @@ def _item_columns(b: TableBuilder, items: list[Line]) -> StatusCodes:
 class _Nested(NamedTuple):
     """The entries of the items' nested lists that carry timestamps, with their item rows."""
 
-    transitions: list[TransitionLine]
+    transitions: Sequence[TransitionLine]  # empty when read from their JSON
     tr_item: Ints
     blocked: list[PeriodLine]
     blk_item: Ints
@@ -267,7 +316,11 @@ class _Nested(NamedTuple):
 
 
 def _nested_columns(
-    b: TableBuilder, items: list[Line], codes: StatusCodes, observed: bool
+    b: TableBuilder,
+    items: Sequence[AnyLine],
+    codes: StatusCodes,
+    observed: bool,
+    fast: RawTransitions | None,
 ) -> _Nested:
     """Transitions, labels, sprints, blocked periods and cycle memberships (but not their
     timestamps): each entry one row, with the row of its item."""
@@ -278,19 +331,16 @@ def _nested_columns(
     def lengths(attr: str) -> npt.NDArray[np.intp]:
         return np.fromiter(map(len, map(attrgetter(attr), items)), dtype=np.intp, count=n)
 
-    trs = list(flat(map(attrgetter("transitions"), items)))
-    m = len(trs)
-    tr_item = np.repeat(rows, lengths("transitions"))
-    b.tr_item.append(tr_item)
-    b.tr_to.append(np.fromiter(map(codes.__getitem__, map(attrgetter("to"), trs)), np.int32, m))
-    b.tr_from.append(
-        np.fromiter(map(codes.__getitem__, map(attrgetter("from_"), trs)), np.int32, m)
-    )
-    b.status_codes = {status: code for status, code in codes.items() if status is not None}
-    if observed:
-        b.tr_observed.append(np.fromiter(map(attrgetter("observed"), trs), bool, m))
+    trs: Sequence[TransitionLine] = ()
+    if fast is not None:
+        tr_item = np.repeat(rows, fast.counts)
+        _raw_status_columns(b, codes, fast)
     else:
-        b.tr_observed.append(np.zeros(m, dtype=bool))
+        trs = list(flat(map(attrgetter("transitions"), items)))
+        tr_item = np.repeat(rows, lengths("transitions"))
+        _status_columns(b, codes, trs, observed)
+    b.tr_item.append(tr_item)
+    b.status_codes = {status: code for status, code in codes.items() if status is not None}
     b.label_item.append(np.repeat(rows, lengths("labels")))
     b.label_code.append(intern_codes(b.label_codes, list(flat(map(attrgetter("labels"), items)))))
     b.sprint_item.append(np.repeat(rows, lengths("sprints")))
@@ -307,6 +357,30 @@ def _nested_columns(
     return _Nested(trs, tr_item, blks, blk_item, cycs, cyc_item)
 
 
+def _status_columns(
+    b: TableBuilder, codes: StatusCodes, trs: Sequence[TransitionLine], observed: bool
+) -> None:
+    """The transitions' statuses (new ones coded as met: "to" first, then "from")."""
+    m = len(trs)
+    b.tr_to.append(np.fromiter(map(codes.__getitem__, map(attrgetter("to"), trs)), np.int32, m))
+    b.tr_from.append(
+        np.fromiter(map(codes.__getitem__, map(attrgetter("from_"), trs)), np.int32, m)
+    )
+    if observed:
+        b.tr_observed.append(np.fromiter(map(attrgetter("observed"), trs), bool, m))
+    else:
+        b.tr_observed.append(np.zeros(m, dtype=bool))
+
+
+def _raw_status_columns(b: TableBuilder, codes: StatusCodes, fast: RawTransitions) -> None:
+    """:func:`_status_columns` of transitions read from their JSON: the same codes, in the
+    same order (their names come "to" first, then "from"), none of them observed."""
+    lookup = np.array([codes[name] for name in fast.names] + [-1], dtype=np.int32)
+    b.tr_to.append(lookup[fast.to_ids])
+    b.tr_from.append(lookup[fast.from_ids])  # -1 (null) takes the trailing -1
+    b.tr_observed.append(np.zeros(len(fast.to_ids), dtype=bool))
+
+
 def _no_none(values: Sequence[str | None]) -> Sequence[str]:
     """The values with None (a missing timestamp) as the empty string."""
     if None in values:
@@ -314,14 +388,25 @@ def _no_none(values: Sequence[str | None]) -> Sequence[str]:
     return values  # type: ignore[return-value]  # checked: no None inside
 
 
-def _timestamp_columns(place: _Place, b: TableBuilder, items: list[Line], nested: _Nested) -> None:
-    """Parse every timestamp of the block at once into the builder; report the bad ones."""
+def _timestamp_columns(
+    place: _Place,
+    b: TableBuilder,
+    items: Sequence[AnyLine],
+    nested: _Nested,
+    fast: RawTransitions | None,
+) -> None:
+    """Parse every timestamp of the block at once into the builder; report the bad ones
+    (``fast``: the transitions' are parsed already, all good)."""
     rows = np.arange(len(items), dtype=np.int32)
     trs, blks, cycs = nested.transitions, nested.blocked, nested.cycles
     fields: list[tuple[str, Ints, Sequence[str | None]]] = [
         ("created", rows, list(map(attrgetter("created"), items))),
         ("resolved", rows, list(map(attrgetter("resolved"), items))),
-        ("transitions[].at", nested.tr_item, list(map(attrgetter("at"), trs))),
+        (
+            "transitions[].at",
+            nested.tr_item,
+            [] if fast is not None else list(map(attrgetter("at"), trs)),
+        ),
         ("blocked[].from", nested.blk_item, [p.from_ for p in blks]),
         ("blocked[].to", nested.blk_item, [p.to for p in blks]),
         ("cycles[].joined", nested.cyc_item, [c.joined for c in cycs]),
@@ -346,7 +431,7 @@ def _timestamp_columns(place: _Place, b: TableBuilder, items: list[Line], nested
     pieces = np.split(parsed, np.cumsum([len(vals) for _, _, vals in fields])[:-1])
     b.created.append(pieces[0])
     b.resolved.append(pieces[1])
-    b.tr_at.append(pieces[2])
+    b.tr_at.append(pieces[2] if fast is None else fast.at)
     b.blk_from.append(pieces[3])
     b.blk_to.append(pieces[4])
     b.cyc_joined.append(pieces[5])

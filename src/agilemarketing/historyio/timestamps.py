@@ -27,6 +27,7 @@ __all__ = [
     "Times",
     "datetime64_column",
     "datetimes",
+    "parse_fast",
     "parse_timestamp_array",
     "parse_timestamps",
     "to_datetime64",
@@ -82,12 +83,92 @@ def _naive_seconds(
     return out, bad
 
 
-def _parse_fast(raw: npt.NDArray[np.bytes_]) -> tuple[Times, npt.NDArray[np.bool_]]:
+def _uniform_layout(width: int) -> tuple[list[int], bytes] | None:
+    """For values of ``width`` bytes ``YYYY-MM-DDTHH:MM:SS[.f…]Z``: the columns of the marks
+    (``-``, ``T``, ``:``, ``.``, ``Z``) and the marks."""
+    if width != 20 and not 22 <= width <= 31:
+        return None
+    marks = {4: b"-", 7: b"-", 10: b"T", 13: b":", 16: b":", width - 1: b"Z"}
+    if width > 20:
+        marks[19] = b"."
+    return list(marks), b"".join(marks.values())
+
+
+_UNIFORM = {w: layout for w in range(20, 32) if (layout := _uniform_layout(w)) is not None}
+
+
+def _calendar_tables() -> tuple[
+    npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]
+]:
+    """Days from 1970-01-01 to January 1st of each year 0..9999; for [leap][month], the days
+    of the year before the month starts, and the days of the month (proleptic Gregorian)."""
+    years = np.arange(10_000)
+    leap = (years % 4 == 0) & ((years % 100 != 0) | (years % 400 == 0))
+    starts = np.concatenate(([0], np.cumsum(365 + leap)[:-1]))
+    starts -= starts[1970]
+    lengths = np.array([[0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]] * 2)
+    lengths[1, 2] = 29
+    before = np.cumsum(lengths, axis=1) - lengths
+    return starts.astype(np.int64), before.astype(np.int64), lengths.astype(np.int64)
+
+
+_YEAR_STARTS, _DAYS_BEFORE, _MONTH_DAYS = _calendar_tables()
+_IS_LEAP = (np.diff(np.append(_YEAR_STARTS, _YEAR_STARTS[-1] + 365)) == 366).astype(np.intp)
+_TENS = [0, 2, 5, 8, 11, 14, 17, 20, 22, 24]  # the first digit of YY YY MM DD hh mm ss ff ff ff
+_ONES = [t + 1 for t in _TENS]
+_WHOLE = 26  # a value's columns read: up to the sixth digit of the fraction (then cut off)
+
+
+def _parse_uniform(chars: npt.NDArray[np.uint8]) -> Times | None:
+    """The values of ``chars`` (rows of one width, no padding) when every one is
+    ``YYYY-MM-DDTHH:MM:SS[.f…]Z`` and a real date and time of years 1 to 9999; else None.
+    Pure arithmetic: what numpy's parser and :func:`parse_fast` give for these values."""
+    n, width = chars.shape
+    layout = _UNIFORM.get(width)
+    if layout is None:
+        return None
+    columns, marks = layout
+    if not (chars[:, columns] == np.frombuffer(marks, dtype=np.uint8)).all():
+        return None
+    digits = np.ones(width, dtype=bool)
+    digits[columns] = False
+    if not ((chars[:, digits] - np.uint8(48)) <= 9).all():
+        return None
+    if width - 1 >= _WHOLE:
+        text = chars[:, :_WHOLE]
+    else:  # fewer than six fraction digits: the missing ones are zeros
+        text = np.full((n, _WHOLE), 48, dtype=np.uint8)
+        text[:, 19 : width - 1] = chars[:, 19 : width - 1]
+        text[:, :19] = chars[:, :19]
+    tens = text[:, _TENS].astype(np.int16)
+    tens *= 10
+    tens += text[:, _ONES]
+    tens -= 528  # 48 * 11: each pair of digits' number, 0 to 99
+    pairs = tens.T.astype(np.int64)  # a row per field: contiguous
+    year = pairs[0] * 100 + pairs[1]
+    month, day, hour, minute, second = pairs[2:7]
+    leap = _IS_LEAP[year]
+    ok = (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)
+    month = np.clip(month, 0, 12)
+    ok &= day <= _MONTH_DAYS[leap, month]
+    ok &= (hour <= 23) & (minute <= 59) & (second <= 59)
+    if not ok.all():
+        return None
+    days = _YEAR_STARTS[year] + _DAYS_BEFORE[leap, month] + day - 1
+    seconds = ((days * 24 + hour) * 60 + minute) * 60 + second
+    micro = (pairs[7] * 100 + pairs[8]) * 100 + pairs[9]
+    values: Times = (seconds * 1_000_000 + micro).view("datetime64[us]")
+    return values
+
+
+def parse_fast(raw: npt.NDArray[np.bytes_]) -> tuple[Times, npt.NDArray[np.bool_]]:
     """Parse ``YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM|±HHMM|±HH)`` byte strings in bulk.
 
-    The layout and the offset suffix are checked with numpy on the bytes, the date and time
-    are parsed by numpy's C datetime parser, and the offset and fraction are applied
-    arithmetically. Returns the UTC values and a mask of the values that did not fit.
+    When every value is ``YYYY-MM-DDTHH:MM:SS[.f…]Z`` of one width (what the writer gives),
+    they are parsed by arithmetic on their digits alone. Otherwise the layout and the offset
+    suffix are checked with numpy on the bytes, the date and time are parsed by numpy's C
+    datetime parser, and the offset and fraction are applied arithmetically. Returns the UTC
+    values and a mask of the values that did not fit.
     """
     n = len(raw)
     width = raw.dtype.itemsize
@@ -96,6 +177,24 @@ def _parse_fast(raw: npt.NDArray[np.bytes_]) -> tuple[Times, npt.NDArray[np.bool
     if width < 20:
         return np.full(n, NAT), np.ones(n, dtype=bool)
     chars = raw.view(np.uint8).reshape(n, width)
+    full = chars[:, width - 1] != 0  # as wide as the widest: perhaps all of one layout
+    empty = chars[:, 0] == 0  # missing: NaT, and not parsed (the caller skips it)
+    if (full | empty).all():
+        uniform = _parse_uniform(chars if full.all() else chars[full])
+        if uniform is not None:
+            if full.all():
+                return uniform, empty
+            values = np.full(n, NAT)
+            values[full] = uniform
+            return values, empty
+    return _parse_layouts(raw, chars)
+
+
+def _parse_layouts(
+    raw: npt.NDArray[np.bytes_], chars: npt.NDArray[np.uint8]
+) -> tuple[Times, npt.NDArray[np.bool_]]:
+    """:func:`parse_fast` of values in any of its layouts (``chars``: their bytes)."""
+    n, width = chars.shape
     lens = np.strings.str_len(raw).astype(np.intp)
     rows = np.arange(n)
     ok = ((chars[:, _DIGIT_COLS] - np.uint8(48)) <= 9).all(axis=1)
@@ -213,7 +312,7 @@ def parse_timestamp_array(
         raw = np.array(texts, dtype=np.bytes_)
     except UnicodeEncodeError:
         raw = np.array([t.encode("utf-8", "replace") for t in texts], dtype=np.bytes_)
-    out, slow = _parse_fast(raw)
+    out, slow = parse_fast(raw)
     bad: list[tuple[int, str]] = []
     for position in np.flatnonzero(slow).tolist():
         text = texts[position]

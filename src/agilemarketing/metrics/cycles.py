@@ -258,12 +258,19 @@ def _per_cycle_window(log: FlowLog, points: FloatArray, grace: timedelta) -> Cyc
     unknown = np.iinfo(np.int64).min
     joined = np.concatenate([as_us(log.cyc_joined), np.full(int(extra.sum()), unknown)])
     rows = []
-    for window in log.cycles:  # one pass per cycle (tens), vectorised over memberships
-        start, end = _us(window.start), _us(window.end)
-        member = codes == every.get(window.name, -1)
+    grace_us = grace // timedelta(microseconds=1)
+    # Each cycle's memberships, in their order: a slice of them sorted (stably) by cycle.
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(width + 1))
+    starts = np.array([_us(w.start) for w in log.cycles], dtype=np.int64)
+    ends_us = np.array([_us(w.end) for w in log.cycles], dtype=np.int64)
+    for window, start, end in zip(log.cycles, starts.tolist(), ends_us.tolist(), strict=True):
+        # one slice per cycle (tens), vectorised over its memberships
+        code = every.get(window.name, -1)
+        member = order[bounds[code] : bounds[code + 1]] if code >= 0 else order[:0]
         it = items[member]
         j = joined[member]
-        committed = (j == unknown) | (j <= start + grace // timedelta(microseconds=1))
+        committed = (j == unknown) | (j <= start + grace_us)
         unplanned = ~committed & (j < end)
         inside = (done_i[it] >= start) & (done_i[it] < end)
         rows.append(
@@ -276,11 +283,11 @@ def _per_cycle_window(log: FlowLog, points: FloatArray, grace: timedelta) -> Cyc
             )
         )
     table = np.array(rows, dtype=np.float64).reshape(len(rows), 5)
-    ends = np.array([_us(w.end) for w in log.cycles], dtype=np.int64).view("datetime64[us]")
+    ends = ends_us.view("datetime64[us]")
     as_of = log.as_of.astype("datetime64[us]")
     return CyclePredictability(
         names=tuple(w.name for w in log.cycles),
-        start=np.array([_us(w.start) for w in log.cycles], dtype=np.int64).view("datetime64[us]"),
+        start=starts.view("datetime64[us]"),
         end=ends,
         ended=np.isnat(as_of) | (ends <= as_of),
         as_of=as_of,

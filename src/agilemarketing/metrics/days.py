@@ -18,7 +18,14 @@ from agilemarketing.flow import FlowLog
 from agilemarketing.metrics.arrays import BoolArray, DateArray, IntArray
 from agilemarketing.workdays import WorkCalendar
 
-__all__ = ["DayAxis", "count_by_day", "day_axis", "day_index", "team_calendar"]
+__all__ = [
+    "DayAxis",
+    "count_by_day",
+    "day_axis",
+    "day_index",
+    "snapshots_before",
+    "team_calendar",
+]
 
 
 @attrs.frozen
@@ -85,3 +92,25 @@ def count_by_day(
     else:
         idx, ok = day_index(cal, moments, axis)
     return np.bincount(idx[ok], minlength=len(axis.days)).astype(np.int64)
+
+
+def snapshots_before(axis: DayAxis, moments: IntArray) -> IntArray:
+    """How many snapshots of the axis come before each of ``moments`` (int64 us):
+    ``np.searchsorted(axis.snapshots, moments, side="left")``, by arithmetic when the days
+    before the last are all as long (no clock change): the snapshots are then evenly spaced.
+
+    >>> axis = DayAxis(np.arange(4).astype("datetime64[D]"), np.array([10, 20, 30, 35]))
+    >>> snapshots_before(axis, np.array([-5, 10, 11, 30, 31, 35, 36, 2**62])).tolist()
+    [0, 0, 1, 2, 3, 3, 4, 4]
+    """
+    snaps = axis.snapshots
+    n = len(snaps)
+    if n >= 3:
+        step, low = int(snaps[1] - snaps[0]), int(snaps[0])
+        if step > 0 and bool((np.diff(snaps[:-1]) == step).all()):
+            # clipped first, so that nothing overflows (a "never" is far in the future)
+            t = np.clip(moments, low - step, int(snaps[-2]) + step)
+            before = np.clip((t - low - 1) // step + 1, 0, n - 1)
+            found: IntArray = before + (moments > snaps[-1])
+            return found
+    return np.searchsorted(snaps, moments, side="left")

@@ -106,17 +106,17 @@ class Burnup:
         return self._summary().html()
 
 
-def _cumulative(axis: DayAxis, moments: DateArray, weights: FloatArray | None = None) -> FloatArray:
-    """How many of ``moments`` (or the sum of their ``weights``) happened by each snapshot."""
+def _cumulative(
+    axis: DayAxis, moments: DateArray, weights: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """How many of ``moments`` happened by each snapshot, and the sum of their ``weights``."""
     ints = as_us(moments)
     real = ~np.isnat(moments)
     order = np.argsort(ints[real])
     sorted_t = ints[real][order]
-    if weights is None:
-        return np.searchsorted(sorted_t, axis.snapshots, side="right").astype(np.float64)
+    found = np.searchsorted(sorted_t, axis.snapshots, side="right")
     w = np.concatenate([[0.0], np.cumsum(weights[real][order])])
-    found: FloatArray = w[np.searchsorted(sorted_t, axis.snapshots, side="right")]
-    return found
+    return found.astype(np.float64), w[found]
 
 
 def burnup(log: FlowLog, *, calendar: WorkCalendar | None = None) -> Burnup:
@@ -135,14 +135,17 @@ def burnup(log: FlowLog, *, calendar: WorkCalendar | None = None) -> Burnup:
     created = np.where(created == NEVER, np.iinfo(np.int64).min, created).view("datetime64[us]")
     points = np.nan_to_num(log.points)
     removed_at = log.abandoned_at
-    scope = _cumulative(axis, created) - _cumulative(axis, removed_at)
-    scope_points = _cumulative(axis, created, points) - _cumulative(axis, removed_at, points)
+    (came, came_points), (went, went_points) = (
+        _cumulative(axis, created, points),
+        _cumulative(axis, removed_at, points),
+    )
+    done, done_points = _cumulative(axis, log.done, points)
     return Burnup(
         axis.days,
-        done=_cumulative(axis, log.done).astype(np.int64),
-        scope=scope.astype(np.int64),
+        done=done.astype(np.int64),
+        scope=(came - went).astype(np.int64),
         added=count_by_day(cal, created, axis),
         removed=count_by_day(cal, removed_at, axis),
-        done_points=_cumulative(axis, log.done, points),
-        scope_points=scope_points,
+        done_points=done_points,
+        scope_points=came_points - went_points,
     )

@@ -22,7 +22,7 @@ from agilemarketing._display import Summary, day_span, summary
 from agilemarketing.extras import require_pandas
 from agilemarketing.flow import NEVER, FlowLog
 from agilemarketing.metrics.arrays import NAT_US, BoolArray, DateArray, IntArray, as_us, day_strings
-from agilemarketing.metrics.days import DayAxis, day_axis, team_calendar
+from agilemarketing.metrics.days import DayAxis, day_axis, snapshots_before, team_calendar
 from agilemarketing.workdays import WorkCalendar
 
 if TYPE_CHECKING:
@@ -116,9 +116,9 @@ def stage_counts(log: FlowLog, axis: DayAxis) -> IntArray:
     width = len(axis.days) + 1
     at_hi = log.seg_stage[mapped].astype(np.intp) * width
     at_lo = at_hi.copy()
-    at_hi += np.searchsorted(axis.snapshots, leave, side="left")
+    at_hi += snapshots_before(axis, leave)
     del leave
-    at_lo += np.searchsorted(axis.snapshots, as_us(log.seg_enter)[mapped], side="left")
+    at_lo += snapshots_before(axis, as_us(log.seg_enter)[mapped])
     n_stages = len(log.stage_names)
     diff = np.bincount(at_lo, minlength=n_stages * width)
     diff -= np.bincount(at_hi, minlength=n_stages * width)
@@ -245,14 +245,13 @@ def _arrivals(log: FlowLog, axis: DayAxis) -> IntArray:
     entries = np.where(np.isnat(log.first_entry), NEVER, as_us(log.first_entry))
     reached = np.minimum.accumulate(entries[:, ::-1], axis=1)[:, ::-1]
     reached = reached[~log.abandoned]
-    reached.sort(axis=0)
-    return np.stack(
-        [
-            np.searchsorted(reached[:, s], axis.snapshots, side="right")
-            for s in range(reached.shape[1])
-        ],
-        axis=1,
-    ).astype(np.int64)
+    # Each entry counts from the first snapshot at or after it: a histogram per stage, summed.
+    n, stages = len(axis.snapshots), reached.shape[1]
+    first = snapshots_before(axis, reached.T.ravel()) + np.repeat(
+        np.arange(stages), len(reached)
+    ) * (n + 1)
+    counts = np.bincount(first, minlength=stages * (n + 1)).reshape(stages, n + 1)
+    return np.ascontiguousarray(np.cumsum(counts, axis=1)[:, :n].T, dtype=np.int64)
 
 
 # --- WIP-limit breaches ---------------------------------------------------------------------------
