@@ -442,16 +442,17 @@ def _settle_interrupted(the_plan: SyncPlan) -> tuple[int, dict[str, _Recovered]]
 
 
 def _base_on_found(the_plan: SyncPlan, made: Mapping[str, str]) -> None:
-    """Take the items found made on resume, as the target holds them, as both merge bases of
-    their items: the sync made them, so each field where the source differs is the source's
-    to write (the lost create may have stopped short of its status, say)."""
+    """Take the items found made on resume, as the target holds them, as the target's merge
+    base of their items, and give them no source base: the sync made them, so each field where
+    the source differs is the source's to write (the lost create may have stopped short of its
+    status, say). The target's record is in the target's vocabulary: as the source's base it
+    was translated again (a status map's "To Do" -> "Doing"), and a move could look undone."""
     work = the_plan.context
     found = [
         attrs.evolve(record, history=attrs.evolve(record.history, key=local))
         for local, tool in made.items()
         if (record := work.target_now.get(tool)) is not None
     ]
-    work.mirror.save_board(work.source_board, found)
     work.mirror.save_board(target_base(work.target_board), found, transitions=False)
 
 

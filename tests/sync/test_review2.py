@@ -1,0 +1,77 @@
+"""Review findings on the sync engine (tests that failed before their fix)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from agilemarketing.adapter import AnyChange, ChangeResult, ChangeStatus, CreateItem, MoveStatus
+from agilemarketing.history import ItemHistory
+from agilemarketing.mirror import Mirror
+from agilemarketing.sync import FieldMapping, SyncConfig, SyncReport, plan
+from agilemarketing.testing import InMemoryAdapter, KeyAssigningAdapter
+
+Memory = Callable[..., InMemoryAdapter]
+Sync = Callable[..., SyncReport]
+
+
+class _Crash(Exception):
+    pass
+
+
+class _MarkedByChange(KeyAssigningAdapter):
+    """A tool that recognises a create sent again only by the change's id (as Jira finds its
+    issue property); it can lose the answer of its next write, and :meth:`find_created`
+    answers by that id."""
+
+    crash = False
+
+    def __init__(self, location: str = "") -> None:
+        super().__init__(location)
+        self.made: dict[str, str] = {}  # change id -> the key given
+
+    def apply(self, change: AnyChange) -> ChangeResult:
+        if isinstance(change, CreateItem):
+            if change.change_id in self.made:
+                key = self.made[change.change_id]
+                return ChangeResult(change, ChangeStatus.ALREADY_APPLIED, key=key)
+            self._assigned.pop(change.key, None)  # the item's key is no way to find it
+        result = super().apply(change)
+        if isinstance(change, CreateItem) and result.key is not None:
+            self.made[change.change_id] = result.key
+        return result
+
+    def write(self, changes):  # type: ignore[no-untyped-def]
+        results = super().write(changes)
+        if self.crash:
+            raise _Crash("connection lost after the tool applied the batch")
+        return results
+
+    def find_created(self, change: CreateItem) -> str | None:
+        return self.made.get(change.change_id)
+
+
+def test_an_item_found_made_on_resume_gets_the_sources_status_through_a_status_map(
+    mirror: Mirror, memory: Memory, sync: Sync
+) -> None:
+    """The source's "Backlog" is the tool's "To Do", and its "To Do" the tool's "Doing". The
+    lost create made the item in "To Do"; the source then moved it to its own "To Do". The item
+    found on resume must end in "Doing": its merge base at the source side was the tool's
+    record (the tool's "To Do" read as the source's, which maps to "Doing"), so the move
+    looked like nothing the source had done, and was never sent."""
+    config = SyncConfig(mapping=FieldMapping(status_map={"Backlog": "To Do", "To Do": "Doing"}))
+    source = memory("board", [ItemHistory("MKT-1", summary="Webinar", status="Backlog")])
+    tool = _MarkedByChange("tool")
+    tool.crash = True
+    try:
+        sync(source, tool, mirror, config=config)
+    except _Crash:
+        pass
+    tool.crash = False
+    source.apply(MoveStatus("MKT-1", "To Do", from_status="Backlog"))
+
+    resumed = sync(source, tool, mirror, config=config)
+    assert "made T-1 (its answer was lost)" in resumed.failed[0].error
+    again = sync(source, tool, mirror, config=config)
+    assert again.failed == ()
+    assert [(r.key, r.history.status) for r in tool.read()] == [("T-1", "Doing")]
+    assert plan(source, tool, mirror, config=config).changes == ()
