@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from agilemarketing.adapter import AnyChange, ChangeResult, ChangeStatus, CreateItem, MoveStatus
 from agilemarketing.history import ItemHistory
 from agilemarketing.mirror import Mirror
@@ -62,10 +64,8 @@ def test_an_item_found_made_on_resume_gets_the_sources_status_through_a_status_m
     source = memory("board", [ItemHistory("MKT-1", summary="Webinar", status="Backlog")])
     tool = _MarkedByChange("tool")
     tool.crash = True
-    try:
+    with pytest.raises(_Crash):
         sync(source, tool, mirror, config=config)
-    except _Crash:
-        pass
     tool.crash = False
     source.apply(MoveStatus("MKT-1", "To Do", from_status="Backlog"))
 
