@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import pytest
 
 from agilemarketing.adapter import AnyChange, ChangeResult, ChangeStatus, CreateItem, MoveStatus
 from agilemarketing.history import ItemHistory
-from agilemarketing.mirror import Mirror
+from agilemarketing.mirror import Mirror, MirrorAdapter
 from agilemarketing.sync import FieldMapping, SyncConfig, SyncReport, plan
-from agilemarketing.testing import InMemoryAdapter, KeyAssigningAdapter
+from agilemarketing.testing import InMemoryAdapter, KeyAssigningAdapter, sample_histories
 
 Memory = Callable[..., InMemoryAdapter]
 Sync = Callable[..., SyncReport]
@@ -75,3 +76,33 @@ def test_an_item_found_made_on_resume_gets_the_sources_status_through_a_status_m
     assert again.failed == ()
     assert [(r.key, r.history.status) for r in tool.read()] == [("T-1", "Doing")]
     assert plan(source, tool, mirror, config=config).changes == ()
+
+
+class _AuditedMirror(MirrorAdapter):
+    """The mirror's own board with a write of its own: it notes every batch it is sent."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.batches: list[list[AnyChange]] = []
+
+    def write(self, changes: Iterable[AnyChange]) -> list[ChangeResult]:
+        planned = list(changes)
+        self.batches.append(planned)
+        return super().write(planned)
+
+
+def test_a_mirror_target_that_overrides_write_is_sent_its_changes_through_it(
+    mirror: Mirror, memory: Memory, sync: Sync
+) -> None:
+    """The sync carries a source's history into a mirror target in the same write
+    (``write_carrying``): a subclass's own ``write`` must still be the one the changes go
+    through, and the history still be carried."""
+    source = memory("team", sample_histories(4))
+    target = _AuditedMirror.of(mirror)
+    assert isinstance(target, _AuditedMirror)
+    report = sync(source, target, mirror)
+    assert report.failed == ()
+    assert sum(len(batch) for batch in target.batches) == report.applied > 0
+    held = {r.key: r.history.transitions for r in target.read()}
+    assert held == {r.key: r.history.transitions for r in source.read()}
+    assert plan(source, target, mirror).changes == ()

@@ -281,12 +281,17 @@ def _written(
     histories: Mapping[str, ItemRecord] | None = None,
 ) -> list[ChangeResult]:
     """Send ``changes`` under the tool's keys; a mirror target also takes ``histories`` (the
-    source's, to carry onto the items) in the same write."""
+    source's, to carry onto the items) in the same write, or, when its class has a ``write``
+    of its own (which the changes must go through), in a write after it."""
     tool_changes = [keys.for_tool(c) for c in changes]
-    if histories and isinstance(target, MirrorAdapter):
+    if not histories or not isinstance(target, MirrorAdapter):
+        results = target.write(tool_changes)
+    elif type(target).write is MirrorAdapter.write:
         results = target.write_carrying(tool_changes, histories)
     else:
         results = target.write(tool_changes)
+        failed = {r.change.key for r in results if r.status is ChangeStatus.FAILED}
+        target.write_carrying([], {k: h for k, h in histories.items() if k not in failed})
     return [attrs.evolve(r, change=c) for r, c in zip(results, changes, strict=True)]
 
 
