@@ -7,7 +7,15 @@ from typing import Any
 
 import pytest
 
-from agilemarketing.adapter import AnyChange, ChangeResult, ChangeStatus, CreateItem, MoveStatus
+from agilemarketing.adapter import (
+    AnyChange,
+    ChangeResult,
+    ChangeStatus,
+    CreateItem,
+    MoveStatus,
+    UpdateFields,
+)
+from agilemarketing.errors import AgileMarketingError
 from agilemarketing.history import ItemHistory
 from agilemarketing.mirror import Mirror, MirrorAdapter
 from agilemarketing.sync import FieldMapping, SyncConfig, SyncReport, plan
@@ -106,3 +114,47 @@ def test_a_mirror_target_that_overrides_write_is_sent_its_changes_through_it(
     held = {r.key: r.history.transitions for r in target.read()}
     assert held == {r.key: r.history.transitions for r in source.read()}
     assert plan(source, target, mirror).changes == ()
+
+
+class _SearchDown(_MarkedByChange):
+    """:class:`_MarkedByChange` whose search for a lost create can be down: for every create
+    (``down``), or only for those it made nothing of (``down_unknown``)."""
+
+    down = False
+    down_unknown = False
+
+    def find_created(self, change: CreateItem) -> str | None:
+        if self.down or (self.down_unknown and change.change_id not in self.made):
+            raise AgileMarketingError("the search is down", where="tool", fix="wait")
+        return super().find_created(change)
+
+
+def test_a_lost_create_found_stays_found_when_a_later_entry_of_the_item_cannot_be_asked(
+    mirror: Mirror, memory: Memory, sync: Sync
+) -> None:
+    """Two creates of one item left planned: the lost one (it made T-2) and a later one a
+    killed run journalled and never sent. Asked on resume, the first is found and the second
+    cannot be asked: the item must still be mapped to T-2 (the first entry is settled as
+    applied, so it is never asked again), else a later run makes it a second time."""
+    source = memory("board", [ItemHistory("MKT-1", summary="Webinar", status="To Do")])
+    tool = _SearchDown("tool")
+    sync(source, tool, mirror)  # MKT-1 -> T-1
+    source.apply(CreateItem("MKT-2", "Newsletter", status="To Do"))
+    tool.crash = True
+    with pytest.raises(_Crash):
+        sync(source, tool, mirror)  # MKT-2 -> T-2, the answer lost
+    source.apply(UpdateFields("MKT-2", {"summary": "Newsletter, May"}))
+    source.apply(UpdateFields("MKT-1", {"summary": "Webinar, May"}))
+    tool.down = True
+    with pytest.raises(_Crash):
+        sync(source, tool, mirror)  # the new create of MKT-2 journalled, never sent
+    tool.crash = tool.down = False
+    tool.down_unknown = True
+    source.apply(UpdateFields("MKT-2", {"summary": "Newsletter, June"}))
+    sync(source, tool, mirror)
+    tool.down_unknown = False
+    for _ in range(3):
+        sync(source, tool, mirror)
+    assert len(tool) == 2
+    assert mirror.key_map(tool.identity) == {"MKT-1": "T-1", "MKT-2": "T-2"}
+    assert {r.key: r.history.summary for r in tool.read()}["T-2"] == "Newsletter, June"

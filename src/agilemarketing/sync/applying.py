@@ -424,7 +424,9 @@ def _settle_interrupted(the_plan: SyncPlan) -> tuple[int, dict[str, _Recovered]]
         if isinstance(change, CreateItem) and change.key in recreated:
             found = _found_created(work.target_adapter, change, entry.change_id)
             if found is not None:
-                recovered[change.key] = found
+                earlier = recovered.get(change.key)
+                if earlier is None or earlier.key is None:  # a create found made stays found
+                    recovered[change.key] = found
                 if found.key is None:
                     continue  # left planned: asked again next run
                 result = {"status": "found applied on resume", "key": found.key}
