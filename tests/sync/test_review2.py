@@ -12,7 +12,9 @@ from agilemarketing.adapter import (
     ChangeResult,
     ChangeStatus,
     CreateItem,
+    Cursor,
     MoveStatus,
+    ReadResult,
     UpdateFields,
 )
 from agilemarketing.errors import AgileMarketingError
@@ -158,3 +160,40 @@ def test_a_lost_create_found_stays_found_when_a_later_entry_of_the_item_cannot_b
     assert len(tool) == 2
     assert mirror.key_map(tool.identity) == {"MKT-1": "T-1", "MKT-2": "T-2"}
     assert {r.key: r.history.summary for r in tool.read()}["T-2"] == "Newsletter, June"
+
+
+class _ProjectOnly(_SearchDown):
+    """A tool whose reads show only the items of the sync's project (keys ``T-...``), as a
+    Jira adapter reads one project, while a change can reach any item of the site: another
+    project's issue may hold a key the sync uses for an item of its own."""
+
+    def read(self, since: Cursor | None = None) -> ReadResult:
+        result = super().read(since)
+        mine = [r for r in result if r.key.startswith("T-")]
+        return ReadResult(mine, result.cursor, result.complete, removed=result.removed)
+
+
+def test_a_change_naming_an_item_whose_lost_create_cannot_be_asked_about_fails_unsent(
+    mirror: Mirror, memory: Memory, sync: Sync
+) -> None:
+    """The create of MKT-2 lost its answer and the tool cannot be asked what it made: MKT-2 has
+    no key in the tool yet, so the rerank placing it must fail unsent. Sent under the sync's
+    key, it moved another project's issue that happens to be called MKT-2."""
+    source = memory("board", [ItemHistory("MKT-1", "Webinar", status="To Do", rank="m")])
+    tool = _ProjectOnly("tool")
+    sync(source, tool, mirror)  # MKT-1 -> T-1
+    tool.seed([ItemHistory("MKT-2", "Another project's issue", status="To Do", rank="zzzz")])
+    source.seed([ItemHistory("MKT-2", "Newsletter", status="To Do", rank="a")])  # on top
+    tool.crash = True
+    with pytest.raises(_Crash):
+        sync(source, tool, mirror)  # MKT-2 -> T-2, the answer lost
+    tool.crash = False
+    source.apply(UpdateFields("MKT-2", {"summary": "Newsletter, May"}))
+    tool.down = True
+    report = sync(source, tool, mirror)
+    assert {f.description for f in report.failed} == {
+        "create MKT-2 'Newsletter, May' in 'To Do'",
+        "rerank MKT-2 before MKT-1",
+    }
+    ranks = {r.key: r.history.rank for r in InMemoryAdapter.read(tool)}
+    assert ranks["MKT-2"] == "zzzz"  # the other project's issue did not move

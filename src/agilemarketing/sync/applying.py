@@ -85,9 +85,10 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
     # grows with the keys the target assigns batch by batch (and those found on resume)
     keys = work.target_keys.with_pairs(_made(recovered))
     # Items the target has not created yet: a change naming one (as its item or neighbour)
-    # cannot name it in the tool's keys, and the sync's key may be another item's there.
+    # cannot name it in the tool's keys, and the sync's key may be another item's there (an
+    # item whose lost create the tool could not be asked about has no key there either).
     uncreated = (
-        {c.key for c in the_plan.changes if isinstance(c, CreateItem)} - recovered.keys()
+        {c.key for c in the_plan.changes if isinstance(c, CreateItem)} - _made(recovered).keys()
         if work.target_adapter.capabilities.assigns_keys
         else set()
     )
