@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -36,18 +36,25 @@ __all__ = [
 ]
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def timestamp(value: datetime) -> str:
     """``value`` as fixed-width UTC text with microseconds: text order is time order.
 
-    Remembered for the last 65,536 instants: a sync writes each transition's time to two or
-    three boards. (Equal instants in two time zones are equal datetimes: the text is the same.)
+    A UTC datetime's text is remembered for the last 65,536 instants: a sync writes each
+    transition's time to two or three boards. Others are not: two local times an hour apart
+    (``fold`` 0 and 1 of a repeated hour) are equal datetimes, so a cache would mix them up.
 
     >>> from datetime import timedelta, timezone
     >>> timestamp(datetime(2026, 3, 2, 10, tzinfo=timezone(timedelta(hours=1))))
     '2026-03-02T09:00:00.000000+00:00'
     """
+    if type(value) is datetime and value.tzinfo is UTC:
+        return _utc_text(value)
     return ensure_utc(value).isoformat(timespec="microseconds")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _utc_text(value: datetime) -> str:
+    return value.isoformat(timespec="microseconds")
 
 
 def optional_timestamp(value: datetime | None) -> str | None:

@@ -85,9 +85,10 @@ def apply(the_plan: SyncPlan, *, progress: Progress | None = None) -> SyncReport
     # grows with the keys the target assigns batch by batch (and those found on resume)
     keys = work.target_keys.with_pairs(_made(recovered))
     # Items the target has not created yet: a change naming one (as its item or neighbour)
-    # cannot name it in the tool's keys, and the sync's key may be another item's there.
+    # cannot name it in the tool's keys, and the sync's key may be another item's there (an
+    # item whose lost create the tool could not be asked about has no key there either).
     uncreated = (
-        {c.key for c in the_plan.changes if isinstance(c, CreateItem)} - recovered.keys()
+        {c.key for c in the_plan.changes if isinstance(c, CreateItem)} - _made(recovered).keys()
         if work.target_adapter.capabilities.assigns_keys
         else set()
     )
@@ -281,12 +282,17 @@ def _written(
     histories: Mapping[str, ItemRecord] | None = None,
 ) -> list[ChangeResult]:
     """Send ``changes`` under the tool's keys; a mirror target also takes ``histories`` (the
-    source's, to carry onto the items) in the same write."""
+    source's, to carry onto the items) in the same write, or, when its class has a ``write``
+    of its own (which the changes must go through), in a write after it."""
     tool_changes = [keys.for_tool(c) for c in changes]
-    if histories and isinstance(target, MirrorAdapter):
+    if not histories or not isinstance(target, MirrorAdapter):
+        results = target.write(tool_changes)
+    elif type(target).write is MirrorAdapter.write:
         results = target.write_carrying(tool_changes, histories)
     else:
         results = target.write(tool_changes)
+        failed = {r.change.key for r in results if r.status is ChangeStatus.FAILED}
+        target.write_carrying([], {k: h for k, h in histories.items() if k not in failed})
     return [attrs.evolve(r, change=c) for r, c in zip(results, changes, strict=True)]
 
 
@@ -419,7 +425,9 @@ def _settle_interrupted(the_plan: SyncPlan) -> tuple[int, dict[str, _Recovered]]
         if isinstance(change, CreateItem) and change.key in recreated:
             found = _found_created(work.target_adapter, change, entry.change_id)
             if found is not None:
-                recovered[change.key] = found
+                earlier = recovered.get(change.key)
+                if earlier is None or earlier.key is None:  # a create found made stays found
+                    recovered[change.key] = found
                 if found.key is None:
                     continue  # left planned: asked again next run
                 result = {"status": "found applied on resume", "key": found.key}
@@ -442,16 +450,17 @@ def _settle_interrupted(the_plan: SyncPlan) -> tuple[int, dict[str, _Recovered]]
 
 
 def _base_on_found(the_plan: SyncPlan, made: Mapping[str, str]) -> None:
-    """Take the items found made on resume, as the target holds them, as both merge bases of
-    their items: the sync made them, so each field where the source differs is the source's
-    to write (the lost create may have stopped short of its status, say)."""
+    """Take the items found made on resume, as the target holds them, as the target's merge
+    base of their items, and give them no source base: the sync made them, so each field where
+    the source differs is the source's to write (the lost create may have stopped short of its
+    status, say). The target's record is in the target's vocabulary: as the source's base it
+    was translated again (a status map's "To Do" -> "Doing"), and a move could look undone."""
     work = the_plan.context
     found = [
         attrs.evolve(record, history=attrs.evolve(record.history, key=local))
         for local, tool in made.items()
         if (record := work.target_now.get(tool)) is not None
     ]
-    work.mirror.save_board(work.source_board, found)
     work.mirror.save_board(target_base(work.target_board), found, transitions=False)
 
 

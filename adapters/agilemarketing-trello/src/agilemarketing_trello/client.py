@@ -42,6 +42,7 @@ from urllib.parse import urlencode, urlsplit
 import msgspec
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
 from urllib3.util.retry import Retry
 
 from agilemarketing.errors import redact
@@ -220,11 +221,13 @@ class TrelloClient:
             except requests.RequestException as exc:
                 failure: str | None = _reason(exc)
                 late = isinstance(exc, requests.ReadTimeout)
+                connects = _connects_tried(exc, self.retries)
                 log.debug("%s %s: no answer (%s)", method, shown, type(exc).__name__)
             else:
-                failure = None
+                failure, connects = None, 1
             if failure is not None:
-                if method != "POST" and attempt <= self.retries:
+                # a connection never made was retried by urllib3 already: not again on top
+                if method != "POST" and attempt <= self.retries and connects == 1:
                     self._back_off(method, shown, failure, attempt)
                     continue
                 # raised outside the except block, keeping no reference to the requests error
@@ -235,7 +238,7 @@ class TrelloClient:
                     shown,
                     status=None,
                     reason=self.redact(failure),
-                    attempts=attempt,
+                    attempts=attempt - 1 + connects,
                     answer_late=late,
                 )
             elapsed = time.monotonic() - started
@@ -327,6 +330,15 @@ def _batch_answers(raw: bytes) -> list[tuple[int, bytes]]:
         ((status, body),) = entry.items()
         answers.append((int(status), bytes(body)))
     return answers
+
+
+def _connects_tried(exc: requests.RequestException, retries: int) -> int:
+    """How many times the request that failed with ``exc`` was sent: ``retries`` + 1 when
+    urllib3 gave up connecting (it retries a connection never made), else once."""
+    cause = exc.args[0] if exc.args else None
+    if isinstance(cause, MaxRetryError) and isinstance(cause.reason, ConnectTimeoutError):
+        return retries + 1
+    return 1
 
 
 def _reason(exc: requests.RequestException) -> str:
