@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from lost_creates import LostAnswer, MarkedByChange
 
 from agilemarketing.adapter import (
     Adapter,
@@ -217,49 +218,15 @@ def test_a_change_naming_an_item_whose_create_failed_fails_unsent_never_reaching
     assert plan(source, tool, mirror).changes == ()
 
 
-class _MarkedByChange(KeyAssigningAdapter):
-    """A tool that recognises a create sent again only by the change's id (as Jira finds its
-    issue property), not by the item's key; it can lose the answer of its next write, and
-    answers :meth:`find_created` by that id when ``finds`` (a tool that cannot look: not)."""
-
-    crash = False
-    finds = True
-
-    def __init__(self, location: str = "") -> None:
-        super().__init__(location)
-        self.made: dict[str, str] = {}  # change id -> the key given
-
-    def apply(self, change: AnyChange) -> ChangeResult:
-        if isinstance(change, CreateItem):
-            if change.change_id in self.made:
-                return ChangeResult(
-                    change, ChangeStatus.ALREADY_APPLIED, key=self.made[change.change_id]
-                )
-            self._assigned.pop(change.key, None)  # the item's key is no way to find it
-        result = super().apply(change)
-        if isinstance(change, CreateItem) and result.key is not None:
-            self.made[change.change_id] = result.key
-        return result
-
-    def write(self, changes):  # type: ignore[no-untyped-def]
-        results = super().write(changes)
-        if self.crash:
-            raise _Crash("connection lost after the tool applied the batch")
-        return results
-
-    def find_created(self, change: CreateItem) -> str | None:
-        return self.made.get(change.change_id) if self.finds else None
-
-
 def test_a_create_whose_answer_was_lost_is_found_though_the_item_changed_since(
     mirror: Mirror, memory: Memory, sync: Sync
 ) -> None:
     """The create's answer is lost, then the item is renamed at the source: the new create is
     another change the tool does not recognise. The journal's lost create is looked for, found,
     mapped, and the new create not sent (saying why); the next run updates the item."""
-    source, tool = memory("board", sample_histories(2)), _MarkedByChange("tool")
+    source, tool = memory("board", sample_histories(2)), MarkedByChange("tool")
     tool.crash = True
-    with pytest.raises(_Crash):
+    with pytest.raises(LostAnswer):
         sync(source, tool, mirror)
     tool.crash = False
     source.apply(UpdateFields("MKT-2", {"summary": "Renamed meanwhile"}))
@@ -282,9 +249,9 @@ def test_a_lost_create_the_tool_cannot_look_for_is_made_again_only_once_known_ab
 ) -> None:
     """A tool whose search for the lost create fails leaves the new create unsent (and the
     journal entry planned) until it can answer; then the lost create is found."""
-    source, tool = memory("board", sample_histories(1)), _MarkedByChange("tool")
+    source, tool = memory("board", sample_histories(1)), MarkedByChange("tool")
     tool.crash = True
-    with pytest.raises(_Crash):
+    with pytest.raises(LostAnswer):
         sync(source, tool, mirror)
     tool.crash = False
     source.apply(UpdateFields("MKT-1", {"summary": "Renamed meanwhile"}))

@@ -6,11 +6,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
+from lost_creates import LostAnswer, MarkedByChange
 
 from agilemarketing.adapter import (
     AnyChange,
     ChangeResult,
-    ChangeStatus,
     CreateItem,
     Cursor,
     MoveStatus,
@@ -21,46 +21,10 @@ from agilemarketing.errors import AgileMarketingError
 from agilemarketing.history import ItemHistory
 from agilemarketing.mirror import Mirror, MirrorAdapter
 from agilemarketing.sync import FieldMapping, SyncConfig, SyncReport, plan
-from agilemarketing.testing import InMemoryAdapter, KeyAssigningAdapter, sample_histories
+from agilemarketing.testing import InMemoryAdapter, sample_histories
 
 Memory = Callable[..., InMemoryAdapter]
 Sync = Callable[..., SyncReport]
-
-
-class _Crash(Exception):
-    pass
-
-
-class _MarkedByChange(KeyAssigningAdapter):
-    """A tool that recognises a create sent again only by the change's id (as Jira finds its
-    issue property); it can lose the answer of its next write, and :meth:`find_created`
-    answers by that id."""
-
-    crash = False
-
-    def __init__(self, location: str = "") -> None:
-        super().__init__(location)
-        self.made: dict[str, str] = {}  # change id -> the key given
-
-    def apply(self, change: AnyChange) -> ChangeResult:
-        if isinstance(change, CreateItem):
-            if change.change_id in self.made:
-                key = self.made[change.change_id]
-                return ChangeResult(change, ChangeStatus.ALREADY_APPLIED, key=key)
-            self._assigned.pop(change.key, None)  # the item's key is no way to find it
-        result = super().apply(change)
-        if isinstance(change, CreateItem) and result.key is not None:
-            self.made[change.change_id] = result.key
-        return result
-
-    def write(self, changes):  # type: ignore[no-untyped-def]
-        results = super().write(changes)
-        if self.crash:
-            raise _Crash("connection lost after the tool applied the batch")
-        return results
-
-    def find_created(self, change: CreateItem) -> str | None:
-        return self.made.get(change.change_id)
 
 
 def test_an_item_found_made_on_resume_gets_the_sources_status_through_a_status_map(
@@ -73,9 +37,9 @@ def test_an_item_found_made_on_resume_gets_the_sources_status_through_a_status_m
     looked like nothing the source had done, and was never sent."""
     config = SyncConfig(mapping=FieldMapping(status_map={"Backlog": "To Do", "To Do": "Doing"}))
     source = memory("board", [ItemHistory("MKT-1", summary="Webinar", status="Backlog")])
-    tool = _MarkedByChange("tool")
+    tool = MarkedByChange("tool")
     tool.crash = True
-    with pytest.raises(_Crash):
+    with pytest.raises(LostAnswer):
         sync(source, tool, mirror, config=config)
     tool.crash = False
     source.apply(MoveStatus("MKT-1", "To Do", from_status="Backlog"))
@@ -118,8 +82,8 @@ def test_a_mirror_target_that_overrides_write_is_sent_its_changes_through_it(
     assert plan(source, target, mirror).changes == ()
 
 
-class _SearchDown(_MarkedByChange):
-    """:class:`_MarkedByChange` whose search for a lost create can be down: for every create
+class _SearchDown(MarkedByChange):
+    """:class:`MarkedByChange` whose search for a lost create can be down: for every create
     (``down``), or only for those it made nothing of (``down_unknown``)."""
 
     down = False
@@ -143,12 +107,12 @@ def test_a_lost_create_found_stays_found_when_a_later_entry_of_the_item_cannot_b
     sync(source, tool, mirror)  # MKT-1 -> T-1
     source.apply(CreateItem("MKT-2", "Newsletter", status="To Do"))
     tool.crash = True
-    with pytest.raises(_Crash):
+    with pytest.raises(LostAnswer):
         sync(source, tool, mirror)  # MKT-2 -> T-2, the answer lost
     source.apply(UpdateFields("MKT-2", {"summary": "Newsletter, May"}))
     source.apply(UpdateFields("MKT-1", {"summary": "Webinar, May"}))
     tool.down = True
-    with pytest.raises(_Crash):
+    with pytest.raises(LostAnswer):
         sync(source, tool, mirror)  # the new create of MKT-2 journalled, never sent
     tool.crash = tool.down = False
     tool.down_unknown = True
@@ -185,7 +149,7 @@ def test_a_change_naming_an_item_whose_lost_create_cannot_be_asked_about_fails_u
     tool.seed([ItemHistory("MKT-2", "Another project's issue", status="To Do", rank="zzzz")])
     source.seed([ItemHistory("MKT-2", "Newsletter", status="To Do", rank="a")])  # on top
     tool.crash = True
-    with pytest.raises(_Crash):
+    with pytest.raises(LostAnswer):
         sync(source, tool, mirror)  # MKT-2 -> T-2, the answer lost
     tool.crash = False
     source.apply(UpdateFields("MKT-2", {"summary": "Newsletter, May"}))
