@@ -218,18 +218,27 @@ def test_a_change_naming_an_item_whose_create_failed_fails_unsent_never_reaching
     assert plan(source, tool, mirror).changes == ()
 
 
+def _lost_then_renamed(
+    memory: Memory, sync: Sync, mirror: Mirror, items: int
+) -> tuple[InMemoryAdapter, MarkedByChange]:
+    """A first sync of ``items`` items whose answer is lost, then the last item renamed at the
+    source (``MKT-<items>``: "Renamed meanwhile")."""
+    source, tool = memory("board", sample_histories(items)), MarkedByChange("tool")
+    tool.crash = True
+    with pytest.raises(LostAnswer):
+        sync(source, tool, mirror)
+    tool.crash = False
+    source.apply(UpdateFields(f"MKT-{items}", {"summary": "Renamed meanwhile"}))
+    return source, tool
+
+
 def test_a_create_whose_answer_was_lost_is_found_though_the_item_changed_since(
     mirror: Mirror, memory: Memory, sync: Sync
 ) -> None:
     """The create's answer is lost, then the item is renamed at the source: the new create is
     another change the tool does not recognise. The journal's lost create is looked for, found,
     mapped, and the new create not sent (saying why); the next run updates the item."""
-    source, tool = memory("board", sample_histories(2)), MarkedByChange("tool")
-    tool.crash = True
-    with pytest.raises(LostAnswer):
-        sync(source, tool, mirror)
-    tool.crash = False
-    source.apply(UpdateFields("MKT-2", {"summary": "Renamed meanwhile"}))
+    source, tool = _lost_then_renamed(memory, sync, mirror, 2)
 
     resumed = sync(source, tool, mirror)
     assert len(tool) == 2
@@ -249,12 +258,7 @@ def test_a_lost_create_the_tool_cannot_look_for_is_made_again_only_once_known_ab
 ) -> None:
     """A tool whose search for the lost create fails leaves the new create unsent (and the
     journal entry planned) until it can answer; then the lost create is found."""
-    source, tool = memory("board", sample_histories(1)), MarkedByChange("tool")
-    tool.crash = True
-    with pytest.raises(LostAnswer):
-        sync(source, tool, mirror)
-    tool.crash = False
-    source.apply(UpdateFields("MKT-1", {"summary": "Renamed meanwhile"}))
+    source, tool = _lost_then_renamed(memory, sync, mirror, 1)
 
     def refuse(change: CreateItem) -> str | None:
         raise AgileMarketingError("the search is down", where="tool", fix="wait")

@@ -43,7 +43,6 @@ from agilemarketing.mirror.journal import (
 from agilemarketing.mirror.rows import (
     INSERT_ITEM,
     SELECT_ITEMS,
-    SELECT_ONE,
     SELECT_SOME,
     SELECT_TRANSITIONS,
     as_record,
@@ -424,18 +423,7 @@ class Mirror:
 
     def board_item(self, source: str, key: str) -> ItemRecord | None:
         """One item of a board (None if the board has no such key)."""
-        row = self._conn.execute(SELECT_ONE, (source, key)).fetchone()
-        if row is None:
-            return None
-        transitions = [
-            Transition(datetime.fromisoformat(at), old, new, bool(obs))
-            for at, old, new, obs in self._conn.execute(
-                "SELECT at, from_status, to_status, observed FROM transitions "
-                "WHERE source = ? AND item_key = ? ORDER BY seq",
-                (source, key),
-            )
-        ]
-        return row_record(row, transitions)
+        return self.board_items(source, [key]).get(key)
 
     def board_items(self, source: str, keys: Iterable[str]) -> dict[str, ItemRecord]:
         """The items of a board among ``keys`` (removed ones left out), by key: one query per
