@@ -9,7 +9,8 @@ same run:
   changed, and a re-sync after 1% of the items changed in the file, each against a plain
   ``executemany`` of the same rows (items and transitions) into an empty SQLite file of the
   mirror's schema, one transaction; and the least any sync must cost (``least_possible``:
-  the bare ``csv`` parse into the library's objects, and one copy of their rows);
+  the bare ``csv`` parse into the library's objects, and one copy of their rows); and, as a
+  second baseline, the file's own rows parsed and loaded as they are (``csv_import``);
 
 * mirror bulk write (``save_board``: executemany, one transaction) vs. the same statements with
   one ``execute`` per row in one transaction (what executemany saves), and vs. the naive way
@@ -190,6 +191,31 @@ def least_possible(path: Path, board: Path) -> float:
     return seconds
 
 
+def csv_import(path: Path, board: Path) -> float:
+    """A second baseline, for comparison: the file's own rows loaded as they are (the ``csv``
+    module's parse, one ``executemany`` of every row into a table of text columns, one
+    transaction), the way a spreadsheet import into SQLite would load it. It includes the
+    parse the executemany baseline leaves out, and none of the library's model."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    with board.open(newline="", encoding="utf-8") as stream:
+        width = len(next(csv.reader(stream)))
+    columns = ", ".join(f"c{i} TEXT" for i in range(width))
+    conn.execute(f"CREATE TABLE board_rows ({columns})")
+    insert = f"INSERT INTO board_rows VALUES ({', '.join('?' * width)})"
+
+    def run() -> None:
+        with board.open(newline="", encoding="utf-8") as stream:
+            rows = csv.reader(stream)
+            next(rows)
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany(insert, rows)
+            conn.execute("COMMIT")
+
+    seconds = timed(run)
+    conn.close()
+    return seconds
+
+
 def edited(histories: list[ItemHistory], every: int = 100) -> list[ItemHistory]:
     """``histories`` with one item in ``every`` changed: a new summary and one more point."""
     return [
@@ -214,6 +240,8 @@ def csv_syncs(folder: Path, n: int) -> None:
     print(f"  executemany baseline  {base:8.3f} s")
     floor = least_possible(folder / f"floor-{n}.db", board)
     print(f"  least possible        {floor:8.3f} s   x{floor / base:6.1f} baseline   (see above)")
+    loaded = csv_import(folder / f"import-{n}.db", board)
+    print(f"  csv import (2nd base) {loaded:8.3f} s   x{loaded / base:6.1f} baseline   (see above)")
     with Mirror(folder / f"team-{n}.db") as team:
         target = MirrorAdapter.of(team)
 
@@ -233,7 +261,10 @@ def csv_syncs(folder: Path, n: int) -> None:
             start = time.perf_counter()
             counts = sync()
             seconds = time.perf_counter() - start
-            print(f"  {label:20}  {seconds:8.3f} s   x{seconds / base:6.1f} baseline   {counts}")
+            print(
+                f"  {label:20}  {seconds:8.3f} s   x{seconds / base:6.1f} baseline   "
+                f"x{seconds / loaded:5.1f} csv import   {counts}"
+            )
 
 
 def mirror_measurements(folder: Path, n: int, naive_n: int) -> None:
